@@ -1,0 +1,75 @@
+/* dialtone: public API of the rural broadband coverage toolkit. */
+#ifndef DIALTONE_DIALTONE_H
+#define DIALTONE_DIALTONE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DT_VERSION "0.1.0"
+
+/* One status for every library call; 0 is success. */
+typedef enum dt_status {
+    DT_OK = 0,
+    DT_ERR_NOMEM,   /* out of memory */
+    DT_ERR_IO,      /* a file could not be opened, read or written */
+    DT_ERR_FORMAT,  /* input is not in the expected format */
+    DT_ERR_CRS,     /* missing or unusable coordinate reference system */
+    DT_ERR_USAGE,   /* bad options or arguments */
+    DT_ERR_CANCEL,  /* the progress callback asked to stop */
+    DT_ERR_INTERNAL /* a bug: please report */
+} dt_status;
+
+/* Error details filled in by a failing call: the message names the bad
+ * input's file and line where there is one (line 0: no line). */
+typedef struct dt_error {
+    dt_status status;
+    long line;
+    char file[1024];
+    char message[1024];
+} dt_error;
+
+/* Progress: frac in [0,1]; msg may be NULL. Return 0 to cancel (as in GDAL). */
+typedef int (*dt_progress_fn)(double frac, const char *msg, void *user);
+
+/* A short English description of a status; static storage, never freed. */
+const char *dt_strerror(dt_status status);
+
+/* "file:line: message" (or just the message) into buf; returns buf. */
+char *dt_error_format(const dt_error *err, char *buf, unsigned long size);
+
+/* Library version string, e.g. "0.1.0"; static storage. */
+const char *dt_version(void);
+
+/* ---- dialtone stats -------------------------------------------------- */
+
+typedef struct dt_stats_options dt_stats_options;
+
+/* Parse `dialtone stats` arguments (argv[0] is the first option or file,
+ * not the program name). Returns NULL and fills err (DT_ERR_USAGE for bad
+ * arguments). The caller frees the result with dt_stats_options_free(). */
+dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err);
+void dt_stats_options_free(dt_stats_options *options);
+
+/* Non-zero when the options asked for --help / --version / -q. */
+int dt_stats_options_wants_help(const dt_stats_options *options);
+int dt_stats_options_wants_version(const dt_stats_options *options);
+int dt_stats_options_quiet(const dt_stats_options *options);
+
+/* The usage text of `dialtone stats`; static storage. */
+const char *dt_stats_usage(void);
+
+/* Message sink for notes meant for the user (counts of skipped rows, the
+ * no-fabric caveat); NULL to discard. */
+typedef void (*dt_note_fn)(const char *note, void *user);
+
+/* Run `dialtone stats`: read the BDC files, classify every location and
+ * write the region table (and the location table when asked). Every output
+ * is written to a temporary name and renamed into place only on success. */
+dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress,
+                   dt_note_fn note, void *user, dt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

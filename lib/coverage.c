@@ -1,0 +1,388 @@
+/* Per-location coverage state built by streaming BDC availability rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* BDC columns this file reads; the header may hold them in any order. */
+enum { COL_PROVIDER, COL_LOCATION, COL_TECHNOLOGY, COL_DOWN, COL_UP, COL_LATENCY, COL_BLOCK, NCOLS };
+static const char *const bdc_columns[NCOLS] = {
+    "provider_id",  "location_id",                 "technology",  "max_advertised_download_speed",
+    "max_advertised_upload_speed", "low_latency", "block_geoid"};
+
+#define MAX_FIELDS 64
+
+dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err)
+{
+    memset(cov, 0, sizeof *cov);
+    cov->rules = *rules;
+    dti_strtab_init(&cov->providers);
+    dti_strtab_init(&cov->location_names);
+    if (dti_u64map_init(&cov->location_index, 1 << 16) || dti_u64map_init(&cov->block_index, 1 << 14) ||
+        dti_u64set_init(&cov->block_providers, 1 << 14) ||
+        dti_u64set_init(&cov->location_providers, 16)) {
+        dti_coverage_free(cov);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    return DT_OK;
+}
+
+void dti_coverage_free(dti_coverage *cov)
+{
+    if (!cov)
+        return;
+    dti_u64map_free(&cov->location_index);
+    dti_u64map_free(&cov->block_index);
+    dti_u64set_free(&cov->block_providers);
+    dti_u64set_free(&cov->location_providers);
+    dti_strtab_free(&cov->providers);
+    dti_strtab_free(&cov->location_names);
+    free(cov->location_keys);
+    free(cov->locations);
+    free(cov->block_geoids);
+    memset(cov, 0, sizeof *cov);
+}
+
+/* Dense index of a block GEOID, adding it when new; UINT32_MAX: no memory. */
+static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
+{
+    int inserted;
+    uint32_t *slot = dti_u64map_put(&cov->block_index, geoid, (uint32_t)cov->block_count, &inserted);
+    if (!slot)
+        return UINT32_MAX;
+    if (inserted) {
+        if (cov->block_count == cov->block_cap) {
+            size_t cap = cov->block_cap ? cov->block_cap * 2 : 1024;
+            uint64_t *geoids = realloc(cov->block_geoids, cap * sizeof *geoids);
+            if (!geoids)
+                return UINT32_MAX;
+            cov->block_geoids = geoids;
+            cov->block_cap = cap;
+        }
+        cov->block_geoids[cov->block_count++] = geoid;
+    }
+    return *slot;
+}
+
+/* Location key: a plain number (no leading zero) is its own key; any other
+ * id is interned and flagged, so "0123" and "123" stay distinct. */
+static int location_key(dti_coverage *cov, const dti_field *f, uint64_t *key)
+{
+    if (f->len == 0)
+        return -1;
+    if ((f->s[0] != '0' || f->len == 1) && dti_parse_u64(f->s, f->len, key) == 0)
+        return 0;
+    uint32_t name = dti_strtab_intern(&cov->location_names, f->s, f->len);
+    if (name == UINT32_MAX)
+        return -2;
+    *key = DTI_NAMED_BIT | name;
+    return 0;
+}
+
+/* Dense index of a location, creating it in block when new. *index is
+ * UINT32_MAX when out of memory. Returns the location's stored block. */
+static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uint32_t *index)
+{
+    int inserted;
+    uint32_t *slot =
+        dti_u64map_put(&cov->location_index, key, (uint32_t)cov->location_count, &inserted);
+    *index = UINT32_MAX;
+    if (!slot)
+        return block;
+    if (inserted) {
+        if (cov->location_count == cov->location_cap) {
+            size_t cap = cov->location_cap ? cov->location_cap * 2 : 1 << 16;
+            uint64_t *keys = realloc(cov->location_keys, cap * sizeof *keys);
+            if (keys)
+                cov->location_keys = keys;
+            dti_location *locs = realloc(cov->locations, cap * sizeof *locs);
+            if (locs)
+                cov->locations = locs;
+            if (!keys || !locs)
+                return block;
+            cov->location_cap = cap;
+        }
+        cov->location_keys[cov->location_count] = key;
+        cov->locations[cov->location_count] = (dti_location){0, 0, block, 0};
+        cov->location_count++;
+    }
+    *index = *slot;
+    return cov->locations[*slot].block;
+}
+
+const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t size)
+{
+    uint64_t key = cov->location_keys[i];
+    if (key & DTI_NAMED_BIT)
+        return dti_strtab_get(&cov->location_names, (uint32_t)(key & ~DTI_NAMED_BIT));
+    snprintf(buf, size, "%llu", (unsigned long long)key);
+    return buf;
+}
+
+static int parse_block(const dti_field *f, uint64_t *geoid)
+{
+    return f->len == 15 && dti_parse_u64(f->s, 15, geoid) == 0 ? 0 : -1;
+}
+
+static void field_text(const dti_field *f, char *buf, size_t size)
+{
+    size_t n = f->len < size - 1 ? f->len : size - 1;
+    memcpy(buf, f->s, n);
+    buf[n] = '\0';
+}
+
+/* 0 when a BDC row is good; otherwise -1 with the reason in why[]. */
+static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t *up,
+                     uint64_t *technology, uint64_t *geoid, char *why, size_t why_size)
+{
+    char text[64];
+    const dti_field *tech = &f[col[COL_TECHNOLOGY]], *lat = &f[col[COL_LATENCY]];
+    if (f[col[COL_PROVIDER]].len == 0)
+        return snprintf(why, why_size, "empty provider_id"), -1;
+    if (dti_parse_u64(tech->s, tech->len, technology) != 0 || *technology > 999) {
+        field_text(tech, text, sizeof text);
+        return snprintf(why, why_size, "technology '%s' is not a technology code", text), -1;
+    }
+    if (dti_parse_speed(f[col[COL_DOWN]].s, f[col[COL_DOWN]].len, down) != 0) {
+        field_text(&f[col[COL_DOWN]], text, sizeof text);
+        return snprintf(why, why_size, "max_advertised_download_speed '%s' is not a speed", text),
+               -1;
+    }
+    if (dti_parse_speed(f[col[COL_UP]].s, f[col[COL_UP]].len, up) != 0) {
+        field_text(&f[col[COL_UP]], text, sizeof text);
+        return snprintf(why, why_size, "max_advertised_upload_speed '%s' is not a speed", text), -1;
+    }
+    if (!(lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1'))) {
+        field_text(lat, text, sizeof text);
+        return snprintf(why, why_size, "low_latency '%s' is not 0 or 1", text), -1;
+    }
+    if (parse_block(&f[col[COL_BLOCK]], geoid) != 0) {
+        field_text(&f[col[COL_BLOCK]], text, sizeof text);
+        return snprintf(why, why_size, "block_geoid '%s' is not a 15-digit census block GEOID",
+                        text),
+               -1;
+    }
+    return 0;
+}
+
+/* Map the header's columns; an error names what is missing. */
+static dt_status map_header(dti_csv *csv, const char *const *names, int count, int *col,
+                            int *header_fields, const char *what, dt_error *err)
+{
+    dti_field fields[MAX_FIELDS];
+    int n = 0;
+    dt_error local;
+    int rc = dti_csv_next(csv, fields, MAX_FIELDS, &n, &local);
+    if (rc < 0) {
+        if (err)
+            *err = local;
+        return local.status;
+    }
+    if (rc == 0)
+        return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), 1, "empty file: no %s header",
+                             what);
+    for (int i = 0; i < count; i++) {
+        col[i] = dti_csv_column(fields, n < MAX_FIELDS ? n : MAX_FIELDS, names[i]);
+        if (col[i] < 0)
+            return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                 "not a %s header: no column '%s'", what, names[i]);
+    }
+    *header_fields = n;
+    return DT_OK;
+}
+
+typedef struct read_progress {
+    dt_progress_fn fn;
+    void *user;
+    uint64_t done, total;
+} read_progress;
+
+static dt_status read_one_bdc(dti_coverage *cov, dti_csv *csv, read_progress *progress,
+                              dt_error *err)
+{
+    int col[NCOLS], header_fields;
+    dt_status status = map_header(csv, bdc_columns, NCOLS, col, &header_fields,
+                                  "BDC fixed availability", err);
+    if (status != DT_OK)
+        return status;
+    dti_field f[MAX_FIELDS];
+    int n, rc;
+    char why[256];
+    char last_provider_text[64] = "";
+    uint32_t last_provider_index = UINT32_MAX;
+    while ((rc = dti_csv_next(csv, f, MAX_FIELDS, &n, err)) > 0) {
+        int64_t down, up;
+        uint64_t technology, geoid, key;
+        int bad = 0;
+        if (n != header_fields) {
+            snprintf(why, sizeof why, "expected %d fields as in the header, found %d",
+                     header_fields, n);
+            bad = 1;
+        } else if (check_row(f, col, &down, &up, &technology, &geoid, why, sizeof why) != 0) {
+            bad = 1;
+        } else {
+            int k = location_key(cov, &f[col[COL_LOCATION]], &key);
+            if (k == -2)
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            if (k != 0) {
+                snprintf(why, sizeof why, "empty location_id");
+                bad = 1;
+            }
+        }
+        uint32_t block = 0, index = 0;
+        if (!bad) {
+            block = block_of(cov, geoid);
+            if (block == UINT32_MAX)
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            uint32_t stored = location_of(cov, key, block, &index);
+            if (index == UINT32_MAX)
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            if (stored != block) {
+                char id[64];
+                field_text(&f[col[COL_LOCATION]], id, sizeof id);
+                snprintf(why, sizeof why,
+                         "location %s has block_geoid %015llu here but %015llu on an earlier row",
+                         id, (unsigned long long)geoid,
+                         (unsigned long long)cov->block_geoids[stored]);
+                bad = 1;
+            }
+        }
+        if (bad) {
+            if (!cov->skip_bad_rows)
+                return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                     "%s", why);
+            cov->bad_rows++;
+            continue;
+        }
+        /* Provider ids repeat in long runs; skip the hash on a repeat. */
+        const dti_field *pf = &f[col[COL_PROVIDER]];
+        uint32_t provider;
+        if (last_provider_index != UINT32_MAX && pf->len < sizeof last_provider_text &&
+            memcmp(pf->s, last_provider_text, pf->len) == 0 &&
+            last_provider_text[pf->len] == '\0') {
+            provider = last_provider_index;
+        } else {
+            provider = dti_strtab_intern(&cov->providers, pf->s, pf->len);
+            if (provider == UINT32_MAX)
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            if (pf->len < sizeof last_provider_text) {
+                memcpy(last_provider_text, pf->s, pf->len);
+                last_provider_text[pf->len] = '\0';
+                last_provider_index = provider;
+            }
+        }
+        if (dti_u64set_add(&cov->block_providers, (uint64_t)block << 32 | provider) < 0 ||
+            (cov->track_location_providers &&
+             dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        int low_latency = f[col[COL_LATENCY]].s[0] == '1';
+        if (dti_is_reliable(&cov->rules, (int)technology, low_latency)) {
+            dti_location *loc = &cov->locations[index];
+            loc->flags |= (uint8_t)dti_row_flags(&cov->rules, down, up);
+            if (down > loc->best_down)
+                loc->best_down = down;
+            if (up > loc->best_up)
+                loc->best_up = up;
+        }
+        if ((++cov->rows & 0xffff) == 0 && progress->fn) {
+            double frac = progress->total
+                              ? (double)(progress->done + dti_csv_offset(csv)) / progress->total
+                              : 0;
+            if (!progress->fn(frac > 1 ? 1 : frac, dti_csv_name(csv), progress->user))
+                return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+        }
+    }
+    return rc < 0 ? err->status : DT_OK;
+}
+
+dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs,
+                                dt_progress_fn progress, void *user, dt_error *err)
+{
+    read_progress p = {progress, user, 0, inputs->total_size};
+    for (size_t i = 0; i < inputs->count; i++) {
+        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
+        if (!csv)
+            return err->status;
+        dt_status status = read_one_bdc(cov, csv, &p, err);
+        dti_csv_close(csv);
+        if (status != DT_OK)
+            return status;
+        p.done += inputs->sizes[i];
+        cov->files++;
+    }
+    if (progress && !progress(1.0, NULL, user))
+        return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    return DT_OK;
+}
+
+/* bsl_flag as the fabric writes it: 1 true, 0 false, -1 not a flag. */
+static int parse_flag(const dti_field *f)
+{
+    static const char *const yes[] = {"1", "true", "True", "TRUE", "t", "T", "Y", "y"};
+    static const char *const no[] = {"0", "false", "False", "FALSE", "f", "F", "N", "n"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (dti_field_is(f, yes[i]))
+            return 1;
+        if (dti_field_is(f, no[i]))
+            return 0;
+    }
+    return -1;
+}
+
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err)
+{
+    static const char *const names[] = {"location_id", "block_geoid", "bsl_flag"};
+    dti_inputs inputs;
+    char *const args[] = {(char *)path};
+    dt_status status = dti_inputs_expand(args, 1, &inputs, err);
+    if (status != DT_OK)
+        return status;
+    for (size_t i = 0; i < inputs.count && status == DT_OK; i++) {
+        dti_csv *csv = dti_csv_open(inputs.paths[i], inputs.display[i], err);
+        if (!csv) {
+            status = err->status;
+            break;
+        }
+        int col[3], header_fields, n, rc;
+        status = map_header(csv, names, 3, col, &header_fields, "location fabric", err);
+        dti_field f[MAX_FIELDS];
+        while (status == DT_OK && (rc = dti_csv_next(csv, f, MAX_FIELDS, &n, err)) != 0) {
+            uint64_t key, geoid;
+            int flag = -2;
+            const char *why = NULL;
+            if (rc < 0) {
+                status = err->status;
+                break;
+            }
+            if (n != header_fields)
+                why = "wrong number of fields for the header";
+            else if ((flag = parse_flag(&f[col[2]])) < 0)
+                why = "bsl_flag is not true or false";
+            else if (parse_block(&f[col[1]], &geoid) != 0)
+                why = "block_geoid is not a 15-digit census block GEOID";
+            else if (location_key(cov, &f[col[0]], &key) != 0)
+                why = "empty location_id";
+            if (why) {
+                if (cov->skip_bad_rows) {
+                    cov->bad_rows++;
+                    continue;
+                }
+                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                       "%s", why);
+                break;
+            }
+            if (!flag || dti_u64map_get(&cov->location_index, key) != UINT32_MAX)
+                continue;
+            uint32_t block = block_of(cov, geoid), index;
+            if (block != UINT32_MAX)
+                location_of(cov, key, block, &index);
+            if (block == UINT32_MAX || index == UINT32_MAX)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            cov->fabric_added++;
+        }
+        dti_csv_close(csv);
+    }
+    dti_inputs_free(&inputs);
+    return status;
+}

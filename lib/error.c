@@ -1,0 +1,78 @@
+/* Status descriptions and the dt_error helpers, including GDAL's errors. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "internal.h"
+
+const char *dt_strerror(dt_status status)
+{
+    switch (status) {
+    case DT_OK: return "success";
+    case DT_ERR_NOMEM: return "out of memory";
+    case DT_ERR_IO: return "input/output error";
+    case DT_ERR_FORMAT: return "bad input format";
+    case DT_ERR_CRS: return "coordinate reference system error";
+    case DT_ERR_USAGE: return "usage error";
+    case DT_ERR_CANCEL: return "cancelled";
+    case DT_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown error";
+}
+
+const char *dt_version(void) { return DT_VERSION; }
+
+dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long line,
+                        const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    err->status = status;
+    err->line = line;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what)
+{
+    const char *msg = CPLGetLastErrorMsg();
+    if (msg && *msg)
+        return dti_error_set(err, status, file, 0, "%s: %s", what, msg);
+    return dti_error_set(err, status, file, 0, "%s", what);
+}
+
+char *dt_error_format(const dt_error *err, char *buf, unsigned long size)
+{
+    if (!err->file[0])
+        snprintf(buf, size, "%s", err->message);
+    else if (err->line > 0)
+        snprintf(buf, size, "%s:%ld: %s", err->file, err->line, err->message);
+    else
+        snprintf(buf, size, "%s: %s", err->file, err->message);
+    return buf;
+}
+
+/* GDAL prints its errors to stderr by default; the library never prints, so
+ * keep them quiet and read CPLGetLastErrorMsg() where a call fails. */
+static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)cls, (void)num, (void)msg;
+}
+
+void dti_gdal_init(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    CPLSetErrorHandler(quiet_handler);
+    GDALAllRegister();
+}

@@ -1,0 +1,250 @@
+/* Open-addressing hash tables: 64-bit key maps and sets, interned strings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static size_t capacity_for(size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected + expected / 2 + 1) /* load <= 2/3 */
+        cap <<= 1;
+    return cap;
+}
+
+static uint64_t *new_keys(size_t cap)
+{
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    if (keys)
+        memset(keys, 0xff, cap * sizeof *keys); /* DTI_EMPTY_KEY */
+    return keys;
+}
+
+int dti_u64map_init(dti_u64map *map, size_t expected)
+{
+    size_t cap = capacity_for(expected);
+    map->keys = new_keys(cap);
+    map->values = malloc(cap * sizeof *map->values);
+    map->mask = cap - 1;
+    map->count = 0;
+    if (!map->keys || !map->values) {
+        dti_u64map_free(map);
+        return -1;
+    }
+    return 0;
+}
+
+void dti_u64map_free(dti_u64map *map)
+{
+    free(map->keys);
+    free(map->values);
+    map->keys = NULL;
+    map->values = NULL;
+    map->count = 0;
+}
+
+static int u64map_grow(dti_u64map *map)
+{
+    size_t cap = (map->mask + 1) * 2;
+    uint64_t *keys = new_keys(cap);
+    uint32_t *values = malloc(cap * sizeof *values);
+    if (!keys || !values) {
+        free(keys);
+        free(values);
+        return -1;
+    }
+    for (size_t i = 0; i <= map->mask; i++) {
+        uint64_t key = map->keys[i];
+        if (key == DTI_EMPTY_KEY)
+            continue;
+        size_t slot = dti_hash64(key) & (cap - 1);
+        while (keys[slot] != DTI_EMPTY_KEY)
+            slot = (slot + 1) & (cap - 1);
+        keys[slot] = key;
+        values[slot] = map->values[i];
+    }
+    free(map->keys);
+    free(map->values);
+    map->keys = keys;
+    map->values = values;
+    map->mask = cap - 1;
+    return 0;
+}
+
+uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
+{
+    size_t slot = dti_hash64(key) & map->mask;
+    for (;;) {
+        uint64_t k = map->keys[slot];
+        if (k == key) {
+            *inserted = 0;
+            return &map->values[slot];
+        }
+        if (k == DTI_EMPTY_KEY)
+            break;
+        slot = (slot + 1) & map->mask;
+    }
+    if ((map->count + 1) * 3 > (map->mask + 1) * 2) {
+        if (u64map_grow(map) != 0)
+            return NULL;
+        return dti_u64map_put(map, key, new_value, inserted);
+    }
+    map->keys[slot] = key;
+    map->values[slot] = new_value;
+    map->count++;
+    *inserted = 1;
+    return &map->values[slot];
+}
+
+uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key)
+{
+    size_t slot = dti_hash64(key) & map->mask;
+    for (;;) {
+        uint64_t k = map->keys[slot];
+        if (k == key)
+            return map->values[slot];
+        if (k == DTI_EMPTY_KEY)
+            return UINT32_MAX;
+        slot = (slot + 1) & map->mask;
+    }
+}
+
+int dti_u64set_init(dti_u64set *set, size_t expected)
+{
+    size_t cap = capacity_for(expected);
+    set->keys = new_keys(cap);
+    set->mask = cap - 1;
+    set->count = 0;
+    return set->keys ? 0 : -1;
+}
+
+void dti_u64set_free(dti_u64set *set)
+{
+    free(set->keys);
+    set->keys = NULL;
+    set->count = 0;
+}
+
+static int u64set_grow(dti_u64set *set)
+{
+    size_t cap = (set->mask + 1) * 2;
+    uint64_t *keys = new_keys(cap);
+    if (!keys)
+        return -1;
+    for (size_t i = 0; i <= set->mask; i++) {
+        uint64_t key = set->keys[i];
+        if (key == DTI_EMPTY_KEY)
+            continue;
+        size_t slot = dti_hash64(key) & (cap - 1);
+        while (keys[slot] != DTI_EMPTY_KEY)
+            slot = (slot + 1) & (cap - 1);
+        keys[slot] = key;
+    }
+    free(set->keys);
+    set->keys = keys;
+    set->mask = cap - 1;
+    return 0;
+}
+
+int dti_u64set_add(dti_u64set *set, uint64_t key)
+{
+    size_t slot = dti_hash64(key) & set->mask;
+    for (;;) {
+        uint64_t k = set->keys[slot];
+        if (k == key)
+            return 0;
+        if (k == DTI_EMPTY_KEY)
+            break;
+        slot = (slot + 1) & set->mask;
+    }
+    if ((set->count + 1) * 3 > (set->mask + 1) * 2) {
+        if (u64set_grow(set) != 0)
+            return -1;
+        return dti_u64set_add(set, key);
+    }
+    set->keys[slot] = key;
+    set->count++;
+    return 1;
+}
+
+/* FNV-1a, finished by the 64-bit mixer. */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return dti_hash64(h);
+}
+
+void dti_strtab_init(dti_strtab *tab) { memset(tab, 0, sizeof *tab); }
+
+void dti_strtab_free(dti_strtab *tab)
+{
+    free(tab->arena);
+    free(tab->offsets);
+    free(tab->slots);
+    memset(tab, 0, sizeof *tab);
+}
+
+static int strtab_rehash(dti_strtab *tab, size_t cap)
+{
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < tab->count; i++) {
+        const char *s = tab->arena + tab->offsets[i];
+        size_t slot = hash_bytes(s, strlen(s)) & (cap - 1);
+        while (slots[slot])
+            slot = (slot + 1) & (cap - 1);
+        slots[slot] = (uint32_t)i + 1;
+    }
+    free(tab->slots);
+    tab->slots = slots;
+    tab->mask = cap - 1;
+    return 0;
+}
+
+uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len)
+{
+    if (!tab->slots && strtab_rehash(tab, 64) != 0)
+        return UINT32_MAX;
+    uint64_t h = hash_bytes(s, len);
+    size_t slot = h & tab->mask;
+    for (uint32_t v; (v = tab->slots[slot]) != 0; slot = (slot + 1) & tab->mask) {
+        const char *t = tab->arena + tab->offsets[v - 1];
+        if (strncmp(t, s, len) == 0 && t[len] == '\0')
+            return v - 1;
+    }
+    if (tab->arena_used + len + 1 > tab->arena_cap) {
+        size_t cap = tab->arena_cap ? tab->arena_cap * 2 : 4096;
+        while (cap < tab->arena_used + len + 1)
+            cap *= 2;
+        if (cap > UINT32_MAX)
+            return UINT32_MAX;
+        char *arena = realloc(tab->arena, cap);
+        if (!arena)
+            return UINT32_MAX;
+        tab->arena = arena;
+        tab->arena_cap = cap;
+    }
+    if (tab->count == tab->offsets_cap) {
+        size_t cap = tab->offsets_cap ? tab->offsets_cap * 2 : 64;
+        uint32_t *offsets = realloc(tab->offsets, cap * sizeof *offsets);
+        if (!offsets)
+            return UINT32_MAX;
+        tab->offsets = offsets;
+        tab->offsets_cap = cap;
+    }
+    uint32_t index = (uint32_t)tab->count;
+    tab->offsets[index] = (uint32_t)tab->arena_used;
+    memcpy(tab->arena + tab->arena_used, s, len);
+    tab->arena[tab->arena_used + len] = '\0';
+    tab->arena_used += len + 1;
+    tab->count++;
+    tab->slots[slot] = index + 1;
+    if (tab->count * 3 > (tab->mask + 1) * 2 && strtab_rehash(tab, (tab->mask + 1) * 2) != 0)
+        return UINT32_MAX;
+    return index;
+}

@@ -1,0 +1,149 @@
+/* Expand the user's input arguments (files, globs, .zip archives) into CSVs. */
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+
+#include "internal.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const char *display,
+                           dt_error *err)
+{
+    VSIStatBufL st;
+    if (VSIStatL(path, &st) != 0)
+        return dti_error_set(err, DT_ERR_IO, display, 0, "cannot open: no such file");
+    if (VSI_ISDIR(st.st_mode))
+        return dti_error_set(err, DT_ERR_IO, display, 0, "is a directory, not a CSV file");
+    if (in->count == *cap) {
+        size_t n = *cap ? *cap * 2 : 8;
+        char **paths = realloc(in->paths, n * sizeof *paths);
+        if (paths)
+            in->paths = paths;
+        char **names = realloc(in->display, n * sizeof *names);
+        if (names)
+            in->display = names;
+        uint64_t *sizes = realloc(in->sizes, n * sizeof *sizes);
+        if (sizes)
+            in->sizes = sizes;
+        if (!paths || !names || !sizes)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        *cap = n;
+    }
+    in->paths[in->count] = strdup(path);
+    in->display[in->count] = strdup(display);
+    if (!in->paths[in->count] || !in->display[in->count]) {
+        free(in->paths[in->count]);
+        free(in->display[in->count]);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    in->sizes[in->count] = (uint64_t)st.st_size;
+    in->total_size += (uint64_t)st.st_size;
+    in->count++;
+    return DT_OK;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every CSV inside a zip archive, in name order. */
+static dt_status add_zip(dti_inputs *in, size_t *cap, const char *zip_path, dt_error *err)
+{
+    char *root = CPLStrdup(CPLSPrintf("/vsizip/%s", zip_path));
+    VSIStatBufL st;
+    if (VSIStatL(zip_path, &st) != 0) {
+        CPLFree(root);
+        return dti_error_set(err, DT_ERR_IO, zip_path, 0, "cannot open: no such file");
+    }
+    char **members = VSIReadDirRecursive(root);
+    int n = CSLCount(members);
+    if (n > 0)
+        qsort(members, (size_t)n, sizeof *members, compare_strings);
+    dt_status status = DT_OK;
+    int found = 0;
+    for (int i = 0; i < n && status == DT_OK; i++) {
+        if (!ends_with(members[i], ".csv"))
+            continue;
+        found++;
+        char *path = CPLStrdup(CPLSPrintf("%s/%s", root, members[i]));
+        char *display = CPLStrdup(CPLSPrintf("%s/%s", zip_path, members[i]));
+        status = add_input(in, cap, path, display, err);
+        CPLFree(path);
+        CPLFree(display);
+    }
+    CSLDestroy(members);
+    CPLFree(root);
+    if (status == DT_OK && !found)
+        status = dti_error_set(err, DT_ERR_FORMAT, zip_path, 0,
+                               "no .csv file inside this archive (is it a zip file?)");
+    return status;
+}
+
+static dt_status add_one(dti_inputs *in, size_t *cap, const char *path, dt_error *err)
+{
+    if (strncmp(path, "/vsi", 4) != 0 && ends_with(path, ".zip"))
+        return add_zip(in, cap, path, err);
+    if (strncmp(path, "/vsi", 4) != 0 && ends_with(path, ".gz")) {
+        char *vsi = CPLStrdup(CPLSPrintf("/vsigzip/%s", path));
+        dt_status status = add_input(in, cap, vsi, path, err);
+        CPLFree(vsi);
+        return status;
+    }
+    return add_input(in, cap, path, path, err);
+}
+
+dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 0;
+    dt_status status = DT_OK;
+    for (size_t a = 0; a < nargs && status == DT_OK; a++) {
+        const char *arg = args[a];
+        VSIStatBufL st;
+        /* A pattern the shell did not expand (quoted, or from a config). */
+        if (strpbrk(arg, "*?[") && VSIStatL(arg, &st) != 0) {
+            glob_t g;
+            int rc = glob(arg, 0, NULL, &g);
+            if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
+                status = dti_error_set(err, DT_ERR_IO, arg, 0, "no file matches this pattern");
+            } else if (rc != 0) {
+                status = dti_error_set(err, DT_ERR_IO, arg, 0, "cannot expand this pattern");
+            } else {
+                for (size_t i = 0; i < g.gl_pathc && status == DT_OK; i++)
+                    status = add_one(out, &cap, g.gl_pathv[i], err);
+            }
+            if (rc == 0)
+                globfree(&g);
+            continue;
+        }
+        status = add_one(out, &cap, arg, err);
+    }
+    if (status != DT_OK)
+        dti_inputs_free(out);
+    return status;
+}
+
+void dti_inputs_free(dti_inputs *inputs)
+{
+    if (!inputs)
+        return;
+    for (size_t i = 0; i < inputs->count; i++) {
+        free(inputs->paths[i]);
+        free(inputs->display[i]);
+    }
+    free(inputs->paths);
+    free(inputs->display);
+    free(inputs->sizes);
+    memset(inputs, 0, sizeof *inputs);
+}

@@ -1,0 +1,229 @@
+/* Cross-file internals of the dialtone library (not installed). */
+#ifndef DIALTONE_INTERNAL_H
+#define DIALTONE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dialtone/dialtone.h"
+
+#if defined(__GNUC__)
+#define DTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DTI_PRINTF(a, b)
+#endif
+
+/* ---- errors (error.c) ---- */
+/* Fill err (may be NULL) and return status. file may be NULL, line 0. */
+dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long line,
+                        const char *fmt, ...) DTI_PRINTF(5, 6);
+/* Copy GDAL's last error message into err with status. */
+dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
+void dti_gdal_init(void);
+
+/* ---- hashing (hash.c) ---- */
+#define DTI_EMPTY_KEY UINT64_MAX
+
+static inline uint64_t dti_hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Open-addressing map from 64-bit key (never DTI_EMPTY_KEY) to uint32. */
+typedef struct dti_u64map {
+    uint64_t *keys;
+    uint32_t *values;
+    size_t mask; /* capacity - 1 */
+    size_t count;
+} dti_u64map;
+
+int dti_u64map_init(dti_u64map *map, size_t expected);
+void dti_u64map_free(dti_u64map *map);
+/* Returns the value slot for key, inserting it (value = new_value) when new;
+ * *inserted says which. NULL when out of memory. */
+uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
+/* Value for key or UINT32_MAX. */
+uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
+
+/* Open-addressing set of 64-bit keys (never DTI_EMPTY_KEY). */
+typedef struct dti_u64set {
+    uint64_t *keys;
+    size_t mask;
+    size_t count;
+} dti_u64set;
+
+int dti_u64set_init(dti_u64set *set, size_t expected);
+void dti_u64set_free(dti_u64set *set);
+/* 1 when added, 0 when present, -1 out of memory. */
+int dti_u64set_add(dti_u64set *set, uint64_t key);
+
+/* Interned strings: each distinct string gets a dense index from 0. */
+typedef struct dti_strtab {
+    char *arena;
+    size_t arena_used, arena_cap;
+    uint32_t *offsets; /* per index: start in arena (string is NUL terminated) */
+    size_t count, offsets_cap;
+    uint32_t *slots; /* hash slots: index + 1, 0 empty */
+    size_t mask;
+} dti_strtab;
+
+void dti_strtab_init(dti_strtab *tab);
+void dti_strtab_free(dti_strtab *tab);
+/* Index of the string, adding it when new; UINT32_MAX when out of memory. */
+uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len);
+static inline const char *dti_strtab_get(const dti_strtab *tab, uint32_t index)
+{
+    return tab->arena + tab->offsets[index];
+}
+
+/* ---- numbers (numbers.c) ---- */
+/* Speeds are kept as integer micro-Mbps (1e-6 Mbps), truncated past the 6th
+ * decimal: for thresholds with at most 6 decimals, comparing truncated values
+ * gives the same answer as comparing the doubles. */
+#define DTI_MICRO 1000000LL
+/* Parse a non-negative decimal ("100", "0.768", ".5", "1e2"). 0 ok, -1 bad. */
+int dti_parse_speed(const char *s, size_t len, int64_t *micro);
+/* Parse an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
+int dti_parse_u64(const char *s, size_t len, uint64_t *value);
+/* Print value / 10^scale as a plain decimal without trailing zeros. */
+char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale);
+/* Round-half-up ratio num/den with `decimals` decimals, exact in integers. */
+char *dti_format_ratio(char *buf, size_t size, uint64_t num, uint64_t den, int decimals);
+/* Parse "D/U" thresholds into micro-Mbps. 0 ok, -1 bad. */
+int dti_parse_threshold(const char *text, int64_t *down, int64_t *up);
+
+/* ---- classification (classify.c) ---- */
+enum {
+    DTI_TIER_COUNT = 6,           /* 0.2/0.2 10/1 25/3 100/20 250/25 1000/100 */
+    DTI_FLAG_SERVED = 1 << 6,     /* a reliable row met the served threshold */
+    DTI_FLAG_UNDERSERVED = 1 << 7 /* a reliable row met the underserved one */
+};
+
+typedef enum dti_class { DTI_UNSERVED = 0, DTI_UNDERSERVED = 1, DTI_SERVED = 2 } dti_class;
+
+typedef struct dti_rules {
+    int ulfw; /* technology 70 counts as reliable */
+    int64_t served_down, served_up, underserved_down, underserved_up;
+} dti_rules;
+
+extern const char *const dti_tier_names[DTI_TIER_COUNT];
+void dti_rules_default(dti_rules *rules);
+int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
+/* Flags earned by one reliable row: tier bits and served/underserved bits. */
+unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
+dti_class dti_class_of(unsigned flags);
+const char *dti_class_name(dti_class c);
+
+/* ---- inputs (inputs.c) ---- */
+/* The readable CSV members behind the user's arguments: plain files, globs,
+ * .zip archives (each CSV inside, through /vsizip/), /vsi paths. */
+typedef struct dti_inputs {
+    char **paths;   /* what GDAL's VSI layer opens */
+    char **display; /* what messages name */
+    uint64_t *sizes;
+    uint64_t total_size;
+    size_t count;
+} dti_inputs;
+
+dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
+void dti_inputs_free(dti_inputs *inputs);
+
+/* ---- CSV reading (csv_read.c) ---- */
+typedef struct dti_field {
+    const char *s;
+    size_t len;
+} dti_field;
+
+typedef struct dti_csv dti_csv;
+/* Open path through VSI; display names it in messages. Strips a UTF-8 BOM. */
+dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err);
+/* Next record: 1 row, 0 end, -1 error. *nfields is the true count even when
+ * it exceeds max_fields (only max_fields are stored). Fields point into the
+ * reader's buffer until the next call; quotes are removed. */
+int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, dt_error *err);
+long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
+const char *dti_csv_name(const dti_csv *csv);
+uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */
+void dti_csv_close(dti_csv *csv);
+/* Index of the column named name in a header, or -1. */
+int dti_csv_column(const dti_field *header, int nfields, const char *name);
+int dti_field_is(const dti_field *f, const char *text);
+
+/* ---- atomic outputs (outfile.c) ---- */
+typedef struct dti_outfile dti_outfile;
+/* path "-" or NULL writes stdout. Otherwise a temporary file beside path. */
+dti_outfile *dti_outfile_open(const char *path, dt_error *err);
+void *dti_outfile_stream(dti_outfile *out); /* FILE* */
+/* Flush, close and rename into place; frees out. */
+dt_status dti_outfile_commit(dti_outfile *out, dt_error *err);
+/* Remove the temporary file; frees out. Accepts NULL. */
+void dti_outfile_abort(dti_outfile *out);
+
+/* ---- coverage: per-location state from BDC rows (coverage.c) ---- */
+typedef struct dti_location {
+    int64_t best_down, best_up; /* micro-Mbps over reliable rows */
+    uint32_t block;             /* index into coverage blocks */
+    uint8_t flags;              /* OR of dti_row_flags over reliable rows */
+} dti_location;
+
+typedef struct dti_coverage {
+    dti_rules rules;
+    int track_location_providers;
+    int skip_bad_rows;
+    dti_u64map location_index; /* location key -> dense index */
+    uint64_t *location_keys;   /* dense: key (numeric id, or DTI_NAMED_BIT|name index) */
+    dti_location *locations;
+    size_t location_count, location_cap;
+    dti_u64map block_index; /* 15-digit block GEOID -> dense index */
+    uint64_t *block_geoids;
+    size_t block_count, block_cap;
+    dti_strtab providers;      /* provider_id text -> index */
+    dti_strtab location_names; /* location ids that are not plain numbers */
+    dti_u64set block_providers;    /* block << 32 | provider */
+    dti_u64set location_providers; /* location << 32 | provider, when tracked */
+    uint64_t rows, bad_rows, fabric_added;
+    size_t files;
+} dti_coverage;
+
+#define DTI_NAMED_BIT (1ULL << 63)
+
+dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
+void dti_coverage_free(dti_coverage *cov);
+/* Read every BDC CSV of inputs into cov. */
+dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs,
+                                dt_progress_fn progress, void *user, dt_error *err);
+/* Add fabric locations (bsl_flag true) that have no availability row. */
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err);
+/* Location id text of dense index i into buf. */
+const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t size);
+
+/* ---- regions and their statistics (regions.c) ---- */
+typedef struct dti_region_table {
+    size_t count;
+    char **ids;             /* region id text, sorted */
+    uint32_t *block_region; /* per coverage block: region index */
+} dti_region_table;
+
+/* Regions as GEOID prefixes of `digits` characters (2, 5, 11, 12, 15). */
+dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_table *regions,
+                                dt_error *err);
+void dti_regions_free(dti_region_table *regions);
+
+typedef struct dti_region_stats {
+    uint64_t locations, unserved, underserved, served, providers;
+    uint64_t tiers[DTI_TIER_COUNT];
+    int64_t median_down_x2; /* twice the median best_down, micro-Mbps */
+} dti_region_stats;
+
+/* Per-region statistics; caller frees *stats with free(). */
+dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
+                                   dti_region_stats **stats, dt_error *err);
+/* Median of values (reordered in place), doubled so it stays an integer. */
+int64_t dti_median_x2(int64_t *values, size_t n);
+
+#endif

@@ -1,0 +1,197 @@
+/* Regions (GEOID prefixes) and the per-region statistics of SPEC.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_table *regions,
+                                dt_error *err)
+{
+    memset(regions, 0, sizeof *regions);
+    uint64_t divisor = 1;
+    for (int i = digits; i < 15; i++)
+        divisor *= 10;
+    size_t nblocks = cov->block_count;
+    uint64_t *prefixes = malloc((nblocks ? nblocks : 1) * sizeof *prefixes);
+    regions->block_region = malloc((nblocks ? nblocks : 1) * sizeof *regions->block_region);
+    dti_u64map index;
+    if (!prefixes || !regions->block_region || dti_u64map_init(&index, 1024) != 0) {
+        free(prefixes);
+        dti_regions_free(regions);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    /* Distinct prefixes, sorted: fixed-width numbers sort as their text. */
+    size_t count = 0;
+    for (size_t b = 0; b < nblocks; b++) {
+        int inserted;
+        uint64_t prefix = cov->block_geoids[b] / divisor;
+        if (!dti_u64map_put(&index, prefix, 0, &inserted))
+            goto nomem;
+        if (inserted)
+            prefixes[count++] = prefix;
+    }
+    qsort(prefixes, count, sizeof *prefixes, compare_u64);
+    regions->ids = calloc(count ? count : 1, sizeof *regions->ids);
+    if (!regions->ids)
+        goto nomem;
+    regions->count = count;
+    for (size_t r = 0; r < count; r++) {
+        int inserted;
+        *dti_u64map_put(&index, prefixes[r], (uint32_t)r, &inserted) = (uint32_t)r;
+        regions->ids[r] = malloc((size_t)digits + 1);
+        if (!regions->ids[r])
+            goto nomem;
+        snprintf(regions->ids[r], (size_t)digits + 1, "%0*llu", digits,
+                 (unsigned long long)prefixes[r]);
+    }
+    for (size_t b = 0; b < nblocks; b++)
+        regions->block_region[b] = dti_u64map_get(&index, cov->block_geoids[b] / divisor);
+    free(prefixes);
+    dti_u64map_free(&index);
+    return DT_OK;
+nomem:
+    free(prefixes);
+    dti_u64map_free(&index);
+    dti_regions_free(regions);
+    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+void dti_regions_free(dti_region_table *regions)
+{
+    if (!regions)
+        return;
+    if (regions->ids)
+        for (size_t r = 0; r < regions->count; r++)
+            free(regions->ids[r]);
+    free(regions->ids);
+    free(regions->block_region);
+    memset(regions, 0, sizeof *regions);
+}
+
+/* k-th smallest (0-based) of values[0..n), reordering values. */
+static int64_t select_kth(int64_t *values, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        /* median of three pivot keeps sorted and constant runs linear */
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t a = values[lo], b = values[mid], c = values[hi];
+        int64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (values[i] < pivot)
+                i++;
+            while (values[j] > pivot)
+                j--;
+            if (i <= j) {
+                int64_t t = values[i];
+                values[i] = values[j];
+                values[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return values[k];
+    }
+    return values[k];
+}
+
+int64_t dti_median_x2(int64_t *values, size_t n)
+{
+    if (n == 0)
+        return 0;
+    int64_t upper = select_kth(values, n, n / 2);
+    if (n % 2)
+        return 2 * upper;
+    /* the lower middle is the largest value left of n/2 after selection */
+    int64_t lower = values[0];
+    for (size_t i = 1; i < n / 2; i++)
+        if (values[i] > lower)
+            lower = values[i];
+    return lower + upper;
+}
+
+dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
+                                   dti_region_stats **out, dt_error *err)
+{
+    size_t nreg = regions->count, nloc = cov->location_count;
+    dti_region_stats *stats = calloc(nreg ? nreg : 1, sizeof *stats);
+    size_t *start = calloc(nreg + 1, sizeof *start);
+    int64_t *downs = malloc((nloc ? nloc : 1) * sizeof *downs);
+    dti_u64set region_providers;
+    int set_ok = dti_u64set_init(&region_providers, nreg * 8) == 0;
+    if (!stats || !start || !downs || !set_ok) {
+        free(stats);
+        free(start);
+        free(downs);
+        if (set_ok)
+            dti_u64set_free(&region_providers);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < nloc; i++) {
+        const dti_location *loc = &cov->locations[i];
+        dti_region_stats *s = &stats[regions->block_region[loc->block]];
+        s->locations++;
+        switch (dti_class_of(loc->flags)) {
+        case DTI_SERVED: s->served++; break;
+        case DTI_UNDERSERVED: s->underserved++; break;
+        case DTI_UNSERVED: s->unserved++; break;
+        }
+        for (int t = 0; t < DTI_TIER_COUNT; t++)
+            s->tiers[t] += (loc->flags >> t) & 1u;
+    }
+    /* best_down grouped by region (a counting sort), then one selection each */
+    for (size_t r = 0; r < nreg; r++)
+        start[r + 1] = start[r] + stats[r].locations;
+    size_t *fill = calloc(nreg ? nreg : 1, sizeof *fill);
+    if (!fill) {
+        free(stats);
+        free(start);
+        free(downs);
+        dti_u64set_free(&region_providers);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < nloc; i++) {
+        uint32_t r = regions->block_region[cov->locations[i].block];
+        downs[start[r] + fill[r]++] = cov->locations[i].best_down;
+    }
+    for (size_t r = 0; r < nreg; r++)
+        stats[r].median_down_x2 = dti_median_x2(downs + start[r], stats[r].locations);
+    free(fill);
+    /* distinct (region, provider) from the distinct (block, provider) pairs */
+    const dti_u64set *pairs = &cov->block_providers;
+    for (size_t i = 0; i <= pairs->mask; i++) {
+        uint64_t pair = pairs->keys[i];
+        if (pair == DTI_EMPTY_KEY)
+            continue;
+        uint64_t r = regions->block_region[pair >> 32];
+        int added = dti_u64set_add(&region_providers, r << 32 | (pair & 0xffffffffu));
+        if (added < 0) {
+            free(stats);
+            free(start);
+            free(downs);
+            dti_u64set_free(&region_providers);
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+        stats[r].providers += (uint64_t)added;
+    }
+    free(start);
+    free(downs);
+    dti_u64set_free(&region_providers);
+    *out = stats;
+    return DT_OK;
+}

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Golden CLI tests for `dialtone stats`: run from the project root as `tests/cli/run.sh [BIN]`.
+#
+# Every expected file in tests/expected/ was computed by hand from the fixtures in tests/data/
+# (the arithmetic is in tests/data/README.md), never by running the tool. Outputs are compared
+# as exact text. Prints `ok NAME` or `FAIL NAME` (with the reasons) per case, then one line
+# `N passed, N failed`; exits 1 if any case failed.
+
+set -u
+
+bin=${1:-bin/dialtone}
+# Resolve a relative BIN against the caller's directory before moving to the project root.
+case $bin in
+  /*) ;;
+  */*) bin="$PWD/$bin" ;;
+esac
+cd "$(dirname "$0")/../.." || exit 1
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+data=tests/data
+expected=tests/expected
+main_files=("$data/main/part1.csv" "$data/main/part2.csv")
+
+# A hung binary must fail its case, not the whole run.
+limit=()
+if command -v timeout >/dev/null 2>&1; then
+  limit=(timeout 60)
+fi
+
+passed=0
+failed=0
+name=
+work=
+problems=
+rc=0
+
+# begin NAME: start a case with a fresh work dir; $work/out is where -o files go.
+begin() {
+  name=$1
+  problems=
+  work="$tmp/$name"
+  mkdir -p "$work/out"
+}
+
+problem() {
+  problems+="$1"$'\n'
+}
+
+# run ARGS...: run the binary, capturing stdout, stderr and the exit status.
+run() {
+  ${limit[@]+"${limit[@]}"} "$bin" "$@" >"$work/stdout" 2>"$work/stderr" </dev/null
+  rc=$?
+}
+
+expect_status() {
+  if [ "$rc" -ne "$1" ]; then
+    problem "exit status $rc, expected $1"
+  fi
+}
+
+# expect_same ACTUAL GOLDEN: exact text comparison.
+expect_same() {
+  if [ ! -f "$2" ]; then
+    problem "golden file $2 is missing"
+  elif [ ! -f "$1" ]; then
+    problem "output file $1 was not written"
+  elif ! cmp -s "$2" "$1"; then
+    problem "output differs from $2:"$'\n'"$(diff -u --label "$2" --label "${1#"$tmp"/}" "$2" "$1")"
+  fi
+}
+
+expect_stdout_empty() {
+  if [ -s "$work/stdout" ]; then
+    problem "stdout should be empty when -o is given, got: $(head -c 300 "$work/stdout")"
+  fi
+}
+
+# expect_stderr_has TEXT: stderr contains TEXT literally (e.g. `bad_speed.csv:5:`).
+expect_stderr_has() {
+  if ! grep -qF -- "$1" "$work/stderr"; then
+    problem "stderr does not contain '$1'"
+  fi
+}
+
+# expect_out_dir FILE...: the -o directory holds exactly these names (none: it must be empty),
+# so a failed run leaves neither the output nor a temporary file behind.
+expect_out_dir() {
+  local want have
+  want=$(printf '%s\n' "$@" | sed '/^$/d' | LC_ALL=C sort)
+  have=$(cd "$work/out" && find . -mindepth 1 -maxdepth 1 -printf '%f\n' | LC_ALL=C sort)
+  if [ "$want" != "$have" ]; then
+    problem "output directory holds [$(echo "$have" | tr '\n' ' ')], expected [$(echo "$want" | tr '\n' ' ')]"
+  fi
+}
+
+# expect_skip_count N: some stderr line says "skipped" together with the count N
+# ("skipped 4 rows", "4 bad rows skipped"); a `file:4:` location does not count as the number.
+expect_skip_count() {
+  local n=$1
+  if ! grep -Eiq "skipped[^0-9]*(^|[^0-9])${n}([^0-9]|\$)|(^|[^0-9:])${n}[^0-9:]*skipped" "$work/stderr"; then
+    problem "stderr does not say that $n rows were skipped"
+  fi
+}
+
+finish() {
+  if [ -z "$problems" ]; then
+    echo "ok $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    printf '%s' "$problems" | sed 's/^/    /'
+    if [ -s "$work/stderr" ]; then
+      echo "    --- stderr (first 20 lines):"
+      head -n 20 "$work/stderr" | sed 's/^/    | /'
+    fi
+    failed=$((failed + 1))
+  fi
+}
+
+# golden_case NAME GOLDEN ARGS...: `stats -o OUT ARGS...` exits 0, prints nothing on stdout,
+# and writes exactly GOLDEN.
+golden_case() {
+  local golden=$2
+  begin "$1"
+  shift 2
+  run stats -o "$work/out/result.csv" "$@"
+  expect_status 0
+  expect_stdout_empty
+  expect_same "$work/out/result.csv" "$expected/$golden"
+  finish
+}
+
+# bad_input_case NAME FILE:LINE ARGS...: `stats -o OUT ARGS...` exits 1, names FILE:LINE on
+# stderr and leaves nothing in the output directory.
+bad_input_case() {
+  local where=$2
+  begin "$1"
+  shift 2
+  run stats -o "$work/out/result.csv" "$@"
+  expect_status 1
+  expect_stderr_has "$where"
+  expect_out_dir
+  finish
+}
+
+# usage_case NAME ARGS...: exits 2 and writes no output file.
+usage_case() {
+  begin "$1"
+  shift
+  run stats -o "$work/out/result.csv" "$@"
+  expect_status 2
+  expect_out_dir
+  finish
+}
+
+if [ ! -x "$bin" ] && ! command -v "$bin" >/dev/null 2>&1; then
+  echo "note: $bin is not an executable; every case will fail" >&2
+fi
+
+# --- region levels, options, outputs -------------------------------------------------------
+
+golden_case county county.csv "${main_files[@]}"
+golden_case by_county_explicit county.csv --by county -q "${main_files[@]}"
+golden_case by_state state.csv --by state "${main_files[@]}"
+golden_case by_tract tract.csv --by tract "${main_files[@]}"
+golden_case by_blockgroup blockgroup.csv --by blockgroup "${main_files[@]}"
+golden_case ulfw county_ulfw.csv --ulfw "${main_files[@]}"
+golden_case thresholds county_thresholds.csv --served 50/10 --underserved 10/1 "${main_files[@]}"
+golden_case fabric county_fabric.csv --fabric "$data/main/fabric.csv" "${main_files[@]}"
+# The tool expands the quoted pattern itself; it matches part1.csv and part2.csv.
+golden_case glob county.csv "$data/main/part*.csv"
+golden_case file_order county.csv "$data/main/part2.csv" "$data/main/part1.csv"
+
+begin locations_out
+run stats -o "$work/out/result.csv" --locations-out "$work/out/locations.csv" "${main_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county.csv"
+expect_same "$work/out/locations.csv" "$expected/locations.csv"
+finish
+
+begin fabric_locations_out
+run stats -o "$work/out/result.csv" --fabric "$data/main/fabric.csv" \
+  --locations-out "$work/out/locations.csv" "${main_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county_fabric.csv"
+expect_same "$work/out/locations.csv" "$expected/locations_fabric.csv"
+finish
+
+# Location 5001 has one row in plain.csv and one inside more.zip (which holds two CSVs).
+begin zip_split
+run stats -o "$work/out/result.csv" --locations-out "$work/out/locations.csv" \
+  "$data/split/plain.csv" "$data/split/more.zip"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/split_county.csv"
+expect_same "$work/out/locations.csv" "$expected/split_locations.csv"
+finish
+
+begin stdout
+run stats "${main_files[@]}"
+expect_status 0
+expect_same "$work/stdout" "$expected/county.csv"
+finish
+
+begin stdout_by_state
+run stats --by state -q "${main_files[@]}"
+expect_status 0
+expect_same "$work/stdout" "$expected/state.csv"
+finish
+
+# --- bad input: exit 1, FILE:LINE on stderr, no output left behind ---------------------------
+
+bad_input_case missing_file does_not_exist.csv "$data/main/part1.csv" "$data/bad/does_not_exist.csv"
+bad_input_case bad_header bad_header.csv:1: "$data/bad/bad_header.csv"
+bad_input_case wrong_field_count wrong_fields.csv:3: "$data/bad/wrong_fields.csv"
+bad_input_case bad_speed bad_speed.csv:5: "$data/bad/bad_speed.csv"
+bad_input_case bad_geoid bad_geoid.csv:3: "$data/bad/bad_geoid.csv"
+bad_input_case geoid_conflict geoid_conflict.csv:5: "$data/bad/geoid_conflict.csv"
+# A bad file after a good one must still leave nothing behind.
+bad_input_case bad_after_good bad_speed.csv:5: "${main_files[@]}" "$data/bad/bad_speed.csv"
+
+# Neither the -o file nor the --locations-out file may be left behind.
+begin bad_locations_out
+run stats -o "$work/out/result.csv" --locations-out "$work/out/locations.csv" "$data/bad/bad_geoid.csv"
+expect_status 1
+expect_stderr_has bad_geoid.csv:3:
+expect_out_dir
+finish
+
+begin keeps_existing_output
+cp "$expected/county.csv" "$work/out/result.csv"
+run stats -o "$work/out/result.csv" "$data/bad/bad_speed.csv"
+expect_status 1
+expect_stderr_has bad_speed.csv:5:
+expect_same "$work/out/result.csv" "$expected/county.csv"
+expect_out_dir result.csv
+finish
+
+# --- --skip-bad-rows ----------------------------------------------------------------------------
+
+begin skip_bad_rows
+run stats --skip-bad-rows -o "$work/out/result.csv" \
+  "$data/bad/wrong_fields.csv" "$data/bad/bad_speed.csv" "$data/bad/bad_geoid.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/skip_bad_rows.csv"
+expect_skip_count 4
+finish
+
+begin skip_geoid_conflict
+run stats --skip-bad-rows -o "$work/out/result.csv" "$data/bad/geoid_conflict.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/skip_conflict.csv"
+expect_skip_count 1
+finish
+
+# --- usage, help, version -----------------------------------------------------------------------
+
+usage_case unknown_option --bogus "${main_files[@]}"
+usage_case bad_by_value --by planet "${main_files[@]}"
+usage_case bad_threshold --served fast "${main_files[@]}"
+usage_case no_input_file
+
+begin stats_help
+run stats --help
+expect_status 0
+if ! grep -qi usage "$work/stdout"; then
+  problem "stdout of 'stats --help' does not mention usage"
+fi
+finish
+
+begin help
+run --help
+expect_status 0
+if ! grep -qi usage "$work/stdout"; then
+  problem "stdout of '--help' does not mention usage"
+fi
+finish
+
+begin version
+run --version
+expect_status 0
+if [ ! -s "$work/stdout" ]; then
+  problem "stdout of '--version' is empty"
+fi
+finish
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

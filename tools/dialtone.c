@@ -1,0 +1,52 @@
+/* dialtone: the command line, one subcommand per tools/ file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
+};
+
+static void usage(FILE *fp)
+{
+    fputs("Usage: dialtone COMMAND [OPTIONS] ...\n"
+          "\n"
+          "Rural broadband coverage mapping and analysis from FCC Broadband Data\n"
+          "Collection availability files and census geometry.\n"
+          "\n"
+          "Commands:\n",
+          fp);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'dialtone COMMAND --help' describes one command.\n"
+          "Exit status: 0 success, 1 failure, 2 usage error.\n",
+          fp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("dialtone %s\n", dt_version());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "dialtone: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
