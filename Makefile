@@ -23,6 +23,7 @@ LIBRARY := $(BUILD)/libdialtone.a
 BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
+.SECONDARY:
 .PHONY: all check unit cli install uninstall clean asan format sample
 all: $(DIALTONE)
 

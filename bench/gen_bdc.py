@@ -51,8 +51,8 @@ STATS_HEADER = ("geoid,locations,unserved,underserved,served,pct_unserved,provid
 LOCATIONS_HEADER = "location_id,block_geoid,class,best_down,best_up,providers\n"
 
 M64 = (1 << 64) - 1
-M32 = (1 << 32) - 1
-LOCATION_ID_BASE = 1000000000  # + a 32-bit bijection of a counter: distinct 10-digit ids
+M30 = (1 << 30) - 1
+LOCATION_ID_BASE = 1000000000  # + a 30-bit bijection of a counter: distinct 10-digit ids
 
 FIPS_USPS = {
     "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
@@ -195,9 +195,9 @@ SPECIAL_SCENARIOS = [
 ]
 
 # Locations per block: 256-entry table (a byte indexes it); skewed, most blocks have 1-4.
-_LOC_WEIGHTS = [22, 48, 42, 34, 26, 20, 16, 12, 10, 8, 7, 6, 5]
+_LOC_WEIGHTS = [30, 60, 48, 36, 26, 18, 12, 8, 6, 4, 3, 3, 2]
 LOCS_PER_BLOCK = [n for n, w in enumerate(_LOC_WEIGHTS) for _ in range(w)]
-ROWS_PER_PROVIDER = [1] * 10 + [2] * 4 + [3] * 2  # 16 entries, indexed by 4 bits
+ROWS_PER_PROVIDER = [1] * 11 + [2] * 4 + [3] * 1  # 16 entries, indexed by 4 bits
 BRC = "RRRRRRRRRRRBBXXX"  # 16 entries: business_residential_code
 SPECIAL_PER_256 = 20  # share of locations drawn from SPECIAL_SCENARIOS
 FLUSH_ROWS = 100000  # rows buffered per output file before an interleaved write
@@ -231,9 +231,10 @@ def fmt_fixed(value, decimals):
 
 
 def fmt_rounded(count, total, decimals):
-    """count/total rounded half up to 2 or 4 decimals, in integers as SPEC.md says."""
+    """q = floor((20000 * count + total) / (2 * total)) printed as q / 10**decimals: the percentage
+    with 2 decimals or the share with 4, both rounded half up exactly as SPEC.md says."""
+    q = (20000 * count + total) // (2 * total)
     scale = 10 ** decimals
-    q = (2 * scale * count + total) // (2 * total)
     return "%d.%0*d" % (q // scale, decimals, q % scale)
 
 
@@ -329,11 +330,17 @@ def build_counties(args, geo_rng):
 def build_tracts(nblocks, geo_rng):
     """A county's tracts: [(tract code, [(block group digit, [block numbers])])]."""
     nbg = max(1, (nblocks + 149) // 150)
-    bg_sizes = allocate(nblocks, [50 + next(geo_rng) % 101 for _ in range(nbg)])
+    # About 6% of block groups are tiny (a few blocks) and make a tract of their own: small regions
+    # give medians of a few values, where even counts and fractional speeds show.
+    draws = [next(geo_rng) for _ in range(nbg)]
+    tiny = [r % 100 < 6 for r in draws]
+    bg_sizes = allocate(nblocks, [1 + (r >> 8) % 3 if t else 50 + (r >> 8) % 101
+                                  for r, t in zip(draws, tiny)])
     groups = []  # block groups per tract, 1-4
     i = 0
     while i < nbg:
-        take = min(nbg - i, 1 + next(geo_rng) % 4)
+        take = 1 if tiny[i] else min(nbg - i, 1 + next(geo_rng) % 4)
+        take = next((k for k in range(1, take) if tiny[i + k]), take)  # a tiny one stays alone
         groups.append(bg_sizes[i:i + take])
         i += take
     ntracts = len(groups)
@@ -481,18 +488,18 @@ def generate(args):
     for p in providers:
         pools.setdefault(p.kind, []).append(p)
     sats = [(p.offers, len(p.offers), p.provider_id, cov)
-            for p, cov in zip(pools["sat"], (180, 180, 235))]
+            for p, cov in zip(pools["sat"], (150, 150, 220))]
     specials = [[(by_brand[b].provider_id, [by_brand[b].by_spec[s] for s in specs])
                  for b, specs in scenario] for scenario in SPECIAL_SCENARIOS]
     nspecials = len(specials)
 
     rng = splitmix64(args.seed * 2 + 2)
     nxt = rng.__next__
-    lid_key = nxt() & M32
+    lid_key = nxt() & M30
     counter = 0
     buffers = writer.buffers
     fabric = open(os.path.join(args.out, "fabric.csv"), "w", newline="") if args.fabric else None
-    fabric_lines = []
+    fabric_lines = [FABRIC_HEADER]
     truth_locs = TruthLocations(args.out) if args.truth else None
     regions = {}
     stats = {"blocks": 0, "locations": 0, "rows": 0, "fabric_only": 0, "non_bsl": 0}
@@ -530,11 +537,11 @@ def generate(args):
                     lat = lat_base + ((ub >> 17) & 0x3ffff) * 4
                     lon = lon_base + ((ub >> 35) & 0x3ffff) * 4
                     for li in range(nlocs + extra_bsl + non_bsl):
-                        x = (counter ^ lid_key) & M32
+                        x = counter ^ lid_key
                         counter += 1
-                        x = ((x >> 16) ^ x) * 0x45D9F3B & M32
-                        x = ((x >> 16) ^ x) * 0x45D9F3B & M32
-                        lid = LOCATION_ID_BASE + ((x >> 16) ^ x)
+                        x = ((x >> 15) ^ x) * 0x45D9F3B & M30
+                        x = ((x >> 15) ^ x) * 0x45D9F3B & M30
+                        lid = LOCATION_ID_BASE + ((x >> 15) ^ x)
                         lid_text = str(lid)
                         u1 = nxt()
                         if fabric is not None:
@@ -604,6 +611,8 @@ def generate(args):
                     for i, rows in enumerate(buffers):
                         if len(rows) >= FLUSH_ROWS:
                             writer.flush(i)  # replaces buffers[i] with an empty list
+    if counter > M30:
+        sys.exit("gen_bdc: more than 2**30 locations: location ids would repeat")
     names = writer.close()
     stats["rows"] = sum(writer.rows)
     stats["rows_per_file"] = dict(zip(names, writer.rows))
@@ -642,7 +651,7 @@ class TruthLocations:
         self.files = [open(os.path.join(self.tmp, "%02d" % i), "w", newline="") for i in range(64)]
 
     def add(self, lid, line):
-        b = (lid - LOCATION_ID_BASE) >> 26
+        b = (lid - LOCATION_ID_BASE) >> 24
         bucket = self.buckets[b]
         bucket.append(line)
         if len(bucket) >= 20000:

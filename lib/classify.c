@@ -69,3 +69,15 @@ const char *dti_class_name(dti_class c)
     static const char *const names[] = {"unserved", "underserved", "served"};
     return names[c];
 }
+
+void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
+                          int low_latency, int64_t down, int64_t up)
+{
+    if (!dti_is_reliable(rules, technology, low_latency))
+        return;
+    loc->flags |= (uint8_t)dti_row_flags(rules, down, up);
+    if (down > loc->best_down)
+        loc->best_down = down;
+    if (up > loc->best_up)
+        loc->best_up = up;
+}

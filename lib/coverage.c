@@ -276,15 +276,8 @@ static dt_status read_one_bdc(dti_coverage *cov, dti_csv *csv, read_progress *pr
             (cov->track_location_providers &&
              dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        int low_latency = f[col[COL_LATENCY]].s[0] == '1';
-        if (dti_is_reliable(&cov->rules, (int)technology, low_latency)) {
-            dti_location *loc = &cov->locations[index];
-            loc->flags |= (uint8_t)dti_row_flags(&cov->rules, down, up);
-            if (down > loc->best_down)
-                loc->best_down = down;
-            if (up > loc->best_up)
-                loc->best_up = up;
-        }
+        dti_location_add_row(&cov->locations[index], &cov->rules, (int)technology,
+                             f[col[COL_LATENCY]].s[0] == '1', down, up);
         if ((++cov->rows & 0xffff) == 0 && progress->fn) {
             double frac = progress->total
                               ? (double)(progress->done + dti_csv_offset(csv)) / progress->total

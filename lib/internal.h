@@ -192,6 +192,11 @@ typedef struct dti_coverage {
 
 #define DTI_NAMED_BIT (1ULL << 63)
 
+/* Fold one availability row into a location (classify.c): only reliable
+ * rows count, and each row's download and upload are judged together. */
+void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
+                          int low_latency, int64_t down, int64_t up);
+
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
 void dti_coverage_free(dti_coverage *cov);
 /* Read every BDC CSV of inputs into cov. */

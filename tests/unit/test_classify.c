@@ -1,0 +1,128 @@
+/* Unit tests of the BEAD classifier on hand-made rows (every trap in SPEC.md). */
+#include <string.h>
+
+#include "internal.h"
+#include "unit.h"
+
+typedef struct row {
+    int technology;
+    const char *down, *up;
+    int low_latency;
+} row;
+
+/* Fold rows into one location the way the BDC reader does. */
+static dti_location fold(const dti_rules *rules, const row *rows, int n)
+{
+    dti_location loc;
+    memset(&loc, 0, sizeof loc);
+    for (int i = 0; i < n; i++) {
+        int64_t down, up;
+        CHECK(dti_parse_speed(rows[i].down, strlen(rows[i].down), &down) == 0);
+        CHECK(dti_parse_speed(rows[i].up, strlen(rows[i].up), &up) == 0);
+        dti_location_add_row(&loc, rules, rows[i].technology, rows[i].low_latency, down, up);
+    }
+    return loc;
+}
+
+static dti_class classify(const dti_rules *rules, const row *rows, int n)
+{
+    return dti_class_of(fold(rules, rows, n).flags);
+}
+
+#define N(a) ((int)(sizeof(a) / sizeof *(a)))
+
+int main(void)
+{
+    dti_rules rules, ulfw;
+    dti_rules_default(&rules);
+    dti_rules_default(&ulfw);
+    ulfw.ulfw = 1;
+
+    /* download met by one row, upload by another: not served, only 25/3 */
+    row split[] = {{50, "1000", "10", 1}, {40, "50", "35", 1}};
+    CHECK_INT(classify(&rules, split, N(split)), DTI_UNDERSERVED);
+    dti_location s = fold(&rules, split, N(split));
+    CHECK_INT(s.best_down, 1000 * DTI_MICRO); /* best_down and best_up may come from different rows */
+    CHECK_INT(s.best_up, 35 * DTI_MICRO);
+    CHECK(!(s.flags & (1u << 3))); /* no 100/20 tier */
+
+    /* split below 25/3 too: 30/1 and 5/5 -> unserved */
+    row split2[] = {{10, "30", "1", 1}, {10, "5", "5", 1}};
+    CHECK_INT(classify(&rules, split2, N(split2)), DTI_UNSERVED);
+
+    /* low_latency 0 never counts, however fast */
+    row slow_latency[] = {{50, "1000", "1000", 0}};
+    CHECK_INT(classify(&rules, slow_latency, 1), DTI_UNSERVED);
+    CHECK_INT(fold(&rules, slow_latency, 1).best_down, 0);
+
+    /* satellite at 100/20 with low latency 1: never reliable */
+    row gso[] = {{60, "100", "20", 1}}, ngso[] = {{61, "250", "25", 1}};
+    CHECK_INT(classify(&rules, gso, 1), DTI_UNSERVED);
+    CHECK_INT(classify(&rules, ngso, 1), DTI_UNSERVED);
+    CHECK_INT(classify(&ulfw, ngso, 1), DTI_UNSERVED);
+
+    /* technology 0 (other) at 25/3: never reliable */
+    row other[] = {{0, "25", "3", 1}};
+    CHECK_INT(classify(&rules, other, 1), DTI_UNSERVED);
+
+    /* exact boundaries are inclusive */
+    row at_served[] = {{40, "100", "20", 1}}, at_under[] = {{10, "25", "3", 1}};
+    CHECK_INT(classify(&rules, at_served, 1), DTI_SERVED);
+    CHECK_INT(classify(&rules, at_under, 1), DTI_UNDERSERVED);
+    row below_down[] = {{40, "99.999", "20", 1}}, below_up[] = {{40, "100", "19.999", 1}};
+    CHECK_INT(classify(&rules, below_down, 1), DTI_UNDERSERVED);
+    CHECK_INT(classify(&rules, below_up, 1), DTI_UNDERSERVED);
+    row below_under[] = {{10, "24.999", "3", 1}, {10, "25", "2.999", 1}};
+    CHECK_INT(classify(&rules, below_under, 2), DTI_UNSERVED);
+
+    /* fractional speeds: 0.768/0.2 meets only the 0.2/0.2 tier */
+    row dsl[] = {{10, "0.768", "0.2", 1}};
+    dti_location d = fold(&rules, dsl, 1);
+    CHECK_INT(d.best_down, 768000);
+    CHECK_INT(d.best_up, 200000);
+    CHECK_INT(d.flags, 1u); /* tier 0.2/0.2 only */
+    row dsl2[] = {{10, "0.768", "0.19", 1}};
+    CHECK_INT(fold(&rules, dsl2, 1).flags, 0);
+
+    /* unlicensed fixed wireless counts only with --ulfw */
+    row fw[] = {{70, "100", "20", 1}};
+    CHECK_INT(classify(&rules, fw, 1), DTI_UNSERVED);
+    CHECK_INT(classify(&ulfw, fw, 1), DTI_SERVED);
+    CHECK_INT(fold(&rules, fw, 1).best_down, 0);
+    CHECK_INT(fold(&ulfw, fw, 1).best_down, 100 * DTI_MICRO);
+
+    /* every reliable technology code */
+    int reliable[] = {10, 40, 50, 71, 72};
+    for (int i = 0; i < N(reliable); i++) {
+        row r[] = {{reliable[i], "100", "20", 1}};
+        CHECK_INT(classify(&rules, r, 1), DTI_SERVED);
+    }
+    int never[] = {0, 60, 61, 70, 99};
+    for (int i = 0; i < N(never); i++)
+        CHECK(!dti_is_reliable(&rules, never[i], 1));
+
+    /* tiers: 1000/100 row earns all six; 250/25 five */
+    row gig[] = {{50, "1000", "100", 1}}, t250[] = {{50, "250", "25", 1}};
+    CHECK_INT(fold(&rules, gig, 1).flags & 0x3f, 0x3f);
+    CHECK_INT(fold(&rules, t250, 1).flags & 0x3f, 0x1f);
+    /* 10/1 tier: 10/0.999 misses it */
+    row t10[] = {{10, "10", "0.999", 1}};
+    CHECK_INT(fold(&rules, t10, 1).flags & 0x3f, 0x1);
+
+    /* other thresholds: --served 50/10 --underserved 10/1 */
+    dti_rules custom;
+    dti_rules_default(&custom);
+    CHECK(dti_parse_threshold("50/10", &custom.served_down, &custom.served_up) == 0);
+    CHECK(dti_parse_threshold("10/1", &custom.underserved_down, &custom.underserved_up) == 0);
+    row mid[] = {{40, "50", "10", 1}}, low[] = {{40, "10", "1", 1}};
+    CHECK_INT(classify(&custom, mid, 1), DTI_SERVED);
+    CHECK_INT(classify(&custom, low, 1), DTI_UNDERSERVED);
+    CHECK_INT(classify(&rules, low, 1), DTI_UNSERVED);
+    CHECK(dti_parse_threshold("50", &custom.served_down, &custom.served_up) != 0);
+    CHECK(dti_parse_threshold("50/x", &custom.served_down, &custom.served_up) != 0);
+
+    /* no rows: unserved, best 0 */
+    CHECK_INT(classify(&rules, NULL, 0), DTI_UNSERVED);
+    CHECK_STR(dti_class_name(DTI_UNDERSERVED), "underserved");
+    return dt_unit_report("classify");
+}

@@ -1,0 +1,84 @@
+/* Unit tests of exact speed parsing, decimal printing, rounding and medians. */
+#include <string.h>
+
+#include "internal.h"
+#include "unit.h"
+
+static int64_t speed(const char *text)
+{
+    int64_t v = -1;
+    if (dti_parse_speed(text, strlen(text), &v) != 0)
+        return -1;
+    return v;
+}
+
+int main(void)
+{
+    char buf[64];
+    CHECK_INT(speed("100"), 100000000);
+    CHECK_INT(speed("0.768"), 768000);
+    CHECK_INT(speed(".5"), 500000);
+    CHECK_INT(speed("7."), 7000000);
+    CHECK_INT(speed("0"), 0);
+    CHECK_INT(speed("99.999"), 99999000);
+    CHECK_INT(speed("1.23456789"), 1234567); /* truncated past 6 decimals */
+    CHECK_INT(speed("1e2"), 100000000);
+    CHECK_INT(speed(""), -1);
+    CHECK_INT(speed("."), -1);
+    CHECK_INT(speed("fast"), -1);
+    CHECK_INT(speed("-1"), -1);
+    CHECK_INT(speed("12abc"), -1);
+    CHECK_INT(speed("nan"), -1);
+    CHECK_INT(speed("inf"), -1);
+    CHECK_INT(speed("0x10"), -1);
+    CHECK_INT(speed(" 5"), -1);
+
+    uint64_t u;
+    CHECK(dti_parse_u64("080010001001001", 15, &u) == 0 && u == 80010001001001ULL);
+    CHECK(dti_parse_u64("08001000100100A", 15, &u) != 0);
+    CHECK(dti_parse_u64("", 0, &u) != 0);
+
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 100000000, 6), "100");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 768000, 6), "0.768");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 0, 6), "0");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 375000000, 7), "37.5");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 1, 7), "0.0000001");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, -1500000, 6), "-1.5");
+
+    /* round half up, exactly: SPEC's floor((20000u + L) / 2L) / 100 */
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 100 * 1, 3, 2), "33.33");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 100 * 2, 3, 2), "66.67");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 100 * 1, 8, 2), "12.50");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 100 * 1, 800, 2), "0.13"); /* 0.125 -> up */
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 100 * 7, 7, 2), "100.00");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 0, 7, 2), "0.00");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 1, 32, 4), "0.0313"); /* 0.03125 -> up */
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 1, 3, 4), "0.3333");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 3, 3, 4), "1.0000");
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 1, 20000, 4), "0.0001"); /* 0.00005 -> up */
+    CHECK_STR(dti_format_ratio(buf, sizeof buf, 1, 20001, 4), "0.0000");
+
+    /* medians, doubled: odd, even (mean of the middle two), zeros included */
+    int64_t odd[] = {5, 1, 3};
+    CHECK_INT(dti_median_x2(odd, 3), 6);
+    int64_t even[] = {200, 0, 100, 0};
+    CHECK_INT(dti_median_x2(even, 4), 100); /* (0 + 100) / 2 = 50 */
+    int64_t same[] = {7, 7, 7, 7, 7, 7};
+    CHECK_INT(dti_median_x2(same, 6), 14);
+    int64_t one[] = {42};
+    CHECK_INT(dti_median_x2(one, 1), 84);
+    CHECK_INT(dti_median_x2(NULL, 0), 0);
+    /* a larger vector against a sorted check: values i*7 mod 101, n = 1000 */
+    int64_t big[1000], sorted[1000];
+    for (int i = 0; i < 1000; i++)
+        big[i] = (i * 7919) % 1009;
+    memcpy(sorted, big, sizeof big);
+    for (int i = 1; i < 1000; i++) /* insertion sort: the second method */
+        for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+            int64_t t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    CHECK_INT(dti_median_x2(big, 1000), sorted[499] + sorted[500]);
+    return dt_unit_report("numbers");
+}
