@@ -197,7 +197,7 @@ SPECIAL_SCENARIOS = [
 # Locations per block: 256-entry table (a byte indexes it); skewed, most blocks have 1-4.
 _LOC_WEIGHTS = [30, 60, 48, 36, 26, 18, 12, 8, 6, 4, 3, 3, 2]
 LOCS_PER_BLOCK = [n for n, w in enumerate(_LOC_WEIGHTS) for _ in range(w)]
-ROWS_PER_PROVIDER = [1] * 11 + [2] * 4 + [3] * 1  # 16 entries, indexed by 4 bits
+ROWS_PER_PROVIDER = [1] * 13 + [2] * 2 + [3] * 1  # 16 entries, indexed by 4 bits
 BRC = "RRRRRRRRRRRBBXXX"  # 16 entries: business_residential_code
 SPECIAL_PER_256 = 20  # share of locations drawn from SPECIAL_SCENARIOS
 FLUSH_ROWS = 100000  # rows buffered per output file before an interleaved write
@@ -344,9 +344,8 @@ def build_tracts(nblocks, geo_rng):
         groups.append(bg_sizes[i:i + take])
         i += take
     ntracts = len(groups)
-    major, step_max = (9500, 2) if ntracts * 3 < 450 else (0, 2)
-    if major + step_max * ntracts + 1 > 9999:
-        step_max = 1
+    major = 9500 if ntracts < 150 else 0  # rural-looking codes (950100...) where they fit
+    step_max = 2 if major + 2 * ntracts < 9999 else 1
     if major + ntracts + 1 > 9999:
         sys.exit("gen_bdc: too many tracts in one county; use more counties")
     tracts = []
@@ -378,7 +377,7 @@ def build_tracts(nblocks, geo_rng):
 
 
 def tract_providers(county_pick, wired, rng_value, next_rng):
-    """Terrestrial providers of one tract: [(offers, coverage per 256)], at most 16."""
+    """Terrestrial providers of one tract: [(Provider, coverage per 256)], at most 16."""
     chosen = []
     r = rng_value
 
@@ -488,7 +487,7 @@ def generate(args):
     for p in providers:
         pools.setdefault(p.kind, []).append(p)
     sats = [(p.offers, len(p.offers), p.provider_id, cov)
-            for p, cov in zip(pools["sat"], (150, 150, 220))]
+            for p, cov in zip(pools["sat"], (130, 130, 210))]
     specials = [[(by_brand[b].provider_id, [by_brand[b].by_spec[s] for s in specs])
                  for b, specs in scenario] for scenario in SPECIAL_SCENARIOS]
     nspecials = len(specials)
@@ -502,13 +501,13 @@ def generate(args):
     fabric_lines = [FABRIC_HEADER]
     truth_locs = TruthLocations(args.out) if args.truth else None
     regions = {}
-    stats = {"blocks": 0, "locations": 0, "rows": 0, "fabric_only": 0, "non_bsl": 0}
+    stats = {"blocks": 0, "locations": 0, "fabric_only": 0, "non_bsl": 0}
 
-    # The tract with no provider at all: only a fabric makes it appear (unserved, 0 providers).
     county_tracts = []
     for county, nblocks in counties:
         county_tracts.append((county, build_tracts(nblocks, geo_rng),
                               pick_county_providers(pools, geo_rng), nxt() % 200 + 40))
+    # The tract no provider reports at all: only a fabric makes it appear (unserved, 0 providers).
     biggest = max(range(len(county_tracts)), key=lambda i: (len(county_tracts[i][1]), -i))
     dark_tract = None
     if len(county_tracts[biggest][1]) >= 2:
@@ -525,7 +524,7 @@ def generate(args):
             dark = tract == dark_tract
             region = regions[tract] = Region()
             t_default, t_ulfw, t_providers = region.default, region.ulfw, region.providers
-            for digit, numbers in bgs:
+            for _, numbers in bgs:
                 for number in numbers:
                     block = "%s%04d" % (tract, number)
                     stats["blocks"] += 1
@@ -544,11 +543,10 @@ def generate(args):
                         lid = LOCATION_ID_BASE + ((x >> 15) ^ x)
                         lid_text = str(lid)
                         u1 = nxt()
-                        if fabric is not None:
+                        if fabric is not None:  # micro-degrees, west of Greenwich
+                            y, x = lat + (u1 & 0xfff), lon + ((u1 >> 12) & 0xfff)
                             fabric_lines.append("%d,%s,%d.%06d,-%d.%06d,%s\n" % (
-                                lid, block, (lat + (u1 & 0xfff)) // 1000000,
-                                (lat + (u1 & 0xfff)) % 1000000, (lon + ((u1 >> 12) & 0xfff)) // 1000000,
-                                (lon + ((u1 >> 12) & 0xfff)) % 1000000,
+                                lid, block, y // 1000000, y % 1000000, x // 1000000, x % 1000000,
                                 "False" if li >= nlocs + extra_bsl else "True"))
                         if li >= nlocs:  # a fabric location no provider reports
                             if li < nlocs + extra_bsl:
@@ -654,7 +652,7 @@ class TruthLocations:
         b = (lid - LOCATION_ID_BASE) >> 24
         bucket = self.buckets[b]
         bucket.append(line)
-        if len(bucket) >= 20000:
+        if len(bucket) >= 5000:
             self.files[b].write("".join(bucket))
             self.buckets[b] = []
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs `dialtone stats` on a directory made by bench/gen_bdc.py --truth and compares every output
+# byte for byte with the generator's truth files.
+# Usage: bench/check_truth.sh DIR [BIN]   (BIN defaults to bin/dialtone)
+set -u
+
+dir=${1:?usage: bench/check_truth.sh DIR [BIN]}
+bin=${2:-bin/dialtone}
+[ -x "$bin" ] || { echo "check_truth: no executable $bin" >&2; exit 2; }
+[ -f "$dir/truth_county.csv" ] || { echo "check_truth: $dir has no truth files (gen_bdc.py --truth)" >&2; exit 2; }
+
+shopt -s nullglob
+inputs=("$dir"/bdc_*.csv "$dir"/bdc_*.zip)
+[ ${#inputs[@]} -gt 0 ] || { echo "check_truth: no bdc_* files in $dir" >&2; exit 2; }
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# check NAME EXPECTED GOT -- command...: run the command, then compare GOT with EXPECTED.
+check() {
+    local name=$1 expected=$2 got=$3
+    shift 4
+    rm -f "$got"
+    "$@" >"$tmp/log" 2>&1
+    local status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "FAIL $name: exit status $status from: $*"
+        sed 's/^/    /' "$tmp/log" | head -n 20
+        failed=$((failed + 1))
+    elif ! cmp -s "$expected" "$got"; then
+        echo "FAIL $name: output differs from $expected"
+        diff "$expected" "$got" | head -n 20 | sed 's/^/    /'
+        failed=$((failed + 1))
+    else
+        echo "ok   $name"
+        passed=$((passed + 1))
+    fi
+}
+
+for level in county tract; do
+    for ulfw in "" _ulfw; do
+        for fabric in "" _fabric; do
+            truth="$dir/truth_${level}${ulfw}${fabric}.csv"
+            [ -f "$truth" ] || continue
+            opts=(--by "$level")
+            [ -n "$ulfw" ] && opts+=(--ulfw)
+            [ -n "$fabric" ] && opts+=(--fabric "$dir/fabric.csv")
+            check "stats ${opts[*]}" "$truth" "$tmp/out.csv" -- \
+                "$bin" stats -q "${opts[@]}" -o "$tmp/out.csv" "${inputs[@]}"
+        done
+    done
+done
+
+if [ -f "$dir/truth_locations.csv" ]; then
+    check "stats --locations-out" "$dir/truth_locations.csv" "$tmp/locations.csv" -- \
+        "$bin" stats -q --by county -o "$tmp/out.csv" --locations-out "$tmp/locations.csv" "${inputs[@]}"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
