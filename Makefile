@@ -43,7 +43,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIBRARY)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/unit.o $(LIBRARY) $(LDLIBS)
 
-check: unit cli
+check: $(DIALTONE) $(UNIT_BIN)
+	@bash tests/run_all.sh $(DIALTONE) $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
@@ -59,7 +60,10 @@ asan:
 
 # The bundled sample: the README's first command runs this.
 sample: $(DIALTONE)
-	$(DIALTONE) stats --by county -o out/sample_county_stats.csv datasets/sample/bdc/*.csv datasets/sample/bdc/*.zip
+	@mkdir -p out
+	$(DIALTONE) stats --by county --fabric datasets/kansas/fabric.csv \
+	  -o out/kansas_county_stats.csv datasets/kansas/bdc_*.csv datasets/kansas/bdc_*.zip
+	@echo "wrote out/kansas_county_stats.csv"
 
 install: $(DIALTONE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/dialtone \

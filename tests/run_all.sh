@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test suite of `make check` and prints one closing count.
+# Usage: tests/run_all.sh BIN UNIT_TEST...
+set -u
+bin=${1:?usage: tests/run_all.sh BIN UNIT_TEST...}
+shift
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+suites_failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run NAME CMD...: run a suite, echo its output, add its closing "N passed, N failed".
+run() {
+    local name=$1
+    shift
+    echo "== $name"
+    "$@" >"$tmp/out" 2>&1
+    local status=$?
+    cat "$tmp/out"
+    local line
+    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$tmp/out" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$name: no closing count (exit status $status)"
+        failed=$((failed + 1))
+        suites_failed=$((suites_failed + 1))
+        return
+    fi
+    local p f
+    p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+    f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+    [ "$status" -eq 0 ] || suites_failed=$((suites_failed + 1))
+}
+
+for unit in "$@"; do
+    run "unit $(basename "$unit")" "$unit"
+done
+run "cli golden" bash tests/cli/run.sh "$bin"
+run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
+# Fresh synthetic states with tricky layouts, checked against the generator's own arithmetic.
+for spec in "08 1 2 3000" "31 2 9 2500" "20 3 1 1500"; do
+    set -- $spec
+    python3 bench/gen_bdc.py --out "$tmp/gen$2" --state "$1" --seed "$2" --files "$3" \
+        --blocks "$4" --zip-some --fabric --truth >/dev/null 2>&1 ||
+        { echo "generator failed for $spec"; failed=$((failed + 1)); continue; }
+    run "generated state $1 seed $2 ($3 files)" bash bench/check_truth.sh "$tmp/gen$2" "$bin"
+done
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$suites_failed" -eq 0 ]
