@@ -6,10 +6,25 @@
 #include "internal.h"
 
 /* BDC columns this file reads; the header may hold them in any order. */
-enum { COL_PROVIDER, COL_LOCATION, COL_TECHNOLOGY, COL_DOWN, COL_UP, COL_LATENCY, COL_BLOCK, NCOLS };
-static const char *const bdc_columns[NCOLS] = {
-    "provider_id",  "location_id",                 "technology",  "max_advertised_download_speed",
-    "max_advertised_upload_speed", "low_latency", "block_geoid"};
+enum {
+    COL_PROVIDER,
+    COL_LOCATION,
+    COL_TECHNOLOGY,
+    COL_DOWN,
+    COL_UP,
+    COL_LATENCY,
+    COL_BLOCK,
+    COL_USE,
+    NCOLS
+};
+static const char *const bdc_columns[NCOLS] = {"provider_id",
+                                               "location_id",
+                                               "technology",
+                                               "max_advertised_download_speed",
+                                               "max_advertised_upload_speed",
+                                               "low_latency",
+                                               "block_geoid",
+                                               "business_residential_code"};
 
 #define MAX_FIELDS 64
 
@@ -104,7 +119,7 @@ static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uin
             cov->location_cap = cap;
         }
         cov->location_keys[cov->location_count] = key;
-        cov->locations[cov->location_count] = (dti_location){0, 0, block, 0};
+        cov->locations[cov->location_count] = (dti_location){0, 0, block, 0, 0};
         cov->location_count++;
     }
     *index = *slot;
@@ -276,8 +291,13 @@ static dt_status read_one_bdc(dti_coverage *cov, dti_csv *csv, read_progress *pr
             (cov->track_location_providers &&
              dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        dti_location_add_row(&cov->locations[index], &cov->rules, (int)technology,
-                             f[col[COL_LATENCY]].s[0] == '1', down, up);
+        dti_location *loc = &cov->locations[index];
+        /* R and X mark a residential location (SPEC: households) */
+        const dti_field *use = &f[col[COL_USE]];
+        if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
+            loc->residential = 1;
+        dti_location_add_row(loc, &cov->rules, (int)technology, f[col[COL_LATENCY]].s[0] == '1',
+                             down, up);
         if ((++cov->rows & 0xffff) == 0 && progress->fn) {
             double frac = progress->total
                               ? (double)(progress->done + dti_csv_offset(csv)) / progress->total

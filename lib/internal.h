@@ -169,6 +169,7 @@ typedef struct dti_location {
     int64_t best_down, best_up; /* micro-Mbps over reliable rows */
     uint32_t block;             /* index into coverage blocks */
     uint8_t flags;              /* OR of dti_row_flags over reliable rows */
+    uint8_t residential;        /* some row has business_residential_code R or X */
 } dti_location;
 
 typedef struct dti_coverage {
