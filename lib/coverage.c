@@ -5,28 +5,15 @@
 
 #include "internal.h"
 
-/* BDC columns this file reads; the header may hold them in any order. */
-enum {
-    COL_PROVIDER,
-    COL_LOCATION,
-    COL_TECHNOLOGY,
-    COL_DOWN,
-    COL_UP,
-    COL_LATENCY,
-    COL_BLOCK,
-    COL_USE,
-    NCOLS
-};
-static const char *const bdc_columns[NCOLS] = {"provider_id",
-                                               "location_id",
-                                               "technology",
-                                               "max_advertised_download_speed",
-                                               "max_advertised_upload_speed",
-                                               "low_latency",
-                                               "block_geoid",
-                                               "business_residential_code"};
-
-#define MAX_FIELDS 64
+/* BDC columns read; the header may hold them in any order. */
+const char *const dti_bdc_columns[DTI_BDC_NCOLS] = {"provider_id",
+                                                   "location_id",
+                                                   "technology",
+                                                   "max_advertised_download_speed",
+                                                   "max_advertised_upload_speed",
+                                                   "low_latency",
+                                                   "block_geoid",
+                                                   "business_residential_code"};
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err)
 {
@@ -152,28 +139,28 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
                      uint64_t *technology, uint64_t *geoid, char *why, size_t why_size)
 {
     char text[64];
-    const dti_field *tech = &f[col[COL_TECHNOLOGY]], *lat = &f[col[COL_LATENCY]];
-    if (f[col[COL_PROVIDER]].len == 0)
+    const dti_field *tech = &f[col[DTI_BDC_TECHNOLOGY]], *lat = &f[col[DTI_BDC_LATENCY]];
+    if (f[col[DTI_BDC_PROVIDER]].len == 0)
         return snprintf(why, why_size, "empty provider_id"), -1;
     if (dti_parse_u64(tech->s, tech->len, technology) != 0 || *technology > 999) {
         field_text(tech, text, sizeof text);
         return snprintf(why, why_size, "technology '%s' is not a technology code", text), -1;
     }
-    if (dti_parse_speed(f[col[COL_DOWN]].s, f[col[COL_DOWN]].len, down) != 0) {
-        field_text(&f[col[COL_DOWN]], text, sizeof text);
+    if (dti_parse_speed(f[col[DTI_BDC_DOWN]].s, f[col[DTI_BDC_DOWN]].len, down) != 0) {
+        field_text(&f[col[DTI_BDC_DOWN]], text, sizeof text);
         return snprintf(why, why_size, "max_advertised_download_speed '%s' is not a speed", text),
                -1;
     }
-    if (dti_parse_speed(f[col[COL_UP]].s, f[col[COL_UP]].len, up) != 0) {
-        field_text(&f[col[COL_UP]], text, sizeof text);
+    if (dti_parse_speed(f[col[DTI_BDC_UP]].s, f[col[DTI_BDC_UP]].len, up) != 0) {
+        field_text(&f[col[DTI_BDC_UP]], text, sizeof text);
         return snprintf(why, why_size, "max_advertised_upload_speed '%s' is not a speed", text), -1;
     }
     if (!(lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1'))) {
         field_text(lat, text, sizeof text);
         return snprintf(why, why_size, "low_latency '%s' is not 0 or 1", text), -1;
     }
-    if (parse_block(&f[col[COL_BLOCK]], geoid) != 0) {
-        field_text(&f[col[COL_BLOCK]], text, sizeof text);
+    if (parse_block(&f[col[DTI_BDC_BLOCK]], geoid) != 0) {
+        field_text(&f[col[DTI_BDC_BLOCK]], text, sizeof text);
         return snprintf(why, why_size, "block_geoid '%s' is not a 15-digit census block GEOID",
                         text),
                -1;
@@ -181,152 +168,134 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
     return 0;
 }
 
-/* Map the header's columns; an error names what is missing. */
-static dt_status map_header(dti_csv *csv, const char *const *names, int count, int *col,
-                            int *header_fields, const char *what, dt_error *err)
+void dti_row_cache_init(dti_row_cache *cache)
 {
-    dti_field fields[MAX_FIELDS];
-    int n = 0;
-    dt_error local;
-    int rc = dti_csv_next(csv, fields, MAX_FIELDS, &n, &local);
-    if (rc < 0) {
-        if (err)
-            *err = local;
-        return local.status;
-    }
-    if (rc == 0)
-        return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), 1, "empty file: no %s header",
-                             what);
-    for (int i = 0; i < count; i++) {
-        col[i] = dti_csv_column(fields, n < MAX_FIELDS ? n : MAX_FIELDS, names[i]);
-        if (col[i] < 0)
-            return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                 "not a %s header: no column '%s'", what, names[i]);
-    }
-    *header_fields = n;
-    return DT_OK;
+    cache->provider = UINT32_MAX;
+    cache->provider_text[0] = '\0';
 }
 
-typedef struct read_progress {
-    dt_progress_fn fn;
-    void *user;
-    uint64_t done, total;
-} read_progress;
-
-static dt_status read_one_bdc(dti_coverage *cov, dti_csv *csv, read_progress *progress,
-                              dt_error *err)
+/* Provider ids repeat in long runs; skip the hash on a repeat. */
+static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
 {
-    int col[NCOLS], header_fields;
-    dt_status status = map_header(csv, bdc_columns, NCOLS, col, &header_fields,
-                                  "BDC fixed availability", err);
-    if (status != DT_OK)
-        return status;
-    dti_field f[MAX_FIELDS];
-    int n, rc;
-    char why[256];
-    char last_provider_text[64] = "";
-    uint32_t last_provider_index = UINT32_MAX;
-    while ((rc = dti_csv_next(csv, f, MAX_FIELDS, &n, err)) > 0) {
-        int64_t down, up;
-        uint64_t technology, geoid, key;
-        int bad = 0;
-        if (n != header_fields) {
-            snprintf(why, sizeof why, "expected %d fields as in the header, found %d",
-                     header_fields, n);
-            bad = 1;
-        } else if (check_row(f, col, &down, &up, &technology, &geoid, why, sizeof why) != 0) {
-            bad = 1;
-        } else {
-            int k = location_key(cov, &f[col[COL_LOCATION]], &key);
-            if (k == -2)
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            if (k != 0) {
-                snprintf(why, sizeof why, "empty location_id");
-                bad = 1;
-            }
-        }
-        uint32_t block = 0, index = 0;
-        if (!bad) {
-            block = block_of(cov, geoid);
-            if (block == UINT32_MAX)
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            uint32_t stored = location_of(cov, key, block, &index);
-            if (index == UINT32_MAX)
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            if (stored != block) {
-                char id[64];
-                field_text(&f[col[COL_LOCATION]], id, sizeof id);
-                snprintf(why, sizeof why,
-                         "location %s has block_geoid %015llu here but %015llu on an earlier row",
-                         id, (unsigned long long)geoid,
-                         (unsigned long long)cov->block_geoids[stored]);
-                bad = 1;
-            }
-        }
-        if (bad) {
-            if (!cov->skip_bad_rows)
-                return dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                     "%s", why);
-            cov->bad_rows++;
-            continue;
-        }
-        /* Provider ids repeat in long runs; skip the hash on a repeat. */
-        const dti_field *pf = &f[col[COL_PROVIDER]];
-        uint32_t provider;
-        if (last_provider_index != UINT32_MAX && pf->len < sizeof last_provider_text &&
-            memcmp(pf->s, last_provider_text, pf->len) == 0 &&
-            last_provider_text[pf->len] == '\0') {
-            provider = last_provider_index;
-        } else {
-            provider = dti_strtab_intern(&cov->providers, pf->s, pf->len);
-            if (provider == UINT32_MAX)
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            if (pf->len < sizeof last_provider_text) {
-                memcpy(last_provider_text, pf->s, pf->len);
-                last_provider_text[pf->len] = '\0';
-                last_provider_index = provider;
-            }
-        }
-        if (dti_u64set_add(&cov->block_providers, (uint64_t)block << 32 | provider) < 0 ||
-            (cov->track_location_providers &&
-             dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        dti_location *loc = &cov->locations[index];
-        /* R and X mark a residential location (SPEC: households) */
-        const dti_field *use = &f[col[COL_USE]];
-        if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
-            loc->residential = 1;
-        dti_location_add_row(loc, &cov->rules, (int)technology, f[col[COL_LATENCY]].s[0] == '1',
-                             down, up);
-        if ((++cov->rows & 0xffff) == 0 && progress->fn) {
-            double frac = progress->total
-                              ? (double)(progress->done + dti_csv_offset(csv)) / progress->total
-                              : 0;
-            if (!progress->fn(frac > 1 ? 1 : frac, dti_csv_name(csv), progress->user))
-                return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
-        }
+    if (cache->provider != UINT32_MAX && f->len < sizeof cache->provider_text &&
+        memcmp(f->s, cache->provider_text, f->len) == 0 && cache->provider_text[f->len] == '\0')
+        return cache->provider;
+    uint32_t provider = dti_strtab_intern(&cov->providers, f->s, f->len);
+    if (provider != UINT32_MAX && f->len < sizeof cache->provider_text) {
+        memcpy(cache->provider_text, f->s, f->len);
+        cache->provider_text[f->len] = '\0';
+        cache->provider = provider;
     }
-    return rc < 0 ? err->status : DT_OK;
+    return provider;
 }
 
-dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs,
-                                dt_progress_fn progress, void *user, dt_error *err)
+int dti_coverage_add_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                         int nfields, dti_row_cache *cache, char *why, size_t why_size)
 {
-    read_progress p = {progress, user, 0, inputs->total_size};
-    for (size_t i = 0; i < inputs->count; i++) {
-        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
-        if (!csv)
-            return err->status;
-        dt_status status = read_one_bdc(cov, csv, &p, err);
-        dti_csv_close(csv);
-        if (status != DT_OK)
-            return status;
-        p.done += inputs->sizes[i];
-        cov->files++;
+    const int *col = layout->col;
+    int64_t down, up;
+    uint64_t technology, geoid, key;
+    if (nfields != layout->header_fields)
+        return snprintf(why, why_size, "expected %d fields as in the header, found %d",
+                        layout->header_fields, nfields),
+               1;
+    if (check_row(f, col, &down, &up, &technology, &geoid, why, why_size) != 0)
+        return 1;
+    int k = location_key(cov, &f[col[DTI_BDC_LOCATION]], &key);
+    if (k == -2)
+        return -1;
+    if (k != 0)
+        return snprintf(why, why_size, "empty location_id"), 1;
+    uint32_t block = block_of(cov, geoid), index;
+    if (block == UINT32_MAX)
+        return -1;
+    uint32_t stored = location_of(cov, key, block, &index);
+    if (index == UINT32_MAX)
+        return -1;
+    if (stored != block) {
+        char id[64];
+        field_text(&f[col[DTI_BDC_LOCATION]], id, sizeof id);
+        snprintf(why, why_size,
+                 "location %s has block_geoid %015llu here but %015llu on an earlier row", id,
+                 (unsigned long long)geoid, (unsigned long long)cov->block_geoids[stored]);
+        cov->conflicts++;
+        return 1;
     }
-    if (progress && !progress(1.0, NULL, user))
-        return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
-    return DT_OK;
+    uint32_t provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache);
+    if (provider == UINT32_MAX ||
+        dti_u64set_add(&cov->block_providers, (uint64_t)block << 32 | provider) < 0 ||
+        (cov->track_location_providers &&
+         dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
+        return -1;
+    dti_location *loc = &cov->locations[index];
+    /* R and X mark a residential location (SPEC: households) */
+    const dti_field *use = &f[col[DTI_BDC_USE]];
+    if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
+        loc->residential = 1;
+    dti_location_add_row(loc, &cov->rules, (int)technology, f[col[DTI_BDC_LATENCY]].s[0] == '1',
+                         down, up);
+    cov->rows++;
+    return 0;
+}
+
+/* Re-key src's location into dst's name table. UINT64_MAX: no memory. */
+static uint64_t rekey(dti_coverage *dst, const dti_coverage *src, uint64_t key)
+{
+    if (!(key & DTI_NAMED_BIT))
+        return key;
+    const char *name = dti_strtab_get(&src->location_names, (uint32_t)(key & ~DTI_NAMED_BIT));
+    uint32_t index = dti_strtab_intern(&dst->location_names, name, strlen(name));
+    return index == UINT32_MAX ? UINT64_MAX : (DTI_NAMED_BIT | index);
+}
+
+dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err)
+{
+    uint32_t *providers = malloc((src->providers.count + 1) * sizeof *providers);
+    uint32_t *blocks = malloc((src->block_count + 1) * sizeof *blocks);
+    uint32_t *locations = malloc((src->location_count + 1) * sizeof *locations);
+    int ok = providers && blocks && locations;
+    for (size_t i = 0; ok && i < src->providers.count; i++) {
+        const char *text = dti_strtab_get(&src->providers, (uint32_t)i);
+        ok = (providers[i] = dti_strtab_intern(&dst->providers, text, strlen(text))) != UINT32_MAX;
+    }
+    for (size_t b = 0; ok && b < src->block_count; b++)
+        ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;
+    for (size_t i = 0; ok && i < src->location_count; i++) {
+        const dti_location *from = &src->locations[i];
+        uint64_t key = rekey(dst, src, src->location_keys[i]);
+        uint32_t block = blocks[from->block], index = UINT32_MAX;
+        if (key != UINT64_MAX && location_of(dst, key, block, &index) != block)
+            dst->conflicts++;
+        if (!(ok = index != UINT32_MAX))
+            break;
+        dti_location *to = &dst->locations[index];
+        to->flags |= from->flags;
+        to->residential |= from->residential;
+        if (from->best_down > to->best_down)
+            to->best_down = from->best_down;
+        if (from->best_up > to->best_up)
+            to->best_up = from->best_up;
+        locations[i] = index;
+    }
+    for (size_t i = 0; ok && i <= src->block_providers.mask; i++) {
+        uint64_t pair = src->block_providers.keys[i];
+        if (pair != DTI_EMPTY_KEY)
+            ok = dti_u64set_add(&dst->block_providers, (uint64_t)blocks[pair >> 32] << 32 |
+                                                           providers[pair & 0xffffffffu]) >= 0;
+    }
+    for (size_t i = 0; ok && i <= src->location_providers.mask; i++) {
+        uint64_t pair = src->location_providers.keys[i];
+        if (pair != DTI_EMPTY_KEY)
+            ok = dti_u64set_add(&dst->location_providers, (uint64_t)locations[pair >> 32] << 32 |
+                                                              providers[pair & 0xffffffffu]) >= 0;
+    }
+    dst->rows += src->rows;
+    dst->bad_rows += src->bad_rows;
+    dst->conflicts += src->conflicts;
+    free(providers);
+    free(blocks);
+    free(locations);
+    return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
 /* bsl_flag as the fabric writes it: 1 true, 0 false, -1 not a flag. */
@@ -358,9 +327,9 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error
             break;
         }
         int col[3], header_fields, n, rc;
-        status = map_header(csv, names, 3, col, &header_fields, "location fabric", err);
-        dti_field f[MAX_FIELDS];
-        while (status == DT_OK && (rc = dti_csv_next(csv, f, MAX_FIELDS, &n, err)) != 0) {
+        status = dti_csv_read_header(csv, names, 3, col, &header_fields, "location fabric", err);
+        dti_field f[DTI_MAX_FIELDS];
+        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
             uint64_t key, geoid;
             int flag = -2;
             const char *why = NULL;

@@ -17,6 +17,7 @@ struct dti_csv {
     long record_line;
     uint64_t consumed; /* bytes before buf[pos] */
     char *name;
+    int borrowed; /* buf belongs to the caller (dti_csv_open_memory) */
 };
 
 /* Move unread data to the front and read more; grows the buffer when one
@@ -74,13 +75,31 @@ dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err)
     return csv;
 }
 
+dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
+                             dt_error *err)
+{
+    dti_csv *csv = calloc(1, sizeof *csv);
+    if (!csv || !(csv->name = strdup(display))) {
+        free(csv);
+        dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
+        return NULL;
+    }
+    csv->buf = data;
+    csv->cap = csv->end = len;
+    csv->eof = 1;
+    csv->borrowed = 1;
+    csv->next_line = first_line;
+    return csv;
+}
+
 void dti_csv_close(dti_csv *csv)
 {
     if (!csv)
         return;
     if (csv->fp)
         VSIFCloseL(csv->fp);
-    free(csv->buf);
+    if (!csv->borrowed)
+        free(csv->buf);
     free(csv->name);
     free(csv);
 }
@@ -234,4 +253,24 @@ int dti_csv_column(const dti_field *header, int nfields, const char *name)
             return i;
     }
     return -1;
+}
+
+dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count, int *columns,
+                              int *header_fields, const char *what, dt_error *err)
+{
+    dti_field fields[DTI_MAX_FIELDS];
+    int n = 0;
+    int rc = dti_csv_next(csv, fields, DTI_MAX_FIELDS, &n, err);
+    if (rc < 0)
+        return err->status;
+    if (rc == 0)
+        return dti_error_set(err, DT_ERR_FORMAT, csv->name, 1, "empty file: no %s header", what);
+    for (int i = 0; i < count; i++) {
+        columns[i] = dti_csv_column(fields, n < DTI_MAX_FIELDS ? n : DTI_MAX_FIELDS, names[i]);
+        if (columns[i] < 0)
+            return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                 "not a %s header: no column '%s'", what, names[i]);
+    }
+    *header_fields = n;
+    return DT_OK;
 }

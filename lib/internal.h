@@ -139,9 +139,19 @@ typedef struct dti_field {
     size_t len;
 } dti_field;
 
+#define DTI_MAX_FIELDS 64
+
 typedef struct dti_csv dti_csv;
 /* Open path through VSI; display names it in messages. Strips a UTF-8 BOM. */
 dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err);
+/* Read records from data[0, len), which the caller keeps (fields are
+ * unquoted in place); line numbers start at first_line. */
+dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
+                             dt_error *err);
+/* Read the header record and find each of names[0..count) in it; an error
+ * names the missing column. */
+dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count, int *columns,
+                              int *header_fields, const char *what, dt_error *err);
 /* Next record: 1 row, 0 end, -1 error. *nfields is the true count even when
  * it exceeds max_fields (only max_fields are stored). Fields point into the
  * reader's buffer until the next call; quotes are removed. */
@@ -188,8 +198,43 @@ typedef struct dti_coverage {
     dti_u64set block_providers;    /* block << 32 | provider */
     dti_u64set location_providers; /* location << 32 | provider, when tracked */
     uint64_t rows, bad_rows, fabric_added;
+    uint64_t conflicts; /* rows whose location was seen in another block */
     size_t files;
 } dti_coverage;
+
+/* The BDC columns dialtone reads, by position in the header. */
+enum {
+    DTI_BDC_PROVIDER,
+    DTI_BDC_LOCATION,
+    DTI_BDC_TECHNOLOGY,
+    DTI_BDC_DOWN,
+    DTI_BDC_UP,
+    DTI_BDC_LATENCY,
+    DTI_BDC_BLOCK,
+    DTI_BDC_USE,
+    DTI_BDC_NCOLS
+};
+extern const char *const dti_bdc_columns[DTI_BDC_NCOLS];
+
+typedef struct dti_bdc_layout {
+    int col[DTI_BDC_NCOLS];
+    int header_fields;
+} dti_bdc_layout;
+
+/* Per-reader memo of the last provider id seen. */
+typedef struct dti_row_cache {
+    uint32_t provider;
+    char provider_text[48];
+} dti_row_cache;
+void dti_row_cache_init(dti_row_cache *cache);
+
+/* Add one BDC row: 0 added; 1 bad row (reason in why, nothing changed);
+ * -1 out of memory. */
+int dti_coverage_add_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                         int nfields, dti_row_cache *cache, char *why, size_t why_size);
+/* Fold src into dst (locations, blocks, providers); a location found in two
+ * different blocks counts in dst->conflicts. */
+dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err);
 
 #define DTI_NAMED_BIT (1ULL << 63)
 
@@ -200,8 +245,9 @@ void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technol
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
 void dti_coverage_free(dti_coverage *cov);
-/* Read every BDC CSV of inputs into cov. */
-dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs,
+/* Read every BDC CSV of inputs into cov (bdc_read.c), on up to `threads`
+ * threads; the result and any error are those of a sequential read. */
+dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
                                 dt_progress_fn progress, void *user, dt_error *err);
 /* Add fabric locations (bsl_flag true) that have no availability row. */
 dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err);

@@ -14,6 +14,7 @@ struct dt_stats_options {
     char **inputs;
     size_t input_count;
     int skip_bad_rows, quiet, help, version;
+    int threads; /* 0: one per CPU */
 };
 
 static const char usage_text[] =
@@ -33,6 +34,7 @@ static const char usage_text[] =
     "  --served D/U          served threshold in Mbps (default 100/20)\n"
     "  --underserved D/U     underserved threshold in Mbps (default 25/3)\n"
     "  --skip-bad-rows       skip and count bad rows instead of stopping\n"
+    "  --threads N           parse with N threads (default: one per CPU)\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -148,6 +150,16 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             if (!(v = option_value(argc, argv, &i, "--locations-out", err)))
                 goto fail;
             bad = replace(&o->locations_out, v);
+        } else if (is_option(a, "--threads")) {
+            if (!(v = option_value(argc, argv, &i, "--threads", err)))
+                goto fail;
+            char *end;
+            long threads = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || threads < 1 || threads > 64) {
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--threads %s: expected 1 to 64", v);
+                goto fail;
+            }
+            o->threads = (int)threads;
         } else if (is_option(a, "--fabric")) {
             if (!(v = option_value(argc, argv, &i, "--fabric", err)))
                 goto fail;
@@ -292,7 +304,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     }
     cov.skip_bad_rows = o->skip_bad_rows;
     cov.track_location_providers = o->locations_out != NULL;
-    status = dti_coverage_read_bdc(&cov, &inputs, progress, user, err);
+    status = dti_coverage_read_bdc(&cov, &inputs, o->threads, progress, user, err);
     if (status == DT_OK && o->fabric)
         status = dti_coverage_read_fabric(&cov, o->fabric, err);
     if (status == DT_OK)

@@ -43,6 +43,23 @@ for unit in "$@"; do
 done
 run "cli golden" bash tests/cli/run.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
+
+# The same suites through the parallel reader: 3 threads and tiny chunks, so
+# record boundaries (quoted fields, CRLF) fall everywhere, and every error
+# takes the fallback to the sequential reader.
+threaded="$tmp/dialtone-threads"
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cat >"$threaded" <<EOS
+#!/bin/sh
+if [ "\$1" = stats ]; then shift; exec "$abs_bin" stats --threads 3 "\$@"; fi
+exec "$abs_bin" "\$@"
+EOS
+chmod +x "$threaded"
+export DIALTONE_CHUNK_SIZE=97
+run "cli golden, parallel reader" bash tests/cli/run.sh "$threaded"
+export DIALTONE_CHUNK_SIZE=4099
+run "bundled sample, parallel reader" bash bench/check_truth.sh datasets/kansas "$threaded"
+unset DIALTONE_CHUNK_SIZE
 # Fresh synthetic states with tricky layouts, checked against the generator's own arithmetic.
 for spec in "08 1 2 3000" "31 2 9 2500" "20 3 1 1500"; do
     set -- $spec
@@ -50,6 +67,8 @@ for spec in "08 1 2 3000" "31 2 9 2500" "20 3 1 1500"; do
         --blocks "$4" --zip-some --fabric --truth >/dev/null 2>&1 ||
         { echo "generator failed for $spec"; failed=$((failed + 1)); continue; }
     run "generated state $1 seed $2 ($3 files)" bash bench/check_truth.sh "$tmp/gen$2" "$bin"
+    DIALTONE_CHUNK_SIZE=65536 run "generated state $1 seed $2, parallel" \
+        bash bench/check_truth.sh "$tmp/gen$2" "$threaded"
 done
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$suites_failed" -eq 0 ]

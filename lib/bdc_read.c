@@ -1,0 +1,416 @@
+/* Reading BDC availability files into a coverage: sequential, or parallel
+ * over chunks with per-thread coverages merged exactly at the end. */
+#define _GNU_SOURCE /* memrchr */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
+
+#include "internal.h"
+
+#define CHUNK_SIZE (8u << 20)
+#define CHUNKS_PER_WORKER 3
+/* Below this much input, threads cost more than they save. */
+#define PARALLEL_MIN_BYTES (16u << 20)
+
+static dt_status read_header(dti_csv *csv, dti_bdc_layout *layout, dt_error *err)
+{
+    return dti_csv_read_header(csv, dti_bdc_columns, DTI_BDC_NCOLS, layout->col,
+                               &layout->header_fields, "BDC fixed availability", err);
+}
+
+/* The reference reader: one row after another, errors with file and line. */
+static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
+                                 dt_progress_fn progress, void *user, dt_error *err)
+{
+    uint64_t done = 0;
+    dti_row_cache cache;
+    dti_row_cache_init(&cache);
+    for (size_t i = 0; i < inputs->count; i++) {
+        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
+        if (!csv)
+            return err->status;
+        dti_bdc_layout layout;
+        dt_status status = read_header(csv, &layout, err);
+        dti_field f[DTI_MAX_FIELDS];
+        int n, rc = 0;
+        char why[256];
+        uint64_t seen = 0;
+        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
+            int added = dti_coverage_add_row(cov, &layout, f, n, &cache, why, sizeof why);
+            if (added < 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            else if (added > 0 && !cov->skip_bad_rows)
+                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                       "%s", why);
+            else if (added > 0)
+                cov->bad_rows++;
+            if ((++seen & 0xffff) == 0 && progress && status == DT_OK) {
+                double frac = inputs->total_size
+                                  ? (double)(done + dti_csv_offset(csv)) / inputs->total_size
+                                  : 0;
+                if (!progress(frac > 1 ? 1 : frac, dti_csv_name(csv), user))
+                    status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+            }
+        }
+        if (status == DT_OK && rc < 0)
+            status = err->status;
+        dti_csv_close(csv);
+        if (status != DT_OK)
+            return status;
+        done += inputs->sizes[i];
+        cov->files++;
+    }
+    return DT_OK;
+}
+
+/* ---- parallel reading ---- */
+
+typedef struct chunk {
+    char *data;
+    size_t len, cap;
+    size_t input;
+    dti_bdc_layout layout;
+    struct chunk *next;
+} chunk;
+
+typedef struct pool {
+    pthread_mutex_t mutex;
+    pthread_cond_t has_work, has_free;
+    chunk *work_head, *work_tail, *free_list;
+    int closed;
+    int failed;  /* a bad row that is not skipped: the sequential reader reports it */
+    int no_memory;
+    const dti_inputs *inputs;
+} pool;
+
+typedef struct worker {
+    pthread_t thread;
+    pool *pool;
+    dti_coverage *cov;
+} worker;
+
+static chunk *take_work(pool *p)
+{
+    pthread_mutex_lock(&p->mutex);
+    while (!p->work_head && !p->closed)
+        pthread_cond_wait(&p->has_work, &p->mutex);
+    chunk *c = p->work_head;
+    if (c) {
+        p->work_head = c->next;
+        if (!p->work_head)
+            p->work_tail = NULL;
+    }
+    pthread_mutex_unlock(&p->mutex);
+    return c;
+}
+
+static void give_back(pool *p, chunk *c)
+{
+    pthread_mutex_lock(&p->mutex);
+    c->next = p->free_list;
+    p->free_list = c;
+    pthread_cond_signal(&p->has_free);
+    pthread_mutex_unlock(&p->mutex);
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->pool;
+    dti_row_cache cache;
+    dti_row_cache_init(&cache);
+    chunk *c;
+    while ((c = take_work(p)) != NULL) {
+        dt_error err;
+        int failed = p->failed || p->no_memory; /* racy read: only skips work */
+        dti_csv *csv =
+            failed ? NULL
+                   : dti_csv_open_memory(c->data, c->len, p->inputs->display[c->input], 1, &err);
+        if (!failed && !csv)
+            failed = 2;
+        dti_field f[DTI_MAX_FIELDS];
+        int n, rc;
+        char why[256];
+        while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
+            if (rc < 0) {
+                failed = 1;
+                break;
+            }
+            int added = dti_coverage_add_row(w->cov, &c->layout, f, n, &cache, why, sizeof why);
+            if (added < 0)
+                failed = 2;
+            else if (added > 0 && !w->cov->skip_bad_rows)
+                failed = 1;
+            else if (added > 0)
+                w->cov->bad_rows++;
+        }
+        dti_csv_close(csv);
+        if (failed) {
+            pthread_mutex_lock(&p->mutex);
+            if (failed == 2)
+                p->no_memory = 1;
+            else
+                p->failed = 1;
+            pthread_mutex_unlock(&p->mutex);
+        }
+        give_back(p, c);
+    }
+    return NULL;
+}
+
+static chunk *take_free(pool *p)
+{
+    pthread_mutex_lock(&p->mutex);
+    while (!p->free_list)
+        pthread_cond_wait(&p->has_free, &p->mutex);
+    chunk *c = p->free_list;
+    p->free_list = c->next;
+    pthread_mutex_unlock(&p->mutex);
+    return c;
+}
+
+static void put_work(pool *p, chunk *c)
+{
+    pthread_mutex_lock(&p->mutex);
+    c->next = NULL;
+    if (p->work_tail)
+        p->work_tail->next = c;
+    else
+        p->work_head = c;
+    p->work_tail = c;
+    pthread_cond_signal(&p->has_work);
+    pthread_mutex_unlock(&p->mutex);
+}
+
+/* End of the last whole record in data[0, len): just past a newline that is
+ * outside quotes (an even count of '"' before it, since the chunk starts at
+ * a record boundary). 0 when there is none. */
+static size_t last_record_end(const char *data, size_t len)
+{
+    size_t quotes = 0;
+    for (size_t i = 0; i < len; i++)
+        quotes += data[i] == '"';
+    size_t end = len;
+    while (end > 0) {
+        const char *nl = memrchr(data, '\n', end);
+        if (!nl)
+            return 0;
+        size_t at = (size_t)(nl - data);
+        for (size_t i = at; i < end; i++)
+            quotes -= data[i] == '"';
+        if (quotes % 2 == 0)
+            return at + 1;
+        end = at;
+    }
+    return 0;
+}
+
+/* Grow c so that it can hold at least need bytes. */
+static int reserve(chunk *c, size_t need)
+{
+    if (need <= c->cap)
+        return 0;
+    size_t cap = c->cap * 2 > need ? c->cap * 2 : need;
+    char *data = realloc(c->data, cap);
+    if (!data)
+        return -1;
+    c->data = data;
+    c->cap = cap;
+    return 0;
+}
+
+/* Read one input into chunks for the workers. Returns DT_OK, or an error for
+ * the input itself (unreadable, bad header); row errors are the workers'. */
+static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
+                            dt_progress_fn progress, void *user, dt_error *err)
+{
+    const dti_inputs *inputs = p->inputs;
+    const char *name = inputs->display[input];
+    VSILFILE *fp = VSIFOpenL(inputs->paths[input], "rb");
+    if (!fp)
+        return dti_error_set(err, DT_ERR_IO, name, 0, "cannot open for reading");
+    dti_bdc_layout layout;
+    int have_header = 0, eof = 0;
+    dt_status status = DT_OK;
+    chunk *c = *spare; /* holds the unfinished record of the last chunk */
+    while (!eof && status == DT_OK) {
+        if (c->len == c->cap && reserve(c, c->cap * 2) != 0) {
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        size_t got = VSIFReadL(c->data + c->len, 1, c->cap - c->len, fp);
+        eof = got < c->cap - c->len;
+        c->len += got;
+        if (!have_header) {
+            if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(c->data, c->data + 3, c->len - 3);
+                c->len -= 3;
+            }
+            size_t end = eof ? c->len : last_record_end(c->data, c->len);
+            const char *nl = memchr(c->data, '\n', end);
+            if (!nl && !eof)
+                continue; /* the header is longer than the chunk: read more */
+            size_t header_len = nl ? (size_t)(nl - c->data) + 1 : c->len;
+            char *copy = malloc(header_len + 1);
+            dti_csv *csv = copy ? dti_csv_open_memory(copy, header_len, name, 1, err) : NULL;
+            if (copy)
+                memcpy(copy, c->data, header_len);
+            status = !copy ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+                     : !csv ? err->status
+                            : read_header(csv, &layout, err);
+            dti_csv_close(csv);
+            free(copy);
+            if (status != DT_OK)
+                break;
+            memmove(c->data, c->data + header_len, c->len - header_len);
+            c->len -= header_len;
+            have_header = 1;
+        }
+        size_t end = eof ? c->len : last_record_end(c->data, c->len);
+        if (end == 0 && !eof)
+            continue; /* one record longer than the chunk: read more into it */
+        chunk *next = take_free(p);
+        next->len = 0;
+        if (reserve(next, c->len - end) != 0) {
+            give_back(p, next);
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        memcpy(next->data, c->data + end, c->len - end);
+        next->len = c->len - end;
+        c->len = end;
+        c->input = input;
+        c->layout = layout;
+        put_work(p, c);
+        c = next;
+        if (progress) {
+            double frac = inputs->total_size
+                              ? (double)(done + (uint64_t)VSIFTellL(fp)) / inputs->total_size
+                              : 0;
+            if (!progress(frac > 1 ? 1 : frac, name, user))
+                status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+        }
+    }
+    if (status == DT_OK && !have_header)
+        status = dti_error_set(err, DT_ERR_FORMAT, name, 1, "empty file: no BDC header");
+    c->len = 0;
+    *spare = c;
+    VSIFCloseL(fp);
+    return status;
+}
+
+static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int threads,
+                               dt_progress_fn progress, void *user, dt_error *err, int *retry)
+{
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.inputs = inputs;
+    pthread_mutex_init(&p.mutex, NULL);
+    pthread_cond_init(&p.has_work, NULL);
+    pthread_cond_init(&p.has_free, NULL);
+    int nchunks = threads * CHUNKS_PER_WORKER + 1;
+    /* tests set a tiny chunk to put record boundaries everywhere */
+    size_t chunk_size = (size_t)atol(CPLGetConfigOption("DIALTONE_CHUNK_SIZE", "0"));
+    if (chunk_size < 16)
+        chunk_size = CHUNK_SIZE;
+    chunk *chunks = calloc((size_t)nchunks, sizeof *chunks);
+    worker *workers = calloc((size_t)threads, sizeof *workers);
+    dti_coverage *covs = calloc((size_t)threads, sizeof *covs);
+    dt_status status = chunks && workers && covs ? DT_OK : DT_ERR_NOMEM;
+    for (int i = 0; i < nchunks && status == DT_OK; i++) {
+        if (!(chunks[i].data = malloc(chunk_size)))
+            status = DT_ERR_NOMEM;
+        chunks[i].cap = chunk_size;
+        if (i > 0) {
+            chunks[i].next = p.free_list;
+            p.free_list = &chunks[i];
+        }
+    }
+    int started = 0;
+    for (int t = 0; t < threads && status == DT_OK; t++) {
+        dti_coverage *own = t == 0 ? cov : &covs[t];
+        if (t > 0) {
+            status = dti_coverage_init(own, &cov->rules, err);
+            if (status != DT_OK)
+                break;
+            own->skip_bad_rows = cov->skip_bad_rows;
+            own->track_location_providers = cov->track_location_providers;
+        }
+        workers[t] = (worker){0, &p, own};
+        if (pthread_create(&workers[t].thread, NULL, work, &workers[t]) != 0) {
+            status = dti_error_set(err, DT_ERR_INTERNAL, NULL, 0, "cannot start a thread");
+            break;
+        }
+        started++;
+    }
+    if (status == DT_ERR_NOMEM)
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    chunk *spare = chunks ? &chunks[0] : NULL;
+    uint64_t done = 0;
+    for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
+        status = feed_input(&p, i, &spare, done, progress, user, err);
+        done += inputs->sizes[i];
+        cov->files++;
+        if (p.failed || p.no_memory)
+            break;
+    }
+    pthread_mutex_lock(&p.mutex);
+    p.closed = 1;
+    pthread_cond_broadcast(&p.has_work);
+    pthread_mutex_unlock(&p.mutex);
+    for (int t = 0; t < started; t++)
+        pthread_join(workers[t].thread, NULL);
+    if (status == DT_OK && p.no_memory)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (int t = 1; t < started && status == DT_OK && !p.failed; t++)
+        status = dti_coverage_merge(cov, &covs[t], err);
+    for (int t = 1; t < threads && covs; t++)
+        dti_coverage_free(&covs[t]);
+    for (int i = 0; chunks && i < nchunks; i++)
+        free(chunks[i].data);
+    free(chunks);
+    free(workers);
+    free(covs);
+    pthread_mutex_destroy(&p.mutex);
+    pthread_cond_destroy(&p.has_work);
+    pthread_cond_destroy(&p.has_free);
+    /* a bad row, or a location in two blocks (whose order decides which row
+     * is "second"): let the sequential reader find it and say where */
+    *retry = status == DT_OK && (p.failed || cov->conflicts > 0);
+    return status;
+}
+
+dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
+                                dt_progress_fn progress, void *user, dt_error *err)
+{
+    dt_status status;
+    if (threads <= 0) { /* automatic: one per CPU, for inputs worth it */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 && inputs->total_size >= PARALLEL_MIN_BYTES ? (int)cpus : 1;
+    }
+    if (threads > 64)
+        threads = 64;
+    if (threads > 1) {
+        int retry = 0;
+        status = read_parallel(cov, inputs, threads, progress, user, err, &retry);
+        if (status != DT_OK || !retry)
+            goto finish;
+        /* start again from nothing, one row after another */
+        dti_rules rules = cov->rules;
+        int skip = cov->skip_bad_rows, track = cov->track_location_providers;
+        dti_coverage_free(cov);
+        if ((status = dti_coverage_init(cov, &rules, err)) != DT_OK)
+            return status;
+        cov->skip_bad_rows = skip;
+        cov->track_location_providers = track;
+    }
+    status = read_sequential(cov, inputs, progress, user, err);
+finish:
+    if (status == DT_OK && progress && !progress(1.0, NULL, user))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    return status;
+}
