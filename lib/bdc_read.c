@@ -22,6 +22,65 @@ static dt_status read_header(dti_csv *csv, dti_bdc_layout *layout, dt_error *err
                                &layout->header_fields, "BDC fixed availability", err);
 }
 
+#define BATCH_ROWS 64
+
+typedef struct batch {
+    dti_parsed_row rows[BATCH_ROWS];
+    size_t n;
+} batch;
+
+/* Apply the batched rows. 0 ok (conflicts skipped and counted under
+ * --skip-bad-rows); 1 a conflict stops the run (*bad_line, why); -1 no memory. */
+static int flush_batch(dti_coverage *cov, batch *b, long *bad_line, char *why, size_t why_size)
+{
+    size_t start = 0, stop;
+    int rc = 0;
+    while (start < b->n) {
+        rc = dti_coverage_apply(cov, b->rows + start, b->n - start, &stop, why, why_size);
+        if (rc <= 0)
+            break;
+        if (!cov->skip_bad_rows) {
+            *bad_line = b->rows[start + stop].line;
+            break;
+        }
+        cov->bad_rows++;
+        start += stop + 1;
+        rc = 0;
+    }
+    b->n = 0;
+    return rc;
+}
+
+/* Parse one record into the batch, flushing it when full. 0 ok; 1 a bad row
+ * stops the run (*bad_line, why); -1 no memory. */
+static int add_record(dti_coverage *cov, batch *b, const dti_bdc_layout *layout,
+                      const dti_field *f, int n, long line, dti_row_cache *cache, long *bad_line,
+                      char *why, size_t why_size)
+{
+    dti_parsed_row *row = &b->rows[b->n];
+    int rc = dti_bdc_parse_row(cov, layout, f, n, cache, row, why, why_size);
+    if (rc < 0)
+        return -1;
+    if (rc > 0) {
+        if (cov->skip_bad_rows) {
+            cov->bad_rows++;
+            return 0;
+        }
+        /* a conflict among the earlier rows comes first */
+        char earlier[256];
+        rc = flush_batch(cov, b, bad_line, earlier, sizeof earlier);
+        if (rc > 0)
+            snprintf(why, why_size, "%s", earlier);
+        else if (rc == 0)
+            *bad_line = line, rc = 1;
+        return rc;
+    }
+    row->line = line;
+    if (++b->n == BATCH_ROWS)
+        return flush_batch(cov, b, bad_line, why, why_size);
+    return 0;
+}
+
 /* The reference reader: one row after another, errors with file and line. */
 static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                                  dt_progress_fn progress, void *user, dt_error *err)
@@ -29,25 +88,31 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
     uint64_t done = 0;
     dti_row_cache cache;
     dti_row_cache_init(&cache);
-    for (size_t i = 0; i < inputs->count; i++) {
+    batch *b = malloc(sizeof *b);
+    if (!b)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    b->n = 0;
+    dt_status status = DT_OK;
+    for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
         dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
-        if (!csv)
-            return err->status;
+        if (!csv) {
+            status = err->status;
+            break;
+        }
         dti_bdc_layout layout;
-        dt_status status = read_header(csv, &layout, err);
+        status = read_header(csv, &layout, err);
         dti_field f[DTI_MAX_FIELDS];
         int n, rc = 0;
         char why[256];
+        long bad_line = 0;
         uint64_t seen = 0;
         while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
-            int added = dti_coverage_add_row(cov, &layout, f, n, &cache, why, sizeof why);
+            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line,
+                                   why, sizeof why);
             if (added < 0)
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            else if (added > 0 && !cov->skip_bad_rows)
-                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                       "%s", why);
             else if (added > 0)
-                cov->bad_rows++;
+                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
             if ((++seen & 0xffff) == 0 && progress && status == DT_OK) {
                 double frac = inputs->total_size
                                   ? (double)(done + dti_csv_offset(csv)) / inputs->total_size
@@ -58,13 +123,19 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
         }
         if (status == DT_OK && rc < 0)
             status = err->status;
+        if (status == DT_OK) {
+            int flushed = flush_batch(cov, b, &bad_line, why, sizeof why);
+            if (flushed < 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            else if (flushed > 0)
+                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
+        }
         dti_csv_close(csv);
-        if (status != DT_OK)
-            return status;
         done += inputs->sizes[i];
-        cov->files++;
+        cov->files += status == DT_OK;
     }
-    return DT_OK;
+    free(b);
+    return status;
 }
 
 /* ---- parallel reading ---- */
@@ -123,30 +194,33 @@ static void *work(void *arg)
     pool *p = w->pool;
     dti_row_cache cache;
     dti_row_cache_init(&cache);
+    batch *b = malloc(sizeof *b);
     chunk *c;
     while ((c = take_work(p)) != NULL) {
         dt_error err;
-        int failed = p->failed || p->no_memory; /* racy read: only skips work */
-        dti_csv *csv =
-            failed ? NULL
-                   : dti_csv_open_memory(c->data, c->len, p->inputs->display[c->input], 1, &err);
-        if (!failed && !csv)
+        int failed = p->failed || p->no_memory ? 1 : 0; /* racy read: only skips work */
+        dti_csv *csv = NULL;
+        if (!b)
+            failed = 2;
+        else if (!failed &&
+                 !(csv = dti_csv_open_memory(c->data, c->len, p->inputs->display[c->input], 1,
+                                             &err)))
             failed = 2;
         dti_field f[DTI_MAX_FIELDS];
         int n, rc;
         char why[256];
+        long bad_line;
+        if (b)
+            b->n = 0;
         while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
-            if (rc < 0) {
-                failed = 1;
-                break;
-            }
-            int added = dti_coverage_add_row(w->cov, &c->layout, f, n, &cache, why, sizeof why);
-            if (added < 0)
-                failed = 2;
-            else if (added > 0 && !w->cov->skip_bad_rows)
-                failed = 1;
-            else if (added > 0)
-                w->cov->bad_rows++;
+            int added = rc < 0 ? 1
+                               : add_record(w->cov, b, &c->layout, f, n, 0, &cache, &bad_line, why,
+                                            sizeof why);
+            failed = added < 0 ? 2 : added;
+        }
+        if (!failed) {
+            int flushed = flush_batch(w->cov, b, &bad_line, why, sizeof why);
+            failed = flushed < 0 ? 2 : flushed;
         }
         dti_csv_close(csv);
         if (failed) {
@@ -159,6 +233,7 @@ static void *work(void *arg)
         }
         give_back(p, c);
     }
+    free(b);
     return NULL;
 }
 
@@ -189,19 +264,33 @@ static void put_work(pool *p, chunk *c)
 /* End of the last whole record in data[0, len): just past a newline that is
  * outside quotes (an even count of '"' before it, since the chunk starts at
  * a record boundary). 0 when there is none. */
+static size_t count_quotes(const char *data, size_t len)
+{
+    /* eight bytes at a time: a byte equal to '"' becomes zero after the xor */
+    const uint64_t ones = 0x0101010101010101ULL, lows = 0x7f7f7f7f7f7f7f7fULL;
+    size_t quotes = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t word;
+        memcpy(&word, data + i, 8);
+        uint64_t x = word ^ (ones * '"');
+        uint64_t nonzero = ((x & lows) + lows) | x; /* high bit set where byte != 0 */
+        quotes += (size_t)__builtin_popcountll(~nonzero & (ones << 7));
+    }
+    for (; i < len; i++)
+        quotes += data[i] == '"';
+    return quotes;
+}
+
 static size_t last_record_end(const char *data, size_t len)
 {
-    size_t quotes = 0;
-    for (size_t i = 0; i < len; i++)
-        quotes += data[i] == '"';
+    size_t quotes = count_quotes(data, len);
     size_t end = len;
     while (end > 0) {
         const char *nl = memrchr(data, '\n', end);
         if (!nl)
             return 0;
         size_t at = (size_t)(nl - data);
-        for (size_t i = at; i < end; i++)
-            quotes -= data[i] == '"';
+        quotes -= count_quotes(data + at, end - at);
         if (quotes % 2 == 0)
             return at + 1;
         end = at;

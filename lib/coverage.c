@@ -189,53 +189,96 @@ static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache
     return provider;
 }
 
-int dti_coverage_add_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
-                         int nfields, dti_row_cache *cache, char *why, size_t why_size)
+int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                      int nfields, dti_row_cache *cache, dti_parsed_row *row, char *why,
+                      size_t why_size)
 {
     const int *col = layout->col;
     int64_t down, up;
-    uint64_t technology, geoid, key;
+    uint64_t technology;
     if (nfields != layout->header_fields)
         return snprintf(why, why_size, "expected %d fields as in the header, found %d",
                         layout->header_fields, nfields),
                1;
-    if (check_row(f, col, &down, &up, &technology, &geoid, why, why_size) != 0)
+    if (check_row(f, col, &down, &up, &technology, &row->geoid, why, why_size) != 0)
         return 1;
-    int k = location_key(cov, &f[col[DTI_BDC_LOCATION]], &key);
+    int k = location_key(cov, &f[col[DTI_BDC_LOCATION]], &row->key);
     if (k == -2)
         return -1;
     if (k != 0)
         return snprintf(why, why_size, "empty location_id"), 1;
-    uint32_t block = block_of(cov, geoid), index;
-    if (block == UINT32_MAX)
+    if ((row->provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache)) == UINT32_MAX)
         return -1;
-    uint32_t stored = location_of(cov, key, block, &index);
-    if (index == UINT32_MAX)
-        return -1;
-    if (stored != block) {
-        char id[64];
-        field_text(&f[col[DTI_BDC_LOCATION]], id, sizeof id);
-        snprintf(why, why_size,
-                 "location %s has block_geoid %015llu here but %015llu on an earlier row", id,
-                 (unsigned long long)geoid, (unsigned long long)cov->block_geoids[stored]);
-        cov->conflicts++;
-        return 1;
-    }
-    uint32_t provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache);
-    if (provider == UINT32_MAX ||
-        dti_u64set_add(&cov->block_providers, (uint64_t)block << 32 | provider) < 0 ||
-        (cov->track_location_providers &&
-         dti_u64set_add(&cov->location_providers, (uint64_t)index << 32 | provider) < 0))
-        return -1;
-    dti_location *loc = &cov->locations[index];
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
-    if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
-        loc->residential = 1;
-    dti_location_add_row(loc, &cov->rules, (int)technology, f[col[DTI_BDC_LATENCY]].s[0] == '1',
-                         down, up);
-    cov->rows++;
+    row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
+    if (dti_is_reliable(&cov->rules, (int)technology, f[col[DTI_BDC_LATENCY]].s[0] == '1')) {
+        row->flags = (uint8_t)dti_row_flags(&cov->rules, down, up);
+        row->down = down;
+        row->up = up;
+    } else { /* unreliable rows still name a provider and the location */
+        row->flags = 0;
+        row->down = row->up = 0;
+    }
     return 0;
+}
+
+/* Rows come in batches so that the hash slots of the whole batch can be
+ * fetched from memory at once instead of one cache miss after another. */
+int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
+                       size_t why_size)
+{
+    for (size_t i = 0; i < n; i++) {
+        dti_u64map_prefetch(&cov->block_index, rows[i].geoid);
+        dti_u64map_prefetch(&cov->location_index, rows[i].key);
+    }
+    size_t resolved = 0;
+    int result = 0;
+    for (; resolved < n; resolved++) {
+        dti_parsed_row *row = &rows[resolved];
+        uint32_t block = block_of(cov, row->geoid), index;
+        if (block == UINT32_MAX)
+            return -1;
+        uint32_t stored = location_of(cov, row->key, block, &index);
+        if (index == UINT32_MAX)
+            return -1;
+        if (stored != block) {
+            char id[32];
+            snprintf(why, why_size,
+                     "location %s has block_geoid %015llu here but %015llu on an earlier row",
+                     row->key & DTI_NAMED_BIT
+                         ? dti_strtab_get(&cov->location_names,
+                                          (uint32_t)(row->key & ~DTI_NAMED_BIT))
+                         : (snprintf(id, sizeof id, "%llu", (unsigned long long)row->key), id),
+                     (unsigned long long)row->geoid,
+                     (unsigned long long)cov->block_geoids[stored]);
+            cov->conflicts++;
+            *stop = resolved;
+            result = 1;
+            break;
+        }
+        row->block = block;
+        row->index = index;
+        dti_u64set_prefetch(&cov->block_providers, (uint64_t)block << 32 | row->provider);
+        __builtin_prefetch(&cov->locations[index], 1);
+    }
+    for (size_t i = 0; i < resolved; i++) {
+        const dti_parsed_row *row = &rows[i];
+        if (dti_u64set_add(&cov->block_providers, (uint64_t)row->block << 32 | row->provider) < 0 ||
+            (cov->track_location_providers &&
+             dti_u64set_add(&cov->location_providers, (uint64_t)row->index << 32 | row->provider) <
+                 0))
+            return -1;
+        dti_location *loc = &cov->locations[row->index];
+        loc->flags |= row->flags;
+        loc->residential |= row->residential;
+        if (row->down > loc->best_down)
+            loc->best_down = row->down;
+        if (row->up > loc->best_up)
+            loc->best_up = row->up;
+    }
+    cov->rows += resolved;
+    return result;
 }
 
 /* Re-key src's location into dst's name table. UINT64_MAX: no memory. */

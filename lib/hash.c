@@ -20,53 +20,46 @@ static uint64_t *new_keys(size_t cap)
     return keys;
 }
 
+static dti_u64slot *new_slots(size_t cap)
+{
+    dti_u64slot *slots = malloc(cap * sizeof *slots);
+    for (size_t i = 0; slots && i < cap; i++)
+        slots[i].key = DTI_EMPTY_KEY;
+    return slots;
+}
+
 int dti_u64map_init(dti_u64map *map, size_t expected)
 {
     size_t cap = capacity_for(expected);
-    map->keys = new_keys(cap);
-    map->values = malloc(cap * sizeof *map->values);
+    map->slots = new_slots(cap);
     map->mask = cap - 1;
     map->count = 0;
-    if (!map->keys || !map->values) {
-        dti_u64map_free(map);
-        return -1;
-    }
-    return 0;
+    return map->slots ? 0 : -1;
 }
 
 void dti_u64map_free(dti_u64map *map)
 {
-    free(map->keys);
-    free(map->values);
-    map->keys = NULL;
-    map->values = NULL;
+    free(map->slots);
+    map->slots = NULL;
     map->count = 0;
 }
 
 static int u64map_grow(dti_u64map *map)
 {
     size_t cap = (map->mask + 1) * 2;
-    uint64_t *keys = new_keys(cap);
-    uint32_t *values = malloc(cap * sizeof *values);
-    if (!keys || !values) {
-        free(keys);
-        free(values);
+    dti_u64slot *slots = new_slots(cap);
+    if (!slots)
         return -1;
-    }
     for (size_t i = 0; i <= map->mask; i++) {
-        uint64_t key = map->keys[i];
-        if (key == DTI_EMPTY_KEY)
+        if (map->slots[i].key == DTI_EMPTY_KEY)
             continue;
-        size_t slot = dti_hash64(key) & (cap - 1);
-        while (keys[slot] != DTI_EMPTY_KEY)
+        size_t slot = dti_hash64(map->slots[i].key) & (cap - 1);
+        while (slots[slot].key != DTI_EMPTY_KEY)
             slot = (slot + 1) & (cap - 1);
-        keys[slot] = key;
-        values[slot] = map->values[i];
+        slots[slot] = map->slots[i];
     }
-    free(map->keys);
-    free(map->values);
-    map->keys = keys;
-    map->values = values;
+    free(map->slots);
+    map->slots = slots;
     map->mask = cap - 1;
     return 0;
 }
@@ -75,10 +68,10 @@ uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int 
 {
     size_t slot = dti_hash64(key) & map->mask;
     for (;;) {
-        uint64_t k = map->keys[slot];
+        uint64_t k = map->slots[slot].key;
         if (k == key) {
             *inserted = 0;
-            return &map->values[slot];
+            return &map->slots[slot].value;
         }
         if (k == DTI_EMPTY_KEY)
             break;
@@ -89,20 +82,20 @@ uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int 
             return NULL;
         return dti_u64map_put(map, key, new_value, inserted);
     }
-    map->keys[slot] = key;
-    map->values[slot] = new_value;
+    map->slots[slot].key = key;
+    map->slots[slot].value = new_value;
     map->count++;
     *inserted = 1;
-    return &map->values[slot];
+    return &map->slots[slot].value;
 }
 
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key)
 {
     size_t slot = dti_hash64(key) & map->mask;
     for (;;) {
-        uint64_t k = map->keys[slot];
+        uint64_t k = map->slots[slot].key;
         if (k == key)
-            return map->values[slot];
+            return map->slots[slot].value;
         if (k == DTI_EMPTY_KEY)
             return UINT32_MAX;
         slot = (slot + 1) & map->mask;

@@ -34,13 +34,23 @@ static inline uint64_t dti_hash64(uint64_t x)
     return x;
 }
 
-/* Open-addressing map from 64-bit key (never DTI_EMPTY_KEY) to uint32. */
+/* Open-addressing map from 64-bit key (never DTI_EMPTY_KEY) to uint32;
+ * key and value share a slot so a lookup touches one cache line. */
+typedef struct dti_u64slot {
+    uint64_t key;
+    uint32_t value;
+} dti_u64slot;
+
 typedef struct dti_u64map {
-    uint64_t *keys;
-    uint32_t *values;
+    dti_u64slot *slots;
     size_t mask; /* capacity - 1 */
     size_t count;
 } dti_u64map;
+
+static inline void dti_u64map_prefetch(const dti_u64map *map, uint64_t key)
+{
+    __builtin_prefetch(&map->slots[dti_hash64(key) & map->mask]);
+}
 
 int dti_u64map_init(dti_u64map *map, size_t expected);
 void dti_u64map_free(dti_u64map *map);
@@ -61,6 +71,10 @@ int dti_u64set_init(dti_u64set *set, size_t expected);
 void dti_u64set_free(dti_u64set *set);
 /* 1 when added, 0 when present, -1 out of memory. */
 int dti_u64set_add(dti_u64set *set, uint64_t key);
+static inline void dti_u64set_prefetch(const dti_u64set *set, uint64_t key)
+{
+    __builtin_prefetch(&set->keys[dti_hash64(key) & set->mask]);
+}
 
 /* Interned strings: each distinct string gets a dense index from 0. */
 typedef struct dti_strtab {
@@ -228,10 +242,26 @@ typedef struct dti_row_cache {
 } dti_row_cache;
 void dti_row_cache_init(dti_row_cache *cache);
 
-/* Add one BDC row: 0 added; 1 bad row (reason in why, nothing changed);
- * -1 out of memory. */
-int dti_coverage_add_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
-                         int nfields, dti_row_cache *cache, char *why, size_t why_size);
+/* One BDC row, checked and reduced to what a location keeps. */
+typedef struct dti_parsed_row {
+    uint64_t key, geoid;
+    int64_t down, up; /* 0 for rows that are not reliable */
+    uint32_t provider;
+    uint32_t block, index; /* filled by dti_coverage_apply */
+    uint8_t flags, residential;
+    long line;
+} dti_parsed_row;
+
+/* Check and parse one BDC row: 0 ok; 1 bad row (reason in why); -1 out of
+ * memory. Interns provider and location names in cov. */
+int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                      int nfields, dti_row_cache *cache, dti_parsed_row *row, char *why,
+                      size_t why_size);
+/* Apply parsed rows in order: 0 all applied; 1 rows[*stop] puts a location
+ * in a second block (rows before it applied, it and later ones not; reason
+ * in why); -1 out of memory. */
+int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
+                       size_t why_size);
 /* Fold src into dst (locations, blocks, providers); a location found in two
  * different blocks counts in dst->conflicts. */
 dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err);
