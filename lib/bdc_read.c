@@ -266,15 +266,11 @@ static void put_work(pool *p, chunk *c)
  * a record boundary). 0 when there is none. */
 static size_t count_quotes(const char *data, size_t len)
 {
-    /* eight bytes at a time: a byte equal to '"' becomes zero after the xor */
-    const uint64_t ones = 0x0101010101010101ULL, lows = 0x7f7f7f7f7f7f7f7fULL;
     size_t quotes = 0, i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t word;
         memcpy(&word, data + i, 8);
-        uint64_t x = word ^ (ones * '"');
-        uint64_t nonzero = ((x & lows) + lows) | x; /* high bit set where byte != 0 */
-        quotes += (size_t)__builtin_popcountll(~nonzero & (ones << 7));
+        quotes += dti_byte_mask_count(dti_byte_mask(word, '"'));
     }
     for (; i < len; i++)
         quotes += data[i] == '"';
@@ -404,8 +400,11 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     int nchunks = threads * CHUNKS_PER_WORKER + 1;
     /* tests set a tiny chunk to put record boundaries everywhere */
     size_t chunk_size = (size_t)atol(CPLGetConfigOption("DIALTONE_CHUNK_SIZE", "0"));
-    if (chunk_size < 16)
-        chunk_size = CHUNK_SIZE;
+    if (chunk_size < 16) {
+        /* small inputs: chunks small enough that every thread gets several */
+        uint64_t share = inputs->total_size / ((uint64_t)threads * 4);
+        chunk_size = share < (256u << 10) ? (256u << 10) : share > CHUNK_SIZE ? CHUNK_SIZE : share;
+    }
     chunk *chunks = calloc((size_t)nchunks, sizeof *chunks);
     worker *workers = calloc((size_t)threads, sizeof *workers);
     dti_coverage *covs = calloc((size_t)threads, sizeof *covs);
@@ -420,10 +419,15 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         }
     }
     int started = 0;
+    if (status == DT_OK)
+        status = dti_coverage_reserve(cov, inputs->total_size, err);
     for (int t = 0; t < threads && status == DT_OK; t++) {
         dti_coverage *own = t == 0 ? cov : &covs[t];
         if (t > 0) {
             status = dti_coverage_init(own, &cov->rules, err);
+            if (status != DT_OK)
+                break;
+            status = dti_coverage_reserve(own, inputs->total_size, err);
             if (status != DT_OK)
                 break;
             own->skip_bad_rows = cov->skip_bad_rows;
@@ -497,7 +501,9 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
         cov->skip_bad_rows = skip;
         cov->track_location_providers = track;
     }
-    status = read_sequential(cov, inputs, progress, user, err);
+    status = dti_coverage_reserve(cov, inputs->total_size, err);
+    if (status == DT_OK)
+        status = read_sequential(cov, inputs, progress, user, err);
 finish:
     if (status == DT_OK && progress && !progress(1.0, NULL, user))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");

@@ -23,10 +23,37 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
     dti_strtab_init(&cov->location_names);
     if (dti_u64map_init(&cov->location_index, 1 << 16) || dti_u64map_init(&cov->block_index, 1 << 14) ||
         dti_u64set_init(&cov->block_providers, 1 << 14) ||
-        dti_u64set_init(&cov->location_providers, 16)) {
+        dti_u64set_init(&cov->location_providers, 16) ||
+        dti_u64map_init(&cov->provider_numbers, 256)) {
         dti_coverage_free(cov);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
+    return DT_OK;
+}
+
+dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err)
+{
+    /* BDC rows run about 100 bytes; a location has several rows, a block
+     * several locations. Growing a big table costs a rehash of every key, so
+     * start near the expected size (still growing when it is exceeded). */
+    size_t locations = (size_t)(input_bytes / 700), blocks = (size_t)(input_bytes / 3000);
+    if (cov->location_index.count || locations < (1 << 16))
+        return DT_OK;
+    dti_u64map_free(&cov->location_index);
+    dti_u64map_free(&cov->block_index);
+    dti_u64set_free(&cov->block_providers);
+    uint64_t *keys = realloc(cov->location_keys, locations * sizeof *keys);
+    if (keys)
+        cov->location_keys = keys;
+    dti_location *locs = realloc(cov->locations, locations * sizeof *locs);
+    if (locs)
+        cov->locations = locs;
+    if (keys && locs)
+        cov->location_cap = locations;
+    if (!keys || !locs || dti_u64map_init(&cov->location_index, locations) ||
+        dti_u64map_init(&cov->block_index, blocks) ||
+        dti_u64set_init(&cov->block_providers, locations))
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return DT_OK;
 }
 
@@ -36,6 +63,7 @@ void dti_coverage_free(dti_coverage *cov)
         return;
     dti_u64map_free(&cov->location_index);
     dti_u64map_free(&cov->block_index);
+    dti_u64map_free(&cov->provider_numbers);
     dti_u64set_free(&cov->block_providers);
     dti_u64set_free(&cov->location_providers);
     dti_strtab_free(&cov->providers);
@@ -174,13 +202,30 @@ void dti_row_cache_init(dti_row_cache *cache)
     cache->provider_text[0] = '\0';
 }
 
-/* Provider ids repeat in long runs; skip the hash on a repeat. */
+/* Index of a provider id, adding it when new. Numeric ids (all of the
+ * FCC's) are found through a small integer map; UINT32_MAX: no memory. */
+static uint32_t provider_index(dti_coverage *cov, const char *text, size_t len)
+{
+    uint64_t number = 0;
+    int numeric = len > 0 && text[0] != '0' && dti_parse_u64(text, len, &number) == 0;
+    uint32_t provider = numeric ? dti_u64map_get(&cov->provider_numbers, number) : UINT32_MAX;
+    if (provider != UINT32_MAX)
+        return provider;
+    provider = dti_strtab_intern(&cov->providers, text, len);
+    int inserted;
+    if (provider != UINT32_MAX && numeric &&
+        !dti_u64map_put(&cov->provider_numbers, number, provider, &inserted))
+        return UINT32_MAX;
+    return provider;
+}
+
+/* Provider ids repeat in long runs; skip the lookup on a repeat. */
 static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
 {
     if (cache->provider != UINT32_MAX && f->len < sizeof cache->provider_text &&
         memcmp(f->s, cache->provider_text, f->len) == 0 && cache->provider_text[f->len] == '\0')
         return cache->provider;
-    uint32_t provider = dti_strtab_intern(&cov->providers, f->s, f->len);
+    uint32_t provider = provider_index(cov, f->s, f->len);
     if (provider != UINT32_MAX && f->len < sizeof cache->provider_text) {
         memcpy(cache->provider_text, f->s, f->len);
         cache->provider_text[f->len] = '\0';
@@ -299,7 +344,7 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     int ok = providers && blocks && locations;
     for (size_t i = 0; ok && i < src->providers.count; i++) {
         const char *text = dti_strtab_get(&src->providers, (uint32_t)i);
-        ok = (providers[i] = dti_strtab_intern(&dst->providers, text, strlen(text))) != UINT32_MAX;
+        ok = (providers[i] = provider_index(dst, text, strlen(text))) != UINT32_MAX;
     }
     for (size_t b = 0; ok && b < src->block_count; b++)
         ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;

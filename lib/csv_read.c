@@ -111,14 +111,15 @@ uint64_t dti_csv_offset(const dti_csv *csv) { return csv->consumed + csv->pos; }
 /* Find where the record at buf[pos] ends, honouring quoted newlines.
  * Returns 1 found (*stop = index of '\n' or end at EOF), 0 need more data,
  * -1 unterminated quote at end of file. *newlines counts quoted newlines. */
-static int find_record_end(const dti_csv *csv, size_t *stop, long *newlines)
+static int find_record_end(const dti_csv *csv, size_t *stop, long *newlines, int *quoted_record)
 {
     const char *start = csv->buf + csv->pos;
     size_t avail = csv->end - csv->pos;
     const char *nl = memchr(start, '\n', avail);
     size_t span = nl ? (size_t)(nl - start) : avail;
     *newlines = 0;
-    if (!memchr(start, '"', span)) {
+    *quoted_record = memchr(start, '"', span) != NULL;
+    if (!*quoted_record) {
         if (!nl && !csv->eof)
             return 0;
         *stop = csv->pos + span;
@@ -143,6 +144,34 @@ static int find_record_end(const dti_csv *csv, size_t *stop, long *newlines)
         return -1;
     *stop = csv->end;
     return 1;
+}
+
+/* Split a record without quotes: commas found eight bytes at a time. */
+static void split_plain(char *p, char *limit, dti_field *fields, int max_fields, int *nfields)
+{
+    int n = 0;
+    char *start = p;
+    for (; p + 8 <= limit; p += 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        for (uint64_t m = dti_byte_mask(word, ','); m; m &= m - 1) {
+            char *comma = p + (__builtin_ctzll(m) >> 3);
+            if (n < max_fields)
+                fields[n] = (dti_field){start, (size_t)(comma - start)};
+            n++;
+            start = comma + 1;
+        }
+    }
+    for (; p < limit; p++)
+        if (*p == ',') {
+            if (n < max_fields)
+                fields[n] = (dti_field){start, (size_t)(p - start)};
+            n++;
+            start = p + 1;
+        }
+    if (n < max_fields)
+        fields[n] = (dti_field){start, (size_t)(limit - start)};
+    *nfields = n + 1;
 }
 
 /* Split buf[begin, stop) into fields in place, removing quotes. */
@@ -210,7 +239,8 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         }
         size_t stop;
         long quoted_newlines;
-        int found = find_record_end(csv, &stop, &quoted_newlines);
+        int quoted;
+        int found = find_record_end(csv, &stop, &quoted_newlines, &quoted);
         if (found == 0) {
             csv->consumed += csv->pos;
             if (csv_fill(csv) != 0)
@@ -229,7 +259,9 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
             text_end--;
         if (text_end == begin)
             continue; /* blank line */
-        if (split_fields(csv, begin, text_end, fields, max_fields, nfields, err) != 0)
+        if (!quoted)
+            split_plain(csv->buf + begin, csv->buf + text_end, fields, max_fields, nfields);
+        else if (split_fields(csv, begin, text_end, fields, max_fields, nfields, err) != 0)
             return -1;
         return 1;
     }

@@ -67,6 +67,8 @@ static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
     (void)cls, (void)num, (void)msg;
 }
 
+/* Reading CSVs needs only GDAL's VSI layer; registering every driver costs
+ * tens of milliseconds, so only vector work asks for it (dti_ogr_init). */
 void dti_gdal_init(void)
 {
     static int done;
@@ -74,5 +76,14 @@ void dti_gdal_init(void)
         return;
     done = 1;
     CPLSetErrorHandler(quiet_handler);
+}
+
+void dti_ogr_init(void)
+{
+    static int done;
+    dti_gdal_init();
+    if (done)
+        return;
+    done = 1;
     GDALAllRegister();
 }

@@ -19,7 +19,10 @@ dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long 
                         const char *fmt, ...) DTI_PRINTF(5, 6);
 /* Copy GDAL's last error message into err with status. */
 dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
+/* Quiet GDAL errors (the library never prints); dti_ogr_init also registers
+ * GDAL's drivers, for OGR and raster work. */
 void dti_gdal_init(void);
+void dti_ogr_init(void);
 
 /* ---- hashing (hash.c) ---- */
 #define DTI_EMPTY_KEY UINT64_MAX
@@ -93,6 +96,20 @@ uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len);
 static inline const char *dti_strtab_get(const dti_strtab *tab, uint32_t index)
 {
     return tab->arena + tab->offsets[index];
+}
+
+/* SWAR: the high bit of each byte of word that equals c (eight at a time). */
+static inline uint64_t dti_byte_mask(uint64_t word, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ULL, lows = 0x7f7f7f7f7f7f7f7fULL;
+    uint64_t x = word ^ (ones * c); /* matching bytes become zero */
+    return ~(((x & lows) + lows) | x) & (ones << 7);
+}
+
+/* How many bits a dti_byte_mask has, without needing a popcount instruction. */
+static inline unsigned dti_byte_mask_count(uint64_t mask)
+{
+    return (unsigned)(((mask >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 /* ---- numbers (numbers.c) ---- */
@@ -208,6 +225,7 @@ typedef struct dti_coverage {
     uint64_t *block_geoids;
     size_t block_count, block_cap;
     dti_strtab providers;      /* provider_id text -> index */
+    dti_u64map provider_numbers; /* numeric provider_id -> index */
     dti_strtab location_names; /* location ids that are not plain numbers */
     dti_u64set block_providers;    /* block << 32 | provider */
     dti_u64set location_providers; /* location << 32 | provider, when tracked */
@@ -275,6 +293,8 @@ void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technol
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
 void dti_coverage_free(dti_coverage *cov);
+/* Size an empty coverage's tables for about input_bytes of BDC rows. */
+dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err);
 /* Read every BDC CSV of inputs into cov (bdc_read.c), on up to `threads`
  * threads; the result and any error are those of a sequential read. */
 dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
