@@ -162,9 +162,24 @@ static void field_text(const dti_field *f, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* A flag (bsl_flag, low_latency): 1 true, 0 false, -1 not a flag. */
+static int parse_flag(const dti_field *f)
+{
+    static const char *const yes[] = {"1", "true", "True", "TRUE", "t", "T", "Y", "y"};
+    static const char *const no[] = {"0", "false", "False", "FALSE", "f", "F", "N", "n"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (dti_field_is(f, yes[i]))
+            return 1;
+        if (dti_field_is(f, no[i]))
+            return 0;
+    }
+    return -1;
+}
+
 /* 0 when a BDC row is good; otherwise -1 with the reason in why[]. */
 static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t *up,
-                     uint64_t *technology, uint64_t *geoid, char *why, size_t why_size)
+                     uint64_t *technology, int *low_latency, uint64_t *geoid, char *why,
+                     size_t why_size)
 {
     char text[64];
     const dti_field *tech = &f[col[DTI_BDC_TECHNOLOGY]], *lat = &f[col[DTI_BDC_LATENCY]];
@@ -183,7 +198,9 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
         field_text(&f[col[DTI_BDC_UP]], text, sizeof text);
         return snprintf(why, why_size, "max_advertised_upload_speed '%s' is not a speed", text), -1;
     }
-    if (!(lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1'))) {
+    *low_latency = lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1') ? lat->s[0] == '1'
+                                                                           : parse_flag(lat);
+    if (*low_latency < 0) {
         field_text(lat, text, sizeof text);
         return snprintf(why, why_size, "low_latency '%s' is not 0 or 1", text), -1;
     }
@@ -241,11 +258,12 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     const int *col = layout->col;
     int64_t down, up;
     uint64_t technology;
+    int low_latency;
     if (nfields != layout->header_fields)
         return snprintf(why, why_size, "expected %d fields as in the header, found %d",
                         layout->header_fields, nfields),
                1;
-    if (check_row(f, col, &down, &up, &technology, &row->geoid, why, why_size) != 0)
+    if (check_row(f, col, &down, &up, &technology, &low_latency, &row->geoid, why, why_size) != 0)
         return 1;
     int k = location_key(cov, &f[col[DTI_BDC_LOCATION]], &row->key);
     if (k == -2)
@@ -257,7 +275,7 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
-    if (dti_is_reliable(&cov->rules, (int)technology, f[col[DTI_BDC_LATENCY]].s[0] == '1')) {
+    if (dti_is_reliable(&cov->rules, (int)technology, low_latency)) {
         row->flags = (uint8_t)dti_row_flags(&cov->rules, down, up);
         row->down = down;
         row->up = up;
@@ -384,20 +402,6 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     free(blocks);
     free(locations);
     return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-}
-
-/* bsl_flag as the fabric writes it: 1 true, 0 false, -1 not a flag. */
-static int parse_flag(const dti_field *f)
-{
-    static const char *const yes[] = {"1", "true", "True", "TRUE", "t", "T", "Y", "y"};
-    static const char *const no[] = {"0", "false", "False", "FALSE", "f", "F", "N", "n"};
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-        if (dti_field_is(f, yes[i]))
-            return 1;
-        if (dti_field_is(f, no[i]))
-            return 0;
-    }
-    return -1;
 }
 
 dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err)
