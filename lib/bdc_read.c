@@ -509,3 +509,24 @@ finish:
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     return status;
 }
+
+int dti_peek_state(const char *path, const char *display, int *state, dt_error *err)
+{
+    static const char *const names[] = {"block_geoid"};
+    dti_csv *csv = dti_csv_open(path, display, err);
+    if (!csv)
+        return -1;
+    int col, header_fields, n, found = -1;
+    dti_field f[DTI_MAX_FIELDS];
+    if (dti_csv_read_header(csv, names, 1, &col, &header_fields, "BDC or fabric", err) == DT_OK) {
+        int rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err);
+        found = rc < 0 ? -1 : 0;
+        if (rc > 0 && col < n && f[col].len >= 2 && f[col].s[0] >= '0' && f[col].s[0] <= '9' &&
+            f[col].s[1] >= '0' && f[col].s[1] <= '9') {
+            *state = (f[col].s[0] - '0') * 10 + (f[col].s[1] - '0');
+            found = 1;
+        }
+    }
+    dti_csv_close(csv);
+    return found;
+}

@@ -19,6 +19,7 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
 {
     memset(cov, 0, sizeof *cov);
     cov->rules = *rules;
+    cov->state_filter = -1;
     dti_strtab_init(&cov->providers);
     dti_strtab_init(&cov->location_names);
     if (dti_u64map_init(&cov->location_index, 1 << 16) || dti_u64map_init(&cov->block_index, 1 << 14) ||
@@ -272,6 +273,8 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
         return snprintf(why, why_size, "empty location_id"), 1;
     if ((row->provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache)) == UINT32_MAX)
         return -1;
+    if (cov->state_filter >= 0 && (int)(row->geoid / DTI_STATE_DIVISOR) != cov->state_filter)
+        cov->foreign_rows++;
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
@@ -404,16 +407,12 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
-dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err)
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
 {
     static const char *const names[] = {"location_id", "block_geoid", "bsl_flag"};
-    dti_inputs inputs;
-    char *const args[] = {(char *)path};
-    dt_status status = dti_inputs_expand(args, 1, &inputs, err);
-    if (status != DT_OK)
-        return status;
-    for (size_t i = 0; i < inputs.count && status == DT_OK; i++) {
-        dti_csv *csv = dti_csv_open(inputs.paths[i], inputs.display[i], err);
+    dt_status status = DT_OK;
+    for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
+        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
         if (!csv) {
             status = err->status;
             break;
@@ -446,6 +445,8 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error
                                        "%s", why);
                 break;
             }
+            if (cov->state_filter >= 0 && (int)(geoid / DTI_STATE_DIVISOR) != cov->state_filter)
+                cov->foreign_rows++;
             if (!flag || dti_u64map_get(&cov->location_index, key) != UINT32_MAX)
                 continue;
             uint32_t block = block_of(cov, geoid), index;
@@ -457,6 +458,5 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error
         }
         dti_csv_close(csv);
     }
-    dti_inputs_free(&inputs);
     return status;
 }

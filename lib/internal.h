@@ -11,6 +11,40 @@
 #define DTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define DTI_PRINTF(a, b)
+/* ---- partial results (partial.c) ---- */
+typedef struct dti_histogram {
+    int64_t *values; /* best_down, micro-Mbps */
+    uint64_t *counts;
+    size_t n, cap;
+} dti_histogram;
+
+/* Region aggregates that merge exactly: counts add, provider sets unite,
+ * best_down histograms add (so medians stay exact). */
+typedef struct dti_partial {
+    dti_rules rules;
+    int has_rules, digits;
+    dti_strtab ids; /* region id text -> index */
+    dti_region_stats *stats;
+    dti_histogram *downs;
+    size_t cap;
+    dti_strtab providers;
+    dti_u64set region_providers; /* region << 32 | provider */
+    uint64_t locations;
+} dti_partial;
+
+/* rules NULL: taken from the first partial file read. */
+dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err);
+void dti_partial_free(dti_partial *p);
+/* Add one coverage's regions (e.g. one state's) to p. */
+dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
+                          const dti_region_table *regions, dt_error *err);
+/* Regions sorted by id with final statistics; caller frees both. */
+dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
+                             dt_error *err);
+/* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
+void dti_partial_write(const dti_partial *p, void *stream);
+dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
+
 #endif
 
 /* ---- errors (error.c) ---- */
@@ -231,6 +265,8 @@ typedef struct dti_coverage {
     dti_u64set location_providers; /* location << 32 | provider, when tracked */
     uint64_t rows, bad_rows, fabric_added;
     uint64_t conflicts; /* rows whose location was seen in another block */
+    int state_filter;      /* >= 0: rows are expected in this state only */
+    uint64_t foreign_rows; /* rows of another state than state_filter */
     size_t files;
 } dti_coverage;
 
@@ -285,6 +321,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
 dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err);
 
 #define DTI_NAMED_BIT (1ULL << 63)
+/* A 15-digit block GEOID divided by this is its 2-digit state FIPS. */
+#define DTI_STATE_DIVISOR 10000000000000ULL
 
 /* Fold one availability row into a location (classify.c): only reliable
  * rows count, and each row's download and upload are judged together. */
@@ -300,7 +338,10 @@ dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error
 dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
                                 dt_progress_fn progress, void *user, dt_error *err);
 /* Add fabric locations (bsl_flag true) that have no availability row. */
-dt_status dti_coverage_read_fabric(dti_coverage *cov, const char *path, dt_error *err);
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs, dt_error *err);
+/* State FIPS of the first data row of a CSV with a block_geoid column:
+ * 1 found (*state), 0 no data row, -1 error. */
+int dti_peek_state(const char *path, const char *display, int *state, dt_error *err);
 /* Location id text of dense index i into buf. */
 const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t size);
 
@@ -325,7 +366,45 @@ typedef struct dti_region_stats {
 /* Per-region statistics; caller frees *stats with free(). */
 dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
                                    dti_region_stats **stats, dt_error *err);
+/* The region table of `dialtone stats` (SPEC's columns) to a FILE *stream;
+ * regions without locations are left out. */
+void dti_write_region_table(void *stream, const dti_region_table *regions,
+                            const dti_region_stats *stats);
 /* Median of values (reordered in place), doubled so it stays an integer. */
 int64_t dti_median_x2(int64_t *values, size_t n);
+
+/* ---- partial results (partial.c) ---- */
+typedef struct dti_histogram {
+    int64_t *values; /* best_down, micro-Mbps */
+    uint64_t *counts;
+    size_t n, cap;
+} dti_histogram;
+
+/* Region aggregates that merge exactly: counts add, provider sets unite,
+ * best_down histograms add (so medians stay exact). */
+typedef struct dti_partial {
+    dti_rules rules;
+    int has_rules, digits;
+    dti_strtab ids; /* region id text -> index */
+    dti_region_stats *stats;
+    dti_histogram *downs;
+    size_t cap;
+    dti_strtab providers;
+    dti_u64set region_providers; /* region << 32 | provider */
+    uint64_t locations;
+} dti_partial;
+
+/* rules NULL: taken from the first partial file read. */
+dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err);
+void dti_partial_free(dti_partial *p);
+/* Add one coverage's regions (e.g. one state's) to p. */
+dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
+                          const dti_region_table *regions, dt_error *err);
+/* Regions sorted by id with final statistics; caller frees both. */
+dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
+                             dt_error *err);
+/* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
+void dti_partial_write(const dti_partial *p, void *stream);
+dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
 
 #endif

@@ -10,7 +10,7 @@ struct dt_stats_options {
     dti_rules rules;
     int prefix_digits;
     const char *level_name;
-    char *output, *locations_out, *fabric;
+    char *output, *locations_out, *fabric, *partial_out;
     char **inputs;
     size_t input_count;
     int skip_bad_rows, quiet, help, version;
@@ -35,6 +35,8 @@ static const char usage_text[] =
     "  --underserved D/U     underserved threshold in Mbps (default 25/3)\n"
     "  --skip-bad-rows       skip and count bad rows instead of stopping\n"
     "  --threads N           parse with N threads (default: one per CPU)\n"
+    "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
+    "                        combines exactly with others (no table unless -o)\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -42,6 +44,8 @@ static const char usage_text[] =
     "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
     "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
     "share_1000_100 (see the dialtone-stats(1) manual for exact definitions).\n"
+    "Files of several states are read one state at a time (memory bounded by the\n"
+    "largest state) unless --locations-out is given.\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 const char *dt_stats_usage(void) { return usage_text; }
@@ -53,6 +57,7 @@ void dt_stats_options_free(dt_stats_options *o)
     free(o->output);
     free(o->locations_out);
     free(o->fabric);
+    free(o->partial_out);
     for (size_t i = 0; i < o->input_count; i++)
         free(o->inputs[i]);
     free(o->inputs);
@@ -160,6 +165,10 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
                 goto fail;
             }
             o->threads = (int)threads;
+        } else if (is_option(a, "--partial-out")) {
+            if (!(v = option_value(argc, argv, &i, "--partial-out", err)))
+                goto fail;
+            bad = replace(&o->partial_out, v);
         } else if (is_option(a, "--fabric")) {
             if (!(v = option_value(argc, argv, &i, "--fabric", err)))
                 goto fail;
@@ -195,9 +204,10 @@ fail:
     return NULL;
 }
 
-static void write_region_table(FILE *fp, const dti_region_table *regions,
-                               const dti_region_stats *stats)
+void dti_write_region_table(void *stream, const dti_region_table *regions,
+                            const dti_region_stats *stats)
 {
+    FILE *fp = stream;
     char pct[32], median[48], share[32];
     fputs("geoid,locations,unserved,underserved,served,pct_unserved,providers,median_max_down",
           fp);
@@ -285,73 +295,241 @@ static void say(dt_note_fn note, void *user, const char *fmt, ...)
     note(text, user);
 }
 
+/* The inputs whose state (from dti_peek_state) is state; strings copied. */
+static dt_status inputs_of_state(const dti_inputs *all, const int *states, int state,
+                                 dti_inputs *out, dt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0;
+    for (size_t i = 0; i < all->count; i++)
+        n += states[i] == state;
+    out->paths = calloc(n + 1, sizeof *out->paths);
+    out->display = calloc(n + 1, sizeof *out->display);
+    out->sizes = calloc(n + 1, sizeof *out->sizes);
+    int ok = out->paths && out->display && out->sizes;
+    for (size_t i = 0; ok && i < all->count; i++) {
+        if (states[i] != state)
+            continue;
+        out->paths[out->count] = strdup(all->paths[i]);
+        out->display[out->count] = strdup(all->display[i]);
+        out->sizes[out->count] = all->sizes[i];
+        out->total_size += all->sizes[i];
+        ok = out->paths[out->count] && out->display[out->count];
+        out->count++;
+    }
+    if (!ok) {
+        dti_inputs_free(out);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    return DT_OK;
+}
+
+/* The state of each input (-1: no data row). */
+static dt_status peek_states(const dti_inputs *inputs, int *states, dt_error *err)
+{
+    for (size_t i = 0; i < inputs->count; i++) {
+        states[i] = -1;
+        if (dti_peek_state(inputs->paths[i], inputs->display[i], &states[i], err) < 0)
+            return err->status;
+    }
+    return DT_OK;
+}
+
+typedef struct run_totals {
+    uint64_t locations, rows, bad_rows, fabric_added;
+    size_t files, groups;
+} run_totals;
+
+/* Read BDC rows (and fabric) into a fresh coverage; state >= 0 counts rows
+ * of other states in cov->foreign_rows. */
+static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
+                               const dti_inputs *fabric, int state, dti_coverage *cov,
+                               dt_progress_fn progress, void *user, dt_error *err)
+{
+    dt_status status = dti_coverage_init(cov, &o->rules, err);
+    if (status != DT_OK)
+        return status;
+    cov->skip_bad_rows = o->skip_bad_rows;
+    cov->track_location_providers = o->locations_out != NULL;
+    cov->state_filter = state;
+    status = dti_coverage_read_bdc(cov, bdc, o->threads, progress, user, err);
+    if (status == DT_OK && fabric)
+        status = dti_coverage_read_fabric(cov, fabric, err);
+    return status;
+}
+
+static void add_totals(run_totals *t, const dti_coverage *cov)
+{
+    t->locations += cov->location_count;
+    t->rows += cov->rows;
+    t->bad_rows += cov->bad_rows;
+    t->fabric_added += cov->fabric_added;
+    t->files += cov->files;
+    t->groups++;
+}
+
+/* A national release, one state at a time: memory is bounded by the largest
+ * state. *fallback is set when a file holds rows of several states. */
+static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc,
+                                const int *bdc_states, const dti_inputs *fabric,
+                                const int *fabric_states, dti_partial *partial, run_totals *totals,
+                                int *fallback, dt_progress_fn progress, void *user, dt_error *err)
+{
+    dt_status status = DT_OK;
+    *fallback = 0;
+    for (int state = 0; state < 100 && status == DT_OK && !*fallback; state++) {
+        int present = 0;
+        for (size_t i = 0; i < bdc->count; i++)
+            present |= bdc_states[i] == state || (state == 0 && bdc_states[i] < 0);
+        if (!present)
+            continue;
+        dti_inputs group_bdc, group_fabric = {0};
+        dti_coverage cov;
+        dti_region_table regions = {0};
+        status = inputs_of_state(bdc, bdc_states, state, &group_bdc, err);
+        if (status != DT_OK)
+            break;
+        if (fabric)
+            status = inputs_of_state(fabric, fabric_states, state, &group_fabric, err);
+        if (status == DT_OK)
+            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, &cov,
+                                   progress, user, err);
+        if (status == DT_OK && cov.foreign_rows)
+            *fallback = 1;
+        else if (status == DT_OK)
+            status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
+        if (status == DT_OK && !*fallback)
+            status = dti_partial_add(partial, &cov, &regions, err);
+        if (status == DT_OK)
+            add_totals(totals, &cov);
+        dti_regions_free(&regions);
+        dti_coverage_free(&cov);
+        dti_inputs_free(&group_bdc);
+        dti_inputs_free(&group_fabric);
+    }
+    return status;
+}
+
 dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note,
                    void *user, dt_error *err)
 {
     dti_gdal_init();
-    dti_inputs inputs;
-    dti_coverage cov;
+    dti_inputs inputs, fabric = {0};
+    dti_coverage cov = {0};
+    dti_partial partial = {0};
     dti_region_table regions = {0};
     dti_region_stats *stats = NULL;
-    dti_outfile *table_out = NULL, *locations_out = NULL;
+    dti_outfile *table_out = NULL, *locations_out = NULL, *partial_out = NULL;
+    run_totals totals = {0};
+    int *bdc_states = NULL, *fabric_states = NULL, grouped = 0, have_cov = 0;
     dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
     if (status != DT_OK)
         return status;
-    status = dti_coverage_init(&cov, &o->rules, err);
-    if (status != DT_OK) {
-        dti_inputs_free(&inputs);
-        return status;
+    if (o->fabric) {
+        char *const args[] = {o->fabric};
+        status = dti_inputs_expand(args, 1, &fabric, err);
     }
-    cov.skip_bad_rows = o->skip_bad_rows;
-    cov.track_location_providers = o->locations_out != NULL;
-    status = dti_coverage_read_bdc(&cov, &inputs, o->threads, progress, user, err);
-    if (status == DT_OK && o->fabric)
-        status = dti_coverage_read_fabric(&cov, o->fabric, err);
     if (status == DT_OK)
-        status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
-    if (status == DT_OK)
-        status = dti_region_stats_compute(&cov, &regions, &stats, err);
-    if (status == DT_OK && !(table_out = dti_outfile_open(o->output, err)))
+        status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
+    /* Several states: one at a time, unless a location table is asked for
+     * (it is sorted over all locations). */
+    if (status == DT_OK && inputs.count > 1 && !o->locations_out) {
+        bdc_states = calloc(inputs.count, sizeof *bdc_states);
+        fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
+        if (!bdc_states || !fabric_states)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        if (status == DT_OK)
+            status = peek_states(&inputs, bdc_states, err);
+        if (status == DT_OK && o->fabric)
+            status = peek_states(&fabric, fabric_states, err);
+        for (size_t i = 1; status == DT_OK && i < inputs.count; i++)
+            grouped |= bdc_states[i] >= 0 && bdc_states[i] != bdc_states[0];
+    }
+    if (status == DT_OK && grouped) {
+        int fallback = 0;
+        status = stats_by_state(o, &inputs, bdc_states, o->fabric ? &fabric : NULL,
+                                fabric_states, &partial, &totals, &fallback, progress, user, err);
+        if (status == DT_OK && fallback) {
+            say(note, user, "a file holds rows of several states: reading all states together");
+            dti_partial_free(&partial);
+            memset(&totals, 0, sizeof totals);
+            status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
+            grouped = 0;
+        }
+    }
+    if (status == DT_OK && !grouped) {
+        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, &cov, progress, user,
+                               err);
+        have_cov = 1;
+        if (status == DT_OK)
+            add_totals(&totals, &cov);
+        if (status == DT_OK)
+            status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
+        if (status == DT_OK && o->partial_out)
+            status = dti_partial_add(&partial, &cov, &regions, err);
+        if (status == DT_OK)
+            status = dti_region_stats_compute(&cov, &regions, &stats, err);
+    }
+    if (status == DT_OK && grouped)
+        status = dti_partial_finish(&partial, &regions, &stats, err);
+    int want_table = o->output || !o->partial_out;
+    if (status == DT_OK && want_table && !(table_out = dti_outfile_open(o->output, err)))
         status = err->status;
     if (status == DT_OK && o->locations_out &&
         !(locations_out = dti_outfile_open(o->locations_out, err)))
         status = err->status;
+    if (status == DT_OK && o->partial_out && !(partial_out = dti_outfile_open(o->partial_out, err)))
+        status = err->status;
     if (status == DT_OK) {
-        write_region_table(dti_outfile_stream(table_out), &regions, stats);
+        if (table_out)
+            dti_write_region_table(dti_outfile_stream(table_out), &regions, stats);
+        if (partial_out)
+            dti_partial_write(&partial, dti_outfile_stream(partial_out));
         if (locations_out)
             status = write_location_table(dti_outfile_stream(locations_out), &cov, err);
     }
-    /* commit the side table first: stdout, once written, cannot be undone */
+    /* commit the side files first: stdout, once written, cannot be undone */
     if (status == DT_OK && locations_out) {
         status = dti_outfile_commit(locations_out, err);
         locations_out = NULL;
     }
-    if (status == DT_OK) {
+    if (status == DT_OK && partial_out) {
+        status = dti_outfile_commit(partial_out, err);
+        partial_out = NULL;
+    }
+    if (status == DT_OK && table_out) {
         status = dti_outfile_commit(table_out, err);
         table_out = NULL;
     }
     dti_outfile_abort(locations_out);
+    dti_outfile_abort(partial_out);
     dti_outfile_abort(table_out);
     if (status == DT_OK) {
         size_t with_locations = 0;
         for (size_t r = 0; r < regions.count; r++)
             with_locations += stats[r].locations > 0;
-        say(note, user, "%zu locations in %zu %s regions from %llu rows in %zu files",
-            cov.location_count, with_locations, o->level_name, (unsigned long long)cov.rows,
-            cov.files);
-        if (cov.bad_rows)
+        say(note, user, "%llu locations in %zu %s regions from %llu rows in %zu files%s",
+            (unsigned long long)totals.locations, with_locations, o->level_name,
+            (unsigned long long)totals.rows, totals.files,
+            grouped ? ", one state at a time" : "");
+        if (totals.bad_rows)
             say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
-                (unsigned long long)cov.bad_rows);
+                (unsigned long long)totals.bad_rows);
         if (o->fabric)
             say(note, user, "added %llu fabric locations with no availability row as unserved",
-                (unsigned long long)cov.fabric_added);
+                (unsigned long long)totals.fabric_added);
         else
             say(note, user, "counts cover reported locations only: no --fabric was given, so "
                             "locations that no provider reports are missing");
     }
     free(stats);
+    free(bdc_states);
+    free(fabric_states);
+    dti_partial_free(&partial);
     dti_regions_free(&regions);
-    dti_coverage_free(&cov);
+    if (have_cov)
+        dti_coverage_free(&cov);
     dti_inputs_free(&inputs);
+    dti_inputs_free(&fabric);
     return status;
 }

@@ -43,6 +43,7 @@ for unit in "$@"; do
 done
 run "cli golden" bash tests/cli/run.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
+run "partial results and state-by-state runs" bash tests/partial_merge.sh "$bin"
 
 # The same suites through the parallel reader: 3 threads and tiny chunks, so
 # record boundaries (quoted fields, CRLF) fall everywhere, and every error

@@ -10,6 +10,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
+    {"merge", dt_cmd_merge, "merge partial results of separate stats runs exactly"},
 };
 
 static void usage(FILE *fp)

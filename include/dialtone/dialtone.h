@@ -69,6 +69,20 @@ typedef void (*dt_note_fn)(const char *note, void *user);
 dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress,
                    dt_note_fn note, void *user, dt_error *err);
 
+/* ---- dialtone merge ------------------------------------------------- */
+
+typedef struct dt_merge_options dt_merge_options;
+
+/* Parse `dialtone merge` arguments (partial files from `stats
+ * --partial-out`, -o FILE). Caller frees with dt_merge_options_free(). */
+dt_merge_options *dt_merge_options_new(int argc, char **argv, dt_error *err);
+void dt_merge_options_free(dt_merge_options *options);
+int dt_merge_options_wants_help(const dt_merge_options *options);
+const char *dt_merge_usage(void);
+
+/* Merge partial results exactly into the region table of `dialtone stats`. */
+dt_status dt_merge(const dt_merge_options *options, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

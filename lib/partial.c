@@ -1,0 +1,400 @@
+/* Partial results: per-region counts, provider sets and best_down histograms
+ * that merge exactly (medians included), across states or batch jobs. */
+#define _GNU_SOURCE /* qsort_r */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PARTIAL_MAGIC "dialtone-partial"
+#define PARTIAL_VERSION 1
+
+dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (rules) {
+        p->rules = *rules;
+        p->has_rules = 1;
+    }
+    p->digits = digits;
+    dti_strtab_init(&p->ids);
+    dti_strtab_init(&p->providers);
+    if (dti_u64set_init(&p->region_providers, 1024) != 0)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return DT_OK;
+}
+
+void dti_partial_free(dti_partial *p)
+{
+    if (!p)
+        return;
+    for (size_t r = 0; r < p->ids.count; r++) {
+        free(p->downs[r].values);
+        free(p->downs[r].counts);
+    }
+    free(p->downs);
+    free(p->stats);
+    dti_strtab_free(&p->ids);
+    dti_strtab_free(&p->providers);
+    dti_u64set_free(&p->region_providers);
+    memset(p, 0, sizeof *p);
+}
+
+/* Index of region id, adding an empty region when new; UINT32_MAX: no memory. */
+static uint32_t region_of(dti_partial *p, const char *id, size_t len)
+{
+    size_t before = p->ids.count;
+    uint32_t r = dti_strtab_intern(&p->ids, id, len);
+    if (r == UINT32_MAX || p->ids.count == before)
+        return r;
+    if (p->ids.count > p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        dti_region_stats *stats = realloc(p->stats, cap * sizeof *stats);
+        if (stats)
+            p->stats = stats;
+        dti_histogram *downs = realloc(p->downs, cap * sizeof *downs);
+        if (downs)
+            p->downs = downs;
+        if (!stats || !downs)
+            return UINT32_MAX;
+        p->cap = cap;
+    }
+    memset(&p->stats[r], 0, sizeof p->stats[r]);
+    memset(&p->downs[r], 0, sizeof p->downs[r]);
+    return r;
+}
+
+static int histogram_add(dti_histogram *h, int64_t value, uint64_t count)
+{
+    if (h->n > 0 && h->values[h->n - 1] == value) {
+        h->counts[h->n - 1] += count;
+        return 0;
+    }
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 8;
+        int64_t *values = realloc(h->values, cap * sizeof *values);
+        if (values)
+            h->values = values;
+        uint64_t *counts = realloc(h->counts, cap * sizeof *counts);
+        if (counts)
+            h->counts = counts;
+        if (!values || !counts)
+            return -1;
+        h->cap = cap;
+    }
+    h->values[h->n] = value;
+    h->counts[h->n++] = count;
+    return 0;
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct bin {
+    int64_t value;
+    uint64_t count;
+} bin;
+
+static int compare_bins(const void *a, const void *b)
+{
+    return compare_i64(&((const bin *)a)->value, &((const bin *)b)->value);
+}
+
+/* Sort a histogram by value and combine equal values. */
+static int histogram_normalize(dti_histogram *h)
+{
+    if (h->n < 2)
+        return 0;
+    bin *bins = malloc(h->n * sizeof *bins);
+    if (!bins)
+        return -1;
+    for (size_t i = 0; i < h->n; i++)
+        bins[i] = (bin){h->values[i], h->counts[i]};
+    qsort(bins, h->n, sizeof *bins, compare_bins);
+    size_t n = h->n;
+    h->n = 0;
+    for (size_t i = 0; i < n; i++)
+        histogram_add(h, bins[i].value, bins[i].count); /* never grows */
+    free(bins);
+    return 0;
+}
+
+/* Twice the median of a normalized histogram holding total values. */
+static int64_t histogram_median_x2(const dti_histogram *h, uint64_t total)
+{
+    if (total == 0)
+        return 0;
+    uint64_t lower = (total - 1) / 2, upper = total / 2, seen = 0;
+    int64_t low = 0, high = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        if (seen <= lower && lower < seen + h->counts[i])
+            low = h->values[i];
+        if (seen <= upper && upper < seen + h->counts[i]) {
+            high = h->values[i];
+            break;
+        }
+        seen += h->counts[i];
+    }
+    return low + high;
+}
+
+dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
+                          const dti_region_table *regions, dt_error *err)
+{
+    dti_region_stats *stats = NULL;
+    dt_status status = dti_region_stats_compute(cov, regions, &stats, err);
+    if (status != DT_OK)
+        return status;
+    size_t nreg = regions->count, nloc = cov->location_count;
+    uint32_t *target = malloc((nreg ? nreg : 1) * sizeof *target);
+    size_t *start = calloc(nreg + 1, sizeof *start);
+    int64_t *downs = malloc((nloc ? nloc : 1) * sizeof *downs);
+    int ok = target && start && downs;
+    for (size_t r = 0; ok && r < nreg; r++) {
+        target[r] = UINT32_MAX;
+        if (stats[r].locations == 0)
+            continue;
+        ok = (target[r] = region_of(p, regions->ids[r], strlen(regions->ids[r]))) != UINT32_MAX;
+        if (!ok)
+            break;
+        dti_region_stats *to = &p->stats[target[r]];
+        to->locations += stats[r].locations;
+        to->unserved += stats[r].unserved;
+        to->underserved += stats[r].underserved;
+        to->served += stats[r].served;
+        for (int t = 0; t < DTI_TIER_COUNT; t++)
+            to->tiers[t] += stats[r].tiers[t];
+    }
+    /* best_down grouped by region, sorted, run-length coded into histograms */
+    for (size_t r = 0; ok && r < nreg; r++)
+        start[r + 1] = start[r] + stats[r].locations;
+    for (size_t i = 0; ok && i < nloc; i++) {
+        uint32_t r = regions->block_region[cov->locations[i].block];
+        downs[start[r]++] = cov->locations[i].best_down;
+    }
+    for (size_t r = 0, from = 0; ok && r < nreg; from = start[r], r++) {
+        size_t n = start[r] - from;
+        qsort(downs + from, n, sizeof *downs, compare_i64);
+        for (size_t i = 0; ok && i < n; i++)
+            ok = histogram_add(&p->downs[target[r]], downs[from + i], 1) == 0;
+    }
+    const dti_u64set *pairs = &cov->block_providers;
+    for (size_t i = 0; ok && i <= pairs->mask; i++) {
+        uint64_t pair = pairs->keys[i];
+        if (pair == DTI_EMPTY_KEY)
+            continue;
+        uint32_t r = target[regions->block_region[pair >> 32]];
+        if (r == UINT32_MAX)
+            continue;
+        const char *text = dti_strtab_get(&cov->providers, (uint32_t)(pair & 0xffffffffu));
+        uint32_t provider = dti_strtab_intern(&p->providers, text, strlen(text));
+        ok = provider != UINT32_MAX &&
+             dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) >= 0;
+    }
+    p->locations += nloc;
+    free(stats);
+    free(target);
+    free(start);
+    free(downs);
+    return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+static int compare_ids(const void *a, const void *b, void *tab)
+{
+    return strcmp(dti_strtab_get(tab, *(const uint32_t *)a),
+                  dti_strtab_get(tab, *(const uint32_t *)b));
+}
+
+dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **out,
+                             dt_error *err)
+{
+    size_t n = p->ids.count;
+    memset(regions, 0, sizeof *regions);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    dti_region_stats *stats = calloc(n ? n : 1, sizeof *stats);
+    regions->ids = calloc(n ? n : 1, sizeof *regions->ids);
+    int ok = order && stats && regions->ids;
+    for (size_t r = 0; ok && r < n; r++)
+        order[r] = (uint32_t)r;
+    if (ok)
+        qsort_r(order, n, sizeof *order, compare_ids, &p->ids);
+    for (size_t i = 0; ok && i <= p->region_providers.mask; i++)
+        if (p->region_providers.keys[i] != DTI_EMPTY_KEY)
+            p->stats[p->region_providers.keys[i] >> 32].providers++;
+    for (size_t k = 0; ok && k < n; k++) {
+        uint32_t r = order[k];
+        ok = histogram_normalize(&p->downs[r]) == 0 &&
+             (regions->ids[k] = strdup(dti_strtab_get(&p->ids, r))) != NULL;
+        if (!ok)
+            break;
+        regions->count = k + 1;
+        stats[k] = p->stats[r];
+        stats[k].median_down_x2 = histogram_median_x2(&p->downs[r], stats[k].locations);
+    }
+    free(order);
+    if (!ok) {
+        free(stats);
+        dti_regions_free(regions);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    *out = stats;
+    return DT_OK;
+}
+
+/* A CSV field, quoted when it needs to be. */
+static void put_field(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
+void dti_partial_write(const dti_partial *p, void *stream)
+{
+    FILE *fp = stream;
+    const dti_rules *q = &p->rules;
+    fprintf(fp, "%s,%d,%d,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d\n", PARTIAL_MAGIC,
+            PARTIAL_VERSION, p->digits, q->served_down, q->served_up, q->underserved_down,
+            q->underserved_up, q->ulfw);
+    for (size_t r = 0; r < p->ids.count; r++) {
+        const dti_region_stats *s = &p->stats[r];
+        fputs("r,", fp);
+        put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
+        fprintf(fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, s->locations, s->unserved,
+                s->underserved, s->served);
+        for (int t = 0; t < DTI_TIER_COUNT; t++)
+            fprintf(fp, ",%" PRIu64, s->tiers[t]);
+        fputc('\n', fp);
+        const dti_histogram *h = &p->downs[r];
+        for (size_t i = 0; i < h->n; i++) {
+            fputs("d,", fp);
+            put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
+            fprintf(fp, ",%" PRId64 ",%" PRIu64 "\n", h->values[i], h->counts[i]);
+        }
+    }
+    for (size_t i = 0; i <= p->region_providers.mask; i++) {
+        uint64_t pair = p->region_providers.keys[i];
+        if (pair == DTI_EMPTY_KEY)
+            continue;
+        fputs("p,", fp);
+        put_field(fp, dti_strtab_get(&p->ids, (uint32_t)(pair >> 32)));
+        fputc(',', fp);
+        put_field(fp, dti_strtab_get(&p->providers, (uint32_t)(pair & 0xffffffffu)));
+        fputc('\n', fp);
+    }
+}
+
+static int field_u64(const dti_field *f, uint64_t *v) { return dti_parse_u64(f->s, f->len, v); }
+
+static int field_i64(const dti_field *f, int64_t *v)
+{
+    uint64_t u;
+    if (f->len > 0 && f->s[0] == '-')
+        return -1; /* speeds and counts are never negative */
+    if (dti_parse_u64(f->s, f->len, &u) != 0)
+        return -1;
+    *v = (int64_t)u;
+    return 0;
+}
+
+/* Check a partial file's first line against this run's rules. */
+static const char *check_magic(dti_partial *p, const dti_field *f, int n)
+{
+    int64_t v[5];
+    uint64_t version, digits;
+    if (n != 8 || !dti_field_is(&f[0], PARTIAL_MAGIC))
+        return "not a dialtone partial file (dialtone stats --partial-out writes them)";
+    if (field_u64(&f[1], &version) != 0 || version != PARTIAL_VERSION)
+        return "partial file of another version";
+    if (field_u64(&f[2], &digits) != 0)
+        return "bad region level";
+    for (int i = 0; i < 5; i++)
+        if (field_i64(&f[3 + i], &v[i]) != 0)
+            return "bad rules line";
+    dti_rules rules = {(int)v[4], v[0], v[1], v[2], v[3]};
+    if (!p->has_rules) {
+        p->rules = rules;
+        p->digits = (int)digits;
+        p->has_rules = 1;
+    } else if (rules.ulfw != p->rules.ulfw || rules.served_down != p->rules.served_down ||
+               rules.served_up != p->rules.served_up ||
+               rules.underserved_down != p->rules.underserved_down ||
+               rules.underserved_up != p->rules.underserved_up || p->digits != (int)digits)
+        return "made with other thresholds, --ulfw or region level than the files before it";
+    return NULL;
+}
+
+dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
+{
+    dti_csv *csv = dti_csv_open(path, path, err);
+    if (!csv)
+        return err->status;
+    dti_field f[DTI_MAX_FIELDS];
+    int n, rc;
+    const char *why = NULL;
+    dt_status status = DT_OK;
+    long records = 0;
+    while (!why && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
+        if (records++ == 0) {
+            why = check_magic(p, f, n);
+            continue;
+        }
+        uint32_t r = n >= 2 ? region_of(p, f[1].s, f[1].len) : UINT32_MAX;
+        if (n >= 2 && r == UINT32_MAX) {
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        if (dti_field_is(&f[0], "r") && n == 6 + DTI_TIER_COUNT) {
+            uint64_t v[4 + DTI_TIER_COUNT];
+            for (int i = 0; i < 4 + DTI_TIER_COUNT && !why; i++)
+                if (field_u64(&f[2 + i], &v[i]) != 0)
+                    why = "bad count";
+            if (why)
+                break;
+            dti_region_stats *s = &p->stats[r];
+            s->locations += v[0];
+            s->unserved += v[1];
+            s->underserved += v[2];
+            s->served += v[3];
+            for (int t = 0; t < DTI_TIER_COUNT; t++)
+                s->tiers[t] += v[4 + t];
+        } else if (dti_field_is(&f[0], "d") && n == 4) {
+            int64_t value;
+            uint64_t count;
+            if (field_i64(&f[2], &value) != 0 || field_u64(&f[3], &count) != 0)
+                why = "bad histogram bin";
+            else if (histogram_add(&p->downs[r], value, count) != 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        } else if (dti_field_is(&f[0], "p") && n == 3) {
+            uint32_t provider = dti_strtab_intern(&p->providers, f[2].s, f[2].len);
+            if (provider == UINT32_MAX ||
+                dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) < 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        } else {
+            why = "unknown record";
+        }
+        if (status != DT_OK)
+            break;
+    }
+    if (status == DT_OK && why)
+        status = dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv), "%s", why);
+    else if (status == DT_OK && rc < 0)
+        status = err->status;
+    else if (status == DT_OK && records == 0)
+        status = dti_error_set(err, DT_ERR_FORMAT, path, 1, "empty partial file");
+    dti_csv_close(csv);
+    return status;
+}

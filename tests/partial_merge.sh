@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Partial results merge exactly: a generated state split by location into two halves, each run
+# with --partial-out, merged with `dialtone merge`, must equal the generator's truth for the
+# whole state (regions shared by both halves: counts, provider sets and medians combine).
+# Also: several states in one run are read one state at a time and give the same table.
+# Usage: tests/partial_merge.sh BIN
+set -u
+bin=${1:-bin/dialtone}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+check() { # NAME EXPECTED GOT
+    if cmp -s "$2" "$3"; then
+        echo "ok   $1"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $1"
+        diff "$2" "$3" | head -n 10
+        failed=$((failed + 1))
+    fi
+}
+
+python3 bench/gen_bdc.py --out "$tmp/a" --state 08 --seed 21 --blocks 2500 --truth --fabric >/dev/null 2>&1
+python3 bench/gen_bdc.py --out "$tmp/b" --state 31 --seed 22 --blocks 2000 --truth --zip-some >/dev/null 2>&1
+# split state a by location_id parity, keeping every row of a location together
+python3 - "$tmp/a" "$tmp/even" "$tmp/odd" <<'PY'
+import csv, glob, os, sys
+src, even, odd = sys.argv[1:]
+for d in (even, odd):
+    os.makedirs(d)
+for path in sorted(glob.glob(os.path.join(src, "bdc_*.csv"))):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    outs = {}
+    for d in (even, odd):
+        outs[d] = open(os.path.join(d, os.path.basename(path)), "w", newline="")
+    writers = {d: csv.writer(outs[d], lineterminator="\n") for d in outs}
+    for d in outs:
+        writers[d].writerow(rows[0])
+    for row in rows[1:]:
+        writers[even if int(row[3]) % 2 == 0 else odd].writerow(row)
+    for d in outs:
+        outs[d].close()
+PY
+for level in county tract; do
+    "$bin" stats -q --by "$level" --partial-out "$tmp/even.part" "$tmp"/even/bdc_*.csv
+    "$bin" stats -q --by "$level" --partial-out "$tmp/odd.part" "$tmp"/odd/bdc_*.csv
+    "$bin" merge -o "$tmp/merged.csv" "$tmp/even.part" "$tmp/odd.part"
+    check "merge of two halves, --by $level" "$tmp/a/truth_$level.csv" "$tmp/merged.csv"
+done
+# two states in one run: one at a time, the same table as the two truths together
+for level in county tract; do
+    { cat "$tmp/a/truth_$level.csv"; tail -n +2 "$tmp/b/truth_$level.csv"; } >"$tmp/both.csv"
+    "$bin" stats -q --by "$level" -o "$tmp/got.csv" "$tmp"/a/bdc_* "$tmp"/b/bdc_*
+    check "two states one at a time, --by $level" "$tmp/both.csv" "$tmp/got.csv"
+done
+{ cat "$tmp/a/truth_county_fabric.csv"; tail -n +2 "$tmp/b/truth_county.csv"; } >"$tmp/both.csv"
+"$bin" stats -q --fabric "$tmp/a/fabric.csv" -o "$tmp/got.csv" "$tmp"/a/bdc_* "$tmp"/b/bdc_*
+check "two states one at a time, fabric of one" "$tmp/both.csv" "$tmp/got.csv"
+# mismatched partials are refused
+"$bin" stats -q --by county --partial-out "$tmp/county.part" "$tmp"/even/bdc_*
+"$bin" stats -q --by tract --partial-out "$tmp/tract.part" "$tmp"/b/bdc_*
+if "$bin" merge "$tmp/county.part" "$tmp/tract.part" >/dev/null 2>"$tmp/err"; then
+    echo "FAIL merge of different levels accepted"
+    failed=$((failed + 1))
+elif grep -q "tract.part:1:" "$tmp/err"; then
+    echo "ok   merge of different levels refused"
+    passed=$((passed + 1))
+else
+    echo "FAIL merge error does not name the file"
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
