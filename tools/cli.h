@@ -10,5 +10,6 @@ void dt_cli_note(const char *note, void *user);
 int dt_cli_fail(const char *command, const dt_error *err);
 
 int dt_cmd_stats(int argc, char **argv);
+int dt_cmd_map(int argc, char **argv);
 
 #endif

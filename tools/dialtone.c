@@ -10,6 +10,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
+    {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},
 };
 
 static void usage(FILE *fp)
