@@ -249,7 +249,7 @@ int dti_breaks_round(double *breaks, int nbreaks, double min, double max)
 char *dti_format_number(char *buf, size_t size, double v, int decimals)
 {
     char digits[64];
-    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v) < 0.5 * pow10i(-decimals) ? 0.0 : v);
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v) < 0.5 / pow10i(decimals) ? 0.0 : v);
     const char *p = digits;
     size_t out = 0;
     if (*p == '-')

@@ -411,8 +411,12 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
                          format_value(hi, sizeof hi, breaks[c], decimals, t));
         } else {
             double a = c == 0 ? min : breaks[c - 1], b = c == nb ? max : breaks[c];
-            snprintf(label, size, "%s \u2013 %s", dti_format_number(lo, sizeof lo, a, decimals),
-                     format_value(hi, sizeof hi, b, decimals, t));
+            format_value(hi, sizeof hi, b, decimals, t);
+            if (a == b) /* one value in the class */
+                snprintf(label, size, "%s", hi);
+            else
+                snprintf(label, size, "%s \u2013 %s",
+                         dti_format_number(lo, sizeof lo, a, decimals), hi);
         }
     }
     return DT_OK;

@@ -115,6 +115,78 @@ static void draw_outer_boundary(cairo_t *cr, const dti_map_layer *ml, const pen 
     cairo_stroke(cr);
 }
 
+static double ring_area2(const dti_map_layer *ml, size_t r, double *cx, double *cy)
+{
+    double a = 0, sx = 0, sy = 0;
+    size_t s0 = ml->ring_point[r], s1 = ml->ring_point[r + 1];
+    double x0 = ml->x[s0], y0 = ml->y[s0];
+    for (size_t i = s0; i + 1 < s1; i++) {
+        double xa = ml->x[i] - x0, ya = ml->y[i] - y0;
+        double xb = ml->x[i + 1] - x0, yb = ml->y[i + 1] - y0;
+        double cross = xa * yb - xb * ya;
+        a += cross;
+        sx += (xa + xb) * cross;
+        sy += (ya + yb) * cross;
+    }
+    /* twice the area, and the first moments about the first vertex, made absolute */
+    double sign = a < 0 ? -1 : 1;
+    *cx = sign * sx / 3 + fabs(a) * x0;
+    *cy = sign * sy / 3 + fabs(a) * y0;
+    return fabs(a);
+}
+
+/* Crossings of the horizontal line at y with rings [r0, r1), sorted into xs. */
+static size_t scanline(const dti_map_layer *ml, size_t r0, size_t r1, double y, double *xs,
+                       size_t cap)
+{
+    size_t n = 0;
+    for (size_t r = r0; r < r1; r++)
+        for (size_t i = ml->ring_point[r]; i + 1 < ml->ring_point[r + 1] && n < cap; i++) {
+            double ya = ml->y[i], yb = ml->y[i + 1];
+            if ((ya > y) != (yb > y))
+                xs[n++] = ml->x[i] + (y - ya) / (yb - ya) * (ml->x[i + 1] - ml->x[i]);
+        }
+    for (size_t i = 1; i < n; i++) /* insertion sort: crossings are few */
+        for (size_t j = i; j > 0 && xs[j - 1] > xs[j]; j--) {
+            double t = xs[j];
+            xs[j] = xs[j - 1];
+            xs[j - 1] = t;
+        }
+    return n;
+}
+
+/* Where a polygon's symbol goes (exterior ring r0, holes up to r1): its centroid when that
+ * lies inside, else the middle of the widest inside stretch of the line through it. Sets
+ * *x, *y only when the polygon is larger than `larger_than`; *area gets its area. */
+static void anchor_point(const dti_map_layer *ml, size_t r0, size_t r1, double *area, double *x,
+                         double *y, double larger_than)
+{
+    double a = 0, mx = 0, my = 0;
+    for (size_t r = r0; r < r1; r++) {
+        double cx, cy, ra = ring_area2(ml, r, &cx, &cy);
+        double sign = r == r0 ? 1 : -1;
+        a += sign * ra;
+        mx += sign * cx;
+        my += sign * cy;
+    }
+    *area = a / 2;
+    if (!(a > 0) || !(*area > larger_than))
+        return;
+    double px = mx / a, py = my / a, xs[256];
+    size_t n = scanline(ml, r0, r1, py, xs, 256);
+    int inside = 0;
+    double widest = -1, mid = px;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        inside |= xs[i] <= px && px <= xs[i + 1];
+        if (xs[i + 1] - xs[i] > widest) {
+            widest = xs[i + 1] - xs[i];
+            mid = (xs[i] + xs[i + 1]) / 2;
+        }
+    }
+    *x = inside || n < 2 ? px : mid;
+    *y = py;
+}
+
 typedef struct symbol {
     double x, y, value;
 } symbol;
@@ -143,22 +215,13 @@ static dt_status draw_symbols(cairo_t *cr, const dti_map_model *m, const pen *p,
         for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++) {
             if (!ml->ring_outer[r])
                 continue;
-            double a = 0, cx = 0, cy = 0;
-            size_t s0 = ml->ring_point[r], s1 = ml->ring_point[r + 1];
-            double x0 = ml->x[s0], y0 = ml->y[s0];
-            for (size_t i = s0; i + 1 < s1; i++) {
-                double xa = ml->x[i] - x0, ya = ml->y[i] - y0;
-                double xb = ml->x[i + 1] - x0, yb = ml->y[i + 1] - y0;
-                double cross = xa * yb - xb * ya;
-                a += cross;
-                cx += (xa + xb) * cross;
-                cy += (ya + yb) * cross;
-            }
-            if (fabs(a) > best[region]) {
-                best[region] = fabs(a);
-                sym[region].x = x0 + cx / (3 * a);
-                sym[region].y = y0 + cy / (3 * a);
-            }
+            size_t end = r + 1; /* the holes of this exterior ring follow it */
+            while (end < ml->feature_ring[f + 1] && !ml->ring_outer[end])
+                end++;
+            double area = 0;
+            anchor_point(ml, r, end, &area, &sym[region].x, &sym[region].y, best[region]);
+            if (area > best[region])
+                best[region] = area;
         }
     }
     size_t n = 0;

@@ -114,6 +114,9 @@ static double max_label_width(cairo_t *cr, const dti_map_model *m)
     return w;
 }
 
+/* Nested circles, with room for three labels a line apart. */
+static double symbol_legend_height(double rmax, double u) { return fmax(2 * rmax, 36 * u) + 8 * u; }
+
 static void legend_measure(cairo_t *cr, const dti_map_model *m, double u, double rmax,
                            legend_geometry *g)
 {
@@ -137,7 +140,8 @@ static void legend_measure(cairo_t *cr, const dti_map_model *m, double u, double
     g->title_h = draw_block(cr, m->legend_title, legend_title_style(u), 0, 0, g->width, 0);
     g->head_h = m->view == DTI_VIEW_CHOROPLETH ? 24 * u : 12 * u;
     g->body_y = g->title_h + g->head_h;
-    double body = m->view == DTI_VIEW_CHOROPLETH ? m->class_count * g->row_h : 2 * rmax + 8 * u;
+    double body = m->view == DTI_VIEW_CHOROPLETH ? m->class_count * g->row_h
+                                                 : symbol_legend_height(rmax, u);
     if (m->no_data_count)
         body += g->row_h + 10 * u;
     g->height = g->body_y + body;
@@ -185,7 +189,7 @@ static void legend_row(cairo_t *cr, const dti_map_model *m, const legend_geometr
 static void draw_symbol_legend(cairo_t *cr, const dti_map_model *m, const legend_geometry *g,
                                double u, double rmax, double x, double y)
 {
-    double cx = x + rmax, bottom = y + g->body_y + 2 * rmax;
+    double cx = x + rmax, bottom = y + g->body_y + 2 * rmax, last_label = -INFINITY;
     for (int i = 0; i < 3; i++) {
         double v = m->symbol_legend[i];
         if (!(v > 0) || !(m->symbol_max_value > 0))
@@ -199,13 +203,16 @@ static void draw_symbol_legend(cairo_t *cr, const dti_map_model *m, const legend
         cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
         cairo_set_line_width(cr, 0.9 * u);
         cairo_stroke(cr);
-        double ty = bottom - 2 * r;
+        /* a leader from the circle's top to its label, labels kept a line apart */
+        double ty = bottom - 2 * r, label_y = fmax(ty, last_label + 15 * u);
+        last_label = label_y;
         cairo_move_to(cr, cx, ty);
-        cairo_line_to(cr, x + g->label_x - 4 * u, ty);
+        cairo_line_to(cr, x + 2 * rmax + 2 * u, ty);
+        cairo_line_to(cr, x + g->label_x - 4 * u, label_y);
         cairo_set_line_width(cr, 0.6 * u);
         cairo_stroke(cr);
         use_style(cr, label_style(u));
-        cairo_move_to(cr, x + g->label_x, ty + 5 * u);
+        cairo_move_to(cr, x + g->label_x, label_y + 5 * u);
         cairo_show_text(cr, m->symbol_labels[i]);
     }
 }
@@ -228,7 +235,7 @@ static void draw_legend(cairo_t *cr, const dti_map_model *m, const dti_layout *l
                        probe ? &probe->box_y[c] : NULL);
     } else {
         draw_symbol_legend(cr, m, &g, u, lay->symbol_max_radius, x, y);
-        row_y += 2 * lay->symbol_max_radius + 8 * u;
+        row_y += symbol_legend_height(lay->symbol_max_radius, u);
     }
     if (m->no_data_count)
         legend_row(cr, m, &g, u, x, row_y + 10 * u, m->no_data_color, "No data",
@@ -280,8 +287,9 @@ void dti_layout_compute(cairo_t *cr, const dti_map_model *m, dti_layout *lay)
 {
     memset(lay, 0, sizeof *lay);
     double W = m->width, H = m->height;
-    double u = sqrt(W * (H > 0 ? H : W * 0.625)) / 1265.0;
-    u = u < 0.55 ? 0.55 : u > 1.8 ? 1.8 : u;
+    /* text shrinks more slowly than the page: small maps stay readable */
+    double u = sqrt(W / 1600.0);
+    u = u < 0.8 ? 0.8 : u > 1.6 ? 1.6 : u;
     lay->unit = u;
     double margin = 28 * u, inner = W - 2 * margin;
     double header = margin + draw_block(cr, m->title, title_style(u), 0, 0, inner, 0);
