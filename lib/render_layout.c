@@ -132,7 +132,7 @@ static void legend_measure(cairo_t *cr, const dti_map_model *m, double u, double
     if (m->view == DTI_VIEW_CHOROPLETH) {
         char count[32];
         use_style(cr, count_style(u));
-        snprintf(count, sizeof count, "%zu", m->layer->region_count);
+        dti_format_number(count, sizeof count, (double)m->layer->region_count, 0);
         double cw = text_width(cr, count), hw = text_width(cr, m->region_noun);
         g->width += 28 * u + (cw > hw ? cw : hw);
     }
@@ -179,7 +179,7 @@ static void legend_row(cairo_t *cr, const dti_map_model *m, const legend_geometr
     cairo_show_text(cr, label);
     if (show_count) {
         char text[32];
-        snprintf(text, sizeof text, "%zu", count);
+        dti_format_number(text, sizeof text, (double)count, 0);
         use_style(cr, count_style(u));
         right_text(cr, text, x + g->width, baseline);
     }
