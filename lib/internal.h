@@ -313,7 +313,8 @@ typedef struct dti_map_layer {
     char *layer_name;
     /* what was left out, for notes */
     size_t skipped_empty, skipped_zero_area, bad_rings;
-    char first_skipped[128];
+    size_t invalid; /* self-intersecting and the like (checked up to 50,000 features) */
+    char first_skipped[128], first_invalid[128];
 } dti_map_layer;
 
 /* Read the polygons of path's layer (layer_name, or the first), each with its id_field text

@@ -483,6 +483,10 @@ static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_m
         say(note, user, "left out %zu invalid polygon rings (fewer than 3 points or "
                         "non-finite coordinates)",
             ml->bad_rings);
+    if (ml->invalid)
+        say(note, user, "%zu regions have invalid polygons (self-intersecting or the like; "
+                        "first: %s): drawn as given, overlaps filled even-odd",
+            ml->invalid, ml->first_invalid);
     if (!ml->outer_edges_usable)
         say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)

@@ -254,11 +254,15 @@ static void test_jenks_and_layer_column(void)
             "Greens", "-o", png, NULL);
     CHECK_INT(r.status, DT_OK);
     im = decode(png);
-    dti_rgb one[1];
-    dti_palette_colors("Greens", 1, one, NULL);
-    CHECK(region_pixel_is(&im, &r, WEST, one[0]));
+    dti_rgb two[2]; /* West 10 and the bow tie 50 are left: two classes */
+    dti_palette_colors("Greens", 2, two, NULL);
+    CHECK(region_pixel_is(&im, &r, WEST, two[0]));
+    CHECK(region_pixel_is(&im, &r, -96.1, 40.5, two[1]));  /* inside one loop of the bow tie */
+    CHECK(region_pixel_is(&im, &r, -96.5, 40.1, rgb(0xffffff))); /* between its loops */
     CHECK(strstr(notes, "left out 1 features with empty and 2 with zero-area geometry "
                         "(first: 01003)") != NULL);
+    CHECK(strstr(notes, "1 regions have invalid polygons (self-intersecting or the like; "
+                        "first: 01009)") != NULL);
     free(im.rgb);
     dti_map_projection_free(&r.proj);
 }
