@@ -42,6 +42,7 @@ for unit in "$@"; do
     run "unit $(basename "$unit")" "$unit"
 done
 run "cli golden" bash tests/cli/run.sh "$bin"
+run "map command line" bash tests/render/map_cli.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
 # Fresh synthetic states with tricky layouts, checked against the generator's own arithmetic.
 for spec in "08 1 2 3000" "31 2 9 2500" "20 3 1 1500"; do
