@@ -71,7 +71,7 @@ static int pretty_breaks(const double *sorted, size_t n, int k, double *breaks)
  * Ckmeans.1d.dp), exactly the optimum of Fisher's O(k m^2) table. */
 typedef struct fisher {
     const double *v;
-    long double *cw, *cs, *cq; /* prefix sums of weight, w*v, w*v^2 (values centred) */
+    double *cw, *cs, *cq; /* prefix sums of weight, w*v, w*v^2 (values centred) */
     double *prev, *cur;
     uint32_t *opt; /* opt[c * m + i] */
     size_t m;
@@ -79,9 +79,9 @@ typedef struct fisher {
 
 static double group_cost(const fisher *f, size_t j, size_t i)
 {
-    long double w = f->cw[i + 1] - f->cw[j], s = f->cs[i + 1] - f->cs[j];
-    long double q = f->cq[i + 1] - f->cq[j];
-    double cost = (double)(q - s * s / w);
+    double w = f->cw[i + 1] - f->cw[j], s = f->cs[i + 1] - f->cs[j];
+    double q = f->cq[i + 1] - f->cq[j];
+    double cost = q - s * s / w;
     return cost > 0 ? cost : 0;
 }
 
@@ -144,7 +144,7 @@ int dti_breaks_jenks(const double *sorted, size_t n, int k, double *breaks)
     double centre = v[m / 2]; /* centring keeps the sums of squares accurate */
     f.cw[0] = f.cs[0] = f.cq[0] = 0;
     for (size_t i = 0; i < m; i++) {
-        long double d = (long double)v[i] - centre;
+        double d = v[i] - centre;
         f.cw[i + 1] = f.cw[i] + w[i];
         f.cs[i + 1] = f.cs[i] + w[i] * d;
         f.cq[i + 1] = f.cq[i] + w[i] * d * d;
