@@ -197,12 +197,12 @@ static void draw_symbol_legend(cairo_t *cr, const dti_map_model *m, const legend
         double r = rmax * sqrt(v / m->symbol_max_value);
         cairo_new_path(cr);
         cairo_arc(cr, cx, bottom - r, r, 0, 2 * M_PI);
-        cairo_set_source_rgba(cr, m->symbol_color.r / 255.0, m->symbol_color.g / 255.0,
-                              m->symbol_color.b / 255.0, 0.12);
+        set_rgb(cr, m->symbol_color); /* drawn as on the map: solid, white rim */
         cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_set_line_width(cr, 0.9 * u);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 0.8 * u);
         cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
         /* a leader from the circle's top to its label, labels kept a line apart */
         double ty = bottom - 2 * r, label_y = fmax(ty, last_label + 15 * u);
         last_label = label_y;
