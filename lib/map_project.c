@@ -77,6 +77,8 @@ static dt_status fitted_albers(OGRSpatialReferenceH src, const dti_map_layer *ml
 int dti_map_project_point(const dti_map_projection *proj, double *x, double *y)
 {
     int ok = 0;
+    if (!proj->transform)
+        return -1;
     return OCTTransformEx(proj->transform, 1, x, y, NULL, &ok) && ok ? 0 : -1;
 }
 
