@@ -306,8 +306,22 @@ static const struct {
 
 typedef struct map_texts {
     const char *legend_title, *suffix, *units, *palette, *noun;
-    char title[512], source[512];
+    char title[512], source[512], share_title[96];
 } map_texts;
+
+/* "share_100_20" -> "Share of locations with 100/20 Mbps" ("02" is 0.2, as in stats). */
+static const char *share_title(const char *column, char *buf, size_t size)
+{
+    unsigned down, up;
+    char d[8], u[8];
+    if (sscanf(column, "share_%7[0-9]_%7[0-9]", d, u) != 2)
+        return NULL;
+    down = (unsigned)atoi(d);
+    up = (unsigned)atoi(u);
+    snprintf(buf, size, "Share of locations with %s%u/%s%u Mbps", d[0] == '0' ? "0." : "",
+             down, u[0] == '0' ? "0." : "", up);
+    return buf;
+}
 
 static void resolve_texts(const dt_map_options *o, map_texts *t)
 {
@@ -325,6 +339,8 @@ static void resolve_texts(const dt_map_options *o, map_texts *t)
         t->palette = known_columns[i].palette ? known_columns[i].palette : t->palette;
         break;
     }
+    if (!t->legend_title)
+        t->legend_title = share_title(o->column, t->share_title, sizeof t->share_title);
     if (o->legend_title)
         t->legend_title = o->legend_title;
     if (!t->legend_title)
@@ -521,12 +537,16 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
                                     o->stats ? NULL : o->column, progress, user, err);
     if (status == DT_OK && o->stats)
         status = dti_map_join_stats(&ml, o->stats, o->column, &unmatched, err);
-    if (status == DT_OK && !step(progress, user, 0.45, "projecting"))
+    if (status == DT_OK && !step(progress, user, 0.42, "outer boundary"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK)
         status = dti_map_outer_edges(&ml, err);
+    if (status == DT_OK && !step(progress, user, 0.45, "projecting"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK)
         status = dti_map_project(&ml, o->crs, &proj, err);
+    if (status == DT_OK && !step(progress, user, 0.55, "classifying"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK) {
         sorted = malloc((ml.region_count ? ml.region_count : 1) * sizeof *sorted);
         m.region_class = malloc(ml.region_count ? ml.region_count : 1);

@@ -272,8 +272,10 @@ static void test_symbols(void)
     const char *png = out_path("symbols.png");
     run_result r = run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv",
                        "--column", "unserved", "--view", "symbols", "--symbol-color", "#aa0011",
-                       "-o", png, NULL);
+                       "--title", "Unversorgte Anschl\u00fcsse \u2013 Kansas", "-o", png, NULL);
     CHECK_INT(r.status, DT_OK);
+    /* non-ASCII text goes to an iTXt chunk, as UTF-8 */
+    CHECK_STR(png_text_of(png, "Title"), "Unversorgte Anschl\u00fcsse \u2013 Kansas");
     image im = decode(png);
     /* circles at the centroids: West's; South's centroid falls in its hole, so its circle
      * goes to the middle of the first widest stretch of South along that line */
