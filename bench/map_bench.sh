@@ -21,7 +21,7 @@ timed() { # LABEL CMD...
     start=$(date +%s.%N)
     "$@"
     end=$(date +%s.%N)
-    printf '%-46s %6.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+    awk -v l="$label" -v s="$start" -v e="$end" 'BEGIN { printf "%-46s %6.2f s\n", l, e - s }'
 }
 make_layer counties 60 50 8
 make_layer blocks 1000 1000 1
