@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 CC ?= cc
-PKGS = gdal proj libpng
+PKGS = gdal proj libpng cairo
 
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
@@ -54,7 +54,7 @@ cli: $(DIALTONE)
 
 # Build and test with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	$(MAKE) BUILD=build-asan BIN_DIR=build-asan/bin \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) BUILD=build-asan BIN_DIR=build-asan/bin \
 	  EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
@@ -64,6 +64,19 @@ sample: $(DIALTONE)
 	$(DIALTONE) stats --by county --fabric datasets/kansas/fabric.csv \
 	  -o out/kansas_county_stats.csv datasets/kansas/bdc_*.csv datasets/kansas/bdc_*.zip
 	@echo "wrote out/kansas_county_stats.csv"
+	$(DIALTONE) map -q --regions datasets/kansas/counties.gpkg --stats out/kansas_county_stats.csv \
+	  --column pct_unserved --region-noun counties --scale-bar mi --width 1200 \
+	  --title "Where Kansas locations lack basic broadband" \
+	  --subtitle "Share of locations with no reliable 25/3 Mbps service, by county (quintiles)" \
+	  --source "FCC Broadband Data Collection, synthetic sample bundled with dialtone; county lines: U.S. Census Bureau" \
+	  -o out/kansas_unserved.png
+	$(DIALTONE) map -q --regions datasets/kansas/counties.gpkg --stats out/kansas_county_stats.csv \
+	  --column unserved --view symbols --scale-bar mi --width 1200 \
+	  --title "Where the unserved locations are" \
+	  --subtitle "Locations with no reliable 25/3 Mbps service, by county" \
+	  --source "FCC Broadband Data Collection, synthetic sample bundled with dialtone; county lines: U.S. Census Bureau" \
+	  -o out/kansas_unserved_symbols.png
+	@echo "wrote out/kansas_unserved.png and out/kansas_unserved_symbols.png"
 
 install: $(DIALTONE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/dialtone \

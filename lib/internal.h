@@ -45,6 +45,7 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
 
+
 #endif
 
 /* ---- errors (error.c) ---- */
@@ -406,5 +407,205 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
 /* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
+
+/* ---- option parsing helpers (options.c) ---- */
+/* The value of option argv[*i]: "--opt=value" or the next argument (advancing *i);
+ * NULL with a usage error when there is none. */
+const char *dti_option_value(int argc, char **argv, int *i, const char *name, dt_error *err);
+/* arg is the option name, or "--name=value". */
+int dti_is_option(const char *arg, const char *name);
+/* Replace *slot with a copy of value. 0 ok, -1 out of memory. */
+int dti_replace_string(char **slot, const char *value);
+
+/* ==== maps: dialtone map (map*.c, classify_breaks.c, palette.c, render*.c, png_out.c) ==== */
+
+/* ---- class breaks (classify_breaks.c) ---- */
+/* Classes are lower-inclusive: with interior breaks b[0] < ... < b[n-1], class 0 holds
+ * v < b[0], class i holds b[i-1] <= v < b[i], class n holds v >= b[n-1]. A value equal to
+ * a break goes up, as policy thresholds do ("at least 25 Mbps"). */
+typedef enum dti_break_method {
+    DTI_BREAKS_QUANTILE,
+    DTI_BREAKS_EQUAL,
+    DTI_BREAKS_JENKS,
+    DTI_BREAKS_PRETTY,
+    DTI_BREAKS_MANUAL
+} dti_break_method;
+
+#define DTI_MAX_CLASSES 9
+
+/* Interior breaks for k classes of sorted (ascending, finite, n > 0) values, written to
+ * breaks (room for k - 1); returns how many, fewer than k - 1 when ties leave fewer
+ * distinct classes (0 when every value is equal), -1 when out of memory. Not for MANUAL. */
+int dti_breaks_compute(dti_break_method method, const double *sorted, size_t n, int k,
+                       double *breaks);
+/* Fisher's exact optimum (Jenks natural breaks): the partition of sorted values into at
+ * most k groups of consecutive values with the least total squared deviation from the
+ * group means. Returns the breaks (first value of each group after the first) as above. */
+int dti_breaks_jenks(const double *sorted, size_t n, int k, double *breaks);
+/* Class of v for interior breaks (see above). */
+int dti_class_of_value(const double *breaks, int nbreaks, double v);
+/* Round data breaks to the fewest decimals (at most 6) that keep them distinct and inside
+ * (min, max]; returns those decimals. Breaks already at <= max_decimals stay exact. */
+int dti_breaks_round(double *breaks, int nbreaks, double min, double max);
+/* Decimals a legend needs to print every break and the data range exactly enough. */
+int dti_breaks_decimals(const double *breaks, int nbreaks, double min, double max);
+/* A number with `decimals` decimals and thousands separators ("12,345.6"). */
+char *dti_format_number(char *buf, size_t size, double v, int decimals);
+/* A "nice" number (1, 2 or 5 times a power of ten) close to v (round) or >= v (ceil). */
+double dti_nice_number(double v, int round_it);
+
+/* ---- colours (palette.c) ---- */
+typedef struct dti_rgb {
+    uint8_t r, g, b;
+} dti_rgb;
+
+/* "#rrggbb", "rrggbb" or "#rgb". 0 ok, -1 bad. */
+int dti_parse_color(const char *text, dti_rgb *out);
+/* k colours (1..9) for a ColorBrewer scheme name (YlOrRd, Blues, RdYlBu ...; "_r" at the
+ * end reverses it) or a comma-separated list of hex colours (at least k; evenly picked
+ * when longer). DT_ERR_USAGE for an unknown name or bad list. */
+dt_status dti_palette_colors(const char *spec, int k, dti_rgb *out, dt_error *err);
+/* Comma-separated names of the ColorBrewer schemes; static storage. */
+const char *dti_palette_names(void);
+
+/* ---- region layer: polygons in flat arrays (map_layer.c) ---- */
+typedef struct dti_map_layer {
+    double *x, *y; /* every vertex; source CRS until dti_map_project() */
+    size_t point_count, point_cap;
+    size_t *ring_point; /* ring r: points [ring_point[r], ring_point[r + 1]) */
+    uint8_t *ring_outer; /* 1 for an exterior ring, 0 for a hole */
+    size_t ring_count, ring_cap;
+    size_t *feature_ring; /* feature f: rings [feature_ring[f], feature_ring[f + 1]) */
+    uint32_t *feature_region;
+    size_t feature_count, feature_cap;
+    dti_strtab ids;      /* region ids (text); the layer's come first */
+    size_t region_count; /* regions drawn: ids 0 .. region_count - 1 */
+    double *values;      /* per region (region_cap): NaN when no data */
+    size_t region_cap;
+    size_t *outer_edges; /* point i: edge (i, i + 1) lies on the outer boundary */
+    size_t outer_edge_count;
+    int outer_edges_usable; /* 0: neighbours' edges do not match, no outer line */
+    char *srs_wkt;
+    char *layer_name;
+    /* what was left out, for notes */
+    size_t skipped_empty, skipped_zero_area, bad_rings;
+    size_t invalid; /* self-intersecting and the like (checked up to 50,000 features) */
+    char first_skipped[128], first_invalid[128];
+} dti_map_layer;
+
+/* Read the polygons of path's layer (layer_name, or the first), each with its id_field text
+ * (NULL: GEOID, GEOID20 or geoid when present, else the feature id); value_column (NULL
+ * when values come from a stats table) gives each region's value. Empty and zero-area
+ * geometry is left out and counted. dti_map_layer_free() frees it, also after a failure. */
+dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *layer_name,
+                             const char *id_field, const char *value_column,
+                             dt_progress_fn progress, void *user, dt_error *err);
+void dti_map_layer_free(dti_map_layer *ml);
+/* Parse a mapped value: empty, NaN, NA, null give NaN (no data). 0 ok, -1 not a number. */
+int dti_parse_value(const char *s, size_t len, double *value);
+/* Join a stats CSV (first column named geoid; `column` numeric) by region id as text.
+ * *unmatched counts its rows naming no region of the layer. */
+dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *column,
+                             size_t *unmatched, dt_error *err);
+/* Edges that belong to one polygon only (exact vertex match): the outer boundary. */
+dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err);
+
+/* ---- projection (map_project.c) ---- */
+typedef struct dti_map_projection {
+    char description[256];
+    double meters_per_unit; /* 0 for a geographic CRS: no scale bar */
+    double xmin, ymin, xmax, ymax; /* projected extent of the layer */
+    void *transform;        /* OGRCoordinateTransformationH, source to map */
+} dti_map_projection;
+
+/* Project ml's vertices in place into crs (any GDAL/PROJ definition), or when crs is NULL
+ * into an Albers equal-area conic fitted to the data: standard parallels at 1/6 and 5/6
+ * of its latitude span, centred on it. Free with dti_map_projection_free(). */
+dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_projection *proj,
+                          dt_error *err);
+/* Project one source point: 0 ok, -1 failed. */
+int dti_map_project_point(const dti_map_projection *proj, double *x, double *y);
+void dti_map_projection_free(dti_map_projection *proj);
+
+/* ---- what a map shows (render.c, render_layout.c) ---- */
+typedef enum dti_map_view { DTI_VIEW_CHOROPLETH, DTI_VIEW_SYMBOLS } dti_map_view;
+typedef enum dti_scale_bar { DTI_SCALE_BAR_NONE, DTI_SCALE_BAR_KM, DTI_SCALE_BAR_MI } dti_scale_bar;
+
+#define DTI_NO_DATA_CLASS 255
+
+typedef struct dti_map_model {
+    const dti_map_layer *layer;
+    const dti_map_projection *projection;
+    dti_map_view view;
+    int width, height; /* in points; pixels are these times scale */
+    double scale;
+    const char *title, *subtitle, *source, *legend_title, *region_noun;
+    /* choropleth classes */
+    int class_count;
+    dti_rgb class_colors[DTI_MAX_CLASSES];
+    char class_labels[DTI_MAX_CLASSES][96];
+    size_t class_counts[DTI_MAX_CLASSES];
+    uint8_t *region_class; /* per region: class, or DTI_NO_DATA_CLASS */
+    dti_rgb no_data_color;
+    size_t no_data_count;
+    /* proportional symbols: three legend values and their labels */
+    dti_rgb symbol_color;
+    double symbol_max_value;
+    double symbol_legend[3];
+    char symbol_labels[3][64];
+    dti_scale_bar scale_bar;
+} dti_map_model;
+
+/* Where things landed, in pixels: the affine map from projected coordinates, the centres of
+ * the legend's colour boxes. Filled by the renderer for tests. */
+typedef struct dti_map_probe {
+    double origin_x, origin_y, pixels_per_unit, xmin, ymax;
+    double box_x[DTI_MAX_CLASSES + 1], box_y[DTI_MAX_CLASSES + 1]; /* last: no data */
+    int width, height;
+} dti_map_probe;
+
+/* Write the map as PNG (libpng, with Title/Source/Software text chunks) or SVG (cairo) to
+ * fp; display names it in messages. probe may be NULL. */
+dt_status dti_render_png(const dti_map_model *model, void *fp, const char *display,
+                         dti_map_probe *probe, dt_error *err);
+dt_status dti_render_svg(const dti_map_model *model, void *fp, const char *display,
+                         dt_error *err);
+
+/* ---- drawing (render.c: surfaces and the map; render_layout.c: text, legend, layout) ---- */
+struct _cairo; /* cairo_t */
+
+typedef struct dti_layout {
+    double unit;                        /* text and furniture size factor */
+    double map_x, map_y, map_w, map_h;  /* the frame the map fits in, points */
+    double ox, oy, s, xmin, ymax;       /* projected (x,y) -> (ox + s(x - xmin), oy + s(ymax - y)) */
+    double legend_x, legend_y, legend_w, legend_h;
+    double header_h, footer_y;
+    double page_w, page_h; /* page_h is the model's height, or fitted when that is 0 */
+    double symbol_max_radius;
+    int legend_right;
+} dti_layout;
+
+/* Place title, legend, map and source on the page (measures text with cr). When the
+ * model's height is 0 the page is made as tall as the map and legend need. */
+void dti_layout_compute(struct _cairo *cr, const dti_map_model *m, dti_layout *lay);
+/* Draw the title, subtitle, legend, scale bar and source line; probe may be NULL. */
+void dti_layout_draw(struct _cairo *cr, const dti_map_model *m, const dti_layout *lay,
+                     dti_map_probe *probe);
+
+/* ---- PNG files (png_out.c) ---- */
+typedef struct dti_png_text {
+    const char *key, *text;
+} dti_png_text;
+
+/* Write 8-bit RGB from cairo's ARGB32 pixels (opaque) to fp with text chunks (tEXt, or
+ * iTXt for non-ASCII text). dpi_scale sets pHYs to 72 * dpi_scale pixels per inch. */
+dt_status dti_png_write(void *fp, const char *display, const unsigned char *argb, int width,
+                        int height, int stride, const dti_png_text *texts, int text_count,
+                        double dpi_scale, dt_error *err);
+
+/* ---- the run (map.c), for tests: dt_map() that also reports where things landed ---- */
+dt_status dti_map_run(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+                      void *user, dti_map_probe *probe, dti_map_projection *projection,
+                      dt_error *err);
 
 #endif

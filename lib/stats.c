@@ -83,32 +83,6 @@ static int set_level(dt_stats_options *o, const char *name)
     return -1;
 }
 
-/* The value of option argv[*i]: "--opt=value" or the next argument. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, dt_error *err)
-{
-    const char *eq = strchr(argv[*i], '=');
-    if (eq && strncmp(argv[*i], "--", 2) == 0)
-        return eq + 1;
-    if (*i + 1 >= argc) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "option %s needs a value", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int is_option(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
-}
-
-static int replace(char **slot, const char *value)
-{
-    free(*slot);
-    *slot = strdup(value);
-    return *slot ? 0 : -1;
-}
-
 dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
 {
     dt_stats_options *o = calloc(1, sizeof *o);
@@ -139,24 +113,24 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->rules.ulfw = 1;
         } else if (strcmp(a, "--skip-bad-rows") == 0) {
             o->skip_bad_rows = 1;
-        } else if (is_option(a, "--by")) {
-            if (!(v = option_value(argc, argv, &i, "--by", err)))
+        } else if (dti_is_option(a, "--by")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--by", err)))
                 goto fail;
             if (set_level(o, v) != 0) {
                 dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                               "--by %s: expected state, county, tract, blockgroup or block", v);
                 goto fail;
             }
-        } else if (is_option(a, "-o") || is_option(a, "--output")) {
-            if (!(v = option_value(argc, argv, &i, a, err)))
+        } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
+            if (!(v = dti_option_value(argc, argv, &i, a, err)))
                 goto fail;
-            bad = replace(&o->output, v);
-        } else if (is_option(a, "--locations-out")) {
-            if (!(v = option_value(argc, argv, &i, "--locations-out", err)))
+            bad = dti_replace_string(&o->output, v);
+        } else if (dti_is_option(a, "--locations-out")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--locations-out", err)))
                 goto fail;
-            bad = replace(&o->locations_out, v);
-        } else if (is_option(a, "--threads")) {
-            if (!(v = option_value(argc, argv, &i, "--threads", err)))
+            bad = dti_replace_string(&o->locations_out, v);
+        } else if (dti_is_option(a, "--threads")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--threads", err)))
                 goto fail;
             char *end;
             long threads = strtol(v, &end, 10);
@@ -165,17 +139,17 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
                 goto fail;
             }
             o->threads = (int)threads;
-        } else if (is_option(a, "--partial-out")) {
-            if (!(v = option_value(argc, argv, &i, "--partial-out", err)))
+        } else if (dti_is_option(a, "--partial-out")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--partial-out", err)))
                 goto fail;
-            bad = replace(&o->partial_out, v);
-        } else if (is_option(a, "--fabric")) {
-            if (!(v = option_value(argc, argv, &i, "--fabric", err)))
+            bad = dti_replace_string(&o->partial_out, v);
+        } else if (dti_is_option(a, "--fabric")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--fabric", err)))
                 goto fail;
-            bad = replace(&o->fabric, v);
-        } else if (is_option(a, "--served") || is_option(a, "--underserved")) {
-            int served = is_option(a, "--served");
-            if (!(v = option_value(argc, argv, &i, served ? "--served" : "--underserved", err)))
+            bad = dti_replace_string(&o->fabric, v);
+        } else if (dti_is_option(a, "--served") || dti_is_option(a, "--underserved")) {
+            int served = dti_is_option(a, "--served");
+            if (!(v = dti_option_value(argc, argv, &i, served ? "--served" : "--underserved", err)))
                 goto fail;
             int64_t *down = served ? &o->rules.served_down : &o->rules.underserved_down;
             int64_t *up = served ? &o->rules.served_up : &o->rules.underserved_up;

@@ -42,6 +42,7 @@ for unit in "$@"; do
     run "unit $(basename "$unit")" "$unit"
 done
 run "cli golden" bash tests/cli/run.sh "$bin"
+run "map command line" bash tests/render/map_cli.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
 run "partial results and state-by-state runs" bash tests/partial_merge.sh "$bin"
 

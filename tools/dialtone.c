@@ -11,6 +11,7 @@ static const struct {
 } commands[] = {
     {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
     {"merge", dt_cmd_merge, "merge partial results of separate stats runs exactly"},
+    {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},
 };
 
 static void usage(FILE *fp)

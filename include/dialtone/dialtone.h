@@ -82,6 +82,28 @@ const char *dt_merge_usage(void);
 
 /* Merge partial results exactly into the region table of `dialtone stats`. */
 dt_status dt_merge(const dt_merge_options *options, dt_error *err);
+/* ---- dialtone map ---------------------------------------------------- */
+
+typedef struct dt_map_options dt_map_options;
+
+/* Parse `dialtone map` arguments (argv[0] is the first option). Returns NULL and
+ * fills err (DT_ERR_USAGE for bad arguments). The caller frees the result with
+ * dt_map_options_free(), which accepts NULL. */
+dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err);
+void dt_map_options_free(dt_map_options *options);
+
+int dt_map_options_wants_help(const dt_map_options *options);
+int dt_map_options_wants_version(const dt_map_options *options);
+int dt_map_options_quiet(const dt_map_options *options);
+
+/* The usage text of `dialtone map`; static storage. */
+const char *dt_map_usage(void);
+
+/* Run `dialtone map`: read the region layer (and the stats table), classify the
+ * column, draw the map and write the PNG (and SVG). Each output is written to a
+ * temporary name and renamed into place only when every output succeeded. */
+dt_status dt_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+                 void *user, dt_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,617 @@
+/* dialtone map: options, classification and labels, and the run. */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct dt_map_options {
+    char *regions, *layer, *id_field, *stats, *column, *output, *svg;
+    char *title, *subtitle, *source, *legend_title, *region_noun, *units, *suffix;
+    char *palette, *crs;
+    dti_rgb no_data_color, symbol_color;
+    int has_suffix;
+    dti_break_method method;
+    int method_given, classes;
+    double breaks[DTI_MAX_CLASSES];
+    int break_count;
+    int width, height;
+    double scale;
+    dti_map_view view;
+    dti_scale_bar scale_bar;
+    int quiet, help, version;
+};
+
+static const char usage_text[] =
+    "Usage: dialtone map --regions LAYER --column NAME -o FILE.png [OPTIONS]\n"
+    "\n"
+    "Draw a choropleth map (or proportional symbols) of one column per region and\n"
+    "write it as PNG, optionally also SVG.\n"
+    "\n"
+    "Data:\n"
+    "  --regions FILE        polygon layer (GeoPackage, GeoJSON, shapefile, FlatGeobuf...)\n"
+    "  --layer NAME          layer of FILE (default: the first)\n"
+    "  --id-field FIELD      region id field (default: GEOID, GEOID20 or geoid)\n"
+    "  --stats CSV           table to join by its geoid column, as text (e.g. the\n"
+    "                        output of dialtone stats); without it the column is\n"
+    "                        read from the layer\n"
+    "  --column NAME         the numeric column to map; empty or NaN is no data\n"
+    "Output:\n"
+    "  -o, --output FILE     the PNG to write\n"
+    "  --svg FILE            also write the map as SVG\n"
+    "  --width N             page width in points (default 1600)\n"
+    "  --height N            page height (default: as tall as the map needs)\n"
+    "  --scale F             pixels per point, e.g. 2 for high-density screens (default 1)\n"
+    "Classes and colours:\n"
+    "  --method M            quantile (default), equal, jenks, pretty, manual\n"
+    "  --classes N           3 to 9 classes (default 5)\n"
+    "  --breaks B1,B2,...    manual class breaks, e.g. 25,100; a value equal to a\n"
+    "                        break goes to the upper class\n"
+    "  --palette P           ColorBrewer scheme (YlOrRd, Blues, Purples, RdYlBu ...;\n"
+    "                        NAME_r reversed) or hex colours #fee5d9,#fcae91,...\n"
+    "  --no-data-color HEX   colour of regions without a value (default #cccccc)\n"
+    "View:\n"
+    "  --view V              choropleth (default) or symbols: circles sized by the\n"
+    "                        value (for counts such as unserved locations)\n"
+    "  --symbol-color HEX    circle colour (default #cb181d)\n"
+    "  --crs CRS             map projection (EPSG:5070, EPSG:3418...; default: an\n"
+    "                        equal-area Albers fitted to the data)\n"
+    "  --scale-bar km|mi     draw a scale bar\n"
+    "Text:\n"
+    "  --title T, --subtitle T, --source T, --legend-title T\n"
+    "  --units U             after legend numbers with a space (\"Mbps\")\n"
+    "  --suffix S            after legend numbers directly (\"%\")\n"
+    "  --region-noun N       what the legend counts (default \"regions\")\n"
+    "  -q, --quiet           no progress or notes on stderr\n"
+    "  -h, --help            show this help\n"
+    "  --version             show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+const char *dt_map_usage(void) { return usage_text; }
+
+int dt_map_options_wants_help(const dt_map_options *o) { return o->help; }
+int dt_map_options_wants_version(const dt_map_options *o) { return o->version; }
+int dt_map_options_quiet(const dt_map_options *o) { return o->quiet; }
+
+static const struct {
+    const char *name;
+    size_t offset;
+} text_options[] = {
+    {"--regions", offsetof(dt_map_options, regions)},
+    {"--layer", offsetof(dt_map_options, layer)},
+    {"--id-field", offsetof(dt_map_options, id_field)},
+    {"--stats", offsetof(dt_map_options, stats)},
+    {"--column", offsetof(dt_map_options, column)},
+    {"--output", offsetof(dt_map_options, output)},
+    {"-o", offsetof(dt_map_options, output)},
+    {"--svg", offsetof(dt_map_options, svg)},
+    {"--title", offsetof(dt_map_options, title)},
+    {"--subtitle", offsetof(dt_map_options, subtitle)},
+    {"--source", offsetof(dt_map_options, source)},
+    {"--legend-title", offsetof(dt_map_options, legend_title)},
+    {"--region-noun", offsetof(dt_map_options, region_noun)},
+    {"--units", offsetof(dt_map_options, units)},
+    {"--suffix", offsetof(dt_map_options, suffix)},
+    {"--palette", offsetof(dt_map_options, palette)},
+    {"--crs", offsetof(dt_map_options, crs)},
+};
+
+void dt_map_options_free(dt_map_options *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < sizeof text_options / sizeof *text_options; i++)
+        if (strcmp(text_options[i].name, "-o") != 0) /* the same slot as --output */
+            free(*(char **)((char *)o + text_options[i].offset));
+    free(o);
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_breaks(dt_map_options *o, const char *list)
+{
+    o->break_count = 0;
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        double v;
+        if (o->break_count == DTI_MAX_CLASSES - 1 || dti_parse_value(p, len, &v) != 0 ||
+            isnan(v) || (o->break_count && v <= o->breaks[o->break_count - 1]))
+            return -1;
+        o->breaks[o->break_count++] = v;
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return -1;
+    }
+    return o->break_count > 0 ? 0 : -1;
+}
+
+/* Options with a fixed set of words or numbers; 1 handled, 0 not ours, -1 error. */
+static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_error *err)
+{
+    static const char *const methods[] = {"quantile", "equal", "jenks", "pretty", "manual"};
+    if (dti_is_option(a, "--method")) {
+        for (int m = 0; m < 5; m++)
+            if (strcmp(v, methods[m]) == 0) {
+                o->method = (dti_break_method)m;
+                o->method_given = 1;
+                return 1;
+            }
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--method %s: expected quantile, equal, jenks, pretty or manual", v);
+    } else if (dti_is_option(a, "--classes")) {
+        if (parse_int(v, 3, DTI_MAX_CLASSES, &o->classes) == 0)
+            return 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--classes %s: expected 3 to 9", v);
+    } else if (dti_is_option(a, "--breaks")) {
+        if (parse_breaks(o, v) == 0)
+            return 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--breaks %s: expected 1 to 8 increasing numbers, e.g. 25,100", v);
+    } else if (dti_is_option(a, "--width") || dti_is_option(a, "--height")) {
+        int height = dti_is_option(a, "--height");
+        if (parse_int(v, height ? 0 : 200, 16000, height ? &o->height : &o->width) == 0 &&
+            (!height || o->height == 0 || o->height >= 150))
+            return 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected %s", a,
+                      v, height ? "0 (fit) or 150 to 16000" : "200 to 16000");
+    } else if (dti_is_option(a, "--scale")) {
+        char *end;
+        o->scale = strtod(v, &end);
+        if (end != v && !*end && o->scale >= 0.25 && o->scale <= 4)
+            return 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--scale %s: expected 0.25 to 4", v);
+    } else if (dti_is_option(a, "--view")) {
+        if (strcmp(v, "choropleth") == 0 || strcmp(v, "symbols") == 0) {
+            o->view = strcmp(v, "symbols") == 0 ? DTI_VIEW_SYMBOLS : DTI_VIEW_CHOROPLETH;
+            return 1;
+        }
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--view %s: expected choropleth or symbols",
+                      v);
+    } else if (dti_is_option(a, "--scale-bar")) {
+        if (strcmp(v, "km") == 0 || strcmp(v, "mi") == 0) {
+            o->scale_bar = strcmp(v, "mi") == 0 ? DTI_SCALE_BAR_MI : DTI_SCALE_BAR_KM;
+            return 1;
+        }
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--scale-bar %s: expected km or mi", v);
+    } else if (dti_is_option(a, "--no-data-color") || dti_is_option(a, "--symbol-color")) {
+        dti_rgb *c = dti_is_option(a, "--symbol-color") ? &o->symbol_color : &o->no_data_color;
+        if (dti_parse_color(v, c) == 0)
+            return 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected a colour like #cccccc", a,
+                      v);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
+static int takes_value(const char *a)
+{
+    static const char *const names[] = {"--method", "--classes", "--breaks", "--width",
+                                        "--height", "--scale", "--view", "--scale-bar",
+                                        "--no-data-color", "--symbol-color"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (dti_is_option(a, names[i]))
+            return 1;
+    return 0;
+}
+
+static int check_required(dt_map_options *o, dt_error *err)
+{
+    const char *missing = !o->regions  ? "--regions"
+                          : !o->column ? "--column"
+                          : !o->output ? "-o (the PNG to write)"
+                                       : NULL;
+    if (missing) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
+        return -1;
+    }
+    if (o->break_count && o->method_given && o->method != DTI_BREAKS_MANUAL) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--breaks goes with --method manual");
+        return -1;
+    }
+    if (o->method == DTI_BREAKS_MANUAL && !o->break_count) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--method manual needs --breaks, e.g. 25,100");
+        return -1;
+    }
+    if (o->break_count)
+        o->method = DTI_BREAKS_MANUAL;
+    if (o->width * o->scale > 32000 || o->height * o->scale > 32000) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "the image would be over 32000 pixels wide");
+        return -1;
+    }
+    dti_rgb probe[1];
+    return o->palette && dti_palette_colors(o->palette, 1, probe, err) != DT_OK ? -1 : 0;
+}
+
+dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err)
+{
+    dt_map_options *o = calloc(1, sizeof *o);
+    if (!o) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    o->classes = 5;
+    o->width = 1600;
+    o->scale = 1;
+    o->no_data_color = (dti_rgb){0xcc, 0xcc, 0xcc};
+    o->symbol_color = (dti_rgb){0xcb, 0x18, 0x1d};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            o->help = 1;
+            continue;
+        } else if (strcmp(a, "--version") == 0) {
+            o->version = 1;
+            continue;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
+        }
+        size_t t = 0, nt = sizeof text_options / sizeof *text_options;
+        while (t < nt && !dti_is_option(a, text_options[t].name))
+            t++;
+        if (t == nt && !takes_value(a)) {
+            dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                          a[0] == '-' ? "unknown option %s" : "unexpected argument %s", a);
+            goto fail;
+        }
+        if (!(v = dti_option_value(argc, argv, &i, a, err)))
+            goto fail;
+        if (t < nt) {
+            if (dti_replace_string((char **)((char *)o + text_options[t].offset), v) != 0) {
+                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                goto fail;
+            }
+        } else if (parse_choice(o, a, v, err) < 0) {
+            goto fail;
+        }
+    }
+    if (o->help || o->version || check_required(o, err) == 0)
+        return o;
+fail:
+    dt_map_options_free(o);
+    return NULL;
+}
+
+/* ---- defaults for dialtone's own columns ---- */
+
+static const struct {
+    const char *prefix, *legend, *suffix, *units, *palette;
+} known_columns[] = {
+    {"pct_unserved", "Locations unserved", "%", NULL, "YlOrRd"},
+    {"pct_underserved", "Locations underserved", "%", NULL, "YlOrRd"},
+    {"pct_", NULL, "%", NULL, NULL},
+    {"unserved", "Unserved locations", NULL, NULL, "YlOrRd"},
+    {"underserved", "Underserved locations", NULL, NULL, "YlOrRd"},
+    {"served", "Served locations", NULL, NULL, "YlGnBu"},
+    {"locations", "Broadband serviceable locations", NULL, NULL, "YlGnBu"},
+    {"providers", "Providers", NULL, NULL, "YlGnBu"},
+    {"median_max_down", "Median best download speed", NULL, "Mbps", "YlGnBu"},
+    {"share_", NULL, NULL, NULL, "YlGnBu"},
+};
+
+typedef struct map_texts {
+    const char *legend_title, *suffix, *units, *palette, *noun;
+    char title[512], source[512], share_title[96];
+} map_texts;
+
+/* "share_100_20" -> "Share of locations with 100/20 Mbps" ("02" is 0.2, as in stats). */
+static const char *share_title(const char *column, char *buf, size_t size)
+{
+    unsigned down, up;
+    char d[8], u[8];
+    if (sscanf(column, "share_%7[0-9]_%7[0-9]", d, u) != 2)
+        return NULL;
+    down = (unsigned)atoi(d);
+    up = (unsigned)atoi(u);
+    snprintf(buf, size, "Share of locations with %s%u/%s%u Mbps", d[0] == '0' ? "0." : "",
+             down, u[0] == '0' ? "0." : "", up);
+    return buf;
+}
+
+static void resolve_texts(const dt_map_options *o, map_texts *t)
+{
+    memset(t, 0, sizeof *t);
+    t->palette = "YlOrRd";
+    for (size_t i = 0; i < sizeof known_columns / sizeof *known_columns; i++) {
+        const char *p = known_columns[i].prefix;
+        size_t n = strlen(p);
+        int match = p[n - 1] == '_' ? strncmp(o->column, p, n) == 0 : strcmp(o->column, p) == 0;
+        if (!match)
+            continue;
+        t->legend_title = known_columns[i].legend;
+        t->suffix = known_columns[i].suffix;
+        t->units = known_columns[i].units;
+        t->palette = known_columns[i].palette ? known_columns[i].palette : t->palette;
+        break;
+    }
+    if (!t->legend_title)
+        t->legend_title = share_title(o->column, t->share_title, sizeof t->share_title);
+    if (o->legend_title)
+        t->legend_title = o->legend_title;
+    if (!t->legend_title)
+        t->legend_title = o->column;
+    if (o->suffix || o->units) { /* either one replaces both defaults */
+        t->suffix = o->suffix;
+        t->units = o->units;
+    }
+    if (o->palette)
+        t->palette = o->palette;
+    t->noun = o->region_noun ? o->region_noun : "regions";
+    snprintf(t->title, sizeof t->title, "%s", o->title ? o->title : t->legend_title);
+    if (o->source && o->source[0])
+        snprintf(t->source, sizeof t->source, "%s%s",
+                 strncmp(o->source, "Source", 6) == 0 ? "" : "Source: ", o->source);
+}
+
+/* "12.5%" or "25 Mbps" */
+static char *format_value(char *buf, size_t size, double v, int decimals, const map_texts *t)
+{
+    char num[64];
+    dti_format_number(num, sizeof num, v, decimals);
+    int n = snprintf(buf, size, "%s%s%s%s", num, t->suffix ? t->suffix : "",
+                     t->units ? " " : "", t->units ? t->units : "");
+    return n < 0 ? strcpy(buf, "") : buf; /* a long suffix is cut: legends are short */
+}
+
+/* ---- classes ---- */
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Breaks, classes, counts, colours and legend labels for the choropleth. */
+static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_model *m,
+                          double *sorted, size_t n, dt_error *err)
+{
+    const dti_map_layer *ml = m->layer;
+    double breaks[DTI_MAX_CLASSES];
+    int nb, decimals, threshold_labels = o->method == DTI_BREAKS_MANUAL;
+    double min = sorted[0], max = sorted[n - 1];
+    if (o->method == DTI_BREAKS_MANUAL) {
+        nb = o->break_count;
+        memcpy(breaks, o->breaks, sizeof breaks);
+        decimals = dti_breaks_decimals(breaks, nb, min, max);
+    } else {
+        nb = dti_breaks_compute(o->method, sorted, n, o->classes, breaks);
+        if (nb < 0)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        threshold_labels = o->method == DTI_BREAKS_PRETTY && nb > 0;
+        decimals = threshold_labels ? dti_breaks_decimals(breaks, nb, min, max)
+                                    : dti_breaks_round(breaks, nb, min, max);
+    }
+    m->class_count = nb + 1;
+    dt_status status = dti_palette_colors(t->palette, m->class_count, m->class_colors, err);
+    if (status != DT_OK)
+        return status;
+    for (size_t r = 0; r < ml->region_count; r++) {
+        double v = ml->values[r];
+        int c = isnan(v) ? DTI_NO_DATA_CLASS : dti_class_of_value(breaks, nb, v);
+        m->region_class[r] = (uint8_t)c;
+        if (c == DTI_NO_DATA_CLASS)
+            m->no_data_count++;
+        else
+            m->class_counts[c]++;
+    }
+    char lo[64], hi[80];
+    for (int c = 0; c < m->class_count; c++) {
+        char *label = m->class_labels[c];
+        size_t size = sizeof m->class_labels[c];
+        if (nb == 0) { /* every value equal: one class, named by its value */
+            format_value(label, size, min, dti_breaks_decimals(&min, 1, min, max), t);
+        } else if (threshold_labels) {
+            if (c == 0)
+                snprintf(label, size, "Under %s", format_value(hi, sizeof hi, breaks[0], decimals, t));
+            else if (c == nb)
+                snprintf(label, size, "%s or more",
+                         format_value(lo, sizeof lo, breaks[nb - 1], decimals, t));
+            else
+                snprintf(label, size, "%s \u2013 %s",
+                         dti_format_number(lo, sizeof lo, breaks[c - 1], decimals),
+                         format_value(hi, sizeof hi, breaks[c], decimals, t));
+        } else {
+            double a = c == 0 ? min : breaks[c - 1], b = c == nb ? max : breaks[c];
+            format_value(hi, sizeof hi, b, decimals, t);
+            if (a == b) /* one value in the class */
+                snprintf(label, size, "%s", hi);
+            else
+                snprintf(label, size, "%s \u2013 %s",
+                         dti_format_number(lo, sizeof lo, a, decimals), hi);
+        }
+    }
+    return DT_OK;
+}
+
+/* The largest value and three round legend values for proportional symbols. */
+static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double *sorted, size_t n,
+                              dt_error *err)
+{
+    double max = sorted[n - 1];
+    if (!(max > 0))
+        return dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
+                             "--view symbols needs positive values: the largest is %g", max);
+    if (sorted[0] < 0)
+        return dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
+                             "--view symbols sizes circles by counts: %g is negative",
+                             sorted[0]);
+    m->symbol_max_value = max;
+    m->class_count = 1;
+    m->class_colors[0] = (dti_rgb){0xe6, 0xe6, 0xe6};
+    double p = pow(10, floor(log10(max))), f = max / p;
+    double v = (f >= 5 ? 5 : f >= 2 ? 2 : 1) * p; /* the largest 1, 2 or 5 not above max */
+    double values[3] = {v, dti_nice_number(v / 4, 1), dti_nice_number(v / 16, 1)};
+    int decimals = dti_breaks_decimals(values, 3, 0, max);
+    for (int i = 0; i < 3; i++) {
+        m->symbol_legend[i] = i > 0 && values[i] >= values[i - 1] ? 0 : values[i];
+        format_value(m->symbol_labels[i], sizeof m->symbol_labels[i], values[i], decimals, t);
+    }
+    for (size_t r = 0; r < m->layer->region_count; r++)
+        m->no_data_count += isnan(m->layer->values[r]);
+    return DT_OK;
+}
+
+/* ---- the run ---- */
+
+static void say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
+
+static void say(dt_note_fn note, void *user, const char *fmt, ...)
+{
+    if (!note)
+        return;
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    note(text, user);
+}
+
+static int step(dt_progress_fn progress, void *user, double frac, const char *what)
+{
+    return !progress || progress(frac, what, user);
+}
+
+/* Notes on what the map leaves out or assumes. */
+static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_map_model *m,
+                   const dti_map_projection *proj, size_t unmatched, dt_note_fn note, void *user)
+{
+    if (ml->skipped_empty || ml->skipped_zero_area)
+        say(note, user, "left out %zu features with empty and %zu with zero-area geometry "
+                        "(first: %s)",
+            ml->skipped_empty, ml->skipped_zero_area, ml->first_skipped);
+    if (ml->bad_rings)
+        say(note, user, "left out %zu invalid polygon rings (fewer than 3 points or "
+                        "non-finite coordinates)",
+            ml->bad_rings);
+    if (ml->invalid)
+        say(note, user, "%zu regions have invalid polygons (self-intersecting or the like; "
+                        "first: %s): drawn as given, overlaps filled even-odd",
+            ml->invalid, ml->first_invalid);
+    if (!ml->outer_edges_usable)
+        say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
+    if (unmatched)
+        say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
+    if (m->no_data_count)
+        say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
+            m->no_data_count, ml->region_count, o->column);
+    say(note, user, "projection: %s", proj->description);
+}
+
+dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_fn note,
+                      void *user, dti_map_probe *probe, dti_map_projection *projection,
+                      dt_error *err)
+{
+    dti_ogr_init();
+    dti_map_layer ml;
+    dti_map_projection proj = {0};
+    dti_map_model m;
+    map_texts t;
+    dti_outfile *png = NULL, *svg = NULL;
+    double *sorted = NULL;
+    size_t unmatched = 0, n = 0;
+    memset(&m, 0, sizeof m);
+    memset(&ml, 0, sizeof ml);
+    resolve_texts(o, &t);
+    /* open the outputs first: an unwritable path fails before the work */
+    dt_status status = (png = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
+    if (status == DT_OK && o->svg && !(svg = dti_outfile_open(o->svg, err)))
+        status = err->status;
+    if (status == DT_OK)
+        status = dti_map_layer_read(&ml, o->regions, o->layer, o->id_field,
+                                    o->stats ? NULL : o->column, progress, user, err);
+    if (status == DT_OK && o->stats)
+        status = dti_map_join_stats(&ml, o->stats, o->column, &unmatched, err);
+    if (status == DT_OK && !step(progress, user, 0.42, "outer boundary"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK)
+        status = dti_map_outer_edges(&ml, err);
+    if (status == DT_OK && !step(progress, user, 0.45, "projecting"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK)
+        status = dti_map_project(&ml, o->crs, &proj, err);
+    if (status == DT_OK && !step(progress, user, 0.55, "classifying"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK) {
+        sorted = malloc((ml.region_count ? ml.region_count : 1) * sizeof *sorted);
+        m.region_class = malloc(ml.region_count ? ml.region_count : 1);
+        if (!sorted || !m.region_class)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    if (status == DT_OK) {
+        for (size_t r = 0; r < ml.region_count; r++)
+            if (!isnan(ml.values[r]))
+                sorted[n++] = ml.values[r];
+        if (n == 0)
+            status = dti_error_set(err, DT_ERR_FORMAT, o->stats ? o->stats : o->regions, 0,
+                                   "no region has a value in column '%s'%s", o->column,
+                                   o->stats ? " (do the ids match the layer's?)" : "");
+        qsort(sorted, n, sizeof *sorted, compare_double);
+    }
+    m.layer = &ml;
+    m.projection = &proj;
+    m.view = o->view;
+    m.width = o->width;
+    m.height = o->height;
+    m.scale = o->scale;
+    m.title = t.title;
+    m.subtitle = o->subtitle;
+    m.source = t.source;
+    m.legend_title = t.legend_title;
+    m.region_noun = t.noun;
+    m.no_data_color = o->no_data_color;
+    m.symbol_color = o->symbol_color;
+    m.scale_bar = o->scale_bar;
+    if (status == DT_OK)
+        status = o->view == DTI_VIEW_SYMBOLS ? symbol_scale(&t, &m, sorted, n, err)
+                                             : classify(o, &t, &m, sorted, n, err);
+    if (status == DT_OK && !step(progress, user, 0.6, "drawing"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK)
+        status = dti_render_png(&m, dti_outfile_stream(png), o->output, probe, err);
+    if (status == DT_OK && svg)
+        status = dti_render_svg(&m, dti_outfile_stream(svg), o->svg, err);
+    if (status == DT_OK) {
+        status = dti_outfile_commit(png, err);
+        png = NULL;
+    }
+    if (status == DT_OK && svg) {
+        status = dti_outfile_commit(svg, err);
+        svg = NULL;
+    }
+    if (status == DT_OK) {
+        report(o, &ml, &m, &proj, unmatched, note, user);
+        step(progress, user, 1.0, NULL);
+    }
+    dti_outfile_abort(png);
+    dti_outfile_abort(svg);
+    free(sorted);
+    free(m.region_class);
+    if (projection && status == DT_OK)
+        *projection = proj;
+    else
+        dti_map_projection_free(&proj);
+    dti_map_layer_free(&ml);
+    return status;
+}
+
+dt_status dt_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+                 void *user, dt_error *err)
+{
+    return dti_map_run(options, progress, note, user, NULL, NULL, err);
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `dialtone map` from the command line: exit statuses, messages, outputs left (or not).
+# Pixels are probed by the C render tests (tests/unit/test_render.c); here only the PNG and
+# SVG signatures are checked, never their bytes. Usage: tests/render/map_cli.sh [BIN]
+set -u
+bin=${1:-bin/dialtone}
+case $bin in /*) ;; */*) bin="$PWD/$bin" ;; esac
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-mapcli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+data=tests/data/map
+passed=0
+failed=0
+
+# check NAME WANT_STATUS PATTERN -- ARGS...: run, compare the status, grep stdout+stderr.
+check() {
+    local name=$1 want=$2 pattern=$3
+    shift 4
+    "$bin" "$@" >"$tmp/out" 2>&1 </dev/null
+    local rc=$?
+    if [ "$rc" -eq "$want" ] && grep -qE -- "$pattern" "$tmp/out"; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: status $rc (want $want), output:"
+        sed 's/^/     /' "$tmp/out"
+    fi
+}
+
+# expect NAME CONDITION...: a shell test.
+expect() {
+    local name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+    fi
+}
+
+signature() { head -c "$2" "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+
+common=(--regions "$data/three.geojson" --stats "$data/three_stats.csv")
+check "lists map" 2 "map +choropleth" --
+check "help" 0 "Usage: dialtone map" -- map --help
+check "no column" 2 "--column is required" -- map --regions "$data/three.geojson" -o "$tmp/x.png"
+check "unknown column" 2 "--column speed: no such column \(columns: geoid, pct_unserved" -- \
+    map "${common[@]}" --column speed -o "$tmp/x.png"
+check "bad classes" 2 "--classes 2: expected 3 to 9" -- map "${common[@]}" --column unserved \
+    --classes 2 -o "$tmp/x.png"
+check "non-numeric value" 1 "three_bad.csv:3: column 'pct_unserved' holds 'lots', not a number" -- \
+    map --regions "$data/three.geojson" --stats "$data/three_bad.csv" --column pct_unserved \
+    -o "$tmp/x.png"
+check "unwritable output" 1 "/nonexistent/x.png: cannot write" -- map "${common[@]}" \
+    --column unserved -o /nonexistent/x.png
+expect "nothing written on failure" test ! -e "$tmp/x.png"
+check "map with svg" 0 "projection: Albers equal-area" -- map "${common[@]}" --column pct_unserved \
+    --breaks 25,100 --units Mbps --svg "$tmp/m.svg" -o "$tmp/m.png"
+expect "png signature" test "$(signature "$tmp/m.png" 8)" = "89504e470d0a1a0a"
+expect "svg document" grep -q "<svg" "$tmp/m.svg"
+"$bin" map "${common[@]}" --column unserved --view symbols -q -o "$tmp/s.png" >"$tmp/quiet" 2>&1
+expect "quiet run prints nothing" test ! -s "$tmp/quiet" -a -s "$tmp/s.png"
+expect "no temporary files" test -z "$(find "$tmp" -name '*.tmp.*')"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
