@@ -11,41 +11,6 @@
 #define DTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define DTI_PRINTF(a, b)
-/* ---- partial results (partial.c) ---- */
-typedef struct dti_histogram {
-    int64_t *values; /* best_down, micro-Mbps */
-    uint64_t *counts;
-    size_t n, cap;
-} dti_histogram;
-
-/* Region aggregates that merge exactly: counts add, provider sets unite,
- * best_down histograms add (so medians stay exact). */
-typedef struct dti_partial {
-    dti_rules rules;
-    int has_rules, digits;
-    dti_strtab ids; /* region id text -> index */
-    dti_region_stats *stats;
-    dti_histogram *downs;
-    size_t cap;
-    dti_strtab providers;
-    dti_u64set region_providers; /* region << 32 | provider */
-    uint64_t locations;
-} dti_partial;
-
-/* rules NULL: taken from the first partial file read. */
-dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err);
-void dti_partial_free(dti_partial *p);
-/* Add one coverage's regions (e.g. one state's) to p. */
-dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
-                          const dti_region_table *regions, dt_error *err);
-/* Regions sorted by id with final statistics; caller frees both. */
-dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
-                             dt_error *err);
-/* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
-void dti_partial_write(const dti_partial *p, void *stream);
-dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
-
-
 #endif
 
 /* ---- errors (error.c) ---- */
