@@ -20,6 +20,8 @@ dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long 
 /* Copy GDAL's last error message into err with status. */
 dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
 void dti_gdal_init(void);
+/* Pass a formatted note to the user's note callback (which may be NULL). */
+void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
 
 /* ---- hashing (hash.c) ---- */
 #define DTI_EMPTY_KEY UINT64_MAX
@@ -212,8 +214,11 @@ const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t
 typedef struct dti_region_table {
     size_t count;
     char **ids;             /* region id text, sorted */
-    uint32_t *block_region; /* per coverage block: region index */
+    uint32_t *block_region; /* per coverage block: region index, DTI_NO_REGION when left out */
 } dti_region_table;
+
+/* A block (and its locations) that belongs to no region: left out of every count. */
+#define DTI_NO_REGION UINT32_MAX
 
 /* Regions as GEOID prefixes of `digits` characters (2, 5, 11, 12, 15). */
 dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_table *regions,
@@ -231,5 +236,109 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
                                    dti_region_stats **stats, dt_error *err);
 /* Median of values (reordered in place), doubled so it stays an integer. */
 int64_t dti_median_x2(int64_t *values, size_t n);
+
+/* ---- vector layers named by the user (layers.c) ---- */
+/* A layer of an OGR data source. The user names it as PATH (a source with one
+ * layer; a .zip is read through /vsizip/) or PATH|layername=NAME (QGIS's form). */
+typedef struct dti_layer {
+    void *dataset; /* GDALDatasetH */
+    void *layer;   /* OGRLayerH */
+    char *display; /* the user's text, for messages */
+} dti_layer;
+
+dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err);
+void dti_layer_close(dti_layer *layer);
+/* Field indices of names[0..count) into index[]; an error names the first
+ * missing field and lists the layer's fields. what: "TIGER block layer". */
+dt_status dti_layer_fields(const dti_layer *layer, const char *const *names, int count,
+                           int *index, const char *what, dt_error *err);
+/* Read only these fields (indices) and the geometry when with_geometry. */
+void dti_layer_read_only(const dti_layer *layer, const int *index, int count, int with_geometry);
+/* The layer's CRS, cloned, in longitude/latitude (x/y) axis order; an error
+ * (DT_ERR_CRS) when it has none or one that is neither geographic nor
+ * projected. The caller frees *srs with OSRDestroySpatialReference(). */
+dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err);
+/* Short name of a CRS for messages ("EPSG:4269" or its name); static buffer. */
+const char *dti_srs_name(const void *srs);
+/* A transformation between two CRS, or *ct = NULL when they are the same.
+ * The caller frees *ct with OCTDestroyCoordinateTransformation(). */
+dt_status dti_srs_transform(const void *from, const void *to, void **ct, const char *what,
+                            dt_error *err);
+
+/* ---- census blocks: TIGER/Line 2020 tabblock20 layers (blocks.c) ---- */
+typedef struct dti_blocks {
+    size_t count, cap;
+    uint64_t *geoids;        /* GEOID20 */
+    double *lon, *lat;       /* INTPTLON20 / INTPTLAT20, degrees */
+    int64_t *aland, *awater; /* ALAND20 / AWATER20, square metres */
+    uint32_t *housing, *pop; /* HOUSING20 / POP20 */
+    dti_u64map index;        /* GEOID -> block index */
+    size_t source_count;
+    char **sources;         /* the layer specs as given */
+    size_t *source_end;     /* blocks of source s: [source_end[s-1], source_end[s]) */
+    void **layer_srs;       /* per source: the layer's CRS (OGRSpatialReferenceH) */
+    void **point_srs;       /* per source: CRS of the internal points (its geographic CRS) */
+} dti_blocks;
+
+/* Read every block layer (attributes and internal points only). A GEOID seen
+ * twice is an error. Free with dti_blocks_free(). */
+dt_status dti_blocks_read(dti_blocks *blocks, char *const *specs, size_t count,
+                          dt_progress_fn progress, void *user, dt_error *err);
+void dti_blocks_free(dti_blocks *blocks);
+/* Index of a block, or UINT32_MAX when it is not in the layers. */
+uint32_t dti_blocks_find(const dti_blocks *blocks, uint64_t geoid);
+/* Read the layers again and call fn for every block in layer order, with its
+ * geometry (OGRGeometryH in the first layer's CRS, NULL when with_geometry is
+ * 0 or it has none). fn returns 0 to go on, else a status to stop with. */
+typedef dt_status (*dti_block_fn)(uint32_t block, void *geometry, void *user, dt_error *err);
+dt_status dti_blocks_each(const dti_blocks *blocks, int with_geometry, dti_block_fn fn,
+                          void *user, dt_error *err);
+
+/* ---- region polygons: read, index, point in polygon (polygons.c) ---- */
+typedef struct dti_polygons dti_polygons;
+
+/* What reading a region layer found worth telling the user. */
+typedef struct dti_polygons_report {
+    size_t features, repaired, empty;
+    int64_t repaired_fids[8], empty_fids[8]; /* the first few */
+    int validity_checked;                    /* 0: GDAL has no GEOS */
+} dti_polygons_report;
+
+/* Read the region layer spec with id_field; keep_geometry keeps one
+ * multipolygon per region for outputs. Free with dti_polygons_free(). */
+dti_polygons *dti_polygons_read(const char *spec, const char *id_field, int keep_geometry,
+                                dti_polygons_report *report, dt_error *err);
+/* An empty set in srs (OGRSpatialReferenceH, cloned); add polygons, then index. */
+dti_polygons *dti_polygons_new(const void *srs, int keep_geometry);
+/* Add a Polygon or MultiPolygon (OGRGeometryH, not taken) to region id. */
+dt_status dti_polygons_add(dti_polygons *polygons, const char *id, const void *geometry,
+                           dt_error *err);
+/* Sort regions by id (numerically when numeric_ids) and build the index. */
+dt_status dti_polygons_index(dti_polygons *polygons, int numeric_ids, dt_error *err);
+void dti_polygons_free(dti_polygons *polygons);
+size_t dti_polygons_count(const dti_polygons *polygons);
+const char *dti_polygons_id(const dti_polygons *polygons, size_t region);
+const void *dti_polygons_geometry(const dti_polygons *polygons, size_t region);
+const void *dti_polygons_srs(const dti_polygons *polygons);
+/* Region containing (x, y) in the layer's CRS, DTI_NO_REGION for none. When
+ * regions overlap there, the smallest index wins and *several is set. */
+uint32_t dti_polygons_locate(const dti_polygons *polygons, double x, double y, int *several);
+
+/* Where the blocks' internal points fell. */
+typedef struct dti_assign_report {
+    size_t in_no_region, in_several, not_transformed;
+} dti_assign_report;
+
+/* Region of every block's internal point (transformed into the regions' CRS);
+ * several (may be NULL) flags the blocks that fell in overlapping regions. */
+dt_status dti_polygons_assign(const dti_polygons *polygons, const dti_blocks *blocks,
+                              uint32_t *block_region, uint8_t *several, dti_assign_report *report,
+                              dt_progress_fn progress, void *user, dt_error *err);
+
+/* Region table from polygons: ids copied; every coverage block gets the region
+ * of its layer block (layer_region), DTI_NO_REGION when not in the layers. */
+dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *blocks,
+                                    const uint32_t *layer_region, const dti_polygons *polygons,
+                                    dti_region_table *regions, dt_error *err);
 
 #endif
