@@ -341,4 +341,60 @@ dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *b
                                     const uint32_t *layer_region, const dti_polygons *polygons,
                                     dti_region_table *regions, dt_error *err);
 
+/* ---- exact sums of fractions (exact_sum.c) ---- */
+/* Many independent sums of num/den, kept exactly and rounded half up only at
+ * the end: region sums of apportioned housing units. */
+typedef struct dti_fraction_sums dti_fraction_sums;
+
+dti_fraction_sums *dti_fraction_sums_new(size_t count);
+void dti_fraction_sums_free(dti_fraction_sums *sums);
+/* sums[which] += num / den (den > 0). 0 ok, -1 out of memory. */
+int dti_fraction_sums_add(dti_fraction_sums *sums, size_t which, uint64_t num, uint32_t den);
+/* round-half-up(sums[which] * 10^decimals), decimals 0..9. 0 ok, -1 out of memory. */
+int dti_fraction_sums_round(dti_fraction_sums *sums, size_t which, int decimals,
+                            uint64_t *scaled);
+
+/* ---- households: housing units apportioned to classes (households.c) ---- */
+/* Locations of one coverage block by class, all and residential (R or X). */
+typedef struct dti_block_tally {
+    uint32_t locations, unserved, underserved, served;
+    uint32_t residential, residential_unserved, residential_underserved;
+} dti_block_tally;
+
+/* Per coverage block tallies; caller frees *tallies with free(). */
+dt_status dti_block_tallies(const dti_coverage *cov, dti_block_tally **tallies, dt_error *err);
+
+/* Block counts from a file `geoid,households` (PL 94-171 H1_002N). */
+typedef struct dti_block_counts {
+    size_t count;
+    uint64_t *geoids;
+    uint32_t *values;
+    dti_u64map index; /* GEOID -> entry */
+} dti_block_counts;
+
+dt_status dti_households_read(const char *path, dti_block_counts *counts, dt_error *err);
+void dti_block_counts_free(dti_block_counts *counts);
+
+/* One region's units (HOUSING20 or households) and how they split (SPEC). */
+typedef struct dti_units_sums {
+    uint64_t units, no_data;
+    uint64_t unserved_x10, underserved_x10; /* one decimal, rounded half up at the end */
+} dti_units_sums;
+
+/* Units of a block split by its residential locations: unserved and
+ * underserved as exact fractions num/den (den 0 when there is no residential
+ * location, and then the units have no data). */
+typedef struct dti_units_split {
+    uint64_t unserved_num, underserved_num, no_data;
+    uint32_t den;
+} dti_units_split;
+dti_units_split dti_units_split_block(uint32_t units, const dti_block_tally *tally);
+
+/* Sum blocks (geoids[i], units[i], in region[i] or DTI_NO_REGION) into
+ * sums[0..nregions); a block without locations has all its units without data.
+ * Caller frees *sums with free(). */
+dt_status dti_units_sum(const dti_coverage *cov, const dti_block_tally *tallies,
+                        const uint64_t *geoids, const uint32_t *units, const uint32_t *region,
+                        size_t count, size_t nregions, dti_units_sums **sums, dt_error *err);
+
 #endif
