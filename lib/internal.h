@@ -397,4 +397,83 @@ dt_status dti_units_sum(const dti_coverage *cov, const dti_block_tally *tallies,
                         const uint64_t *geoids, const uint32_t *units, const uint32_t *region,
                         size_t count, size_t nregions, dti_units_sums **sums, dt_error *err);
 
+/* ---- tables out: dialtone's CSV or any OGR vector format (vector_out.c) ---- */
+typedef enum dti_cell_type { DTI_CELL_TEXT, DTI_CELL_INTEGER, DTI_CELL_REAL } dti_cell_type;
+
+typedef struct dti_column {
+    const char *name;
+    dti_cell_type type;
+} dti_column;
+
+typedef struct dti_table_out dti_table_out;
+
+/* The GDAL driver a user's -of names, or the one a file extension implies
+ * (.gpkg .geojson .fgb .shp) when format is NULL; *driver = NULL means
+ * dialtone's own CSV. DT_ERR_USAGE for a name that is no writable vector format. */
+dt_status dti_vector_format(const char *format, const char *path, const char **driver,
+                            dt_error *err);
+/* Open a table: driver NULL writes CSV (stdout when path is NULL or "-");
+ * otherwise an OGR layer named layer_name, with MultiPolygon geometry in srs
+ * when with_geometry. Everything goes to a temporary name until commit. */
+dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
+                              const dti_column *columns, int ncolumns, int with_geometry,
+                              const void *srs, dt_error *err);
+/* One row: ncolumns cells as text (an empty REAL cell is null); geometry
+ * (OGRGeometryH) may be NULL. */
+dt_status dti_table_write(dti_table_out *table, const char *const *cells, const void *geometry,
+                          dt_error *err);
+/* Finish and rename into place; frees table. */
+dt_status dti_table_commit(dti_table_out *table, dt_error *err);
+/* Remove everything written; frees table. Accepts NULL. */
+void dti_table_abort(dti_table_out *table);
+
+/* ---- census geometry in a dialtone stats run (stats_geo.c) ---- */
+typedef struct dti_geo_options {
+    char *const *blocks; /* block layer specs */
+    size_t block_count;
+    const char *regions, *id_field; /* polygon regions, or NULL for GEOID prefixes */
+    const char *households;         /* geoid,households file or NULL */
+    int prefix_digits;              /* GEOID prefix regions */
+    int keep_region_geometry, verbose;
+} dti_geo_options;
+
+typedef struct dti_stats_geo {
+    int have_blocks, have_households;
+    dti_blocks blocks;
+    dti_block_counts households;
+    dti_polygons *polygons;     /* NULL with GEOID prefix regions */
+    dti_polygons_report polygons_report;
+    uint32_t *layer_region;     /* per block of the layers */
+    uint32_t *household_region; /* per households entry */
+    dti_block_tally *tallies;   /* per coverage block */
+    /* per region */
+    dti_units_sums *housing, *household_sums;
+    uint64_t *pop;
+    int64_t *aland;
+} dti_stats_geo;
+
+/* Read the block layers, the households file and the region polygons. */
+dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *options,
+                       dt_progress_fn progress, void *user, dt_error *err);
+/* The region table (polygons or GEOID prefixes), every block's region, the
+ * checks and notes of blocks left out, and the per-region sums. */
+dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *options,
+                          const dti_coverage *cov, dti_region_table *regions,
+                          dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err);
+void dti_geo_free(dti_stats_geo *geo);
+
+/* ---- the tables of dialtone stats (stats_tables.c) ---- */
+/* Write the region table (not yet committed); geometry from geo->polygons
+ * when driver is an OGR format. */
+dti_table_out *dti_region_table_write(const char *path, const char *driver,
+                                      const dti_region_table *regions,
+                                      const dti_region_stats *stats, const dti_stats_geo *geo,
+                                      dt_error *err);
+/* Write one row per block of the layers (not yet committed), in layer order. */
+dti_table_out *dti_block_table_write(const char *path, const char *driver,
+                                     const dti_coverage *cov, const dti_region_table *regions,
+                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+/* One row per location, sorted by location id. */
+dt_status dti_location_table_write(void *fp, const dti_coverage *cov, dt_error *err);
+
 #endif

@@ -1,5 +1,6 @@
 /* dialtone stats: options, the run, and the region and location tables. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,17 @@
 
 struct dt_stats_options {
     dti_rules rules;
-    int prefix_digits;
+    int prefix_digits, by_given;
     const char *level_name;
     char *output, *locations_out, *fabric;
     char **inputs;
     size_t input_count;
-    int skip_bad_rows, quiet, help, version;
+    int skip_bad_rows, quiet, help, version, verbose;
+    /* census geometry */
+    char **blocks;
+    size_t block_count;
+    char *regions, *id_field, *households, *format, *blocks_out;
+    const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
 };
 
 static const char usage_text[] =
@@ -33,6 +39,26 @@ static const char usage_text[] =
     "  --served D/U          served threshold in Mbps (default 100/20)\n"
     "  --underserved D/U     underserved threshold in Mbps (default 25/3)\n"
     "  --skip-bad-rows       skip and count bad rows instead of stopping\n"
+    "\n"
+    "Census geometry (TIGER/Line 2020 blocks; any OGR vector source):\n"
+    "  --blocks LAYER        block layer tl_2020_SS_tabblock20 (.shp, .zip, .gpkg,\n"
+    "                        .fgb, ...); repeat for several states. Adds housing,\n"
+    "                        unserved_housing, underserved_housing, housing_no_data,\n"
+    "                        pop, land_km2 and locations_per_km2\n"
+    "  --regions LAYER       polygon regions in any CRS, instead of --by: a block\n"
+    "                        belongs to the polygon holding its internal point\n"
+    "  --id-field FIELD      the regions' id field (the geoid column)\n"
+    "  --households FILE     CSV geoid,households (occupied units per block): adds\n"
+    "                        households, unserved_households, ... columns\n"
+    "  -of FORMAT            region table format: CSV (default), or an OGR vector\n"
+    "                        format with the region geometry (GPKG, GeoJSON,\n"
+    "                        FlatGeobuf, \"ESRI Shapefile\"); needs --regions, -o FILE;\n"
+    "                        -o FILE.gpkg (.geojson .fgb .shp) implies it\n"
+    "  --blocks-out FILE     one row per block with its counts, housing and geometry\n"
+    "                        (format from the extension: .gpkg .geojson .fgb .shp;\n"
+    "                        otherwise -of, else CSV without geometry)\n"
+    "  LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME.\n"
+    "  --verbose             list every block left out or in overlapping regions\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -54,6 +80,14 @@ void dt_stats_options_free(dt_stats_options *o)
     for (size_t i = 0; i < o->input_count; i++)
         free(o->inputs[i]);
     free(o->inputs);
+    for (size_t i = 0; i < o->block_count; i++)
+        free(o->blocks[i]);
+    free(o->blocks);
+    free(o->regions);
+    free(o->id_field);
+    free(o->households);
+    free(o->format);
+    free(o->blocks_out);
     free(o);
 }
 
@@ -102,10 +136,79 @@ static int replace(char **slot, const char *value)
     return *slot ? 0 : -1;
 }
 
+/* The options that take one text value: 1 when argv[*i] is one of them
+ * (*bad: 0 ok, -1 error set, 1 out of memory), 0 otherwise. */
+static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int *bad,
+                         dt_error *err)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } options[] = {
+        {"--regions", offsetof(dt_stats_options, regions)},
+        {"--id-field", offsetof(dt_stats_options, id_field)},
+        {"--households", offsetof(dt_stats_options, households)},
+        {"-of", offsetof(dt_stats_options, format)},
+        {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
+    };
+    for (size_t k = 0; k < sizeof options / sizeof *options; k++) {
+        if (!is_option(argv[*i], options[k].name))
+            continue;
+        const char *v = option_value(argc, argv, i, options[k].name, err);
+        char **slot = (char **)((char *)o + options[k].offset);
+        if (!v || replace(slot, v) != 0) {
+            if (v)
+                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            *bad = -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Combinations of the census geometry options that cannot work. */
+static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
+{
+    if (o->regions && o->by_given)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--by and --regions both say what a region is: give one");
+    if (o->regions && !o->id_field)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--regions needs --id-field FIELD (the field that names a region)");
+    if (o->id_field && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--id-field needs --regions LAYER");
+    if (o->regions && !o->block_count)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--regions needs --blocks LAYER: a location goes to the region "
+                             "holding its block's internal point");
+    if (o->blocks_out && !o->block_count)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
+    /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
+    dt_status status = dti_vector_format(o->format, o->format ? NULL : o->output, &o->driver, err);
+    if (status != DT_OK)
+        return status;
+    if (o->driver && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s output holds region polygons: give --regions LAYER --id-field "
+                             "FIELD (with --by the table is CSV)",
+                             o->driver);
+    if (o->driver && (!o->output || strcmp(o->output, "-") == 0))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "-of %s needs -o FILE", o->driver);
+    if (o->blocks_out) {
+        status = dti_vector_format(NULL, o->blocks_out, &o->blocks_driver, err);
+        if (status == DT_OK && !o->blocks_driver)
+            o->blocks_driver = o->driver;
+    }
+    return status;
+}
+
 dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
 {
     dt_stats_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs))) {
+    if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs)) ||
+        !(o->blocks = calloc((size_t)argc + 1, sizeof *o->blocks))) {
+        if (o)
+            free(o->inputs);
         free(o);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         return NULL;
@@ -132,9 +235,21 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->rules.ulfw = 1;
         } else if (strcmp(a, "--skip-bad-rows") == 0) {
             o->skip_bad_rows = 1;
+        } else if (strcmp(a, "--verbose") == 0) {
+            o->verbose = 1;
+        } else if (is_option(a, "--blocks")) {
+            if (!(v = option_value(argc, argv, &i, "--blocks", err)))
+                goto fail;
+            if (!(o->blocks[o->block_count] = strdup(v)))
+                goto nomem;
+            o->block_count++;
+        } else if (string_option(argc, argv, &i, o, &bad, err)) {
+            if (bad < 0)
+                goto fail;
         } else if (is_option(a, "--by")) {
             if (!(v = option_value(argc, argv, &i, "--by", err)))
                 goto fail;
+            o->by_given = 1;
             if (set_level(o, v) != 0) {
                 dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                               "--by %s: expected state, county, tract, blockgroup or block", v);
@@ -175,6 +290,8 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
         goto fail;
     }
+    if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -183,94 +300,75 @@ fail:
     return NULL;
 }
 
-static void write_region_table(FILE *fp, const dti_region_table *regions,
-                               const dti_region_stats *stats)
+/* Open, write and commit every output; side tables first: stdout, once
+ * written, cannot be undone. */
+static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
+                               const dti_region_table *regions, const dti_region_stats *stats,
+                               const dti_stats_geo *geo, dt_error *err)
 {
-    char pct[32], median[48], share[32];
-    fputs("geoid,locations,unserved,underserved,served,pct_unserved,providers,median_max_down",
-          fp);
-    for (int t = 0; t < DTI_TIER_COUNT; t++)
-        fprintf(fp, ",%s", dti_tier_names[t]);
-    fputc('\n', fp);
+    dti_outfile *locations_out = NULL;
+    dti_table_out *blocks_out = NULL, *table = NULL;
+    dt_status status = DT_OK;
+    if (o->locations_out) {
+        if (!(locations_out = dti_outfile_open(o->locations_out, err)))
+            return err->status;
+        status = dti_location_table_write(dti_outfile_stream(locations_out), cov, err);
+    }
+    if (status == DT_OK && o->blocks_out &&
+        !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
+                                             o->prefix_digits, err)))
+        status = err->status;
+    if (status == DT_OK &&
+        !(table = dti_region_table_write(o->output, o->driver, regions, stats, geo, err)))
+        status = err->status;
+    if (status == DT_OK && locations_out) {
+        status = dti_outfile_commit(locations_out, err);
+        locations_out = NULL;
+    }
+    if (status == DT_OK && blocks_out) {
+        status = dti_table_commit(blocks_out, err);
+        blocks_out = NULL;
+    }
+    if (status == DT_OK) {
+        status = dti_table_commit(table, err);
+        table = NULL;
+    }
+    dti_outfile_abort(locations_out);
+    dti_table_abort(blocks_out);
+    dti_table_abort(table);
+    return status;
+}
+
+static void closing_notes(const dt_stats_options *o, const dti_coverage *cov,
+                          const dti_region_table *regions, const dti_region_stats *stats,
+                          const dti_stats_geo *geo, dt_note_fn note, void *user)
+{
+    size_t with_locations = 0;
+    uint64_t counted = 0;
     for (size_t r = 0; r < regions->count; r++) {
-        const dti_region_stats *s = &stats[r];
-        if (s->locations == 0)
-            continue;
-        /* twice the median in micro-Mbps: print it at 7 decimals, exactly */
-        dti_format_fixed(median, sizeof median, s->median_down_x2 * 5, 7);
-        fprintf(fp, "%s,%llu,%llu,%llu,%llu,%s,%llu,%s", regions->ids[r],
-                (unsigned long long)s->locations, (unsigned long long)s->unserved,
-                (unsigned long long)s->underserved, (unsigned long long)s->served,
-                dti_format_ratio(pct, sizeof pct, 100 * s->unserved, s->locations, 2),
-                (unsigned long long)s->providers, median);
-        for (int t = 0; t < DTI_TIER_COUNT; t++)
-            fprintf(fp, ",%s", dti_format_ratio(share, sizeof share, s->tiers[t], s->locations, 4));
-        fputc('\n', fp);
+        with_locations += stats[r].locations > 0;
+        counted += stats[r].locations;
     }
-}
-
-static const dti_coverage *sort_coverage;
-
-/* Plain numeric ids first in numeric order, then other ids as text. */
-static int compare_locations(const void *a, const void *b)
-{
-    uint64_t x = sort_coverage->location_keys[*(const uint32_t *)a];
-    uint64_t y = sort_coverage->location_keys[*(const uint32_t *)b];
-    int xn = (x & DTI_NAMED_BIT) != 0, yn = (y & DTI_NAMED_BIT) != 0;
-    if (xn != yn)
-        return xn - yn;
-    if (!xn)
-        return x < y ? -1 : x > y;
-    return strcmp(dti_strtab_get(&sort_coverage->location_names, (uint32_t)(x & ~DTI_NAMED_BIT)),
-                  dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
-}
-
-static dt_status write_location_table(FILE *fp, const dti_coverage *cov, dt_error *err)
-{
-    size_t n = cov->location_count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    uint32_t *providers = calloc(n ? n : 1, sizeof *providers);
-    if (!order || !providers) {
-        free(order);
-        free(providers);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    sort_coverage = cov;
-    qsort(order, n, sizeof *order, compare_locations);
-    const dti_u64set *pairs = &cov->location_providers;
-    for (size_t i = 0; i <= pairs->mask; i++)
-        if (pairs->keys[i] != DTI_EMPTY_KEY)
-            providers[pairs->keys[i] >> 32]++;
-    fputs("location_id,block_geoid,class,best_down,best_up,providers\n", fp);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t i = order[k];
-        const dti_location *loc = &cov->locations[i];
-        char id[32], down[32], up[32];
-        fprintf(fp, "%s,%015llu,%s,%s,%s,%u\n", dti_location_id(cov, i, id, sizeof id),
-                (unsigned long long)cov->block_geoids[loc->block],
-                dti_class_name(dti_class_of(loc->flags)),
-                dti_format_fixed(down, sizeof down, loc->best_down, 6),
-                dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
-    }
-    free(order);
-    free(providers);
-    return DT_OK;
-}
-
-static void say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
-
-static void say(dt_note_fn note, void *user, const char *fmt, ...)
-{
-    if (!note)
-        return;
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    note(text, user);
+    if (o->regions)
+        dti_say(note, user, "%llu of %zu locations in %zu regions of %s from %llu rows in %zu files",
+                (unsigned long long)counted, cov->location_count, with_locations, o->regions,
+                (unsigned long long)cov->rows, cov->files);
+    else
+        dti_say(note, user, "%zu locations in %zu %s regions from %llu rows in %zu files",
+                cov->location_count, with_locations, o->level_name, (unsigned long long)cov->rows,
+                cov->files);
+    if (geo->have_blocks)
+        dti_say(note, user, "%zu blocks from %zu block layers", geo->blocks.count,
+                geo->blocks.source_count);
+    if (cov->bad_rows)
+        dti_say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
+                (unsigned long long)cov->bad_rows);
+    if (o->fabric)
+        dti_say(note, user, "added %llu fabric locations with no availability row as unserved",
+                (unsigned long long)cov->fabric_added);
+    else
+        dti_say(note, user, "counts cover reported locations only: no --fabric was given, so "
+                            "locations that no provider reports are missing");
 }
 
 dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note,
@@ -281,7 +379,16 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     dti_coverage cov;
     dti_region_table regions = {0};
     dti_region_stats *stats = NULL;
-    dti_outfile *table_out = NULL, *locations_out = NULL;
+    dti_stats_geo geo;
+    dti_geo_options geo_options = {.blocks = o->blocks,
+                                   .block_count = o->block_count,
+                                   .regions = o->regions,
+                                   .id_field = o->id_field,
+                                   .households = o->households,
+                                   .prefix_digits = o->prefix_digits,
+                                   .keep_region_geometry = o->driver != NULL,
+                                   .verbose = o->verbose};
+    memset(&geo, 0, sizeof geo);
     dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
     if (status != DT_OK)
         return status;
@@ -296,49 +403,18 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     if (status == DT_OK && o->fabric)
         status = dti_coverage_read_fabric(&cov, o->fabric, err);
     if (status == DT_OK)
-        status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
+        status = dti_geo_load(&geo, &geo_options, progress, user, err);
+    if (status == DT_OK)
+        status = dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
     if (status == DT_OK)
         status = dti_region_stats_compute(&cov, &regions, &stats, err);
-    if (status == DT_OK && !(table_out = dti_outfile_open(o->output, err)))
-        status = err->status;
-    if (status == DT_OK && o->locations_out &&
-        !(locations_out = dti_outfile_open(o->locations_out, err)))
-        status = err->status;
-    if (status == DT_OK) {
-        write_region_table(dti_outfile_stream(table_out), &regions, stats);
-        if (locations_out)
-            status = write_location_table(dti_outfile_stream(locations_out), &cov, err);
-    }
-    /* commit the side table first: stdout, once written, cannot be undone */
-    if (status == DT_OK && locations_out) {
-        status = dti_outfile_commit(locations_out, err);
-        locations_out = NULL;
-    }
-    if (status == DT_OK) {
-        status = dti_outfile_commit(table_out, err);
-        table_out = NULL;
-    }
-    dti_outfile_abort(locations_out);
-    dti_outfile_abort(table_out);
-    if (status == DT_OK) {
-        size_t with_locations = 0;
-        for (size_t r = 0; r < regions.count; r++)
-            with_locations += stats[r].locations > 0;
-        say(note, user, "%zu locations in %zu %s regions from %llu rows in %zu files",
-            cov.location_count, with_locations, o->level_name, (unsigned long long)cov.rows,
-            cov.files);
-        if (cov.bad_rows)
-            say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
-                (unsigned long long)cov.bad_rows);
-        if (o->fabric)
-            say(note, user, "added %llu fabric locations with no availability row as unserved",
-                (unsigned long long)cov.fabric_added);
-        else
-            say(note, user, "counts cover reported locations only: no --fabric was given, so "
-                            "locations that no provider reports are missing");
-    }
+    if (status == DT_OK)
+        status = write_outputs(o, &cov, &regions, stats, &geo, err);
+    if (status == DT_OK)
+        closing_notes(o, &cov, &regions, stats, &geo, note, user);
     free(stats);
     dti_regions_free(&regions);
+    dti_geo_free(&geo);
     dti_coverage_free(&cov);
     dti_inputs_free(&inputs);
     return status;
