@@ -57,15 +57,18 @@ static const char usage_text[] =
     "  --blocks-out FILE     one row per block with its counts, housing and geometry\n"
     "                        (format from the extension: .gpkg .geojson .fgb .shp;\n"
     "                        otherwise -of, else CSV without geometry)\n"
-    "  LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME.\n"
     "  --verbose             list every block left out or in overlapping regions\n"
+    "  LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME.\n"
+    "\n"
+    "General:\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
     "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
     "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
-    "share_1000_100 (see the dialtone-stats(1) manual for exact definitions).\n"
+    "share_1000_100, then the census geometry columns asked for (see the\n"
+    "dialtone-stats(1) manual for exact definitions).\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 const char *dt_stats_usage(void) { return usage_text; }
