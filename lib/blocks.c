@@ -127,11 +127,13 @@ static int parse_geoid(OGRFeatureH f, int field, uint64_t *geoid)
     return strlen(s) == 15 && dti_parse_u64(s, 15, geoid) == 0 ? 0 : -1;
 }
 
+/* An error naming the feature, its GEOID when known, the field and its value. */
 static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH f,
-                             const char *geoid_text, const char *what, int field)
+                             const char *geoid_text, const int *col, int field, const char *what)
 {
-    const char *value =
-        OGR_F_IsFieldSetAndNotNull(f, field) ? OGR_F_GetFieldAsString(f, field) : "(null)";
+    const char *value = OGR_F_IsFieldSetAndNotNull(f, col[field])
+                            ? OGR_F_GetFieldAsString(f, col[field])
+                            : "(null)";
     return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
                          "feature %lld%s%s%s: %s '%s' is not %s", (long long)OGR_F_GetFID(f),
                          geoid_text ? " (GEOID20 " : "", geoid_text ? geoid_text : "",
@@ -143,26 +145,26 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
 {
     uint64_t geoid;
     if (parse_geoid(f, col[F_GEOID], &geoid) != 0)
-        return bad_feature(err, layer, f, NULL,
+        return bad_feature(err, layer, f, NULL, col, F_GEOID,
                            "a 15-digit block GEOID (a number field loses the leading 0 of "
-                           "states 01-09)",
-                           F_GEOID);
+                           "states 01-09)");
     char geoid_text[16];
     snprintf(geoid_text, sizeof geoid_text, "%015llu", (unsigned long long)geoid);
     double lat, lon;
     if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LAT]) ||
         parse_degrees(OGR_F_GetFieldAsString(f, col[F_LAT]), 90, &lat) != 0)
-        return bad_feature(err, layer, f, geoid_text, "a latitude such as +38.1234567", F_LAT);
+        return bad_feature(err, layer, f, geoid_text, col, F_LAT, "a latitude such as +38.1234567");
     if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LON]) ||
         parse_degrees(OGR_F_GetFieldAsString(f, col[F_LON]), 180, &lon) != 0)
-        return bad_feature(err, layer, f, geoid_text, "a longitude such as -098.7654321", F_LON);
+        return bad_feature(err, layer, f, geoid_text, col, F_LON,
+                           "a longitude such as -098.7654321");
     int64_t v[NFIELDS];
     for (int k = F_ALAND; k < NFIELDS; k++) {
         if (k == F_LAT || k == F_LON)
             continue;
         if (parse_count(f, col[k], &v[k]) != 0 ||
             ((k == F_HOUSING || k == F_POP) && v[k] > (int64_t)UINT32_MAX))
-            return bad_feature(err, layer, f, geoid_text, "a whole number >= 0", k);
+            return bad_feature(err, layer, f, geoid_text, col, k, "a whole number >= 0");
     }
     if (reserve(b) != 0)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");

@@ -403,6 +403,12 @@ bad_input_case geo_no_crs "blocks_noprj.shp: the layer has no coordinate referen
   --blocks "$geo/blocks_noprj.shp" "$geo/bdc.csv"
 bad_input_case geo_unknown_crs "blocks_local.shp: unknown coordinate reference system" \
   --blocks "$geo/blocks_local.shp" "$geo/bdc.csv"
+bad_input_case geo_bad_point "feature 2 (GEOID20 310630001001001): INTPTLAT20 'north' is not a latitude" \
+  --blocks "$geo/blocks_bad_point.gpkg" "$geo/bdc.csv"
+bad_input_case geo_numeric_geoid "GEOID20 '80010001001001' is not a 15-digit block GEOID" \
+  --blocks "$geo/blocks_numeric_geoid.gpkg" "$geo/bdc.csv"
+bad_input_case geo_layer_twice "block 310630001001000 is already in" \
+  --blocks "$geo/tl_2020_31_tabblock20.zip" --blocks "$geo/tl_2020_31_tabblock20.zip" "$geo/bdc.csv"
 bad_input_case geo_unrepairable "feature 2 (id Y) has an invalid geometry" "${geo_blocks[@]}" \
   --regions "$geo/areas_degenerate.gpkg" --id-field AREA_ID "$geo/bdc.csv"
 bad_input_case geo_missing_layer "nothere.gpkg: cannot open" --blocks "$geo/nothere.gpkg" "$geo/bdc.csv"

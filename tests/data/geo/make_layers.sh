@@ -30,6 +30,10 @@ for ext in shp shx dbf; do cp "build/noprj.$ext" "blocks_noprj.$ext"; cp "build/
 cp src/local_cs.prj blocks_local.prj
 csv blocks_nohousing.gpkg blocks_31 EPSG:4269 -f GPKG -lco GEOMETRY_NAME=geom -nln tabblock20 \
     -select STATEFP20,GEOID20,ALAND20,AWATER20,INTPTLAT20,INTPTLON20,POP20
+# A latitude that is not one (feature 2), and GEOID20 stored as a number (leading 0 lost).
+csv blocks_bad_point.gpkg blocks_bad_point EPSG:4269 -f GPKG -lco GEOMETRY_NAME=geom -nln tabblock20
+csv blocks_numeric_geoid.gpkg blocks_numeric_geoid EPSG:4269 -f GPKG -lco GEOMETRY_NAME=geom \
+    -nln tabblock20
 # Regions in NAD83 / Conus Albers (EPSG:5070), metres; the same reprojected to EPSG:4269.
 csv areas_5070.gpkg areas EPSG:5070 -f GPKG -lco GEOMETRY_NAME=geom -nln areas -nlt PROMOTE_TO_MULTI
 ogr2ogr -f GPKG -lco GEOMETRY_NAME=geom -t_srs EPSG:4269 areas_4269.gpkg areas_5070.gpkg
