@@ -26,6 +26,9 @@ What it generates (in --out DIR):
                                        0.5 x 0.4 degree cells, 0.02 degree margins), so the polygon
                                        join finds exactly the GEOID-prefix county.
   counties.gpkg                        (--blocks-layer) those rectangles, field GEOID, EPSG:4269.
+                                       With --county-polygons FILE (real counties, field GEOID,
+                                       longitude/latitude) the internal points are drawn inside
+                                       those polygons instead, and no counties.gpkg is written.
   truth_county_blocks[_fabric].csv     (--blocks-layer --truth) what `stats --blocks LAYER` must
                                        print by county, with --by county or --regions counties.gpkg
                                        --id-field GEOID alike: the county truth plus housing,
@@ -50,6 +53,7 @@ the same arguments give the same bytes on any Python 3.
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -681,6 +685,7 @@ class BlockLayer:
         self.state = state
         self.driver, self.extension = LAYER_FORMATS[args.layer_format]
         self.rng = splitmix64(args.seed * 2 + 3)
+        self.polygons = load_polygons(args.county_polygons, state) if args.county_polygons else None
         self.columns = max(1, int(len(counties) ** 0.5 + 0.999999))
         self.cells = {c: (i % self.columns, i // self.columns) for i, c in enumerate(counties)}
         self.csv_path = os.path.join(args.out, ".tabblock20.csv")
@@ -696,9 +701,12 @@ class BlockLayer:
 
     def add(self, county, block, res):
         v = next(self.rng)
-        x0, y0 = self.cell_origin(county)
-        lon = x0 + MARGIN + (v & 0xffffff) % (CELL_W - 2 * MARGIN)
-        lat = y0 + MARGIN + ((v >> 24) & 0xffffff) % (CELL_H - 2 * MARGIN)
+        if self.polygons is None:
+            x0, y0 = self.cell_origin(county)
+            lon = x0 + MARGIN + (v & 0xffffff) % (CELL_W - 2 * MARGIN)
+            lat = y0 + MARGIN + ((v >> 24) & 0xffffff) % (CELL_H - 2 * MARGIN)
+        else:
+            lon, lat = self.point_in(county)
         residential, underserved, unserved = res
         w = v >> 48
         housing = max(0, residential + (w & 3) - 1) if residential else (w & 3) // 2 * (w >> 2 & 7)
@@ -724,6 +732,20 @@ class BlockLayer:
             s[4][residential] = s[4].get(residential, 0) + housing * unserved
             s[5][residential] = s[5].get(residential, 0) + housing * underserved
 
+    def point_in(self, county):
+        """A point well inside the county's polygon (1e-7 degrees), by rejection sampling."""
+        if county not in self.polygons:
+            sys.exit("gen_bdc: county %s%s is not in --county-polygons" % (self.state, county))
+        rings, (x0, y0, x1, y1) = self.polygons[county]
+        while True:
+            u = next(self.rng)
+            x = x0 + (u & 0xffffffff) % max(1, x1 - x0)
+            y = y0 + (u >> 32) % max(1, y1 - y0)
+            # inside, and still inside 0.0005 degrees away in each direction: no boundary doubt
+            if all(inside(rings, (x + dx) / 1e7, (y + dy) / 1e7)
+                   for dx, dy in ((0, 0), (5000, 0), (-5000, 0), (0, 5000), (0, -5000))):
+                return x, y
+
     def finish(self):
         self.csv.write("".join(self.lines))
         self.csv.close()
@@ -731,6 +753,8 @@ class BlockLayer:
         convert(self.csv_path, self.out_dir, name, self.driver, self.extension,
                 ["-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO",
                  "-oo", "AUTODETECT_TYPE=NO"], CSVT_BLOCKS)
+        if self.polygons is not None:
+            return [name + self.extension]
         counties_csv = os.path.join(self.out_dir, ".counties.csv")
         with open(counties_csv, "w", newline="") as f:
             f.write("WKT,GEOID\n")
@@ -753,6 +777,37 @@ class BlockLayer:
 
 CSVT_BLOCKS = '"WKT","String(15)","Integer64","Integer64","String(11)","String(12)","Integer64","Integer64"\n'
 CSVT_COUNTIES = '"WKT","String(5)"\n'
+
+
+def load_polygons(path, state):
+    """{county: (rings, bbox in 1e-7 degrees)} from any OGR layer with a GEOID field (ogr2ogr)."""
+    try:
+        text = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4269", "/vsistdout/", path],
+                              check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit("gen_bdc: cannot read %s with ogr2ogr: %s" % (path, e))
+    polygons = {}
+    for feature in json.loads(text)["features"]:
+        geoid, geometry = feature["properties"]["GEOID"], feature["geometry"]
+        if not geoid.startswith(state) or geometry is None:
+            continue
+        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rings = [ring for part in parts for ring in part]
+        xs = [x for ring in rings for x, _ in ring]
+        ys = [y for ring in rings for _, y in ring]
+        polygons[geoid[2:]] = (rings, (int(min(xs) * 1e7), int(min(ys) * 1e7),
+                                       int(max(xs) * 1e7), int(max(ys) * 1e7)))
+    return polygons
+
+
+def inside(rings, x, y):
+    """Even-odd rule over every ring (shells and holes alike)."""
+    result = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                result = not result
+    return result
 
 
 def deg(units, int_format="%d"):
@@ -926,6 +981,8 @@ def main():
                     help="also write a TIGER-like block layer and a county polygon layer")
     ap.add_argument("--layer-format", choices=sorted(LAYER_FORMATS), default="gpkg",
                     help="format of the block layer (default gpkg)")
+    ap.add_argument("--county-polygons", metavar="FILE",
+                    help="with --blocks-layer: draw internal points inside these county polygons")
     args = ap.parse_args()
     if args.seed < 0:
         ap.error("--seed must be >= 0")
