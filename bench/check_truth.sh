@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `dialtone stats` on a directory made by bench/gen_bdc.py --truth and compares every output
-# byte for byte with the generator's truth files.
+# byte for byte with the generator's truth files (and, with --blocks-layer, the polygon join).
 # Usage: bench/check_truth.sh DIR [BIN]   (BIN defaults to bin/dialtone)
 set -u
 
@@ -56,6 +56,44 @@ done
 if [ -f "$dir/truth_locations.csv" ]; then
     check "stats --locations-out" "$dir/truth_locations.csv" "$tmp/locations.csv" -- \
         "$bin" stats -q --by county -o "$tmp/out.csv" --locations-out "$tmp/locations.csv" "${inputs[@]}"
+fi
+
+# With --blocks-layer: the county polygons must give exactly the GEOID-prefix counties, housing
+# columns included, in the layer's CRS and reprojected to NAD83 / Conus Albers (EPSG:5070).
+layers=("$dir"/tl_*_tabblock20.*)
+if [ -f "$dir/truth_county_blocks.csv" ] && [ ${#layers[@]} -gt 0 ] && [ -f "$dir/counties.gpkg" ]; then
+    blocks=(--blocks "${layers[0]}")
+    polygons=(--regions "$dir/counties.gpkg" --id-field GEOID)
+    check "stats --by county --blocks" "$dir/truth_county_blocks.csv" "$tmp/out.csv" -- \
+        "$bin" stats -q --by county "${blocks[@]}" -o "$tmp/out.csv" "${inputs[@]}"
+    check "stats --regions counties --blocks" "$dir/truth_county_blocks.csv" "$tmp/out.csv" -- \
+        "$bin" stats -q "${polygons[@]}" "${blocks[@]}" -o "$tmp/out.csv" "${inputs[@]}"
+    if [ -f "$dir/truth_county_blocks_fabric.csv" ]; then
+        check "stats --regions counties --blocks --fabric" "$dir/truth_county_blocks_fabric.csv" \
+            "$tmp/out.csv" -- "$bin" stats -q "${polygons[@]}" "${blocks[@]}" \
+            --fabric "$dir/fabric.csv" -o "$tmp/out.csv" "${inputs[@]}"
+    fi
+    if ogr2ogr -f GPKG -t_srs EPSG:5070 -segmentize 0.01 "$tmp/counties_5070.gpkg" \
+        "$dir/counties.gpkg" >/dev/null 2>&1; then
+        check "stats --regions counties in EPSG:5070" "$dir/truth_county_blocks.csv" "$tmp/out.csv" -- \
+            "$bin" stats -q --regions "$tmp/counties_5070.gpkg" --id-field GEOID "${blocks[@]}" \
+            -o "$tmp/out.csv" "${inputs[@]}"
+    else
+        echo "FAIL ogr2ogr could not reproject $dir/counties.gpkg"
+        failed=$((failed + 1))
+    fi
+    # The GeoPackage holds one feature per county row, with its geometry.
+    rm -f "$tmp/regions.gpkg"
+    counties=$(($(wc -l <"$dir/truth_county_blocks.csv") - 1))
+    if "$bin" stats -q "${polygons[@]}" "${blocks[@]}" -o "$tmp/regions.gpkg" "${inputs[@]}" &&
+        ogrinfo -ro -so -al "$tmp/regions.gpkg" | grep -q "Feature Count: $counties\$" &&
+        ogrinfo -ro -so -al "$tmp/regions.gpkg" | grep -q "Geometry: Multi Polygon"; then
+        echo "ok   stats -o regions.gpkg ($counties counties with geometry)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL stats -o regions.gpkg: not $counties multipolygon features"
+        failed=$((failed + 1))
+    fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -19,6 +19,24 @@ What it generates (in --out DIR):
   truth_<county|tract>[_ulfw][_fabric].csv   (--truth) what `dialtone stats --by LEVEL [--ulfw]
                                        [--fabric DIR/fabric.csv]` must print, byte for byte.
   truth_locations.csv                  (--truth) what `--locations-out` must print (default rules).
+  tl_2020_SS_tabblock20.gpkg           (--blocks-layer) every block as TIGER/Line 2020 has it: GEOID20,
+                                       ALAND20, AWATER20, INTPTLAT20/INTPTLON20 ('+38.1234567' text),
+                                       HOUSING20, POP20, a small square polygon, EPSG:4269. Each
+                                       county's blocks sit in a rectangle of its own (a grid of
+                                       0.5 x 0.4 degree cells, 0.02 degree margins), so the polygon
+                                       join finds exactly the GEOID-prefix county.
+  counties.gpkg                        (--blocks-layer) those rectangles, field GEOID, EPSG:4269.
+                                       With --county-polygons FILE (real counties, field GEOID,
+                                       longitude/latitude) the internal points are drawn inside
+                                       those polygons instead, and no counties.gpkg is written.
+  truth_county_blocks[_fabric].csv     (--blocks-layer --truth) what `stats --blocks LAYER` must
+                                       print by county, with --by county or --regions counties.gpkg
+                                       --id-field GEOID alike: the county truth plus housing,
+                                       unserved_housing, underserved_housing, housing_no_data, pop,
+                                       land_km2 and locations_per_km2 (exact fractions, rounded half
+                                       up at the end). --layer-format fgb or shp.zip changes the
+                                       block layer's format; the layers are converted from CSV with
+                                       ogr2ogr (gdal-bin).
 
 How truth is computed: not by reading the files back, but by its own arithmetic while generating.
 Every speed is written from a fixed text ("0.768", "99.999", "50.0") and parsed once, exactly, into
@@ -35,11 +53,14 @@ the same arguments give the same bytes on any Python 3.
 """
 
 import argparse
+import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
+from fractions import Fraction
 
 HEADER = ("frn,provider_id,brand_name,location_id,technology,max_advertised_download_speed,"
           "max_advertised_upload_speed,low_latency,business_residential_code,state_usps,"
@@ -49,6 +70,12 @@ STATS_HEADER = ("geoid,locations,unserved,underserved,served,pct_unserved,provid
                 "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,"
                 "share_1000_100\n")
 LOCATIONS_HEADER = "location_id,block_geoid,class,best_down,best_up,providers\n"
+BLOCKS_HEADER_TAIL = (",housing,unserved_housing,underserved_housing,housing_no_data,pop,land_km2,"
+                      "locations_per_km2\n")
+LAYER_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "fgb": ("FlatGeobuf", ".fgb"),
+                 "shp.zip": ("ESRI Shapefile", ".zip")}
+CELL_W, CELL_H, MARGIN = 5000000, 4000000, 200000  # county cells in 1e-7 degrees
+HALF_BLOCK = 5000  # block squares are 0.001 degree wide
 
 M64 = (1 << 64) - 1
 M30 = (1 << 30) - 1
@@ -513,6 +540,7 @@ def generate(args):
     if len(county_tracts[biggest][1]) >= 2:
         dark_tract = state + county_tracts[biggest][0] + county_tracts[biggest][1][-1][0]
 
+    layer = BlockLayer(args, state, [c for c, _ in counties]) if args.blocks_layer else None
     for county, tracts, county_pick, county_wired in county_tracts:
         lat_base = 37000000 + (nxt() % 4000000)
         lon_base = 102000000 + (nxt() % 7000000)
@@ -535,6 +563,7 @@ def generate(args):
                     h3_block = (ub >> 32) & 0xfffffff0
                     lat = lat_base + ((ub >> 17) & 0x3ffff) * 4
                     lon = lon_base + ((ub >> 35) & 0x3ffff) * 4
+                    block_res = [0, 0, 0]  # residential locations: all, underserved, unserved
                     for li in range(nlocs + extra_bsl + non_bsl):
                         x = counter ^ lid_key
                         counter += 1
@@ -581,10 +610,13 @@ def generate(args):
                             continue
                         mask_d = mask_u = down_d = down_u = up_d = 0
                         brc_bits = u1 >> 32
+                        residential = False
                         for pid, offers in groups:
                             t_providers.add(pid)
                             for o in offers:
-                                buffers[o[2]].append(o[0] + lid_text + o[1] + BRC[brc_bits & 15] + tail)
+                                code = BRC[brc_bits & 15]
+                                residential = residential or code != "B"
+                                buffers[o[2]].append(o[0] + lid_text + o[1] + code + tail)
                                 brc_bits = (brc_bits >> 4) or u1
                                 mask_d |= o[3]
                                 mask_u |= o[4]
@@ -599,10 +631,16 @@ def generate(args):
                         key = down_u << 6 | mask_u
                         t_ulfw[key] = t_ulfw.get(key, 0) + 1
                         stats["locations"] += 1
+                        if residential:  # SPEC: housing units split by residential locations
+                            block_res[0] += 1
+                            if not mask_d & BIT_100_20:
+                                block_res[1 if mask_d & BIT_25_3 else 2] += 1
                         if truth_locs is not None:
                             truth_locs.add(lid, "%s,%s,%s,%s,%s,%d\n" % (
                                 lid_text, block, location_class(mask_d), fmt_fixed(down_d, 6),
                                 fmt_fixed(up_d, 6), len(groups)))
+                    if layer is not None:
+                        layer.add(county, block, block_res)
                     if len(fabric_lines) > 50000:
                         fabric.write("".join(fabric_lines))
                         fabric_lines = []
@@ -618,6 +656,8 @@ def generate(args):
         fabric.write("".join(fabric_lines))
         fabric.close()
         names.append("fabric.csv")
+    if layer is not None:
+        names.extend(layer.finish())
     if args.truth:
         names.append(truth_locs.finish())
         for level, width in (("county", 5), ("tract", 11)):
@@ -627,7 +667,202 @@ def generate(args):
                                                  "_fabric" if with_fabric else "")
                     write_truth(os.path.join(args.out, name), regions, width, ulfw, with_fabric)
                     names.append(name)
+        for with_fabric in ((False, True) if args.fabric else (False,)) if layer else ():
+            name = "truth_county_blocks%s.csv" % ("_fabric" if with_fabric else "")
+            write_truth(os.path.join(args.out, name), regions, 5, False, with_fabric,
+                        layer.truth_columns)
+            names.append(name)
     return names, stats
+
+
+class BlockLayer:
+    """The TIGER-like block layer, the county rectangles, and the truth of the block columns.
+
+    Its own random stream (seed * 2 + 3) leaves every other output byte-identical."""
+
+    def __init__(self, args, state, counties):
+        self.out_dir = args.out
+        self.state = state
+        self.driver, self.extension = LAYER_FORMATS[args.layer_format]
+        self.rng = splitmix64(args.seed * 2 + 3)
+        self.polygons = load_polygons(args.county_polygons, state) if args.county_polygons else None
+        self.columns = max(1, int(len(counties) ** 0.5 + 0.999999))
+        self.cells = {c: (i % self.columns, i // self.columns) for i, c in enumerate(counties)}
+        self.csv_path = os.path.join(args.out, ".tabblock20.csv")
+        self.csv = open(self.csv_path, "w", newline="")
+        self.csv.write("WKT,GEOID20,ALAND20,AWATER20,INTPTLAT20,INTPTLON20,HOUSING20,POP20\n")
+        self.lines = []
+        # per county: [housing, no data, pop, land, {residential: unserved units}, {...: underserved}]
+        self.sums = {c: [0, 0, 0, 0, {}, {}] for c in counties}
+
+    def cell_origin(self, county):  # south-west corner, 1e-7 degrees (longitude, latitude)
+        col, row = self.cells[county]
+        return -1040000000 + col * CELL_W, 360000000 + row * CELL_H
+
+    def add(self, county, block, res):
+        v = next(self.rng)
+        if self.polygons is None:
+            x0, y0 = self.cell_origin(county)
+            lon = x0 + MARGIN + (v & 0xffffff) % (CELL_W - 2 * MARGIN)
+            lat = y0 + MARGIN + ((v >> 24) & 0xffffff) % (CELL_H - 2 * MARGIN)
+        else:
+            lon, lat = self.point_in(county)
+        residential, underserved, unserved = res
+        w = v >> 48
+        housing = max(0, residential + (w & 3) - 1) if residential else (w & 3) // 2 * (w >> 2 & 7)
+        pop = 2 * housing + (w >> 5 & 3)
+        aland = 0 if (w >> 7) % 32 == 0 else 20000 + (v >> 20) % 4000000
+        awater = (v >> 8) % 300000 if (w >> 12) % 8 == 0 else 0
+        square = [(lon - HALF_BLOCK, lat - HALF_BLOCK), (lon + HALF_BLOCK, lat - HALF_BLOCK),
+                  (lon + HALF_BLOCK, lat + HALF_BLOCK), (lon - HALF_BLOCK, lat + HALF_BLOCK),
+                  (lon - HALF_BLOCK, lat - HALF_BLOCK)]
+        self.lines.append('"POLYGON ((%s))",%s,%d,%d,%s,%s,%d,%d\n' % (
+            ",".join("%s %s" % (deg(x), deg(y)) for x, y in square), block, aland, awater,
+            deg(lat, "+%02d"), deg(lon, "%03d"), housing, pop))
+        if len(self.lines) >= 50000:
+            self.csv.write("".join(self.lines))
+            self.lines = []
+        s = self.sums[county]
+        s[0] += housing
+        s[2] += pop
+        s[3] += aland
+        if residential == 0:
+            s[1] += housing
+        else:
+            s[4][residential] = s[4].get(residential, 0) + housing * unserved
+            s[5][residential] = s[5].get(residential, 0) + housing * underserved
+
+    def point_in(self, county):
+        """A point well inside the county's polygon (1e-7 degrees), by rejection sampling."""
+        if county not in self.polygons:
+            sys.exit("gen_bdc: county %s%s is not in --county-polygons" % (self.state, county))
+        rings, (x0, y0, x1, y1) = self.polygons[county]
+        while True:
+            u = next(self.rng)
+            x = x0 + (u & 0xffffffff) % max(1, x1 - x0)
+            y = y0 + (u >> 32) % max(1, y1 - y0)
+            # inside, and still inside 0.0005 degrees away in each direction: no boundary doubt
+            if all(inside(rings, (x + dx) / 1e7, (y + dy) / 1e7)
+                   for dx, dy in ((0, 0), (5000, 0), (-5000, 0), (0, 5000), (0, -5000))):
+                return x, y
+
+    def finish(self):
+        self.csv.write("".join(self.lines))
+        self.csv.close()
+        name = "tl_2020_%s_tabblock20" % self.state
+        convert(self.csv_path, self.out_dir, name, self.driver, self.extension,
+                ["-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO",
+                 "-oo", "AUTODETECT_TYPE=NO"], CSVT_BLOCKS)
+        if self.polygons is not None:
+            return [name + self.extension]
+        counties_csv = os.path.join(self.out_dir, ".counties.csv")
+        with open(counties_csv, "w", newline="") as f:
+            f.write("WKT,GEOID\n")
+            for county in self.cells:
+                x0, y0 = self.cell_origin(county)
+                ring = [(x0, y0), (x0 + CELL_W, y0), (x0 + CELL_W, y0 + CELL_H), (x0, y0 + CELL_H),
+                        (x0, y0)]
+                f.write('"POLYGON ((%s))",%s%s\n' % (
+                    ",".join("%s %s" % (deg(x), deg(y)) for x, y in ring), self.state, county))
+        convert(counties_csv, self.out_dir, "counties", "GPKG", ".gpkg",
+                ["-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO"], CSVT_COUNTIES)
+        return [name + self.extension, "counties.gpkg"]
+
+    def truth_columns(self, geoid, locations):
+        housing, no_data, pop, aland, unserved, underserved = self.sums[geoid[2:]]
+        return ",%d,%s,%s,%d,%d,%s,%s" % (
+            housing, tenths(unserved), tenths(underserved), no_data, pop, fmt_fixed(aland, 6),
+            "" if aland == 0 else ratio(locations * 1000000, aland, 2))
+
+
+CSVT_BLOCKS = '"WKT","String(15)","Integer64","Integer64","String(11)","String(12)","Integer64","Integer64"\n'
+CSVT_COUNTIES = '"WKT","String(5)"\n'
+
+
+def load_polygons(path, state):
+    """{county: (rings, bbox in 1e-7 degrees)} from any OGR layer with a GEOID field (ogr2ogr)."""
+    try:
+        text = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4269", "/vsistdout/", path],
+                              check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit("gen_bdc: cannot read %s with ogr2ogr: %s" % (path, e))
+    polygons = {}
+    for feature in json.loads(text)["features"]:
+        geoid, geometry = feature["properties"]["GEOID"], feature["geometry"]
+        if not geoid.startswith(state) or geometry is None:
+            continue
+        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rings = [ring for part in parts for ring in part]
+        xs = [x for ring in rings for x, _ in ring]
+        ys = [y for ring in rings for _, y in ring]
+        polygons[geoid[2:]] = (rings, (int(min(xs) * 1e7), int(min(ys) * 1e7),
+                                       int(max(xs) * 1e7), int(max(ys) * 1e7)))
+    return polygons
+
+
+def inside(rings, x, y):
+    """Even-odd rule over every ring (shells and holes alike)."""
+    result = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                result = not result
+    return result
+
+
+def deg(units, int_format="%d"):
+    """1e-7 degrees -> decimal text with 7 decimals, signed as TIGER writes it ('-098.7654321')."""
+    sign = "-" if units < 0 else ""
+    units = abs(units)
+    whole = int_format % (units // 10000000)
+    if int_format.startswith("+"):
+        return whole + ".%07d" % (units % 10000000)
+    return sign + whole + ".%07d" % (units % 10000000)
+
+
+def ratio(num, den, decimals):
+    """num / den rounded half up to `decimals` decimals, exactly."""
+    scale = 10 ** decimals
+    q = (2 * scale * num + den) // (2 * den)
+    return "%d.%0*d" % (q // scale, decimals, q % scale)
+
+
+def tenths(parts):
+    """Sum of units * k / residential over {residential: sum of units * k}, rounded half up to 0.1."""
+    total = sum((Fraction(n, d) for d, n in parts.items()), Fraction(0))
+    return ratio(total.numerator, total.denominator, 1)
+
+
+def convert(csv_path, out_dir, name, driver, extension, open_options, csvt):
+    """CSV with WKT -> a layer in driver's format (EPSG:4269) with ogr2ogr; removes the CSV."""
+    with open(csv_path[:-4] + ".csvt", "w") as f:
+        f.write(csvt)
+    target = os.path.join(out_dir, name + (".shp" if extension == ".zip" else extension))
+    for old in [target] + ([os.path.join(out_dir, name + e) for e in (".shx", ".dbf", ".prj", ".cpg")]
+                           if extension == ".zip" else []):
+        if os.path.exists(old):
+            os.remove(old)
+    cmd = ["ogr2ogr", "-f", driver, "-a_srs", "EPSG:4269", "-nln", name] + open_options
+    if driver == "GPKG":
+        cmd += ["-lco", "GEOMETRY_NAME=geom"]
+    try:
+        subprocess.run(cmd + [target, csv_path], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit("gen_bdc: ogr2ogr failed (is gdal-bin installed?): %s" % e)
+    os.remove(csv_path)
+    os.remove(csv_path[:-4] + ".csvt")
+    if extension == ".zip":  # a zipped shapefile, as the Census ships it
+        parts = [name + e for e in (".shp", ".shx", ".dbf", ".prj", ".cpg")]
+        with zipfile.ZipFile(os.path.join(out_dir, name + ".zip"), "w") as z:
+            for part in parts:
+                path = os.path.join(out_dir, part)
+                if os.path.exists(path):
+                    info = zipfile.ZipInfo(part, date_time=(2024, 6, 30, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    with open(path, "rb") as src:
+                        z.writestr(info, src.read())
+                    os.remove(path)
 
 
 def location_class(mask):
@@ -672,7 +907,7 @@ class TruthLocations:
         return "truth_locations.csv"
 
 
-def write_truth(path, regions, width, ulfw, with_fabric):
+def write_truth(path, regions, width, ulfw, with_fabric, extra=None):
     merged = {}  # region geoid -> [tallies, providers, fabric-only locations]
     for tract in sorted(regions):
         region = regions[tract]
@@ -683,7 +918,7 @@ def write_truth(path, regions, width, ulfw, with_fabric):
         entry[1].update(region.providers)
         if with_fabric:
             entry[2] += region.fabric_only
-    lines = [STATS_HEADER]
+    lines = [STATS_HEADER if extra is None else STATS_HEADER[:-1] + BLOCKS_HEADER_TAIL]
     for geoid in sorted(merged):
         tallies, providers, fabric_only = merged[geoid]
         locations = sum(tallies.values()) + fabric_only
@@ -703,11 +938,12 @@ def write_truth(path, regions, width, ulfw, with_fabric):
                     shares[bit] += count
             downs[down] = downs.get(down, 0) + count
         unserved = locations - served - underserved
-        lines.append("%s,%d,%d,%d,%d,%s,%d,%s,%s\n" % (
+        lines.append("%s,%d,%d,%d,%d,%s,%d,%s,%s%s\n" % (
             geoid, locations, unserved, underserved, served,
             fmt_rounded(unserved, locations, 2), len(providers),
             median_text(downs, locations),
-            ",".join(fmt_rounded(c, locations, 4) for c in shares)))
+            ",".join(fmt_rounded(c, locations, 4) for c in shares),
+            "" if extra is None else extra(geoid, locations)))
     with open(path, "w", newline="") as f:
         f.write("".join(lines))
 
@@ -741,6 +977,12 @@ def main():
     ap.add_argument("--zip-some", action="store_true", help="write the last file as a .zip")
     ap.add_argument("--fabric", action="store_true", help="also write fabric.csv")
     ap.add_argument("--truth", action="store_true", help="also write the truth_*.csv files")
+    ap.add_argument("--blocks-layer", action="store_true",
+                    help="also write a TIGER-like block layer and a county polygon layer")
+    ap.add_argument("--layer-format", choices=sorted(LAYER_FORMATS), default="gpkg",
+                    help="format of the block layer (default gpkg)")
+    ap.add_argument("--county-polygons", metavar="FILE",
+                    help="with --blocks-layer: draw internal points inside these county polygons")
     args = ap.parse_args()
     if args.seed < 0:
         ap.error("--seed must be >= 0")

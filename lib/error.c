@@ -49,6 +49,18 @@ dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, cons
     return dti_error_set(err, status, file, 0, "%s", what);
 }
 
+void dti_say(dt_note_fn note, void *user, const char *fmt, ...)
+{
+    if (!note)
+        return;
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    note(text, user);
+}
+
 char *dt_error_format(const dt_error *err, char *buf, unsigned long size)
 {
     if (!err->file[0])

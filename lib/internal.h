@@ -23,6 +23,8 @@ dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, cons
  * GDAL's drivers, for OGR and raster work. */
 void dti_gdal_init(void);
 void dti_ogr_init(void);
+/* Pass a formatted note to the user's note callback (which may be NULL). */
+void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
 
 /* ---- hashing (hash.c) ---- */
 #define DTI_EMPTY_KEY UINT64_MAX
@@ -315,8 +317,11 @@ const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t
 typedef struct dti_region_table {
     size_t count;
     char **ids;             /* region id text, sorted */
-    uint32_t *block_region; /* per coverage block: region index */
+    uint32_t *block_region; /* per coverage block: region index, DTI_NO_REGION when left out */
 } dti_region_table;
+
+/* A block (and its locations) that belongs to no region: left out of every count. */
+#define DTI_NO_REGION UINT32_MAX
 
 /* Regions as GEOID prefixes of `digits` characters (2, 5, 11, 12, 15). */
 dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_table *regions,
@@ -332,10 +337,6 @@ typedef struct dti_region_stats {
 /* Per-region statistics; caller frees *stats with free(). */
 dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
                                    dti_region_stats **stats, dt_error *err);
-/* The region table of `dialtone stats` (SPEC's columns) to a FILE *stream;
- * regions without locations are left out. */
-void dti_write_region_table(void *stream, const dti_region_table *regions,
-                            const dti_region_stats *stats);
 /* Median of values (reordered in place), doubled so it stays an integer. */
 int64_t dti_median_x2(int64_t *values, size_t n);
 
@@ -572,5 +573,243 @@ dt_status dti_png_write(void *fp, const char *display, const unsigned char *argb
 dt_status dti_map_run(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                       void *user, dti_map_probe *probe, dti_map_projection *projection,
                       dt_error *err);
+/* ---- vector layers named by the user (layers.c) ---- */
+/* A layer of an OGR data source. The user names it as PATH (a source with one
+ * layer; a .zip is read through /vsizip/) or PATH|layername=NAME (QGIS's form). */
+typedef struct dti_layer {
+    void *dataset; /* GDALDatasetH */
+    void *layer;   /* OGRLayerH */
+    char *display; /* the user's text, for messages */
+} dti_layer;
+
+dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err);
+void dti_layer_close(dti_layer *layer);
+/* Field indices of names[0..count) into index[]; an error names the first
+ * missing field and lists the layer's fields. what: "TIGER block layer". */
+dt_status dti_layer_fields(const dti_layer *layer, const char *const *names, int count,
+                           int *index, const char *what, dt_error *err);
+/* Read only these fields (indices) and the geometry when with_geometry. */
+void dti_layer_read_only(const dti_layer *layer, const int *index, int count, int with_geometry);
+/* The layer's CRS, cloned, in longitude/latitude (x/y) axis order; an error
+ * (DT_ERR_CRS) when it has none or one that is neither geographic nor
+ * projected. The caller frees *srs with OSRDestroySpatialReference(). */
+dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err);
+/* Short name of a CRS for messages ("EPSG:4269" or its name); static buffer. */
+const char *dti_srs_name(const void *srs);
+/* A transformation between two CRS, or *ct = NULL when they are the same.
+ * The caller frees *ct with OCTDestroyCoordinateTransformation(). */
+dt_status dti_srs_transform(const void *from, const void *to, void **ct, const char *what,
+                            dt_error *err);
+
+/* ---- census blocks: TIGER/Line 2020 tabblock20 layers (blocks.c) ---- */
+typedef struct dti_blocks {
+    size_t count, cap;
+    uint64_t *geoids;        /* GEOID20 */
+    double *lon, *lat;       /* INTPTLON20 / INTPTLAT20, degrees */
+    int64_t *aland, *awater; /* ALAND20 / AWATER20, square metres */
+    uint32_t *housing, *pop; /* HOUSING20 / POP20 */
+    dti_u64map index;        /* GEOID -> block index */
+    size_t source_count;
+    char **sources;         /* the layer specs as given */
+    size_t *source_end;     /* blocks of source s: [source_end[s-1], source_end[s]) */
+    void **layer_srs;       /* per source: the layer's CRS (OGRSpatialReferenceH) */
+    void **point_srs;       /* per source: CRS of the internal points (its geographic CRS) */
+} dti_blocks;
+
+/* Read every block layer (attributes and internal points only). A GEOID seen
+ * twice is an error. Free with dti_blocks_free(). */
+dt_status dti_blocks_read(dti_blocks *blocks, char *const *specs, size_t count,
+                          dt_progress_fn progress, void *user, dt_error *err);
+void dti_blocks_free(dti_blocks *blocks);
+/* Index of a block, or UINT32_MAX when it is not in the layers. */
+uint32_t dti_blocks_find(const dti_blocks *blocks, uint64_t geoid);
+/* Read the layers again and call fn for every block in layer order, with its
+ * geometry (OGRGeometryH in the first layer's CRS, NULL when with_geometry is
+ * 0 or it has none). fn returns 0 to go on, else a status to stop with. */
+typedef dt_status (*dti_block_fn)(uint32_t block, void *geometry, void *user, dt_error *err);
+dt_status dti_blocks_each(const dti_blocks *blocks, int with_geometry, dti_block_fn fn,
+                          void *user, dt_error *err);
+
+/* ---- region polygons: read, index, point in polygon (polygons.c) ---- */
+typedef struct dti_polygons dti_polygons;
+
+/* What reading a region layer found worth telling the user. */
+typedef struct dti_polygons_report {
+    size_t features, repaired, empty;
+    int64_t repaired_fids[8], empty_fids[8]; /* the first few */
+    int validity_checked;                    /* 0: GDAL has no GEOS */
+} dti_polygons_report;
+
+/* Read the region layer spec with id_field; keep_geometry keeps one
+ * multipolygon per region for outputs. Free with dti_polygons_free(). */
+dti_polygons *dti_polygons_read(const char *spec, const char *id_field, int keep_geometry,
+                                dti_polygons_report *report, dt_error *err);
+/* An empty set in srs (OGRSpatialReferenceH, cloned); add polygons, then index. */
+dti_polygons *dti_polygons_new(const void *srs, int keep_geometry);
+/* Add a Polygon or MultiPolygon (OGRGeometryH, not taken) to region id. */
+dt_status dti_polygons_add(dti_polygons *polygons, const char *id, const void *geometry,
+                           dt_error *err);
+/* Sort regions by id (numerically when numeric_ids) and build the index. */
+dt_status dti_polygons_index(dti_polygons *polygons, int numeric_ids, dt_error *err);
+void dti_polygons_free(dti_polygons *polygons);
+size_t dti_polygons_count(const dti_polygons *polygons);
+const char *dti_polygons_id(const dti_polygons *polygons, size_t region);
+const void *dti_polygons_geometry(const dti_polygons *polygons, size_t region);
+const void *dti_polygons_srs(const dti_polygons *polygons);
+/* Region containing (x, y) in the layer's CRS, DTI_NO_REGION for none. When
+ * regions overlap there, the smallest index wins and *several is set. */
+uint32_t dti_polygons_locate(const dti_polygons *polygons, double x, double y, int *several);
+
+/* Where the blocks' internal points fell. */
+typedef struct dti_assign_report {
+    size_t in_no_region, in_several, not_transformed;
+} dti_assign_report;
+
+/* Region of every block's internal point (transformed into the regions' CRS);
+ * several (may be NULL) flags the blocks that fell in overlapping regions. */
+dt_status dti_polygons_assign(const dti_polygons *polygons, const dti_blocks *blocks,
+                              uint32_t *block_region, uint8_t *several, dti_assign_report *report,
+                              dt_progress_fn progress, void *user, dt_error *err);
+
+/* Region table from polygons: ids copied; every coverage block gets the region
+ * of its layer block (layer_region), DTI_NO_REGION when not in the layers. */
+dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *blocks,
+                                    const uint32_t *layer_region, const dti_polygons *polygons,
+                                    dti_region_table *regions, dt_error *err);
+
+/* ---- exact sums of fractions (exact_sum.c) ---- */
+/* Many independent sums of num/den, kept exactly and rounded half up only at
+ * the end: region sums of apportioned housing units. */
+typedef struct dti_fraction_sums dti_fraction_sums;
+
+dti_fraction_sums *dti_fraction_sums_new(size_t count);
+void dti_fraction_sums_free(dti_fraction_sums *sums);
+/* sums[which] += num / den (den > 0). 0 ok, -1 out of memory. */
+int dti_fraction_sums_add(dti_fraction_sums *sums, size_t which, uint64_t num, uint32_t den);
+/* round-half-up(sums[which] * 10^decimals), decimals 0..9. 0 ok, -1 out of memory. */
+int dti_fraction_sums_round(dti_fraction_sums *sums, size_t which, int decimals,
+                            uint64_t *scaled);
+
+/* ---- households: housing units apportioned to classes (households.c) ---- */
+/* Locations of one coverage block by class, all and residential (R or X). */
+typedef struct dti_block_tally {
+    uint32_t locations, unserved, underserved, served;
+    uint32_t residential, residential_unserved, residential_underserved;
+} dti_block_tally;
+
+/* Per coverage block tallies; caller frees *tallies with free(). */
+dt_status dti_block_tallies(const dti_coverage *cov, dti_block_tally **tallies, dt_error *err);
+
+/* Block counts from a file `geoid,households` (PL 94-171 H1_002N). */
+typedef struct dti_block_counts {
+    size_t count;
+    uint64_t *geoids;
+    uint32_t *values;
+    dti_u64map index; /* GEOID -> entry */
+} dti_block_counts;
+
+dt_status dti_households_read(const char *path, dti_block_counts *counts, dt_error *err);
+void dti_block_counts_free(dti_block_counts *counts);
+
+/* One region's units (HOUSING20 or households) and how they split (SPEC). */
+typedef struct dti_units_sums {
+    uint64_t units, no_data;
+    uint64_t unserved_x10, underserved_x10; /* one decimal, rounded half up at the end */
+} dti_units_sums;
+
+/* Units of a block split by its residential locations: unserved and
+ * underserved as exact fractions num/den (den 0 when there is no residential
+ * location, and then the units have no data). */
+typedef struct dti_units_split {
+    uint64_t unserved_num, underserved_num, no_data;
+    uint32_t den;
+} dti_units_split;
+dti_units_split dti_units_split_block(uint32_t units, const dti_block_tally *tally);
+
+/* Sum blocks (geoids[i], units[i], in region[i] or DTI_NO_REGION) into
+ * sums[0..nregions); a block without locations has all its units without data.
+ * Caller frees *sums with free(). */
+dt_status dti_units_sum(const dti_coverage *cov, const dti_block_tally *tallies,
+                        const uint64_t *geoids, const uint32_t *units, const uint32_t *region,
+                        size_t count, size_t nregions, dti_units_sums **sums, dt_error *err);
+
+/* ---- tables out: dialtone's CSV or any OGR vector format (vector_out.c) ---- */
+typedef enum dti_cell_type { DTI_CELL_TEXT, DTI_CELL_INTEGER, DTI_CELL_REAL } dti_cell_type;
+
+typedef struct dti_column {
+    const char *name;
+    dti_cell_type type;
+} dti_column;
+
+typedef struct dti_table_out dti_table_out;
+
+/* The GDAL driver a user's -of names, or the one a file extension implies
+ * (.gpkg .geojson .fgb .shp) when format is NULL; *driver = NULL means
+ * dialtone's own CSV. DT_ERR_USAGE for a name that is no writable vector format. */
+dt_status dti_vector_format(const char *format, const char *path, const char **driver,
+                            dt_error *err);
+/* Open a table: driver NULL writes CSV (stdout when path is NULL or "-");
+ * otherwise an OGR layer named layer_name, with MultiPolygon geometry in srs
+ * when with_geometry. Everything goes to a temporary name until commit. */
+dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
+                              const dti_column *columns, int ncolumns, int with_geometry,
+                              const void *srs, dt_error *err);
+/* One row: ncolumns cells as text (an empty REAL cell is null); geometry
+ * (OGRGeometryH) may be NULL. */
+dt_status dti_table_write(dti_table_out *table, const char *const *cells, const void *geometry,
+                          dt_error *err);
+/* Finish and rename into place; frees table. */
+dt_status dti_table_commit(dti_table_out *table, dt_error *err);
+/* Remove everything written; frees table. Accepts NULL. */
+void dti_table_abort(dti_table_out *table);
+
+/* ---- census geometry in a dialtone stats run (stats_geo.c) ---- */
+typedef struct dti_geo_options {
+    char *const *blocks; /* block layer specs */
+    size_t block_count;
+    const char *regions, *id_field; /* polygon regions, or NULL for GEOID prefixes */
+    const char *households;         /* geoid,households file or NULL */
+    int prefix_digits;              /* GEOID prefix regions */
+    int keep_region_geometry, verbose;
+} dti_geo_options;
+
+typedef struct dti_stats_geo {
+    int have_blocks, have_households;
+    dti_blocks blocks;
+    dti_block_counts households;
+    dti_polygons *polygons;     /* NULL with GEOID prefix regions */
+    dti_polygons_report polygons_report;
+    uint32_t *layer_region;     /* per block of the layers */
+    uint32_t *household_region; /* per households entry */
+    dti_block_tally *tallies;   /* per coverage block */
+    /* per region */
+    dti_units_sums *housing, *household_sums;
+    uint64_t *pop;
+    int64_t *aland;
+} dti_stats_geo;
+
+/* Read the block layers, the households file and the region polygons. */
+dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *options,
+                       dt_progress_fn progress, void *user, dt_error *err);
+/* The region table (polygons or GEOID prefixes), every block's region, the
+ * checks and notes of blocks left out, and the per-region sums. */
+dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *options,
+                          const dti_coverage *cov, dti_region_table *regions,
+                          dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err);
+void dti_geo_free(dti_stats_geo *geo);
+
+/* ---- the tables of dialtone stats (stats_tables.c) ---- */
+/* Write the region table (not yet committed); geometry from geo->polygons
+ * when driver is an OGR format. */
+dti_table_out *dti_region_table_write(const char *path, const char *driver,
+                                      const dti_region_table *regions,
+                                      const dti_region_stats *stats, const dti_stats_geo *geo,
+                                      dt_error *err);
+/* Write one row per block of the layers (not yet committed), in layer order. */
+dti_table_out *dti_block_table_write(const char *path, const char *driver,
+                                     const dti_coverage *cov, const dti_region_table *regions,
+                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+/* One row per location, sorted by location id. */
+dt_status dti_location_table_write(void *fp, const dti_coverage *cov, dt_error *err);
 
 #endif

@@ -87,15 +87,14 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
         status = dti_partial_read(&partial, o->partials[i], err);
     if (status == DT_OK)
         status = dti_partial_finish(&partial, &regions, &stats, err);
-    dti_outfile *out = status == DT_OK ? dti_outfile_open(o->output, err) : NULL;
-    if (status == DT_OK && !out)
+    dti_stats_geo no_geometry;
+    memset(&no_geometry, 0, sizeof no_geometry);
+    dti_table_out *out = NULL;
+    if (status == DT_OK &&
+        !(out = dti_region_table_write(o->output, NULL, &regions, stats, &no_geometry, err)))
         status = err->status;
-    if (status == DT_OK) {
-        dti_write_region_table(dti_outfile_stream(out), &regions, stats);
-        status = dti_outfile_commit(out, err);
-    } else {
-        dti_outfile_abort(out);
-    }
+    if (status == DT_OK)
+        status = dti_table_commit(out, err);
     free(stats);
     dti_regions_free(&regions);
     dti_partial_free(&partial);

@@ -1,4 +1,4 @@
-/* Regions (GEOID prefixes) and the per-region statistics of SPEC.md. */
+/* Regions (GEOID prefixes or polygons) and the per-region statistics of SPEC.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +61,32 @@ nomem:
     dti_u64map_free(&index);
     dti_regions_free(regions);
     return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *blocks,
+                                    const uint32_t *layer_region, const dti_polygons *polygons,
+                                    dti_region_table *regions, dt_error *err)
+{
+    memset(regions, 0, sizeof *regions);
+    size_t count = dti_polygons_count(polygons), nblocks = cov->block_count;
+    regions->ids = calloc(count ? count : 1, sizeof *regions->ids);
+    regions->block_region = malloc((nblocks ? nblocks : 1) * sizeof *regions->block_region);
+    if (!regions->ids || !regions->block_region) {
+        dti_regions_free(regions);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    regions->count = count;
+    for (size_t r = 0; r < count; r++)
+        if (!(regions->ids[r] = strdup(dti_polygons_id(polygons, r)))) {
+            dti_regions_free(regions);
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    /* SPEC: a location whose block is not in the blocks layer is left out */
+    for (size_t b = 0; b < nblocks; b++) {
+        uint32_t k = dti_blocks_find(blocks, cov->block_geoids[b]);
+        regions->block_region[b] = k == UINT32_MAX ? DTI_NO_REGION : layer_region[k];
+    }
+    return DT_OK;
 }
 
 void dti_regions_free(dti_region_table *regions)
@@ -144,6 +170,8 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     }
     for (size_t i = 0; i < nloc; i++) {
         const dti_location *loc = &cov->locations[i];
+        if (regions->block_region[loc->block] == DTI_NO_REGION)
+            continue;
         dti_region_stats *s = &stats[regions->block_region[loc->block]];
         s->locations++;
         switch (dti_class_of(loc->flags)) {
@@ -167,6 +195,8 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     }
     for (size_t i = 0; i < nloc; i++) {
         uint32_t r = regions->block_region[cov->locations[i].block];
+        if (r == DTI_NO_REGION)
+            continue;
         downs[start[r] + fill[r]++] = cov->locations[i].best_down;
     }
     for (size_t r = 0; r < nreg; r++)
@@ -179,6 +209,8 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
         if (pair == DTI_EMPTY_KEY)
             continue;
         uint64_t r = regions->block_region[pair >> 32];
+        if (r == DTI_NO_REGION)
+            continue;
         int added = dti_u64set_add(&region_providers, r << 32 | (pair & 0xffffffffu));
         if (added < 0) {
             free(stats);

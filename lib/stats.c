@@ -1,5 +1,6 @@
 /* dialtone stats: options, the run, and the region and location tables. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,18 @@
 
 struct dt_stats_options {
     dti_rules rules;
-    int prefix_digits;
+    int prefix_digits, by_given;
     const char *level_name;
     char *output, *locations_out, *fabric, *partial_out;
     char **inputs;
     size_t input_count;
-    int skip_bad_rows, quiet, help, version;
+    int skip_bad_rows, quiet, help, version, verbose;
     int threads; /* 0: one per CPU */
+    /* census geometry */
+    char **blocks;
+    size_t block_count;
+    char *regions, *id_field, *households, *format, *blocks_out;
+    const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
 };
 
 static const char usage_text[] =
@@ -36,16 +42,40 @@ static const char usage_text[] =
     "  --skip-bad-rows       skip and count bad rows instead of stopping\n"
     "  --threads N           parse with N threads (default: one per CPU)\n"
     "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
-    "                        combines exactly with others (no table unless -o)\n"
+    "                        combines exactly with others (no table unless -o;\n"
+    "                        not with the census geometry options)\n"
+    "\n"
+    "Census geometry (TIGER/Line 2020 blocks; any OGR vector source):\n"
+    "  --blocks LAYER        block layer tl_2020_SS_tabblock20 (.shp, .zip, .gpkg,\n"
+    "                        .fgb, ...); repeat for several states. Adds housing,\n"
+    "                        unserved_housing, underserved_housing, housing_no_data,\n"
+    "                        pop, land_km2 and locations_per_km2\n"
+    "  --regions LAYER       polygon regions in any CRS, instead of --by: a block\n"
+    "                        belongs to the polygon holding its internal point\n"
+    "  --id-field FIELD      the regions' id field (the geoid column)\n"
+    "  --households FILE     CSV geoid,households (occupied units per block): adds\n"
+    "                        households, unserved_households, ... columns\n"
+    "  -of FORMAT            region table format: CSV (default), or an OGR vector\n"
+    "                        format with the region geometry (GPKG, GeoJSON,\n"
+    "                        FlatGeobuf, \"ESRI Shapefile\"); needs --regions, -o FILE;\n"
+    "                        -o FILE.gpkg (.geojson .fgb .shp) implies it\n"
+    "  --blocks-out FILE     one row per block with its counts, housing and geometry\n"
+    "                        (format from the extension: .gpkg .geojson .fgb .shp;\n"
+    "                        otherwise -of, else CSV without geometry)\n"
+    "  --verbose             list every block left out or in overlapping regions\n"
+    "  LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME.\n"
+    "\n"
+    "General:\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
     "\n"
     "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
     "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
-    "share_1000_100 (see the dialtone-stats(1) manual for exact definitions).\n"
+    "share_1000_100, then the census geometry columns asked for (see the\n"
+    "dialtone-stats(1) manual for exact definitions).\n"
     "Files of several states are read one state at a time (memory bounded by the\n"
-    "largest state) unless --locations-out is given.\n"
+    "largest state) unless --locations-out or census geometry options are given.\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 const char *dt_stats_usage(void) { return usage_text; }
@@ -61,6 +91,14 @@ void dt_stats_options_free(dt_stats_options *o)
     for (size_t i = 0; i < o->input_count; i++)
         free(o->inputs[i]);
     free(o->inputs);
+    for (size_t i = 0; i < o->block_count; i++)
+        free(o->blocks[i]);
+    free(o->blocks);
+    free(o->regions);
+    free(o->id_field);
+    free(o->households);
+    free(o->format);
+    free(o->blocks_out);
     free(o);
 }
 
@@ -83,10 +121,84 @@ static int set_level(dt_stats_options *o, const char *name)
     return -1;
 }
 
+/* The options that take one text value: 1 when argv[*i] is one of them
+ * (*bad: 0 ok, -1 error set, 1 out of memory), 0 otherwise. */
+static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int *bad,
+                         dt_error *err)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } options[] = {
+        {"--regions", offsetof(dt_stats_options, regions)},
+        {"--id-field", offsetof(dt_stats_options, id_field)},
+        {"--households", offsetof(dt_stats_options, households)},
+        {"-of", offsetof(dt_stats_options, format)},
+        {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
+        {"--partial-out", offsetof(dt_stats_options, partial_out)},
+    };
+    for (size_t k = 0; k < sizeof options / sizeof *options; k++) {
+        if (!dti_is_option(argv[*i], options[k].name))
+            continue;
+        const char *v = dti_option_value(argc, argv, i, options[k].name, err);
+        char **slot = (char **)((char *)o + options[k].offset);
+        if (!v || dti_replace_string(slot, v) != 0) {
+            if (v)
+                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            *bad = -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Combinations of the census geometry options that cannot work. */
+static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
+{
+    if (o->regions && o->by_given)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--by and --regions both say what a region is: give one");
+    if (o->regions && !o->id_field)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--regions needs --id-field FIELD (the field that names a region)");
+    if (o->id_field && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--id-field needs --regions LAYER");
+    if (o->regions && !o->block_count)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--regions needs --blocks LAYER: a location goes to the region "
+                             "holding its block's internal point");
+    if (o->partial_out && (o->block_count || o->households))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--partial-out holds the BDC columns only: not with --blocks, "
+                             "--regions or --households");
+    if (o->blocks_out && !o->block_count)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
+    /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
+    dt_status status = dti_vector_format(o->format, o->format ? NULL : o->output, &o->driver, err);
+    if (status != DT_OK)
+        return status;
+    if (o->driver && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s output holds region polygons: give --regions LAYER --id-field "
+                             "FIELD (with --by the table is CSV)",
+                             o->driver);
+    if (o->driver && (!o->output || strcmp(o->output, "-") == 0))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "-of %s needs -o FILE", o->driver);
+    if (o->blocks_out) {
+        status = dti_vector_format(NULL, o->blocks_out, &o->blocks_driver, err);
+        if (status == DT_OK && !o->blocks_driver)
+            o->blocks_driver = o->driver;
+    }
+    return status;
+}
+
 dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
 {
     dt_stats_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs))) {
+    if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs)) ||
+        !(o->blocks = calloc((size_t)argc + 1, sizeof *o->blocks))) {
+        if (o)
+            free(o->inputs);
         free(o);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         return NULL;
@@ -113,9 +225,21 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->rules.ulfw = 1;
         } else if (strcmp(a, "--skip-bad-rows") == 0) {
             o->skip_bad_rows = 1;
+        } else if (strcmp(a, "--verbose") == 0) {
+            o->verbose = 1;
+        } else if (dti_is_option(a, "--blocks")) {
+            if (!(v = dti_option_value(argc, argv, &i, "--blocks", err)))
+                goto fail;
+            if (!(o->blocks[o->block_count] = strdup(v)))
+                goto nomem;
+            o->block_count++;
+        } else if (string_option(argc, argv, &i, o, &bad, err)) {
+            if (bad < 0)
+                goto fail;
         } else if (dti_is_option(a, "--by")) {
             if (!(v = dti_option_value(argc, argv, &i, "--by", err)))
                 goto fail;
+            o->by_given = 1;
             if (set_level(o, v) != 0) {
                 dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                               "--by %s: expected state, county, tract, blockgroup or block", v);
@@ -139,10 +263,6 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
                 goto fail;
             }
             o->threads = (int)threads;
-        } else if (dti_is_option(a, "--partial-out")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--partial-out", err)))
-                goto fail;
-            bad = dti_replace_string(&o->partial_out, v);
         } else if (dti_is_option(a, "--fabric")) {
             if (!(v = dti_option_value(argc, argv, &i, "--fabric", err)))
                 goto fail;
@@ -170,6 +290,8 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
         goto fail;
     }
+    if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -178,95 +300,56 @@ fail:
     return NULL;
 }
 
-void dti_write_region_table(void *stream, const dti_region_table *regions,
-                            const dti_region_stats *stats)
+/* Open, write and commit every output; side tables first: stdout, once
+ * written, cannot be undone. */
+static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
+                               const dti_region_table *regions, const dti_region_stats *stats,
+                               const dti_stats_geo *geo, const dti_partial *partial,
+                               dt_error *err)
 {
-    FILE *fp = stream;
-    char pct[32], median[48], share[32];
-    fputs("geoid,locations,unserved,underserved,served,pct_unserved,providers,median_max_down",
-          fp);
-    for (int t = 0; t < DTI_TIER_COUNT; t++)
-        fprintf(fp, ",%s", dti_tier_names[t]);
-    fputc('\n', fp);
-    for (size_t r = 0; r < regions->count; r++) {
-        const dti_region_stats *s = &stats[r];
-        if (s->locations == 0)
-            continue;
-        /* twice the median in micro-Mbps: print it at 7 decimals, exactly */
-        dti_format_fixed(median, sizeof median, s->median_down_x2 * 5, 7);
-        fprintf(fp, "%s,%llu,%llu,%llu,%llu,%s,%llu,%s", regions->ids[r],
-                (unsigned long long)s->locations, (unsigned long long)s->unserved,
-                (unsigned long long)s->underserved, (unsigned long long)s->served,
-                dti_format_ratio(pct, sizeof pct, 100 * s->unserved, s->locations, 2),
-                (unsigned long long)s->providers, median);
-        for (int t = 0; t < DTI_TIER_COUNT; t++)
-            fprintf(fp, ",%s", dti_format_ratio(share, sizeof share, s->tiers[t], s->locations, 4));
-        fputc('\n', fp);
+    dti_outfile *locations_out = NULL, *partial_out = NULL;
+    dti_table_out *blocks_out = NULL, *table = NULL;
+    dt_status status = DT_OK;
+    if (o->partial_out) {
+        if (!(partial_out = dti_outfile_open(o->partial_out, err)))
+            return err->status;
+        dti_partial_write(partial, dti_outfile_stream(partial_out));
     }
-}
-
-static const dti_coverage *sort_coverage;
-
-/* Plain numeric ids first in numeric order, then other ids as text. */
-static int compare_locations(const void *a, const void *b)
-{
-    uint64_t x = sort_coverage->location_keys[*(const uint32_t *)a];
-    uint64_t y = sort_coverage->location_keys[*(const uint32_t *)b];
-    int xn = (x & DTI_NAMED_BIT) != 0, yn = (y & DTI_NAMED_BIT) != 0;
-    if (xn != yn)
-        return xn - yn;
-    if (!xn)
-        return x < y ? -1 : x > y;
-    return strcmp(dti_strtab_get(&sort_coverage->location_names, (uint32_t)(x & ~DTI_NAMED_BIT)),
-                  dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
-}
-
-static dt_status write_location_table(FILE *fp, const dti_coverage *cov, dt_error *err)
-{
-    size_t n = cov->location_count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    uint32_t *providers = calloc(n ? n : 1, sizeof *providers);
-    if (!order || !providers) {
-        free(order);
-        free(providers);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (o->locations_out) {
+        if (!(locations_out = dti_outfile_open(o->locations_out, err)))
+            status = err->status;
+        else
+            status = dti_location_table_write(dti_outfile_stream(locations_out), cov, err);
     }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    sort_coverage = cov;
-    qsort(order, n, sizeof *order, compare_locations);
-    const dti_u64set *pairs = &cov->location_providers;
-    for (size_t i = 0; i <= pairs->mask; i++)
-        if (pairs->keys[i] != DTI_EMPTY_KEY)
-            providers[pairs->keys[i] >> 32]++;
-    fputs("location_id,block_geoid,class,best_down,best_up,providers\n", fp);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t i = order[k];
-        const dti_location *loc = &cov->locations[i];
-        char id[32], down[32], up[32];
-        fprintf(fp, "%s,%015llu,%s,%s,%s,%u\n", dti_location_id(cov, i, id, sizeof id),
-                (unsigned long long)cov->block_geoids[loc->block],
-                dti_class_name(dti_class_of(loc->flags)),
-                dti_format_fixed(down, sizeof down, loc->best_down, 6),
-                dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
+    if (status == DT_OK && o->blocks_out &&
+        !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
+                                             o->prefix_digits, err)))
+        status = err->status;
+    /* with --partial-out alone, the partial is the result */
+    if (status == DT_OK && (o->output || !o->partial_out) &&
+        !(table = dti_region_table_write(o->output, o->driver, regions, stats, geo, err)))
+        status = err->status;
+    if (status == DT_OK && locations_out) {
+        status = dti_outfile_commit(locations_out, err);
+        locations_out = NULL;
     }
-    free(order);
-    free(providers);
-    return DT_OK;
-}
-
-static void say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
-
-static void say(dt_note_fn note, void *user, const char *fmt, ...)
-{
-    if (!note)
-        return;
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    note(text, user);
+    if (status == DT_OK && blocks_out) {
+        status = dti_table_commit(blocks_out, err);
+        blocks_out = NULL;
+    }
+    if (status == DT_OK && partial_out) {
+        status = dti_outfile_commit(partial_out, err);
+        partial_out = NULL;
+    }
+    if (status == DT_OK && table) {
+        status = dti_table_commit(table, err);
+        table = NULL;
+    }
+    dti_outfile_abort(locations_out);
+    dti_outfile_abort(partial_out);
+    dti_table_abort(blocks_out);
+    dti_table_abort(table);
+    return status;
 }
 
 /* The inputs whose state (from dti_peek_state) is state; strings copied. */
@@ -384,18 +467,62 @@ static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc
     return status;
 }
 
+static void closing_notes(const dt_stats_options *o, const run_totals *totals,
+                          const dti_region_table *regions, const dti_region_stats *stats,
+                          const dti_stats_geo *geo, dt_note_fn note, void *user)
+{
+    size_t with_locations = 0;
+    uint64_t counted = 0;
+    for (size_t r = 0; r < regions->count; r++) {
+        with_locations += stats[r].locations > 0;
+        counted += stats[r].locations;
+    }
+    if (o->regions)
+        dti_say(note, user,
+                "%llu of %llu locations in %zu regions of %s from %llu rows in %zu files",
+                (unsigned long long)counted, (unsigned long long)totals->locations,
+                with_locations, o->regions, (unsigned long long)totals->rows, totals->files);
+    else
+        dti_say(note, user, "%llu locations in %zu %s regions from %llu rows in %zu files%s",
+                (unsigned long long)totals->locations, with_locations, o->level_name,
+                (unsigned long long)totals->rows, totals->files,
+                totals->groups > 1 ? ", one state at a time" : "");
+    if (geo->have_blocks)
+        dti_say(note, user, "%zu blocks from %zu block layers", geo->blocks.count,
+                geo->blocks.source_count);
+    if (totals->bad_rows)
+        dti_say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
+                (unsigned long long)totals->bad_rows);
+    if (o->fabric)
+        dti_say(note, user, "added %llu fabric locations with no availability row as unserved",
+                (unsigned long long)totals->fabric_added);
+    else
+        dti_say(note, user, "counts cover reported locations only: no --fabric was given, so "
+                            "locations that no provider reports are missing");
+}
+
 dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note,
                    void *user, dt_error *err)
 {
     dti_gdal_init();
     dti_inputs inputs, fabric = {0};
-    dti_coverage cov = {0};
+    dti_coverage cov;
     dti_partial partial = {0};
     dti_region_table regions = {0};
     dti_region_stats *stats = NULL;
-    dti_outfile *table_out = NULL, *locations_out = NULL, *partial_out = NULL;
+    dti_stats_geo geo;
+    dti_geo_options geo_options = {.blocks = o->blocks,
+                                   .block_count = o->block_count,
+                                   .regions = o->regions,
+                                   .id_field = o->id_field,
+                                   .households = o->households,
+                                   .prefix_digits = o->prefix_digits,
+                                   .keep_region_geometry = o->driver != NULL,
+                                   .verbose = o->verbose};
     run_totals totals = {0};
-    int *bdc_states = NULL, *fabric_states = NULL, grouped = 0, have_cov = 0;
+    int *bdc_states = NULL, *fabric_states = NULL, grouped = 0;
+    memset(&geo, 0, sizeof geo);
+    memset(&cov, 0, sizeof cov);
     dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
     if (status != DT_OK)
         return status;
@@ -405,9 +532,10 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     }
     if (status == DT_OK)
         status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
-    /* Several states: one at a time, unless a location table is asked for
-     * (it is sorted over all locations). */
-    if (status == DT_OK && inputs.count > 1 && !o->locations_out) {
+    /* Several states: one at a time, unless a location table (sorted over
+     * all locations) or census geometry is asked for. */
+    int geometry = o->block_count || o->regions || o->households || o->blocks_out;
+    if (status == DT_OK && inputs.count > 1 && !o->locations_out && !geometry) {
         bdc_states = calloc(inputs.count, sizeof *bdc_states);
         fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
         if (!bdc_states || !fabric_states)
@@ -424,85 +552,41 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         status = stats_by_state(o, &inputs, bdc_states, o->fabric ? &fabric : NULL,
                                 fabric_states, &partial, &totals, &fallback, progress, user, err);
         if (status == DT_OK && fallback) {
-            say(note, user, "a file holds rows of several states: reading all states together");
+            dti_say(note, user, "a file holds rows of several states: reading all states together");
             dti_partial_free(&partial);
             memset(&totals, 0, sizeof totals);
             status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
             grouped = 0;
         }
+        if (status == DT_OK && grouped)
+            status = dti_partial_finish(&partial, &regions, &stats, err);
     }
     if (status == DT_OK && !grouped) {
         status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, &cov, progress, user,
                                err);
-        have_cov = 1;
         if (status == DT_OK)
             add_totals(&totals, &cov);
         if (status == DT_OK)
-            status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
+            status = dti_geo_load(&geo, &geo_options, progress, user, err);
+        if (status == DT_OK)
+            status =
+                dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
         if (status == DT_OK && o->partial_out)
             status = dti_partial_add(&partial, &cov, &regions, err);
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
     }
-    if (status == DT_OK && grouped)
-        status = dti_partial_finish(&partial, &regions, &stats, err);
-    int want_table = o->output || !o->partial_out;
-    if (status == DT_OK && want_table && !(table_out = dti_outfile_open(o->output, err)))
-        status = err->status;
-    if (status == DT_OK && o->locations_out &&
-        !(locations_out = dti_outfile_open(o->locations_out, err)))
-        status = err->status;
-    if (status == DT_OK && o->partial_out && !(partial_out = dti_outfile_open(o->partial_out, err)))
-        status = err->status;
-    if (status == DT_OK) {
-        if (table_out)
-            dti_write_region_table(dti_outfile_stream(table_out), &regions, stats);
-        if (partial_out)
-            dti_partial_write(&partial, dti_outfile_stream(partial_out));
-        if (locations_out)
-            status = write_location_table(dti_outfile_stream(locations_out), &cov, err);
-    }
-    /* commit the side files first: stdout, once written, cannot be undone */
-    if (status == DT_OK && locations_out) {
-        status = dti_outfile_commit(locations_out, err);
-        locations_out = NULL;
-    }
-    if (status == DT_OK && partial_out) {
-        status = dti_outfile_commit(partial_out, err);
-        partial_out = NULL;
-    }
-    if (status == DT_OK && table_out) {
-        status = dti_outfile_commit(table_out, err);
-        table_out = NULL;
-    }
-    dti_outfile_abort(locations_out);
-    dti_outfile_abort(partial_out);
-    dti_outfile_abort(table_out);
-    if (status == DT_OK) {
-        size_t with_locations = 0;
-        for (size_t r = 0; r < regions.count; r++)
-            with_locations += stats[r].locations > 0;
-        say(note, user, "%llu locations in %zu %s regions from %llu rows in %zu files%s",
-            (unsigned long long)totals.locations, with_locations, o->level_name,
-            (unsigned long long)totals.rows, totals.files,
-            grouped ? ", one state at a time" : "");
-        if (totals.bad_rows)
-            say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
-                (unsigned long long)totals.bad_rows);
-        if (o->fabric)
-            say(note, user, "added %llu fabric locations with no availability row as unserved",
-                (unsigned long long)totals.fabric_added);
-        else
-            say(note, user, "counts cover reported locations only: no --fabric was given, so "
-                            "locations that no provider reports are missing");
-    }
+    if (status == DT_OK)
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, err);
+    if (status == DT_OK)
+        closing_notes(o, &totals, &regions, stats, &geo, note, user);
     free(stats);
     free(bdc_states);
     free(fabric_states);
     dti_partial_free(&partial);
     dti_regions_free(&regions);
-    if (have_cov)
-        dti_coverage_free(&cov);
+    dti_geo_free(&geo);
+    dti_coverage_free(&cov);
     dti_inputs_free(&inputs);
     dti_inputs_free(&fabric);
     return status;

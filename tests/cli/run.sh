@@ -286,5 +286,154 @@ if [ ! -s "$work/stdout" ]; then
 fi
 finish
 
+# --- census geometry: TIGER blocks, polygon regions, households (tests/data/geo/README.md) ------
+
+geo=$data/geo
+geo_blocks=(--blocks "$geo/tl_2020_31_tabblock20.zip" --blocks "$geo/tl_2020_20_tabblock20.fgb")
+geo_regions=(--regions "$geo/areas_5070.gpkg" --id-field AREA_ID)
+
+# expect_ogr FILE TEXT...: `ogrinfo -al -geom=SUMMARY FILE` shows every TEXT.
+expect_ogr() {
+  local file=$1 text
+  shift
+  ogrinfo -ro -al -geom=SUMMARY "$file" >"$work/ogrinfo" 2>&1 || problem "ogrinfo cannot read $file"
+  for text in "$@"; do
+    grep -qF -- "$text" "$work/ogrinfo" || problem "ogrinfo $file does not show '$text'"
+  done
+}
+
+# expect_ogr_table FILE GOLDEN: the attributes of FILE, converted to CSV by ogr2ogr, are GOLDEN.
+expect_ogr_table() {
+  rm -f "$work/table.csv"
+  ogr2ogr -f CSV -lco STRING_QUOTING=IF_NEEDED "$work/table.csv" "$1" >/dev/null 2>&1 || problem "ogr2ogr cannot convert $1"
+  expect_same "$work/table.csv" "$2"
+}
+
+# Blocks of two states (a zipped shapefile and a FlatGeobuf, EPSG:4269) in regions of EPSG:5070:
+# A has a hole holding block 310630001001003 and the island C; B has two parts.
+begin geo_regions
+run stats -o "$work/out/result.csv" "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv" "$geo/bdc_extra.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
+expect_stderr_has "2 of 8 blocks lie in no region"
+expect_stderr_has "1 blocks with 1 locations are not in the block layers (first: 310630001003000)"
+finish
+
+# The same blocks from one GeoPackage, the same regions reprojected to EPSG:4269: same numbers.
+golden_case geo_regions_gpkg_4269 geo_regions.csv --blocks "$geo/blocks.gpkg" \
+  --regions "$geo/areas_4269.gpkg" --id-field AREA_ID "$geo/bdc.csv" "$geo/bdc_extra.csv"
+
+begin geo_verbose
+run stats -o "$work/out/result.csv" --verbose "${geo_blocks[@]}" "${geo_regions[@]}" \
+  "$geo/bdc.csv" "$geo/bdc_extra.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
+expect_stderr_has "block 310630001001003 (1 locations) lies in no region"
+expect_stderr_has "block 200390001001001 (0 locations) lies in no region"
+expect_stderr_has "block 310630001003000 (1 locations) is not in the block layers"
+finish
+
+golden_case geo_households geo_regions_households.csv "${geo_blocks[@]}" "${geo_regions[@]}" \
+  --households "$geo/households.csv" "$geo/bdc.csv" "$geo/bdc_extra.csv"
+golden_case geo_by_county geo_county.csv --by county "${geo_blocks[@]}" "$geo/bdc.csv"
+golden_case geo_county_households geo_county_households.csv --households "$geo/households.csv" \
+  "$geo/bdc.csv"
+golden_case geo_bowtie_repaired geo_bowtie.csv --blocks "$geo/blocks.gpkg" \
+  --regions "$geo/areas_bowtie.gpkg" --id-field AREA_ID "$geo/bdc.csv"
+# Without any new option the output is what it always was.
+golden_case geo_blocks_unused county.csv "${main_files[@]}"
+
+begin geo_blocks_out_csv
+run stats -o "$work/out/result.csv" --blocks-out "$work/out/blocks.csv" "${geo_blocks[@]}" \
+  "${geo_regions[@]}" "$geo/bdc.csv" "$geo/bdc_extra.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
+expect_same "$work/out/blocks.csv" "$expected/geo_blocks.csv"
+finish
+
+begin geo_gpkg
+run stats -of GPKG -o "$work/out/regions.gpkg" --blocks-out "$work/out/blocks.gpkg" \
+  "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv" "$geo/bdc_extra.csv"
+expect_status 0
+expect_out_dir blocks.gpkg regions.gpkg
+expect_ogr "$work/out/regions.gpkg" "Geometry: Multi Polygon" "Feature Count: 3" 'ID["EPSG",5070]' \
+  "POLYGON : 5 points, 1 inner rings (5 points)" "MULTIPOLYGON : 2 geometries:" \
+  "locations_per_km2: Real" "geoid (String) = A"
+expect_ogr_table "$work/out/regions.gpkg" "$expected/geo_regions_ogr.csv"
+expect_ogr "$work/out/blocks.gpkg" "Geometry: Multi Polygon" "Feature Count: 8" 'ID["EPSG",4269]' \
+  "region (String) = A" "POLYGON : 5 points"
+expect_ogr_table "$work/out/blocks.gpkg" "$expected/geo_blocks_ogr.csv"
+finish
+
+# -o FILE.geojson implies GeoJSON, written as RFC 7946: longitude/latitude in WGS84.
+begin geo_geojson
+run stats -q -o "$work/out/regions.geojson" "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+expect_status 0
+expect_out_dir regions.geojson
+if ! grep -Eq '"geoid": "A".*"coordinates": \[ \[ \[ -100\.[0-9]+, 39\.[0-9]+ \]' "$work/out/regions.geojson"; then
+  problem "regions.geojson does not hold region A in longitude/latitude"
+fi
+finish
+
+begin geo_flatgeobuf
+run stats -q -of FlatGeobuf -o "$work/out/regions.fgb" --blocks-out "$work/out/blocks.fgb" \
+  "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+expect_status 0
+expect_out_dir blocks.fgb regions.fgb
+expect_ogr "$work/out/regions.fgb" "Feature Count: 3" "unserved_housing (Real) = 3.6"
+expect_ogr "$work/out/blocks.fgb" "Feature Count: 8" "Geometry: Multi Polygon"
+finish
+
+# A failed run leaves an earlier GeoPackage as it was, and no temporary directory.
+begin geo_keeps_existing_gpkg
+run stats -q -o "$work/out/regions.gpkg" "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+cp "$work/out/regions.gpkg" "$work/good.gpkg"
+run stats -q -o "$work/out/regions.gpkg" "${geo_blocks[@]}" --regions "$geo/areas_degenerate.gpkg" \
+  --id-field AREA_ID "$geo/bdc.csv"
+expect_status 1
+expect_out_dir regions.gpkg
+cmp -s "$work/good.gpkg" "$work/out/regions.gpkg" || problem "the earlier regions.gpkg changed"
+finish
+
+bad_input_case geo_no_id_field "no field 'NOPE'" "${geo_blocks[@]}" --regions "$geo/areas_5070.gpkg" \
+  --id-field NOPE "$geo/bdc.csv"
+bad_input_case geo_no_housing_field "no field 'HOUSING20'" --blocks "$geo/blocks_nohousing.gpkg" \
+  "$geo/bdc.csv"
+bad_input_case geo_no_crs "blocks_noprj.shp: the layer has no coordinate reference system" \
+  --blocks "$geo/blocks_noprj.shp" "$geo/bdc.csv"
+bad_input_case geo_unknown_crs "blocks_local.shp: unknown coordinate reference system" \
+  --blocks "$geo/blocks_local.shp" "$geo/bdc.csv"
+bad_input_case geo_bad_point "feature 2 (GEOID20 310630001001001): INTPTLAT20 'north' is not a latitude" \
+  --blocks "$geo/blocks_bad_point.gpkg" "$geo/bdc.csv"
+bad_input_case geo_numeric_geoid "GEOID20 '80010001001001' is not a 15-digit block GEOID" \
+  --blocks "$geo/blocks_numeric_geoid.gpkg" "$geo/bdc.csv"
+bad_input_case geo_layer_twice "block 310630001001000 is already in" \
+  --blocks "$geo/tl_2020_31_tabblock20.zip" --blocks "$geo/tl_2020_31_tabblock20.zip" "$geo/bdc.csv"
+bad_input_case geo_unrepairable "feature 2 (id Y) has an invalid geometry" "${geo_blocks[@]}" \
+  --regions "$geo/areas_degenerate.gpkg" --id-field AREA_ID "$geo/bdc.csv"
+bad_input_case geo_missing_layer "nothere.gpkg: cannot open" --blocks "$geo/nothere.gpkg" "$geo/bdc.csv"
+# With --by, a block with locations but not in the layers would make housing wrong.
+bad_input_case geo_county_missing_block "first: 310630001003000" --by county "${geo_blocks[@]}" \
+  "$geo/bdc.csv" "$geo/bdc_extra.csv"
+bad_input_case geo_households_missing_block "not in this households file" \
+  --households "$geo/households.csv" "$geo/bdc.csv" "$data/main/part1.csv"
+# No location lands in any region: the regions and the data are of different places.
+bad_input_case geo_nothing_in_regions "no location lies in any region" --blocks "$geo/blocks.gpkg" \
+  --regions "$geo/areas_bowtie.gpkg" --id-field AREA_ID "$geo/bdc_extra.csv"
+
+usage_case geo_regions_without_id --blocks "$geo/blocks.gpkg" --regions "$geo/areas_5070.gpkg" "$geo/bdc.csv"
+usage_case geo_id_without_regions --id-field AREA_ID "$geo/bdc.csv"
+usage_case geo_regions_and_by --by county "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+usage_case geo_regions_without_blocks "${geo_regions[@]}" "$geo/bdc.csv"
+usage_case geo_blocks_out_without_blocks --blocks-out blocks.gpkg "$geo/bdc.csv"
+usage_case geo_of_with_by -of GPKG --by county "${geo_blocks[@]}" "$geo/bdc.csv"
+usage_case geo_of_unknown -of Bogus "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+
+begin geo_of_stdout
+run stats -of GPKG "${geo_blocks[@]}" "${geo_regions[@]}" "$geo/bdc.csv"
+expect_status 2
+expect_stderr_has "needs -o FILE"
+finish
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,331 @@
+/* Census blocks from TIGER/Line 2020 tabblock20 layers: GEOID, areas, internal point, counts. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "internal.h"
+
+/* The fields SPEC.md names; nothing else is read. */
+enum { F_GEOID, F_ALAND, F_AWATER, F_LAT, F_LON, F_HOUSING, F_POP, NFIELDS };
+static const char *const field_names[NFIELDS] = {
+    "GEOID20", "ALAND20", "AWATER20", "INTPTLAT20", "INTPTLON20", "HOUSING20", "POP20"};
+static const char layer_what[] = "TIGER/Line block layer (tl_2020_SS_tabblock20)";
+
+void dti_blocks_free(dti_blocks *b)
+{
+    if (!b)
+        return;
+    free(b->geoids);
+    free(b->lon);
+    free(b->lat);
+    free(b->aland);
+    free(b->awater);
+    free(b->housing);
+    free(b->pop);
+    dti_u64map_free(&b->index);
+    for (size_t s = 0; s < b->source_count; s++) {
+        free(b->sources[s]);
+        if (b->layer_srs[s])
+            OSRDestroySpatialReference(b->layer_srs[s]);
+        if (b->point_srs[s])
+            OSRDestroySpatialReference(b->point_srs[s]);
+    }
+    free(b->sources);
+    free(b->source_end);
+    free(b->layer_srs);
+    free(b->point_srs);
+    memset(b, 0, sizeof *b);
+}
+
+uint32_t dti_blocks_find(const dti_blocks *b, uint64_t geoid)
+{
+    return b->count ? dti_u64map_get(&b->index, geoid) : UINT32_MAX;
+}
+
+static int grow(void **array, size_t cap, size_t size)
+{
+    void *p = realloc(*array, cap * size);
+    if (!p)
+        return -1;
+    *array = p;
+    return 0;
+}
+
+static int reserve(dti_blocks *b)
+{
+    if (b->count < b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap * 2 : 1 << 14;
+    if (grow((void **)&b->geoids, cap, sizeof *b->geoids) ||
+        grow((void **)&b->lon, cap, sizeof(double)) ||
+        grow((void **)&b->lat, cap, sizeof(double)) ||
+        grow((void **)&b->aland, cap, sizeof(int64_t)) ||
+        grow((void **)&b->awater, cap, sizeof(int64_t)) ||
+        grow((void **)&b->housing, cap, sizeof(uint32_t)) ||
+        grow((void **)&b->pop, cap, sizeof(uint32_t)))
+        return -1;
+    b->cap = cap;
+    return 0;
+}
+
+/* TIGER writes internal points as signed text with 7 decimals ('+38.1234567',
+ * '-098.7654321'). Accept that and plain decimals; nothing else. */
+static int parse_degrees(const char *text, double limit, double *value)
+{
+    const char *p = text;
+    if (*p == '+' || *p == '-')
+        p++;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    if (digits == 0 || *p != '\0')
+        return -1;
+    errno = 0;
+    *value = strtod(text, NULL);
+    return errno == 0 && fabs(*value) <= limit ? 0 : -1;
+}
+
+/* A non-negative whole number from an integer, real or text field. */
+static int parse_count(OGRFeatureH f, int field, int64_t *value)
+{
+    if (!OGR_F_IsFieldSetAndNotNull(f, field))
+        return -1;
+    OGRFieldType type = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, field));
+    if (type == OFTInteger || type == OFTInteger64) {
+        *value = OGR_F_GetFieldAsInteger64(f, field);
+    } else if (type == OFTReal) {
+        double d = OGR_F_GetFieldAsDouble(f, field);
+        if (!(d >= 0 && d < 9e15 && d == floor(d)))
+            return -1;
+        *value = (int64_t)d;
+    } else {
+        const char *s = OGR_F_GetFieldAsString(f, field);
+        uint64_t u;
+        if (dti_parse_u64(s, strlen(s), &u) != 0)
+            return -1;
+        *value = (int64_t)u;
+    }
+    return *value >= 0 ? 0 : -1;
+}
+
+/* GEOID20 as 15 digits of text; a number field would have lost a leading 0. */
+static int parse_geoid(OGRFeatureH f, int field, uint64_t *geoid)
+{
+    const char *s = OGR_F_GetFieldAsString(f, field);
+    return strlen(s) == 15 && dti_parse_u64(s, 15, geoid) == 0 ? 0 : -1;
+}
+
+/* An error naming the feature, its GEOID when known, the field and its value. */
+static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH f,
+                             const char *geoid_text, const int *col, int field, const char *what)
+{
+    const char *value = OGR_F_IsFieldSetAndNotNull(f, col[field])
+                            ? OGR_F_GetFieldAsString(f, col[field])
+                            : "(null)";
+    return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
+                         "feature %lld%s%s%s: %s '%s' is not %s", (long long)OGR_F_GetFID(f),
+                         geoid_text ? " (GEOID20 " : "", geoid_text ? geoid_text : "",
+                         geoid_text ? ")" : "", field_names[field], value, what);
+}
+
+static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *col, OGRFeatureH f,
+                              size_t source, dt_error *err)
+{
+    uint64_t geoid;
+    if (parse_geoid(f, col[F_GEOID], &geoid) != 0)
+        return bad_feature(err, layer, f, NULL, col, F_GEOID,
+                           "a 15-digit block GEOID (a number field loses the leading 0 of "
+                           "states 01-09)");
+    char geoid_text[16];
+    snprintf(geoid_text, sizeof geoid_text, "%015llu", (unsigned long long)geoid);
+    double lat, lon;
+    if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LAT]) ||
+        parse_degrees(OGR_F_GetFieldAsString(f, col[F_LAT]), 90, &lat) != 0)
+        return bad_feature(err, layer, f, geoid_text, col, F_LAT, "a latitude such as +38.1234567");
+    if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LON]) ||
+        parse_degrees(OGR_F_GetFieldAsString(f, col[F_LON]), 180, &lon) != 0)
+        return bad_feature(err, layer, f, geoid_text, col, F_LON,
+                           "a longitude such as -098.7654321");
+    int64_t v[NFIELDS];
+    for (int k = F_ALAND; k < NFIELDS; k++) {
+        if (k == F_LAT || k == F_LON)
+            continue;
+        if (parse_count(f, col[k], &v[k]) != 0 ||
+            ((k == F_HOUSING || k == F_POP) && v[k] > (int64_t)UINT32_MAX))
+            return bad_feature(err, layer, f, geoid_text, col, k, "a whole number >= 0");
+    }
+    if (reserve(b) != 0)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    int inserted;
+    uint32_t *slot = dti_u64map_put(&b->index, geoid, (uint32_t)b->count, &inserted);
+    if (!slot)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (!inserted) {
+        size_t first = 0;
+        while (b->source_end[first] <= *slot && first < source)
+            first++;
+        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
+                             "feature %lld: block %s is already in %s: a layer given twice, or "
+                             "overlapping extracts?",
+                             (long long)OGR_F_GetFID(f), geoid_text, b->sources[first]);
+    }
+    size_t i = b->count++;
+    b->geoids[i] = geoid;
+    b->lat[i] = lat;
+    b->lon[i] = lon;
+    b->aland[i] = v[F_ALAND];
+    b->awater[i] = v[F_AWATER];
+    b->housing[i] = (uint32_t)v[F_HOUSING];
+    b->pop[i] = (uint32_t)v[F_POP];
+    return DT_OK;
+}
+
+static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, void *user,
+                             dt_error *err)
+{
+    dti_layer layer;
+    dt_status status = dti_layer_open(b->sources[s], &layer, err);
+    if (status != DT_OK)
+        return status;
+    int col[NFIELDS];
+    status = dti_layer_fields(&layer, field_names, NFIELDS, col, layer_what, err);
+    if (status == DT_OK)
+        status = dti_layer_srs(&layer, &b->layer_srs[s], err);
+    if (status == DT_OK) {
+        /* TIGER's internal points are longitude/latitude in the layer's
+         * geographic CRS (NAD83), even when the polygons were reprojected. */
+        b->point_srs[s] = OSRCloneGeogCS(b->layer_srs[s]);
+        if (!b->point_srs[s])
+            status = dti_error_gdal(err, DT_ERR_CRS, layer.display,
+                                    "no geographic CRS under the layer's CRS");
+        else
+            OSRSetAxisMappingStrategy(b->point_srs[s], OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    if (status != DT_OK) {
+        dti_layer_close(&layer);
+        return status;
+    }
+    dti_layer_read_only(&layer, col, NFIELDS, 0);
+    GIntBig total = OGR_L_GetFeatureCount(layer.layer, FALSE);
+    OGR_L_ResetReading(layer.layer);
+    CPLErrorReset();
+    OGRFeatureH f;
+    size_t done = 0;
+    while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
+        status = read_feature(b, &layer, col, f, s, err);
+        OGR_F_Destroy(f);
+        if (status == DT_OK && (++done & 0xffff) == 0 && progress && total > 0 &&
+            !progress((double)done / (double)total, layer.display, user))
+            status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    }
+    if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
+        status = dti_error_gdal(err, DT_ERR_IO, layer.display, "reading failed");
+    b->source_end[s] = b->count;
+    dti_layer_close(&layer);
+    return status;
+}
+
+dt_status dti_blocks_read(dti_blocks *b, char *const *specs, size_t count, dt_progress_fn progress,
+                          void *user, dt_error *err)
+{
+    memset(b, 0, sizeof *b);
+    dti_ogr_init();
+    b->sources = calloc(count ? count : 1, sizeof *b->sources);
+    b->source_end = calloc(count ? count : 1, sizeof *b->source_end);
+    b->layer_srs = calloc(count ? count : 1, sizeof *b->layer_srs);
+    b->point_srs = calloc(count ? count : 1, sizeof *b->point_srs);
+    if (!b->sources || !b->source_end || !b->layer_srs || !b->point_srs ||
+        dti_u64map_init(&b->index, 1 << 16) != 0) {
+        dti_blocks_free(b);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    b->source_count = count;
+    for (size_t s = 0; s < count; s++)
+        if (!(b->sources[s] = strdup(specs[s]))) {
+            dti_blocks_free(b);
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+    for (size_t s = 0; s < count; s++) {
+        dt_status status = read_source(b, s, progress, user, err);
+        if (status != DT_OK) {
+            dti_blocks_free(b);
+            return status;
+        }
+    }
+    if (progress && !progress(1.0, NULL, user)) {
+        dti_blocks_free(b);
+        return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    }
+    return DT_OK;
+}
+
+/* One source's features again, in layer order, with the geometry if asked. */
+static dt_status each_in_source(const dti_blocks *b, size_t s, int with_geometry, dti_block_fn fn,
+                                void *user, dt_error *err)
+{
+    dti_layer layer;
+    dt_status status = dti_layer_open(b->sources[s], &layer, err);
+    if (status != DT_OK)
+        return status;
+    int col;
+    status = dti_layer_fields(&layer, field_names, 1, &col, layer_what, err);
+    void *ct = NULL;
+    if (status == DT_OK && with_geometry)
+        status = dti_srs_transform(b->layer_srs[s], b->layer_srs[0], &ct, layer.display, err);
+    if (status != DT_OK) {
+        dti_layer_close(&layer);
+        return status;
+    }
+    dti_layer_read_only(&layer, &col, 1, with_geometry);
+    OGR_L_ResetReading(layer.layer);
+    CPLErrorReset();
+    OGRFeatureH f;
+    while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
+        uint64_t geoid;
+        uint32_t block;
+        /* the first pass checked every GEOID; a changed file is an error */
+        if (parse_geoid(f, col, &geoid) != 0 || (block = dti_blocks_find(b, geoid)) == UINT32_MAX) {
+            status = dti_error_set(err, DT_ERR_IO, layer.display, 0,
+                                   "feature %lld changed while dialtone was reading the layer",
+                                   (long long)OGR_F_GetFID(f));
+        } else {
+            OGRGeometryH geometry = with_geometry ? OGR_F_GetGeometryRef(f) : NULL;
+            if (geometry && ct && OGR_G_Transform(geometry, ct) != OGRERR_NONE)
+                status = dti_error_gdal(err, DT_ERR_CRS, layer.display,
+                                        CPLSPrintf("feature %lld: cannot transform the geometry",
+                                                   (long long)OGR_F_GetFID(f)));
+            else
+                status = fn(block, geometry, user, err);
+        }
+        OGR_F_Destroy(f);
+    }
+    if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
+        status = dti_error_gdal(err, DT_ERR_IO, layer.display, "reading failed");
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    dti_layer_close(&layer);
+    return status;
+}
+
+dt_status dti_blocks_each(const dti_blocks *b, int with_geometry, dti_block_fn fn, void *user,
+                          dt_error *err)
+{
+    for (size_t s = 0; s < b->source_count; s++) {
+        dt_status status = each_in_source(b, s, with_geometry, fn, user, err);
+        if (status != DT_OK)
+            return status;
+    }
+    return DT_OK;
+}

@@ -1,0 +1,283 @@
+/* The tables dialtone stats writes: regions, blocks and locations, with exact numbers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_api.h>
+
+#include "internal.h"
+
+enum { MAX_COLUMNS = 40, CELL = 48 };
+
+typedef struct row {
+    dti_column columns[MAX_COLUMNS];
+    char cells[MAX_COLUMNS][CELL];
+    const char *text[MAX_COLUMNS];
+    int count;
+} row;
+
+static void column(row *r, const char *name, dti_cell_type type)
+{
+    r->columns[r->count].name = name;
+    r->columns[r->count].type = type;
+    r->text[r->count] = r->cells[r->count];
+    r->count++;
+}
+
+static char *cell(row *r, int *at) { return r->cells[(*at)++]; }
+
+static void put_u64(row *r, int *at, uint64_t v)
+{
+    snprintf(cell(r, at), CELL, "%llu", (unsigned long long)v);
+}
+
+/* One decimal, always printed ("3.0"), from a value already rounded x10. */
+static void put_x10(row *r, int *at, uint64_t x10)
+{
+    dti_format_ratio(cell(r, at), CELL, x10, 10, 1);
+}
+
+static void units_columns(row *r, const char *units)
+{
+    static char names[2][4][40];
+    int k = strcmp(units, "housing") == 0 ? 0 : 1;
+    snprintf(names[k][0], sizeof names[k][0], "%s", units);
+    snprintf(names[k][1], sizeof names[k][1], "unserved_%s", units);
+    snprintf(names[k][2], sizeof names[k][2], "underserved_%s", units);
+    snprintf(names[k][3], sizeof names[k][3], "%s_no_data", units);
+    column(r, names[k][0], DTI_CELL_INTEGER);
+    column(r, names[k][1], DTI_CELL_REAL);
+    column(r, names[k][2], DTI_CELL_REAL);
+    column(r, names[k][3], DTI_CELL_INTEGER);
+}
+
+static void put_units(row *r, int *at, const dti_units_sums *s)
+{
+    put_u64(r, at, s->units);
+    put_x10(r, at, s->unserved_x10);
+    put_x10(r, at, s->underserved_x10);
+    put_u64(r, at, s->no_data);
+}
+
+static void region_columns(row *r, const dti_stats_geo *geo)
+{
+    static const char *const counts[] = {"locations", "unserved", "underserved", "served"};
+    column(r, "geoid", DTI_CELL_TEXT);
+    for (int i = 0; i < 4; i++)
+        column(r, counts[i], DTI_CELL_INTEGER);
+    column(r, "pct_unserved", DTI_CELL_REAL);
+    column(r, "providers", DTI_CELL_INTEGER);
+    column(r, "median_max_down", DTI_CELL_REAL);
+    for (int t = 0; t < DTI_TIER_COUNT; t++)
+        column(r, dti_tier_names[t], DTI_CELL_REAL);
+    /* new columns only after the existing ones, only when asked for */
+    if (geo->have_blocks)
+        units_columns(r, "housing");
+    if (geo->have_households)
+        units_columns(r, "households");
+    if (geo->have_blocks) {
+        column(r, "pop", DTI_CELL_INTEGER);
+        column(r, "land_km2", DTI_CELL_REAL);
+        column(r, "locations_per_km2", DTI_CELL_REAL);
+    }
+}
+
+dti_table_out *dti_region_table_write(const char *path, const char *driver,
+                                      const dti_region_table *regions,
+                                      const dti_region_stats *stats, const dti_stats_geo *geo,
+                                      dt_error *err)
+{
+    row r = {.count = 0};
+    region_columns(&r, geo);
+    int with_geometry = driver && geo->polygons;
+    dti_table_out *t = dti_table_open(path, driver, "regions", r.columns, r.count, with_geometry,
+                                      geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < regions->count; i++) {
+        const dti_region_stats *s = &stats[i];
+        if (s->locations == 0)
+            continue;
+        int at = 0;
+        snprintf(cell(&r, &at), CELL, "%s", ""); /* the id may be long: point at it instead */
+        r.text[0] = regions->ids[i];
+        put_u64(&r, &at, s->locations);
+        put_u64(&r, &at, s->unserved);
+        put_u64(&r, &at, s->underserved);
+        put_u64(&r, &at, s->served);
+        dti_format_ratio(cell(&r, &at), CELL, 100 * s->unserved, s->locations, 2);
+        put_u64(&r, &at, s->providers);
+        /* twice the median in micro-Mbps: print it at 7 decimals, exactly */
+        dti_format_fixed(cell(&r, &at), CELL, s->median_down_x2 * 5, 7);
+        for (int k = 0; k < DTI_TIER_COUNT; k++)
+            dti_format_ratio(cell(&r, &at), CELL, s->tiers[k], s->locations, 4);
+        if (geo->have_blocks)
+            put_units(&r, &at, &geo->housing[i]);
+        if (geo->have_households)
+            put_units(&r, &at, &geo->household_sums[i]);
+        if (geo->have_blocks) {
+            put_u64(&r, &at, geo->pop[i]);
+            dti_format_fixed(cell(&r, &at), CELL, geo->aland[i], 6);
+            dti_format_ratio(cell(&r, &at), CELL, s->locations * 1000000, (uint64_t)geo->aland[i],
+                             2);
+        }
+        const void *geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
+        if (dti_table_write(t, r.text, geometry, err) != DT_OK) {
+            dti_table_abort(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* ---- blocks ---- */
+
+typedef struct block_writer {
+    dti_table_out *table;
+    row r;
+    const dti_coverage *cov;
+    const dti_region_table *regions;
+    const dti_stats_geo *geo;
+    int prefix_digits;
+} block_writer;
+
+static void put_split(row *r, int *at, uint32_t units, const dti_block_tally *tally)
+{
+    dti_units_split split = dti_units_split_block(units, tally);
+    put_u64(r, at, units);
+    dti_format_ratio(cell(r, at), CELL, split.den ? split.unserved_num : 0,
+                     split.den ? split.den : 1, 1);
+    dti_format_ratio(cell(r, at), CELL, split.den ? split.underserved_num : 0,
+                     split.den ? split.den : 1, 1);
+    put_u64(r, at, split.no_data);
+}
+
+static dt_status write_block(uint32_t k, void *geometry, void *user, dt_error *err)
+{
+    block_writer *w = user;
+    const dti_blocks *b = &w->geo->blocks;
+    row *r = &w->r;
+    uint32_t cb = dti_u64map_get(&w->cov->block_index, b->geoids[k]);
+    const dti_block_tally *tally = cb == UINT32_MAX ? NULL : &w->geo->tallies[cb];
+    static const dti_block_tally none = {0, 0, 0, 0, 0, 0, 0};
+    const dti_block_tally *t = tally ? tally : &none;
+    int at = 0;
+    snprintf(cell(r, &at), CELL, "%015llu", (unsigned long long)b->geoids[k]);
+    char *region = cell(r, &at);
+    if (w->geo->polygons)
+        snprintf(region, CELL, "%s", "");
+    else
+        snprintf(region, CELL, "%.*s", w->prefix_digits, r->cells[0]);
+    r->text[1] = region;
+    uint32_t reg = w->geo->layer_region[k];
+    if (w->geo->polygons && reg != DTI_NO_REGION)
+        r->text[1] = w->regions->ids[reg];
+    put_u64(r, &at, t->locations);
+    put_u64(r, &at, t->unserved);
+    put_u64(r, &at, t->underserved);
+    put_u64(r, &at, t->served);
+    put_u64(r, &at, t->residential);
+    put_split(r, &at, b->housing[k], tally);
+    if (w->geo->have_households) {
+        uint32_t h = dti_u64map_get(&w->geo->households.index, b->geoids[k]);
+        if (h == UINT32_MAX)
+            for (int i = 0; i < 4; i++) /* not in the file: unknown, not zero */
+                cell(r, &at)[0] = '\0';
+        else
+            put_split(r, &at, w->geo->households.values[h], tally);
+    }
+    put_u64(r, &at, b->pop[k]);
+    dti_format_fixed(cell(r, &at), CELL, b->aland[k], 6);
+    dti_format_fixed(cell(r, &at), CELL, b->awater[k], 6);
+    return dti_table_write(w->table, r->text, geometry, err);
+}
+
+dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
+                                     const dti_region_table *regions, const dti_stats_geo *geo,
+                                     int prefix_digits, dt_error *err)
+{
+    block_writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    static const char *const counts[] = {"locations", "unserved", "underserved", "served",
+                                         "residential"};
+    column(&w->r, "geoid", DTI_CELL_TEXT);
+    column(&w->r, "region", DTI_CELL_TEXT);
+    for (int i = 0; i < 5; i++)
+        column(&w->r, counts[i], DTI_CELL_INTEGER);
+    units_columns(&w->r, "housing");
+    if (geo->have_households)
+        units_columns(&w->r, "households");
+    column(&w->r, "pop", DTI_CELL_INTEGER);
+    column(&w->r, "land_km2", DTI_CELL_REAL);
+    column(&w->r, "water_km2", DTI_CELL_REAL);
+    w->cov = cov;
+    w->regions = regions;
+    w->geo = geo;
+    w->prefix_digits = prefix_digits;
+    int with_geometry = driver != NULL;
+    w->table = dti_table_open(path, driver, "blocks", w->r.columns, w->r.count, with_geometry,
+                              geo->blocks.layer_srs[0], err);
+    dti_table_out *t = w->table;
+    if (t && dti_blocks_each(&geo->blocks, with_geometry, write_block, w, err) != DT_OK) {
+        dti_table_abort(t);
+        t = NULL;
+    }
+    free(w);
+    return t;
+}
+
+/* ---- locations ---- */
+
+static const dti_coverage *sort_coverage;
+
+/* Plain numeric ids first in numeric order, then other ids as text. */
+static int compare_locations(const void *a, const void *b)
+{
+    uint64_t x = sort_coverage->location_keys[*(const uint32_t *)a];
+    uint64_t y = sort_coverage->location_keys[*(const uint32_t *)b];
+    int xn = (x & DTI_NAMED_BIT) != 0, yn = (y & DTI_NAMED_BIT) != 0;
+    if (xn != yn)
+        return xn - yn;
+    if (!xn)
+        return x < y ? -1 : x > y;
+    return strcmp(dti_strtab_get(&sort_coverage->location_names, (uint32_t)(x & ~DTI_NAMED_BIT)),
+                  dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
+}
+
+dt_status dti_location_table_write(void *stream, const dti_coverage *cov, dt_error *err)
+{
+    FILE *fp = stream;
+    size_t n = cov->location_count;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *providers = calloc(n ? n : 1, sizeof *providers);
+    if (!order || !providers) {
+        free(order);
+        free(providers);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    sort_coverage = cov;
+    qsort(order, n, sizeof *order, compare_locations);
+    const dti_u64set *pairs = &cov->location_providers;
+    for (size_t i = 0; i <= pairs->mask; i++)
+        if (pairs->keys[i] != DTI_EMPTY_KEY)
+            providers[pairs->keys[i] >> 32]++;
+    fputs("location_id,block_geoid,class,best_down,best_up,providers\n", fp);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t i = order[k];
+        const dti_location *loc = &cov->locations[i];
+        char id[32], down[32], up[32];
+        fprintf(fp, "%s,%015llu,%s,%s,%s,%u\n", dti_location_id(cov, i, id, sizeof id),
+                (unsigned long long)cov->block_geoids[loc->block],
+                dti_class_name(dti_class_of(loc->flags)),
+                dti_format_fixed(down, sizeof down, loc->best_down, 6),
+                dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
+    }
+    free(order);
+    free(providers);
+    return DT_OK;
+}

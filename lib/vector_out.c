@@ -1,0 +1,286 @@
+/* Output tables: dialtone's exact CSV, or any OGR vector format with geometry, renamed into place.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "internal.h"
+
+struct dti_table_out {
+    int ncolumns;
+    dti_cell_type *types;
+    /* CSV */
+    dti_outfile *csv;
+    /* OGR: written as temp_dir/<name> and moved beside it on commit */
+    GDALDatasetH dataset;
+    OGRLayerH layer;
+    char *target_dir, *temp_dir;
+    int in_transaction;
+};
+
+/* File extensions that name a vector format without -of. */
+static const struct {
+    const char *extension, *driver;
+} by_extension[] = {{".gpkg", "GPKG"},
+                    {".geojson", "GeoJSON"},
+                    {".json", "GeoJSON"},
+                    {".fgb", "FlatGeobuf"},
+                    {".shp", "ESRI Shapefile"}};
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+dt_status dti_vector_format(const char *format, const char *path, const char **driver,
+                            dt_error *err)
+{
+    *driver = NULL;
+    if (!format) {
+        for (size_t i = 0; path && i < sizeof by_extension / sizeof *by_extension; i++)
+            if (ends_with(path, by_extension[i].extension)) {
+                *driver = by_extension[i].driver;
+                return DT_OK;
+            }
+        return DT_OK;
+    }
+    if (strcasecmp(format, "CSV") == 0)
+        return DT_OK;
+    dti_ogr_init();
+    GDALDriverH d = GDALGetDriverByName(format);
+    if (!d || !GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, NULL) ||
+        !GDALGetMetadataItem(d, GDAL_DCAP_CREATE, NULL))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "-of %s: not a vector format GDAL can write here (try GPKG, "
+                             "GeoJSON, FlatGeobuf, \"ESRI Shapefile\" or CSV)",
+                             format);
+    *driver = GDALGetDriverShortName(d);
+    return DT_OK;
+}
+
+static void csv_cell(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', fp);
+        fputc(*p, fp);
+    }
+    fputc('"', fp);
+}
+
+static dti_table_out *fail(dti_table_out *t, dt_status status, const char *path, const char *what,
+                           dt_error *err)
+{
+    dti_error_gdal(err, status, path, what);
+    dti_table_abort(t);
+    return NULL;
+}
+
+/* mkdtemp beside path, so the final rename stays within one file system. */
+static char *temp_dir_beside(const char *path, char **target_dir)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    *target_dir = malloc(dir_len + 2);
+    char *temp = malloc(dir_len + strlen(path) + 32);
+    if (!*target_dir || !temp) {
+        free(temp);
+        return NULL;
+    }
+    if (slash)
+        snprintf(*target_dir, dir_len + 2, "%.*s", (int)(slash == path ? 1 : dir_len), path);
+    else
+        snprintf(*target_dir, 2, ".");
+    snprintf(temp, dir_len + strlen(path) + 32, "%s/.%s.tmp.XXXXXX", *target_dir,
+             slash ? slash + 1 : path);
+    if (!mkdtemp(temp)) {
+        free(temp);
+        return NULL;
+    }
+    return temp;
+}
+
+dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
+                              const dti_column *columns, int ncolumns, int with_geometry,
+                              const void *srs, dt_error *err)
+{
+    dti_table_out *t = calloc(1, sizeof *t);
+    if (!t || !(t->types = malloc((size_t)ncolumns * sizeof *t->types))) {
+        free(t);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    t->ncolumns = ncolumns;
+    for (int c = 0; c < ncolumns; c++)
+        t->types[c] = columns[c].type;
+    if (!driver) {
+        if (!(t->csv = dti_outfile_open(path, err))) {
+            dti_table_abort(t);
+            return NULL;
+        }
+        FILE *fp = dti_outfile_stream(t->csv);
+        for (int c = 0; c < ncolumns; c++) {
+            if (c)
+                fputc(',', fp);
+            csv_cell(fp, columns[c].name);
+        }
+        fputc('\n', fp);
+        return t;
+    }
+    dti_ogr_init();
+    if (!path || strcmp(path, "-") == 0) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s output needs a file name (-o FILE)", driver);
+        dti_table_abort(t);
+        return NULL;
+    }
+    if (!(t->temp_dir = temp_dir_beside(path, &t->target_dir))) {
+        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write here");
+        dti_table_abort(t);
+        return NULL;
+    }
+    const char *slash = strrchr(path, '/');
+    char *temp_path = CPLStrdup(CPLFormFilename(t->temp_dir, slash ? slash + 1 : path, NULL));
+    CPLErrorReset();
+    t->dataset = GDALCreate(GDALGetDriverByName(driver), temp_path, 0, 0, 0, GDT_Unknown, NULL);
+    CPLFree(temp_path);
+    if (!t->dataset)
+        return fail(t, DT_ERR_IO, path, "cannot create", err);
+    /* RFC 7946 GeoJSON is WGS84 longitude/latitude: GDAL reprojects on writing */
+    char **options = NULL;
+    if (strcmp(driver, "GeoJSON") == 0)
+        options = CSLSetNameValue(options, "RFC7946", "YES");
+    t->layer = GDALDatasetCreateLayer(t->dataset, layer_name, (OGRSpatialReferenceH)srs,
+                                      with_geometry ? wkbMultiPolygon : wkbNone, options);
+    CSLDestroy(options);
+    if (!t->layer)
+        return fail(t, DT_ERR_IO, path, "cannot create the layer", err);
+    for (int c = 0; c < ncolumns; c++) {
+        OGRFieldType type = columns[c].type == DTI_CELL_INTEGER ? OFTInteger64
+                            : columns[c].type == DTI_CELL_REAL  ? OFTReal
+                                                                : OFTString;
+        OGRFieldDefnH field = OGR_Fld_Create(columns[c].name, type);
+        OGRErr rc = OGR_L_CreateField(t->layer, field, TRUE);
+        OGR_Fld_Destroy(field);
+        if (rc != OGRERR_NONE)
+            return fail(t, DT_ERR_IO, path, "cannot create a field", err);
+    }
+    /* one transaction: GeoPackage writes a million rows in seconds, not hours */
+    t->in_transaction = GDALDatasetStartTransaction(t->dataset, FALSE) == OGRERR_NONE;
+    return t;
+}
+
+dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void *geometry,
+                          dt_error *err)
+{
+    if (t->csv) {
+        FILE *fp = dti_outfile_stream(t->csv);
+        for (int c = 0; c < t->ncolumns; c++) {
+            if (c)
+                fputc(',', fp);
+            csv_cell(fp, cells[c]);
+        }
+        fputc('\n', fp);
+        return DT_OK;
+    }
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t->layer));
+    if (!f)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (int c = 0; c < t->ncolumns; c++) {
+        if (t->types[c] != DTI_CELL_TEXT && cells[c][0] == '\0')
+            OGR_F_SetFieldNull(f, c);
+        else if (t->types[c] == DTI_CELL_INTEGER)
+            OGR_F_SetFieldInteger64(f, c, strtoll(cells[c], NULL, 10));
+        else if (t->types[c] == DTI_CELL_REAL)
+            OGR_F_SetFieldDouble(f, c, CPLAtof(cells[c]));
+        else
+            OGR_F_SetFieldString(f, c, cells[c]);
+    }
+    OGRErr rc = OGRERR_NONE;
+    if (geometry) {
+        OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)geometry));
+        rc = multi ? OGR_F_SetGeometryDirectly(f, multi) : OGRERR_NOT_ENOUGH_MEMORY;
+    }
+    if (rc == OGRERR_NONE) {
+        CPLErrorReset();
+        rc = OGR_L_CreateFeature(t->layer, f);
+    }
+    OGR_F_Destroy(f);
+    if (rc != OGRERR_NONE)
+        return dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot write a feature");
+    return DT_OK;
+}
+
+/* Remove the temporary directory and whatever GDAL left in it. */
+static void remove_temp(dti_table_out *t)
+{
+    if (!t->temp_dir)
+        return;
+    char **names = VSIReadDir(t->temp_dir);
+    for (int i = 0; names && names[i]; i++)
+        if (strcmp(names[i], ".") && strcmp(names[i], ".."))
+            VSIUnlink(CPLFormFilename(t->temp_dir, names[i], NULL));
+    CSLDestroy(names);
+    VSIRmdir(t->temp_dir);
+}
+
+dt_status dti_table_commit(dti_table_out *t, dt_error *err)
+{
+    if (t->csv) {
+        dt_status status = dti_outfile_commit(t->csv, err);
+        t->csv = NULL;
+        dti_table_abort(t);
+        return status;
+    }
+    dt_status status = DT_OK;
+    CPLErrorReset();
+    if (t->in_transaction && GDALDatasetCommitTransaction(t->dataset) != OGRERR_NONE)
+        status = dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot commit the output");
+    GDALClose(t->dataset);
+    t->dataset = NULL;
+    if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
+        status = dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot finish the output");
+    /* every file of the output (a shapefile is several) moves beside the temp directory */
+    char **names = status == DT_OK ? VSIReadDir(t->temp_dir) : NULL;
+    for (int i = 0; names && names[i] && status == DT_OK; i++) {
+        if (!strcmp(names[i], ".") || !strcmp(names[i], ".."))
+            continue;
+        char *from = CPLStrdup(CPLFormFilename(t->temp_dir, names[i], NULL));
+        const char *to = CPLFormFilename(t->target_dir, names[i], NULL);
+        if (VSIRename(from, to) != 0)
+            status = dti_error_set(err, DT_ERR_IO, to, 0, "cannot rename into place");
+        CPLFree(from);
+    }
+    CSLDestroy(names);
+    dti_table_abort(t);
+    return status;
+}
+
+void dti_table_abort(dti_table_out *t)
+{
+    if (!t)
+        return;
+    dti_outfile_abort(t->csv);
+    if (t->dataset)
+        GDALClose(t->dataset);
+    remove_temp(t);
+    free(t->temp_dir);
+    free(t->target_dir);
+    free(t->types);
+    free(t);
+}
