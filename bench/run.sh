@@ -32,7 +32,11 @@ measure() {
     cat "$tmp/$label.time"
 }
 
-printf '%-7s %10s %9s %10s %10s %9s %8s\n' size rows dialtone_s dt_rss_MB ogr2ogr_s ogr_rss_MB ratio
+# county polygons for the maps of the pipeline line (60 rectangles, the bench states' counties)
+counties="$data/counties60/counties.gpkg"
+[ -f "$counties" ] || python3 bench/gen_bdc.py --out "$data/counties60" --seed 42 --blocks 2000 \
+    --counties 60 --blocks-layer >/dev/null 2>&1
+printf '%-7s %10s %9s %10s %10s %9s %8s %10s\n' size rows dialtone_s dt_rss_MB ogr2ogr_s ogr_rss_MB ratio pipeline_s
 for size in "${sizes[@]}"; do
     blocks=$(blocks_for "$size")
     dir="$data/$size"
@@ -44,8 +48,15 @@ for size in "${sizes[@]}"; do
     cat "$dir"/bdc_*.csv >/dev/null # same warm page cache for both
     read -r dt_s dt_kb < <(measure dialtone "$bin" stats -q --by county -o "$tmp/dialtone.csv" "$dir"/bdc_*.csv)
     cmp -s "$tmp/dialtone.csv" "$dir/truth_county.csv" || { echo "bench: dialtone differs from truth on $size"; exit 1; }
+    # the pipeline: county and tract tables from one read, then the county map
+    start=$(date +%s.%N)
+    "$bin" stats -q --by county,tract -o "$tmp/pipe_{by}.csv" "$dir"/bdc_*.csv
+    "$bin" map -q --regions "$counties" --stats "$tmp/pipe_county.csv" --column pct_unserved \
+        -o "$tmp/pipe.png"
+    pipe_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    cmp -s "$tmp/pipe_tract.csv" "$dir/truth_tract.csv" || { echo "bench: tract table differs from truth on $size"; exit 1; }
     if [ "${PEER:-1}" = 0 ]; then
-        printf '%-7s %10d %9.2f %10d %10s %9s %8s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) - - -
+        printf '%-7s %10d %9.2f %10d %10s %9s %8s %10s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) - - - "$pipe_s"
         continue
     fi
     # The peer: OGR's CSV driver over a union VRT of the files, SQLite dialect, the same rules.
@@ -72,6 +83,7 @@ for size in "${sizes[@]}"; do
     tr -d '"' <"$tmp/ogr.csv" | cut -d, -f1-5 >"$tmp/b"
     cmp -s "$tmp/a" "$tmp/b" || { echo "bench: ogr2ogr and dialtone disagree on $size"; diff "$tmp/a" "$tmp/b" | head; exit 1; }
     ratio=$(awk -v a="$ogr_s" -v b="$dt_s" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 0.01) }')
-    printf '%-7s %10d %9.2f %10d %10.2f %9d %8s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) "$ogr_s" $((ogr_kb / 1024)) "$ratio"
+    printf '%-7s %10d %9.2f %10d %10.2f %9d %8s %10s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) "$ogr_s" $((ogr_kb / 1024)) "$ratio" "$pipe_s"
 done
-echo "(dialtone $("$bin" --version | cut -d' ' -f2), $(nproc) cores; ratio = ogr2ogr time / dialtone time)"
+echo "(dialtone $("$bin" --version | cut -d' ' -f2), $(nproc) cores; ratio = ogr2ogr time / dialtone time;"
+echo " pipeline = stats --by county,tract from one read + dialtone map of the counties)"

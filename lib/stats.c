@@ -11,6 +11,10 @@ struct dt_stats_options {
     dti_rules rules;
     int prefix_digits, by_given;
     const char *level_name;
+    /* --by county,tract: more levels from one read, -o naming each with {by} */
+    int extra_levels;
+    int extra_digits[4];
+    const char *extra_names[4];
     char *output, *locations_out, *fabric, *partial_out;
     char **inputs;
     size_t input_count;
@@ -31,7 +35,9 @@ static const char usage_text[] =
     "BDC_FILE: CSV files, .zip archives of CSVs, or quoted glob patterns.\n"
     "\n"
     "Options:\n"
-    "  --by LEVEL            region: state, county (default), tract, blockgroup, block\n"
+    "  --by LEVEL            region: state, county (default), tract, blockgroup, block;\n"
+    "                        several (--by county,tract) from one read, with -o\n"
+    "                        naming each table by {by} (-o out/{by}.csv)\n"
     "  -o, --output FILE     write the region table to FILE (default: stdout)\n"
     "  --locations-out FILE  also write one row per location\n"
     "  --fabric FILE         location fabric CSV: add its locations with no\n"
@@ -106,19 +112,35 @@ int dt_stats_options_wants_help(const dt_stats_options *o) { return o->help; }
 int dt_stats_options_wants_version(const dt_stats_options *o) { return o->version; }
 int dt_stats_options_quiet(const dt_stats_options *o) { return o->quiet; }
 
-static int set_level(dt_stats_options *o, const char *name)
+/* --by LEVEL[,LEVEL...]: the first is the main level, the rest extra. */
+static int set_level(dt_stats_options *o, const char *list)
 {
     static const struct {
         const char *name;
         int digits;
     } levels[] = {{"state", 2}, {"county", 5}, {"tract", 11}, {"blockgroup", 12}, {"block", 15}};
-    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-        if (strcmp(name, levels[i].name) == 0) {
-            o->prefix_digits = levels[i].digits;
-            o->level_name = levels[i].name;
-            return 0;
+    int count = 0;
+    for (const char *p = list; count == 0 || *p; count++) {
+        size_t len = strcspn(p, ",");
+        int found = -1;
+        for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+            if (strlen(levels[i].name) == len && strncmp(p, levels[i].name, len) == 0)
+                found = (int)i;
+        if (found < 0 || count > 4)
+            return -1;
+        if (count == 0) {
+            o->prefix_digits = levels[found].digits;
+            o->level_name = levels[found].name;
+        } else {
+            o->extra_digits[count - 1] = levels[found].digits;
+            o->extra_names[count - 1] = levels[found].name;
         }
-    return -1;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    o->extra_levels = count - 1;
+    return 0;
 }
 
 /* The options that take one text value: 1 when argv[*i] is one of them
@@ -158,6 +180,13 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
     if (o->regions && o->by_given)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--by and --regions both say what a region is: give one");
+    if (o->extra_levels &&
+        (o->block_count || o->households || o->partial_out || !o->output ||
+         !strstr(o->output, "{by}")))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--by with several levels writes one table each: give -o with "
+                             "{by} in the name (e.g. -o out/{by}.csv); not with --blocks, "
+                             "--households or --partial-out");
     if (o->regions && !o->id_field)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--regions needs --id-field FIELD (the field that names a region)");
@@ -242,7 +271,9 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->by_given = 1;
             if (set_level(o, v) != 0) {
                 dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                              "--by %s: expected state, county, tract, blockgroup or block", v);
+                              "--by %s: expected state, county, tract, blockgroup or block "
+                              "(or several, comma-separated)",
+                              v);
                 goto fail;
             }
         } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
@@ -300,6 +331,47 @@ fail:
     return NULL;
 }
 
+/* The output name for one level: {by} replaced by the level's name. */
+static char *level_path(const char *pattern, const char *level)
+{
+    const char *at = strstr(pattern, "{by}");
+    size_t n = strlen(pattern) + strlen(level) + 1;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    if (!at)
+        snprintf(path, n, "%s", pattern);
+    else
+        snprintf(path, n, "%.*s%s%s", (int)(at - pattern), pattern, level, at + 4);
+    return path;
+}
+
+/* Tables of the extra --by levels, written but not yet committed. */
+static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverage *cov,
+                                    dti_table_out **tables, dt_error *err)
+{
+    dti_stats_geo no_geometry;
+    memset(&no_geometry, 0, sizeof no_geometry);
+    dt_status status = DT_OK;
+    for (int k = 0; k < o->extra_levels && status == DT_OK; k++) {
+        dti_region_table regions = {0};
+        dti_region_stats *stats = NULL;
+        char *path = level_path(o->output, o->extra_names[k]);
+        status = path ? dti_regions_by_prefix(cov, o->extra_digits[k], &regions, err)
+                      : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        if (status == DT_OK)
+            status = dti_region_stats_compute(cov, &regions, &stats, err);
+        if (status == DT_OK &&
+            !(tables[k] = dti_region_table_write(path, o->driver, &regions, stats, &no_geometry,
+                                                 err)))
+            status = err->status;
+        free(path);
+        free(stats);
+        dti_regions_free(&regions);
+    }
+    return status;
+}
+
 /* Open, write and commit every output; side tables first: stdout, once
  * written, cannot be undone. */
 static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
@@ -326,9 +398,13 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
                                              o->prefix_digits, err)))
         status = err->status;
     /* with --partial-out alone, the partial is the result */
+    char *path = o->output ? level_path(o->output, o->level_name) : NULL;
+    if (o->output && !path)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (o->output || !o->partial_out) &&
-        !(table = dti_region_table_write(o->output, o->driver, regions, stats, geo, err)))
+        !(table = dti_region_table_write(path, o->driver, regions, stats, geo, err)))
         status = err->status;
+    free(path);
     if (status == DT_OK && locations_out) {
         status = dti_outfile_commit(locations_out, err);
         locations_out = NULL;
@@ -535,7 +611,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     /* Several states: one at a time, unless a location table (sorted over
      * all locations) or census geometry is asked for. */
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
-    if (status == DT_OK && inputs.count > 1 && !o->locations_out && !geometry) {
+    if (status == DT_OK && inputs.count > 1 && !o->locations_out && !geometry &&
+        !o->extra_levels) {
         bdc_states = calloc(inputs.count, sizeof *bdc_states);
         fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
         if (!bdc_states || !fabric_states)
@@ -576,8 +653,17 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
     }
+    dti_table_out *extra[4] = {NULL};
+    if (status == DT_OK && o->extra_levels)
+        status = write_extra_levels(o, &cov, extra, err);
     if (status == DT_OK)
         status = write_outputs(o, &cov, &regions, stats, &geo, &partial, err);
+    for (int k = 0; k < o->extra_levels; k++) {
+        if (status == DT_OK)
+            status = dti_table_commit(extra[k], err);
+        else
+            dti_table_abort(extra[k]);
+    }
     if (status == DT_OK)
         closing_notes(o, &totals, &regions, stats, &geo, note, user);
     free(stats);

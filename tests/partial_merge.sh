@@ -58,6 +58,20 @@ done
 { cat "$tmp/a/truth_county_fabric.csv"; tail -n +2 "$tmp/b/truth_county.csv"; } >"$tmp/both.csv"
 "$bin" stats -q --fabric "$tmp/a/fabric.csv" -o "$tmp/got.csv" "$tmp"/a/bdc_* "$tmp"/b/bdc_*
 check "two states one at a time, fabric of one" "$tmp/both.csv" "$tmp/got.csv"
+# several levels from one read: one table each, named by {by}
+"$bin" stats -q --by county,tract --fabric "$tmp/a/fabric.csv" -o "$tmp/lv_{by}.csv" "$tmp"/a/bdc_*
+check "--by county,tract: county table" "$tmp/a/truth_county_fabric.csv" "$tmp/lv_county.csv"
+check "--by county,tract: tract table" "$tmp/a/truth_tract_fabric.csv" "$tmp/lv_tract.csv"
+if "$bin" stats -q --by county,tract -o "$tmp/no_pattern.csv" "$tmp"/a/bdc_* 2>/dev/null; then
+    echo "FAIL several levels without {by} accepted"
+    failed=$((failed + 1))
+elif [ -e "$tmp/no_pattern.csv" ]; then
+    echo "FAIL several levels without {by} left a file"
+    failed=$((failed + 1))
+else
+    echo "ok   several levels need {by} in -o"
+    passed=$((passed + 1))
+fi
 # mismatched partials are refused
 "$bin" stats -q --by county --partial-out "$tmp/county.part" "$tmp"/even/bdc_*
 "$bin" stats -q --by tract --partial-out "$tmp/tract.part" "$tmp"/b/bdc_*
