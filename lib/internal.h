@@ -193,6 +193,8 @@ long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
 const char *dti_csv_name(const dti_csv *csv);
 uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */
 void dti_csv_close(dti_csv *csv);
+/* Write one CSV field to a FILE *stream, quoted when it needs to be. */
+void dti_csv_put_field(void *stream, const char *text);
 /* Index of the column named name in a header, or -1. */
 int dti_csv_column(const dti_field *header, int nfields, const char *name);
 int dti_field_is(const dti_field *f, const char *text);

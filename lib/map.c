@@ -468,19 +468,6 @@ static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double
 
 /* ---- the run ---- */
 
-static void say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
-
-static void say(dt_note_fn note, void *user, const char *fmt, ...)
-{
-    if (!note)
-        return;
-    char text[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    note(text, user);
-}
 
 static int step(dt_progress_fn progress, void *user, double frac, const char *what)
 {
@@ -492,25 +479,25 @@ static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_m
                    const dti_map_projection *proj, size_t unmatched, dt_note_fn note, void *user)
 {
     if (ml->skipped_empty || ml->skipped_zero_area)
-        say(note, user, "left out %zu features with empty and %zu with zero-area geometry "
+        dti_say(note, user, "left out %zu features with empty and %zu with zero-area geometry "
                         "(first: %s)",
             ml->skipped_empty, ml->skipped_zero_area, ml->first_skipped);
     if (ml->bad_rings)
-        say(note, user, "left out %zu invalid polygon rings (fewer than 3 points or "
+        dti_say(note, user, "left out %zu invalid polygon rings (fewer than 3 points or "
                         "non-finite coordinates)",
             ml->bad_rings);
     if (ml->invalid)
-        say(note, user, "%zu regions have invalid polygons (self-intersecting or the like; "
+        dti_say(note, user, "%zu regions have invalid polygons (self-intersecting or the like; "
                         "first: %s): drawn as given, overlaps filled even-odd",
             ml->invalid, ml->first_invalid);
     if (!ml->outer_edges_usable)
-        say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
+        dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
-        say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
+        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
     if (m->no_data_count)
-        say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
+        dti_say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
             m->no_data_count, ml->region_count, o->column);
-    say(note, user, "projection: %s", proj->description);
+    dti_say(note, user, "projection: %s", proj->description);
 }
 
 dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_fn note,

@@ -246,21 +246,6 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
     return DT_OK;
 }
 
-/* A CSV field, quoted when it needs to be. */
-static void put_field(FILE *fp, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', fp);
-        fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
 
 void dti_partial_write(const dti_partial *p, void *stream)
 {
@@ -272,7 +257,7 @@ void dti_partial_write(const dti_partial *p, void *stream)
     for (size_t r = 0; r < p->ids.count; r++) {
         const dti_region_stats *s = &p->stats[r];
         fputs("r,", fp);
-        put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
+        dti_csv_put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
         fprintf(fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, s->locations, s->unserved,
                 s->underserved, s->served);
         for (int t = 0; t < DTI_TIER_COUNT; t++)
@@ -281,7 +266,7 @@ void dti_partial_write(const dti_partial *p, void *stream)
         const dti_histogram *h = &p->downs[r];
         for (size_t i = 0; i < h->n; i++) {
             fputs("d,", fp);
-            put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
+            dti_csv_put_field(fp, dti_strtab_get(&p->ids, (uint32_t)r));
             fprintf(fp, ",%" PRId64 ",%" PRIu64 "\n", h->values[i], h->counts[i]);
         }
     }
@@ -290,9 +275,9 @@ void dti_partial_write(const dti_partial *p, void *stream)
         if (pair == DTI_EMPTY_KEY)
             continue;
         fputs("p,", fp);
-        put_field(fp, dti_strtab_get(&p->ids, (uint32_t)(pair >> 32)));
+        dti_csv_put_field(fp, dti_strtab_get(&p->ids, (uint32_t)(pair >> 32)));
         fputc(',', fp);
-        put_field(fp, dti_strtab_get(&p->providers, (uint32_t)(pair & 0xffffffffu)));
+        dti_csv_put_field(fp, dti_strtab_get(&p->providers, (uint32_t)(pair & 0xffffffffu)));
         fputc('\n', fp);
     }
 }

@@ -69,8 +69,9 @@ dt_status dti_vector_format(const char *format, const char *path, const char **d
     return DT_OK;
 }
 
-static void csv_cell(FILE *fp, const char *text)
+void dti_csv_put_field(void *stream, const char *text)
 {
+    FILE *fp = stream;
     if (!strpbrk(text, ",\"\r\n")) {
         fputs(text, fp);
         return;
@@ -138,7 +139,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
         for (int c = 0; c < ncolumns; c++) {
             if (c)
                 fputc(',', fp);
-            csv_cell(fp, columns[c].name);
+            dti_csv_put_field(fp, columns[c].name);
         }
         fputc('\n', fp);
         return t;
@@ -193,7 +194,7 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void
         for (int c = 0; c < t->ncolumns; c++) {
             if (c)
                 fputc(',', fp);
-            csv_cell(fp, cells[c]);
+            dti_csv_put_field(fp, cells[c]);
         }
         fputc('\n', fp);
         return DT_OK;
