@@ -127,6 +127,8 @@ void dti_strtab_init(dti_strtab *tab);
 void dti_strtab_free(dti_strtab *tab);
 /* Index of the string, adding it when new; UINT32_MAX when out of memory. */
 uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len);
+/* Index of the string, or UINT32_MAX when it is not in the table. */
+uint32_t dti_strtab_find(const dti_strtab *tab, const char *s, size_t len);
 static inline const char *dti_strtab_get(const dti_strtab *tab, uint32_t index)
 {
     return tab->arena + tab->offsets[index];
@@ -268,6 +270,7 @@ typedef struct dti_coverage {
     int state_filter;      /* >= 0: rows are expected in this state only */
     uint64_t foreign_rows; /* rows of another state than state_filter */
     size_t files;
+    struct dti_coverage_extras *extras; /* prices and served providers (prices.c); NULL: off */
 } dti_coverage;
 
 /* The BDC columns dialtone reads, by position in the header. */
@@ -280,6 +283,7 @@ enum {
     DTI_BDC_LATENCY,
     DTI_BDC_BLOCK,
     DTI_BDC_USE,
+    DTI_BDC_STATE,
     DTI_BDC_NCOLS
 };
 extern const char *const dti_bdc_columns[DTI_BDC_NCOLS];
@@ -304,6 +308,7 @@ typedef struct dti_parsed_row {
     uint32_t block, index; /* filled by dti_coverage_apply */
     uint8_t flags, residential;
     long line;
+    int64_t price; /* cheapest plan of a served row, micro-USD; -1 none (prices.c) */
 } dti_parsed_row;
 
 /* Check and parse one BDC row: 0 ok; 1 bad row (reason in why); -1 out of
@@ -406,5 +411,119 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
 /* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
+
+/* ---- prices and speeds (prices.c, speeds.c) ---- */
+/* Read a header with names[0..required) required and names[required..count)
+ * optional (columns[i] = -1 when absent); an error names the first missing
+ * required column and what was expected (csv_read.c). */
+dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, int required,
+                                       int count, int *columns, int *header_fields,
+                                       const char *what, const char *expected, dt_error *err);
+/* Money is integer micro-dollars (1e-6 USD), like speeds in micro-Mbps. */
+#define DTI_MAX_PRICE (1000000LL * DTI_MICRO) /* a monthly price above $1,000,000 is bad input */
+/* Parse a price: a plain non-negative decimal of dollars with at most 6
+ * decimals ("49.99", "0", "1200."); no sign, exponent, currency sign or
+ * spaces; at most DTI_MAX_PRICE. 0 ok, -1 bad. */
+int dti_parse_money(const char *s, size_t len, int64_t *micro);
+/* Twice an amount of micro-dollars (a median) as dollars with 2 decimals,
+ * rounded half up exactly: "67.63". */
+char *dti_format_money_x2(char *buf, size_t size, int64_t micro_x2);
+/* k-th smallest (0-based) of values[0..n), reordering values (regions.c). */
+int64_t dti_select_kth(int64_t *values, size_t n, size_t k);
+/* Nearest-rank percentile: the smallest value with at least pct% of the
+ * values <= it, i.e. the ceil(pct * n / 100)-th smallest (reorders values;
+ * n > 0). */
+int64_t dti_percentile(int64_t *values, size_t n, unsigned pct);
+
+/* One priced plan of a plans file (SPEC "Prices"). */
+typedef struct dti_plan {
+    int64_t down, up, price;    /* micro-Mbps, micro-USD a month */
+    uint32_t provider;          /* index into dti_plans.providers */
+    uint16_t technology, state; /* state: two letters as c0 << 8 | c1, 0 any state */
+    long line;
+} dti_plan;
+
+typedef struct dti_plans {
+    dti_plan *plans; /* one per distinct (provider, technology, speeds, state): the cheapest */
+    size_t count, cap;
+    uint32_t *slots; /* open addressing over plans: index + 1, 0 empty */
+    size_t mask;
+    dti_strtab providers; /* provider_id text; interned first into every tracking coverage */
+    int has_states;
+    uint64_t rows, duplicates; /* plan rows read; rows whose key repeats an earlier row */
+} dti_plans;
+
+/* Read a plans file (header provider_id, technology,
+ * max_advertised_download_speed, max_advertised_upload_speed, monthly_price,
+ * optional plan_name and state_usps); bad rows stop with file and line. */
+dt_status dti_plans_read(const char *path, dti_plans *plans, dt_error *err);
+void dti_plans_free(dti_plans *plans);
+/* Price of the cheapest plan for this provider (an index of plans->providers),
+ * technology, speeds and state (0: unknown), or -1. A plan with a state
+ * applies only to rows of that state; one without applies everywhere. */
+int64_t dti_plans_price(const dti_plans *plans, uint32_t provider, int technology,
+                        uint16_t state, int64_t down, int64_t up);
+/* Two letters as a state code (upper-cased), 0 when the field is not two letters. */
+uint16_t dti_state_code(const char *s, size_t len);
+
+/* What a tracking coverage keeps per location beyond dti_location. */
+typedef struct dti_location_extra {
+    int64_t price;            /* cheapest served price, micro-USD; -1 none */
+    int64_t price_down;       /* download of the plan at that price: the largest among ties */
+    uint32_t served_provider; /* one provider with a reliable served row; UINT32_MAX none */
+    uint32_t served_providers; /* 0, 1, or 2 meaning two or more */
+} dti_location_extra;
+
+typedef struct dti_coverage_extras {
+    const dti_plans *plans;        /* NULL: no prices */
+    dti_location_extra *locations; /* per location index below count */
+    size_t count, cap;
+    uint64_t served_rows, unpriced_rows; /* reliable served rows; of them, matching no plan */
+} dti_coverage_extras;
+
+/* Index of a provider id in cov's provider table, adding it when new
+ * (coverage.c); UINT32_MAX: out of memory. */
+uint32_t dti_coverage_provider(dti_coverage *cov, const char *text, size_t len);
+/* Dense index of a location id in cov, or UINT32_MAX (coverage.c). */
+uint32_t dti_coverage_find_location(const dti_coverage *cov, const char *id, size_t len);
+/* Start tracking prices (plans may be NULL) and served providers in a fresh
+ * coverage: the plans' providers are interned first, so that their indices
+ * are the same in every coverage (threads' coverages merge by them). */
+dt_status dti_coverage_track_extras(dti_coverage *cov, const dti_plans *plans, dt_error *err);
+/* Row hooks of coverage.c: price a parsed row (technology and state field
+ * from the BDC row); fold a parsed row into its location (0 ok, -1 no memory);
+ * fold src's location i into dst's location index (providers: src -> dst). */
+void dti_extras_price_row(dti_coverage_extras *x, dti_parsed_row *row, int technology,
+                          const dti_field *state);
+int dti_extras_apply_row(dti_coverage_extras *x, const dti_parsed_row *row);
+int dti_extras_merge_location(dti_coverage_extras *dst, uint32_t index,
+                              const dti_coverage_extras *src, size_t i, const uint32_t *providers);
+void dti_extras_free(dti_coverage_extras *x);
+/* The extras of location i (a location no row has touched has none). */
+dti_location_extra dti_extras_of(const dti_coverage_extras *x, size_t i);
+
+/* Statistics of a group of locations (a region, or the whole run) (speeds.c). */
+typedef struct dti_group_extra {
+    uint64_t locations, served, priced; /* priced: served locations with a price */
+    int64_t median_price_x2;            /* twice the median price, micro-USD (priced > 0) */
+    uint64_t per_mbps_count;            /* priced locations whose plan has a download > 0 */
+    uint64_t per_mbps_q4;               /* their median price / download, $/Mbps * 10^4 */
+    int64_t median_down_x2, p90_down, median_up_x2, p90_up; /* micro-Mbps */
+    uint64_t competition[3]; /* locations with 0, 1, 2 or more providers of served rows */
+} dti_group_extra;
+
+/* An exact fraction: price (micro-USD) over download (micro-Mbps), den > 0. */
+typedef struct dti_ratio {
+    int64_t num, den;
+} dti_ratio;
+/* Median of the fractions v[0..n) (reordered; an even count takes the mean
+ * of the middle two), times 10^4 rounded half up, exactly. 0 when n is 0. */
+uint64_t dti_ratio_median_q4(dti_ratio *v, size_t n);
+/* Price columns of locations locs[0..n): scratch and ratios hold n each. */
+void dti_group_prices(const dti_coverage *cov, const uint32_t *locs, size_t n, int64_t *scratch,
+                      dti_ratio *ratios, dti_group_extra *out);
+/* Speed and competition columns of locations locs[0..n); scratch holds n. */
+void dti_group_speeds(const dti_coverage *cov, const uint32_t *locs, size_t n, int64_t *scratch,
+                      dti_group_extra *out);
 
 #endif
