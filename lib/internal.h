@@ -412,7 +412,7 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
 
-/* ---- prices and speeds (prices.c, speeds.c) ---- */
+/* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c) ---- */
 /* Read a header with names[0..required) required and names[required..count)
  * optional (columns[i] = -1 when absent); an error names the first missing
  * required column and what was expected (csv_read.c). */
@@ -525,5 +525,55 @@ void dti_group_prices(const dti_coverage *cov, const uint32_t *locs, size_t n, i
 /* Speed and competition columns of locations locs[0..n); scratch holds n. */
 void dti_group_speeds(const dti_coverage *cov, const uint32_t *locs, size_t n, int64_t *scratch,
                       dti_group_extra *out);
+
+/* Measured speeds: Ookla's open-data fixed tiles (measured.c). A tile layer
+ * is any OGR polygon source (shapefile, GeoPackage...) with fields avg_d_kbps,
+ * avg_u_kbps and tests, named PATH or PATH|layername=NAME. */
+typedef struct dti_tiles dti_tiles;
+/* Open the layer and check its fields and CRS; no feature is read yet. */
+dti_tiles *dti_tiles_open(const char *spec, dt_error *err);
+void dti_tiles_free(dti_tiles *tiles);
+/* Read and check the tiles; bbox (minx, miny, maxx, maxy: EPSG:4326
+ * longitude/latitude) or NULL limits reading to the tiles that touch it. */
+dt_status dti_tiles_load(dti_tiles *tiles, const double *bbox, dt_error *err);
+size_t dti_tiles_count(const dti_tiles *tiles);
+/* The tile containing the point (EPSG:4326 longitude, latitude), or
+ * UINT32_MAX. A point on an edge shared by two tiles goes to the tile on its
+ * east or north: tiles are half-open, [minx, maxx) x [miny, maxy). */
+uint32_t dti_tiles_find(const dti_tiles *tiles, double lon, double lat);
+
+/* The share of a tile's tests that goes to a region. */
+typedef struct dti_tile_share {
+    uint32_t tile, region;
+    double share;
+} dti_tile_share;
+/* Shares by area over polygon regions: area(tile & region) / area(tile) for
+ * every pair that overlaps, computed in an equal-area CRS (EPSG:6933).
+ * geometries: nregions OGRGeometryH (NULL for none) in srs
+ * (OGRSpatialReferenceH). The caller frees *shares with free(). */
+dt_status dti_tiles_area_shares(const dti_tiles *tiles, size_t nregions,
+                                const void *const *geometries, const void *srs,
+                                dti_tile_share **shares, size_t *count, dt_error *err);
+/* Shares by locations over any regions: the fraction of a tile's located
+ * locations that lie in the region (tile_of, region_of: per location,
+ * UINT32_MAX for none). The caller frees *shares with free(). */
+dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
+                                    const uint32_t *region_of, dti_tile_share **shares,
+                                    size_t *count, dt_error *err);
+/* Test-weighted sums of a region: weight = tests * share. */
+typedef struct dti_measured {
+    double tests, down_kbps, up_kbps; /* sum of weights; of weight * avg_d_kbps, avg_u_kbps */
+    uint64_t tiles;
+} dti_measured;
+/* Sum shares (sorted here, so the sums do not depend on the order of
+ * locations) into out[0..nregions), zeroed first. */
+void dti_tiles_measure(const dti_tiles *tiles, dti_tile_share *shares, size_t count,
+                       size_t nregions, dti_measured *out);
+/* Longitude and latitude of cov's locations from fabric CSVs (columns
+ * location_id, latitude, longitude); NAN where unknown. *located counts the
+ * locations given coordinates. A coordinate that is not a number in range
+ * stops with file and line. */
+dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabric, double *lon,
+                                 double *lat, size_t *located, dt_error *err);
 
 #endif
