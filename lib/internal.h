@@ -371,10 +371,12 @@ typedef struct dti_region_stats {
 /* Per-region statistics; caller frees *stats with free(). */
 dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
                                    dti_region_stats **stats, dt_error *err);
-/* The region table of `dialtone stats` (SPEC's columns) to a FILE *stream;
- * regions without locations are left out. */
+/* The region table of `dialtone stats` (SPEC's columns, then those of extra
+ * when not NULL: stats_extra.c) to a FILE *stream; regions without locations
+ * are left out. */
+struct dti_extra_run;
 void dti_write_region_table(void *stream, const dti_region_table *regions,
-                            const dti_region_stats *stats);
+                            const dti_region_stats *stats, const struct dti_extra_run *extra);
 /* Median of values (reordered in place), doubled so it stays an integer. */
 int64_t dti_median_x2(int64_t *values, size_t n);
 
@@ -412,7 +414,7 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
 
-/* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c) ---- */
+/* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c, stats_extra.c) ---- */
 /* Read a header with names[0..required) required and names[required..count)
  * optional (columns[i] = -1 when absent); an error names the first missing
  * required column and what was expected (csv_read.c). */
@@ -575,5 +577,43 @@ void dti_tiles_measure(const dti_tiles *tiles, dti_tile_share *shares, size_t co
  * stops with file and line. */
 dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabric, double *lon,
                                  double *lat, size_t *located, dt_error *err);
+
+/* ---- the price, speed and measured columns of a stats run (stats_extra.c) ---- */
+typedef struct dti_extra_options {
+    char *plans, *income, *benchmark, *measured;
+    int speed;
+} dti_extra_options;
+
+/* The canonical name when arg is one of the options taking a value
+ * (--plans, --income, --benchmark, --measured, also as --opt=value). */
+const char *dti_extra_option_name(const char *arg);
+/* Set option name to value: 0 ok, -1 out of memory. */
+int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value);
+void dti_extra_options_free(dti_extra_options *x);
+int dti_extra_options_any(const dti_extra_options *x);
+/* Combinations that cannot work (DT_ERR_USAGE). */
+dt_status dti_extra_options_check(const dti_extra_options *x, int partial_out, int fabric,
+                                  dt_error *err);
+
+typedef struct dti_extra_run dti_extra_run;
+/* Read the plans, income, benchmark and tile files (before any BDC row, so
+ * a bad one stops the run early). Free with dti_extra_free(). */
+dti_extra_run *dti_extra_load(const dti_extra_options *x, dt_error *err);
+void dti_extra_free(dti_extra_run *run);
+const dti_plans *dti_extra_plans(const dti_extra_run *run);
+/* Per-region columns from the coverage (fabric: the fabric inputs, for the
+ * locations' coordinates of --measured). */
+dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
+                            const dti_region_table *regions, const dti_region_stats *stats,
+                            const dti_inputs *fabric, dt_error *err);
+/* ",name,..." after the region table's header, and region r's cells. */
+void dti_extra_write_header(const dti_extra_run *run, void *stream);
+void dti_extra_write_row(const dti_extra_run *run, size_t region, void *stream);
+/* The location table's extra column(s): header and location i's cells. */
+void dti_extra_write_location_header(const dti_extra_run *run, void *stream);
+void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov, size_t i,
+                              void *stream);
+/* Notes for the user: unmatched rows, duplicate plans, the plain-words summary. */
+void dti_extra_notes(const dti_extra_run *run, dt_note_fn note, void *user);
 
 #endif

@@ -91,7 +91,7 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
     if (status == DT_OK && !out)
         status = err->status;
     if (status == DT_OK) {
-        dti_write_region_table(dti_outfile_stream(out), &regions, stats);
+        dti_write_region_table(dti_outfile_stream(out), &regions, stats, NULL);
         status = dti_outfile_commit(out, err);
     } else {
         dti_outfile_abort(out);

@@ -15,6 +15,7 @@ struct dt_stats_options {
     size_t input_count;
     int skip_bad_rows, quiet, help, version;
     int threads; /* 0: one per CPU */
+    dti_extra_options extra; /* --plans --income --benchmark --speed --measured */
 };
 
 static const char usage_text[] =
@@ -37,6 +38,16 @@ static const char usage_text[] =
     "  --threads N           parse with N threads (default: one per CPU)\n"
     "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
     "                        combines exactly with others (no table unless -o)\n"
+    "  --plans FILE          plans and prices: add median_served_price, priced_share,\n"
+    "                        median_usd_per_mbps (and cheapest_served_price per location)\n"
+    "  --income FILE         geoid,median_household_income: add affordability_pct\n"
+    "  --benchmark FILE      name,median_down_mbps,monthly_price: add speed_ratio and\n"
+    "                        price_ratio, and a summary in words on stderr\n"
+    "  --speed               add p90_max_down, median_max_up, p90_max_up and the\n"
+    "                        locations with 0, 1, 2+ providers at served speeds\n"
+    "  --measured LAYER      Ookla fixed tiles (avg_d_kbps, avg_u_kbps, tests; needs\n"
+    "                        --fabric): add measured_down, measured_up, measured_tests,\n"
+    "                        measured_to_advertised\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -58,6 +69,7 @@ void dt_stats_options_free(dt_stats_options *o)
     free(o->locations_out);
     free(o->fabric);
     free(o->partial_out);
+    dti_extra_options_free(&o->extra);
     for (size_t i = 0; i < o->input_count; i++)
         free(o->inputs[i]);
     free(o->inputs);
@@ -139,6 +151,13 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->rules.ulfw = 1;
         } else if (strcmp(a, "--skip-bad-rows") == 0) {
             o->skip_bad_rows = 1;
+        } else if (strcmp(a, "--speed") == 0) {
+            o->extra.speed = 1;
+        } else if (dti_extra_option_name(a)) {
+            const char *name = dti_extra_option_name(a);
+            if (!(v = option_value(argc, argv, &i, name, err)))
+                goto fail;
+            bad = dti_extra_option_set(&o->extra, name, v);
         } else if (is_option(a, "--by")) {
             if (!(v = option_value(argc, argv, &i, "--by", err)))
                 goto fail;
@@ -196,6 +215,8 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
         goto fail;
     }
+    if (dti_extra_options_check(&o->extra, o->partial_out != NULL, o->fabric != NULL, err))
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -205,7 +226,7 @@ fail:
 }
 
 void dti_write_region_table(void *stream, const dti_region_table *regions,
-                            const dti_region_stats *stats)
+                            const dti_region_stats *stats, const dti_extra_run *extra)
 {
     FILE *fp = stream;
     char pct[32], median[48], share[32];
@@ -213,6 +234,8 @@ void dti_write_region_table(void *stream, const dti_region_table *regions,
           fp);
     for (int t = 0; t < DTI_TIER_COUNT; t++)
         fprintf(fp, ",%s", dti_tier_names[t]);
+    if (extra)
+        dti_extra_write_header(extra, fp);
     fputc('\n', fp);
     for (size_t r = 0; r < regions->count; r++) {
         const dti_region_stats *s = &stats[r];
@@ -227,6 +250,8 @@ void dti_write_region_table(void *stream, const dti_region_table *regions,
                 (unsigned long long)s->providers, median);
         for (int t = 0; t < DTI_TIER_COUNT; t++)
             fprintf(fp, ",%s", dti_format_ratio(share, sizeof share, s->tiers[t], s->locations, 4));
+        if (extra)
+            dti_extra_write_row(extra, r, fp);
         fputc('\n', fp);
     }
 }
@@ -247,7 +272,8 @@ static int compare_locations(const void *a, const void *b)
                   dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
 }
 
-static dt_status write_location_table(FILE *fp, const dti_coverage *cov, dt_error *err)
+static dt_status write_location_table(FILE *fp, const dti_coverage *cov,
+                                      const dti_extra_run *extra, dt_error *err)
 {
     size_t n = cov->location_count;
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -265,16 +291,22 @@ static dt_status write_location_table(FILE *fp, const dti_coverage *cov, dt_erro
     for (size_t i = 0; i <= pairs->mask; i++)
         if (pairs->keys[i] != DTI_EMPTY_KEY)
             providers[pairs->keys[i] >> 32]++;
-    fputs("location_id,block_geoid,class,best_down,best_up,providers\n", fp);
+    fputs("location_id,block_geoid,class,best_down,best_up,providers", fp);
+    if (extra)
+        dti_extra_write_location_header(extra, fp);
+    fputc('\n', fp);
     for (size_t k = 0; k < n; k++) {
         uint32_t i = order[k];
         const dti_location *loc = &cov->locations[i];
         char id[32], down[32], up[32];
-        fprintf(fp, "%s,%015llu,%s,%s,%s,%u\n", dti_location_id(cov, i, id, sizeof id),
+        fprintf(fp, "%s,%015llu,%s,%s,%s,%u", dti_location_id(cov, i, id, sizeof id),
                 (unsigned long long)cov->block_geoids[loc->block],
                 dti_class_name(dti_class_of(loc->flags)),
                 dti_format_fixed(down, sizeof down, loc->best_down, 6),
                 dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
+        if (extra)
+            dti_extra_write_location(extra, cov, i, fp);
+        fputc('\n', fp);
     }
     free(order);
     free(providers);
@@ -343,10 +375,13 @@ typedef struct run_totals {
 /* Read BDC rows (and fabric) into a fresh coverage; state >= 0 counts rows
  * of other states in cov->foreign_rows. */
 static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
-                               const dti_inputs *fabric, int state, dti_coverage *cov,
-                               dt_progress_fn progress, void *user, dt_error *err)
+                               const dti_inputs *fabric, int state, const dti_extra_run *extra,
+                               dti_coverage *cov, dt_progress_fn progress, void *user,
+                               dt_error *err)
 {
     dt_status status = dti_coverage_init(cov, &o->rules, err);
+    if (status == DT_OK && extra)
+        status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -392,8 +427,8 @@ static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc
         if (fabric)
             status = inputs_of_state(fabric, fabric_states, state, &group_fabric, err);
         if (status == DT_OK)
-            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, &cov,
-                                   progress, user, err);
+            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, NULL,
+                                   &cov, progress, user, err);
         if (status == DT_OK && cov.foreign_rows)
             *fallback = 1;
         else if (status == DT_OK)
@@ -420,6 +455,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     dti_region_table regions = {0};
     dti_region_stats *stats = NULL;
     dti_outfile *table_out = NULL, *locations_out = NULL, *partial_out = NULL;
+    dti_extra_run *extra = NULL;
     run_totals totals = {0};
     int *bdc_states = NULL, *fabric_states = NULL, grouped = 0, have_cov = 0;
     dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
@@ -431,9 +467,13 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     }
     if (status == DT_OK)
         status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
+    if (status == DT_OK && dti_extra_options_any(&o->extra) &&
+        !(extra = dti_extra_load(&o->extra, err)))
+        status = err->status;
     /* Several states: one at a time, unless a location table is asked for
-     * (it is sorted over all locations). */
-    if (status == DT_OK && inputs.count > 1 && !o->locations_out) {
+     * (it is sorted over all locations) or price, speed or measured columns
+     * (their medians and percentiles need every location at once). */
+    if (status == DT_OK && inputs.count > 1 && !o->locations_out && !extra) {
         bdc_states = calloc(inputs.count, sizeof *bdc_states);
         fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
         if (!bdc_states || !fabric_states)
@@ -458,8 +498,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         }
     }
     if (status == DT_OK && !grouped) {
-        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, &cov, progress, user,
-                               err);
+        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, extra, &cov, progress,
+                               user, err);
         have_cov = 1;
         if (status == DT_OK)
             add_totals(&totals, &cov);
@@ -469,6 +509,9 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_partial_add(&partial, &cov, &regions, err);
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
+        if (status == DT_OK && extra)
+            status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
+                                       err);
     }
     if (status == DT_OK && grouped)
         status = dti_partial_finish(&partial, &regions, &stats, err);
@@ -482,11 +525,11 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         status = err->status;
     if (status == DT_OK) {
         if (table_out)
-            dti_write_region_table(dti_outfile_stream(table_out), &regions, stats);
+            dti_write_region_table(dti_outfile_stream(table_out), &regions, stats, extra);
         if (partial_out)
             dti_partial_write(&partial, dti_outfile_stream(partial_out));
         if (locations_out)
-            status = write_location_table(dti_outfile_stream(locations_out), &cov, err);
+            status = write_location_table(dti_outfile_stream(locations_out), &cov, extra, err);
     }
     /* commit the side files first: stdout, once written, cannot be undone */
     if (status == DT_OK && locations_out) {
@@ -521,7 +564,10 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         else
             say(note, user, "counts cover reported locations only: no --fabric was given, so "
                             "locations that no provider reports are missing");
+        if (extra)
+            dti_extra_notes(extra, note, user);
     }
+    dti_extra_free(extra);
     free(stats);
     free(bdc_states);
     free(fabric_states);
