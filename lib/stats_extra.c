@@ -530,7 +530,9 @@ static void summary(const dti_extra_run *run, dt_note_fn note, void *user)
                                       "benchmark's $%s", bench_price);
     dti_format_fixed(speed, sizeof speed, g->median_down_x2 * 5, 7);
     if (g->median_down_x2 == 0)
-        snprintf(times, sizeof times, "with no reliable service at the median");
+        snprintf(times, sizeof times, "with no reliable service at the median; not");
+    else if (g->median_down_x2 == 2 * run->bench_down)
+        snprintf(times, sizeof times, "the same as");
     else if (g->median_down_x2 <= 2 * run->bench_down) /* 1/M with M >= 1 */
         snprintf(times, sizeof times, "1/%s of",
                  dti_format_ratio(ratio, sizeof ratio, 2 * (uint64_t)run->bench_down,

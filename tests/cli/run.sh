@@ -295,6 +295,22 @@ if grep -q "plans\|tiles" "$work/stderr"; then
 fi
 finish
 
+# The bundled sample with every option: runs, and the columns and notes are there.
+begin bundled_sample_every_option
+k=datasets/kansas
+run stats -o "$work/out/result.csv" --fabric "$k/fabric.csv" --plans "$k/plans.csv" \
+  --income "$k/income.csv" --benchmark datasets/benchmark_example.csv --speed \
+  --measured "$k/tiles.gpkg" "$k"/bdc_*
+expect_status 0
+if [ "$(head -n 1 "$work/out/result.csv" 2>/dev/null | tr ',' '\n' | wc -l)" -ne 30 ] ||
+  [ "$(wc -l <"$work/out/result.csv" 2>/dev/null)" -ne 106 ]; then
+  problem "expected 30 columns and 105 counties"
+fi
+expect_stderr_has "state 20 as a whole: median served price \$"
+expect_stderr_has "the same as the benchmark's 250 Mbps"
+expect_stderr_has "tiles.gpkg: 2534 tiles read"
+finish
+
 bad_input_case plans_negative plans_negative.csv:3: --plans "$p/bad/plans_negative.csv" "${price_files[@]}"
 bad_input_case plans_not_a_price plans_text.csv:4: --plans "$p/bad/plans_text.csv" "${price_files[@]}"
 bad_input_case plans_header plans_header.csv:1: --plans "$p/bad/plans_header.csv" "${price_files[@]}"
