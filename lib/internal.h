@@ -601,6 +601,8 @@ typedef struct dti_extra_run dti_extra_run;
 dti_extra_run *dti_extra_load(const dti_extra_options *x, dt_error *err);
 void dti_extra_free(dti_extra_run *run);
 const dti_plans *dti_extra_plans(const dti_extra_run *run);
+/* Whether the coverage must keep prices and served providers per location. */
+int dti_extra_tracks_locations(const dti_extra_run *run);
 /* Per-region columns from the coverage (fabric: the fabric inputs, for the
  * locations' coordinates of --measured). */
 dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,

@@ -402,9 +402,17 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
 typedef struct point_query {
     const dti_tiles *tiles;
     double x, y;
-    OGRGeometryH point;
+    OGRGeometryH point; /* made only for a tile that is not a rectangle */
     uint32_t found;
 } point_query;
+
+/* Inside a tile that is not a rectangle (its edges included). */
+static int in_shape(point_query *q, OGRGeometryH shape)
+{
+    if (!q->point && (q->point = OGR_G_CreateGeometry(wkbPoint)) != NULL)
+        OGR_G_SetPoint_2D(q->point, 0, q->x, q->y);
+    return q->point && OGR_G_Intersects(shape, q->point);
+}
 
 static int visit_point(uint32_t i, void *user)
 {
@@ -413,7 +421,7 @@ static int visit_point(uint32_t i, void *user)
     if (i >= q->found)
         return 0;
     if (t->shape[i] ? q->x >= t->minx[i] && q->x <= t->maxx[i] && q->y >= t->miny[i] &&
-                          q->y <= t->maxy[i] && OGR_G_Intersects(t->shape[i], q->point)
+                          q->y <= t->maxy[i] && in_shape(q, t->shape[i])
                     : q->x >= t->minx[i] && q->x < t->maxx[i] && q->y >= t->miny[i] &&
                           q->y < t->maxy[i])
         q->found = i; /* the lowest index wins where tiles overlap */
@@ -425,12 +433,9 @@ uint32_t dti_tiles_find(const dti_tiles *t, double lon, double lat)
     point_query q = {t, lon, lat, NULL, UINT32_MAX};
     if (t->from_lonlat && !OCTTransform(t->from_lonlat, 1, &q.x, &q.y, NULL))
         return UINT32_MAX;
-    q.point = OGR_G_CreateGeometry(wkbPoint);
-    if (!q.point)
-        return UINT32_MAX;
-    OGR_G_SetPoint_2D(q.point, 0, q.x, q.y);
     grid_query(&t->index, q.x, q.y, q.x, q.y, visit_point, &q);
-    OGR_G_DestroyGeometry(q.point);
+    if (q.point)
+        OGR_G_DestroyGeometry(q.point);
     return q.found;
 }
 

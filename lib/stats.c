@@ -380,7 +380,7 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
                                dt_error *err)
 {
     dt_status status = dti_coverage_init(cov, &o->rules, err);
-    if (status == DT_OK && extra)
+    if (status == DT_OK && dti_extra_tracks_locations(extra))
         status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
     if (status != DT_OK)
         return status;

@@ -96,6 +96,11 @@ const dti_plans *dti_extra_plans(const dti_extra_run *run)
     return run && run->have_plans ? &run->plans : NULL;
 }
 
+int dti_extra_tracks_locations(const dti_extra_run *run)
+{
+    return run && (run->have_plans || run->opt->speed);
+}
+
 void dti_extra_free(dti_extra_run *run)
 {
     if (!run)
