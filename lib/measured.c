@@ -21,7 +21,7 @@ static const char *const tile_fields[TILE_FIELDS] = {"avg_d_kbps", "avg_u_kbps",
 typedef struct grid {
     double x0, y0, cw, ch;
     int64_t nx, ny;
-    dti_u64map cells;   /* cell key -> first entry + 1 */
+    dti_u64map cells;      /* cell key -> first entry + 1 */
     uint32_t *item, *next; /* entries: a box and the next entry of its cell (+ 1) */
     size_t entries, cap;
     uint32_t *big;
@@ -253,11 +253,10 @@ dti_tiles *dti_tiles_open(const char *spec, dt_error *err)
     OGRFeatureDefnH defn = status == DT_OK ? OGR_L_GetLayerDefn(t->layer) : NULL;
     for (int k = 0; defn && k < TILE_FIELDS && status == DT_OK; k++) {
         t->field[k] = OGR_FD_GetFieldIndex(defn, tile_fields[k]);
-        OGRFieldType type = t->field[k] >= 0
-                                ? OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, t->field[k]))
-                                : OFTInteger;
-        if (t->field[k] < 0 || (type != OFTInteger && type != OFTInteger64 && type != OFTReal &&
-                                type != OFTString)) {
+        OGRFieldType type =
+            t->field[k] >= 0 ? OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, t->field[k])) : OFTInteger;
+        if (t->field[k] < 0 ||
+            (type != OFTInteger && type != OFTInteger64 && type != OFTReal && type != OFTString)) {
             char have[512] = "";
             for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++)
                 snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "",
@@ -281,8 +280,9 @@ dti_tiles *dti_tiles_open(const char *spec, dt_error *err)
         OSRSetAxisMappingStrategy(t->srs, OAMS_TRADITIONAL_GIS_ORDER);
         if (!OSRIsSame(t->srs, wgs84) &&
             !(t->from_lonlat = OCTNewCoordinateTransformation(wgs84, t->srs)))
-            status = dti_error_gdal(err, DT_ERR_CRS, spec,
-                                    "cannot transform longitude/latitude into the tile layer's CRS");
+            status =
+                dti_error_gdal(err, DT_ERR_CRS, spec,
+                               "cannot transform longitude/latitude into the tile layer's CRS");
     }
     if (wgs84)
         OSRDestroySpatialReference(wgs84);
@@ -368,11 +368,11 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
 {
     if (bbox) {
         double b[4] = {bbox[0], bbox[1], bbox[2], bbox[3]};
-        if (t->from_lonlat &&
-            !OCTTransformBounds(t->from_lonlat, bbox[0], bbox[1], bbox[2], bbox[3], &b[0], &b[1],
-                                &b[2], &b[3], 21))
-            return dti_error_gdal(err, DT_ERR_CRS, t->display, "cannot transform the locations' "
-                                                               "extent into the tile layer's CRS");
+        if (t->from_lonlat && !OCTTransformBounds(t->from_lonlat, bbox[0], bbox[1], bbox[2],
+                                                  bbox[3], &b[0], &b[1], &b[2], &b[3], 21))
+            return dti_error_gdal(err, DT_ERR_CRS, t->display,
+                                  "cannot transform the locations' "
+                                  "extent into the tile layer's CRS");
         OGR_L_SetSpatialFilterRect(t->layer, b[0], b[1], b[2], b[3]);
     }
     OGR_L_ResetReading(t->layer);
@@ -393,8 +393,7 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
     if (status == DT_OK && CPLGetLastErrorType() == CE_Failure && features == 0 &&
         CPLGetLastErrorMsg()[0])
         status = dti_error_gdal(err, DT_ERR_IO, t->display, "cannot read the tiles");
-    if (status == DT_OK &&
-        grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
+    if (status == DT_OK && grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return status;
 }
@@ -420,10 +419,10 @@ static int visit_point(uint32_t i, void *user)
     const dti_tiles *t = q->tiles;
     if (i >= q->found)
         return 0;
-    if (t->shape[i] ? q->x >= t->minx[i] && q->x <= t->maxx[i] && q->y >= t->miny[i] &&
-                          q->y <= t->maxy[i] && in_shape(q, t->shape[i])
-                    : q->x >= t->minx[i] && q->x < t->maxx[i] && q->y >= t->miny[i] &&
-                          q->y < t->maxy[i])
+    if (t->shape[i]
+            ? q->x >= t->minx[i] && q->x <= t->maxx[i] && q->y >= t->miny[i] &&
+                  q->y <= t->maxy[i] && in_shape(q, t->shape[i])
+            : q->x >= t->minx[i] && q->x < t->maxx[i] && q->y >= t->miny[i] && q->y < t->maxy[i])
         q->found = i; /* the lowest index wins where tiles overlap */
     return 0;
 }
@@ -474,8 +473,7 @@ dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
             size_t same = j;
             while (same < end && pairs[same] == pairs[j])
                 same++;
-            (*shares)[(*count)++] = (dti_tile_share){(uint32_t)(pairs[j] >> 32),
-                                                     (uint32_t)pairs[j],
+            (*shares)[(*count)++] = (dti_tile_share){(uint32_t)(pairs[j] >> 32), (uint32_t)pairs[j],
                                                      (double)(same - j) / (double)(end - i)};
             j = same;
         }
@@ -582,9 +580,9 @@ static int visit_region(uint32_t r, void *user)
     return 0;
 }
 
-dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions,
-                                const void *const *geometries, const void *srs,
-                                dti_tile_share **shares, size_t *count, dt_error *err)
+dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const void *const *geometries,
+                                const void *srs, dti_tile_share **shares, size_t *count,
+                                dt_error *err)
 {
     dt_status status = DT_OK;
     area_query q = {0};
@@ -635,9 +633,9 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions,
         OGR_G_GetEnvelope(q.tile, &env);
         q.tile_area = OGR_G_Area(q.tile);
         q.tile_index = (uint32_t)i;
-        int rc = q.tile_area > 0 ? grid_query(&index, env.MinX, env.MinY, env.MaxX, env.MaxY,
-                                              visit_region, &q)
-                                 : 0;
+        int rc = q.tile_area > 0
+                     ? grid_query(&index, env.MinX, env.MinY, env.MaxX, env.MaxY, visit_region, &q)
+                     : 0;
         OGR_G_DestroyGeometry(q.tile);
         if (rc == -1)
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -715,13 +713,15 @@ dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabr
             if (i == UINT32_MAX || !isnan(lon[i]))
                 continue;
             double y, x;
-            int bad_y = parse_degrees(&f[col[1]], 90, &y), bad_x = parse_degrees(&f[col[2]], 180, &x);
+            int bad_y = parse_degrees(&f[col[1]], 90, &y),
+                bad_x = parse_degrees(&f[col[2]], 180, &x);
             if (bad_y < 0 || bad_x < 0) {
                 const dti_field *bad = &f[col[bad_y < 0 ? 1 : 2]];
-                status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                       "%s '%.*s' is not a number of degrees (%s)",
-                                       names[bad_y < 0 ? 1 : 2], (int)(bad->len < 40 ? bad->len : 40),
-                                       bad->s, bad_y < 0 ? "-90 to 90" : "-180 to 180");
+                status =
+                    dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                  "%s '%.*s' is not a number of degrees (%s)",
+                                  names[bad_y < 0 ? 1 : 2], (int)(bad->len < 40 ? bad->len : 40),
+                                  bad->s, bad_y < 0 ? "-90 to 90" : "-180 to 180");
                 break;
             }
             if (bad_y || bad_x)

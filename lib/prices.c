@@ -144,7 +144,7 @@ void dti_plans_free(dti_plans *p)
 
 enum { PLAN_PROVIDER, PLAN_TECHNOLOGY, PLAN_DOWN, PLAN_UP, PLAN_PRICE, PLAN_STATE, PLAN_COLUMNS };
 static const char *const plan_columns[PLAN_COLUMNS] = {
-    "provider_id", "technology", "max_advertised_download_speed", "max_advertised_upload_speed",
+    "provider_id",   "technology", "max_advertised_download_speed", "max_advertised_upload_speed",
     "monthly_price", "state_usps"};
 
 static void field_text(const dti_field *f, char *buf, size_t size)
@@ -192,8 +192,8 @@ static const char *check_plan(dti_plans *p, const dti_field *f, const int *col, 
                why;
     }
     plan->technology = (uint16_t)technology;
-    plan->provider = dti_strtab_intern(&p->providers, f[col[PLAN_PROVIDER]].s,
-                                       f[col[PLAN_PROVIDER]].len);
+    plan->provider =
+        dti_strtab_intern(&p->providers, f[col[PLAN_PROVIDER]].s, f[col[PLAN_PROVIDER]].len);
     *nomem = plan->provider == UINT32_MAX;
     return NULL;
 }

@@ -24,8 +24,8 @@ const char *dti_extra_option_name(const char *arg)
 
 int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value)
 {
-    char **slot = strcmp(name, "--plans") == 0    ? &x->plans
-                  : strcmp(name, "--income") == 0 ? &x->income
+    char **slot = strcmp(name, "--plans") == 0       ? &x->plans
+                  : strcmp(name, "--income") == 0    ? &x->income
                   : strcmp(name, "--benchmark") == 0 ? &x->benchmark
                                                      : &x->measured;
     free(*slot);
@@ -364,9 +364,9 @@ dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
             dti_group_prices(cov, locs, n, scratch, ratios, g);
         if (x->speed)
             dti_group_speeds(cov, locs, n, scratch, g);
-        uint32_t id = x->income ? dti_strtab_find(&run->income_ids, regions->ids[r],
-                                                  strlen(regions->ids[r]))
-                                : UINT32_MAX;
+        uint32_t id =
+            x->income ? dti_strtab_find(&run->income_ids, regions->ids[r], strlen(regions->ids[r]))
+                      : UINT32_MAX;
         run->region_income[r] = id == UINT32_MAX ? -1 : run->incomes[id];
         if (n) {
             run->regions_written++;
@@ -460,9 +460,8 @@ void dti_extra_write_row(const dti_extra_run *run, size_t r, void *stream)
     if (x->speed)
         fprintf(fp, ",%s,%s,%s,%llu,%llu,%llu", dti_format_fixed(a, sizeof a, g->p90_down, 6),
                 dti_format_fixed(b, sizeof b, g->median_up_x2 * 5, 7),
-                dti_format_fixed(c, sizeof c, g->p90_up, 6),
-                (unsigned long long)g->competition[0], (unsigned long long)g->competition[1],
-                (unsigned long long)g->competition[2]);
+                dti_format_fixed(c, sizeof c, g->p90_up, 6), (unsigned long long)g->competition[0],
+                (unsigned long long)g->competition[1], (unsigned long long)g->competition[2]);
     if (x->measured) {
         const dti_measured *m = &run->measured[r];
         char d[48] = "";
@@ -531,8 +530,10 @@ static void summary(const dti_extra_run *run, dt_note_fn note, void *user)
                                   2 * (uint64_t)run->bench_price, 2),
                  bench_price);
     else
-        snprintf(words, sizeof words, "no served location has a price to compare with the "
-                                      "benchmark's $%s", bench_price);
+        snprintf(words, sizeof words,
+                 "no served location has a price to compare with the "
+                 "benchmark's $%s",
+                 bench_price);
     dti_format_fixed(speed, sizeof speed, g->median_down_x2 * 5, 7);
     if (g->median_down_x2 == 0)
         snprintf(times, sizeof times, "with no reliable service at the median; not");

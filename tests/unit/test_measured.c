@@ -34,7 +34,8 @@ static const char *temp_with(const char *suffix, const char *text)
 static const char *tiles_geojson(const double (*boxes)[7], int n, const char *fields)
 {
     static char text[8192];
-    size_t used = (size_t)snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[");
+    size_t used =
+        (size_t)snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[");
     for (int i = 0; i < n; i++) {
         const double *b = boxes[i];
         used += (size_t)snprintf(
@@ -42,8 +43,8 @@ static const char *tiles_geojson(const double (*boxes)[7], int n, const char *fi
             "%s{\"type\":\"Feature\",\"id\":%d,\"properties\":{%s\"avg_d_kbps\":%.0f,"
             "\"avg_u_kbps\":%.0f,\"tests\":%.0f},\"geometry\":{\"type\":\"Polygon\","
             "\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}}",
-            i ? "," : "", i + 1, fields, b[4], b[5], b[6], b[0], b[1], b[2], b[1], b[2], b[3],
-            b[0], b[3], b[0], b[1]);
+            i ? "," : "", i + 1, fields, b[4], b[5], b[6], b[0], b[1], b[2], b[1], b[2], b[3], b[0],
+            b[3], b[0], b[1]);
     }
     snprintf(text + used, sizeof text - used, "]}\n");
     return temp_with(".geojson", text);
@@ -75,10 +76,10 @@ static void test_find(void)
     CHECK_INT(dti_tiles_find(t, -100.995, 38.005), 0);
     CHECK_INT(dti_tiles_find(t, -100.985, 38.005), 1);
     CHECK_INT(dti_tiles_find(t, -100.995, 38.015), 2);
-    CHECK_INT(dti_tiles_find(t, -100.99, 38.001), 1);  /* shared edge: the east tile */
-    CHECK_INT(dti_tiles_find(t, -100.995, 38.01), 2);  /* shared edge: the north tile */
-    CHECK_INT(dti_tiles_find(t, -101.00, 38.00), 0);   /* west and south edges belong */
-    CHECK_INT(dti_tiles_find(t, -100.98, 38.005), UINT32_MAX); /* east edge of the last */
+    CHECK_INT(dti_tiles_find(t, -100.99, 38.001), 1);           /* shared edge: the east tile */
+    CHECK_INT(dti_tiles_find(t, -100.995, 38.01), 2);           /* shared edge: the north tile */
+    CHECK_INT(dti_tiles_find(t, -101.00, 38.00), 0);            /* west and south edges belong */
+    CHECK_INT(dti_tiles_find(t, -100.98, 38.005), UINT32_MAX);  /* east edge of the last */
     CHECK_INT(dti_tiles_find(t, -100.985, 38.015), UINT32_MAX); /* no tile there */
     CHECK_INT(dti_tiles_find(t, 10.0, -40.0), UINT32_MAX);
     dti_tiles_free(t);
@@ -89,10 +90,10 @@ static void test_bad_layers(void)
     dt_error err = {0};
     static const double boxes[][7] = {{0, 0, 1, 1, 10, 1, 3}, {1, 0, 2, 1, 10, 1, -3}};
     /* no tests field */
-    const char *path = temp_with(
-        ".geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
-                    "\"properties\":{\"avg_d_kbps\":1,\"avg_u_kbps\":1,\"devices\":1},"
-                    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,0]}}]}\n");
+    const char *path =
+        temp_with(".geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                              "\"properties\":{\"avg_d_kbps\":1,\"avg_u_kbps\":1,\"devices\":1},"
+                              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,0]}}]}\n");
     CHECK(dti_tiles_open(path, &err) == NULL);
     CHECK_INT(err.status, DT_ERR_FORMAT);
     CHECK(strstr(err.message, "no field 'tests'") != NULL);
@@ -266,8 +267,8 @@ static void test_county_border(void)
     dti_tile_share *s = NULL;
     size_t n = 0;
     dt_error err;
-    CHECK(t && dti_tiles_area_shares(t, 2, (const void *const *)regions,
-                                     OGR_L_GetSpatialRef(layer), &s, &n, &err) == DT_OK);
+    CHECK(t && dti_tiles_area_shares(t, 2, (const void *const *)regions, OGR_L_GetSpatialRef(layer),
+                                     &s, &n, &err) == DT_OK);
     CHECK_INT(n, 2);
     double a = share_of(s, n, 0, 0), b = share_of(s, n, 0, 1);
     CHECK(a > 0.05 && a < 0.95 && b > 0.05 && b < 0.95);

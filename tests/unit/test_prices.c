@@ -26,8 +26,8 @@ static uint32_t provider(const dti_plans *plans, const char *id)
 }
 
 /* Price of a row: provider id text, technology, speeds as text, state. */
-static int64_t price(const dti_plans *p, const char *id, int tech, const char *down,
-                     const char *up, const char *state)
+static int64_t price(const dti_plans *p, const char *id, int tech, const char *down, const char *up,
+                     const char *state)
 {
     uint32_t i = provider(p, id);
     if (i == UINT32_MAX)
@@ -59,7 +59,7 @@ static void test_money(void)
     CHECK_STR(dti_format_money_x2(buf, sizeof buf, 55250000LL + 80000000LL), "67.63"); /* 67.625 */
     CHECK_STR(dti_format_money_x2(buf, sizeof buf, 135240000LL), "67.62");
     CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 4999LL), "0.00"); /* 0.004999 */
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 5000LL), "0.01");  /* 0.005 */
+    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 5000LL), "0.01"); /* 0.005 */
     CHECK_STR(dti_format_money_x2(buf, sizeof buf, 0), "0.00");
     CHECK_INT(dti_state_code("KS", 2), 'K' << 8 | 'S');
     CHECK_INT(dti_state_code("ks", 2), 'K' << 8 | 'S');
@@ -78,7 +78,7 @@ static void test_plans(void)
         "100002,40,300,20,75,Cable 300,\n"
         "100002,40,300,20,65,Cable 300 Nebraska,NE\n" /* cheaper in one state */
         "100002,40,500,50,60,Cable 500,\n"
-        "100002,40,500,50,70,Cable 500 Kansas,ks\n" /* dearer in one state: 60 wins */
+        "100002,40,500,50,70,Cable 500 Kansas,ks\n"         /* dearer in one state: 60 wins */
         "100003,71,100.0,20,55.25,Wireless 100 Kansas,KS\n" /* only through its state */
         "100004,10,25,3,40,DSL,\n"
         "100004,10,25,3,35.5,DSL promo,\n"; /* duplicate: cheaper, wins */
@@ -201,12 +201,12 @@ static void test_percentiles(void)
     CHECK_INT(dti_percentile(ten, 10, 100), 10);
     CHECK_INT(dti_percentile(ten, 10, 0), 1);
     int64_t eleven[] = {0, 0, 10, 25, 25, 50, 100, 200, 300, 500, 1000}; /* county 20001 */
-    CHECK_INT(dti_percentile(eleven, 11, 90), 500);                  /* rank ceil(9.9) = 10 */
+    CHECK_INT(dti_percentile(eleven, 11, 90), 500);                      /* rank ceil(9.9) = 10 */
     int64_t nineteen[19], twenty[20];
     for (int i = 0; i < 20; i++)
         twenty[i] = (i * 7) % 20 + 1; /* 1..20 shuffled */
     for (int i = 0; i < 19; i++)
-        nineteen[i] = (i * 5) % 19 + 1; /* 1..19 shuffled */
+        nineteen[i] = (i * 5) % 19 + 1;              /* 1..19 shuffled */
     CHECK_INT(dti_percentile(twenty, 20, 90), 18);   /* rank 18 */
     CHECK_INT(dti_percentile(nineteen, 19, 90), 18); /* rank ceil(17.1) = 18 */
     int64_t zeros[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 100};
