@@ -40,6 +40,7 @@ struct dti_tiles {
     int64_t *down, *up, *tests; /* kbps, kbps, count */
     OGRGeometryH *shape;        /* tiles that are not axis-aligned rectangles; else NULL */
     grid index;
+    int loaded;
 };
 
 static void grid_free(grid *g)
@@ -395,6 +396,7 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
         status = dti_error_gdal(err, DT_ERR_IO, t->display, "cannot read the tiles");
     if (status == DT_OK && grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    t->loaded = status == DT_OK;
     return status;
 }
 
@@ -430,6 +432,8 @@ static int visit_point(uint32_t i, void *user)
 uint32_t dti_tiles_find(const dti_tiles *t, double lon, double lat)
 {
     point_query q = {t, lon, lat, NULL, UINT32_MAX};
+    if (!t->loaded)
+        return UINT32_MAX;
     if (t->from_lonlat && !OCTTransform(t->from_lonlat, 1, &q.x, &q.y, NULL))
         return UINT32_MAX;
     grid_query(&t->index, q.x, q.y, q.x, q.y, visit_point, &q);

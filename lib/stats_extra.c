@@ -320,8 +320,9 @@ static dt_status measure(dti_extra_run *run, const dti_coverage *cov,
             bbox[0] = fmin(bbox[0], lon[i]), bbox[1] = fmin(bbox[1], lat[i]);
             bbox[2] = fmax(bbox[2], lon[i]), bbox[3] = fmax(bbox[3], lat[i]);
         }
-    if (status == DT_OK)
-        status = dti_tiles_load(run->tiles, run->located ? bbox : NULL, err);
+    /* no located location: no tile is needed (and a national layer is not read whole) */
+    if (status == DT_OK && run->located)
+        status = dti_tiles_load(run->tiles, bbox, err);
     for (size_t i = 0; status == DT_OK && i < nloc; i++) {
         tile_of[i] = isnan(lon[i]) ? UINT32_MAX : dti_tiles_find(run->tiles, lon[i], lat[i]);
         region_of[i] = regions->block_region[cov->locations[i].block];
