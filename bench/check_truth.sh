@@ -53,6 +53,16 @@ for level in county tract; do
     done
 done
 
+# price, speed and competition columns (gen_bdc.py --plans)
+for level in county tract; do
+    truth="$dir/truth_${level}_prices.csv"
+    [ -f "$truth" ] || continue
+    opts=(--by "$level" --plans "$dir/plans.csv" --speed)
+    [ "$level" = county ] && opts+=(--income "$dir/income.csv")
+    check "stats ${opts[*]}" "$truth" "$tmp/out.csv" -- \
+        "$bin" stats -q "${opts[@]}" -o "$tmp/out.csv" "${inputs[@]}"
+done
+
 if [ -f "$dir/truth_locations.csv" ]; then
     check "stats --locations-out" "$dir/truth_locations.csv" "$tmp/locations.csv" -- \
         "$bin" stats -q --by county -o "$tmp/out.csv" --locations-out "$tmp/locations.csv" "${inputs[@]}"

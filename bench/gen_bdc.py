@@ -37,6 +37,15 @@ What it generates (in --out DIR):
                                        up at the end). --layer-format fgb or shp.zip changes the
                                        block layer's format; the layers are converted from CSV with
                                        ogr2ogr (gdal-bin).
+  plans.csv, income.csv                (--plans) synthetic monthly prices for most offers (some
+                                       offers have none, some a cheaper plan in this state only, some
+                                       a plan for another state that never applies, some duplicates)
+                                       and a synthetic median household income per county (some 0,
+                                       some empty). They use their own random stream: every other
+                                       file is the same bytes with or without --plans.
+  truth_<county|tract>_prices.csv      (--plans --truth) what `dialtone stats --by LEVEL --plans
+                                       DIR/plans.csv --speed` (county: also --income DIR/income.csv)
+                                       must print: prices, $/Mbps, speeds and competition.
 
 How truth is computed: not by reading the files back, but by its own arithmetic while generating.
 Every speed is written from a fixed text ("0.768", "99.999", "50.0") and parsed once, exactly, into
@@ -318,13 +327,14 @@ class Provider:
 
 class Region:
     """Per-tract tallies: (best_down << 6 | tier mask) -> locations, for both rule sets."""
-    __slots__ = ("default", "ulfw", "providers", "fabric_only")
+    __slots__ = ("default", "ulfw", "providers", "fabric_only", "prices")
 
     def __init__(self):
         self.default = {}
         self.ulfw = {}
         self.providers = set()
         self.fabric_only = 0
+        self.prices = None  # with --plans: one location_prices() tuple per reported location
 
 
 def build_counties(args, geo_rng):
@@ -509,6 +519,9 @@ def generate(args):
     os.makedirs(args.out, exist_ok=True)
     writer = Writer(args.out, state, args.files, args.zip_some)
     providers = [Provider(i, b, k, o, writer.file_of_tech) for i, (b, k, o) in enumerate(PROVIDERS)]
+    if args.plans:
+        write_plans(args, providers, usps)
+        write_income(args, state, counties)
     by_brand = {p.brand: p for p in providers}
     pools = {}
     for p in providers:
@@ -552,6 +565,7 @@ def generate(args):
             dark = tract == dark_tract
             region = regions[tract] = Region()
             t_default, t_ulfw, t_providers = region.default, region.ulfw, region.providers
+            t_prices = region.prices = [] if args.plans else None
             for _, numbers in bgs:
                 for number in numbers:
                     block = "%s%04d" % (tract, number)
@@ -626,6 +640,8 @@ def generate(args):
                                     down_u = o[6]
                                 if o[7] > up_d:
                                     up_d = o[7]
+                        if t_prices is not None:
+                            t_prices.append(location_prices(groups, down_d, up_d, mask_d))
                         key = down_d << 6 | mask_d
                         t_default[key] = t_default.get(key, 0) + 1
                         key = down_u << 6 | mask_u
@@ -672,6 +688,14 @@ def generate(args):
             write_truth(os.path.join(args.out, name), regions, 5, False, with_fabric,
                         layer.truth_columns)
             names.append(name)
+        if args.plans:
+            for level, width in (("county", 5), ("tract", 11)):
+                name = "truth_%s_prices.csv" % level
+                write_prices_truth(os.path.join(args.out, name), regions, width,
+                                   args.incomes if level == "county" else None)
+                names.append(name)
+    if args.plans:
+        names[len(names):] = ["plans.csv", "income.csv"]
     return names, stats
 
 
@@ -908,6 +932,15 @@ class TruthLocations:
 
 
 def write_truth(path, regions, width, ulfw, with_fabric, extra=None):
+    header = STATS_HEADER if extra is None else STATS_HEADER[:-1] + BLOCKS_HEADER_TAIL
+    with open(path, "w", newline="") as f:
+        f.write(header + "".join(
+            line + ("" if extra is None else extra(geoid, locations)) + "\n"
+            for geoid, line, locations in truth_lines(regions, width, ulfw, with_fabric)))
+
+
+def truth_lines(regions, width, ulfw, with_fabric):
+    """[(region geoid, its line of the region table without the newline, locations)], sorted."""
     merged = {}  # region geoid -> [tallies, providers, fabric-only locations]
     for tract in sorted(regions):
         region = regions[tract]
@@ -918,7 +951,7 @@ def write_truth(path, regions, width, ulfw, with_fabric, extra=None):
         entry[1].update(region.providers)
         if with_fabric:
             entry[2] += region.fabric_only
-    lines = [STATS_HEADER if extra is None else STATS_HEADER[:-1] + BLOCKS_HEADER_TAIL]
+    lines = []
     for geoid in sorted(merged):
         tallies, providers, fabric_only = merged[geoid]
         locations = sum(tallies.values()) + fabric_only
@@ -938,14 +971,12 @@ def write_truth(path, regions, width, ulfw, with_fabric, extra=None):
                     shares[bit] += count
             downs[down] = downs.get(down, 0) + count
         unserved = locations - served - underserved
-        lines.append("%s,%d,%d,%d,%d,%s,%d,%s,%s%s\n" % (
+        lines.append((geoid, "%s,%d,%d,%d,%d,%s,%d,%s,%s" % (
             geoid, locations, unserved, underserved, served,
             fmt_rounded(unserved, locations, 2), len(providers),
             median_text(downs, locations),
-            ",".join(fmt_rounded(c, locations, 4) for c in shares),
-            "" if extra is None else extra(geoid, locations)))
-    with open(path, "w", newline="") as f:
-        f.write("".join(lines))
+            ",".join(fmt_rounded(c, locations, 4) for c in shares)), locations))
+    return lines
 
 
 def median_text(counts, n):
@@ -961,6 +992,157 @@ def median_text(counts, n):
             hi = value
             break
     return fmt_fixed((lo + hi) * 5, 7)  # mean of the two, in units of 1e-7 Mbps
+
+
+# ---- --plans: synthetic prices and incomes, and the truth of the price and speed columns ----
+
+PRICE_CENTS = (0, 50, 95, 99)
+OTHER_STATE = {"WY": "VT"}  # a plan for a state the rows are never in
+
+
+def money_micro(dollars, cents):
+    return dollars * 1000000 + cents * 10000
+
+
+def write_plans(args, providers, usps):
+    """plans.csv from the offers: most get a plan, at a price from a stream of their own. Each
+    offer gets o[8] = the price a row of this state pays for it (cheapest plan that applies),
+    -1 when none does or the row is not reliable at served speeds."""
+    rng = splitmix64(args.seed * 2 + 3)
+    other = OTHER_STATE.get(usps, "WY")
+    lines = ["provider_id,technology,max_advertised_download_speed,max_advertised_upload_speed,"
+             "monthly_price,plan_name,state_usps\n"]
+    for p in providers:
+        spec_price = {}
+        for spec in list(p.by_spec):
+            tech, down_text, up_text, _ = spec
+            r = next(rng)
+            if r % 8 == 0:  # no plan for this offer: its served rows are unpriced
+                continue
+            dollars, cents = 20 + (r >> 8) % 160, PRICE_CENTS[(r >> 16) % 4]
+            down_plan = down_text + ".0" if (r >> 20) % 5 == 0 and "." not in down_text else down_text
+            key = (tech, down_text, up_text)
+            best = spec_price.get(key)
+            plan = "%s,%d,%s,%s,%d.%02d,%s,\n" % (
+                p.provider_id, tech, down_plan, up_text, dollars, cents,
+                csv_field("%s %s Mbps (synthetic)" % (p.brand, down_text)))
+            lines.append(plan)
+            price = money_micro(dollars, cents)
+            if (r >> 24) % 10 == 0:  # a duplicate: dearer, or cheaper (the cheapest wins)
+                extra = 5 if (r >> 28) % 2 else -5
+                if dollars + extra >= 0:
+                    lines.append(plan.replace("%d.%02d," % (dollars, cents),
+                                              "%d.%02d," % (dollars + extra, cents), 1))
+                    price = min(price, money_micro(dollars + extra, cents))
+            if (r >> 32) % 6 == 0:  # cheaper in this state
+                lines.append("%s,%d,%s,%s,%d.%02d,in-state offer (synthetic),%s\n" % (
+                    p.provider_id, tech, down_text, up_text, dollars // 2, cents, usps))
+                price = min(price, money_micro(dollars // 2, cents))
+            if (r >> 36) % 6 == 0:  # another state only: never applies here
+                lines.append("%s,%d,%s,%s,1.00,out-of-state offer (synthetic),%s\n" % (
+                    p.provider_id, tech, down_text, up_text, other))
+            spec_price[key] = price if best is None else min(best, price)
+        if (next(rng) % 3) == 0:  # a plan that matches only through this state
+            for spec in p.by_spec:
+                tech, down_text, up_text, _ = spec
+                if (tech, down_text, up_text) not in spec_price:
+                    lines.append("%s,%d,%s,%s,33.33,state-only offer (synthetic),%s\n" % (
+                        p.provider_id, tech, down_text, up_text, usps))
+                    spec_price[(tech, down_text, up_text)] = money_micro(33, 33)
+                    break
+        for spec, offer in p.by_spec.items():
+            served = bool(offer[3] & BIT_100_20)
+            price = spec_price.get(spec[:3], -1) if served else -1
+            priced = offer + (price,)
+            p.by_spec[spec] = priced
+            p.offers[p.offers.index(offer)] = priced
+    with open(os.path.join(args.out, "plans.csv"), "w", newline="") as f:
+        f.write("".join(lines))
+
+
+def write_income(args, state, counties):
+    rng = splitmix64(args.seed * 2 + 4)
+    args.incomes = {}
+    lines = ["geoid,median_household_income,source\n"]
+    for county, _ in counties:
+        r = next(rng)
+        geoid = state + county
+        if r % 20 == 0:
+            lines.append("%s,,synthetic (bench/gen_bdc.py): missing\n" % geoid)
+        elif r % 20 == 1:
+            lines.append("%s,0,synthetic (bench/gen_bdc.py): zero\n" % geoid)
+        else:
+            income = 30000 + (r >> 8) % 70000
+            args.incomes[geoid] = income * 1000000
+            lines.append("%s,%d,synthetic (bench/gen_bdc.py)\n" % (geoid, income))
+    with open(os.path.join(args.out, "income.csv"), "w", newline="") as f:
+        f.write("".join(lines))
+
+
+def location_prices(groups, best_down, best_up, mask):
+    """(best_down, best_up, served, price, price_down, providers at served speeds)."""
+    price, price_down, served_by = -1, 0, set()
+    for pid, offers in groups:
+        for o in offers:
+            if o[3] & BIT_100_20:
+                served_by.add(pid)
+            if o[8] >= 0 and (price < 0 or o[8] < price or (o[8] == price and o[5] > price_down)):
+                price, price_down = o[8], o[5]
+    return (best_down, best_up, bool(mask & BIT_100_20), price, price_down, len(served_by))
+
+
+def half_up(fraction, decimals):
+    """A non-negative Fraction rounded half up to `decimals` decimals, as text."""
+    scale = 10 ** decimals
+    q = (2 * fraction.numerator * scale + fraction.denominator) // (2 * fraction.denominator)
+    return "%d.%0*d" % (q // scale, decimals, q % scale)
+
+
+def median_fraction(values):
+    values = sorted(values)
+    n = len(values)
+    return (values[(n - 1) // 2] + values[n // 2]) / 2
+
+
+def write_prices_truth(path, regions, width, incomes):
+    from fractions import Fraction
+    header = STATS_HEADER.rstrip("\n") + ",median_served_price,priced_share,median_usd_per_mbps"
+    if incomes is not None:
+        header += ",affordability_pct"
+    header += (",p90_max_down,median_max_up,p90_max_up,served_providers_0,served_providers_1,"
+               "served_providers_2plus\n")
+    merged = {}
+    for tract in sorted(regions):
+        merged.setdefault(tract[:width], []).extend(regions[tract].prices)
+    lines = [header]
+    for geoid, line, _ in truth_lines(regions, width, False, False):
+        locs = merged[geoid]
+        n = len(locs)
+        served = sum(1 for loc in locs if loc[2])
+        prices = [Fraction(loc[3]) for loc in locs if loc[2] and loc[3] >= 0]
+        ratios = [Fraction(loc[3], loc[4]) for loc in locs if loc[2] and loc[3] >= 0 and loc[4] > 0]
+        cells = ["", "", ""]
+        if prices:
+            cells[0] = half_up(median_fraction(prices) / 1000000, 2)
+        if served:
+            cells[1] = fmt_rounded(len(prices), served, 4)
+        if ratios:
+            cells[2] = half_up(median_fraction(ratios), 4)
+        if incomes is not None:
+            income = incomes.get(geoid, 0)
+            cells.append(half_up(1200 * median_fraction(prices) / income, 2)
+                         if prices and income > 0 else "")
+        downs = sorted(loc[0] for loc in locs)
+        ups = sorted(loc[1] for loc in locs)
+        rank = (9 * n + 9) // 10  # nearest rank: ceil(0.9 n)
+        competition = [0, 0, 0]
+        for loc in locs:
+            competition[min(loc[5], 2)] += 1
+        cells += [fmt_fixed(downs[rank - 1], 6), fmt_fixed((ups[(n - 1) // 2] + ups[n // 2]) * 5, 7),
+                  fmt_fixed(ups[rank - 1], 6)] + ["%d" % c for c in competition]
+        lines.append(line + "," + ",".join(cells) + "\n")
+    with open(path, "w", newline="") as f:
+        f.write("".join(lines))
 
 
 def main():
@@ -983,6 +1165,8 @@ def main():
                     help="format of the block layer (default gpkg)")
     ap.add_argument("--county-polygons", metavar="FILE",
                     help="with --blocks-layer: draw internal points inside these county polygons")
+    ap.add_argument("--plans", action="store_true",
+                    help="also write plans.csv and income.csv (and with --truth, price truths)")
     args = ap.parse_args()
     if args.seed < 0:
         ap.error("--seed must be >= 0")

@@ -432,6 +432,9 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
                 break;
             own->skip_bad_rows = cov->skip_bad_rows;
             own->track_location_providers = cov->track_location_providers;
+            if (cov->extras &&
+                (status = dti_coverage_track_extras(own, cov->extras->plans, err)) != DT_OK)
+                break;
         }
         workers[t] = (worker){0, &p, own};
         if (pthread_create(&workers[t].thread, NULL, work, &workers[t]) != 0) {
@@ -495,11 +498,15 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
         /* start again from nothing, one row after another */
         dti_rules rules = cov->rules;
         int skip = cov->skip_bad_rows, track = cov->track_location_providers;
+        int extras = cov->extras != NULL;
+        const dti_plans *plans = extras ? cov->extras->plans : NULL;
         dti_coverage_free(cov);
         if ((status = dti_coverage_init(cov, &rules, err)) != DT_OK)
             return status;
         cov->skip_bad_rows = skip;
         cov->track_location_providers = track;
+        if (extras && (status = dti_coverage_track_extras(cov, plans, err)) != DT_OK)
+            return status;
     }
     status = dti_coverage_reserve(cov, inputs->total_size, err);
     if (status == DT_OK)

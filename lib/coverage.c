@@ -13,7 +13,8 @@ const char *const dti_bdc_columns[DTI_BDC_NCOLS] = {"provider_id",
                                                    "max_advertised_upload_speed",
                                                    "low_latency",
                                                    "block_geoid",
-                                                   "business_residential_code"};
+                                                   "business_residential_code",
+                                                   "state_usps"};
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err)
 {
@@ -72,6 +73,7 @@ void dti_coverage_free(dti_coverage *cov)
     free(cov->location_keys);
     free(cov->locations);
     free(cov->block_geoids);
+    dti_extras_free(cov->extras);
     memset(cov, 0, sizeof *cov);
 }
 
@@ -237,6 +239,23 @@ static uint32_t provider_index(dti_coverage *cov, const char *text, size_t len)
     return provider;
 }
 
+uint32_t dti_coverage_provider(dti_coverage *cov, const char *text, size_t len)
+{
+    return provider_index(cov, text, len);
+}
+
+uint32_t dti_coverage_find_location(const dti_coverage *cov, const char *id, size_t len)
+{
+    uint64_t key;
+    if (len == 0)
+        return UINT32_MAX;
+    if ((id[0] != '0' || len == 1) && dti_parse_u64(id, len, &key) == 0)
+        return dti_u64map_get(&cov->location_index, key);
+    uint32_t name = dti_strtab_find(&cov->location_names, id, len);
+    return name == UINT32_MAX ? UINT32_MAX
+                              : dti_u64map_get(&cov->location_index, DTI_NAMED_BIT | name);
+}
+
 /* Provider ids repeat in long runs; skip the lookup on a repeat. */
 static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
 {
@@ -286,6 +305,9 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
         row->flags = 0;
         row->down = row->up = 0;
     }
+    row->price = -1;
+    if (cov->extras && (row->flags & DTI_FLAG_SERVED))
+        dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
     return 0;
 }
 
@@ -334,6 +356,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
             (cov->track_location_providers &&
              dti_u64set_add(&cov->location_providers, (uint64_t)row->index << 32 | row->provider) <
                  0))
+            return -1;
+        if (cov->extras && dti_extras_apply_row(cov->extras, row) != 0)
             return -1;
         dti_location *loc = &cov->locations[row->index];
         loc->flags |= row->flags;
@@ -384,6 +408,8 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
             to->best_down = from->best_down;
         if (from->best_up > to->best_up)
             to->best_up = from->best_up;
+        if (dst->extras && src->extras)
+            ok = dti_extras_merge_location(dst->extras, index, src->extras, i, providers) == 0;
         locations[i] = index;
     }
     for (size_t i = 0; ok && i <= src->block_providers.mask; i++) {
@@ -401,6 +427,10 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     dst->rows += src->rows;
     dst->bad_rows += src->bad_rows;
     dst->conflicts += src->conflicts;
+    if (dst->extras && src->extras) {
+        dst->extras->served_rows += src->extras->served_rows;
+        dst->extras->unpriced_rows += src->extras->unpriced_rows;
+    }
     free(providers);
     free(blocks);
     free(locations);

@@ -306,3 +306,25 @@ dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count,
     *header_fields = n;
     return DT_OK;
 }
+
+dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, int required,
+                                       int count, int *columns, int *header_fields,
+                                       const char *what, const char *expected, dt_error *err)
+{
+    dti_field fields[DTI_MAX_FIELDS];
+    int n = 0;
+    int rc = dti_csv_next(csv, fields, DTI_MAX_FIELDS, &n, err);
+    if (rc < 0)
+        return err->status;
+    if (rc == 0)
+        return dti_error_set(err, DT_ERR_FORMAT, csv->name, 1, "empty file: no %s header", what);
+    for (int i = 0; i < count; i++) {
+        columns[i] = dti_csv_column(fields, n < DTI_MAX_FIELDS ? n : DTI_MAX_FIELDS, names[i]);
+        if (columns[i] < 0 && i < required)
+            return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                 "not a %s header: no column '%s' (expected %s)", what, names[i],
+                                 expected);
+    }
+    *header_fields = n;
+    return DT_OK;
+}

@@ -241,3 +241,16 @@ uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len)
         return UINT32_MAX;
     return index;
 }
+
+uint32_t dti_strtab_find(const dti_strtab *tab, const char *s, size_t len)
+{
+    if (!tab->slots)
+        return UINT32_MAX;
+    for (size_t slot = hash_bytes(s, len) & tab->mask; tab->slots[slot];
+         slot = (slot + 1) & tab->mask) {
+        const char *t = tab->arena + tab->offsets[tab->slots[slot] - 1];
+        if (strncmp(t, s, len) == 0 && t[len] == '\0')
+            return tab->slots[slot] - 1;
+    }
+    return UINT32_MAX;
+}

@@ -95,6 +95,8 @@ void dti_strtab_init(dti_strtab *tab);
 void dti_strtab_free(dti_strtab *tab);
 /* Index of the string, adding it when new; UINT32_MAX when out of memory. */
 uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len);
+/* Index of the string, or UINT32_MAX when it is not in the table. */
+uint32_t dti_strtab_find(const dti_strtab *tab, const char *s, size_t len);
 static inline const char *dti_strtab_get(const dti_strtab *tab, uint32_t index)
 {
     return tab->arena + tab->offsets[index];
@@ -238,6 +240,7 @@ typedef struct dti_coverage {
     int state_filter;      /* >= 0: rows are expected in this state only */
     uint64_t foreign_rows; /* rows of another state than state_filter */
     size_t files;
+    struct dti_coverage_extras *extras; /* prices and served providers (prices.c); NULL: off */
 } dti_coverage;
 
 /* The BDC columns dialtone reads, by position in the header. */
@@ -250,6 +253,7 @@ enum {
     DTI_BDC_LATENCY,
     DTI_BDC_BLOCK,
     DTI_BDC_USE,
+    DTI_BDC_STATE,
     DTI_BDC_NCOLS
 };
 extern const char *const dti_bdc_columns[DTI_BDC_NCOLS];
@@ -274,6 +278,7 @@ typedef struct dti_parsed_row {
     uint32_t block, index; /* filled by dti_coverage_apply */
     uint8_t flags, residential;
     long line;
+    int64_t price; /* cheapest plan of a served row, micro-USD; -1 none (prices.c) */
 } dti_parsed_row;
 
 /* Check and parse one BDC row: 0 ok; 1 bad row (reason in why); -1 out of
@@ -803,15 +808,221 @@ void dti_geo_free(dti_stats_geo *geo);
 /* ---- the tables of dialtone stats (stats_tables.c) ---- */
 /* Write the region table (not yet committed); geometry from geo->polygons
  * when driver is an OGR format. */
+struct dti_extra_run;
+/* extra (may be NULL) appends the price, speed and measured columns. */
 dti_table_out *dti_region_table_write(const char *path, const char *driver,
                                       const dti_region_table *regions,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
-                                      dt_error *err);
+                                      const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
 dti_table_out *dti_block_table_write(const char *path, const char *driver,
                                      const dti_coverage *cov, const dti_region_table *regions,
                                      const dti_stats_geo *geo, int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id. */
-dt_status dti_location_table_write(void *fp, const dti_coverage *cov, dt_error *err);
+dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
+                                   const struct dti_extra_run *extra, dt_error *err);
+/* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c, stats_extra.c) ---- */
+/* Read a header with names[0..required) required and names[required..count)
+ * optional (columns[i] = -1 when absent); an error names the first missing
+ * required column and what was expected (csv_read.c). */
+dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, int required,
+                                       int count, int *columns, int *header_fields,
+                                       const char *what, const char *expected, dt_error *err);
+/* Money is integer micro-dollars (1e-6 USD), like speeds in micro-Mbps. */
+#define DTI_MAX_PRICE (1000000LL * DTI_MICRO) /* a monthly price above $1,000,000 is bad input */
+/* Parse a price: a plain non-negative decimal of dollars with at most 6
+ * decimals ("49.99", "0", "1200."); no sign, exponent, currency sign or
+ * spaces; at most DTI_MAX_PRICE. 0 ok, -1 bad. */
+int dti_parse_money(const char *s, size_t len, int64_t *micro);
+/* Twice an amount of micro-dollars (a median) as dollars with 2 decimals,
+ * rounded half up exactly: "67.63". */
+char *dti_format_money_x2(char *buf, size_t size, int64_t micro_x2);
+/* k-th smallest (0-based) of values[0..n), reordering values (regions.c). */
+int64_t dti_select_kth(int64_t *values, size_t n, size_t k);
+/* Nearest-rank percentile: the smallest value with at least pct% of the
+ * values <= it, i.e. the ceil(pct * n / 100)-th smallest (reorders values;
+ * n > 0). */
+int64_t dti_percentile(int64_t *values, size_t n, unsigned pct);
+
+/* One priced plan of a plans file (SPEC "Prices"). */
+typedef struct dti_plan {
+    int64_t down, up, price;    /* micro-Mbps, micro-USD a month */
+    uint32_t provider;          /* index into dti_plans.providers */
+    uint16_t technology, state; /* state: two letters as c0 << 8 | c1, 0 any state */
+    long line;
+} dti_plan;
+
+typedef struct dti_plans {
+    dti_plan *plans; /* one per distinct (provider, technology, speeds, state): the cheapest */
+    size_t count, cap;
+    uint32_t *slots; /* open addressing over plans: index + 1, 0 empty */
+    size_t mask;
+    dti_strtab providers; /* provider_id text; interned first into every tracking coverage */
+    int has_states;
+    uint64_t rows, duplicates; /* plan rows read; rows whose key repeats an earlier row */
+} dti_plans;
+
+/* Read a plans file (header provider_id, technology,
+ * max_advertised_download_speed, max_advertised_upload_speed, monthly_price,
+ * optional plan_name and state_usps); bad rows stop with file and line. */
+dt_status dti_plans_read(const char *path, dti_plans *plans, dt_error *err);
+void dti_plans_free(dti_plans *plans);
+/* Price of the cheapest plan for this provider (an index of plans->providers),
+ * technology, speeds and state (0: unknown), or -1. A plan with a state
+ * applies only to rows of that state; one without applies everywhere. */
+int64_t dti_plans_price(const dti_plans *plans, uint32_t provider, int technology,
+                        uint16_t state, int64_t down, int64_t up);
+/* Two letters as a state code (upper-cased), 0 when the field is not two letters. */
+uint16_t dti_state_code(const char *s, size_t len);
+
+/* What a tracking coverage keeps per location beyond dti_location. */
+typedef struct dti_location_extra {
+    int64_t price;            /* cheapest served price, micro-USD; -1 none */
+    int64_t price_down;       /* download of the plan at that price: the largest among ties */
+    uint32_t served_provider; /* one provider with a reliable served row; UINT32_MAX none */
+    uint32_t served_providers; /* 0, 1, or 2 meaning two or more */
+} dti_location_extra;
+
+typedef struct dti_coverage_extras {
+    const dti_plans *plans;        /* NULL: no prices */
+    dti_location_extra *locations; /* per location index below count */
+    size_t count, cap;
+    uint64_t served_rows, unpriced_rows; /* reliable served rows; of them, matching no plan */
+} dti_coverage_extras;
+
+/* Index of a provider id in cov's provider table, adding it when new
+ * (coverage.c); UINT32_MAX: out of memory. */
+uint32_t dti_coverage_provider(dti_coverage *cov, const char *text, size_t len);
+/* Dense index of a location id in cov, or UINT32_MAX (coverage.c). */
+uint32_t dti_coverage_find_location(const dti_coverage *cov, const char *id, size_t len);
+/* Start tracking prices (plans may be NULL) and served providers in a fresh
+ * coverage: the plans' providers are interned first, so that their indices
+ * are the same in every coverage (threads' coverages merge by them). */
+dt_status dti_coverage_track_extras(dti_coverage *cov, const dti_plans *plans, dt_error *err);
+/* Row hooks of coverage.c: price a parsed row (technology and state field
+ * from the BDC row); fold a parsed row into its location (0 ok, -1 no memory);
+ * fold src's location i into dst's location index (providers: src -> dst). */
+void dti_extras_price_row(dti_coverage_extras *x, dti_parsed_row *row, int technology,
+                          const dti_field *state);
+int dti_extras_apply_row(dti_coverage_extras *x, const dti_parsed_row *row);
+int dti_extras_merge_location(dti_coverage_extras *dst, uint32_t index,
+                              const dti_coverage_extras *src, size_t i, const uint32_t *providers);
+void dti_extras_free(dti_coverage_extras *x);
+/* The extras of location i (a location no row has touched has none). */
+dti_location_extra dti_extras_of(const dti_coverage_extras *x, size_t i);
+
+/* Statistics of a group of locations (a region, or the whole run) (speeds.c). */
+typedef struct dti_group_extra {
+    uint64_t locations, served, priced; /* priced: served locations with a price */
+    int64_t median_price_x2;            /* twice the median price, micro-USD (priced > 0) */
+    uint64_t per_mbps_count;            /* priced locations whose plan has a download > 0 */
+    uint64_t per_mbps_q4;               /* their median price / download, $/Mbps * 10^4 */
+    int64_t median_down_x2, p90_down, median_up_x2, p90_up; /* micro-Mbps */
+    uint64_t competition[3]; /* locations with 0, 1, 2 or more providers of served rows */
+} dti_group_extra;
+
+/* An exact fraction: price (micro-USD) over download (micro-Mbps), den > 0. */
+typedef struct dti_ratio {
+    int64_t num, den;
+} dti_ratio;
+/* Median of the fractions v[0..n) (reordered; an even count takes the mean
+ * of the middle two), times 10^4 rounded half up, exactly. 0 when n is 0. */
+uint64_t dti_ratio_median_q4(dti_ratio *v, size_t n);
+/* Price columns of locations locs[0..n): scratch and ratios hold n each. */
+void dti_group_prices(const dti_coverage *cov, const uint32_t *locs, size_t n, int64_t *scratch,
+                      dti_ratio *ratios, dti_group_extra *out);
+/* Speed and competition columns of locations locs[0..n); scratch holds n. */
+void dti_group_speeds(const dti_coverage *cov, const uint32_t *locs, size_t n, int64_t *scratch,
+                      dti_group_extra *out);
+
+/* Measured speeds: Ookla's open-data fixed tiles (measured.c). A tile layer
+ * is any OGR polygon source (shapefile, GeoPackage...) with fields avg_d_kbps,
+ * avg_u_kbps and tests, named PATH or PATH|layername=NAME. */
+typedef struct dti_tiles dti_tiles;
+/* Open the layer and check its fields and CRS; no feature is read yet. */
+dti_tiles *dti_tiles_open(const char *spec, dt_error *err);
+void dti_tiles_free(dti_tiles *tiles);
+/* Read and check the tiles; bbox (minx, miny, maxx, maxy: EPSG:4326
+ * longitude/latitude) or NULL limits reading to the tiles that touch it. */
+dt_status dti_tiles_load(dti_tiles *tiles, const double *bbox, dt_error *err);
+size_t dti_tiles_count(const dti_tiles *tiles);
+/* The tile containing the point (EPSG:4326 longitude, latitude), or
+ * UINT32_MAX. A point on an edge shared by two tiles goes to the tile on its
+ * east or north: tiles are half-open, [minx, maxx) x [miny, maxy). */
+uint32_t dti_tiles_find(const dti_tiles *tiles, double lon, double lat);
+
+/* The share of a tile's tests that goes to a region. */
+typedef struct dti_tile_share {
+    uint32_t tile, region;
+    double share;
+} dti_tile_share;
+/* Shares by area over polygon regions: area(tile & region) / area(tile) for
+ * every pair that overlaps, computed in an equal-area CRS (EPSG:6933).
+ * geometries: nregions OGRGeometryH (NULL for none) in srs
+ * (OGRSpatialReferenceH). The caller frees *shares with free(). */
+dt_status dti_tiles_area_shares(const dti_tiles *tiles, size_t nregions,
+                                const void *const *geometries, const void *srs,
+                                dti_tile_share **shares, size_t *count, dt_error *err);
+/* Shares by locations over any regions: the fraction of a tile's located
+ * locations that lie in the region (tile_of, region_of: per location,
+ * UINT32_MAX for none). The caller frees *shares with free(). */
+dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
+                                    const uint32_t *region_of, dti_tile_share **shares,
+                                    size_t *count, dt_error *err);
+/* Test-weighted sums of a region: weight = tests * share. */
+typedef struct dti_measured {
+    double tests, down_kbps, up_kbps; /* sum of weights; of weight * avg_d_kbps, avg_u_kbps */
+    uint64_t tiles;
+} dti_measured;
+/* Sum shares (sorted here, so the sums do not depend on the order of
+ * locations) into out[0..nregions), zeroed first. */
+void dti_tiles_measure(const dti_tiles *tiles, dti_tile_share *shares, size_t count,
+                       size_t nregions, dti_measured *out);
+/* Longitude and latitude of cov's locations from fabric CSVs (columns
+ * location_id, latitude, longitude); NAN where unknown. *located counts the
+ * locations given coordinates. A coordinate that is not a number in range
+ * stops with file and line. */
+dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabric, double *lon,
+                                 double *lat, size_t *located, dt_error *err);
+
+/* ---- the price, speed and measured columns of a stats run (stats_extra.c) ---- */
+typedef struct dti_extra_options {
+    char *plans, *income, *benchmark, *measured;
+    int speed;
+} dti_extra_options;
+
+/* The canonical name when arg is one of the options taking a value
+ * (--plans, --income, --benchmark, --measured, also as --opt=value). */
+const char *dti_extra_option_name(const char *arg);
+/* Set option name to value: 0 ok, -1 out of memory. */
+int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value);
+void dti_extra_options_free(dti_extra_options *x);
+int dti_extra_options_any(const dti_extra_options *x);
+/* Combinations that cannot work (DT_ERR_USAGE). */
+dt_status dti_extra_options_check(const dti_extra_options *x, int partial_out, int fabric,
+                                  dt_error *err);
+
+typedef struct dti_extra_run dti_extra_run;
+/* Read the plans, income, benchmark and tile files (before any BDC row, so
+ * a bad one stops the run early). Free with dti_extra_free(). */
+dti_extra_run *dti_extra_load(const dti_extra_options *x, dt_error *err);
+void dti_extra_free(dti_extra_run *run);
+const dti_plans *dti_extra_plans(const dti_extra_run *run);
+/* Whether the coverage must keep prices and served providers per location. */
+int dti_extra_tracks_locations(const dti_extra_run *run);
+/* Per-region columns from the coverage (fabric: the fabric inputs, for the
+ * locations' coordinates of --measured). */
+dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
+                            const dti_region_table *regions, const dti_region_stats *stats,
+                            const dti_inputs *fabric, dt_error *err);
+/* ",name,..." after the region table's header, and region r's cells. */
+void dti_extra_write_header(const dti_extra_run *run, void *stream);
+void dti_extra_write_row(const dti_extra_run *run, size_t region, void *stream);
+/* The location table's extra column(s): header and location i's cells. */
+void dti_extra_write_location_header(const dti_extra_run *run, void *stream);
+void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov, size_t i,
+                              void *stream);
+/* Notes for the user: unmatched rows, duplicate plans, the plain-words summary. */
+void dti_extra_notes(const dti_extra_run *run, dt_note_fn note, void *user);
 
 #endif

@@ -102,7 +102,7 @@ void dti_regions_free(dti_region_table *regions)
 }
 
 /* k-th smallest (0-based) of values[0..n), reordering values. */
-static int64_t select_kth(int64_t *values, size_t n, size_t k)
+int64_t dti_select_kth(int64_t *values, size_t n, size_t k)
 {
     size_t lo = 0, hi = n - 1;
     while (lo < hi) {
@@ -140,7 +140,7 @@ int64_t dti_median_x2(int64_t *values, size_t n)
 {
     if (n == 0)
         return 0;
-    int64_t upper = select_kth(values, n, n / 2);
+    int64_t upper = dti_select_kth(values, n, n / 2);
     if (n % 2)
         return 2 * upper;
     /* the lower middle is the largest value left of n/2 after selection */

@@ -20,6 +20,7 @@ struct dt_stats_options {
     size_t input_count;
     int skip_bad_rows, quiet, help, version, verbose;
     int threads; /* 0: one per CPU */
+    dti_extra_options extra; /* --plans --income --benchmark --speed --measured */
     /* census geometry */
     char **blocks;
     size_t block_count;
@@ -27,7 +28,8 @@ struct dt_stats_options {
     const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
 };
 
-static const char usage_text[] =
+/* In parts: C99 compilers need only take string literals of 4095 bytes. */
+static const char *const usage_parts[] = {
     "Usage: dialtone stats [OPTIONS] BDC_FILE...\n"
     "\n"
     "Classify every location of FCC BDC fixed availability files as served,\n"
@@ -50,7 +52,19 @@ static const char usage_text[] =
     "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
     "                        combines exactly with others (no table unless -o;\n"
     "                        not with the census geometry options)\n"
-    "\n"
+    "\n",
+    "Prices and speeds:\n"
+    "  --plans FILE          plans and prices: add median_served_price, priced_share,\n"
+    "                        median_usd_per_mbps (and cheapest_served_price per location)\n"
+    "  --income FILE         geoid,median_household_income: add affordability_pct\n"
+    "  --benchmark FILE      name,median_down_mbps,monthly_price: add speed_ratio and\n"
+    "                        price_ratio, and a summary in words on stderr\n"
+    "  --speed               add p90_max_down, median_max_up, p90_max_up and the\n"
+    "                        locations with 0, 1, 2+ providers at served speeds\n"
+    "  --measured LAYER      Ookla fixed tiles (avg_d_kbps, avg_u_kbps, tests; needs\n"
+    "                        --fabric): add measured_down, measured_up, measured_tests,\n"
+    "                        measured_to_advertised\n"
+    "\n",
     "Census geometry (TIGER/Line 2020 blocks; any OGR vector source):\n"
     "  --blocks LAYER        block layer tl_2020_SS_tabblock20 (.shp, .zip, .gpkg,\n"
     "                        .fgb, ...); repeat for several states. Adds housing,\n"
@@ -82,9 +96,16 @@ static const char usage_text[] =
     "dialtone-stats(1) manual for exact definitions).\n"
     "Files of several states are read one state at a time (memory bounded by the\n"
     "largest state) unless --locations-out or census geometry options are given.\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+    "Exit status: 0 success, 1 failure, 2 usage error.\n"};
 
-const char *dt_stats_usage(void) { return usage_text; }
+const char *dt_stats_usage(void)
+{
+    static char text[8192];
+    if (!text[0])
+        for (size_t i = 0; i < sizeof usage_parts / sizeof *usage_parts; i++)
+            strncat(text, usage_parts[i], sizeof text - strlen(text) - 1);
+    return text;
+}
 
 void dt_stats_options_free(dt_stats_options *o)
 {
@@ -94,6 +115,7 @@ void dt_stats_options_free(dt_stats_options *o)
     free(o->locations_out);
     free(o->fabric);
     free(o->partial_out);
+    dti_extra_options_free(&o->extra);
     for (size_t i = 0; i < o->input_count; i++)
         free(o->inputs[i]);
     free(o->inputs);
@@ -181,12 +203,13 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--by and --regions both say what a region is: give one");
     if (o->extra_levels &&
-        (o->block_count || o->households || o->partial_out || !o->output ||
+        (o->block_count || o->households || o->partial_out || dti_extra_options_any(&o->extra) ||
+         !o->output ||
          !strstr(o->output, "{by}")))
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--by with several levels writes one table each: give -o with "
                              "{by} in the name (e.g. -o out/{by}.csv); not with --blocks, "
-                             "--households or --partial-out");
+                             "--households, --partial-out or price and speed options");
     if (o->regions && !o->id_field)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--regions needs --id-field FIELD (the field that names a region)");
@@ -256,6 +279,13 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             o->skip_bad_rows = 1;
         } else if (strcmp(a, "--verbose") == 0) {
             o->verbose = 1;
+        } else if (strcmp(a, "--speed") == 0) {
+            o->extra.speed = 1;
+        } else if (dti_extra_option_name(a)) {
+            const char *name = dti_extra_option_name(a);
+            if (!(v = dti_option_value(argc, argv, &i, name, err)))
+                goto fail;
+            bad = dti_extra_option_set(&o->extra, name, v);
         } else if (dti_is_option(a, "--blocks")) {
             if (!(v = dti_option_value(argc, argv, &i, "--blocks", err)))
                 goto fail;
@@ -323,6 +353,9 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
     }
     if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
         goto fail;
+    if (!o->help && !o->version &&
+        dti_extra_options_check(&o->extra, o->partial_out != NULL, o->fabric != NULL, err))
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -363,7 +396,7 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
             status = dti_region_stats_compute(cov, &regions, &stats, err);
         if (status == DT_OK &&
             !(tables[k] = dti_region_table_write(path, o->driver, &regions, stats, &no_geometry,
-                                                 err)))
+                                                 NULL, err)))
             status = err->status;
         free(path);
         free(stats);
@@ -377,7 +410,7 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
 static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
-                               dt_error *err)
+                               const dti_extra_run *extra, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL;
@@ -391,7 +424,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         if (!(locations_out = dti_outfile_open(o->locations_out, err)))
             status = err->status;
         else
-            status = dti_location_table_write(dti_outfile_stream(locations_out), cov, err);
+            status =
+                dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
     }
     if (status == DT_OK && o->blocks_out &&
         !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
@@ -402,7 +436,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (o->output && !path)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (o->output || !o->partial_out) &&
-        !(table = dti_region_table_write(path, o->driver, regions, stats, geo, err)))
+        !(table = dti_region_table_write(path, o->driver, regions, stats, geo, extra, err)))
         status = err->status;
     free(path);
     if (status == DT_OK && locations_out) {
@@ -476,10 +510,13 @@ typedef struct run_totals {
 /* Read BDC rows (and fabric) into a fresh coverage; state >= 0 counts rows
  * of other states in cov->foreign_rows. */
 static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
-                               const dti_inputs *fabric, int state, dti_coverage *cov,
-                               dt_progress_fn progress, void *user, dt_error *err)
+                               const dti_inputs *fabric, int state, const dti_extra_run *extra,
+                               dti_coverage *cov, dt_progress_fn progress, void *user,
+                               dt_error *err)
 {
     dt_status status = dti_coverage_init(cov, &o->rules, err);
+    if (status == DT_OK && dti_extra_tracks_locations(extra))
+        status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -525,8 +562,8 @@ static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc
         if (fabric)
             status = inputs_of_state(fabric, fabric_states, state, &group_fabric, err);
         if (status == DT_OK)
-            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, &cov,
-                                   progress, user, err);
+            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, NULL,
+                                   &cov, progress, user, err);
         if (status == DT_OK && cov.foreign_rows)
             *fallback = 1;
         else if (status == DT_OK)
@@ -596,6 +633,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
                                    .keep_region_geometry = o->driver != NULL,
                                    .verbose = o->verbose};
     run_totals totals = {0};
+    dti_extra_run *extra = NULL;
     int *bdc_states = NULL, *fabric_states = NULL, grouped = 0;
     memset(&geo, 0, sizeof geo);
     memset(&cov, 0, sizeof cov);
@@ -608,11 +646,15 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     }
     if (status == DT_OK)
         status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
+    if (status == DT_OK && dti_extra_options_any(&o->extra) &&
+        !(extra = dti_extra_load(&o->extra, err)))
+        status = err->status;
     /* Several states: one at a time, unless a location table (sorted over
-     * all locations) or census geometry is asked for. */
+     * all locations), census geometry, or price, speed or measured columns
+     * (their medians and percentiles need every location at once) are asked for. */
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
     if (status == DT_OK && inputs.count > 1 && !o->locations_out && !geometry &&
-        !o->extra_levels) {
+        !o->extra_levels && !extra) {
         bdc_states = calloc(inputs.count, sizeof *bdc_states);
         fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
         if (!bdc_states || !fabric_states)
@@ -639,8 +681,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_partial_finish(&partial, &regions, &stats, err);
     }
     if (status == DT_OK && !grouped) {
-        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, &cov, progress, user,
-                               err);
+        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, extra, &cov, progress,
+                               user, err);
         if (status == DT_OK)
             add_totals(&totals, &cov);
         if (status == DT_OK)
@@ -652,20 +694,26 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_partial_add(&partial, &cov, &regions, err);
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
+        if (status == DT_OK && extra)
+            status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
+                                       err);
     }
-    dti_table_out *extra[4] = {NULL};
+    dti_table_out *level_tables[4] = {NULL};
     if (status == DT_OK && o->extra_levels)
-        status = write_extra_levels(o, &cov, extra, err);
+        status = write_extra_levels(o, &cov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, err);
     for (int k = 0; k < o->extra_levels; k++) {
         if (status == DT_OK)
-            status = dti_table_commit(extra[k], err);
+            status = dti_table_commit(level_tables[k], err);
         else
-            dti_table_abort(extra[k]);
+            dti_table_abort(level_tables[k]);
     }
     if (status == DT_OK)
         closing_notes(o, &totals, &regions, stats, &geo, note, user);
+    if (status == DT_OK && extra)
+        dti_extra_notes(extra, note, user);
+    dti_extra_free(extra);
     free(stats);
     free(bdc_states);
     free(fabric_states);

@@ -1,4 +1,5 @@
 /* The tables dialtone stats writes: regions, blocks and locations, with exact numbers. */
+#define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 
 #include "internal.h"
 
-enum { MAX_COLUMNS = 40, CELL = 48 };
+enum { MAX_COLUMNS = 60, CELL = 48 };
 
 typedef struct row {
     dti_column columns[MAX_COLUMNS];
@@ -59,6 +60,42 @@ static void put_units(row *r, int *at, const dti_units_sums *s)
     put_u64(r, at, s->no_data);
 }
 
+/* The price, speed and measured writers print ",a,b,c" to a stream; catch
+ * that text and split it into cells (numbers and names hold no commas). */
+static int extra_cells(const dti_extra_run *extra, long region, char out[][CELL], int max)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&text, &size);
+    if (!fp)
+        return -1;
+    if (region < 0)
+        dti_extra_write_header(extra, fp);
+    else
+        dti_extra_write_row(extra, (size_t)region, fp);
+    fclose(fp);
+    int n = 0;
+    for (char *p = text; p && *p == ',' && n < max; n++) {
+        size_t len = strcspn(p + 1, ",");
+        snprintf(out[n], CELL, "%.*s", (int)len, p + 1);
+        p += 1 + len;
+    }
+    free(text);
+    return n;
+}
+
+static void extra_columns(row *r, const dti_extra_run *extra)
+{
+    static char names[MAX_COLUMNS][CELL];
+    int n = extra_cells(extra, -1, names, MAX_COLUMNS - r->count);
+    for (int i = 0; i < n; i++)
+        column(r, names[i],
+               strncmp(names[i], "served_providers_", 17) == 0 ||
+                       strcmp(names[i], "measured_tests") == 0
+                   ? DTI_CELL_INTEGER
+                   : DTI_CELL_REAL);
+}
+
 static void region_columns(row *r, const dti_stats_geo *geo)
 {
     static const char *const counts[] = {"locations", "unserved", "underserved", "served"};
@@ -85,10 +122,13 @@ static void region_columns(row *r, const dti_stats_geo *geo)
 dti_table_out *dti_region_table_write(const char *path, const char *driver,
                                       const dti_region_table *regions,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
-                                      dt_error *err)
+                                      const dti_extra_run *extra, dt_error *err)
 {
     row r = {.count = 0};
     region_columns(&r, geo);
+    int before_extra = r.count;
+    if (extra)
+        extra_columns(&r, extra);
     int with_geometry = driver && geo->polygons;
     dti_table_out *t = dti_table_open(path, driver, "regions", r.columns, r.count, with_geometry,
                                       geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err);
@@ -120,6 +160,12 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver,
             dti_format_fixed(cell(&r, &at), CELL, geo->aland[i], 6);
             dti_format_ratio(cell(&r, &at), CELL, s->locations * 1000000, (uint64_t)geo->aland[i],
                              2);
+        }
+        if (extra && extra_cells(extra, (long)i, r.cells + before_extra,
+                                 r.count - before_extra) != r.count - before_extra) {
+            dti_table_abort(t);
+            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return NULL;
         }
         const void *geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
         if (dti_table_write(t, r.text, geometry, err) != DT_OK) {
@@ -247,7 +293,8 @@ static int compare_locations(const void *a, const void *b)
                   dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
 }
 
-dt_status dti_location_table_write(void *stream, const dti_coverage *cov, dt_error *err)
+dt_status dti_location_table_write(void *stream, const dti_coverage *cov,
+                                   const dti_extra_run *extra, dt_error *err)
 {
     FILE *fp = stream;
     size_t n = cov->location_count;
@@ -266,16 +313,22 @@ dt_status dti_location_table_write(void *stream, const dti_coverage *cov, dt_err
     for (size_t i = 0; i <= pairs->mask; i++)
         if (pairs->keys[i] != DTI_EMPTY_KEY)
             providers[pairs->keys[i] >> 32]++;
-    fputs("location_id,block_geoid,class,best_down,best_up,providers\n", fp);
+    fputs("location_id,block_geoid,class,best_down,best_up,providers", fp);
+    if (extra)
+        dti_extra_write_location_header(extra, fp);
+    fputc('\n', fp);
     for (size_t k = 0; k < n; k++) {
         uint32_t i = order[k];
         const dti_location *loc = &cov->locations[i];
         char id[32], down[32], up[32];
-        fprintf(fp, "%s,%015llu,%s,%s,%s,%u\n", dti_location_id(cov, i, id, sizeof id),
+        fprintf(fp, "%s,%015llu,%s,%s,%s,%u", dti_location_id(cov, i, id, sizeof id),
                 (unsigned long long)cov->block_geoids[loc->block],
                 dti_class_name(dti_class_of(loc->flags)),
                 dti_format_fixed(down, sizeof down, loc->best_down, 6),
                 dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
+        if (extra)
+            dti_extra_write_location(extra, cov, i, fp);
+        fputc('\n', fp);
     }
     free(order);
     free(providers);

@@ -67,7 +67,7 @@ unset DIALTONE_CHUNK_SIZE
 for spec in "08 1 2 3000 gpkg" "31 2 9 2500 fgb" "20 3 1 1500 shp.zip"; do
     set -- $spec
     python3 bench/gen_bdc.py --out "$tmp/gen$2" --state "$1" --seed "$2" --files "$3" \
-        --blocks "$4" --zip-some --fabric --truth --blocks-layer --layer-format "$5" >/dev/null 2>&1 ||
+        --blocks "$4" --zip-some --fabric --truth --plans --blocks-layer --layer-format "$5" >/dev/null 2>&1 ||
         { echo "generator failed for $spec"; failed=$((failed + 1)); continue; }
     run "generated state $1 seed $2 ($3 files)" bash bench/check_truth.sh "$tmp/gen$2" "$bin"
     DIALTONE_CHUNK_SIZE=65536 run "generated state $1 seed $2, parallel" \

@@ -255,6 +255,84 @@ expect_same "$work/out/result.csv" "$expected/skip_conflict.csv"
 expect_skip_count 1
 finish
 
+# --- prices, speeds, measured speeds (tests/data/prices/README.md has the arithmetic) ----------
+
+p=$data/prices
+price_files=("$p/bdc_ks.csv" "$p/bdc_ne.csv")
+golden_case prices_plans prices_plans.csv --plans "$p/plans.csv" "${price_files[@]}"
+golden_case prices_served_threshold prices_served_25_3.csv --served 25/3 --underserved 10/1 \
+  --plans "$p/plans.csv" "${price_files[@]}"
+golden_case prices_state_speed prices_state_speed.csv --by state --speed "${price_files[@]}"
+
+begin prices_all
+run stats -o "$work/out/result.csv" --plans "$p/plans.csv" --income "$p/income.csv" \
+  --benchmark "$p/benchmark.csv" --speed --measured "$p/tiles.geojson" --fabric "$p/fabric.csv" \
+  "${price_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/prices_all.csv"
+expect_stderr_has "1 duplicate plans"
+expect_stderr_has "3 of 13 reliable rows at served speeds matched no plan"
+expect_stderr_has "no income (no row, empty or 0) for 2 of 3 regions"
+expect_stderr_has "median served price \$75.00, 1.50 times the benchmark's \$50.00; median best speed 100 Mbps, 1/2.50 of the benchmark's 250 Mbps"
+expect_stderr_has "6 tiles read; 16 locations have fabric coordinates, 10 of them lie in a tile"
+finish
+
+begin prices_locations
+run stats -o "$work/out/result.csv" --locations-out "$work/out/locations.csv" \
+  --plans "$p/plans.csv" "${price_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/prices_plans.csv"
+expect_same "$work/out/locations.csv" "$expected/prices_locations.csv"
+finish
+
+# Without the new options nothing changes: the same golden as ever, with the price fixtures' files.
+begin prices_options_absent
+run stats -o "$work/out/result.csv" "${main_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county.csv"
+if grep -q "plans\|tiles" "$work/stderr"; then
+  problem "notes about prices or tiles without --plans or --measured"
+fi
+finish
+
+# The bundled sample with every option: runs, and the columns and notes are there.
+begin bundled_sample_every_option
+k=datasets/kansas
+run stats -o "$work/out/result.csv" --fabric "$k/fabric.csv" --plans "$k/plans.csv" \
+  --income "$k/income.csv" --benchmark datasets/benchmark_example.csv --speed \
+  --measured "$k/tiles.gpkg" "$k"/bdc_*
+expect_status 0
+if [ "$(head -n 1 "$work/out/result.csv" 2>/dev/null | tr ',' '\n' | wc -l)" -ne 30 ] ||
+  [ "$(wc -l <"$work/out/result.csv" 2>/dev/null)" -ne 106 ]; then
+  problem "expected 30 columns and 105 counties"
+fi
+expect_stderr_has "state 20 as a whole: median served price \$"
+expect_stderr_has "the same as the benchmark's 250 Mbps"
+expect_stderr_has "tiles.gpkg: 2534 tiles read"
+finish
+
+bad_input_case plans_negative plans_negative.csv:3: --plans "$p/bad/plans_negative.csv" "${price_files[@]}"
+bad_input_case plans_not_a_price plans_text.csv:4: --plans "$p/bad/plans_text.csv" "${price_files[@]}"
+bad_input_case plans_header plans_header.csv:1: --plans "$p/bad/plans_header.csv" "${price_files[@]}"
+bad_input_case plans_state plans_state.csv:2: --plans "$p/bad/plans_state.csv" "${price_files[@]}"
+bad_input_case income_not_a_number income_bad.csv:3: --plans "$p/plans.csv" \
+  --income "$p/bad/income_bad.csv" "${price_files[@]}"
+bad_input_case benchmark_two_rows benchmark_two.csv:3: --plans "$p/plans.csv" \
+  --benchmark "$p/bad/benchmark_two.csv" "${price_files[@]}"
+bad_input_case tiles_missing_field "tiles_no_tests.geojson: not an Ookla fixed tile layer: no field 'tests'" \
+  --measured "$p/bad/tiles_no_tests.geojson" --fabric "$p/fabric.csv" "${price_files[@]}"
+bad_input_case tiles_bad_feature "tiles_bad_feature.geojson: feature FID 2: tests -3" \
+  --measured "$p/bad/tiles_bad_feature.geojson" --fabric "$p/fabric.csv" "${price_files[@]}"
+bad_input_case fabric_bad_coordinate fabric_bad_coordinate.csv:5: --measured "$p/tiles.geojson" \
+  --fabric "$p/bad/fabric_bad_coordinate.csv" "${price_files[@]}"
+bad_input_case plans_missing no_such_plans.csv --plans "$p/no_such_plans.csv" "${price_files[@]}"
+
+usage_case income_without_plans --income "$p/income.csv" "${price_files[@]}"
+usage_case benchmark_without_plans --benchmark "$p/benchmark.csv" "${price_files[@]}"
+usage_case measured_without_fabric --measured "$p/tiles.geojson" "${price_files[@]}"
+usage_case plans_with_partial_out --plans "$p/plans.csv" --partial-out "$tmp/x.part" \
+  "${price_files[@]}"
+
 # --- usage, help, version -----------------------------------------------------------------------
 
 usage_case unknown_option --bogus "${main_files[@]}"

@@ -1,0 +1,740 @@
+/* Measured speeds from Ookla's open-data fixed tiles: reading and checking a
+ * tile layer, the tile of a location, and splitting a tile's tests over
+ * regions by its share of located locations or of its area. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "internal.h"
+
+enum { TILE_DOWN, TILE_UP, TILE_TESTS, TILE_FIELDS };
+static const char *const tile_fields[TILE_FIELDS] = {"avg_d_kbps", "avg_u_kbps", "tests"};
+
+/* Boxes on a uniform grid of cells: a box is listed in every cell it
+ * touches, or in `big` when it would touch too many. */
+typedef struct grid {
+    double x0, y0, cw, ch;
+    int64_t nx, ny;
+    dti_u64map cells;      /* cell key -> first entry + 1 */
+    uint32_t *item, *next; /* entries: a box and the next entry of its cell (+ 1) */
+    size_t entries, cap;
+    uint32_t *big;
+    size_t nbig;
+} grid;
+
+struct dti_tiles {
+    char *display;
+    GDALDatasetH dataset;
+    OGRLayerH layer;
+    int field[TILE_FIELDS];
+    OGRSpatialReferenceH srs;                 /* the layer's CRS, longitude/latitude order */
+    OGRCoordinateTransformationH from_lonlat; /* EPSG:4326 -> layer CRS; NULL when the same */
+    size_t count, cap;
+    double *minx, *miny, *maxx, *maxy;
+    int64_t *down, *up, *tests; /* kbps, kbps, count */
+    OGRGeometryH *shape;        /* tiles that are not axis-aligned rectangles; else NULL */
+    grid index;
+    int loaded;
+};
+
+static void grid_free(grid *g)
+{
+    dti_u64map_free(&g->cells);
+    free(g->item);
+    free(g->next);
+    free(g->big);
+    memset(g, 0, sizeof *g);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of the sizes of the first boxes: the cell size. */
+static double typical_size(const double *lo, const double *hi, size_t n)
+{
+    size_t m = n < 1001 ? n : 1001;
+    double *sizes = malloc((m ? m : 1) * sizeof *sizes);
+    if (!sizes || m == 0) {
+        free(sizes);
+        return 1;
+    }
+    for (size_t i = 0; i < m; i++)
+        sizes[i] = hi[i] - lo[i];
+    qsort(sizes, m, sizeof *sizes, cmp_double);
+    double size = sizes[m / 2];
+    free(sizes);
+    return size > 0 && isfinite(size) ? size : 1;
+}
+
+static uint64_t cell_key(int64_t ix, int64_t iy) { return (uint64_t)ix << 32 | (uint64_t)iy; }
+
+/* Cell range of a box, clamped to the grid: 0 when it misses the grid. */
+static int cell_range(const grid *g, double minx, double miny, double maxx, double maxy,
+                      int64_t *ix0, int64_t *iy0, int64_t *ix1, int64_t *iy1)
+{
+    double fx0 = floor((minx - g->x0) / g->cw), fy0 = floor((miny - g->y0) / g->ch);
+    double fx1 = floor((maxx - g->x0) / g->cw), fy1 = floor((maxy - g->y0) / g->ch);
+    if (!(fx1 >= 0 && fy1 >= 0 && fx0 < (double)g->nx && fy0 < (double)g->ny))
+        return 0;
+    *ix0 = fx0 < 0 ? 0 : (int64_t)fx0;
+    *iy0 = fy0 < 0 ? 0 : (int64_t)fy0;
+    *ix1 = fx1 >= (double)g->nx ? g->nx - 1 : (int64_t)fx1;
+    *iy1 = fy1 >= (double)g->ny ? g->ny - 1 : (int64_t)fy1;
+    return 1;
+}
+
+static int grid_build(grid *g, const double *minx, const double *miny, const double *maxx,
+                      const double *maxy, size_t n)
+{
+    memset(g, 0, sizeof *g);
+    double x1 = -INFINITY, y1 = -INFINITY;
+    g->x0 = g->y0 = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        g->x0 = fmin(g->x0, minx[i]), g->y0 = fmin(g->y0, miny[i]);
+        x1 = fmax(x1, maxx[i]), y1 = fmax(y1, maxy[i]);
+    }
+    g->cw = typical_size(minx, maxx, n);
+    g->ch = typical_size(miny, maxy, n);
+    if (n == 0) {
+        g->x0 = g->y0 = 0;
+        x1 = y1 = 0;
+    }
+    /* at most about 2^28 cells a side; coarser cells for huge extents */
+    while ((x1 - g->x0) / g->cw > 268435456.0)
+        g->cw *= 2;
+    while ((y1 - g->y0) / g->ch > 268435456.0)
+        g->ch *= 2;
+    g->nx = (int64_t)floor((x1 - g->x0) / g->cw) + 1;
+    g->ny = (int64_t)floor((y1 - g->y0) / g->ch) + 1;
+    if (dti_u64map_init(&g->cells, n * 2 + 16) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t ix0, iy0, ix1, iy1;
+        cell_range(g, minx[i], miny[i], maxx[i], maxy[i], &ix0, &iy0, &ix1, &iy1);
+        if ((ix1 - ix0 + 1) * (iy1 - iy0 + 1) > 64) {
+            uint32_t *big = realloc(g->big, (g->nbig + 1) * sizeof *big);
+            if (!big)
+                return -1;
+            g->big = big;
+            g->big[g->nbig++] = (uint32_t)i;
+            continue;
+        }
+        for (int64_t ix = ix0; ix <= ix1; ix++)
+            for (int64_t iy = iy0; iy <= iy1; iy++) {
+                if (g->entries == g->cap) {
+                    size_t cap = g->cap ? g->cap * 2 : 1024;
+                    uint32_t *item = realloc(g->item, cap * sizeof *item);
+                    if (item)
+                        g->item = item;
+                    uint32_t *next = realloc(g->next, cap * sizeof *next);
+                    if (next)
+                        g->next = next;
+                    if (!item || !next)
+                        return -1;
+                    g->cap = cap;
+                }
+                int inserted;
+                uint32_t *head = dti_u64map_put(&g->cells, cell_key(ix, iy), 0, &inserted);
+                if (!head)
+                    return -1;
+                g->item[g->entries] = (uint32_t)i;
+                g->next[g->entries] = *head;
+                *head = (uint32_t)++g->entries;
+            }
+    }
+    return 0;
+}
+
+/* Call visit(item) for every box listed in a cell the query box touches
+ * (an item may come more than once). Returns visit's first non-zero. */
+typedef int (*grid_visit)(uint32_t item, void *user);
+static int grid_query(const grid *g, double minx, double miny, double maxx, double maxy,
+                      grid_visit visit, void *user)
+{
+    int64_t ix0, iy0, ix1, iy1;
+    int rc = 0;
+    for (size_t k = 0; k < g->nbig && !rc; k++)
+        rc = visit(g->big[k], user);
+    if (!cell_range(g, minx, miny, maxx, maxy, &ix0, &iy0, &ix1, &iy1))
+        return rc;
+    for (int64_t ix = ix0; ix <= ix1 && !rc; ix++)
+        for (int64_t iy = iy0; iy <= iy1 && !rc; iy++)
+            for (uint32_t e = dti_u64map_get(&g->cells, cell_key(ix, iy));
+                 e != UINT32_MAX && e != 0 && !rc; e = g->next[e - 1])
+                rc = visit(g->item[e - 1], user);
+    return rc;
+}
+
+/* ---- the tile layer ---- */
+
+static OGRSpatialReferenceH lonlat_srs(int epsg)
+{
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (srs && OSRImportFromEPSG(srs, epsg) != OGRERR_NONE) {
+        OSRDestroySpatialReference(srs);
+        return NULL;
+    }
+    if (srs)
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
+}
+
+void dti_tiles_free(dti_tiles *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; t->shape && i < t->count; i++)
+        if (t->shape[i])
+            OGR_G_DestroyGeometry(t->shape[i]);
+    free(t->shape);
+    free(t->minx), free(t->miny), free(t->maxx), free(t->maxy);
+    free(t->down), free(t->up), free(t->tests);
+    grid_free(&t->index);
+    if (t->from_lonlat)
+        OCTDestroyCoordinateTransformation(t->from_lonlat);
+    if (t->srs)
+        OSRDestroySpatialReference(t->srs);
+    if (t->dataset)
+        GDALClose(t->dataset);
+    free(t->display);
+    free(t);
+}
+
+size_t dti_tiles_count(const dti_tiles *t) { return t ? t->count : 0; }
+
+/* Open "PATH" or "PATH|layername=NAME" (a .zip through /vsizip/). */
+static dt_status open_layer(dti_tiles *t, const char *spec, dt_error *err)
+{
+    char path[2048], name[512] = "";
+    const char *bar = strstr(spec, "|layername=");
+    size_t len = bar ? (size_t)(bar - spec) : strlen(spec);
+    size_t zip = len >= 4 && strncmp(spec + len - 4, ".zip", 4) == 0 ? 1 : 0;
+    if (len + 9 >= sizeof path)
+        return dti_error_set(err, DT_ERR_USAGE, spec, 0, "path too long");
+    snprintf(path, sizeof path, "%s%.*s", zip ? "/vsizip/" : "", (int)len, spec);
+    if (bar)
+        snprintf(name, sizeof name, "%s", bar + strlen("|layername="));
+    t->dataset = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!t->dataset)
+        return dti_error_gdal(err, DT_ERR_IO, spec, "cannot open as a vector layer");
+    int layers = GDALDatasetGetLayerCount(t->dataset);
+    if (name[0])
+        t->layer = GDALDatasetGetLayerByName(t->dataset, name);
+    else if (layers == 1)
+        t->layer = GDALDatasetGetLayer(t->dataset, 0);
+    if (!t->layer && !name[0])
+        return dti_error_set(err, DT_ERR_USAGE, spec, 0,
+                             "holds %d layers: name one as PATH|layername=NAME (the first is %s)",
+                             layers,
+                             layers ? OGR_L_GetName(GDALDatasetGetLayer(t->dataset, 0)) : "none");
+    if (!t->layer)
+        return dti_error_set(err, DT_ERR_USAGE, spec, 0, "no layer named %s", name);
+    return DT_OK;
+}
+
+dti_tiles *dti_tiles_open(const char *spec, dt_error *err)
+{
+    dti_ogr_init();
+    dti_tiles *t = calloc(1, sizeof *t);
+    if (!t || !(t->display = strdup(spec))) {
+        free(t);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    dt_status status = open_layer(t, spec, err);
+    OGRFeatureDefnH defn = status == DT_OK ? OGR_L_GetLayerDefn(t->layer) : NULL;
+    for (int k = 0; defn && k < TILE_FIELDS && status == DT_OK; k++) {
+        t->field[k] = OGR_FD_GetFieldIndex(defn, tile_fields[k]);
+        OGRFieldType type =
+            t->field[k] >= 0 ? OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, t->field[k])) : OFTInteger;
+        if (t->field[k] < 0 ||
+            (type != OFTInteger && type != OFTInteger64 && type != OFTReal && type != OFTString)) {
+            char have[512] = "";
+            for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+                snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "",
+                         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+            status = dti_error_set(err, DT_ERR_FORMAT, spec, 0,
+                                   "not an Ookla fixed tile layer: %s field '%s' (needs "
+                                   "avg_d_kbps, avg_u_kbps, tests; the layer has: %s)",
+                                   t->field[k] < 0 ? "no" : "a non-numeric", tile_fields[k],
+                                   have[0] ? have : "no fields");
+        }
+    }
+    OGRSpatialReferenceH layer_srs = status == DT_OK ? OGR_L_GetSpatialRef(t->layer) : NULL;
+    if (status == DT_OK && !layer_srs)
+        status = dti_error_set(err, DT_ERR_CRS, spec, 0,
+                               "the tile layer has no coordinate reference system (Ookla's "
+                               "tiles are in EPSG:4326)");
+    OGRSpatialReferenceH wgs84 = status == DT_OK ? lonlat_srs(4326) : NULL;
+    if (status == DT_OK && (!wgs84 || !(t->srs = OSRClone(layer_srs))))
+        status = dti_error_set(err, DT_ERR_CRS, spec, 0, "cannot set up EPSG:4326");
+    if (status == DT_OK) {
+        OSRSetAxisMappingStrategy(t->srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (!OSRIsSame(t->srs, wgs84) &&
+            !(t->from_lonlat = OCTNewCoordinateTransformation(wgs84, t->srs)))
+            status =
+                dti_error_gdal(err, DT_ERR_CRS, spec,
+                               "cannot transform longitude/latitude into the tile layer's CRS");
+    }
+    if (wgs84)
+        OSRDestroySpatialReference(wgs84);
+    if (status != DT_OK) {
+        dti_tiles_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* A non-negative integral field value, or -1 with the reason in why. */
+static int64_t count_field(OGRFeatureH f, int field, const char *name, char *why, size_t size)
+{
+    if (!OGR_F_IsFieldSetAndNotNull(f, field))
+        return snprintf(why, size, "%s is empty", name), -1;
+    const char *text = OGR_F_GetFieldAsString(f, field);
+    double v = OGR_F_GetFieldAsDouble(f, field);
+    uint64_t u;
+    if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, field)) == OFTString) {
+        if (dti_parse_u64(text, strlen(text), &u) != 0)
+            return snprintf(why, size, "%s '%.40s' is not a whole number of 0 or more", name, text),
+                   -1;
+        return (int64_t)u;
+    }
+    if (!isfinite(v) || v < 0 || v != floor(v) || v > 1e15)
+        return snprintf(why, size, "%s %.40s is not a whole number of 0 or more", name, text), -1;
+    return (int64_t)v;
+}
+
+/* Append one feature; NULL why: good. -1 no memory. */
+static int add_tile(dti_tiles *t, OGRFeatureH f, char *why, size_t size)
+{
+    int64_t v[TILE_FIELDS];
+    for (int k = 0; k < TILE_FIELDS; k++)
+        if ((v[k] = count_field(f, t->field[k], tile_fields[k], why, size)) < 0)
+            return 0;
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGRwkbGeometryType type = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
+    if (!g || OGR_G_IsEmpty(g))
+        return snprintf(why, size, "no tile polygon"), 0;
+    if (type != wkbPolygon && type != wkbMultiPolygon)
+        return snprintf(why, size, "a %s, not a tile polygon", OGRGeometryTypeToName(type)), 0;
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        double **d[] = {&t->minx, &t->miny, &t->maxx, &t->maxy};
+        int64_t **n[] = {&t->down, &t->up, &t->tests};
+        for (int k = 0; k < 4; k++) {
+            double *p = realloc(*d[k], cap * sizeof *p);
+            if (!p)
+                return -1;
+            *d[k] = p;
+        }
+        for (int k = 0; k < 3; k++) {
+            int64_t *p = realloc(*n[k], cap * sizeof *p);
+            if (!p)
+                return -1;
+            *n[k] = p;
+        }
+        OGRGeometryH *shape = realloc(t->shape, cap * sizeof *shape);
+        if (!shape)
+            return -1;
+        t->shape = shape;
+        t->cap = cap;
+    }
+    OGREnvelope env;
+    OGR_G_GetEnvelope(g, &env);
+    size_t i = t->count;
+    t->minx[i] = env.MinX, t->miny[i] = env.MinY, t->maxx[i] = env.MaxX, t->maxy[i] = env.MaxY;
+    t->down[i] = v[TILE_DOWN], t->up[i] = v[TILE_UP], t->tests[i] = v[TILE_TESTS];
+    /* quadkey tiles are rectangles: keep only the others' shapes */
+    double box = (env.MaxX - env.MinX) * (env.MaxY - env.MinY);
+    int rect = type == wkbPolygon && OGR_G_GetGeometryCount(g) == 1 &&
+               OGR_G_GetPointCount(OGR_G_GetGeometryRef(g, 0)) <= 5 &&
+               fabs(OGR_G_Area(g) - box) <= 1e-9 * box;
+    t->shape[i] = NULL;
+    if (!rect && !(t->shape[i] = OGR_G_Clone(g)))
+        return -1;
+    t->count++;
+    return 0;
+}
+
+dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
+{
+    if (bbox) {
+        double b[4] = {bbox[0], bbox[1], bbox[2], bbox[3]};
+        if (t->from_lonlat && !OCTTransformBounds(t->from_lonlat, bbox[0], bbox[1], bbox[2],
+                                                  bbox[3], &b[0], &b[1], &b[2], &b[3], 21))
+            return dti_error_gdal(err, DT_ERR_CRS, t->display,
+                                  "cannot transform the locations' "
+                                  "extent into the tile layer's CRS");
+        OGR_L_SetSpatialFilterRect(t->layer, b[0], b[1], b[2], b[3]);
+    }
+    OGR_L_ResetReading(t->layer);
+    OGRFeatureH f;
+    size_t features = 0;
+    dt_status status = DT_OK;
+    while (status == DT_OK && (f = OGR_L_GetNextFeature(t->layer)) != NULL) {
+        char why[256] = "";
+        features++;
+        int rc = add_tile(t, f, why, sizeof why);
+        if (rc < 0)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (why[0])
+            status = dti_error_set(err, DT_ERR_FORMAT, t->display, 0, "feature FID %lld: %s",
+                                   (long long)OGR_F_GetFID(f), why);
+        OGR_F_Destroy(f);
+    }
+    if (status == DT_OK && CPLGetLastErrorType() == CE_Failure && features == 0 &&
+        CPLGetLastErrorMsg()[0])
+        status = dti_error_gdal(err, DT_ERR_IO, t->display, "cannot read the tiles");
+    if (status == DT_OK && grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    t->loaded = status == DT_OK;
+    return status;
+}
+
+typedef struct point_query {
+    const dti_tiles *tiles;
+    double x, y;
+    OGRGeometryH point; /* made only for a tile that is not a rectangle */
+    uint32_t found;
+} point_query;
+
+/* Inside a tile that is not a rectangle (its edges included). */
+static int in_shape(point_query *q, OGRGeometryH shape)
+{
+    if (!q->point && (q->point = OGR_G_CreateGeometry(wkbPoint)) != NULL)
+        OGR_G_SetPoint_2D(q->point, 0, q->x, q->y);
+    return q->point && OGR_G_Intersects(shape, q->point);
+}
+
+static int visit_point(uint32_t i, void *user)
+{
+    point_query *q = user;
+    const dti_tiles *t = q->tiles;
+    if (i >= q->found)
+        return 0;
+    if (t->shape[i]
+            ? q->x >= t->minx[i] && q->x <= t->maxx[i] && q->y >= t->miny[i] &&
+                  q->y <= t->maxy[i] && in_shape(q, t->shape[i])
+            : q->x >= t->minx[i] && q->x < t->maxx[i] && q->y >= t->miny[i] && q->y < t->maxy[i])
+        q->found = i; /* the lowest index wins where tiles overlap */
+    return 0;
+}
+
+uint32_t dti_tiles_find(const dti_tiles *t, double lon, double lat)
+{
+    point_query q = {t, lon, lat, NULL, UINT32_MAX};
+    if (!t->loaded)
+        return UINT32_MAX;
+    if (t->from_lonlat && !OCTTransform(t->from_lonlat, 1, &q.x, &q.y, NULL))
+        return UINT32_MAX;
+    grid_query(&t->index, q.x, q.y, q.x, q.y, visit_point, &q);
+    if (q.point)
+        OGR_G_DestroyGeometry(q.point);
+    return q.found;
+}
+
+/* ---- shares of a tile's tests ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
+                                    const uint32_t *region_of, dti_tile_share **shares,
+                                    size_t *count, dt_error *err)
+{
+    uint64_t *pairs = malloc((nlocations ? nlocations : 1) * sizeof *pairs);
+    size_t n = 0;
+    *shares = NULL;
+    *count = 0;
+    if (!pairs)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < nlocations; i++)
+        if (tile_of[i] != UINT32_MAX && region_of[i] != UINT32_MAX)
+            pairs[n++] = (uint64_t)tile_of[i] << 32 | region_of[i];
+    qsort(pairs, n, sizeof *pairs, cmp_u64);
+    *shares = malloc((n ? n : 1) * sizeof **shares);
+    if (!*shares) {
+        free(pairs);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n;) { /* one tile: pairs[i .. end) */
+        size_t end = i;
+        while (end < n && pairs[end] >> 32 == pairs[i] >> 32)
+            end++;
+        for (size_t j = i; j < end;) {
+            size_t same = j;
+            while (same < end && pairs[same] == pairs[j])
+                same++;
+            (*shares)[(*count)++] = (dti_tile_share){(uint32_t)(pairs[j] >> 32), (uint32_t)pairs[j],
+                                                     (double)(same - j) / (double)(end - i)};
+            j = same;
+        }
+        i = end;
+    }
+    free(pairs);
+    return DT_OK;
+}
+
+static int cmp_share(const void *a, const void *b)
+{
+    const dti_tile_share *x = a, *y = b;
+    if (x->region != y->region)
+        return x->region < y->region ? -1 : 1;
+    return x->tile < y->tile ? -1 : x->tile > y->tile;
+}
+
+void dti_tiles_measure(const dti_tiles *t, dti_tile_share *shares, size_t count, size_t nregions,
+                       dti_measured *out)
+{
+    memset(out, 0, nregions * sizeof *out);
+    qsort(shares, count, sizeof *shares, cmp_share);
+    for (size_t k = 0; k < count; k++) {
+        const dti_tile_share *s = &shares[k];
+        if (s->region >= nregions || t->tests[s->tile] == 0)
+            continue;
+        double w = (double)t->tests[s->tile] * s->share;
+        dti_measured *m = &out[s->region];
+        m->tests += w;
+        m->down_kbps += w * (double)t->down[s->tile];
+        m->up_kbps += w * (double)t->up[s->tile];
+        m->tiles++;
+    }
+}
+
+/* A copy of g, densified and transformed by ct (NULL: none); NULL on failure. */
+static OGRGeometryH equal_area_copy(OGRGeometryH g, OGRSpatialReferenceH from,
+                                    OGRCoordinateTransformationH ct)
+{
+    OGRGeometryH copy = OGR_G_Clone(g);
+    if (!copy)
+        return NULL;
+    /* straight edges stay close to the true lines once projected */
+    OGR_G_Segmentize(copy, OSRIsGeographic(from) ? 0.01 : 1000.0);
+    if (ct && OGR_G_Transform(copy, ct) != OGRERR_NONE) {
+        OGR_G_DestroyGeometry(copy);
+        return NULL;
+    }
+    return copy;
+}
+
+static OGRGeometryH tile_polygon(const dti_tiles *t, size_t i)
+{
+    if (t->shape[i])
+        return OGR_G_Clone(t->shape[i]);
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
+    if (!ring || !polygon) {
+        if (ring)
+            OGR_G_DestroyGeometry(ring);
+        if (polygon)
+            OGR_G_DestroyGeometry(polygon);
+        return NULL;
+    }
+    double x[] = {t->minx[i], t->maxx[i], t->maxx[i], t->minx[i], t->minx[i]};
+    double y[] = {t->miny[i], t->miny[i], t->maxy[i], t->maxy[i], t->miny[i]};
+    for (int k = 0; k < 5; k++)
+        OGR_G_AddPoint_2D(ring, x[k], y[k]);
+    OGR_G_AddGeometryDirectly(polygon, ring);
+    return polygon;
+}
+
+typedef struct area_query {
+    OGRGeometryH tile, *regions;
+    double tile_area;
+    uint32_t tile_index, *stamp;
+    dti_tile_share *out;
+    size_t count, cap;
+} area_query;
+
+static int visit_region(uint32_t r, void *user)
+{
+    area_query *q = user;
+    if (q->stamp[r] == q->tile_index + 1 || !q->regions[r])
+        return 0;
+    q->stamp[r] = q->tile_index + 1;
+    CPLErrorReset();
+    OGRGeometryH both = OGR_G_Intersection(q->tile, q->regions[r]);
+    if (!both)
+        return CPLGetLastErrorType() == CE_Failure ? -2 : 0;
+    double share = OGR_G_Area(both) / q->tile_area;
+    OGR_G_DestroyGeometry(both);
+    if (!(share > 1e-12))
+        return 0;
+    if (q->count == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 256;
+        dti_tile_share *out = realloc(q->out, cap * sizeof *out);
+        if (!out)
+            return -1;
+        q->out = out;
+        q->cap = cap;
+    }
+    q->out[q->count++] = (dti_tile_share){q->tile_index, r, share > 1 ? 1 : share};
+    return 0;
+}
+
+dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const void *const *geometries,
+                                const void *srs, dti_tile_share **shares, size_t *count,
+                                dt_error *err)
+{
+    dt_status status = DT_OK;
+    area_query q = {0};
+    OGRSpatialReferenceH area_srs = lonlat_srs(6933); /* WGS 84 / NSIDC EASE-Grid 2.0 Global */
+    OGRSpatialReferenceH region_srs = srs ? OSRClone((OGRSpatialReferenceH)srs) : NULL;
+    OGRCoordinateTransformationH tile_ct = NULL, region_ct = NULL;
+    double *box = malloc((nregions ? nregions : 1) * 4 * sizeof *box);
+    q.regions = calloc(nregions ? nregions : 1, sizeof *q.regions);
+    q.stamp = calloc(nregions ? nregions : 1, sizeof *q.stamp);
+    grid index = {0};
+    *shares = NULL;
+    *count = 0;
+    if (!area_srs || !region_srs)
+        status = dti_error_set(err, DT_ERR_CRS, NULL, 0, "no CRS for the area split");
+    else if (!box || !q.regions || !q.stamp)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (status == DT_OK) {
+        OSRSetAxisMappingStrategy(region_srs, OAMS_TRADITIONAL_GIS_ORDER);
+        tile_ct = OCTNewCoordinateTransformation(t->srs, area_srs);
+        region_ct = OCTNewCoordinateTransformation(region_srs, area_srs);
+        if (!tile_ct || !region_ct)
+            status = dti_error_gdal(err, DT_ERR_CRS, t->display,
+                                    "cannot transform into the equal-area EPSG:6933");
+    }
+    for (size_t r = 0; status == DT_OK && r < nregions; r++) {
+        OGREnvelope env = {0, 0, 0, 0};
+        if (geometries[r] &&
+            !(q.regions[r] = equal_area_copy((OGRGeometryH)geometries[r], region_srs, region_ct)))
+            status = dti_error_gdal(err, DT_ERR_CRS, NULL, "cannot project a region polygon");
+        else if (q.regions[r])
+            OGR_G_GetEnvelope(q.regions[r], &env);
+        box[r] = env.MinX, box[nregions + r] = env.MinY;
+        box[2 * nregions + r] = env.MaxX, box[3 * nregions + r] = env.MaxY;
+    }
+    if (status == DT_OK && grid_build(&index, box, box + nregions, box + 2 * nregions,
+                                      box + 3 * nregions, nregions) != 0)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; status == DT_OK && i < t->count; i++) {
+        OGRGeometryH plain = tile_polygon(t, i);
+        q.tile = plain ? equal_area_copy(plain, t->srs, tile_ct) : NULL;
+        if (plain)
+            OGR_G_DestroyGeometry(plain);
+        if (!q.tile) {
+            status = dti_error_gdal(err, DT_ERR_CRS, t->display, "cannot project a tile");
+            break;
+        }
+        OGREnvelope env;
+        OGR_G_GetEnvelope(q.tile, &env);
+        q.tile_area = OGR_G_Area(q.tile);
+        q.tile_index = (uint32_t)i;
+        int rc = q.tile_area > 0
+                     ? grid_query(&index, env.MinX, env.MinY, env.MaxX, env.MaxY, visit_region, &q)
+                     : 0;
+        OGR_G_DestroyGeometry(q.tile);
+        if (rc == -1)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (rc)
+            status = dti_error_gdal(err, DT_ERR_FORMAT, t->display,
+                                    "cannot intersect a tile with a region polygon");
+    }
+    for (size_t r = 0; q.regions && r < nregions; r++)
+        if (q.regions[r])
+            OGR_G_DestroyGeometry(q.regions[r]);
+    if (tile_ct)
+        OCTDestroyCoordinateTransformation(tile_ct);
+    if (region_ct)
+        OCTDestroyCoordinateTransformation(region_ct);
+    if (area_srs)
+        OSRDestroySpatialReference(area_srs);
+    if (region_srs)
+        OSRDestroySpatialReference(region_srs);
+    grid_free(&index);
+    free(box);
+    free(q.regions);
+    free(q.stamp);
+    if (status != DT_OK) {
+        free(q.out);
+        return status;
+    }
+    *shares = q.out;
+    *count = q.count;
+    return DT_OK;
+}
+
+/* ---- the locations' coordinates ---- */
+
+/* A number in [-limit, limit]: 0 ok, -1 bad, 1 empty. */
+static int parse_degrees(const dti_field *f, double limit, double *v)
+{
+    char buf[64];
+    if (f->len == 0)
+        return 1;
+    if (f->len >= sizeof buf)
+        return -1;
+    memcpy(buf, f->s, f->len);
+    buf[f->len] = '\0';
+    char *end;
+    *v = strtod(buf, &end);
+    if (end != buf + f->len || strpbrk(buf, "xXnNiI \t") || !isfinite(*v) || fabs(*v) > limit)
+        return -1;
+    return 0;
+}
+
+dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabric, double *lon,
+                                 double *lat, size_t *located, dt_error *err)
+{
+    static const char *const names[] = {"location_id", "latitude", "longitude"};
+    *located = 0;
+    for (size_t i = 0; i < cov->location_count; i++)
+        lon[i] = lat[i] = NAN;
+    dt_status status = DT_OK;
+    for (size_t k = 0; fabric && k < fabric->count && status == DT_OK; k++) {
+        dti_csv *csv = dti_csv_open(fabric->paths[k], fabric->display[k], err);
+        if (!csv)
+            return err->status;
+        int col[3], header_fields, n, rc;
+        dti_field f[DTI_MAX_FIELDS];
+        status = dti_csv_read_header(csv, names, 3, col, &header_fields,
+                                     "location fabric (with latitude and longitude)", err);
+        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
+            if (rc < 0) {
+                status = err->status;
+                break;
+            }
+            if (n != header_fields)
+                continue; /* the fabric reader has already judged such rows */
+            uint32_t i = dti_coverage_find_location(cov, f[col[0]].s, f[col[0]].len);
+            if (i == UINT32_MAX || !isnan(lon[i]))
+                continue;
+            double y, x;
+            int bad_y = parse_degrees(&f[col[1]], 90, &y),
+                bad_x = parse_degrees(&f[col[2]], 180, &x);
+            if (bad_y < 0 || bad_x < 0) {
+                const dti_field *bad = &f[col[bad_y < 0 ? 1 : 2]];
+                status =
+                    dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                  "%s '%.*s' is not a number of degrees (%s)",
+                                  names[bad_y < 0 ? 1 : 2], (int)(bad->len < 40 ? bad->len : 40),
+                                  bad->s, bad_y < 0 ? "-90 to 90" : "-180 to 180");
+                break;
+            }
+            if (bad_y || bad_x)
+                continue; /* no coordinates: left out of the measured speeds */
+            lon[i] = x;
+            lat[i] = y;
+            ++*located;
+        }
+        dti_csv_close(csv);
+    }
+    return status;
+}
