@@ -1011,10 +1011,12 @@ const dti_plans *dti_extra_plans(const dti_extra_run *run);
 /* Whether the coverage must keep prices and served providers per location. */
 int dti_extra_tracks_locations(const dti_extra_run *run);
 /* Per-region columns from the coverage (fabric: the fabric inputs, for the
- * locations' coordinates of --measured). */
+ * locations' coordinates of --measured; polygons: polygon regions, whose
+ * area splits the measured tiles, or NULL). */
 dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
                             const dti_region_table *regions, const dti_region_stats *stats,
-                            const dti_inputs *fabric, dt_error *err);
+                            const dti_inputs *fabric, const dti_polygons *polygons,
+                            dt_error *err);
 /* ",name,..." after the region table's header, and region r's cells. */
 void dti_extra_write_header(const dti_extra_run *run, void *stream);
 void dti_extra_write_row(const dti_extra_run *run, size_t region, void *stream);

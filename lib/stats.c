@@ -354,7 +354,8 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
     if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
         goto fail;
     if (!o->help && !o->version &&
-        dti_extra_options_check(&o->extra, o->partial_out != NULL, o->fabric != NULL, err))
+        dti_extra_options_check(&o->extra, o->partial_out != NULL,
+                                o->fabric != NULL || o->regions != NULL, err))
         goto fail;
     return o;
 nomem:
@@ -630,7 +631,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
                                    .id_field = o->id_field,
                                    .households = o->households,
                                    .prefix_digits = o->prefix_digits,
-                                   .keep_region_geometry = o->driver != NULL,
+                                   .keep_region_geometry = o->driver != NULL ||
+                                                           o->extra.measured != NULL,
                                    .verbose = o->verbose};
     run_totals totals = {0};
     dti_extra_run *extra = NULL;
@@ -696,7 +698,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
-                                       err);
+                                       geo.polygons, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     if (status == DT_OK && o->extra_levels)

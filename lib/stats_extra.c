@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
 #include "internal.h"
 
 /* ---- options ---- */
@@ -62,8 +65,9 @@ dt_status dti_extra_options_check(const dti_extra_options *x, int partial_out, i
                              "--income and --benchmark compare prices: they need --plans");
     if (x->measured && !fabric)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--measured needs --fabric: locations are placed in the measured "
-                             "tiles by the fabric's latitude and longitude");
+                             "--measured needs --fabric (locations are placed in the measured "
+                             "tiles by the fabric's latitude and longitude) or polygon "
+                             "--regions (tiles are split by area)");
     return DT_OK;
 }
 
@@ -87,6 +91,7 @@ struct dti_extra_run {
     int64_t *region_income;
     dti_measured *measured;
     size_t regions_written, regions_no_income, located, in_tiles;
+    int by_area; /* --measured split tiles by area over polygon regions */
     int state, several_states; /* state FIPS of the run's blocks */
     uint64_t served_rows, unpriced_rows;
 };
@@ -340,9 +345,58 @@ static dt_status measure(dti_extra_run *run, const dti_coverage *cov,
     return status;
 }
 
+/* With polygon regions, a tile's tests are split by the share of its area
+ * in each region (SPEC's Ookla tiles straddle region lines). */
+static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygons,
+                                 dt_error *err)
+{
+    size_t nreg = run->nregions;
+    const void **geometries = calloc(nreg ? nreg : 1, sizeof *geometries);
+    dti_tile_share *shares = NULL;
+    size_t nshares = 0;
+    run->measured = calloc(nreg ? nreg : 1, sizeof *run->measured);
+    if (!geometries || !run->measured) {
+        free(geometries);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    /* read only the tiles near the regions: their extent in longitude/latitude */
+    double bbox[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    OGRSpatialReferenceH lonlat = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(lonlat, 4326);
+    OSRSetAxisMappingStrategy(lonlat, OAMS_TRADITIONAL_GIS_ORDER);
+    for (size_t r = 0; r < nreg; r++) {
+        geometries[r] = dti_polygons_geometry(polygons, r);
+        OGRGeometryH copy = geometries[r] ? OGR_G_Clone((OGRGeometryH)geometries[r]) : NULL;
+        OGREnvelope env;
+        if (copy) {
+            OGR_G_AssignSpatialReference(copy, (OGRSpatialReferenceH)dti_polygons_srs(polygons));
+            if (OGR_G_TransformTo(copy, lonlat) == OGRERR_NONE) {
+                OGR_G_GetEnvelope(copy, &env);
+                bbox[0] = fmin(bbox[0], env.MinX), bbox[1] = fmin(bbox[1], env.MinY);
+                bbox[2] = fmax(bbox[2], env.MaxX), bbox[3] = fmax(bbox[3], env.MaxY);
+            } else {
+                bbox[0] = -INFINITY; /* read every tile rather than miss some */
+            }
+            OGR_G_DestroyGeometry(copy);
+        }
+    }
+    OSRDestroySpatialReference(lonlat);
+    dt_status status = dti_tiles_load(run->tiles, isinf(bbox[0]) ? NULL : bbox, err);
+    if (status == DT_OK)
+        status = dti_tiles_area_shares(run->tiles, nreg, geometries, dti_polygons_srs(polygons),
+                                       &shares, &nshares, err);
+    if (status == DT_OK) {
+        run->by_area = 1;
+        dti_tiles_measure(run->tiles, shares, nshares, nreg, run->measured);
+    }
+    free(geometries);
+    free(shares);
+    return status;
+}
+
 dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
                             const dti_region_table *regions, const dti_region_stats *stats,
-                            const dti_inputs *fabric, dt_error *err)
+                            const dti_inputs *fabric, const dti_polygons *polygons, dt_error *err)
 {
     const dti_extra_options *x = run->opt;
     size_t nreg = run->nregions = regions->count, nloc = cov->location_count;
@@ -389,7 +443,8 @@ dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
         run->unpriced_rows = cov->extras->unpriced_rows;
     }
     if (status == DT_OK && run->tiles)
-        status = measure(run, cov, regions, fabric, err);
+        status = polygons ? measure_by_area(run, polygons, err)
+                          : measure(run, cov, regions, fabric, err);
     free(order);
     free(start);
     free(scratch);
@@ -572,7 +627,12 @@ void dti_extra_notes(const dti_extra_run *run, dt_note_fn note, void *user)
              "%s: no income (no row, empty or 0) for %zu of %zu regions: their "
              "affordability_pct is empty",
              x->income, run->regions_no_income, run->regions_written);
-    if (x->measured)
+    if (x->measured && run->by_area)
+        tell(note, user,
+             "%s: %zu tiles read; a tile's tests split over regions by the share of its area "
+             "in each (computed in the equal-area EPSG:6933)",
+             x->measured, dti_tiles_count(run->tiles));
+    else if (x->measured)
         tell(note, user,
              "%s: %zu tiles read; %zu locations have fabric coordinates, %zu of them lie in a "
              "tile (a tile's tests split over regions by its share of those locations)",

@@ -264,6 +264,12 @@ golden_case prices_served_threshold prices_served_25_3.csv --served 25/3 --under
   --plans "$p/plans.csv" "${price_files[@]}"
 golden_case prices_state_speed prices_state_speed.csv --by state --speed "${price_files[@]}"
 
+# --measured over polygon regions: a tile straddling two regions is split by area share
+# (tests/data/area/README.md has the arithmetic)
+a=$data/area
+golden_case measured_by_area area_measured.csv --blocks "$a/blocks.gpkg" --regions "$a/regions.gpkg" \
+  --id-field REGION --measured "$a/tiles.gpkg" "$a/bdc.csv"
+
 begin prices_all
 run stats -o "$work/out/result.csv" --plans "$p/plans.csv" --income "$p/income.csv" \
   --benchmark "$p/benchmark.csv" --speed --measured "$p/tiles.geojson" --fabric "$p/fabric.csv" \
