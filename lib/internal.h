@@ -184,6 +184,13 @@ int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
 unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
 dti_class dti_class_of(unsigned flags);
 const char *dti_class_name(dti_class c);
+/* Reliable technologies as bits, in the order a change of class is credited to
+ * them: fiber 50, cable 40, copper 10, licensed 71, licensed-by-rule 72 and
+ * unlicensed 70 fixed wireless. 0 for other technologies. */
+#define DTI_TECH_COUNT 6
+extern const int dti_tech_codes[DTI_TECH_COUNT];
+extern const char *const dti_tech_names[DTI_TECH_COUNT]; /* fiber, cable, ... */
+unsigned dti_tech_bit(int technology);
 
 /* ---- inputs (inputs.c) ---- */
 /* The readable CSV members behind the user's arguments: plain files, globs,
@@ -246,6 +253,8 @@ typedef struct dti_location {
     uint32_t block;             /* index into coverage blocks */
     uint8_t flags;              /* OR of dti_row_flags over reliable rows */
     uint8_t residential;        /* some row has business_residential_code R or X */
+    /* dti_tech_bit of the reliable rows that met the served / underserved threshold */
+    uint8_t served_techs, underserved_techs;
 } dti_location;
 
 typedef struct dti_coverage {
@@ -304,6 +313,7 @@ typedef struct dti_parsed_row {
     uint32_t provider;
     uint32_t block, index; /* filled by dti_coverage_apply */
     uint8_t flags, residential;
+    uint8_t tech; /* dti_tech_bit of a reliable row, 0 otherwise */
     long line;
 } dti_parsed_row;
 
