@@ -550,6 +550,7 @@ typedef struct dti_map_model {
     int width, height; /* in points; pixels are these times scale */
     double scale;
     const char *title, *subtitle, *source, *legend_title, *region_noun;
+    const char *no_data_label; /* NULL: "No data" */
     /* choropleth classes */
     int class_count;
     dti_rgb class_colors[DTI_MAX_CLASSES];
