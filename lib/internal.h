@@ -619,4 +619,143 @@ dt_status dti_map_run(const dt_map_options *options, dt_progress_fn progress, dt
                       void *user, dti_map_probe *probe, dti_map_projection *projection,
                       dt_error *err);
 
+/* ==== plan, diff, report and run (csv_table.c, plan*.c, diff.c, report*.c, run*.c) ==== */
+
+/* ---- a whole CSV table in memory (csv_table.c) ---- */
+typedef struct dti_csv_table {
+    char *path;            /* as messages name it */
+    size_t ncols, nrows;
+    char **names;          /* column names, then the cells: one block */
+    char **cells;          /* row-major, nrows * ncols, NUL-terminated */
+    long *lines;           /* file line of each row */
+    char *arena;
+    size_t arena_used;
+} dti_csv_table;
+
+/* Read path (display names it; NULL: path) through VSI. Blank lines are skipped, and with
+ * comments records whose first field starts with '#'. Every row must have the header's
+ * field count. dti_csv_table_free() frees it (also after a failure). */
+dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display,
+                             int comments, dt_error *err);
+void dti_csv_table_free(dti_csv_table *t);
+/* Index of a column or -1. */
+int dti_csv_table_column(const dti_csv_table *t, const char *name);
+/* Find every name (columns[i]); the error lists the columns there are. what: "a stats table". */
+dt_status dti_csv_table_require(const dti_csv_table *t, const char *const *names, int count,
+                                int *columns, const char *what, dt_error *err);
+static inline const char *dti_csv_table_cell(const dti_csv_table *t, size_t row, int col)
+{
+    return t->cells[row * t->ncols + (size_t)col];
+}
+/* A cell as a count, or as a non-negative decimal scaled by 10^decimals (rounded half up);
+ * errors name file, line and column. */
+dt_status dti_csv_table_count(const dti_csv_table *t, size_t row, int col, uint64_t *value,
+                              dt_error *err);
+dt_status dti_csv_table_decimal(const dti_csv_table *t, size_t row, int col, int decimals,
+                                int64_t *value, dt_error *err);
+/* "12", "12.5": value * 10^decimals, rounded half up past `decimals`. 0 exact, 1 rounded,
+ * -1 not a number, -2 negative, -4 too large. */
+int dti_parse_decimal(const char *s, int decimals, int64_t *value);
+
+/* ---- money: whole cents in int64 ---- */
+#define DTI_MONEY_MAX 100000000000000000LL /* $10^15 in cents: sums stay far from overflow */
+/* Dollars with at most 2 decimals into cents: 0 ok, -1 not a number, -2 negative,
+ * -3 more than 2 decimals, -4 above DTI_MONEY_MAX. dti_money_error() words the code. */
+int dti_parse_money(const char *s, int64_t *cents);
+const char *dti_money_error(int code);
+/* "1234" or "1234.50" */
+char *dti_format_money(char *buf, size_t size, int64_t cents);
+
+/* A note for the user through note (may be NULL). */
+void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
+
+/* ---- dialtone plan: cost model (plan_costs.c), land (plan_land.c), solver (plan_solve.c) ---- */
+__extension__ typedef unsigned __int128 dti_u128;
+
+#define DTI_COST_PER_LOCATION_MAX 10000000000LL /* $100,000,000 in cents */
+#define DTI_DEFAULT_COSTS_NAME "datasets/cost_model.csv (built in)"
+/* The text of datasets/cost_model.csv, compiled in by the Makefile (cost_model.c). */
+extern const char dti_default_costs[];
+
+/* Densities are micro-locations per km2: locations per km2 times 10^6, exactly. */
+typedef struct dti_cost_class {
+    int64_t min_micro, max_micro; /* [min, max); max INT64_MAX: no upper bound */
+    int64_t cost_per_location;    /* cents */
+    long line;
+    char label[96];
+} dti_cost_class;
+
+typedef struct dti_cost_model {
+    dti_cost_class *classes; /* sorted by min_micro, tiling [0, infinity) */
+    size_t count;
+    char source[1024];
+} dti_cost_model;
+
+/* Read and check a cost model (path NULL: the built-in one): the classes must cover 0 to
+ * infinity without gaps or overlaps; errors name the file and line. Free with
+ * dti_cost_model_free(), also after a failure. */
+dt_status dti_cost_model_read(dti_cost_model *m, const char *path, dt_error *err);
+void dti_cost_model_free(dti_cost_model *m);
+/* The class of locations / land (land_m2 0: an infinite density, the last class). */
+const dti_cost_class *dti_cost_class_of(const dti_cost_model *m, uint64_t locations,
+                                        int64_t land_m2);
+/* A density bound as text ("inf" for none). */
+char *dti_format_density(char *buf, size_t size, int64_t micro);
+
+/* Land area per region id, in square metres (km2 with 6 decimals). */
+typedef struct dti_land {
+    dti_strtab ids;
+    int64_t *m2; /* per id index; -1 unknown */
+    size_t cap;
+    char source[1400];    /* where the areas come from, for notes and reports */
+    char layer_path[256];
+} dti_land;
+
+/* geoid,land_km2 (errors name file and line). */
+dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err);
+/* A polygon layer: ALAND20 or ALAND (square metres) when the layer has it, else the area of
+ * the polygons in an Albers equal-area projection fitted to the layer. */
+dt_status dti_land_read_layer(dti_land *land, const char *path, const char *layer,
+                              const char *id_field, dt_error *err);
+/* Square metres of a region, -1 when unknown. */
+int64_t dti_land_find(dti_land *land, const char *id);
+void dti_land_free(dti_land *land);
+
+/* One project: connect a region's unserved (pass 0) or underserved (pass 1) locations. */
+typedef struct dti_project {
+    const char *geoid;
+    size_t row;                 /* row of the stats table */
+    int pass;
+    uint64_t locations;         /* all the region's locations */
+    uint64_t connect;           /* locations the project connects */
+    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    int64_t land_m2;
+    const dti_cost_class *cost_class;
+    int64_t cost;               /* cents: connect * cost_per_location */
+    int64_t benefit;            /* what the plan maximises: connect, or households_x10 */
+    int funded, funded_greedy;
+} dti_project;
+
+#define DTI_EXACT_MAX_REACH (1ULL << 24)  /* the exact solver's table: at most 128 MiB */
+#define DTI_EXACT_MAX_CELLS (1ULL << 30)  /* and its choices: at most 128 MiB of bits */
+
+/* Sort into rank order (see plan_solve.c). */
+void dti_plan_rank(dti_project *p, size_t n);
+/* In rank order, fund (funded_greedy) every project that reaches something and still fits;
+ * returns the money spent. */
+int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
+/* The 0/1 knapsack solved exactly (funded): the most reached within the budget, the cheapest
+ * such allocation. 1 solved, 0 too large (*cells: projects x (total reach + 1) is over
+ * max_cells), -1 out of memory. */
+int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+                   uint64_t *cells);
+
+/* ---- running one library step for another (steps.c) ---- */
+/* Run dt_map with arguments as on its command line. */
+dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress,
+                       dt_note_fn note, void *user, dt_error *err);
+/* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
+ * and removes the file. NULL with err on failure. */
+char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
+
 #endif

@@ -45,6 +45,7 @@ run "cli golden" bash tests/cli/run.sh "$bin"
 run "map command line" bash tests/render/map_cli.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
 run "partial results and state-by-state runs" bash tests/partial_merge.sh "$bin"
+run "plan" bash tests/plan/run.sh "$bin"
 
 # The same suites through the parallel reader: 3 threads and tiny chunks, so
 # record boundaries (quoted fields, CRLF) fall everywhere, and every error

@@ -105,6 +105,27 @@ const char *dt_map_usage(void);
 dt_status dt_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                  void *user, dt_error *err);
 
+/* ---- dialtone plan ---------------------------------------------------- */
+
+typedef struct dt_plan_options dt_plan_options;
+
+/* Parse `dialtone plan` arguments (argv[0] is the first option). Returns NULL and fills err
+ * (DT_ERR_USAGE for bad arguments, such as a budget that is negative or not a number). The
+ * caller frees the result with dt_plan_options_free(), which accepts NULL. */
+dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err);
+void dt_plan_options_free(dt_plan_options *options);
+int dt_plan_options_wants_help(const dt_plan_options *options);
+int dt_plan_options_wants_version(const dt_plan_options *options);
+int dt_plan_options_quiet(const dt_plan_options *options);
+/* The usage text of `dialtone plan`; static storage. */
+const char *dt_plan_usage(void);
+
+/* Run `dialtone plan`: read the region table, the cost model and the land areas, rank the
+ * projects (unserved before underserved), allocate the budget and write the plan table (and
+ * the map of funded regions). Outputs appear only when all of them are complete. */
+dt_status dt_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
+                  void *user, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
