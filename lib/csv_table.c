@@ -246,3 +246,19 @@ void dti_say(dt_note_fn note, void *user, const char *fmt, ...)
     va_end(ap);
     note(text, user);
 }
+
+void dti_csv_put_cell(void *stream, const char *text)
+{
+    FILE *fp = stream;
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
+}

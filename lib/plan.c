@@ -455,22 +455,6 @@ static void class_text(char *buf, size_t size, const dti_cost_class *c)
                  dti_format_density(hi, sizeof hi, c->max_micro));
 }
 
-/* A CSV cell: quoted when it holds a comma or a quote. */
-static void put_cell(FILE *fp, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', fp);
-        fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
-
 static void write_table(FILE *fp, const plan_state *s, int households)
 {
     int hh = s->households_from != NULL;
@@ -485,11 +469,11 @@ static void write_table(FILE *fp, const plan_state *s, int households)
         const dti_project *p = &s->projects[i];
         char a[64], b[64], text[128];
         fprintf(fp, "%zu,", i + 1);
-        put_cell(fp, p->geoid);
+        dti_csv_put_cell(fp, p->geoid);
         fprintf(fp, ",%s,%s,", p->pass ? "underserved" : "unserved",
                 format_density(a, sizeof a, p->locations, p->land_m2));
         class_text(text, sizeof text, p->cost_class);
-        put_cell(fp, text);
+        dti_csv_put_cell(fp, text);
         fprintf(fp, ",%s,%llu", dti_format_money(a, sizeof a, p->cost_class->cost_per_location),
                 (unsigned long long)p->connect);
         if (hh)
@@ -569,7 +553,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
                 continue;
             regions++;
             funded += state[row] == 2;
-            put_cell(fp, dti_csv_table_cell(&s->table, row, s->col[0]));
+            dti_csv_put_cell(fp, dti_csv_table_cell(&s->table, row, s->col[0]));
             fprintf(fp, ",%d\n", state[row] - 1);
         }
         if (fclose(fp) != 0 && status == DT_OK)

@@ -13,5 +13,6 @@ int dt_cmd_stats(int argc, char **argv);
 int dt_cmd_merge(int argc, char **argv);
 int dt_cmd_map(int argc, char **argv);
 int dt_cmd_plan(int argc, char **argv);
+int dt_cmd_diff(int argc, char **argv);
 
 #endif

@@ -126,6 +126,25 @@ const char *dt_plan_usage(void);
 dt_status dt_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
                   void *user, dt_error *err);
 
+/* ---- dialtone diff ---------------------------------------------------- */
+
+typedef struct dt_diff_options dt_diff_options;
+
+/* Parse `dialtone diff` arguments: two releases OLD NEW (files, archives, globs or
+ * directories) and options. The caller frees the result with dt_diff_options_free(). */
+dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err);
+void dt_diff_options_free(dt_diff_options *options);
+int dt_diff_options_wants_help(const dt_diff_options *options);
+int dt_diff_options_wants_version(const dt_diff_options *options);
+int dt_diff_options_quiet(const dt_diff_options *options);
+/* The usage text of `dialtone diff`; static storage. */
+const char *dt_diff_usage(void);
+
+/* Run `dialtone diff`: read both releases, compare every location and write the region
+ * table of changes (and the changed locations). Releases of different states are an error. */
+dt_status dt_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                  void *user, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
