@@ -47,6 +47,7 @@ run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansa
 run "partial results and state-by-state runs" bash tests/partial_merge.sh "$bin"
 run "plan" bash tests/plan/run.sh "$bin"
 run "diff" bash tests/diff/run.sh "$bin"
+run "report (headless Chromium)" bash tests/report/run.sh "$bin"
 
 # The same suites through the parallel reader: 3 threads and tiny chunks, so
 # record boundaries (quoted fields, CRLF) fall everywhere, and every error

@@ -14,6 +14,7 @@ static const struct {
     {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},
     {"diff", dt_cmd_diff, "what changed between two BDC releases, per region and technology"},
     {"plan", dt_cmd_plan, "rank and cost regions, fund them from a budget (BEAD order)"},
+    {"report", dt_cmd_report, "one self-contained HTML page: numbers, maps, tables, method"},
 };
 
 static void usage(FILE *fp)

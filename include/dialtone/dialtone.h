@@ -145,6 +145,25 @@ const char *dt_diff_usage(void);
 dt_status dt_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
                   void *user, dt_error *err);
 
+/* ---- dialtone report -------------------------------------------------- */
+
+typedef struct dt_report_options dt_report_options;
+
+/* Parse `dialtone report` arguments. The caller frees the result with
+ * dt_report_options_free(), which accepts NULL. */
+dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err);
+void dt_report_options_free(dt_report_options *options);
+int dt_report_options_wants_help(const dt_report_options *options);
+int dt_report_options_wants_version(const dt_report_options *options);
+int dt_report_options_quiet(const dt_report_options *options);
+/* The usage text of `dialtone report`; static storage. */
+const char *dt_report_usage(void);
+
+/* Run `dialtone report`: one self-contained HTML page (inline CSS and JS, images as data:
+ * URIs) from a stats table, maps, and optionally a plan and a diff table. */
+dt_status dt_report(const dt_report_options *options, dt_progress_fn progress, dt_note_fn note,
+                    void *user, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
