@@ -69,25 +69,10 @@ asan:
 	  EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
-# The bundled sample: the README's first command runs this.
+# The bundled sample: the README's first command. The pipeline (stats, maps, plan, report)
+# is described in datasets/kansas/dialtone.conf.
 sample: $(DIALTONE)
-	@mkdir -p out
-	$(DIALTONE) stats --by county --fabric datasets/kansas/fabric.csv \
-	  -o out/kansas_county_stats.csv datasets/kansas/bdc_*.csv datasets/kansas/bdc_*.zip
-	@echo "wrote out/kansas_county_stats.csv"
-	$(DIALTONE) map -q --regions datasets/kansas/counties.gpkg --stats out/kansas_county_stats.csv \
-	  --column pct_unserved --region-noun counties --scale-bar mi --width 1200 \
-	  --title "Where Kansas locations lack basic broadband" \
-	  --subtitle "Share of locations with no reliable 25/3 Mbps service, by county (quintiles)" \
-	  --source "FCC Broadband Data Collection, synthetic sample bundled with dialtone; county lines: U.S. Census Bureau" \
-	  -o out/kansas_unserved.png
-	$(DIALTONE) map -q --regions datasets/kansas/counties.gpkg --stats out/kansas_county_stats.csv \
-	  --column unserved --view symbols --scale-bar mi --width 1200 \
-	  --title "Where the unserved locations are" \
-	  --subtitle "Locations with no reliable 25/3 Mbps service, by county" \
-	  --source "FCC Broadband Data Collection, synthetic sample bundled with dialtone; county lines: U.S. Census Bureau" \
-	  -o out/kansas_unserved_symbols.png
-	@echo "wrote out/kansas_unserved.png and out/kansas_unserved_symbols.png"
+	$(DIALTONE) run datasets/kansas/dialtone.conf
 
 install: $(DIALTONE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/dialtone \

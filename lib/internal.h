@@ -877,4 +877,31 @@ typedef struct dti_report {
 /* The page to a FILE *. */
 void dti_report_write(void *stream, dti_report *r);
 
+/* ---- dialtone run: the configuration file (run_config.c) ---- */
+enum {
+    DTI_RUN_BDC, DTI_RUN_PREVIOUS, DTI_RUN_FABRIC, DTI_RUN_REGIONS, DTI_RUN_LAYER,
+    DTI_RUN_ID_FIELD, DTI_RUN_BY, DTI_RUN_OUT, DTI_RUN_NAME, DTI_RUN_TITLE, DTI_RUN_SUBTITLE,
+    DTI_RUN_SOURCE, DTI_RUN_NOUN, DTI_RUN_ULFW, DTI_RUN_SERVED, DTI_RUN_UNDERSERVED,
+    DTI_RUN_THREADS, DTI_RUN_BUDGET, DTI_RUN_COSTS, DTI_RUN_LAND, DTI_RUN_HOUSEHOLDS,
+    DTI_RUN_METHOD, DTI_RUN_TOP, DTI_RUN_KEY_COUNT
+};
+
+typedef struct dti_run_config {
+    char *path, *dir;                /* the file, and the directory its paths are relative to */
+    char *text[DTI_RUN_KEY_COUNT];   /* each key's value as written */
+    long line[DTI_RUN_KEY_COUNT];    /* its line, 0 when absent */
+    char **paths[DTI_RUN_KEY_COUNT]; /* file keys: the words, resolved against dir */
+    size_t count[DTI_RUN_KEY_COUNT];
+    int flag[DTI_RUN_KEY_COUNT];     /* yes/no keys */
+    int64_t budget;                  /* cents */
+} dti_run_config;
+
+/* Read and check a configuration: unknown keys, bad values and missing files are errors
+ * naming the config's line. Free with dti_run_config_free(), also after a failure. */
+dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err);
+void dti_run_config_free(dti_run_config *c);
+/* A key's text, or its first path; NULL when the config does not have the key. */
+const char *dti_run_config_text(const dti_run_config *c, int key);
+const char *dti_run_config_path(const dti_run_config *c, int key);
+
 #endif

@@ -505,11 +505,19 @@ static void write_table(FILE *fp, const plan_state *s, int households)
 
 /* ---- the map of funded regions ---- */
 
+/* The map step shares one user pointer between progress and notes: both go through this. */
 typedef struct note_filter {
+    dt_progress_fn progress;
     dt_note_fn note;
     void *user;
     const char *temp;
 } note_filter;
+
+static int filtered_progress(double frac, const char *msg, void *user)
+{
+    note_filter *f = user;
+    return f->progress(frac, msg, f->user);
+}
 
 /* The map's notes name the temporary table: call it the plan instead. */
 static void filtered_note(const char *text, void *user)
@@ -596,9 +604,10 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
         argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
     argv[argc++] = "--width", argv[argc++] = width;
     argv[argc++] = "-o", argv[argc++] = png_temp;
-    note_filter filter = {note, user, csv_temp};
+    note_filter filter = {progress, note, user, csv_temp};
     if (status == DT_OK)
-        status = dti_map_call(argc, argv, progress, note ? filtered_note : NULL, &filter, err);
+        status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
+                              note ? filtered_note : NULL, &filter, err);
     unlink(csv_temp);
     free(csv_temp);
     return status;

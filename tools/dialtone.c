@@ -9,6 +9,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"run", dt_cmd_run, "the whole pipeline (stats, maps, plan, report) from a config file"},
     {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
     {"merge", dt_cmd_merge, "merge partial results of separate stats runs exactly"},
     {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},

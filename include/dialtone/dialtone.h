@@ -164,6 +164,25 @@ const char *dt_report_usage(void);
 dt_status dt_report(const dt_report_options *options, dt_progress_fn progress, dt_note_fn note,
                     void *user, dt_error *err);
 
+/* ---- dialtone run ----------------------------------------------------- */
+
+typedef struct dt_run_options dt_run_options;
+
+/* Parse `dialtone run` arguments: one configuration file, --out DIR. The caller frees the
+ * result with dt_run_options_free(), which accepts NULL. */
+dt_run_options *dt_run_options_new(int argc, char **argv, dt_error *err);
+void dt_run_options_free(dt_run_options *options);
+int dt_run_options_wants_help(const dt_run_options *options);
+int dt_run_options_wants_version(const dt_run_options *options);
+int dt_run_options_quiet(const dt_run_options *options);
+/* The usage text of `dialtone run`; static storage. */
+const char *dt_run_usage(void);
+
+/* Run the pipeline of a configuration file: stats, maps, plan, diff and report through the
+ * calls above. The outputs appear in the output directory only when every step succeeded. */
+dt_status dt_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
+                 void *user, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
