@@ -42,8 +42,8 @@ static int is_comment(const dti_field *f, int n, int comments)
     return comments && n >= 1 && f[0].len > 0 && f[0].s[0] == '#';
 }
 
-dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display,
-                             int comments, dt_error *err)
+dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display, int comments,
+                             dt_error *err)
 {
     memset(t, 0, sizeof *t);
     dti_gdal_init();
@@ -146,8 +146,8 @@ dt_status dti_csv_table_require(const dti_csv_table *t, const char *const *names
         for (size_t c = 0; c < t->ncols && used + 40 < sizeof list; c++)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", c ? ", " : "",
                                      t->names[c]);
-        return dti_error_set(err, DT_ERR_FORMAT, t->path, 1,
-                             "no column '%s': not %s (columns: %s)", names[i], what, list);
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, 1, "no column '%s': not %s (columns: %s)",
+                             names[i], what, list);
     }
     return DT_OK;
 }

@@ -98,15 +98,13 @@ static int parse_valued(dt_diff_options *o, int argc, char **argv, int *i, int *
         dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                       "--by %s: expected state, county, tract, blockgroup or block", v);
     } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
-        return dti_replace_string(&o->output, v) ? (dti_error_set(err, DT_ERR_NOMEM, NULL, 0,
-                                                                  "out of memory"),
-                                                    -1)
-                                                 : 0;
+        return dti_replace_string(&o->output, v)
+                   ? (dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory"), -1)
+                   : 0;
     } else if (dti_is_option(a, "--changes-out")) {
-        return dti_replace_string(&o->changes_out, v) ? (dti_error_set(err, DT_ERR_NOMEM, NULL,
-                                                                       0, "out of memory"),
-                                                         -1)
-                                                      : 0;
+        return dti_replace_string(&o->changes_out, v)
+                   ? (dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory"), -1)
+                   : 0;
     } else if (dti_is_option(a, "--old") || dti_is_option(a, "--new")) {
         *positional_used = 1;
         if (add_release_arg(o, dti_is_option(a, "--new"), v) == 0)
@@ -131,7 +129,7 @@ static int parse_valued(dt_diff_options *o, int argc, char **argv, int *i, int *
 
 dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err)
 {
-    static const char *const valued[] = {"--by", "-o", "--output", "--changes-out", "--old",
+    static const char *const valued[] = {"--by",  "-o",        "--output", "--changes-out", "--old",
                                          "--new", "--threads", "--served", "--underserved"};
     dt_diff_options *o = calloc(1, sizeof *o);
     if (!o || !(o->release[0] = calloc((size_t)argc + 1, sizeof(char *))) ||
@@ -258,8 +256,8 @@ static dt_status expand_release(char *const *args, size_t n, dti_inputs *out, dt
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         closedir(dir);
         if (status == DT_OK && l.count == before)
-            status = dti_error_set(err, DT_ERR_IO, args[i], 0,
-                                   "a directory with no .csv or .zip file");
+            status =
+                dti_error_set(err, DT_ERR_IO, args[i], 0, "a directory with no .csv or .zip file");
         if (l.count > before) /* directory order is arbitrary: make runs repeatable */
             qsort(l.names + before, l.count - before, sizeof *l.names, compare_names);
     }
@@ -292,8 +290,8 @@ static dt_status read_release(const dt_diff_options *o, int which, dti_coverage 
         status = dti_coverage_init(cov, &o->rules, err);
     release_progress scaled = {progress, user, which * 0.45, 0.45};
     if (status == DT_OK)
-        status = dti_coverage_read_bdc(cov, inputs, o->threads,
-                                       progress ? scaled_progress : NULL, &scaled, err);
+        status = dti_coverage_read_bdc(cov, inputs, o->threads, progress ? scaled_progress : NULL,
+                                       &scaled, err);
     return status;
 }
 
@@ -316,8 +314,8 @@ static void states_of(const dti_coverage *cov, uint64_t set[2], char *text, size
 
 /* ---- the run ---- */
 
-dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note,
-                  void *user, dt_error *err)
+dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+                  dt_error *err)
 {
     static const char *const names[2] = {"OLD", "NEW"};
     dti_gdal_init();
@@ -388,16 +386,19 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
             dti_say(note, user, "%s: %llu locations from %llu rows in %zu files (states %s)",
                     names[r], (unsigned long long)cov[r].location_count,
                     (unsigned long long)cov[r].rows, inputs[r].count, states[r]);
-        dti_say(note, user, "%zu %s regions: %llu locations upgraded, %llu downgraded, %llu "
-                            "appeared, %llu vanished",
+        dti_say(note, user,
+                "%zu %s regions: %llu locations upgraded, %llu downgraded, %llu "
+                "appeared, %llu vanished",
                 d.count, o->level_name, (unsigned long long)t[2], (unsigned long long)t[3],
                 (unsigned long long)(t[0] - d.moved), (unsigned long long)(t[1] - d.moved));
         if (d.moved)
-            dti_say(note, user, "%llu locations are in another %s in NEW (their block changed): "
-                                "counted as vanished from the old region and appeared in the new",
+            dti_say(note, user,
+                    "%llu locations are in another %s in NEW (their block changed): "
+                    "counted as vanished from the old region and appeared in the new",
                     (unsigned long long)d.moved, o->level_name);
-        dti_say(note, user, "counts cover reported locations only: locations no provider "
-                            "reports are in neither release");
+        dti_say(note, user,
+                "counts cover reported locations only: locations no provider "
+                "reports are in neither release");
     }
     dti_outfile_abort(table);
     dti_outfile_abort(changes);

@@ -68,8 +68,7 @@ static dt_status make_regions(dti_diff *d, const dti_coverage *const cov[2], int
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             break;
         }
-        snprintf(d->ids[r], (size_t)digits + 1, "%0*llu", digits,
-                 (unsigned long long)prefixes[r]);
+        snprintf(d->ids[r], (size_t)digits + 1, "%0*llu", digits, (unsigned long long)prefixes[r]);
         d->count = r + 1;
     }
     for (int c = 0; c < 2 && status == DT_OK; c++)
@@ -112,8 +111,8 @@ static int add_change(dti_diff *d, uint32_t old_index, uint32_t new_index, int k
         d->changes = c;
         d->change_cap = cap;
     }
-    d->changes[d->change_count++] = (dti_diff_change){old_index, new_index, (uint8_t)kind,
-                                                      (int8_t)tech};
+    d->changes[d->change_count++] =
+        (dti_diff_change){old_index, new_index, (uint8_t)kind, (int8_t)tech};
     return 0;
 }
 
@@ -256,8 +255,7 @@ static int compare_changes(const void *pa, const void *pb)
 void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
                             const dti_coverage *new_cov)
 {
-    static const char *const kinds[] = {"upgraded", "downgraded", "appeared", "vanished",
-                                        "moved"};
+    static const char *const kinds[] = {"upgraded", "downgraded", "appeared", "vanished", "moved"};
     FILE *fp = stream;
     sort_cov[0] = old;
     sort_cov[1] = new_cov;
@@ -266,8 +264,8 @@ void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
     for (size_t i = 0; i < d->change_count; i++) {
         const dti_diff_change *c = &d->changes[i];
         const dti_location *a = c->old_index != UINT32_MAX ? &old->locations[c->old_index] : NULL;
-        const dti_location *b = c->new_index != UINT32_MAX ? &new_cov->locations[c->new_index]
-                                                           : NULL;
+        const dti_location *b =
+            c->new_index != UINT32_MAX ? &new_cov->locations[c->new_index] : NULL;
         char id[32];
         const char *text = a ? dti_location_id(old, c->old_index, id, sizeof id)
                              : dti_location_id(new_cov, c->new_index, id, sizeof id);

@@ -102,8 +102,7 @@ static int parse_choice(dt_plan_options *o, const char *a, const char *v, dt_err
         for (int m = 0; m < 3; m++)
             if (strcmp(v, names[m]) == 0)
                 return o->method = m, 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--method %s: expected auto, greedy or exact",
-                      v);
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--method %s: expected auto, greedy or exact", v);
     } else if (dti_is_option(a, "--width")) {
         char *end;
         long w = strtol(v, &end, 10);
@@ -190,12 +189,12 @@ typedef struct plan_state {
     dti_cost_model model;
     dti_land land;
     int have_land_file;
-    int col[4];                       /* geoid, locations, unserved, underserved */
-    int col_land, col_hh[2];          /* -1 when absent */
-    const char *households_from;      /* the household columns' kind, or NULL */
+    int col[4];                  /* geoid, locations, unserved, underserved */
+    int col_land, col_hh[2];     /* -1 when absent */
+    const char *households_from; /* the household columns' kind, or NULL */
     dti_project *projects;
-    size_t count, first_underserved;  /* pass 0 projects come first */
-    size_t no_land;                   /* regions with a land area of 0 */
+    size_t count, first_underserved; /* pass 0 projects come first */
+    size_t no_land;                  /* regions with a land area of 0 */
     char no_land_first[64];
     const char *land_source, *land_name;
 } plan_state;
@@ -204,8 +203,10 @@ static dt_status find_columns(plan_state *s, const dt_plan_options *o, dt_error 
 {
     static const char *const names[] = {"geoid", "locations", "unserved", "underserved"};
     dti_csv_table *t = &s->table;
-    dt_status status = dti_csv_table_require(t, names, 4, s->col, "a region table of dialtone "
-                                                                   "stats", err);
+    dt_status status = dti_csv_table_require(t, names, 4, s->col,
+                                             "a region table of dialtone "
+                                             "stats",
+                                             err);
     if (status != DT_OK)
         return status;
     s->col_land = dti_csv_table_column(t, "land_km2");
@@ -281,8 +282,8 @@ static int project_cost(uint64_t connect, int64_t per_location, int64_t *cost)
     return 0;
 }
 
-static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t row,
-                              dti_strtab *seen, dt_error *err)
+static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t row, dti_strtab *seen,
+                              dt_error *err)
 {
     dti_csv_table *t = &s->table;
     const char *geoid = dti_csv_table_cell(t, row, s->col[0]);
@@ -296,14 +297,13 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
     if (dti_strtab_intern(seen, geoid, strlen(geoid)) == UINT32_MAX)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (seen->count == known)
-        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
-                             "region %s appears twice", geoid);
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row], "region %s appears twice",
+                             geoid);
     if (need[0] + need[1] > n)
         return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
                              "region %s: unserved + underserved (%llu) is more than its "
                              "locations (%llu)",
-                             geoid, (unsigned long long)(need[0] + need[1]),
-                             (unsigned long long)n);
+                             geoid, (unsigned long long)(need[0] + need[1]), (unsigned long long)n);
     if (need[0] + need[1] == 0)
         return DT_OK;
     int64_t land;
@@ -326,8 +326,8 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
         p->cost_class = cls;
         p->households_x10 = -1;
         if (s->households_from &&
-            (status = dti_csv_table_decimal(t, row, s->col_hh[pass], 1, &p->households_x10,
-                                            err)) != DT_OK)
+            (status = dti_csv_table_decimal(t, row, s->col_hh[pass], 1, &p->households_x10, err)) !=
+                DT_OK)
             return status;
         if (project_cost(p->connect, cls->cost_per_location, &p->cost) != 0)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
@@ -344,8 +344,8 @@ static dt_status build_projects(plan_state *s, const dt_plan_options *o, dt_erro
     dti_strtab seen;
     dti_strtab_init(&seen);
     s->projects = calloc(2 * t->nrows + 1, sizeof *s->projects);
-    dt_status status = s->projects ? DT_OK
-                                   : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status =
+        s->projects ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     for (size_t r = 0; status == DT_OK && r < t->nrows; r++)
         status = add_projects(s, o, r, &seen, err);
     dti_strtab_free(&seen);
@@ -542,8 +542,9 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
         return err->status;
     FILE *fp = fopen(csv_temp, "w");
     dt_status status = fp ? DT_OK
-                          : dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot write a temporary "
-                                                                     "table");
+                          : dti_error_set(err, DT_ERR_IO, o->map, 0,
+                                          "cannot write a temporary "
+                                          "table");
     uint8_t *state = calloc(s->table.nrows + 1, 1); /* per row: 1 has a project, 2 funded */
     size_t regions = 0, funded = 0;
     if (!state && status == DT_OK)
@@ -628,8 +629,9 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
                 s->model.count);
     dti_say(note, user, "land area: %s", s->land_source);
     if (s->no_land)
-        dti_say(note, user, "%zu regions have no land area (first: %s): their density counts as "
-                            "infinite, the highest class",
+        dti_say(note, user,
+                "%zu regions have no land area (first: %s): their density counts as "
+                "infinite, the highest class",
                 s->no_land, s->no_land_first);
     if (s->households_from)
         dti_say(note, user, "households: census %s (columns %s and %s)", s->households_from,
@@ -640,25 +642,30 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
         if (q->count == 0)
             continue;
         if (!q->considered) {
-            dti_say(note, user, "%zu projects for underserved locations wait: BEAD funds every "
-                                "unserved project first, and some are not funded",
+            dti_say(note, user,
+                    "%zu projects for underserved locations wait: BEAD funds every "
+                    "unserved project first, and some are not funded",
                     q->count);
             continue;
         }
-        dti_say(note, user, "%s: funded %zu of %zu projects for $%s, connecting %llu %s "
-                            "locations (%s)",
-                what, q->funded, q->count, dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
+        dti_say(note, user,
+                "%s: funded %zu of %zu projects for $%s, connecting %llu %s "
+                "locations (%s)",
+                what, q->funded, q->count,
+                dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
                 (unsigned long long)q->reached, what, q->exact ? "exact allocation" : "greedy");
         if (q->exact && q->benefit_greedy != q->benefit) {
             if (o->households)
-                dti_say(note, user, "%s: the exact allocation reaches %s households; greedy "
-                                    "would reach %s for $%s",
+                dti_say(note, user,
+                        "%s: the exact allocation reaches %s households; greedy "
+                        "would reach %s for $%s",
                         what, dti_format_number(b, sizeof b, (double)q->benefit / 10, 1),
                         dti_format_number(c, sizeof c, (double)q->benefit_greedy / 10, 1),
                         dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
             else
-                dti_say(note, user, "%s: the exact allocation reaches %llu %s; greedy would "
-                                    "reach %llu for $%s",
+                dti_say(note, user,
+                        "%s: the exact allocation reaches %llu %s; greedy would "
+                        "reach %llu for $%s",
                         what, (unsigned long long)q->reached, unit,
                         (unsigned long long)q->reached_greedy,
                         dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));

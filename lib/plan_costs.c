@@ -76,13 +76,15 @@ static dt_status read_rows(dti_cost_model *m, const dti_csv_table *t, dt_error *
                                  "max_density %s is not above min_density %s", max, min);
         int rc = dti_parse_money(cost, &c->cost_per_location);
         if (rc != 0)
-            return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                 "cost_per_location '%.40s' is %s (dollars, e.g. 12000 or 12000.50)",
-                                 cost, dti_money_error(rc));
+            return dti_error_set(
+                err, DT_ERR_FORMAT, t->path, line,
+                "cost_per_location '%.40s' is %s (dollars, e.g. 12000 or 12000.50)", cost,
+                dti_money_error(rc));
         if (c->cost_per_location > DTI_COST_PER_LOCATION_MAX)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
                                  "cost_per_location %s is over $100,000,000 per location", cost);
-        snprintf(c->label, sizeof c->label, "%s", label >= 0 ? dti_csv_table_cell(t, r, label) : "");
+        snprintf(c->label, sizeof c->label, "%s",
+                 label >= 0 ? dti_csv_table_cell(t, r, label) : "");
     }
     return DT_OK;
 }

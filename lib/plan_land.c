@@ -61,8 +61,7 @@ dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err)
     int col[2];
     dt_status status = dti_csv_table_read(&t, path, path, 0, err);
     if (status == DT_OK)
-        status = dti_csv_table_require(&t, names, 2, col, "a land area file (geoid,land_km2)",
-                                       err);
+        status = dti_csv_table_require(&t, names, 2, col, "a land area file (geoid,land_km2)", err);
     for (size_t r = 0; status == DT_OK && r < t.nrows; r++) {
         int64_t m2; /* km2 with 6 decimals is square metres */
         status = dti_csv_table_decimal(&t, r, col[1], 6, &m2, err);

@@ -109,8 +109,8 @@ static int parse_choice(dt_report_options *o, const char *a, const char *v, dt_e
         if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
                                 served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
             return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected DOWN/UP in Mbps, e.g. 100/20",
-                      a, v);
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected DOWN/UP in Mbps, e.g. 100/20", a,
+                      v);
     } else {
         return 0;
     }
@@ -170,13 +170,15 @@ dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
     if (o->help || o->version)
         return o;
     if (!o->stats) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--stats is required (a table of dialtone "
-                                                  "stats)");
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--stats is required (a table of dialtone "
+                      "stats)");
         goto fail;
     }
     if ((o->plan_map || o->has_budget || o->costs) && !o->plan) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--plan-map, --budget and --costs go with "
-                                                  "--plan");
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--plan-map, --budget and --costs go with "
+                      "--plan");
         goto fail;
     }
     return o;
@@ -223,8 +225,7 @@ static int compare_worst(const void *pa, const void *pb)
 
 static dt_status read_stats(dti_report *r, const dt_report_options *o, dt_error *err)
 {
-    static const char *const names[] = {"geoid", "locations", "unserved", "underserved",
-                                        "served"};
+    static const char *const names[] = {"geoid", "locations", "unserved", "underserved", "served"};
     int col[5];
     dti_csv_table *t = &r->stats;
     dt_status status = dti_csv_table_read(t, o->stats, o->stats, 0, err);
@@ -348,10 +349,10 @@ static dt_status read_plan(dti_report *r, const char *path, dt_error *err)
 
 static dt_status read_diff(dti_report *r, const char *path, dt_error *err)
 {
-    static const char *const names[] = {
-        "locations_old", "served_old",  "underserved_old", "unserved_old", "locations_new",
-        "served_new",    "underserved_new", "unserved_new", "appeared", "vanished",
-        "upgraded",      "downgraded"};
+    static const char *const names[] = {"locations_old",   "served_old",    "underserved_old",
+                                        "unserved_old",    "locations_new", "served_new",
+                                        "underserved_new", "unserved_new",  "appeared",
+                                        "vanished",        "upgraded",      "downgraded"};
     int col[12], by[2][DTI_TECH_COUNT];
     dti_csv_table *t = &r->diff;
     dt_status status = dti_csv_table_read(t, path, path, 0, err);

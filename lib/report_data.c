@@ -99,8 +99,7 @@ dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err)
 
 void dti_base64_write(void *stream, const unsigned char *data, size_t n)
 {
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     FILE *fp = stream;
     char out[4];
     for (size_t i = 0; i < n; i += 3) {
@@ -152,8 +151,8 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
                          const char *id_field, dt_error *err)
 {
     static const char *const id_fields[] = {"GEOID", "GEOID20", "GEOID10", "geoid", NULL};
-    static const char *const name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME", "NAME20",
-                                              "name", NULL};
+    static const char *const name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME",
+                                              "NAME20",   "name",       NULL};
     memset(names, 0, sizeof *names);
     dti_strtab_init(&names->ids);
     dti_ogr_init();
@@ -161,13 +160,13 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     if (!ds)
         return dti_error_gdal(err, DT_ERR_IO, path, "cannot open the region layer");
-    OGRLayerH layer = layer_name ? GDALDatasetGetLayerByName(ds, layer_name)
-                                 : GDALDatasetGetLayer(ds, 0);
+    OGRLayerH layer =
+        layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
     dt_status status = DT_OK;
     if (!layer) {
         GDALClose(ds);
-        return dti_error_set(err, DT_ERR_USAGE, path, 0, "no layer %s", layer_name ? layer_name
-                                                                                    : "at all");
+        return dti_error_set(err, DT_ERR_USAGE, path, 0, "no layer %s",
+                             layer_name ? layer_name : "at all");
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int id = find_field(defn, id_field, id_fields), name = find_field(defn, NULL, name_fields);

@@ -66,9 +66,12 @@ static const char script[] =
     "document.documentElement.setAttribute('data-ready','1');\n"
     "})();\n";
 
-static const char *const tech_labels[DTI_TECH_COUNT] = {
-    "Fiber", "Cable", "Copper (DSL)", "Licensed fixed wireless",
-    "Licensed-by-rule fixed wireless", "Unlicensed fixed wireless"};
+static const char *const tech_labels[DTI_TECH_COUNT] = {"Fiber",
+                                                        "Cable",
+                                                        "Copper (DSL)",
+                                                        "Licensed fixed wireless",
+                                                        "Licensed-by-rule fixed wireless",
+                                                        "Unlicensed fixed wireless"};
 
 static void esc(FILE *fp, const char *text)
 {
@@ -212,8 +215,9 @@ static void worst_table(FILE *fp, dti_report *r)
     const dti_csv_table *s = &r->stats;
     size_t n = r->top && r->top < s->nrows ? r->top : s->nrows;
     const char *noun = r->region_noun ? r->region_noun : "regions";
-    fprintf(fp, "<section id=\"worst-regions\"><h2>The %zu %s with the largest share unserved"
-                "</h2>\n<p class=\"note\">Click a column to sort.</p>\n",
+    fprintf(fp,
+            "<section id=\"worst-regions\"><h2>The %zu %s with the largest share unserved"
+            "</h2>\n<p class=\"note\">Click a column to sort.</p>\n",
             n, noun);
     fputs("<table id=\"worst\" class=\"sortable\"><thead><tr>", fp);
     th(fp, "rank", "#", 1);
@@ -255,8 +259,7 @@ static void worst_table(FILE *fp, dti_report *r)
     }
     fputs("</tbody></table>\n", fp);
     if (n < s->nrows)
-        fprintf(fp, "<p class=\"note\">%zu more %s in the full table.</p>\n", s->nrows - n,
-                noun);
+        fprintf(fp, "<p class=\"note\">%zu more %s in the full table.</p>\n", s->nrows - n, noun);
     fputs("</section>\n", fp);
 }
 
@@ -286,8 +289,7 @@ static void column_table(FILE *fp, const dti_csv_table *t, const char *id,
                     td_number(fp, cell, columns[c][2][0] == '$' ? "" : columns[c][2]);
             }
             if (c == 1 && names && names->count) {
-                const char *name = dti_names_find(names, dti_csv_table_cell(t, rows[k],
-                                                                            col[1]));
+                const char *name = dti_names_find(names, dti_csv_table_cell(t, rows[k], col[1]));
                 td_text(fp, name ? name : "");
             }
         }
@@ -298,26 +300,30 @@ static void column_table(FILE *fp, const dti_csv_table *t, const char *id,
 
 static void plan_section(FILE *fp, dti_report *r)
 {
-    static const char *const columns[][3] = {
-        {"rank", "Rank", ""},           {"geoid", "Region", "t"},
-        {"pass", "Pass", "t"},     {"density", "Density (per km\xc2\xb2)", ""},
-        {"cost_per_location", "$ per location", "$"},
-        {"project_locations", "Connects", ""},
-        {"project_households", "Households", ""},
-        {"cost", "Cost ($)", "$"},      {"cumulative_cost", "Cumulative cost ($)", "$"},
-        {"cumulative_locations", "Cumulative locations", ""}};
+    static const char *const columns[][3] = {{"rank", "Rank", ""},
+                                             {"geoid", "Region", "t"},
+                                             {"pass", "Pass", "t"},
+                                             {"density", "Density (per km\xc2\xb2)", ""},
+                                             {"cost_per_location", "$ per location", "$"},
+                                             {"project_locations", "Connects", ""},
+                                             {"project_households", "Households", ""},
+                                             {"cost", "Cost ($)", "$"},
+                                             {"cumulative_cost", "Cumulative cost ($)", "$"},
+                                             {"cumulative_locations", "Cumulative locations", ""}};
     const dti_plan_totals *p = &r->plan_totals;
     char a[64], b[64], c[64];
     fputs("<section id=\"plan\"><h2>The plan</h2>\n<p>", fp);
     if (r->has_budget)
         fprintf(fp, "With a budget of $%s, ", count_text(a, sizeof a, (uint64_t)(r->budget / 100)));
-    fprintf(fp, "%zu of %zu projects are funded for $%s, connecting %s unserved and %s "
-                "underserved locations.",
+    fprintf(fp,
+            "%zu of %zu projects are funded for $%s, connecting %s unserved and %s "
+            "underserved locations.",
             p->funded, r->plan.nrows, count_text(b, sizeof b, (uint64_t)(p->cost / 100)),
             count_text(a, sizeof a, p->locations[0]), count_text(c, sizeof c, p->locations[1]));
     if (p->waiting)
-        fprintf(fp, " %zu projects for underserved locations wait: BEAD funds every unserved "
-                    "location first.",
+        fprintf(fp,
+                " %zu projects for underserved locations wait: BEAD funds every unserved "
+                "location first.",
                 p->waiting);
     fputs("</p>\n", fp);
     if (r->has_plan_map)
@@ -355,8 +361,8 @@ static void diff_section(FILE *fp, dti_report *r)
           "<th>Upgrades</th><th>Downgrades</th></tr></thead><tbody>\n",
           fp);
     for (int t = 0; t < DTI_TECH_COUNT; t++)
-        fprintf(fp, "<tr><td class=\"text\">%s</td><td>%s</td><td>%s</td></tr>\n",
-                tech_labels[t], count_text(a, sizeof a, d->upgraded_by[t]),
+        fprintf(fp, "<tr><td class=\"text\">%s</td><td>%s</td><td>%s</td></tr>\n", tech_labels[t],
+                count_text(a, sizeof a, d->upgraded_by[t]),
                 count_text(b, sizeof b, d->downgraded_by[t]));
     fputs("</tbody></table>\n</section>\n", fp);
 }
@@ -374,8 +380,9 @@ static void price_section(FILE *fp, dti_report *r)
         {"price_ratio", "Local price / benchmark", ""}};
     size_t n = r->top && r->top < r->priced_count ? r->top : r->priced_count;
     fputs("<section id=\"prices\"><h2>Prices and speeds</h2>\n", fp);
-    fprintf(fp, "<p>%zu of %zu regions have a price for served locations. The %zu with the "
-                "highest median price:</p>\n",
+    fprintf(fp,
+            "<p>%zu of %zu regions have a price for served locations. The %zu with the "
+            "highest median price:</p>\n",
             r->priced_count, r->stats.nrows, n);
     column_table(fp, &r->stats, "price-table", columns, sizeof columns / sizeof *columns,
                  r->priced_rows, n, &r->names);
@@ -390,14 +397,16 @@ static void notes(FILE *fp, dti_report *r)
     dti_format_fixed(ud, sizeof ud, r->rules.underserved_down, 6);
     dti_format_fixed(uu, sizeof uu, r->rules.underserved_up, 6);
     fputs("<section id=\"method\"><h2>How the numbers were made</h2>\n<ul class=\"notes\">\n", fp);
-    fprintf(fp, "<li>A location is <b>served</b> when one reliable offer there advertises at "
-                "least %s Mbps download and %s Mbps upload; <b>underserved</b> when it is not "
-                "served and one reliable offer advertises at least %s/%s Mbps; <b>unserved</b> "
-                "otherwise. The thresholds are inclusive: exactly %s/%s counts as served.</li>\n",
+    fprintf(fp,
+            "<li>A location is <b>served</b> when one reliable offer there advertises at "
+            "least %s Mbps download and %s Mbps upload; <b>underserved</b> when it is not "
+            "served and one reliable offer advertises at least %s/%s Mbps; <b>unserved</b> "
+            "otherwise. The thresholds are inclusive: exactly %s/%s counts as served.</li>\n",
             sd, su, ud, uu, sd, su);
-    fprintf(fp, "<li>An offer is <b>reliable</b> when it is over copper (DSL), cable, fiber, "
-                "or licensed or licensed-by-rule fixed wireless%s, with low latency. Satellite "
-                "service never counts, however fast.</li>\n",
+    fprintf(fp,
+            "<li>An offer is <b>reliable</b> when it is over copper (DSL), cable, fiber, "
+            "or licensed or licensed-by-rule fixed wireless%s, with low latency. Satellite "
+            "service never counts, however fast.</li>\n",
             r->rules.ulfw ? ", or unlicensed fixed wireless" : " (not unlicensed fixed wireless)");
     fputs("<li>Download and upload must come from the same offer: a fast download from one "
           "offer and a fast upload from another do not add up to service.</li>\n",

@@ -102,8 +102,8 @@ fail:
 
 typedef struct run_state {
     const dti_run_config *c;
-    char *out;       /* the output directory */
-    char *work;      /* the temporary directory inside it */
+    char *out;  /* the output directory */
+    char *work; /* the temporary directory inside it */
     const char *name, *level;
     int created_out; /* the run made the output directory: a failed run removes it */
     char **made;     /* file names made in work, to move into out */
@@ -181,15 +181,15 @@ static void explain(const run_state *s, dt_error *err)
              s->step);
 }
 
-#define RUN_STEP(kind, state, list, err)                                                       \
-    do {                                                                                       \
-        dt_##kind##_options *opt = dt_##kind##_options_new((list)->n, (char **)(list)->v, err); \
-        status = opt ? dt_##kind(opt, (state)->progress ? step_progress : NULL,                 \
-                                 (state)->note ? step_note : NULL, state, err)                 \
-                     : (err)->status;                                                          \
-        dt_##kind##_options_free(opt);                                                         \
-        if (status != DT_OK && err)                                                            \
-            explain(state, err);                                                               \
+#define RUN_STEP(kind, state, list, err)                                                           \
+    do {                                                                                           \
+        dt_##kind##_options *opt = dt_##kind##_options_new((list)->n, (char **)(list)->v, err);    \
+        status = opt ? dt_##kind(opt, (state)->progress ? step_progress : NULL,                    \
+                                 (state)->note ? step_note : NULL, state, err)                     \
+                     : (err)->status;                                                              \
+        dt_##kind##_options_free(opt);                                                             \
+        if (status != DT_OK && err)                                                                \
+            explain(state, err);                                                                   \
     } while (0)
 
 static void rules_args(argv_list *a, const run_state *s)
@@ -231,11 +231,11 @@ static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], d
 {
     static const struct {
         const char *file, *column, *view, *title, *subtitle, *by;
-    } views[2] = {
-        {"unserved.png", "pct_unserved", "choropleth", "Where locations lack basic broadband",
-         "Share of locations with no reliable", "(quintiles)"},
-        {"unserved_symbols.png", "unserved", "symbols", "Where the unserved locations are",
-         "Locations with no reliable", ""}};
+    } views[2] = {{"unserved.png", "pct_unserved", "choropleth",
+                   "Where locations lack basic broadband", "Share of locations with no reliable",
+                   "(quintiles)"},
+                  {"unserved_symbols.png", "unserved", "symbols",
+                   "Where the unserved locations are", "Locations with no reliable", ""}};
     const char *threshold = dti_run_config_text(s->c, DTI_RUN_UNDERSERVED);
     dt_status status = DT_OK;
     for (int v = 0; v < 2 && status == DT_OK; v++) {
@@ -417,14 +417,13 @@ dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn no
     char name[256];
     default_name(o->config, name, sizeof name);
     s.name = dti_run_config_text(&c, DTI_RUN_NAME) ? dti_run_config_text(&c, DTI_RUN_NAME) : name;
-    s.level = dti_run_config_text(&c, DTI_RUN_BY) ? dti_run_config_text(&c, DTI_RUN_BY)
-                                                   : "county";
+    s.level = dti_run_config_text(&c, DTI_RUN_BY) ? dti_run_config_text(&c, DTI_RUN_BY) : "county";
     const char *out = o->out ? o->out : dti_run_config_path(&c, DTI_RUN_OUT);
     char default_out[1100];
     snprintf(default_out, sizeof default_out, "%s/out", c.dir);
     s.out = strdup(out ? out : default_out);
-    status = s.out ? make_work_dir(&s, err)
-                   : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    status =
+        s.out ? make_work_dir(&s, err) : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     char stats[1024] = "", maps[2][1024] = {"", ""}, plan[1024] = "", plan_map[1024] = "",
          change[1024] = "";
     int have_regions = dti_run_config_path(&c, DTI_RUN_REGIONS) != NULL;
@@ -450,8 +449,8 @@ dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn no
         size_t used = 0;
         list[0] = '\0';
         for (size_t i = 0; i < s.made_count && used + 200 < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     s.made[i]);
+            used +=
+                (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", s.made[i]);
         dti_say(note, user, "wrote %s in %s", list, s.out);
     }
     remove_work_dir(&s);

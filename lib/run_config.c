@@ -16,17 +16,28 @@ static const struct {
     const char *key;
     enum kind kind;
 } keys[DTI_RUN_KEY_COUNT] = {
-    [DTI_RUN_BDC] = {"bdc", FILES},           [DTI_RUN_PREVIOUS] = {"previous", FILES},
-    [DTI_RUN_FABRIC] = {"fabric", PATH},      [DTI_RUN_REGIONS] = {"regions", PATH},
-    [DTI_RUN_LAYER] = {"layer", TEXT},        [DTI_RUN_ID_FIELD] = {"id_field", TEXT},
-    [DTI_RUN_BY] = {"by", LEVEL},             [DTI_RUN_OUT] = {"out", DIRECTORY},
-    [DTI_RUN_NAME] = {"name", TEXT},          [DTI_RUN_TITLE] = {"title", TEXT},
-    [DTI_RUN_SUBTITLE] = {"subtitle", TEXT},  [DTI_RUN_SOURCE] = {"source", TEXT},
-    [DTI_RUN_NOUN] = {"region_noun", TEXT},   [DTI_RUN_ULFW] = {"ulfw", BOOL},
-    [DTI_RUN_SERVED] = {"served", THRESHOLD}, [DTI_RUN_UNDERSERVED] = {"underserved", THRESHOLD},
-    [DTI_RUN_THREADS] = {"threads", COUNT},   [DTI_RUN_BUDGET] = {"budget", MONEY},
-    [DTI_RUN_COSTS] = {"costs", PATH},        [DTI_RUN_LAND] = {"land", PATH},
-    [DTI_RUN_HOUSEHOLDS] = {"households", BOOL}, [DTI_RUN_METHOD] = {"method", METHOD},
+    [DTI_RUN_BDC] = {"bdc", FILES},
+    [DTI_RUN_PREVIOUS] = {"previous", FILES},
+    [DTI_RUN_FABRIC] = {"fabric", PATH},
+    [DTI_RUN_REGIONS] = {"regions", PATH},
+    [DTI_RUN_LAYER] = {"layer", TEXT},
+    [DTI_RUN_ID_FIELD] = {"id_field", TEXT},
+    [DTI_RUN_BY] = {"by", LEVEL},
+    [DTI_RUN_OUT] = {"out", DIRECTORY},
+    [DTI_RUN_NAME] = {"name", TEXT},
+    [DTI_RUN_TITLE] = {"title", TEXT},
+    [DTI_RUN_SUBTITLE] = {"subtitle", TEXT},
+    [DTI_RUN_SOURCE] = {"source", TEXT},
+    [DTI_RUN_NOUN] = {"region_noun", TEXT},
+    [DTI_RUN_ULFW] = {"ulfw", BOOL},
+    [DTI_RUN_SERVED] = {"served", THRESHOLD},
+    [DTI_RUN_UNDERSERVED] = {"underserved", THRESHOLD},
+    [DTI_RUN_THREADS] = {"threads", COUNT},
+    [DTI_RUN_BUDGET] = {"budget", MONEY},
+    [DTI_RUN_COSTS] = {"costs", PATH},
+    [DTI_RUN_LAND] = {"land", PATH},
+    [DTI_RUN_HOUSEHOLDS] = {"households", BOOL},
+    [DTI_RUN_METHOD] = {"method", METHOD},
     [DTI_RUN_TOP] = {"top", COUNT},
 };
 
@@ -89,8 +100,7 @@ static char *resolve(const dti_run_config *c, const char *path)
     size_t n = strlen(c->dir) + strlen(path) + 3;
     char *out = malloc(n);
     if (out) {
-        snprintf(out, n, "%s%s%s", path[0] == '/' ? "" : c->dir, path[0] == '/' ? "" : "/",
-                 path);
+        snprintf(out, n, "%s%s%s", path[0] == '/' ? "" : c->dir, path[0] == '/' ? "" : "/", path);
         tidy(out);
     }
     return out;
@@ -146,8 +156,8 @@ static dt_status check_files(const dti_run_config *c, int k, dt_error *err)
             size_t n = rc == 0 ? g.gl_pathc : 0;
             globfree(&g);
             if (n == 0)
-                return dti_error_set(err, DT_ERR_IO, c->path, c->line[k],
-                                     "%s: no file matches %s", keys[k].key, path);
+                return dti_error_set(err, DT_ERR_IO, c->path, c->line[k], "%s: no file matches %s",
+                                     keys[k].key, path);
         } else if (stat(path, &st) != 0) {
             return dti_error_set(err, DT_ERR_IO, c->path, c->line[k], "%s: %s: %s", keys[k].key,
                                  path, strerror(errno));
@@ -162,8 +172,8 @@ static dt_status check_files(const dti_run_config *c, int k, dt_error *err)
 
 static int parse_bool(const char *v)
 {
-    static const char *const yes[] = {"yes", "true", "1", "on"}, *const no[] = {"no", "false",
-                                                                                "0", "off"};
+    static const char *const yes[] = {"yes", "true", "1", "on"}, *const no[] = {"no", "false", "0",
+                                                                                "off"};
     for (int i = 0; i < 4; i++) {
         if (strcasecmp(v, yes[i]) == 0)
             return 1;
@@ -180,8 +190,7 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
     const char *key = keys[k].key;
     int64_t down, up;
     switch (keys[k].kind) {
-    case TEXT:
-        break;
+    case TEXT: break;
     case FILES:
     case PATH:
     case DIRECTORY: {
@@ -265,12 +274,13 @@ static dt_status parse_line(dti_run_config *c, char *text, long line, dt_error *
     if (k == DTI_RUN_KEY_COUNT) {
         char list[400];
         key_list(list, sizeof list);
-        return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "unknown key '%s' (keys: %s)",
-                             key, list);
+        return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "unknown key '%s' (keys: %s)", key,
+                             list);
     }
     if (c->line[k])
-        return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "%s is given twice (also on "
-                                                                "line %ld)",
+        return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
+                             "%s is given twice (also on "
+                             "line %ld)",
                              key, c->line[k]);
     size_t n = strlen(value); /* "quoted" text keeps its spaces */
     if (keys[k].kind == TEXT && n >= 2 && value[0] == '"' && value[n - 1] == '"') {
@@ -294,9 +304,8 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
     c->path = strdup(path);
     const char *slash = strrchr(path, '/');
     c->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    dt_status status = c->path && c->dir ? DT_OK
-                                         : dti_error_set(err, DT_ERR_NOMEM, NULL, 0,
-                                                         "out of memory");
+    dt_status status =
+        c->path && c->dir ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     char buf[4096];
     long line = 0;
     while (status == DT_OK && fgets(buf, sizeof buf, fp)) {

@@ -8,8 +8,8 @@
 
 #include "internal.h"
 
-dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress,
-                       dt_note_fn note, void *user, dt_error *err)
+dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err)
 {
     /* the parser copies every value; it never writes to argv */
     dt_map_options *options = dt_map_options_new(argc, (char **)(uintptr_t)argv, err);

@@ -18,7 +18,7 @@ int dt_cmd_report(int argc, char **argv)
     } else {
         int quiet = dt_report_options_quiet(options);
         if (dt_report(options, quiet ? NULL : dt_cli_progress, quiet ? NULL : dt_cli_note,
-                    (void *)command, &err) != DT_OK)
+                      (void *)command, &err) != DT_OK)
             rc = dt_cli_fail(command, &err);
     }
     dt_report_options_free(options);

@@ -73,8 +73,10 @@ static void check_ranking(void)
     /* equal cost per location: the larger share of the region's locations first, then id */
     dti_project p[3];
     memset(p, 0, sizeof p);
-    p[0] = (dti_project){.geoid = "b", .connect = 10, .locations = 100, .cost = 1000, .benefit = 10};
-    p[1] = (dti_project){.geoid = "a", .connect = 10, .locations = 100, .cost = 1000, .benefit = 10};
+    p[0] =
+        (dti_project){.geoid = "b", .connect = 10, .locations = 100, .cost = 1000, .benefit = 10};
+    p[1] =
+        (dti_project){.geoid = "a", .connect = 10, .locations = 100, .cost = 1000, .benefit = 10};
     p[2] = (dti_project){.geoid = "c", .connect = 10, .locations = 50, .cost = 1000, .benefit = 10};
     dti_plan_rank(p, 3);
     CHECK_STR(p[0].geoid, "c");
@@ -91,7 +93,10 @@ static void check_ranking(void)
     CHECK(!q[1].funded_greedy); /* a project that reaches nothing is never funded */
     /* too large for the exact table: refused, not approximated */
     uint64_t cells;
-    dti_project big = {.geoid = "big", .connect = 1, .locations = 1, .cost = 1,
+    dti_project big = {.geoid = "big",
+                       .connect = 1,
+                       .locations = 1,
+                       .cost = 1,
                        .benefit = (int64_t)DTI_EXACT_MAX_REACH};
     CHECK_INT(dti_plan_exact(&big, 1, 10, DTI_EXACT_MAX_CELLS, &cells), 0);
 }
@@ -149,8 +154,7 @@ static void check_table(void)
               DT_ERR_FORMAT);
     CHECK_INT(err.line, 4);
     const char *good = "geoid,\"name, long\"\n\"01\",\"a \"\"b\"\"\"\n";
-    CHECK_INT(dti_csv_table_read(&t, dt_unit_temp_file(good, strlen(good)), NULL, 0, &err),
-              DT_OK);
+    CHECK_INT(dti_csv_table_read(&t, dt_unit_temp_file(good, strlen(good)), NULL, 0, &err), DT_OK);
     CHECK_INT(t.nrows, 1);
     CHECK_INT(dti_csv_table_column(&t, "name, long"), 1);
     CHECK_STR(dti_csv_table_cell(&t, 0, 1), "a \"b\"");
@@ -166,8 +170,7 @@ static void check_land_from_geometry(void)
      * (CONUS Albers, EPSG:5070); the fitted Albers must agree to 0.1% */
     dti_land land;
     dt_error err = {0};
-    CHECK_INT(dti_land_read_layer(&land, "datasets/kansas/counties.gpkg", NULL, NULL, &err),
-              DT_OK);
+    CHECK_INT(dti_land_read_layer(&land, "datasets/kansas/counties.gpkg", NULL, NULL, &err), DT_OK);
     int64_t m2 = dti_land_find(&land, "20173");
     CHECK(m2 > 2607640000LL && m2 < 2612860000LL);
     CHECK_INT(dti_land_find(&land, "99999"), -1);
