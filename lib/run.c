@@ -252,6 +252,7 @@ static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], d
         add2(&a, "--subtitle", subtitle);
         add_key(&a, s, "--source", DTI_RUN_SOURCE);
         add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
+        add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
         add2(&a, "--width", "1200");
         snprintf(maps[v], 1024, "%s", output(&a, s, views[v].file));
         add2(&a, "-o", maps[v]);

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-enum kind { TEXT, FILES, PATH, DIRECTORY, LEVEL, BOOL, THRESHOLD, COUNT, MONEY, METHOD };
+enum kind { TEXT, FILES, PATH, DIRECTORY, LEVEL, BOOL, THRESHOLD, COUNT, MONEY, METHOD, UNIT };
 
 static const struct {
     const char *key;
@@ -39,6 +39,7 @@ static const struct {
     [DTI_RUN_HOUSEHOLDS] = {"households", BOOL},
     [DTI_RUN_METHOD] = {"method", METHOD},
     [DTI_RUN_TOP] = {"top", COUNT},
+    [DTI_RUN_SCALE_BAR] = {"scale_bar", UNIT},
 };
 
 void dti_run_config_free(dti_run_config *c)
@@ -243,6 +244,11 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
                                  value, dti_money_error(rc));
         break;
     }
+    case UNIT:
+        if (strcmp(value, "km") && strcmp(value, "mi"))
+            return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
+                                 "scale_bar = %s: expected km or mi", value);
+        break;
     case METHOD:
         if (strcmp(value, "auto") && strcmp(value, "greedy") && strcmp(value, "exact"))
             return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
