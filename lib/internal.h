@@ -184,13 +184,6 @@ int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
 unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
 dti_class dti_class_of(unsigned flags);
 const char *dti_class_name(dti_class c);
-/* Reliable technologies as bits, in the order a change of class is credited to
- * them: fiber 50, cable 40, copper 10, licensed 71, licensed-by-rule 72 and
- * unlicensed 70 fixed wireless. 0 for other technologies. */
-#define DTI_TECH_COUNT 6
-extern const int dti_tech_codes[DTI_TECH_COUNT];
-extern const char *const dti_tech_names[DTI_TECH_COUNT]; /* fiber, cable, ... */
-unsigned dti_tech_bit(int technology);
 
 /* ---- inputs (inputs.c) ---- */
 /* The readable CSV members behind the user's arguments: plain files, globs,
@@ -620,6 +613,15 @@ dt_status dti_map_run(const dt_map_options *options, dt_progress_fn progress, dt
                       dt_error *err);
 
 /* ==== plan, diff, report and run (csv_table.c, plan*.c, diff.c, report*.c, run*.c) ==== */
+
+/* ---- technologies of the rows that met a class (classify.c; dti_location keeps them) ---- */
+/* Reliable technologies as bits, in the order a change of class is credited to
+ * them: fiber 50, cable 40, copper 10, licensed 71, licensed-by-rule 72 and
+ * unlicensed 70 fixed wireless. 0 for other technologies. */
+#define DTI_TECH_COUNT 6
+extern const int dti_tech_codes[DTI_TECH_COUNT];
+extern const char *const dti_tech_names[DTI_TECH_COUNT]; /* fiber, cable, ... */
+unsigned dti_tech_bit(int technology);
 
 /* ---- a whole CSV table in memory (csv_table.c) ---- */
 typedef struct dti_csv_table {
