@@ -70,12 +70,27 @@ const char *dti_class_name(dti_class c)
     return names[c];
 }
 
+const int dti_tech_codes[DTI_TECH_COUNT] = {50, 40, 10, 71, 72, 70};
+const char *const dti_tech_names[DTI_TECH_COUNT] = {"fiber",  "cable",  "copper",
+                                                    "licensed_fw", "lbr_fw", "unlicensed_fw"};
+
+unsigned dti_tech_bit(int technology)
+{
+    for (int i = 0; i < DTI_TECH_COUNT; i++)
+        if (dti_tech_codes[i] == technology)
+            return 1u << i;
+    return 0;
+}
+
 void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
                           int low_latency, int64_t down, int64_t up)
 {
     if (!dti_is_reliable(rules, technology, low_latency))
         return;
-    loc->flags |= (uint8_t)dti_row_flags(rules, down, up);
+    unsigned flags = dti_row_flags(rules, down, up), tech = dti_tech_bit(technology);
+    loc->flags |= (uint8_t)flags;
+    loc->served_techs |= (uint8_t)(flags & DTI_FLAG_SERVED ? tech : 0);
+    loc->underserved_techs |= (uint8_t)(flags & DTI_FLAG_UNDERSERVED ? tech : 0);
     if (down > loc->best_down)
         loc->best_down = down;
     if (up > loc->best_up)

@@ -137,7 +137,7 @@ static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uin
             cov->location_cap = cap;
         }
         cov->location_keys[cov->location_count] = key;
-        cov->locations[cov->location_count] = (dti_location){0, 0, block, 0, 0};
+        cov->locations[cov->location_count] = (dti_location){.block = block};
         cov->location_count++;
     }
     *index = *slot;
@@ -299,10 +299,11 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
     if (dti_is_reliable(&cov->rules, (int)technology, low_latency)) {
         row->flags = (uint8_t)dti_row_flags(&cov->rules, down, up);
+        row->tech = (uint8_t)dti_tech_bit((int)technology);
         row->down = down;
         row->up = up;
     } else { /* unreliable rows still name a provider and the location */
-        row->flags = 0;
+        row->flags = row->tech = 0;
         row->down = row->up = 0;
     }
     row->price = -1;
@@ -362,6 +363,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
         dti_location *loc = &cov->locations[row->index];
         loc->flags |= row->flags;
         loc->residential |= row->residential;
+        loc->served_techs |= row->flags & DTI_FLAG_SERVED ? row->tech : 0;
+        loc->underserved_techs |= row->flags & DTI_FLAG_UNDERSERVED ? row->tech : 0;
         if (row->down > loc->best_down)
             loc->best_down = row->down;
         if (row->up > loc->best_up)
@@ -404,6 +407,8 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
         dti_location *to = &dst->locations[index];
         to->flags |= from->flags;
         to->residential |= from->residential;
+        to->served_techs |= from->served_techs;
+        to->underserved_techs |= from->underserved_techs;
         if (from->best_down > to->best_down)
             to->best_down = from->best_down;
         if (from->best_up > to->best_up)

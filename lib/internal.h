@@ -217,6 +217,8 @@ typedef struct dti_location {
     uint32_t block;             /* index into coverage blocks */
     uint8_t flags;              /* OR of dti_row_flags over reliable rows */
     uint8_t residential;        /* some row has business_residential_code R or X */
+    /* dti_tech_bit of the reliable rows that met the served / underserved threshold */
+    uint8_t served_techs, underserved_techs;
 } dti_location;
 
 typedef struct dti_coverage {
@@ -277,6 +279,7 @@ typedef struct dti_parsed_row {
     uint32_t provider;
     uint32_t block, index; /* filled by dti_coverage_apply */
     uint8_t flags, residential;
+    uint8_t tech; /* dti_tech_bit of a reliable row, 0 otherwise */
     long line;
     int64_t price; /* cheapest plan of a served row, micro-USD; -1 none (prices.c) */
 } dti_parsed_row;
@@ -513,6 +516,7 @@ typedef struct dti_map_model {
     int width, height; /* in points; pixels are these times scale */
     double scale;
     const char *title, *subtitle, *source, *legend_title, *region_noun;
+    const char *no_data_label; /* NULL: "No data" */
     /* choropleth classes */
     int class_count;
     dti_rgb class_colors[DTI_MAX_CLASSES];
@@ -1026,5 +1030,294 @@ void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov,
                               void *stream);
 /* Notes for the user: unmatched rows, duplicate plans, the plain-words summary. */
 void dti_extra_notes(const dti_extra_run *run, dt_note_fn note, void *user);
+
+/* ==== plan, diff, report and run (csv_table.c, plan*.c, diff.c, report*.c, run*.c) ==== */
+
+/* ---- technologies of the rows that met a class (classify.c; dti_location keeps them) ---- */
+/* Reliable technologies as bits, in the order a change of class is credited to
+ * them: fiber 50, cable 40, copper 10, licensed 71, licensed-by-rule 72 and
+ * unlicensed 70 fixed wireless. 0 for other technologies. */
+#define DTI_TECH_COUNT 6
+extern const int dti_tech_codes[DTI_TECH_COUNT];
+extern const char *const dti_tech_names[DTI_TECH_COUNT]; /* fiber, cable, ... */
+unsigned dti_tech_bit(int technology);
+
+/* ---- a whole CSV table in memory (csv_table.c) ---- */
+typedef struct dti_csv_table {
+    char *path;            /* as messages name it */
+    size_t ncols, nrows;
+    char **names;          /* column names, then the cells: one block */
+    char **cells;          /* row-major, nrows * ncols, NUL-terminated */
+    long *lines;           /* file line of each row */
+    char *arena;
+    size_t arena_used;
+} dti_csv_table;
+
+/* Read path (display names it; NULL: path) through VSI. Blank lines are skipped, and with
+ * comments records whose first field starts with '#'. Every row must have the header's
+ * field count. dti_csv_table_free() frees it (also after a failure). */
+dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display,
+                             int comments, dt_error *err);
+void dti_csv_table_free(dti_csv_table *t);
+/* Index of a column or -1. */
+int dti_csv_table_column(const dti_csv_table *t, const char *name);
+/* Find every name (columns[i]); the error lists the columns there are. what: "a stats table". */
+dt_status dti_csv_table_require(const dti_csv_table *t, const char *const *names, int count,
+                                int *columns, const char *what, dt_error *err);
+static inline const char *dti_csv_table_cell(const dti_csv_table *t, size_t row, int col)
+{
+    return t->cells[row * t->ncols + (size_t)col];
+}
+/* A cell as a count, or as a non-negative decimal scaled by 10^decimals (rounded half up);
+ * errors name file, line and column. */
+dt_status dti_csv_table_count(const dti_csv_table *t, size_t row, int col, uint64_t *value,
+                              dt_error *err);
+dt_status dti_csv_table_decimal(const dti_csv_table *t, size_t row, int col, int decimals,
+                                int64_t *value, dt_error *err);
+/* "12", "12.5": value * 10^decimals, rounded half up past `decimals`. 0 exact, 1 rounded,
+ * -1 not a number, -2 negative, -4 too large. */
+int dti_parse_decimal(const char *s, int decimals, int64_t *value);
+
+/* ---- money: whole cents in int64 ---- */
+#define DTI_MONEY_MAX 100000000000000000LL /* $10^15 in cents: sums stay far from overflow */
+/* Dollars with at most 2 decimals into cents: 0 ok, -1 not a number, -2 negative,
+ * -3 more than 2 decimals, -4 above DTI_MONEY_MAX. dti_money_error() words the code. */
+int dti_parse_cents(const char *s, int64_t *cents);
+const char *dti_money_error(int code);
+/* "1234" or "1234.50" */
+char *dti_format_money(char *buf, size_t size, int64_t cents);
+
+/* ---- dialtone plan: cost model (plan_costs.c), land (plan_land.c), solver (plan_solve.c) ---- */
+__extension__ typedef unsigned __int128 dti_u128;
+
+#define DTI_COST_PER_LOCATION_MAX 10000000000LL /* $100,000,000 in cents */
+#define DTI_DEFAULT_COSTS_NAME "datasets/cost_model.csv (built in)"
+/* The text of datasets/cost_model.csv, compiled in by the Makefile (cost_model.c). */
+extern const char dti_default_costs[];
+
+/* Densities are micro-locations per km2: locations per km2 times 10^6, exactly. */
+typedef struct dti_cost_class {
+    int64_t min_micro, max_micro; /* [min, max); max INT64_MAX: no upper bound */
+    int64_t cost_per_location;    /* cents */
+    long line;
+    char label[96];
+} dti_cost_class;
+
+typedef struct dti_cost_model {
+    dti_cost_class *classes; /* sorted by min_micro, tiling [0, infinity) */
+    size_t count;
+    char source[1024];
+} dti_cost_model;
+
+/* Read and check a cost model (path NULL: the built-in one): the classes must cover 0 to
+ * infinity without gaps or overlaps; errors name the file and line. Free with
+ * dti_cost_model_free(), also after a failure. */
+dt_status dti_cost_model_read(dti_cost_model *m, const char *path, dt_error *err);
+void dti_cost_model_free(dti_cost_model *m);
+/* The class of locations / land (land_m2 0: an infinite density, the last class). */
+const dti_cost_class *dti_cost_class_of(const dti_cost_model *m, uint64_t locations,
+                                        int64_t land_m2);
+/* A density bound as text ("inf" for none). */
+char *dti_format_density(char *buf, size_t size, int64_t micro);
+
+/* Land area per region id, in square metres (km2 with 6 decimals). */
+typedef struct dti_land {
+    dti_strtab ids;
+    int64_t *m2; /* per id index; -1 unknown */
+    size_t cap;
+    char source[1400];    /* where the areas come from, for notes and reports */
+    char layer_path[256];
+} dti_land;
+
+/* geoid,land_km2 (errors name file and line). */
+dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err);
+/* A polygon layer: ALAND20 or ALAND (square metres) when the layer has it, else the area of
+ * the polygons in an Albers equal-area projection fitted to the layer. */
+dt_status dti_land_read_layer(dti_land *land, const char *path, const char *layer,
+                              const char *id_field, dt_error *err);
+/* Square metres of a region, -1 when unknown. */
+int64_t dti_land_find(dti_land *land, const char *id);
+void dti_land_free(dti_land *land);
+
+/* One project: connect a region's unserved (pass 0) or underserved (pass 1) locations. */
+typedef struct dti_project {
+    const char *geoid;
+    size_t row;                 /* row of the stats table */
+    int pass;
+    uint64_t locations;         /* all the region's locations */
+    uint64_t connect;           /* locations the project connects */
+    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    int64_t land_m2;
+    const dti_cost_class *cost_class;
+    int64_t cost;               /* cents: connect * cost_per_location */
+    int64_t benefit;            /* what the plan maximises: connect, or households_x10 */
+    int funded, funded_greedy;
+} dti_project;
+
+#define DTI_EXACT_MAX_REACH (1ULL << 24)  /* the exact solver's table: at most 128 MiB */
+#define DTI_EXACT_MAX_CELLS (1ULL << 30)  /* and its choices: at most 128 MiB of bits */
+
+/* Sort into rank order (see plan_solve.c). */
+void dti_plan_rank(dti_project *p, size_t n);
+/* In rank order, fund (funded_greedy) every project that reaches something and still fits;
+ * returns the money spent. */
+int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
+/* The 0/1 knapsack solved exactly (funded): the most reached within the budget, the cheapest
+ * such allocation. 1 solved, 0 too large (*cells: projects x (total reach + 1) is over
+ * max_cells), -1 out of memory. */
+int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+                   uint64_t *cells);
+
+/* ---- running one library step for another (steps.c) ---- */
+/* Run dt_map with arguments as on its command line. */
+dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress,
+                       dt_note_fn note, void *user, dt_error *err);
+/* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
+ * and removes the file. NULL with err on failure. */
+char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
+
+/* ---- dialtone diff: two coverages compared location by location (diff_compare.c) ---- */
+enum {
+    DTI_CHANGE_UPGRADED,
+    DTI_CHANGE_DOWNGRADED,
+    DTI_CHANGE_APPEARED,
+    DTI_CHANGE_VANISHED,
+    DTI_CHANGE_MOVED /* its block is in another region in the new release */
+};
+
+typedef struct dti_diff_region {
+    uint64_t locations[2], served[2], underserved[2], unserved[2]; /* [0] old, [1] new */
+    uint64_t appeared, vanished, upgraded, downgraded;
+    uint64_t upgraded_by[DTI_TECH_COUNT], downgraded_by[DTI_TECH_COUNT];
+} dti_diff_region;
+
+typedef struct dti_diff_change {
+    uint32_t old_index, new_index; /* UINT32_MAX where the location is absent */
+    uint8_t kind;                  /* DTI_CHANGE_* */
+    int8_t tech;                   /* index into dti_tech_names, -1 for none */
+} dti_diff_change;
+
+typedef struct dti_diff {
+    char **ids; /* region ids, sorted: the GEOID prefixes of both releases */
+    size_t count;
+    dti_diff_region *regions;
+    uint32_t *block_region[2]; /* per block of the old and the new coverage */
+    uint64_t moved;
+    dti_diff_change *changes; /* when asked for */
+    size_t change_count, change_cap;
+} dti_diff;
+
+/* Compare old and new (whose location name table may grow by lookups) per region of
+ * `digits` GEOID digits. A location that changed region counts as vanished from the old
+ * region and appeared in the new one. Free with dti_diff_free(), also after a failure. */
+dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int digits,
+                           int want_changes, dti_diff *d, dt_error *err);
+void dti_diff_free(dti_diff *d);
+/* The region table and the table of changed locations (sorted by location id) to a FILE *. */
+void dti_diff_write(void *stream, const dti_diff *d);
+void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
+                            const dti_coverage *new_cov);
+
+
+/* ---- dialtone report (report.c, report_html.c, report_data.c) ---- */
+/* A PNG to show: its bytes, size and the Title / Description of its text chunks. */
+typedef struct dti_figure {
+    char path[1024];
+    char title[512], description[1024];
+    int width, height;
+    unsigned char *png;
+    size_t size;
+} dti_figure;
+
+dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err);
+void dti_figure_free(dti_figure *f);
+/* Base64 of data to a FILE *. */
+void dti_base64_write(void *stream, const unsigned char *data, size_t n);
+
+/* Region names from a polygon layer (NAMELSAD, NAME...), by region id. */
+typedef struct dti_names {
+    dti_strtab ids;
+    char **names;
+    size_t count;
+} dti_names;
+
+dt_status dti_names_read(dti_names *names, const char *path, const char *layer,
+                         const char *id_field, dt_error *err);
+const char *dti_names_find(dti_names *names, const char *id); /* NULL: none */
+void dti_names_free(dti_names *names);
+
+typedef struct dti_report_totals {
+    uint64_t locations, unserved, underserved, served;
+    size_t majority; /* regions where half or more of the locations are unserved */
+} dti_report_totals;
+
+typedef struct dti_plan_totals {
+    size_t funded, waiting;
+    int64_t cost;           /* cents */
+    uint64_t locations[2];  /* unserved, underserved connected */
+} dti_plan_totals;
+
+typedef struct dti_report_change {
+    uint64_t old[4], now[4]; /* locations, served, underserved, unserved */
+    uint64_t appeared, vanished, upgraded, downgraded;
+    uint64_t upgraded_by[DTI_TECH_COUNT], downgraded_by[DTI_TECH_COUNT];
+} dti_report_change;
+
+typedef struct dti_report {
+    const char *title, *subtitle, *source, *region_noun, *costs;
+    dti_csv_table stats;
+    struct {
+        int geoid, locations, unserved, underserved, served, pct, providers, median;
+    } col;
+    uint64_t *counts;   /* per row: locations, unserved, underserved, served */
+    char (*pct)[32];    /* per row: pct_unserved as the table has it (or computed) */
+    size_t *worst;      /* rows, the largest share unserved first */
+    dti_report_totals totals;
+    int has_plan, has_budget, has_plan_map, has_diff, fabric;
+    dti_csv_table plan;
+    dti_plan_totals plan_totals;
+    size_t *funded_rows;
+    int64_t budget;
+    dti_figure plan_map;
+    dti_csv_table diff;
+    dti_report_change change;
+    dti_figure *maps;
+    size_t map_count;
+    dti_names names;
+    size_t top;
+    dti_rules rules;
+    size_t *priced_rows, priced_count;
+    double *price_values;
+} dti_report;
+
+/* The page to a FILE *. */
+void dti_report_write(void *stream, dti_report *r);
+
+/* ---- dialtone run: the configuration file (run_config.c) ---- */
+enum {
+    DTI_RUN_BDC, DTI_RUN_PREVIOUS, DTI_RUN_FABRIC, DTI_RUN_REGIONS, DTI_RUN_LAYER,
+    DTI_RUN_ID_FIELD, DTI_RUN_BY, DTI_RUN_OUT, DTI_RUN_NAME, DTI_RUN_TITLE, DTI_RUN_SUBTITLE,
+    DTI_RUN_SOURCE, DTI_RUN_NOUN, DTI_RUN_ULFW, DTI_RUN_SERVED, DTI_RUN_UNDERSERVED,
+    DTI_RUN_THREADS, DTI_RUN_BUDGET, DTI_RUN_COSTS, DTI_RUN_LAND, DTI_RUN_HOUSEHOLDS,
+    DTI_RUN_METHOD, DTI_RUN_TOP, DTI_RUN_SCALE_BAR, DTI_RUN_KEY_COUNT
+};
+
+typedef struct dti_run_config {
+    char *path, *dir;                /* the file, and the directory its paths are relative to */
+    char *text[DTI_RUN_KEY_COUNT];   /* each key's value as written */
+    long line[DTI_RUN_KEY_COUNT];    /* its line, 0 when absent */
+    char **paths[DTI_RUN_KEY_COUNT]; /* file keys: the words, resolved against dir */
+    size_t count[DTI_RUN_KEY_COUNT];
+    int flag[DTI_RUN_KEY_COUNT];     /* yes/no keys */
+    int64_t budget;                  /* cents */
+} dti_run_config;
+
+/* Read and check a configuration: unknown keys, bad values and missing files are errors
+ * naming the config's line. Free with dti_run_config_free(), also after a failure. */
+dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err);
+void dti_run_config_free(dti_run_config *c);
+/* A key's text, or its first path; NULL when the config does not have the key. */
+const char *dti_run_config_text(const dti_run_config *c, int key);
+const char *dti_run_config_path(const dti_run_config *c, int key);
 
 #endif

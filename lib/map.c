@@ -12,6 +12,7 @@ struct dt_map_options {
     char *regions, *layer, *id_field, *stats, *column, *output, *svg;
     char *title, *subtitle, *source, *legend_title, *region_noun, *units, *suffix;
     char *palette, *crs;
+    char *class_labels, *no_data_label; /* categorical maps: names instead of ranges */
     dti_rgb no_data_color, symbol_color;
     int has_suffix;
     dti_break_method method;
@@ -53,6 +54,9 @@ static const char usage_text[] =
     "  --palette P           ColorBrewer scheme (YlOrRd, Blues, Purples, RdYlBu ...;\n"
     "                        NAME_r reversed) or hex colours #fee5d9,#fcae91,...\n"
     "  --no-data-color HEX   colour of regions without a value (default #cccccc)\n"
+    "  --class-labels L1,... legend labels instead of value ranges, one per class\n"
+    "                        (categories: --breaks 0.5 --class-labels \"No,Yes\")\n"
+    "  --no-data-label T     legend label of regions without a value (default No data)\n"
     "View:\n"
     "  --view V              choropleth (default) or symbols: circles sized by the\n"
     "                        value (for counts such as unserved locations)\n"
@@ -98,6 +102,8 @@ static const struct {
     {"--suffix", offsetof(dt_map_options, suffix)},
     {"--palette", offsetof(dt_map_options, palette)},
     {"--crs", offsetof(dt_map_options, crs)},
+    {"--class-labels", offsetof(dt_map_options, class_labels)},
+    {"--no-data-label", offsetof(dt_map_options, no_data_label)},
 };
 
 void dt_map_options_free(dt_map_options *o)
@@ -376,6 +382,24 @@ static int compare_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* --class-labels: one comma-separated label per class, in class order. */
+static dt_status apply_class_labels(const char *list, dti_map_model *m, dt_error *err)
+{
+    int count = 1;
+    for (const char *p = list; *p; p++)
+        count += *p == ',';
+    if (count != m->class_count)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--class-labels: %d labels for %d classes", count, m->class_count);
+    const char *p = list;
+    for (int c = 0; c < count; c++) {
+        size_t len = strcspn(p, ",");
+        snprintf(m->class_labels[c], sizeof m->class_labels[c], "%.*s", (int)len, p);
+        p += len + (p[len] == ',');
+    }
+    return DT_OK;
+}
+
 /* Breaks, classes, counts, colours and legend labels for the choropleth. */
 static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_model *m,
                           double *sorted, size_t n, dt_error *err)
@@ -435,7 +459,7 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
                          dti_format_number(lo, sizeof lo, a, decimals), hi);
         }
     }
-    return DT_OK;
+    return o->class_labels ? apply_class_labels(o->class_labels, m, err) : DT_OK;
 }
 
 /* The largest value and three round legend values for proportional symbols. */
@@ -562,6 +586,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     m.legend_title = t.legend_title;
     m.region_noun = t.noun;
     m.no_data_color = o->no_data_color;
+    m.no_data_label = o->no_data_label;
     m.symbol_color = o->symbol_color;
     m.scale_bar = o->scale_bar;
     if (status == DT_OK)

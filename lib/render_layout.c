@@ -108,7 +108,7 @@ static double max_label_width(cairo_t *cr, const dti_map_model *m)
         w = t > w ? t : w;
     }
     if (m->no_data_count) {
-        double t = text_width(cr, "No data");
+        double t = text_width(cr, m->no_data_label ? m->no_data_label : "No data");
         w = t > w ? t : w;
     }
     return w;
@@ -238,7 +238,8 @@ static void draw_legend(cairo_t *cr, const dti_map_model *m, const dti_layout *l
         row_y += symbol_legend_height(lay->symbol_max_radius, u);
     }
     if (m->no_data_count)
-        legend_row(cr, m, &g, u, x, row_y + 10 * u, m->no_data_color, "No data",
+        legend_row(cr, m, &g, u, x, row_y + 10 * u, m->no_data_color,
+                   m->no_data_label ? m->no_data_label : "No data",
                    m->no_data_count, m->view == DTI_VIEW_CHOROPLETH, scale,
                    probe ? &probe->box_x[DTI_MAX_CLASSES] : NULL,
                    probe ? &probe->box_y[DTI_MAX_CLASSES] : NULL);

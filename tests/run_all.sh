@@ -45,6 +45,10 @@ run "cli golden" bash tests/cli/run.sh "$bin"
 run "map command line" bash tests/render/map_cli.sh "$bin"
 run "bundled sample vs generator truth" bash bench/check_truth.sh datasets/kansas "$bin"
 run "partial results and state-by-state runs" bash tests/partial_merge.sh "$bin"
+run "plan" bash tests/plan/run.sh "$bin"
+run "diff" bash tests/diff/run.sh "$bin"
+run "report (headless Chromium)" bash tests/report/run.sh "$bin"
+run "run CONFIG" bash tests/run/run.sh "$bin"
 
 # The same suites through the parallel reader: 3 threads and tiny chunks, so
 # record boundaries (quoted fields, CRLF) fall everywhere, and every error
@@ -53,12 +57,13 @@ threaded="$tmp/dialtone-threads"
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 cat >"$threaded" <<EOS
 #!/bin/sh
-if [ "\$1" = stats ]; then shift; exec "$abs_bin" stats --threads 3 "\$@"; fi
+if [ "\$1" = stats ] || [ "\$1" = diff ]; then c=\$1; shift; exec "$abs_bin" "\$c" --threads 3 "\$@"; fi
 exec "$abs_bin" "\$@"
 EOS
 chmod +x "$threaded"
 export DIALTONE_CHUNK_SIZE=97
 run "cli golden, parallel reader" bash tests/cli/run.sh "$threaded"
+run "diff, parallel reader" bash tests/diff/run.sh "$threaded"
 export DIALTONE_CHUNK_SIZE=4099
 run "bundled sample, parallel reader" bash bench/check_truth.sh datasets/kansas "$threaded"
 unset DIALTONE_CHUNK_SIZE

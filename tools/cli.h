@@ -12,5 +12,9 @@ int dt_cli_fail(const char *command, const dt_error *err);
 int dt_cmd_stats(int argc, char **argv);
 int dt_cmd_merge(int argc, char **argv);
 int dt_cmd_map(int argc, char **argv);
+int dt_cmd_plan(int argc, char **argv);
+int dt_cmd_diff(int argc, char **argv);
+int dt_cmd_report(int argc, char **argv);
+int dt_cmd_run(int argc, char **argv);
 
 #endif

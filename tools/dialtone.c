@@ -9,9 +9,13 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"run", dt_cmd_run, "the whole pipeline (stats, maps, plan, report) from a config file"},
     {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
     {"merge", dt_cmd_merge, "merge partial results of separate stats runs exactly"},
     {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},
+    {"diff", dt_cmd_diff, "what changed between two BDC releases, per region and technology"},
+    {"plan", dt_cmd_plan, "rank and cost regions, fund them from a budget (BEAD order)"},
+    {"report", dt_cmd_report, "one self-contained HTML page: numbers, maps, tables, method"},
 };
 
 static void usage(FILE *fp)

@@ -105,6 +105,84 @@ const char *dt_map_usage(void);
 dt_status dt_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                  void *user, dt_error *err);
 
+/* ---- dialtone plan ---------------------------------------------------- */
+
+typedef struct dt_plan_options dt_plan_options;
+
+/* Parse `dialtone plan` arguments (argv[0] is the first option). Returns NULL and fills err
+ * (DT_ERR_USAGE for bad arguments, such as a budget that is negative or not a number). The
+ * caller frees the result with dt_plan_options_free(), which accepts NULL. */
+dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err);
+void dt_plan_options_free(dt_plan_options *options);
+int dt_plan_options_wants_help(const dt_plan_options *options);
+int dt_plan_options_wants_version(const dt_plan_options *options);
+int dt_plan_options_quiet(const dt_plan_options *options);
+/* The usage text of `dialtone plan`; static storage. */
+const char *dt_plan_usage(void);
+
+/* Run `dialtone plan`: read the region table, the cost model and the land areas, rank the
+ * projects (unserved before underserved), allocate the budget and write the plan table (and
+ * the map of funded regions). Outputs appear only when all of them are complete. */
+dt_status dt_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
+                  void *user, dt_error *err);
+
+/* ---- dialtone diff ---------------------------------------------------- */
+
+typedef struct dt_diff_options dt_diff_options;
+
+/* Parse `dialtone diff` arguments: two releases OLD NEW (files, archives, globs or
+ * directories) and options. The caller frees the result with dt_diff_options_free(). */
+dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err);
+void dt_diff_options_free(dt_diff_options *options);
+int dt_diff_options_wants_help(const dt_diff_options *options);
+int dt_diff_options_wants_version(const dt_diff_options *options);
+int dt_diff_options_quiet(const dt_diff_options *options);
+/* The usage text of `dialtone diff`; static storage. */
+const char *dt_diff_usage(void);
+
+/* Run `dialtone diff`: read both releases, compare every location and write the region
+ * table of changes (and the changed locations). Releases of different states are an error. */
+dt_status dt_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                  void *user, dt_error *err);
+
+/* ---- dialtone report -------------------------------------------------- */
+
+typedef struct dt_report_options dt_report_options;
+
+/* Parse `dialtone report` arguments. The caller frees the result with
+ * dt_report_options_free(), which accepts NULL. */
+dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err);
+void dt_report_options_free(dt_report_options *options);
+int dt_report_options_wants_help(const dt_report_options *options);
+int dt_report_options_wants_version(const dt_report_options *options);
+int dt_report_options_quiet(const dt_report_options *options);
+/* The usage text of `dialtone report`; static storage. */
+const char *dt_report_usage(void);
+
+/* Run `dialtone report`: one self-contained HTML page (inline CSS and JS, images as data:
+ * URIs) from a stats table, maps, and optionally a plan and a diff table. */
+dt_status dt_report(const dt_report_options *options, dt_progress_fn progress, dt_note_fn note,
+                    void *user, dt_error *err);
+
+/* ---- dialtone run ----------------------------------------------------- */
+
+typedef struct dt_run_options dt_run_options;
+
+/* Parse `dialtone run` arguments: one configuration file, --out DIR. The caller frees the
+ * result with dt_run_options_free(), which accepts NULL. */
+dt_run_options *dt_run_options_new(int argc, char **argv, dt_error *err);
+void dt_run_options_free(dt_run_options *options);
+int dt_run_options_wants_help(const dt_run_options *options);
+int dt_run_options_wants_version(const dt_run_options *options);
+int dt_run_options_quiet(const dt_run_options *options);
+/* The usage text of `dialtone run`; static storage. */
+const char *dt_run_usage(void);
+
+/* Run the pipeline of a configuration file: stats, maps, plan, diff and report through the
+ * calls above. The outputs appear in the output directory only when every step succeeded. */
+dt_status dt_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
+                 void *user, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,10 @@ check "non-numeric value" 1 "three_bad.csv:3: column 'pct_unserved' holds 'lots'
 check "unwritable output" 1 "/nonexistent/x.png: cannot write" -- map "${common[@]}" \
     --column unserved -o /nonexistent/x.png
 expect "nothing written on failure" test ! -e "$tmp/x.png"
+check "class labels must match the classes" 2 "--class-labels: 3 labels for 2 classes" -- map \
+    "${common[@]}" --column unserved --breaks 5 --class-labels "a,b,c" -o "$tmp/x.png"
+check "categorical map" 0 "projection" -- map "${common[@]}" --column unserved --breaks 5 \
+    --class-labels "Few,Many" --no-data-label "Nothing" -o "$tmp/c.png"
 check "map with svg" 0 "projection: Albers equal-area" -- map "${common[@]}" --column pct_unserved \
     --breaks 25,100 --units Mbps --svg "$tmp/m.svg" -o "$tmp/m.png"
 expect "png signature" test "$(signature "$tmp/m.png" 8)" = "89504e470d0a1a0a"

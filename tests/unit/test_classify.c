@@ -124,5 +124,19 @@ int main(void)
     /* no rows: unserved, best 0 */
     CHECK_INT(classify(&rules, NULL, 0), DTI_UNSERVED);
     CHECK_STR(dti_class_name(DTI_UNDERSERVED), "underserved");
+
+    /* the technologies whose rows met each class (what dialtone diff credits) */
+    CHECK_INT(dti_tech_bit(50), 1u);
+    CHECK_INT(dti_tech_bit(70), 1u << 5);
+    CHECK_INT(dti_tech_bit(60), 0);
+    CHECK_STR(dti_tech_names[1], "cable");
+    row mixed[] = {{40, "1000", "50", 1}, {71, "50", "10", 1}, {50, "1000", "1000", 0},
+                   {10, "30", "3", 1}, {60, "100", "20", 1}};
+    dti_location m = fold(&rules, mixed, N(mixed));
+    CHECK_INT(m.served_techs, dti_tech_bit(40)); /* fiber had low_latency 0 */
+    CHECK_INT(m.underserved_techs, dti_tech_bit(40) | dti_tech_bit(71) | dti_tech_bit(10));
+    CHECK_INT(fold(&rules, fw, 1).served_techs, 0); /* 70 without --ulfw */
+    CHECK_INT(fold(&ulfw, fw, 1).served_techs, dti_tech_bit(70));
+    CHECK(sizeof(dti_location) <= 24); /* the two masks fit in the padding */
     return dt_unit_report("classify");
 }

@@ -1,0 +1,739 @@
+/* dialtone plan: options, projects from a region table, the ranked plan table and its map. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum { METHOD_AUTO, METHOD_GREEDY, METHOD_EXACT };
+
+struct dt_plan_options {
+    char *stats, *output, *costs, *land, *regions, *layer, *id_field, *map;
+    char *title, *subtitle, *source, *region_noun;
+    int64_t budget;
+    int has_budget, households, method, width, quiet, help, version;
+};
+
+static const char usage_text[] =
+    "Usage: dialtone plan --budget DOLLARS [OPTIONS] STATS_CSV\n"
+    "\n"
+    "Rank the regions of a stats table (dialtone stats) by the cost of connecting\n"
+    "their unserved locations, then their underserved ones, and fund them from a\n"
+    "budget. A region's project costs its locations to connect times the cost per\n"
+    "location of its density class (locations per km2 of land).\n"
+    "\n"
+    "Options:\n"
+    "  --budget DOLLARS      the money to allocate, e.g. 25000000 (required)\n"
+    "  -o, --output FILE     write the plan table to FILE (default: stdout)\n"
+    "  --costs FILE          cost model CSV: min_density,max_density,cost_per_location\n"
+    "                        (default: datasets/cost_model.csv, built in; illustrative\n"
+    "                        model defaults, not measured costs)\n"
+    "  --households          rank and fund by households reached (needs the stats\n"
+    "                        columns unserved_households or unserved_housing)\n"
+    "  --method M            auto (default: exact when the problem is small enough,\n"
+    "                        else greedy), greedy, or exact\n"
+    "Land area (first found): --land FILE, a land_km2 column of the stats table, or\n"
+    "  --land FILE           geoid,land_km2\n"
+    "  --regions LAYER       polygon layer: its ALAND20/ALAND field (square metres), or\n"
+    "                        else its polygons' area in an equal-area projection\n"
+    "  --layer NAME, --id-field FIELD   which layer and region id field of LAYER\n"
+    "Map (needs --regions):\n"
+    "  --map FILE.png        draw funded and unfunded regions\n"
+    "  --title T, --subtitle T, --source T, --region-noun N, --width N\n"
+    "  -q, --quiet           no progress or notes on stderr\n"
+    "  -h, --help            show this help\n"
+    "  --version             show the version\n"
+    "\n"
+    "Columns: rank,geoid,pass,density,density_class,cost_per_location,\n"
+    "project_locations[,project_households],cost[,cost_per_household],funded,\n"
+    "cumulative_cost,cumulative_locations[,cumulative_households]\n"
+    "(see the dialtone-plan(1) manual).\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+const char *dt_plan_usage(void) { return usage_text; }
+int dt_plan_options_wants_help(const dt_plan_options *o) { return o->help; }
+int dt_plan_options_wants_version(const dt_plan_options *o) { return o->version; }
+int dt_plan_options_quiet(const dt_plan_options *o) { return o->quiet; }
+
+static const struct {
+    const char *name;
+    size_t offset;
+} text_options[] = {
+    {"--stats", offsetof(dt_plan_options, stats)},
+    {"--output", offsetof(dt_plan_options, output)},
+    {"-o", offsetof(dt_plan_options, output)},
+    {"--costs", offsetof(dt_plan_options, costs)},
+    {"--land", offsetof(dt_plan_options, land)},
+    {"--regions", offsetof(dt_plan_options, regions)},
+    {"--layer", offsetof(dt_plan_options, layer)},
+    {"--id-field", offsetof(dt_plan_options, id_field)},
+    {"--map", offsetof(dt_plan_options, map)},
+    {"--title", offsetof(dt_plan_options, title)},
+    {"--subtitle", offsetof(dt_plan_options, subtitle)},
+    {"--source", offsetof(dt_plan_options, source)},
+    {"--region-noun", offsetof(dt_plan_options, region_noun)},
+};
+
+void dt_plan_options_free(dt_plan_options *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < sizeof text_options / sizeof *text_options; i++)
+        if (strcmp(text_options[i].name, "-o") != 0)
+            free(*(char **)((char *)o + text_options[i].offset));
+    free(o);
+}
+
+/* --budget, --method, --width: 1 handled, 0 not ours, -1 error. */
+static int parse_choice(dt_plan_options *o, const char *a, const char *v, dt_error *err)
+{
+    if (dti_is_option(a, "--budget")) {
+        int rc = dti_parse_cents(v, &o->budget);
+        if (rc == 0)
+            return o->has_budget = 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--budget %s: %s; expected dollars of at least 0, e.g. 25000000 or "
+                      "25000000.50",
+                      v, dti_money_error(rc));
+    } else if (dti_is_option(a, "--method")) {
+        static const char *const names[] = {"auto", "greedy", "exact"};
+        for (int m = 0; m < 3; m++)
+            if (strcmp(v, names[m]) == 0)
+                return o->method = m, 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--method %s: expected auto, greedy or exact", v);
+    } else if (dti_is_option(a, "--width")) {
+        char *end;
+        long w = strtol(v, &end, 10);
+        if (end != v && !*end && w >= 200 && w <= 16000)
+            return o->width = (int)w, 1;
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--width %s: expected 200 to 16000", v);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
+dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err)
+{
+    dt_plan_options *o = calloc(1, sizeof *o);
+    if (!o) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    o->width = 1200;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            o->help = 1;
+        } else if (strcmp(a, "--version") == 0) {
+            o->version = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+        } else if (strcmp(a, "--households") == 0) {
+            o->households = 1;
+        } else if (a[0] != '-' || strcmp(a, "-") == 0) {
+            if (o->stats) {
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "one stats table only (%s and %s)",
+                              o->stats, a);
+                goto fail;
+            }
+            if (dti_replace_string(&o->stats, a) != 0)
+                goto nomem;
+        } else {
+            size_t t = 0, nt = sizeof text_options / sizeof *text_options;
+            while (t < nt && !dti_is_option(a, text_options[t].name))
+                t++;
+            int choice = t < nt || dti_is_option(a, "--budget") || dti_is_option(a, "--method") ||
+                         dti_is_option(a, "--width");
+            if (!choice) {
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
+                goto fail;
+            }
+            if (!(v = dti_option_value(argc, argv, &i, a, err)))
+                goto fail;
+            if (t < nt) {
+                if (dti_replace_string((char **)((char *)o + text_options[t].offset), v) != 0)
+                    goto nomem;
+            } else if (parse_choice(o, a, v, err) < 0) {
+                goto fail;
+            }
+        }
+    }
+    if (o->help || o->version)
+        return o;
+    const char *missing = !o->stats        ? "a stats table (STATS_CSV)"
+                          : !o->has_budget ? "--budget"
+                                           : NULL;
+    if (missing) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
+        goto fail;
+    }
+    if (o->map && !o->regions) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--map needs --regions (the polygons to draw)");
+        goto fail;
+    }
+    return o;
+nomem:
+    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+fail:
+    dt_plan_options_free(o);
+    return NULL;
+}
+
+/* ---- projects from the stats table ---- */
+
+typedef struct plan_state {
+    dti_csv_table table;
+    dti_cost_model model;
+    dti_land land;
+    int have_land_file;
+    int col[4];                  /* geoid, locations, unserved, underserved */
+    int col_land, col_hh[2];     /* -1 when absent */
+    const char *households_from; /* the household columns' kind, or NULL */
+    dti_project *projects;
+    size_t count, first_underserved; /* pass 0 projects come first */
+    size_t no_land;                  /* regions with a land area of 0 */
+    char no_land_first[64];
+    const char *land_source, *land_name;
+} plan_state;
+
+static dt_status find_columns(plan_state *s, const dt_plan_options *o, dt_error *err)
+{
+    static const char *const names[] = {"geoid", "locations", "unserved", "underserved"};
+    dti_csv_table *t = &s->table;
+    dt_status status = dti_csv_table_require(t, names, 4, s->col,
+                                             "a region table of dialtone "
+                                             "stats",
+                                             err);
+    if (status != DT_OK)
+        return status;
+    s->col_land = dti_csv_table_column(t, "land_km2");
+    static const char *const kinds[][3] = {
+        {"unserved_households", "underserved_households", "households"},
+        {"unserved_housing", "underserved_housing", "housing units"}};
+    s->col_hh[0] = s->col_hh[1] = -1;
+    for (int k = 0; k < 2 && s->col_hh[0] < 0; k++) {
+        s->col_hh[0] = dti_csv_table_column(t, kinds[k][0]);
+        s->col_hh[1] = dti_csv_table_column(t, kinds[k][1]);
+        if (s->col_hh[0] >= 0 && s->col_hh[1] >= 0)
+            s->households_from = kinds[k][2];
+        else
+            s->col_hh[0] = s->col_hh[1] = -1;
+    }
+    if (o->households && !s->households_from)
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, 1,
+                             "--households needs the columns unserved_households and "
+                             "underserved_households, or unserved_housing and "
+                             "underserved_housing (dialtone stats --blocks ...)");
+    return DT_OK;
+}
+
+static dt_status load_land(plan_state *s, const dt_plan_options *o, dt_error *err)
+{
+    if (o->land) {
+        s->have_land_file = 1;
+        s->land_name = o->land;
+        dt_status status = dti_land_read_csv(&s->land, o->land, err);
+        s->land_source = s->land.source;
+        return status;
+    }
+    if (s->col_land >= 0) {
+        s->land_source = "the land_km2 column of the stats table";
+        return DT_OK;
+    }
+    if (o->regions) {
+        s->have_land_file = 1;
+        s->land_name = o->regions;
+        dt_status status = dti_land_read_layer(&s->land, o->regions, o->layer, o->id_field, err);
+        s->land_source = s->land.source;
+        return status;
+    }
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                         "no land area: give --land FILE (geoid,land_km2), --regions LAYER, or "
+                         "a stats table with a land_km2 column (dialtone stats --blocks)");
+}
+
+static dt_status region_land(plan_state *s, size_t row, const char *geoid, int64_t *m2,
+                             dt_error *err)
+{
+    dti_csv_table *t = &s->table;
+    if (!s->have_land_file) {
+        const char *cell = dti_csv_table_cell(t, row, s->col_land);
+        if (*cell == '\0')
+            return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                                 "region %s has no land_km2 (give --land FILE)", geoid);
+        return dti_csv_table_decimal(t, row, s->col_land, 6, m2, err);
+    }
+    if ((*m2 = dti_land_find(&s->land, geoid)) < 0)
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                             "no land area for region %s in %s", geoid, s->land_name);
+    return DT_OK;
+}
+
+/* cost = connect * cost_per_location, refusing sums that leave the money range */
+static int project_cost(uint64_t connect, int64_t per_location, int64_t *cost)
+{
+    dti_u128 c = (dti_u128)connect * (uint64_t)per_location;
+    if (c > (dti_u128)DTI_MONEY_MAX)
+        return -1;
+    *cost = (int64_t)c;
+    return 0;
+}
+
+static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t row, dti_strtab *seen,
+                              dt_error *err)
+{
+    dti_csv_table *t = &s->table;
+    const char *geoid = dti_csv_table_cell(t, row, s->col[0]);
+    uint64_t n, need[2];
+    dt_status status = dti_csv_table_count(t, row, s->col[1], &n, err);
+    for (int pass = 0; pass < 2 && status == DT_OK; pass++)
+        status = dti_csv_table_count(t, row, s->col[2 + pass], &need[pass], err);
+    if (status != DT_OK)
+        return status;
+    size_t known = seen->count;
+    if (dti_strtab_intern(seen, geoid, strlen(geoid)) == UINT32_MAX)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (seen->count == known)
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row], "region %s appears twice",
+                             geoid);
+    if (need[0] + need[1] > n)
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                             "region %s: unserved + underserved (%llu) is more than its "
+                             "locations (%llu)",
+                             geoid, (unsigned long long)(need[0] + need[1]), (unsigned long long)n);
+    if (need[0] + need[1] == 0)
+        return DT_OK;
+    int64_t land;
+    if ((status = region_land(s, row, geoid, &land, err)) != DT_OK)
+        return status;
+    if (land == 0 && s->no_land++ == 0)
+        snprintf(s->no_land_first, sizeof s->no_land_first, "%s", geoid);
+    const dti_cost_class *cls = dti_cost_class_of(&s->model, n, land);
+    for (int pass = 0; pass < 2; pass++) {
+        if (need[pass] == 0)
+            continue;
+        dti_project *p = &s->projects[s->count++];
+        memset(p, 0, sizeof *p);
+        p->geoid = geoid;
+        p->row = row;
+        p->pass = pass;
+        p->locations = n;
+        p->connect = need[pass];
+        p->land_m2 = land;
+        p->cost_class = cls;
+        p->households_x10 = -1;
+        if (s->households_from &&
+            (status = dti_csv_table_decimal(t, row, s->col_hh[pass], 1, &p->households_x10, err)) !=
+                DT_OK)
+            return status;
+        if (project_cost(p->connect, cls->cost_per_location, &p->cost) != 0)
+            return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                                 "region %s: the project would cost more than $10^15", geoid);
+        p->benefit = o->households ? p->households_x10 : (int64_t)p->connect;
+    }
+    return DT_OK;
+}
+
+/* Pass 0 projects first, then pass 1, each group in table order for now. */
+static dt_status build_projects(plan_state *s, const dt_plan_options *o, dt_error *err)
+{
+    dti_csv_table *t = &s->table;
+    dti_strtab seen;
+    dti_strtab_init(&seen);
+    s->projects = calloc(2 * t->nrows + 1, sizeof *s->projects);
+    dt_status status =
+        s->projects ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (size_t r = 0; status == DT_OK && r < t->nrows; r++)
+        status = add_projects(s, o, r, &seen, err);
+    dti_strtab_free(&seen);
+    if (status != DT_OK)
+        return status;
+    /* stable split: unserved projects before underserved ones */
+    dti_project *sorted = malloc((s->count + 1) * sizeof *sorted);
+    if (!sorted)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            s->first_underserved = k;
+        for (size_t i = 0; i < s->count; i++)
+            if (s->projects[i].pass == pass)
+                sorted[k++] = s->projects[i];
+    }
+    free(s->projects);
+    s->projects = sorted;
+    return DT_OK;
+}
+
+/* ---- allocation ---- */
+
+typedef struct pass_result {
+    int64_t spent, spent_greedy;
+    uint64_t reached, reached_greedy; /* locations */
+    int64_t benefit, benefit_greedy;
+    size_t funded, funded_greedy, count;
+    int exact, considered, all_funded;
+    uint64_t cells;
+} pass_result;
+
+static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, pass_result *r,
+                          dt_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->count = n;
+    r->considered = 1;
+    dti_plan_rank(p, n);
+    dti_plan_greedy(p, n, budget);
+    if (method != METHOD_GREEDY) {
+        int rc = dti_plan_exact(p, n, budget, DTI_EXACT_MAX_CELLS, &r->cells);
+        if (rc < 0)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        if (rc == 0 && method == METHOD_EXACT)
+            return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                 "--method exact: %zu projects reaching up to %llu in all are "
+                                 "too many for the exact solver (its table would hold %llu "
+                                 "cells, at most %llu); use --method greedy",
+                                 n, (unsigned long long)(r->cells / (n ? n : 1) - 1),
+                                 (unsigned long long)r->cells,
+                                 (unsigned long long)DTI_EXACT_MAX_CELLS);
+        r->exact = rc == 1;
+    }
+    r->all_funded = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!r->exact)
+            p[i].funded = p[i].funded_greedy;
+        if (p[i].funded) {
+            r->spent += p[i].cost;
+            r->reached += p[i].connect;
+            r->benefit += p[i].benefit;
+            r->funded++;
+        }
+        if (p[i].funded_greedy) {
+            r->spent_greedy += p[i].cost;
+            r->reached_greedy += p[i].connect;
+            r->benefit_greedy += p[i].benefit;
+            r->funded_greedy++;
+        }
+        if (p[i].benefit > 0 && !p[i].funded)
+            r->all_funded = 0;
+    }
+    return DT_OK;
+}
+
+/* ---- the plan table ---- */
+
+static char *format_density(char *buf, size_t size, uint64_t locations, int64_t land_m2)
+{
+    if (land_m2 <= 0) {
+        buf[0] = '\0';
+        return buf;
+    }
+    /* locations / (land_m2 / 1e6), rounded half up to 2 decimals, exactly */
+    dti_u128 num = (dti_u128)locations * 100000000ULL * 2 + (uint64_t)land_m2;
+    uint64_t q = (uint64_t)(num / ((dti_u128)land_m2 * 2));
+    snprintf(buf, size, "%llu.%02llu", (unsigned long long)(q / 100),
+             (unsigned long long)(q % 100));
+    return buf;
+}
+
+static char *format_tenths(char *buf, size_t size, int64_t tenths)
+{
+    snprintf(buf, size, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+    return buf;
+}
+
+static void class_text(char *buf, size_t size, const dti_cost_class *c)
+{
+    char lo[40], hi[40];
+    if (c->label[0])
+        snprintf(buf, size, "%s", c->label);
+    else
+        snprintf(buf, size, "%s-%s", dti_format_density(lo, sizeof lo, c->min_micro),
+                 dti_format_density(hi, sizeof hi, c->max_micro));
+}
+
+static void write_table(FILE *fp, const plan_state *s, int households)
+{
+    int hh = s->households_from != NULL;
+    fputs("rank,geoid,pass,density,density_class,cost_per_location,project_locations", fp);
+    fputs(hh ? ",project_households,cost" : ",cost", fp);
+    fputs(households ? ",cost_per_household" : "", fp);
+    fputs(",funded,cumulative_cost,cumulative_locations", fp);
+    fputs(hh ? ",cumulative_households\n" : "\n", fp);
+    int64_t cum_cost = 0, cum_hh = 0;
+    uint64_t cum_loc = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const dti_project *p = &s->projects[i];
+        char a[64], b[64], text[128];
+        fprintf(fp, "%zu,", i + 1);
+        dti_csv_put_field(fp, p->geoid);
+        fprintf(fp, ",%s,%s,", p->pass ? "underserved" : "unserved",
+                format_density(a, sizeof a, p->locations, p->land_m2));
+        class_text(text, sizeof text, p->cost_class);
+        dti_csv_put_field(fp, text);
+        fprintf(fp, ",%s,%llu", dti_format_money(a, sizeof a, p->cost_class->cost_per_location),
+                (unsigned long long)p->connect);
+        if (hh)
+            fprintf(fp, ",%s", format_tenths(a, sizeof a, p->households_x10));
+        fprintf(fp, ",%s", dti_format_money(a, sizeof a, p->cost));
+        if (households) {
+            /* cents per household, rounded half up: cost * 10 / tenths */
+            if (p->households_x10 > 0)
+                dti_format_money(b, sizeof b,
+                                 (p->cost * 20 + p->households_x10) / (2 * p->households_x10));
+            else
+                b[0] = '\0';
+            fprintf(fp, ",%s", b);
+        }
+        if (p->funded) {
+            cum_cost += p->cost;
+            cum_loc += p->connect;
+            cum_hh += p->households_x10 > 0 ? p->households_x10 : 0;
+            fprintf(fp, ",yes,%s,%llu", dti_format_money(a, sizeof a, cum_cost),
+                    (unsigned long long)cum_loc);
+            if (hh)
+                fprintf(fp, ",%s", format_tenths(b, sizeof b, cum_hh));
+        } else {
+            fputs(hh ? ",no,,," : ",no,,", fp);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* ---- the map of funded regions ---- */
+
+/* The map step shares one user pointer between progress and notes: both go through this. */
+typedef struct note_filter {
+    dt_progress_fn progress;
+    dt_note_fn note;
+    void *user;
+    const char *temp;
+} note_filter;
+
+static int filtered_progress(double frac, const char *msg, void *user)
+{
+    note_filter *f = user;
+    return f->progress(frac, msg, f->user);
+}
+
+/* The map's notes name the temporary table: call it the plan instead. */
+static void filtered_note(const char *text, void *user)
+{
+    note_filter *f = user;
+    const char *at = f->temp ? strstr(text, f->temp) : NULL;
+    if (!at) {
+        f->note(text, f->user);
+        return;
+    }
+    char buf[1200];
+    snprintf(buf, sizeof buf, "%.*sthe plan%s", (int)(at - text), text, at + strlen(f->temp));
+    f->note(buf, f->user);
+}
+
+static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const pass_result *r,
+                          const char *png_temp, dt_progress_fn progress, dt_note_fn note,
+                          void *user, dt_error *err)
+{
+    char *csv_temp = dti_temp_beside(o->map, ".csv", err);
+    if (!csv_temp)
+        return err->status;
+    FILE *fp = fopen(csv_temp, "w");
+    dt_status status = fp ? DT_OK
+                          : dti_error_set(err, DT_ERR_IO, o->map, 0,
+                                          "cannot write a temporary "
+                                          "table");
+    uint8_t *state = calloc(s->table.nrows + 1, 1); /* per row: 1 has a project, 2 funded */
+    size_t regions = 0, funded = 0;
+    if (!state && status == DT_OK)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (fp) {
+        /* 1 when any project of the region is funded; regions without one stay out */
+        for (size_t i = 0; state && i < s->count; i++) {
+            uint8_t v = s->projects[i].funded ? 2 : 1;
+            if (v > state[s->projects[i].row])
+                state[s->projects[i].row] = v;
+        }
+        fputs("geoid,plan_funded\n", fp);
+        for (size_t row = 0; state && row < s->table.nrows; row++) {
+            if (!state[row])
+                continue;
+            regions++;
+            funded += state[row] == 2;
+            dti_csv_put_field(fp, dti_csv_table_cell(&s->table, row, s->col[0]));
+            fprintf(fp, ",%d\n", state[row] - 1);
+        }
+        if (fclose(fp) != 0 && status == DT_OK)
+            status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot write a temporary table");
+    }
+    free(state);
+    char money[64], unserved[64], underserved[80], subtitle[512], width[16];
+    dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
+    dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
+    underserved[0] = '\0';
+    if (r[1].reached)
+        snprintf(underserved, sizeof underserved, " and %s underserved",
+                 dti_format_number(subtitle, sizeof subtitle, (double)r[1].reached, 0));
+    snprintf(subtitle, sizeof subtitle,
+             "Budget $%s: %zu of %zu %s funded, connecting %s unserved%s locations (%s "
+             "allocation)",
+             money, funded, regions, o->region_noun ? o->region_noun : "regions", unserved,
+             underserved, r[0].exact ? "exact" : "greedy");
+    snprintf(width, sizeof width, "%d", o->width);
+    const char *argv[40];
+    int argc = 0;
+    argv[argc++] = "--regions", argv[argc++] = o->regions;
+    if (o->layer)
+        argv[argc++] = "--layer", argv[argc++] = o->layer;
+    if (o->id_field)
+        argv[argc++] = "--id-field", argv[argc++] = o->id_field;
+    argv[argc++] = "--stats", argv[argc++] = csv_temp;
+    argv[argc++] = "--column", argv[argc++] = "plan_funded";
+    argv[argc++] = "--breaks", argv[argc++] = "0.5";
+    argv[argc++] = "--palette", argv[argc++] = "#fdae6b,#2171b5";
+    argv[argc++] = "--class-labels", argv[argc++] = "Not funded,Funded";
+    argv[argc++] = "--no-data-label", argv[argc++] = "Nothing to build";
+    argv[argc++] = "--no-data-color", argv[argc++] = "#f0f0f0";
+    argv[argc++] = "--legend-title", argv[argc++] = "Projects";
+    argv[argc++] = "--title", argv[argc++] = o->title ? o->title : "Where the budget goes";
+    argv[argc++] = "--subtitle", argv[argc++] = o->subtitle ? o->subtitle : subtitle;
+    if (o->source)
+        argv[argc++] = "--source", argv[argc++] = o->source;
+    if (o->region_noun)
+        argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
+    argv[argc++] = "--width", argv[argc++] = width;
+    argv[argc++] = "-o", argv[argc++] = png_temp;
+    note_filter filter = {progress, note, user, csv_temp};
+    if (status == DT_OK)
+        status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
+                              note ? filtered_note : NULL, &filter, err);
+    unlink(csv_temp);
+    free(csv_temp);
+    return status;
+}
+
+/* ---- the run ---- */
+
+static void report(const dt_plan_options *o, const plan_state *s, const pass_result *r,
+                   dt_note_fn note, void *user)
+{
+    char a[64], b[64], c[64];
+    const char *unit = o->households ? "households" : "locations";
+    if (!o->costs)
+        dti_say(note, user, "cost model: %s: illustrative model defaults, not measured costs",
+                s->model.source);
+    else
+        dti_say(note, user, "cost model: %s (%zu density classes)", s->model.source,
+                s->model.count);
+    dti_say(note, user, "land area: %s", s->land_source);
+    if (s->no_land)
+        dti_say(note, user,
+                "%zu regions have no land area (first: %s): their density counts as "
+                "infinite, the highest class",
+                s->no_land, s->no_land_first);
+    if (s->households_from)
+        dti_say(note, user, "households: census %s (columns %s and %s)", s->households_from,
+                s->table.names[s->col_hh[0]], s->table.names[s->col_hh[1]]);
+    for (int pass = 0; pass < 2; pass++) {
+        const pass_result *q = &r[pass];
+        const char *what = pass ? "underserved" : "unserved";
+        if (q->count == 0)
+            continue;
+        if (!q->considered) {
+            dti_say(note, user,
+                    "%zu projects for underserved locations wait: BEAD funds every "
+                    "unserved project first, and some are not funded",
+                    q->count);
+            continue;
+        }
+        dti_say(note, user,
+                "%s: funded %zu of %zu projects for $%s, connecting %llu %s "
+                "locations (%s)",
+                what, q->funded, q->count,
+                dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
+                (unsigned long long)q->reached, what, q->exact ? "exact allocation" : "greedy");
+        if (q->exact && q->benefit_greedy != q->benefit) {
+            if (o->households)
+                dti_say(note, user,
+                        "%s: the exact allocation reaches %s households; greedy "
+                        "would reach %s for $%s",
+                        what, dti_format_number(b, sizeof b, (double)q->benefit / 10, 1),
+                        dti_format_number(c, sizeof c, (double)q->benefit_greedy / 10, 1),
+                        dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
+            else
+                dti_say(note, user,
+                        "%s: the exact allocation reaches %llu %s; greedy would "
+                        "reach %llu for $%s",
+                        what, (unsigned long long)q->reached, unit,
+                        (unsigned long long)q->reached_greedy,
+                        dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
+        } else if (!q->exact && o->method == METHOD_AUTO && q->cells) {
+            dti_say(note, user, "%s: greedy only: %llu cells are too many for the exact solver",
+                    what, (unsigned long long)q->cells);
+        }
+    }
+    dti_say(note, user, "budget $%s: $%s left",
+            dti_format_number(a, sizeof a, (double)o->budget / 100, 0),
+            dti_format_number(b, sizeof b, (double)(o->budget - r[0].spent - r[1].spent) / 100, 0));
+}
+
+dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+                  dt_error *err)
+{
+    plan_state s;
+    memset(&s, 0, sizeof s);
+    pass_result r[2];
+    memset(r, 0, sizeof r);
+    dti_outfile *out = NULL;
+    char *png_temp = NULL;
+    dti_gdal_init();
+    /* the outputs first: an unwritable path fails before the work */
+    dt_status status = (out = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
+    if (status == DT_OK && o->map && !(png_temp = dti_temp_beside(o->map, ".png", err)))
+        status = err->status;
+    if (status == DT_OK)
+        status = dti_cost_model_read(&s.model, o->costs, err);
+    if (status == DT_OK)
+        status = dti_csv_table_read(&s.table, o->stats, o->stats, 0, err);
+    if (status == DT_OK)
+        status = find_columns(&s, o, err);
+    if (status == DT_OK)
+        status = load_land(&s, o, err);
+    if (status == DT_OK && progress && !progress(0.2, "ranking", user))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK)
+        status = build_projects(&s, o, err);
+    if (status == DT_OK)
+        status = allocate(s.projects, s.first_underserved, o->budget, o->method, &r[0], err);
+    size_t n_under = s.count - s.first_underserved;
+    if (status == DT_OK && r[0].all_funded)
+        status = allocate(s.projects + s.first_underserved, n_under, o->budget - r[0].spent,
+                          o->method, &r[1], err);
+    else if (status == DT_OK) { /* BEAD: underserved projects only once every unserved one is */
+        r[1].count = n_under;
+        dti_plan_rank(s.projects + s.first_underserved, n_under);
+    }
+    if (status == DT_OK)
+        write_table(dti_outfile_stream(out), &s, o->households);
+    if (status == DT_OK && o->map)
+        status = draw_map(o, &s, r, png_temp, progress, note, user, err);
+    if (status == DT_OK) {
+        status = dti_outfile_commit(out, err);
+        out = NULL;
+    }
+    if (status == DT_OK && png_temp && rename(png_temp, o->map) != 0)
+        status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot rename into place");
+    if (png_temp && status != DT_OK)
+        unlink(png_temp);
+    if (status == DT_OK)
+        report(o, &s, r, note, user);
+    dti_outfile_abort(out);
+    free(png_temp);
+    free(s.projects);
+    dti_land_free(&s.land);
+    dti_csv_table_free(&s.table);
+    dti_cost_model_free(&s.model);
+    return status;
+}

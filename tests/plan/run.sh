@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `dialtone plan`: golden plan tables worked out by hand (tests/data/plan/README.md), bad
+# input (exit status, message, nothing written), and the map of funded regions (pixels probed
+# with GDAL, never byte-compared). Usage: tests/plan/run.sh [BIN]
+set -u
+bin=${1:-bin/dialtone}
+case $bin in /*) ;; */*) bin="$PWD/$bin" ;; esac
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-plan.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+data=tests/data/plan
+expected=tests/expected/plan
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    printf '%s\n' "$@" | sed 's/^/     /'
+}
+
+# golden NAME EXPECTED ARGS...: the plan table written with -o equals the hand-made one.
+golden() {
+    local name=$1 want=$expected/$2.csv
+    shift 2
+    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+    "$bin" plan -q -o "$tmp/out/plan.csv" "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null
+    local rc=$?
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "exit status $rc" "$(cat "$tmp/stderr")"
+    elif ! cmp -s "$want" "$tmp/out/plan.csv"; then
+        fail "$name" "$(diff -u "$want" "$tmp/out/plan.csv")"
+    else
+        pass "$name"
+    fi
+}
+
+# refuse NAME STATUS TEXT ARGS...: fails with STATUS, stderr holds TEXT, nothing is written.
+refuse() {
+    local name=$1 want=$2 text=$3
+    shift 3
+    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+    "$bin" plan -o "$tmp/out/plan.csv" --map "$tmp/out/plan.png" --regions "$data/regions.geojson" \
+        "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null
+    local rc=$? left
+    left=$(ls -A "$tmp/out")
+    if [ "$rc" -ne "$want" ]; then
+        fail "$name" "exit status $rc, expected $want" "$(cat "$tmp/stderr")"
+    elif ! grep -qF -- "$text" "$tmp/stderr"; then
+        fail "$name" "stderr lacks: $text" "$(cat "$tmp/stderr")"
+    elif [ -n "$left" ]; then
+        fail "$name" "left behind: $left"
+    else
+        pass "$name"
+    fi
+}
+
+base=(--costs "$data/costs.csv" --land "$data/land.csv")
+golden "exact allocation, budget 100000" budget_100k_exact --budget 100000 "${base[@]}" \
+    "$data/stats.csv"
+golden "greedy allocation, budget 100000 (differs)" budget_100k_greedy --method greedy \
+    --budget 100000 "${base[@]}" "$data/stats.csv"
+golden "exact allocation, budget 300000 (underserved pass)" budget_300k --method exact \
+    --budget 300000 "${base[@]}" "$data/stats.csv"
+golden "greedy allocation, budget 300000 (the same)" budget_300k --method greedy \
+    --budget 300000 "${base[@]}" "$data/stats.csv"
+golden "budget with cents" budget_300k --budget 300000.00 "${base[@]}" "$data/stats.csv"
+golden "land from the layer's ALAND20" budget_100k_exact --budget 100000 --costs \
+    "$data/costs.csv" --regions "$data/regions.geojson" "$data/stats.csv"
+golden "--households, budget 100000" households_100k --households --budget 100000 \
+    --costs "$data/costs.csv" "$data/stats_households.csv"
+golden "--households, budget 300000" households_300k --households --budget 300000 \
+    --costs "$data/costs.csv" "$data/stats_households.csv"
+golden "household columns shown without --households" housing_columns_100k --budget 100000 \
+    --costs "$data/costs.csv" "$data/stats_households.csv"
+
+# the table on stdout without -o, notes on stderr
+"$bin" plan --budget 100000 "${base[@]}" "$data/stats.csv" >"$tmp/stdout" 2>"$tmp/stderr"
+if cmp -s "$expected/budget_100k_exact.csv" "$tmp/stdout" &&
+    grep -q "greedy would reach 25 for \$95,000" "$tmp/stderr"; then
+    pass "stdout, and the greedy comparison in the notes"
+else
+    fail "stdout, and the greedy comparison in the notes" "$(cat "$tmp/stderr")"
+fi
+"$bin" plan --budget 1 --land "$data/land.csv" "$data/stats.csv" >/dev/null 2>"$tmp/stderr"
+if grep -q "built in): illustrative model defaults, not measured costs" "$tmp/stderr"; then
+    pass "the built-in cost model says what it is"
+else
+    fail "the built-in cost model says what it is" "$(cat "$tmp/stderr")"
+fi
+
+refuse "negative budget" 2 "--budget -5: negative" --budget -5 "${base[@]}" "$data/stats.csv"
+refuse "budget not a number" 2 "--budget 25M: not a number" --budget 25M "${base[@]}" \
+    "$data/stats.csv"
+refuse "budget with fractions of cents" 2 "more than 2 decimals" --budget 1.005 "${base[@]}" \
+    "$data/stats.csv"
+refuse "no budget" 2 "--budget is required" "${base[@]}" "$data/stats.csv"
+refuse "cost classes with a gap" 1 "costs_gap.csv:3: gap: no class covers densities from 2 to 3" \
+    --budget 100 --costs "$data/costs_gap.csv" "$data/stats.csv"
+refuse "overlapping cost classes" 1 \
+    "costs_overlap.csv:3: density class 1.5 to 10 overlaps the class on line 2 (0 to 2)" \
+    --budget 100 --costs "$data/costs_overlap.csv" "$data/stats.csv"
+refuse "cost classes not starting at 0" 1 "costs_start.csv:2: the lowest density class starts at 1" \
+    --budget 100 --costs "$data/costs_start.csv" "$data/stats.csv"
+refuse "cost classes with an upper end" 1 "costs_end.csv:3: the highest density class ends at 100" \
+    --budget 100 --costs "$data/costs_end.csv" "$data/stats.csv"
+refuse "cost that is not a number" 1 "costs_bad.csv:3: cost_per_location 'lots' is not a number" \
+    --budget 100 --costs "$data/costs_bad.csv" "$data/stats.csv"
+refuse "negative cost (rows out of order)" 1 "costs_negative.csv:3: cost_per_location '-5' is negative" \
+    --budget 100 --costs "$data/costs_negative.csv" "$data/stats.csv"
+refuse "region without land area" 1 "stats.csv:5: no land area for region 01007 in" \
+    --budget 100 --land "$data/land_missing.csv" "$data/stats.csv"
+refuse "not a stats table" 1 "no column 'underserved'" --budget 100 \
+    "$data/stats_no_underserved.csv"
+refuse "--households without household columns" 1 "--households needs the columns" \
+    --households --budget 100 "${base[@]}" "$data/stats.csv"
+refuse "missing cost file" 1 "nothere.csv: cannot open" --budget 100 --costs "$data/nothere.csv" \
+    "$data/stats.csv"
+
+# the map: funded 01007 (4th square) in the funded colour, 01005 (3rd) in the unfunded one
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+if "$bin" plan -q --budget 100000 --costs "$data/costs.csv" --regions "$data/regions.geojson" \
+    --map "$tmp/out/plan.png" -o "$tmp/out/plan.csv" "$data/stats.csv" 2>"$tmp/stderr"; then
+    pass "plan with a map"
+else
+    fail "plan with a map" "$(cat "$tmp/stderr")"
+fi
+pixel() { gdallocationinfo -valonly "$1" "$2" "$3" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+# the page is 1200 points wide; the five squares fill x 100..1100, y 100..335
+got=$(pixel "$tmp/out/plan.png" 800 217)
+[ "$got" = "33 113 181" ] && pass "funded region drawn #2171b5" ||
+    fail "funded region drawn #2171b5" "pixel (800,217) is [$got]"
+got=$(pixel "$tmp/out/plan.png" 400 217)
+[ "$got" = "253 174 107" ] && pass "unfunded region drawn #fdae6b" ||
+    fail "unfunded region drawn #fdae6b" "pixel (400,217) is [$got]"
+[ -z "$(find "$tmp" -name '*.tmp.*')" ] && pass "no temporary files left" ||
+    fail "no temporary files left" "$(find "$tmp" -name '*.tmp.*')"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

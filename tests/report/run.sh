@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# `dialtone report`: the page is self-contained; in headless Chromium its script runs, its tables
+# hold the numbers of the tables it was made from (computed here from those CSVs, never pasted),
+# clicking-order sorting works, and the screenshot shows a map. Installs nothing: without
+# Chromium (CI installs Debian's chromium from packages.txt) the browser checks are skipped.
+# Usage: tests/report/run.sh [BIN]
+set -u
+bin=${1:-bin/dialtone}
+case $bin in /*) ;; */*) bin="$PWD/$bin" ;; esac
+cd "$(dirname "$0")/../.." || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-report.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    printf '%s\n' "$@" | sed 's/^/     /'
+}
+
+kansas=datasets/kansas
+stats=$kansas/truth_county_fabric.csv # a dialtone stats table (the generator's own arithmetic)
+top=25
+page=$tmp/report.html
+
+# a plan to show, and its map
+"$bin" plan -q --budget 20000000 --regions "$kansas/counties.gpkg" --map "$tmp/plan.png" \
+    --region-noun counties -o "$tmp/plan.csv" "$stats" 2>"$tmp/stderr" ||
+    fail "plan for the report" "$(cat "$tmp/stderr")"
+if "$bin" report -q --stats "$stats" --regions "$kansas/counties.gpkg" --region-noun counties \
+    --plan "$tmp/plan.csv" --plan-map "$tmp/plan.png" --budget 20000000 --fabric \
+    --title "Kansas <test> & report" --top $top -o "$page" 2>"$tmp/stderr"; then
+    pass "report with a drawn map and a plan"
+else
+    fail "report with a drawn map and a plan" "$(cat "$tmp/stderr")"
+fi
+
+# self-contained: no address outside the page, every image inline
+if grep -Eiq '(src|href)="(https?:)?//|url\((https?:)?//|@import|<link' "$page"; then
+    fail "no external resource" "$(grep -Eio '(src|href)="[^"]{0,60}|url\([^)]{0,60}|@import[^;]{0,60}|<link[^>]{0,60}' "$page" | head -3)"
+else
+    pass "no external resource"
+fi
+images=$(grep -o '<img ' "$page" | wc -l)
+inline=$(grep -o '<img [^>]*src="data:image/png;base64,' "$page" | wc -l)
+[ "$images" -eq 2 ] && [ "$inline" -eq 2 ] && pass "two maps, both inline" ||
+    fail "two maps, both inline" "$images images, $inline inline"
+grep -q '<title>Kansas &lt;test&gt; &amp; report</title>' "$page" && pass "title escaped" ||
+    fail "title escaped"
+grep -q 'illustrative model defaults, not measured costs' "$page" &&
+    pass "the plan's costs are called illustrative defaults" ||
+    fail "the plan's costs are called illustrative defaults"
+
+# bad input: nothing written
+mkdir -p "$tmp/bad"
+refuse() {
+    local name=$1 want=$2 text=$3
+    shift 3
+    "$bin" report -o "$tmp/bad/r.html" "$@" >/dev/null 2>"$tmp/stderr"
+    local rc=$?
+    if [ "$rc" -eq "$want" ] && grep -qF -- "$text" "$tmp/stderr" && [ -z "$(ls -A "$tmp/bad")" ]; then
+        pass "$name"
+    else
+        fail "$name" "exit status $rc (want $want), left: $(ls -A "$tmp/bad")" "$(cat "$tmp/stderr")"
+    fi
+}
+refuse "missing stats table" 1 "nothere.csv: cannot open" --stats "$tmp/nothere.csv"
+refuse "missing map" 1 "nothere.png: cannot open" --stats "$stats" --map "$tmp/nothere.png"
+refuse "a map that is not a PNG" 1 "not a PNG image" --stats "$stats" --map "$stats"
+refuse "--budget without --plan" 2 "go with --plan" --stats "$stats" --budget 5
+refuse "not a stats table" 1 "no column 'underserved'" --stats tests/data/plan/stats_no_underserved.csv
+
+# ---- in the browser ----
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+    echo "SKIP browser checks: chromium is not installed here (CI installs Debian's chromium"
+    echo "     from packages.txt; locally: sudo apt-get install chromium)"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+fi
+browse() { # browse ARGS... URL: headless, no network, a fresh profile each time
+    local profile
+    profile=$(mktemp -d "$tmp/profile.XXXXXX")
+    timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --hide-scrollbars --user-data-dir="$profile" --virtual-time-budget=5000 \
+        --window-size=1200,2000 "$@" 2>>"$tmp/chromium.log"
+}
+url="file://$(cd "$(dirname "$page")" && pwd)/$(basename "$page")"
+ogrinfo -q -al "$kansas/counties.gpkg" 2>/dev/null |
+    awk -F' = ' '/GEOID \(String\)/ { id = $2 } /NAME \(String\)/ { print id "\t" $2 }' >"$tmp/names.txt"
+
+browse --dump-dom "$url" >"$tmp/dom.html"
+python3 tests/report/check_dom.py "$tmp/dom.html" ready >"$tmp/check" 2>&1
+python3 tests/report/check_dom.py "$tmp/dom.html" worst "$stats" $top "$tmp/names.txt" >>"$tmp/check" 2>&1
+browse --dump-dom "$url#sort=locations" >"$tmp/dom_sorted.html"
+python3 tests/report/check_dom.py "$tmp/dom_sorted.html" sorted "$stats" locations $top >>"$tmp/check" 2>&1
+
+# the price and speed section, from a table that has prices; the change since the last filing
+"$bin" report -q --stats tests/data/report/prices.csv --diff tests/expected/diff/county.csv \
+    -o "$tmp/prices.html" || fail "report with prices and a change"
+browse --dump-dom "file://$tmp/prices.html" >"$tmp/dom_prices.html"
+python3 tests/report/check_dom.py "$tmp/dom_prices.html" prices tests/data/report/prices.csv >>"$tmp/check" 2>&1
+python3 tests/report/check_dom.py "$tmp/dom_prices.html" change tests/expected/diff/county.csv >>"$tmp/check" 2>&1
+while IFS= read -r line; do
+    case $line in
+    "ok   "*) pass "${line#ok   }" ;;
+    FAIL*) fail "${line#FAIL }" ;;
+    box*) box=${line#box } ;;
+    *) echo "     $line" ;;
+    esac
+done <"$tmp/check"
+
+# the screenshot: 1200 x 2000, and the map area (where the page's script says the first map
+# is) is not blank: a good part of its pixels are not white
+browse --screenshot="$tmp/shot.png" "$url" >/dev/null
+size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]) if d[:8]==b"\x89PNG\r\n\x1a\n" else "not a PNG")' "$tmp/shot.png" 2>/dev/null)
+[ "$size" = 1200x2000 ] && pass "screenshot 1200x2000" || fail "screenshot 1200x2000" "got $size"
+IFS=, read -r bx by bw bh <<<"${box:-0,0,0,0}"
+if [ "${bw:-0}" -gt 100 ] && [ "$((by + bh))" -le 2000 ]; then
+    gdal_translate -q -of VRT -srcwin "$bx" "$by" "$bw" "$bh" "$tmp/shot.png" "$tmp/map.vrt"
+    # a pixel is not white when any band is dark: the largest share over the bands is a lower
+    # bound of the share of pixels that are not white
+    share=$(gdalinfo -json -hist "$tmp/map.vrt" 2>/dev/null | python3 -c '
+import json, sys
+best = 0
+for band in json.load(sys.stdin)["bands"][:3]:
+    h = band["histogram"]
+    width = (h["max"] - h["min"]) / len(h["buckets"])
+    dark = sum(n for i, n in enumerate(h["buckets"]) if h["min"] + (i + 1) * width <= 240)
+    best = max(best, int(100 * dark / sum(h["buckets"])))
+print(best)')
+    [ "${share:-0}" -ge 20 ] && pass "map area not blank ($share% of its pixels are not white)" ||
+        fail "map area not blank" "only ${share:-0}% of the pixels in $box are darker than 240"
+else
+    fail "map area inside the screenshot" "map box [$box]"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `dialtone run CONFIG`: the bundled sample's pipeline end to end, a config with a previous
+# release, and configs with one mistake each (clear error naming the config's line, nothing
+# written, no temporary directory left). Usage: tests/run/run.sh [BIN]
+set -u
+bin=${1:-bin/dialtone}
+case $bin in /*) ;; */*) bin="$PWD/$bin" ;; esac
+cd "$(dirname "$0")/../.." || exit 1
+root=$PWD
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-run.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    printf '%s\n' "$@" | sed 's/^/     /'
+}
+signature() { head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+
+# the bundled sample, written elsewhere with --out
+out=$tmp/kansas
+if "$bin" run -q --out "$out" datasets/kansas/dialtone.conf 2>"$tmp/stderr"; then
+    pass "the bundled sample's config runs"
+else
+    fail "the bundled sample's config runs" "$(cat "$tmp/stderr")"
+fi
+cmp -s "$out/kansas_county_stats.csv" datasets/kansas/truth_county_fabric.csv &&
+    pass "its region table is the generator's truth" ||
+    fail "its region table is the generator's truth"
+for png in kansas_unserved.png kansas_unserved_symbols.png kansas_plan.png; do
+    [ "$(signature "$out/$png")" = 89504e470d0a1a0a ] && pass "map $png" || fail "map $png"
+done
+funded=$(grep -c ',yes,' "$out/kansas_plan.csv" 2>/dev/null)
+[ "${funded:-0}" -gt 0 ] && pass "plan with funded projects ($funded)" || fail "plan with funded projects"
+grep -q '<h1>Kansas broadband coverage (synthetic sample)</h1>' "$out/kansas_report.html" &&
+    [ "$(grep -o 'src="data:image/png;base64,' "$out/kansas_report.html" | wc -l)" -eq 3 ] &&
+    pass "report with its title and three maps" || fail "report with its title and three maps"
+[ -z "$(find "$tmp" -name '.dialtone-run*')" ] && pass "no temporary directory left" ||
+    fail "no temporary directory left"
+
+# a config with a previous release: the change table is diff's
+mkdir -p "$tmp/change"
+cat >"$tmp/change/change.conf" <<CONF
+# absolute paths stay as they are; out is relative to this file
+bdc = $root/tests/data/diff/new/bdc_20_december.csv
+previous = "$root/tests/data/diff/old/part1.csv" $root/tests/data/diff/old/part2.csv
+by = county
+title = "  Change test  "
+out = result
+CONF
+if "$bin" run -q "$tmp/change/change.conf" 2>"$tmp/stderr" &&
+    cmp -s "$tmp/change/result/change_change.csv" tests/expected/diff/county.csv &&
+    grep -q 'id="change-totals"' "$tmp/change/result/change_report.html" &&
+    grep -q '<h1>  Change test  </h1>' "$tmp/change/result/change_report.html"; then
+    pass "previous release: the change table and its report section"
+else
+    fail "previous release: the change table and its report section" "$(cat "$tmp/stderr")" \
+        "$(ls "$tmp/change/result" 2>&1)"
+fi
+
+# refuse NAME STATUS TEXT CONFIG_LINES...: the run fails with STATUS and TEXT, and the output
+# directory holds only what it held before
+refuse() {
+    local name=$1 want=$2 text=$3
+    shift 3
+    rm -rf "$tmp/bad" && mkdir -p "$tmp/bad/out" && echo keep >"$tmp/bad/out/earlier.txt"
+    printf '%s\n' "$@" >"$tmp/bad/bad.conf"
+    "$bin" run "$tmp/bad/bad.conf" >/dev/null 2>"$tmp/stderr"
+    local rc=$? left
+    left=$(cd "$tmp/bad/out" && ls -A)
+    if [ "$rc" -ne "$want" ]; then
+        fail "$name" "exit status $rc, expected $want" "$(cat "$tmp/stderr")"
+    elif ! grep -qF -- "$text" "$tmp/stderr"; then
+        fail "$name" "stderr lacks: $text" "$(cat "$tmp/stderr")"
+    elif [ "$left" != earlier.txt ]; then
+        fail "$name" "the output directory holds: $left"
+    else
+        pass "$name"
+    fi
+}
+k=$root/datasets/kansas
+refuse "a missing BDC file" 1 "bad.conf:2: bdc: $k/nothere.csv: No such file or directory" \
+    "out = out" "bdc = $k/bdc_20_Cable_fixed_broadband.csv $k/nothere.csv"
+refuse "a glob that matches nothing" 1 "bad.conf:1: bdc: no file matches" \
+    "bdc = $k/bdc_99_*.csv" "out = out"
+refuse "a missing fabric" 1 "bad.conf:3: fabric: $k/fabric_v2.csv: No such file" \
+    "out = out" "bdc = $k/bdc_*.csv" "fabric = $k/fabric_v2.csv"
+refuse "a directory for bdc" 1 "bad.conf:1: bdc: $k is a directory" "bdc = $k" "out = out"
+refuse "an unknown key" 1 "bad.conf:2: unknown key 'bcd'" "out = out" "bcd = x.csv"
+refuse "no bdc" 1 "no 'bdc = FILES' line" "out = out" "by = county"
+refuse "a key twice" 1 "bad.conf:3: by is given twice (also on line 2)" "bdc = $k/bdc_*.csv" \
+    "by = county" "by = tract" "out = out"
+refuse "a bad level" 1 "bad.conf:2: by = town" "bdc = $k/bdc_*.csv" "by = town" "out = out"
+refuse "a negative budget" 1 "bad.conf:2: budget = -5: negative" "bdc = $k/bdc_*.csv" \
+    "budget = -5" "out = out"
+refuse "a budget that is not a number" 1 "bad.conf:2: budget = lots: not a number" \
+    "bdc = $k/bdc_*.csv" "budget = lots" "out = out"
+refuse "a bad scale bar" 1 "bad.conf:2: scale_bar = ft: expected km or mi" \
+    "bdc = $k/bdc_*.csv" "scale_bar = ft" "out = out"
+refuse "not key = value" 1 "bad.conf:1: expected key = value" "bdc $k/bdc_*.csv" "out = out"
+refuse "a step fails after others succeeded" 1 "no land area for region" "bdc = $k/bdc_*.csv" \
+    "budget = 100" "land = $root/tests/data/plan/land.csv" "out = out"
+[ -z "$(find "$tmp" -name '.dialtone-run*')" ] && pass "no temporary directory left after failures" ||
+    fail "no temporary directory left after failures" "$(find "$tmp" -name '.dialtone-run*')"
+"$bin" run "$tmp/none.conf" >/dev/null 2>"$tmp/stderr"
+[ $? -eq 1 ] && grep -q "none.conf: cannot open" "$tmp/stderr" && pass "a missing config" ||
+    fail "a missing config" "$(cat "$tmp/stderr")"
+"$bin" run >/dev/null 2>"$tmp/stderr"
+[ $? -eq 2 ] && grep -q "no configuration file given" "$tmp/stderr" && pass "no config" ||
+    fail "no config" "$(cat "$tmp/stderr")"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
