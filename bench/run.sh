@@ -2,7 +2,8 @@
 # Benchmark: dialtone stats against the ogr2ogr (SQLite dialect) peer on the same synthetic state,
 # in one run. Checks both give the same county numbers; prints wall time, peak RSS and the ratio.
 # Usage: bench/run.sh [small|medium|large]... (default: small medium)   BIN=bin/dialtone
-#        PEER=0 skips ogr2ogr (it takes minutes on large).
+#        PEER=0 skips ogr2ogr (about a minute a run on large); REPEAT=N runs each command N
+#        times (default 3) and reports the median time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-bin/dialtone}
@@ -21,15 +22,21 @@ blocks_for() {
     esac
 }
 
-# measure LABEL CMD...: run once, print "seconds KB", keep stdout in $tmp/LABEL.out
+# measure LABEL CMD...: run REPEAT times (default 3), print the median "seconds KB" (the
+# same for every tool: one slow or fast run on a shared machine does not decide the ratio).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+repeat=${REPEAT:-3}
 measure() {
     local label=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$tmp/$label.time" "$@" >"$tmp/$label.log" 2>&1 ||
-        { echo "bench: $label failed:"; cat "$tmp/$label.log"; exit 1; }
-    cat "$tmp/$label.time"
+    : >"$tmp/$label.times"
+    for _ in $(seq "$repeat"); do
+        /usr/bin/time -f "%e %M" -o "$tmp/$label.time" "$@" >"$tmp/$label.log" 2>&1 ||
+            { echo "bench: $label failed:"; cat "$tmp/$label.log"; exit 1; }
+        cat "$tmp/$label.time" >>"$tmp/$label.times"
+    done
+    sort -n "$tmp/$label.times" | awk '{ t[NR] = $1; m[NR] = $2 } END { print t[int((NR + 1) / 2)], m[int((NR + 1) / 2)] }'
 }
 
 # county polygons for the maps of the pipeline line (60 rectangles, the bench states' counties)

@@ -520,7 +520,7 @@ finish:
 int dti_peek_state(const char *path, const char *display, int *state, dt_error *err)
 {
     static const char *const names[] = {"block_geoid"};
-    dti_csv *csv = dti_csv_open(path, display, err);
+    dti_csv *csv = dti_csv_open_sized(path, display, 64 << 10, err);
     if (!csv)
         return -1;
     int col, header_fields, n, found = -1;

@@ -45,14 +45,19 @@ static int csv_fill(dti_csv *csv)
 
 dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err)
 {
+    return dti_csv_open_sized(path, display, CSV_CHUNK, err);
+}
+
+dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk, dt_error *err)
+{
     dti_csv *csv = calloc(1, sizeof *csv);
     if (!csv) {
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
         return NULL;
     }
     csv->name = strdup(display ? display : path);
-    csv->buf = malloc(CSV_CHUNK);
-    csv->cap = CSV_CHUNK;
+    csv->buf = malloc(chunk);
+    csv->cap = chunk;
     csv->next_line = 1;
     if (!csv->name || !csv->buf) {
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");

@@ -179,6 +179,8 @@ typedef struct dti_field {
 typedef struct dti_csv dti_csv;
 /* Open path through VSI; display names it in messages. Strips a UTF-8 BOM. */
 dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err);
+/* The same, reading chunk bytes at a time (a look at the first rows). */
+dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk, dt_error *err);
 /* Read records from data[0, len), which the caller keeps (fields are
  * unquoted in place); line numbers start at first_line. */
 dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
