@@ -22,8 +22,8 @@ blocks_for() {
     esac
 }
 
-# measure LABEL CMD...: run REPEAT times (default 3), print the median "seconds KB" (the
-# same for every tool: one slow or fast run on a shared machine does not decide the ratio).
+# measure LABEL CMD...: one warm-up run, then REPEAT runs (default 3); print the median
+# "seconds KB" (the same for every tool: one slow or fast run does not decide the ratio).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 repeat=${REPEAT:-3}
@@ -31,6 +31,8 @@ measure() {
     local label=$1
     shift
     : >"$tmp/$label.times"
+    # one run first, not counted: the VM's cores are slow for a moment after idling
+    "$@" >/dev/null 2>&1 || true
     for _ in $(seq "$repeat"); do
         /usr/bin/time -f "%e %M" -o "$tmp/$label.time" "$@" >"$tmp/$label.log" 2>&1 ||
             { echo "bench: $label failed:"; cat "$tmp/$label.log"; exit 1; }
