@@ -26,6 +26,7 @@ static const char usage_text[] =
     "directory. bdc is required; see the dialtone-run(1) manual for every key, e.g.\n"
     "  bdc = bdc_20_*.csv bdc_20_*.zip\n"
     "  fabric = fabric.csv\n"
+    "  blocks = tl_2020_20_tabblock20.zip   (adds housing; households = yes uses it)\n"
     "  by = county\n"
     "  regions = counties.gpkg\n"
     "  budget = 20000000\n"
@@ -206,6 +207,9 @@ static dt_status run_stats(run_state *s, char *stats_path, size_t size, dt_error
     dt_status status;
     add2(&a, "--by", s->level);
     add_path(&a, s, "--fabric", DTI_RUN_FABRIC);
+    /* census blocks add the housing columns (households = yes ranks the plan by them) */
+    for (size_t i = 0; i < s->c->count[DTI_RUN_BLOCKS]; i++)
+        add2(&a, "--blocks", s->c->paths[DTI_RUN_BLOCKS][i]);
     add_key(&a, s, "--threads", DTI_RUN_THREADS);
     rules_args(&a, s);
     char what[64];

@@ -40,6 +40,7 @@ static const struct {
     [DTI_RUN_METHOD] = {"method", METHOD},
     [DTI_RUN_TOP] = {"top", COUNT},
     [DTI_RUN_SCALE_BAR] = {"scale_bar", UNIT},
+    [DTI_RUN_BLOCKS] = {"blocks", FILES},
 };
 
 void dti_run_config_free(dti_run_config *c)

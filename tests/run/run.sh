@@ -33,6 +33,28 @@ cmp -s "$out/kansas_county_stats.csv" datasets/kansas/truth_county_fabric.csv &&
 for png in kansas_unserved.png kansas_unserved_symbols.png kansas_plan.png; do
     [ "$(signature "$out/$png")" = 89504e470d0a1a0a ] && pass "map $png" || fail "map $png"
 done
+# with census blocks: housing columns, and a plan ranked by unserved housing units
+k=$PWD/datasets/kansas
+cat >"$tmp/blocks.conf" <<EOC
+bdc = $k/bdc_20_*.csv $k/bdc_20_*.zip
+fabric = $k/fabric.csv
+blocks = $k/tl_2020_20_tabblock20.zip
+by = county
+regions = $k/counties.gpkg
+budget = 20000000
+households = yes
+name = kansas
+EOC
+if "$bin" run -q --out "$tmp/blocks" "$tmp/blocks.conf" 2>"$tmp/stderr"; then
+    pass "a config with blocks and households = yes runs"
+else
+    fail "a config with blocks and households = yes runs" "$(cat "$tmp/stderr")"
+fi
+cmp -s "$tmp/blocks/kansas_county_stats.csv" datasets/kansas/truth_county_blocks_fabric.csv &&
+    pass "its region table (housing columns) is the generator's truth" ||
+    fail "its region table (housing columns) is the generator's truth"
+head -n 1 "$tmp/blocks/kansas_plan.csv" 2>/dev/null | grep -q cost_per_household &&
+    pass "its plan is ranked per household" || fail "its plan is ranked per household"
 funded=$(grep -c ',yes,' "$out/kansas_plan.csv" 2>/dev/null)
 [ "${funded:-0}" -gt 0 ] && pass "plan with funded projects ($funded)" || fail "plan with funded projects"
 grep -q '<h1>Kansas broadband coverage (synthetic sample)</h1>' "$out/kansas_report.html" &&
