@@ -376,9 +376,11 @@ typedef struct dti_partial {
 /* rules NULL: taken from the first partial file read. */
 dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err);
 void dti_partial_free(dti_partial *p);
-/* Add one coverage's regions (e.g. one state's) to p. */
+/* Add one coverage's regions (e.g. one state's), with their statistics from
+ * dti_region_stats_compute, to p. */
 dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
-                          const dti_region_table *regions, dt_error *err);
+                          const dti_region_table *regions, const dti_region_stats *stats,
+                          dt_error *err);
 /* Regions sorted by id with final statistics; caller frees both. */
 dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
                              dt_error *err);

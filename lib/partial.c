@@ -144,12 +144,9 @@ static int64_t histogram_median_x2(const dti_histogram *h, uint64_t total)
 }
 
 dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
-                          const dti_region_table *regions, dt_error *err)
+                          const dti_region_table *regions, const dti_region_stats *stats,
+                          dt_error *err)
 {
-    dti_region_stats *stats = NULL;
-    dt_status status = dti_region_stats_compute(cov, regions, &stats, err);
-    if (status != DT_OK)
-        return status;
     size_t nreg = regions->count, nloc = cov->location_count;
     uint32_t *target = malloc((nreg ? nreg : 1) * sizeof *target);
     size_t *start = calloc(nreg + 1, sizeof *start);
@@ -197,7 +194,6 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
              dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) >= 0;
     }
     p->locations += nloc;
-    free(stats);
     free(target);
     free(start);
     free(downs);

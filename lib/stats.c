@@ -569,10 +569,14 @@ static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc
             *fallback = 1;
         else if (status == DT_OK)
             status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
+        dti_region_stats *stats = NULL;
         if (status == DT_OK && !*fallback)
-            status = dti_partial_add(partial, &cov, &regions, err);
+            status = dti_region_stats_compute(&cov, &regions, &stats, err);
+        if (status == DT_OK && !*fallback)
+            status = dti_partial_add(partial, &cov, &regions, stats, err);
         if (status == DT_OK)
             add_totals(totals, &cov);
+        free(stats);
         dti_regions_free(&regions);
         dti_coverage_free(&cov);
         dti_inputs_free(&group_bdc);
@@ -692,10 +696,10 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         if (status == DT_OK)
             status =
                 dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
-        if (status == DT_OK && o->partial_out)
-            status = dti_partial_add(&partial, &cov, &regions, err);
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
+        if (status == DT_OK && o->partial_out)
+            status = dti_partial_add(&partial, &cov, &regions, stats, err);
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
