@@ -53,9 +53,9 @@ static int flush_batch(dti_coverage *cov, batch *b, long *bad_line, char *why, s
 
 /* Parse one record into the batch, flushing it when full. 0 ok; 1 a bad row
  * stops the run (*bad_line, why); -1 no memory. */
-static int add_record(dti_coverage *cov, batch *b, const dti_bdc_layout *layout,
-                      const dti_field *f, int n, long line, dti_row_cache *cache, long *bad_line,
-                      char *why, size_t why_size)
+static int add_record(dti_coverage *cov, batch *b, const dti_bdc_layout *layout, const dti_field *f,
+                      int n, long line, dti_row_cache *cache, long *bad_line, char *why,
+                      size_t why_size)
 {
     dti_parsed_row *row = &b->rows[b->n];
     int rc = dti_bdc_parse_row(cov, layout, f, n, cache, row, why, why_size);
@@ -107,8 +107,8 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
         long bad_line = 0;
         uint64_t seen = 0;
         while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
-            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line,
-                                   why, sizeof why);
+            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line, why,
+                                   sizeof why);
             if (added < 0)
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             else if (added > 0)
@@ -153,7 +153,7 @@ typedef struct pool {
     pthread_cond_t has_work, has_free;
     chunk *work_head, *work_tail, *free_list;
     int closed;
-    int failed;  /* a bad row that is not skipped: the sequential reader reports it */
+    int failed; /* a bad row that is not skipped: the sequential reader reports it */
     int no_memory;
     const dti_inputs *inputs;
 } pool;
@@ -198,13 +198,16 @@ static void *work(void *arg)
     chunk *c;
     while ((c = take_work(p)) != NULL) {
         dt_error err;
-        int failed = p->failed || p->no_memory ? 1 : 0; /* racy read: only skips work */
+        /* another worker's failure: skip the rest of the work */
+        int failed = __atomic_load_n(&p->failed, __ATOMIC_RELAXED) ||
+                             __atomic_load_n(&p->no_memory, __ATOMIC_RELAXED)
+                         ? 1
+                         : 0;
         dti_csv *csv = NULL;
         if (!b)
             failed = 2;
-        else if (!failed &&
-                 !(csv = dti_csv_open_memory(c->data, c->len, p->inputs->display[c->input], 1,
-                                             &err)))
+        else if (!failed && !(csv = dti_csv_open_memory(c->data, c->len,
+                                                        p->inputs->display[c->input], 1, &err)))
             failed = 2;
         dti_field f[DTI_MAX_FIELDS];
         int n, rc;
@@ -223,14 +226,10 @@ static void *work(void *arg)
             failed = flushed < 0 ? 2 : flushed;
         }
         dti_csv_close(csv);
-        if (failed) {
-            pthread_mutex_lock(&p->mutex);
-            if (failed == 2)
-                p->no_memory = 1;
-            else
-                p->failed = 1;
-            pthread_mutex_unlock(&p->mutex);
-        }
+        if (failed == 2)
+            __atomic_store_n(&p->no_memory, 1, __ATOMIC_RELAXED);
+        else if (failed)
+            __atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
         give_back(p, c);
     }
     free(b);
@@ -344,7 +343,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
             dti_csv *csv = copy ? dti_csv_open_memory(copy, header_len, name, 1, err) : NULL;
             if (copy)
                 memcpy(copy, c->data, header_len);
-            status = !copy ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+            status = !copy  ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
                      : !csv ? err->status
                             : read_header(csv, &layout, err);
             dti_csv_close(csv);
@@ -424,16 +423,11 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     for (int t = 0; t < threads && status == DT_OK; t++) {
         dti_coverage *own = t == 0 ? cov : &covs[t];
         if (t > 0) {
-            status = dti_coverage_init(own, &cov->rules, err);
+            status = dti_coverage_init_like(own, cov, err);
             if (status != DT_OK)
                 break;
             status = dti_coverage_reserve(own, inputs->total_size, err);
             if (status != DT_OK)
-                break;
-            own->skip_bad_rows = cov->skip_bad_rows;
-            own->track_location_providers = cov->track_location_providers;
-            if (cov->extras &&
-                (status = dti_coverage_track_extras(own, cov->extras->plans, err)) != DT_OK)
                 break;
         }
         workers[t] = (worker){0, &p, own};
@@ -451,7 +445,8 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         status = feed_input(&p, i, &spare, done, progress, user, err);
         done += inputs->sizes[i];
         cov->files++;
-        if (p.failed || p.no_memory)
+        if (__atomic_load_n(&p.failed, __ATOMIC_RELAXED) ||
+            __atomic_load_n(&p.no_memory, __ATOMIC_RELAXED))
             break;
     }
     pthread_mutex_lock(&p.mutex);
@@ -496,17 +491,12 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
         if (status != DT_OK || !retry)
             goto finish;
         /* start again from nothing, one row after another */
-        dti_rules rules = cov->rules;
-        int skip = cov->skip_bad_rows, track = cov->track_location_providers;
-        int extras = cov->extras != NULL;
-        const dti_plans *plans = extras ? cov->extras->plans : NULL;
+        dti_coverage fresh;
+        status = dti_coverage_init_like(&fresh, cov, err);
         dti_coverage_free(cov);
-        if ((status = dti_coverage_init(cov, &rules, err)) != DT_OK)
+        if (status != DT_OK)
             return status;
-        cov->skip_bad_rows = skip;
-        cov->track_location_providers = track;
-        if (extras && (status = dti_coverage_track_extras(cov, plans, err)) != DT_OK)
-            return status;
+        *cov = fresh;
     }
     status = dti_coverage_reserve(cov, inputs->total_size, err);
     if (status == DT_OK)

@@ -7,14 +7,14 @@
 
 /* BDC columns read; the header may hold them in any order. */
 const char *const dti_bdc_columns[DTI_BDC_NCOLS] = {"provider_id",
-                                                   "location_id",
-                                                   "technology",
-                                                   "max_advertised_download_speed",
-                                                   "max_advertised_upload_speed",
-                                                   "low_latency",
-                                                   "block_geoid",
-                                                   "business_residential_code",
-                                                   "state_usps"};
+                                                    "location_id",
+                                                    "technology",
+                                                    "max_advertised_download_speed",
+                                                    "max_advertised_upload_speed",
+                                                    "low_latency",
+                                                    "block_geoid",
+                                                    "business_residential_code",
+                                                    "state_usps"};
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err)
 {
@@ -23,14 +23,29 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
     cov->state_filter = -1;
     dti_strtab_init(&cov->providers);
     dti_strtab_init(&cov->location_names);
-    if (dti_u64map_init(&cov->location_index, 1 << 16) || dti_u64map_init(&cov->block_index, 1 << 14) ||
+    if (dti_u64map_init(&cov->location_index, 1 << 16) ||
+        dti_u64map_init(&cov->block_index, 1 << 14) ||
         dti_u64set_init(&cov->block_providers, 1 << 14) ||
         dti_u64set_init(&cov->location_providers, 16) ||
-        dti_u64map_init(&cov->provider_numbers, 256)) {
+        dti_u64map_init(&cov->provider_numbers, 256) || dti_u64map_init(&cov->fabric_other, 16)) {
         dti_coverage_free(cov);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     return DT_OK;
+}
+
+dt_status dti_coverage_init_like(dti_coverage *cov, const dti_coverage *model, dt_error *err)
+{
+    dt_status status = dti_coverage_init(cov, &model->rules, err);
+    if (status != DT_OK)
+        return status;
+    cov->skip_bad_rows = model->skip_bad_rows;
+    cov->track_location_providers = model->track_location_providers;
+    cov->state_filter = model->state_filter;
+    if (model->extras &&
+        (status = dti_coverage_track_extras(cov, model->extras->plans, err)) != DT_OK)
+        dti_coverage_free(cov);
+    return status;
 }
 
 dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err)
@@ -68,6 +83,8 @@ void dti_coverage_free(dti_coverage *cov)
     dti_u64map_free(&cov->provider_numbers);
     dti_u64set_free(&cov->block_providers);
     dti_u64set_free(&cov->location_providers);
+    dti_u64map_free(&cov->fabric_other);
+    free(cov->fabric_other_blocks);
     dti_strtab_free(&cov->providers);
     dti_strtab_free(&cov->location_names);
     free(cov->location_keys);
@@ -81,7 +98,8 @@ void dti_coverage_free(dti_coverage *cov)
 static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
 {
     int inserted;
-    uint32_t *slot = dti_u64map_put(&cov->block_index, geoid, (uint32_t)cov->block_count, &inserted);
+    uint32_t *slot =
+        dti_u64map_put(&cov->block_index, geoid, (uint32_t)cov->block_count, &inserted);
     if (!slot)
         return UINT32_MAX;
     if (inserted) {
@@ -333,14 +351,13 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
             return -1;
         if (stored != block) {
             char id[32];
-            snprintf(why, why_size,
-                     "location %s has block_geoid %015llu here but %015llu on an earlier row",
-                     row->key & DTI_NAMED_BIT
-                         ? dti_strtab_get(&cov->location_names,
-                                          (uint32_t)(row->key & ~DTI_NAMED_BIT))
-                         : (snprintf(id, sizeof id, "%llu", (unsigned long long)row->key), id),
-                     (unsigned long long)row->geoid,
-                     (unsigned long long)cov->block_geoids[stored]);
+            snprintf(
+                why, why_size,
+                "location %s has block_geoid %015llu here but %015llu on an earlier row",
+                row->key & DTI_NAMED_BIT
+                    ? dti_strtab_get(&cov->location_names, (uint32_t)(row->key & ~DTI_NAMED_BIT))
+                    : (snprintf(id, sizeof id, "%llu", (unsigned long long)row->key), id),
+                (unsigned long long)row->geoid, (unsigned long long)cov->block_geoids[stored]);
             cov->conflicts++;
             *stop = resolved;
             result = 1;
@@ -432,6 +449,7 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     dst->rows += src->rows;
     dst->bad_rows += src->bad_rows;
     dst->conflicts += src->conflicts;
+    dst->foreign_rows += src->foreign_rows;
     if (dst->extras && src->extras) {
         dst->extras->served_rows += src->extras->served_rows;
         dst->extras->unpriced_rows += src->extras->unpriced_rows;
@@ -442,11 +460,78 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
 }
 
-dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
+/* "FILE:LINE" of the first row of location id in inputs, or "an earlier row":
+ * for messages only (the error path reads the inputs again). */
+static void first_row_of(const dti_inputs *inputs, const char *id, char *place, size_t size)
+{
+    static const char *const names[] = {"location_id"};
+    snprintf(place, size, "an earlier row");
+    size_t len = strlen(id);
+    for (size_t i = 0; inputs && i < inputs->count; i++) {
+        dt_error quiet = {0};
+        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], &quiet);
+        int col, header_fields, n, found = 0;
+        dti_field f[DTI_MAX_FIELDS];
+        if (csv && dti_csv_read_header(csv, names, 1, &col, &header_fields, "CSV", &quiet) == DT_OK)
+            while (!found && dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &quiet) > 0)
+                if (col < n && f[col].len == len && memcmp(f[col].s, id, len) == 0) {
+                    snprintf(place, size, "%s:%ld", dti_csv_name(csv), dti_csv_line(csv));
+                    found = 1;
+                }
+        dti_csv_close(csv);
+        if (found)
+            return;
+    }
+}
+
+/* The block a fabric row of location key must agree with: its availability
+ * rows' or an earlier fabric row's. 0 when the location is new. */
+static uint64_t known_block(const dti_coverage *cov, uint64_t key, size_t from_bdc, int *in_bdc,
+                            int *counted)
+{
+    uint32_t index = dti_u64map_get(&cov->location_index, key);
+    *in_bdc = index != UINT32_MAX && index < from_bdc;
+    *counted = index != UINT32_MAX;
+    if (index != UINT32_MAX)
+        return cov->block_geoids[cov->locations[index].block] + 1;
+    index = dti_u64map_get(&cov->fabric_other, key);
+    return index == UINT32_MAX ? 0 : cov->fabric_other_blocks[index] + 1;
+}
+
+/* Remember a bsl_flag false row (not a location of the universe) so that a
+ * later row of the same location in another block is still caught. */
+static int remember_other(dti_coverage *cov, uint64_t key, uint64_t geoid)
+{
+    int inserted;
+    uint32_t *slot =
+        dti_u64map_put(&cov->fabric_other, key, (uint32_t)cov->fabric_other_count, &inserted);
+    if (!slot)
+        return -1;
+    if (!inserted)
+        return 0;
+    if (cov->fabric_other_count == cov->fabric_other_cap) {
+        size_t cap = cov->fabric_other_cap ? cov->fabric_other_cap * 2 : 256;
+        uint64_t *blocks = realloc(cov->fabric_other_blocks, cap * sizeof *blocks);
+        if (!blocks)
+            return -1;
+        cov->fabric_other_blocks = blocks;
+        cov->fabric_other_cap = cap;
+    }
+    cov->fabric_other_blocks[cov->fabric_other_count++] = geoid;
+    return 0;
+}
+
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
+                                   const dti_inputs *bdc, dti_state_set *seen, int seen_known,
+                                   dt_error *err)
 {
     static const char *const names[] = {"location_id", "block_geoid", "bsl_flag"};
     dt_status status = DT_OK;
+    size_t from_bdc = cov->location_count;
     for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
+        if (seen && seen_known && cov->state_filter >= 0 &&
+            !dti_state_set_has(&seen[i], cov->state_filter))
+            continue; /* no row of this state in the file */
         dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
         if (!csv) {
             status = err->status;
@@ -480,10 +565,32 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs, 
                                        "%s", why);
                 break;
             }
-            if (cov->state_filter >= 0 && (int)(geoid / DTI_STATE_DIVISOR) != cov->state_filter)
-                cov->foreign_rows++;
-            if (!flag || dti_u64map_get(&cov->location_index, key) != UINT32_MAX)
+            /* a fabric may hold several states: its rows count for their own state */
+            int state = (int)(geoid / DTI_STATE_DIVISOR);
+            if (seen)
+                dti_state_set_add(&seen[i], state);
+            if (cov->state_filter >= 0 && state != cov->state_filter)
                 continue;
+            int in_bdc, counted;
+            uint64_t known = known_block(cov, key, from_bdc, &in_bdc, &counted);
+            if (known && known - 1 != geoid) {
+                char id[64], place[512];
+                field_text(&f[col[0]], id, sizeof id);
+                first_row_of(in_bdc ? bdc : inputs, id, place, sizeof place);
+                status = dti_error_set(
+                    err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                    "location %s is in block %015llu here but in block %015llu at %s "
+                    "(every row of a location must name the same block)",
+                    id, (unsigned long long)geoid, (unsigned long long)(known - 1), place);
+                break;
+            }
+            if (counted)
+                continue; /* reported, or listed again */
+            if (!flag) {
+                if (remember_other(cov, key, geoid) != 0)
+                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                continue;
+            }
             uint32_t block = block_of(cov, geoid), index;
             if (block != UINT32_MAX)
                 location_of(cov, key, block, &index);

@@ -214,6 +214,19 @@ dt_status dti_outfile_commit(dti_outfile *out, dt_error *err);
 void dti_outfile_abort(dti_outfile *out);
 
 /* ---- coverage: per-location state from BDC rows (coverage.c) ---- */
+/* A set of 2-digit state FIPS codes (0-99). */
+typedef struct dti_state_set {
+    uint64_t bits[2];
+} dti_state_set;
+static inline void dti_state_set_add(dti_state_set *set, int state)
+{
+    set->bits[state >> 6] |= 1ULL << (state & 63);
+}
+static inline int dti_state_set_has(const dti_state_set *set, int state)
+{
+    return (int)(set->bits[state >> 6] >> (state & 63)) & 1;
+}
+
 typedef struct dti_location {
     int64_t best_down, best_up; /* micro-Mbps over reliable rows */
     uint32_t block;             /* index into coverage blocks */
@@ -234,15 +247,20 @@ typedef struct dti_coverage {
     dti_u64map block_index; /* 15-digit block GEOID -> dense index */
     uint64_t *block_geoids;
     size_t block_count, block_cap;
-    dti_strtab providers;      /* provider_id text -> index */
-    dti_u64map provider_numbers; /* numeric provider_id -> index */
-    dti_strtab location_names; /* location ids that are not plain numbers */
+    dti_strtab providers;          /* provider_id text -> index */
+    dti_u64map provider_numbers;   /* numeric provider_id -> index */
+    dti_strtab location_names;     /* location ids that are not plain numbers */
     dti_u64set block_providers;    /* block << 32 | provider */
     dti_u64set location_providers; /* location << 32 | provider, when tracked */
     uint64_t rows, bad_rows, fabric_added;
-    uint64_t conflicts; /* rows whose location was seen in another block */
+    uint64_t conflicts;    /* rows whose location was seen in another block */
     int state_filter;      /* >= 0: rows are expected in this state only */
     uint64_t foreign_rows; /* rows of another state than state_filter */
+    /* bsl_flag false fabric rows of locations not in the universe: key -> index
+     * into fabric_other_blocks (their block GEOID) */
+    dti_u64map fabric_other;
+    uint64_t *fabric_other_blocks;
+    size_t fabric_other_count, fabric_other_cap;
     size_t files;
     struct dti_coverage_extras *extras; /* prices and served providers (prices.c); NULL: off */
 } dti_coverage;
@@ -310,6 +328,9 @@ void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technol
                           int low_latency, int64_t down, int64_t up);
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
+/* A fresh coverage configured like model (rules, state filter, bad-row and
+ * tracking settings, price extras), to be merged into it. */
+dt_status dti_coverage_init_like(dti_coverage *cov, const dti_coverage *model, dt_error *err);
 void dti_coverage_free(dti_coverage *cov);
 /* Size an empty coverage's tables for about input_bytes of BDC rows. */
 dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err);
@@ -317,8 +338,16 @@ dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error
  * threads; the result and any error are those of a sequential read. */
 dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
                                 dt_progress_fn progress, void *user, dt_error *err);
-/* Add fabric locations (bsl_flag true) that have no availability row. */
-dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs, dt_error *err);
+/* Add fabric locations (bsl_flag true) that have no availability row, after
+ * checking that every fabric row names the block of the location's other rows
+ * (availability rows, earlier fabric rows); bdc names the availability inputs
+ * for that message. With cov->state_filter >= 0 rows of other states are
+ * skipped. seen (NULL, or one per fabric input) collects the states of each
+ * input's rows; seen_known: it is complete, so files without the filtered
+ * state are not read. */
+dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
+                                   const dti_inputs *bdc, dti_state_set *seen, int seen_known,
+                                   dt_error *err);
 /* State FIPS of the first data row of a CSV with a block_geoid column:
  * 1 found (*state), 0 no data row, -1 error. */
 int dti_peek_state(const char *path, const char *display, int *state, dt_error *err);
@@ -378,15 +407,52 @@ dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, d
 void dti_partial_free(dti_partial *p);
 /* Add one coverage's regions (e.g. one state's), with their statistics from
  * dti_region_stats_compute, to p. */
-dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
-                          const dti_region_table *regions, const dti_region_stats *stats,
-                          dt_error *err);
+dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_region_table *regions,
+                          const dti_region_stats *stats, dt_error *err);
 /* Regions sorted by id with final statistics; caller frees both. */
 dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
                              dt_error *err);
 /* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
+
+/* ---- stats one state at a time (stats_states.c) ---- */
+typedef struct dti_run_totals {
+    uint64_t locations, rows, bad_rows, fabric_added;
+    size_t files, groups;
+} dti_run_totals;
+void dti_run_totals_add(dti_run_totals *totals, const dti_coverage *cov);
+
+/* The state of each input's first data row, -1 where there is none (or the
+ * file cannot be read: the read itself reports that); *distinct counts the
+ * states. NULL when out of memory; free() it. */
+int *dti_peek_states(const dti_inputs *inputs, size_t *distinct);
+
+typedef struct dti_state_run {
+    const dti_rules *rules;
+    int skip_bad_rows, threads, prefix_digits;
+    const dti_inputs *bdc;
+    const int *bdc_states;    /* from dti_peek_states */
+    const dti_inputs *fabric; /* NULL: none */
+    dt_progress_fn progress;
+    void *user;
+} dti_state_run;
+
+/* Why the states must be read together after all. */
+typedef enum dti_state_fallback {
+    DTI_FALLBACK_NONE,
+    DTI_FALLBACK_ERROR,      /* an error, which the read of all states reports */
+    DTI_FALLBACK_MIXED_FILE, /* a BDC file holds rows of several states */
+    DTI_FALLBACK_TWO_STATES  /* a location appears in the rows of two states */
+} dti_state_fallback;
+
+/* Read the BDC files one state at a time (fabric rows counted with their own
+ * state, whichever file holds them) into partial. Returns an error only for
+ * cancellation or lack of memory; any other outcome that reading all states
+ * together would give differently sets *fallback, and the caller must then
+ * read them together (from a fresh partial and totals). */
+dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti_run_totals *totals,
+                             dti_state_fallback *fallback, dt_error *err);
 
 /* ---- option parsing helpers (options.c) ---- */
 /* The value of option argv[*i]: "--opt=value" or the next argument (advancing *i);
@@ -452,7 +518,7 @@ const char *dti_palette_names(void);
 typedef struct dti_map_layer {
     double *x, *y; /* every vertex; source CRS until dti_map_project() */
     size_t point_count, point_cap;
-    size_t *ring_point; /* ring r: points [ring_point[r], ring_point[r + 1]) */
+    size_t *ring_point;  /* ring r: points [ring_point[r], ring_point[r + 1]) */
     uint8_t *ring_outer; /* 1 for an exterior ring, 0 for a hole */
     size_t ring_count, ring_cap;
     size_t *feature_ring; /* feature f: rings [feature_ring[f], feature_ring[f + 1]) */
@@ -493,9 +559,9 @@ dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err);
 /* ---- projection (map_project.c) ---- */
 typedef struct dti_map_projection {
     char description[256];
-    double meters_per_unit; /* 0 for a geographic CRS: no scale bar */
+    double meters_per_unit;        /* 0 for a geographic CRS: no scale bar */
     double xmin, ymin, xmax, ymax; /* projected extent of the layer */
-    void *transform;        /* OGRCoordinateTransformationH, source to map */
+    void *transform;               /* OGRCoordinateTransformationH, source to map */
 } dti_map_projection;
 
 /* Project ml's vertices in place into crs (any GDAL/PROJ definition), or when crs is NULL
@@ -549,16 +615,15 @@ typedef struct dti_map_probe {
  * fp; display names it in messages. probe may be NULL. */
 dt_status dti_render_png(const dti_map_model *model, void *fp, const char *display,
                          dti_map_probe *probe, dt_error *err);
-dt_status dti_render_svg(const dti_map_model *model, void *fp, const char *display,
-                         dt_error *err);
+dt_status dti_render_svg(const dti_map_model *model, void *fp, const char *display, dt_error *err);
 
 /* ---- drawing (render.c: surfaces and the map; render_layout.c: text, legend, layout) ---- */
 struct _cairo; /* cairo_t */
 
 typedef struct dti_layout {
-    double unit;                        /* text and furniture size factor */
-    double map_x, map_y, map_w, map_h;  /* the frame the map fits in, points */
-    double ox, oy, s, xmin, ymax;       /* projected (x,y) -> (ox + s(x - xmin), oy + s(ymax - y)) */
+    double unit;                       /* text and furniture size factor */
+    double map_x, map_y, map_w, map_h; /* the frame the map fits in, points */
+    double ox, oy, s, xmin, ymax;      /* projected (x,y) -> (ox + s(x - xmin), oy + s(ymax - y)) */
     double legend_x, legend_y, legend_w, legend_h;
     double header_h, footer_y;
     double page_w, page_h; /* page_h is the model's height, or fitted when that is 0 */
@@ -601,8 +666,8 @@ dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err);
 void dti_layer_close(dti_layer *layer);
 /* Field indices of names[0..count) into index[]; an error names the first
  * missing field and lists the layer's fields. what: "TIGER block layer". */
-dt_status dti_layer_fields(const dti_layer *layer, const char *const *names, int count,
-                           int *index, const char *what, dt_error *err);
+dt_status dti_layer_fields(const dti_layer *layer, const char *const *names, int count, int *index,
+                           const char *what, dt_error *err);
 /* Read only these fields (indices) and the geometry when with_geometry. */
 void dti_layer_read_only(const dti_layer *layer, const int *index, int count, int with_geometry);
 /* The layer's CRS, cloned, in longitude/latitude (x/y) axis order; an error
@@ -625,10 +690,10 @@ typedef struct dti_blocks {
     uint32_t *housing, *pop; /* HOUSING20 / POP20 */
     dti_u64map index;        /* GEOID -> block index */
     size_t source_count;
-    char **sources;         /* the layer specs as given */
-    size_t *source_end;     /* blocks of source s: [source_end[s-1], source_end[s]) */
-    void **layer_srs;       /* per source: the layer's CRS (OGRSpatialReferenceH) */
-    void **point_srs;       /* per source: CRS of the internal points (its geographic CRS) */
+    char **sources;     /* the layer specs as given */
+    size_t *source_end; /* blocks of source s: [source_end[s-1], source_end[s]) */
+    void **layer_srs;   /* per source: the layer's CRS (OGRSpatialReferenceH) */
+    void **point_srs;   /* per source: CRS of the internal points (its geographic CRS) */
 } dti_blocks;
 
 /* Read every block layer (attributes and internal points only). A GEOID seen
@@ -642,8 +707,8 @@ uint32_t dti_blocks_find(const dti_blocks *blocks, uint64_t geoid);
  * geometry (OGRGeometryH in the first layer's CRS, NULL when with_geometry is
  * 0 or it has none). fn returns 0 to go on, else a status to stop with. */
 typedef dt_status (*dti_block_fn)(uint32_t block, void *geometry, void *user, dt_error *err);
-dt_status dti_blocks_each(const dti_blocks *blocks, int with_geometry, dti_block_fn fn,
-                          void *user, dt_error *err);
+dt_status dti_blocks_each(const dti_blocks *blocks, int with_geometry, dti_block_fn fn, void *user,
+                          dt_error *err);
 
 /* ---- region polygons: read, index, point in polygon (polygons.c) ---- */
 typedef struct dti_polygons dti_polygons;
@@ -702,8 +767,7 @@ void dti_fraction_sums_free(dti_fraction_sums *sums);
 /* sums[which] += num / den (den > 0). 0 ok, -1 out of memory. */
 int dti_fraction_sums_add(dti_fraction_sums *sums, size_t which, uint64_t num, uint32_t den);
 /* round-half-up(sums[which] * 10^decimals), decimals 0..9. 0 ok, -1 out of memory. */
-int dti_fraction_sums_round(dti_fraction_sums *sums, size_t which, int decimals,
-                            uint64_t *scaled);
+int dti_fraction_sums_round(dti_fraction_sums *sums, size_t which, int decimals, uint64_t *scaled);
 
 /* ---- households: housing units apportioned to classes (households.c) ---- */
 /* Locations of one coverage block by class, all and residential (R or X). */
@@ -792,7 +856,7 @@ typedef struct dti_stats_geo {
     int have_blocks, have_households;
     dti_blocks blocks;
     dti_block_counts households;
-    dti_polygons *polygons;     /* NULL with GEOID prefix regions */
+    dti_polygons *polygons; /* NULL with GEOID prefix regions */
     dti_polygons_report polygons_report;
     uint32_t *layer_region;     /* per block of the layers */
     uint32_t *household_region; /* per households entry */
@@ -804,8 +868,8 @@ typedef struct dti_stats_geo {
 } dti_stats_geo;
 
 /* Read the block layers, the households file and the region polygons. */
-dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *options,
-                       dt_progress_fn progress, void *user, dt_error *err);
+dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *options, dt_progress_fn progress,
+                       void *user, dt_error *err);
 /* The region table (polygons or GEOID prefixes), every block's region, the
  * checks and notes of blocks left out, and the per-region sums. */
 dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *options,
@@ -823,9 +887,9 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver,
-                                     const dti_coverage *cov, const dti_region_table *regions,
-                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
+                                     const dti_region_table *regions, const dti_stats_geo *geo,
+                                     int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id. */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
@@ -878,16 +942,16 @@ void dti_plans_free(dti_plans *plans);
 /* Price of the cheapest plan for this provider (an index of plans->providers),
  * technology, speeds and state (0: unknown), or -1. A plan with a state
  * applies only to rows of that state; one without applies everywhere. */
-int64_t dti_plans_price(const dti_plans *plans, uint32_t provider, int technology,
-                        uint16_t state, int64_t down, int64_t up);
+int64_t dti_plans_price(const dti_plans *plans, uint32_t provider, int technology, uint16_t state,
+                        int64_t down, int64_t up);
 /* Two letters as a state code (upper-cased), 0 when the field is not two letters. */
 uint16_t dti_state_code(const char *s, size_t len);
 
 /* What a tracking coverage keeps per location beyond dti_location. */
 typedef struct dti_location_extra {
-    int64_t price;            /* cheapest served price, micro-USD; -1 none */
-    int64_t price_down;       /* download of the plan at that price: the largest among ties */
-    uint32_t served_provider; /* one provider with a reliable served row; UINT32_MAX none */
+    int64_t price;             /* cheapest served price, micro-USD; -1 none */
+    int64_t price_down;        /* download of the plan at that price: the largest among ties */
+    uint32_t served_provider;  /* one provider with a reliable served row; UINT32_MAX none */
     uint32_t served_providers; /* 0, 1, or 2 meaning two or more */
 } dti_location_extra;
 
@@ -1023,8 +1087,7 @@ int dti_extra_tracks_locations(const dti_extra_run *run);
  * area splits the measured tiles, or NULL). */
 dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
                             const dti_region_table *regions, const dti_region_stats *stats,
-                            const dti_inputs *fabric, const dti_polygons *polygons,
-                            dt_error *err);
+                            const dti_inputs *fabric, const dti_polygons *polygons, dt_error *err);
 /* ",name,..." after the region table's header, and region r's cells. */
 void dti_extra_write_header(const dti_extra_run *run, void *stream);
 void dti_extra_write_row(const dti_extra_run *run, size_t region, void *stream);
@@ -1048,11 +1111,11 @@ unsigned dti_tech_bit(int technology);
 
 /* ---- a whole CSV table in memory (csv_table.c) ---- */
 typedef struct dti_csv_table {
-    char *path;            /* as messages name it */
+    char *path; /* as messages name it */
     size_t ncols, nrows;
-    char **names;          /* column names, then the cells: one block */
-    char **cells;          /* row-major, nrows * ncols, NUL-terminated */
-    long *lines;           /* file line of each row */
+    char **names; /* column names, then the cells: one block */
+    char **cells; /* row-major, nrows * ncols, NUL-terminated */
+    long *lines;  /* file line of each row */
     char *arena;
     size_t arena_used;
 } dti_csv_table;
@@ -1060,8 +1123,8 @@ typedef struct dti_csv_table {
 /* Read path (display names it; NULL: path) through VSI. Blank lines are skipped, and with
  * comments records whose first field starts with '#'. Every row must have the header's
  * field count. dti_csv_table_free() frees it (also after a failure). */
-dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display,
-                             int comments, dt_error *err);
+dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *display, int comments,
+                             dt_error *err);
 void dti_csv_table_free(dti_csv_table *t);
 /* Index of a column or -1. */
 int dti_csv_table_column(const dti_csv_table *t, const char *name);
@@ -1129,7 +1192,7 @@ typedef struct dti_land {
     dti_strtab ids;
     int64_t *m2; /* per id index; -1 unknown */
     size_t cap;
-    char source[1400];    /* where the areas come from, for notes and reports */
+    char source[1400]; /* where the areas come from, for notes and reports */
     char layer_path[256];
 } dti_land;
 
@@ -1146,20 +1209,20 @@ void dti_land_free(dti_land *land);
 /* One project: connect a region's unserved (pass 0) or underserved (pass 1) locations. */
 typedef struct dti_project {
     const char *geoid;
-    size_t row;                 /* row of the stats table */
+    size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;         /* all the region's locations */
-    uint64_t connect;           /* locations the project connects */
-    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;     /* all the region's locations */
+    uint64_t connect;       /* locations the project connects */
+    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
     int64_t land_m2;
     const dti_cost_class *cost_class;
-    int64_t cost;               /* cents: connect * cost_per_location */
-    int64_t benefit;            /* what the plan maximises: connect, or households_x10 */
+    int64_t cost;    /* cents: connect * cost_per_location */
+    int64_t benefit; /* what the plan maximises: connect, or households_x10 */
     int funded, funded_greedy;
 } dti_project;
 
-#define DTI_EXACT_MAX_REACH (1ULL << 24)  /* the exact solver's table: at most 128 MiB */
-#define DTI_EXACT_MAX_CELLS (1ULL << 30)  /* and its choices: at most 128 MiB of bits */
+#define DTI_EXACT_MAX_REACH (1ULL << 24) /* the exact solver's table: at most 128 MiB */
+#define DTI_EXACT_MAX_CELLS (1ULL << 30) /* and its choices: at most 128 MiB of bits */
 
 /* Sort into rank order (see plan_solve.c). */
 void dti_plan_rank(dti_project *p, size_t n);
@@ -1169,13 +1232,12 @@ int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
 /* The 0/1 knapsack solved exactly (funded): the most reached within the budget, the cheapest
  * such allocation. 1 solved, 0 too large (*cells: projects x (total reach + 1) is over
  * max_cells), -1 out of memory. */
-int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
-                   uint64_t *cells);
+int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells, uint64_t *cells);
 
 /* ---- running one library step for another (steps.c) ---- */
 /* Run dt_map with arguments as on its command line. */
-dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress,
-                       dt_note_fn note, void *user, dt_error *err);
+dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
@@ -1222,7 +1284,6 @@ void dti_diff_write(void *stream, const dti_diff *d);
 void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
                             const dti_coverage *new_cov);
 
-
 /* ---- dialtone report (report.c, report_html.c, report_data.c) ---- */
 /* A PNG to show: its bytes, size and the Title / Description of its text chunks. */
 typedef struct dti_figure {
@@ -1257,8 +1318,8 @@ typedef struct dti_report_totals {
 
 typedef struct dti_plan_totals {
     size_t funded, waiting;
-    int64_t cost;           /* cents */
-    uint64_t locations[2];  /* unserved, underserved connected */
+    int64_t cost;          /* cents */
+    uint64_t locations[2]; /* unserved, underserved connected */
 } dti_plan_totals;
 
 typedef struct dti_report_change {
@@ -1273,9 +1334,9 @@ typedef struct dti_report {
     struct {
         int geoid, locations, unserved, underserved, served, pct, providers, median;
     } col;
-    uint64_t *counts;   /* per row: locations, unserved, underserved, served */
-    char (*pct)[32];    /* per row: pct_unserved as the table has it (or computed) */
-    size_t *worst;      /* rows, the largest share unserved first */
+    uint64_t *counts; /* per row: locations, unserved, underserved, served */
+    char (*pct)[32];  /* per row: pct_unserved as the table has it (or computed) */
+    size_t *worst;    /* rows, the largest share unserved first */
     dti_report_totals totals;
     int has_plan, has_budget, has_plan_map, has_diff, fabric;
     dti_csv_table plan;
@@ -1299,11 +1360,32 @@ void dti_report_write(void *stream, dti_report *r);
 
 /* ---- dialtone run: the configuration file (run_config.c) ---- */
 enum {
-    DTI_RUN_BDC, DTI_RUN_PREVIOUS, DTI_RUN_FABRIC, DTI_RUN_REGIONS, DTI_RUN_LAYER,
-    DTI_RUN_ID_FIELD, DTI_RUN_BY, DTI_RUN_OUT, DTI_RUN_NAME, DTI_RUN_TITLE, DTI_RUN_SUBTITLE,
-    DTI_RUN_SOURCE, DTI_RUN_NOUN, DTI_RUN_ULFW, DTI_RUN_SERVED, DTI_RUN_UNDERSERVED,
-    DTI_RUN_THREADS, DTI_RUN_BUDGET, DTI_RUN_COSTS, DTI_RUN_LAND, DTI_RUN_HOUSEHOLDS,
-    DTI_RUN_METHOD, DTI_RUN_TOP, DTI_RUN_SCALE_BAR, DTI_RUN_BLOCKS, DTI_RUN_KEY_COUNT
+    DTI_RUN_BDC,
+    DTI_RUN_PREVIOUS,
+    DTI_RUN_FABRIC,
+    DTI_RUN_REGIONS,
+    DTI_RUN_LAYER,
+    DTI_RUN_ID_FIELD,
+    DTI_RUN_BY,
+    DTI_RUN_OUT,
+    DTI_RUN_NAME,
+    DTI_RUN_TITLE,
+    DTI_RUN_SUBTITLE,
+    DTI_RUN_SOURCE,
+    DTI_RUN_NOUN,
+    DTI_RUN_ULFW,
+    DTI_RUN_SERVED,
+    DTI_RUN_UNDERSERVED,
+    DTI_RUN_THREADS,
+    DTI_RUN_BUDGET,
+    DTI_RUN_COSTS,
+    DTI_RUN_LAND,
+    DTI_RUN_HOUSEHOLDS,
+    DTI_RUN_METHOD,
+    DTI_RUN_TOP,
+    DTI_RUN_SCALE_BAR,
+    DTI_RUN_BLOCKS,
+    DTI_RUN_KEY_COUNT
 };
 
 typedef struct dti_run_config {
@@ -1312,8 +1394,8 @@ typedef struct dti_run_config {
     long line[DTI_RUN_KEY_COUNT];    /* its line, 0 when absent */
     char **paths[DTI_RUN_KEY_COUNT]; /* file keys: the words, resolved against dir */
     size_t count[DTI_RUN_KEY_COUNT];
-    int flag[DTI_RUN_KEY_COUNT];     /* yes/no keys */
-    int64_t budget;                  /* cents */
+    int flag[DTI_RUN_KEY_COUNT]; /* yes/no keys */
+    int64_t budget;              /* cents */
 } dti_run_config;
 
 /* Read and check a configuration: unknown keys, bad values and missing files are errors

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+
 #include "internal.h"
 
 struct dt_stats_options {
@@ -19,7 +21,7 @@ struct dt_stats_options {
     char **inputs;
     size_t input_count;
     int skip_bad_rows, quiet, help, version, verbose;
-    int threads; /* 0: one per CPU */
+    int threads;             /* 0: one per CPU */
     dti_extra_options extra; /* --plans --income --benchmark --speed --measured */
     /* census geometry */
     char **blocks;
@@ -204,8 +206,7 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--by and --regions both say what a region is: give one");
     if (o->extra_levels &&
         (o->block_count || o->households || o->partial_out || dti_extra_options_any(&o->extra) ||
-         !o->output ||
-         !strstr(o->output, "{by}")))
+         !o->output || !strstr(o->output, "{by}")))
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                              "--by with several levels writes one table each: give -o with "
                              "{by} in the name (e.g. -o out/{by}.csv); not with --blocks, "
@@ -395,9 +396,8 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
-        if (status == DT_OK &&
-            !(tables[k] = dti_region_table_write(path, o->driver, &regions, stats, &no_geometry,
-                                                 NULL, err)))
+        if (status == DT_OK && !(tables[k] = dti_region_table_write(
+                                     path, o->driver, &regions, stats, &no_geometry, NULL, err)))
             status = err->status;
         free(path);
         free(stats);
@@ -425,8 +425,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         if (!(locations_out = dti_outfile_open(o->locations_out, err)))
             status = err->status;
         else
-            status =
-                dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
+            status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
     }
     if (status == DT_OK && o->blocks_out &&
         !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
@@ -463,55 +462,9 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     return status;
 }
 
-/* The inputs whose state (from dti_peek_state) is state; strings copied. */
-static dt_status inputs_of_state(const dti_inputs *all, const int *states, int state,
-                                 dti_inputs *out, dt_error *err)
-{
-    memset(out, 0, sizeof *out);
-    size_t n = 0;
-    for (size_t i = 0; i < all->count; i++)
-        n += states[i] == state;
-    out->paths = calloc(n + 1, sizeof *out->paths);
-    out->display = calloc(n + 1, sizeof *out->display);
-    out->sizes = calloc(n + 1, sizeof *out->sizes);
-    int ok = out->paths && out->display && out->sizes;
-    for (size_t i = 0; ok && i < all->count; i++) {
-        if (states[i] != state)
-            continue;
-        out->paths[out->count] = strdup(all->paths[i]);
-        out->display[out->count] = strdup(all->display[i]);
-        out->sizes[out->count] = all->sizes[i];
-        out->total_size += all->sizes[i];
-        ok = out->paths[out->count] && out->display[out->count];
-        out->count++;
-    }
-    if (!ok) {
-        dti_inputs_free(out);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    return DT_OK;
-}
-
-/* The state of each input (-1: no data row). */
-static dt_status peek_states(const dti_inputs *inputs, int *states, dt_error *err)
-{
-    for (size_t i = 0; i < inputs->count; i++) {
-        states[i] = -1;
-        if (dti_peek_state(inputs->paths[i], inputs->display[i], &states[i], err) < 0)
-            return err->status;
-    }
-    return DT_OK;
-}
-
-typedef struct run_totals {
-    uint64_t locations, rows, bad_rows, fabric_added;
-    size_t files, groups;
-} run_totals;
-
-/* Read BDC rows (and fabric) into a fresh coverage; state >= 0 counts rows
- * of other states in cov->foreign_rows. */
+/* Read BDC rows (and fabric) of every state into a fresh coverage. */
 static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
-                               const dti_inputs *fabric, int state, const dti_extra_run *extra,
+                               const dti_inputs *fabric, const dti_extra_run *extra,
                                dti_coverage *cov, dt_progress_fn progress, void *user,
                                dt_error *err)
 {
@@ -522,70 +475,13 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
     cov->track_location_providers = o->locations_out != NULL;
-    cov->state_filter = state;
     status = dti_coverage_read_bdc(cov, bdc, o->threads, progress, user, err);
     if (status == DT_OK && fabric)
-        status = dti_coverage_read_fabric(cov, fabric, err);
+        status = dti_coverage_read_fabric(cov, fabric, bdc, NULL, 0, err);
     return status;
 }
 
-static void add_totals(run_totals *t, const dti_coverage *cov)
-{
-    t->locations += cov->location_count;
-    t->rows += cov->rows;
-    t->bad_rows += cov->bad_rows;
-    t->fabric_added += cov->fabric_added;
-    t->files += cov->files;
-    t->groups++;
-}
-
-/* A national release, one state at a time: memory is bounded by the largest
- * state. *fallback is set when a file holds rows of several states. */
-static dt_status stats_by_state(const dt_stats_options *o, const dti_inputs *bdc,
-                                const int *bdc_states, const dti_inputs *fabric,
-                                const int *fabric_states, dti_partial *partial, run_totals *totals,
-                                int *fallback, dt_progress_fn progress, void *user, dt_error *err)
-{
-    dt_status status = DT_OK;
-    *fallback = 0;
-    for (int state = 0; state < 100 && status == DT_OK && !*fallback; state++) {
-        int present = 0;
-        for (size_t i = 0; i < bdc->count; i++)
-            present |= bdc_states[i] == state || (state == 0 && bdc_states[i] < 0);
-        if (!present)
-            continue;
-        dti_inputs group_bdc, group_fabric = {0};
-        dti_coverage cov;
-        dti_region_table regions = {0};
-        status = inputs_of_state(bdc, bdc_states, state, &group_bdc, err);
-        if (status != DT_OK)
-            break;
-        if (fabric)
-            status = inputs_of_state(fabric, fabric_states, state, &group_fabric, err);
-        if (status == DT_OK)
-            status = read_coverage(o, &group_bdc, fabric ? &group_fabric : NULL, state, NULL,
-                                   &cov, progress, user, err);
-        if (status == DT_OK && cov.foreign_rows)
-            *fallback = 1;
-        else if (status == DT_OK)
-            status = dti_regions_by_prefix(&cov, o->prefix_digits, &regions, err);
-        dti_region_stats *stats = NULL;
-        if (status == DT_OK && !*fallback)
-            status = dti_region_stats_compute(&cov, &regions, &stats, err);
-        if (status == DT_OK && !*fallback)
-            status = dti_partial_add(partial, &cov, &regions, stats, err);
-        if (status == DT_OK)
-            add_totals(totals, &cov);
-        free(stats);
-        dti_regions_free(&regions);
-        dti_coverage_free(&cov);
-        dti_inputs_free(&group_bdc);
-        dti_inputs_free(&group_fabric);
-    }
-    return status;
-}
-
-static void closing_notes(const dt_stats_options *o, const run_totals *totals,
+static void closing_notes(const dt_stats_options *o, const dti_run_totals *totals,
                           const dti_region_table *regions, const dti_region_stats *stats,
                           const dti_stats_geo *geo, dt_note_fn note, void *user)
 {
@@ -598,8 +494,8 @@ static void closing_notes(const dt_stats_options *o, const run_totals *totals,
     if (o->regions)
         dti_say(note, user,
                 "%llu of %llu locations in %zu regions of %s from %llu rows in %zu files",
-                (unsigned long long)counted, (unsigned long long)totals->locations,
-                with_locations, o->regions, (unsigned long long)totals->rows, totals->files);
+                (unsigned long long)counted, (unsigned long long)totals->locations, with_locations,
+                o->regions, (unsigned long long)totals->rows, totals->files);
     else
         dti_say(note, user, "%llu locations in %zu %s regions from %llu rows in %zu files%s",
                 (unsigned long long)totals->locations, with_locations, o->level_name,
@@ -615,12 +511,13 @@ static void closing_notes(const dt_stats_options *o, const run_totals *totals,
         dti_say(note, user, "added %llu fabric locations with no availability row as unserved",
                 (unsigned long long)totals->fabric_added);
     else
-        dti_say(note, user, "counts cover reported locations only: no --fabric was given, so "
-                            "locations that no provider reports are missing");
+        dti_say(note, user,
+                "counts cover reported locations only: no --fabric was given, so "
+                "locations that no provider reports are missing");
 }
 
-dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note,
-                   void *user, dt_error *err)
+dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+                   dt_error *err)
 {
     dti_gdal_init();
     dti_inputs inputs, fabric = {0};
@@ -635,12 +532,12 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
                                    .id_field = o->id_field,
                                    .households = o->households,
                                    .prefix_digits = o->prefix_digits,
-                                   .keep_region_geometry = o->driver != NULL ||
-                                                           o->extra.measured != NULL,
+                                   .keep_region_geometry =
+                                       o->driver != NULL || o->extra.measured != NULL,
                                    .verbose = o->verbose};
-    run_totals totals = {0};
+    dti_run_totals totals = {0};
     dti_extra_run *extra = NULL;
-    int *bdc_states = NULL, *fabric_states = NULL, grouped = 0;
+    int *bdc_states = NULL, grouped = 0;
     memset(&geo, 0, sizeof geo);
     memset(&cov, 0, sizeof cov);
     dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
@@ -657,27 +554,40 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         status = err->status;
     /* Several states: one at a time, unless a location table (sorted over
      * all locations), census geometry, or price, speed or measured columns
-     * (their medians and percentiles need every location at once) are asked for. */
+     * (their medians and percentiles need every location at once) are asked
+     * for. DIALTONE_STATES=split or together forces either way (tests: both
+     * must give the same tables). */
+    const char *mode = CPLGetConfigOption("DIALTONE_STATES", "auto");
+    int forced = strcmp(mode, "split") == 0, never = strcmp(mode, "together") == 0;
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
-    if (status == DT_OK && inputs.count > 1 && !o->locations_out && !geometry &&
-        !o->extra_levels && !extra) {
-        bdc_states = calloc(inputs.count, sizeof *bdc_states);
-        fabric_states = calloc(fabric.count + 1, sizeof *fabric_states);
-        if (!bdc_states || !fabric_states)
+    if (status == DT_OK && (inputs.count > 1 || forced) && !never && !o->locations_out &&
+        !geometry && !o->extra_levels && !extra) {
+        size_t distinct = 0;
+        if (!(bdc_states = dti_peek_states(&inputs, &distinct)))
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        if (status == DT_OK)
-            status = peek_states(&inputs, bdc_states, err);
-        if (status == DT_OK && o->fabric)
-            status = peek_states(&fabric, fabric_states, err);
-        for (size_t i = 1; status == DT_OK && i < inputs.count; i++)
-            grouped |= bdc_states[i] >= 0 && bdc_states[i] != bdc_states[0];
+        grouped = distinct >= (forced ? 1u : 2u);
     }
     if (status == DT_OK && grouped) {
-        int fallback = 0;
-        status = stats_by_state(o, &inputs, bdc_states, o->fabric ? &fabric : NULL,
-                                fabric_states, &partial, &totals, &fallback, progress, user, err);
+        dti_state_run run = {.rules = &o->rules,
+                             .skip_bad_rows = o->skip_bad_rows,
+                             .threads = o->threads,
+                             .prefix_digits = o->prefix_digits,
+                             .bdc = &inputs,
+                             .bdc_states = bdc_states,
+                             .fabric = o->fabric ? &fabric : NULL,
+                             .progress = progress,
+                             .user = user};
+        dti_state_fallback fallback;
+        status = dti_stats_by_state(&run, &partial, &totals, &fallback, err);
         if (status == DT_OK && fallback) {
-            dti_say(note, user, "a file holds rows of several states: reading all states together");
+            if (fallback == DTI_FALLBACK_MIXED_FILE)
+                dti_say(note, user,
+                        "a file holds rows of several states: reading all states "
+                        "together");
+            else if (fallback == DTI_FALLBACK_TWO_STATES)
+                dti_say(note, user,
+                        "a location appears in the rows of two states: reading all "
+                        "states together");
             dti_partial_free(&partial);
             memset(&totals, 0, sizeof totals);
             status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
@@ -687,15 +597,14 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_partial_finish(&partial, &regions, &stats, err);
     }
     if (status == DT_OK && !grouped) {
-        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, -1, extra, &cov, progress,
-                               user, err);
+        status =
+            read_coverage(o, &inputs, o->fabric ? &fabric : NULL, extra, &cov, progress, user, err);
         if (status == DT_OK)
-            add_totals(&totals, &cov);
+            dti_run_totals_add(&totals, &cov);
         if (status == DT_OK)
             status = dti_geo_load(&geo, &geo_options, progress, user, err);
         if (status == DT_OK)
-            status =
-                dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
+            status = dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
         if (status == DT_OK)
             status = dti_region_stats_compute(&cov, &regions, &stats, err);
         if (status == DT_OK && o->partial_out)
@@ -722,7 +631,6 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     dti_extra_free(extra);
     free(stats);
     free(bdc_states);
-    free(fabric_states);
     dti_partial_free(&partial);
     dti_regions_free(&regions);
     dti_geo_free(&geo);
