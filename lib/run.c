@@ -116,18 +116,62 @@ typedef struct run_state {
     double from, span;
 } run_state;
 
+/* The arguments of one step: any number (a national release is hundreds of
+ * files), with the strings formatted for it owned here. */
 typedef struct argv_list {
-    const char *v[96];
-    int n;
-    char owned[24][1024]; /* formatted arguments */
-    int owned_count;
+    const char **v;
+    int n, cap;
+    char **owned;
+    int owned_count, owned_cap;
+    int no_memory;
 } argv_list;
 
-static void add(argv_list *a, const char *x) { a->v[a->n++] = x; }
+static void add(argv_list *a, const char *x)
+{
+    if (a->n + 1 >= a->cap) {
+        int cap = a->cap ? a->cap * 2 : 32;
+        const char **v = realloc(a->v, (size_t)cap * sizeof *v);
+        if (!v) {
+            a->no_memory = 1;
+            return;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    a->v[a->n] = NULL;
+}
 static void add2(argv_list *a, const char *x, const char *y)
 {
-    a->v[a->n++] = x;
-    a->v[a->n++] = y;
+    add(a, x);
+    add(a, y);
+}
+/* A copy of text kept until the step ends; NULL when out of memory. */
+static const char *own(argv_list *a, const char *text)
+{
+    if (a->owned_count == a->owned_cap) {
+        int cap = a->owned_cap ? a->owned_cap * 2 : 8;
+        char **owned = realloc(a->owned, (size_t)cap * sizeof *owned);
+        if (!owned) {
+            a->no_memory = 1;
+            return NULL;
+        }
+        a->owned = owned;
+        a->owned_cap = cap;
+    }
+    char *copy = strdup(text);
+    if (!copy)
+        a->no_memory = 1;
+    else
+        a->owned[a->owned_count++] = copy;
+    return copy;
+}
+static void argv_free(argv_list *a)
+{
+    for (int i = 0; i < a->owned_count; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->v);
 }
 /* An option copied from the config when it has the key. */
 static void add_key(argv_list *a, const run_state *s, const char *option, int key)
@@ -146,14 +190,25 @@ static void add_path(argv_list *a, const run_state *s, const char *option, int k
 /* work/NAME_what, remembered as an output */
 static const char *output(argv_list *a, run_state *s, const char *what)
 {
-    char *slot = a->owned[a->owned_count++];
-    snprintf(slot, sizeof a->owned[0], "%s/%s_%s", s->work, s->name, what);
+    size_t n = strlen(s->work) + strlen(s->name) + strlen(what) + 3;
+    char *path = malloc(n);
+    if (!path) {
+        a->no_memory = 1;
+        return "";
+    }
+    snprintf(path, n, "%s/%s_%s", s->work, s->name, what);
+    const char *slot = own(a, path);
+    free(path);
+    if (!slot)
+        return "";
     char **made = realloc(s->made, (s->made_count + 1) * sizeof *made);
     if (made) {
         s->made = made;
         made[s->made_count] = strdup(slot + strlen(s->work) + 1);
         s->made_count += made[s->made_count] != NULL;
     }
+    if (!made || s->made_count == 0 || !s->made[s->made_count - 1])
+        a->no_memory = 1;
     return slot;
 }
 
@@ -184,11 +239,16 @@ static void explain(const run_state *s, dt_error *err)
 
 #define RUN_STEP(kind, state, list, err)                                                           \
     do {                                                                                           \
-        dt_##kind##_options *opt = dt_##kind##_options_new((list)->n, (char **)(list)->v, err);    \
+        dt_##kind##_options *opt =                                                                 \
+            (list)->no_memory ? NULL                                                               \
+                              : dt_##kind##_options_new((list)->n, (char **)(list)->v, err);       \
+        if ((list)->no_memory)                                                                     \
+            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");                            \
         status = opt ? dt_##kind(opt, (state)->progress ? step_progress : NULL,                    \
                                  (state)->note ? step_note : NULL, state, err)                     \
                      : (err)->status;                                                              \
         dt_##kind##_options_free(opt);                                                             \
+        argv_free(list);                                                                           \
         if (status != DT_OK && err)                                                                \
             explain(state, err);                                                                   \
     } while (0)

@@ -71,12 +71,19 @@ static char *trim(char *s)
 /* "a/b/../../out" -> "out", "./x" -> "x", in place: lexically, as messages show paths. */
 static void tidy(char *path)
 {
-    char *parts[256], *save = NULL;
-    int n = 0, absolute = path[0] == '/';
+    size_t slashes = 0;
+    for (const char *p = path; *p; p++)
+        slashes += *p == '/';
+    char **parts = malloc((slashes + 1) * sizeof *parts), *save = NULL;
+    size_t n = 0;
+    int absolute = path[0] == '/';
     char *copy = strdup(path);
-    if (!copy)
-        return;
-    for (char *p = strtok_r(copy, "/", &save); p && n < 256; p = strtok_r(NULL, "/", &save)) {
+    if (!copy || !parts) {
+        free(copy);
+        free(parts);
+        return; /* left as it is: a longer path to the same file */
+    }
+    for (char *p = strtok_r(copy, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
         if (strcmp(p, ".") == 0)
             continue;
         if (strcmp(p, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0)
@@ -87,13 +94,14 @@ static void tidy(char *path)
     char *out = path;
     if (absolute)
         *out++ = '/';
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         out += sprintf(out, "%s%s", i ? "/" : "", parts[i]);
     if (out == path)
         strcpy(path, ".");
     else
         *out = '\0';
     free(copy);
+    free(parts);
 }
 
 /* A path of the config relative to its directory (absolute paths stay). */
@@ -313,13 +321,14 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
     c->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
     dt_status status =
         c->path && c->dir ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    char buf[4096];
+    char *buf = NULL; /* lines of any length: a national release lists hundreds of files */
+    size_t buf_size = 0;
     long line = 0;
-    while (status == DT_OK && fgets(buf, sizeof buf, fp)) {
+    ssize_t got;
+    while (status == DT_OK && (got = getline(&buf, &buf_size, fp)) >= 0) {
         line++;
-        size_t n = strlen(buf);
-        if (n == sizeof buf - 1 && buf[n - 1] != '\n') {
-            status = dti_error_set(err, DT_ERR_FORMAT, path, line, "line too long");
+        if (memchr(buf, '\0', (size_t)got)) {
+            status = dti_error_set(err, DT_ERR_FORMAT, path, line, "a NUL byte in the line");
             break;
         }
         char *text = trim(buf);
@@ -331,6 +340,7 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
     }
     if (status == DT_OK && ferror(fp))
         status = dti_error_set(err, DT_ERR_IO, path, 0, "read failed");
+    free(buf);
     fclose(fp);
     if (status == DT_OK && !c->line[DTI_RUN_BDC])
         status = dti_error_set(err, DT_ERR_FORMAT, path, 0,
