@@ -24,7 +24,7 @@ BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
 .SECONDARY:
-.PHONY: all check unit cli install uninstall clean asan format sample
+.PHONY: all check unit cli install uninstall clean asan tsan format sample
 all: $(DIALTONE)
 
 $(BUILD)/%.o: %.c
@@ -69,6 +69,13 @@ asan:
 	  EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
+# The threaded reader under ThreadSanitizer (tests/tsan.sh says which suites).
+tsan:
+	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin \
+	  EXTRA_CFLAGS="-O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread" \
+	  build-tsan/bin/dialtone
+	bash tests/tsan.sh build-tsan/bin/dialtone
+
 # The bundled sample: the README's first command. The pipeline (stats, maps, plan, report)
 # is described in datasets/kansas/dialtone.conf.
 sample: $(DIALTONE)
@@ -91,6 +98,6 @@ format:
 	clang-format -i include/dialtone/*.h lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-tsan bin
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d)
