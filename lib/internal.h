@@ -400,6 +400,15 @@ typedef struct dti_partial {
     dti_strtab providers;
     dti_u64set region_providers; /* region << 32 | provider */
     uint64_t locations;
+    /* What the partial covers, so that merge never counts a location twice:
+     * the states with locations, and the BDC inputs ("name<TAB>size"). */
+    dti_state_set states;
+    dti_strtab inputs;
+    /* merge: which partial file brought each state and input (index into sources) */
+    char **sources;
+    size_t source_count;
+    uint32_t state_source[100];
+    uint32_t *input_source;
 } dti_partial;
 
 /* rules NULL: taken from the first partial file read. */
@@ -412,7 +421,10 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_reg
 /* Regions sorted by id with final statistics; caller frees both. */
 dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
                              dt_error *err);
-/* Write p as a partial file (FILE *stream); dti_partial_read merges one in. */
+/* Record the BDC inputs a partial is made from. */
+dt_status dti_partial_add_inputs(dti_partial *p, const dti_inputs *inputs, dt_error *err);
+/* Write p as a partial file (FILE *stream); dti_partial_read merges one in,
+ * refusing one that covers a state or an input of a partial read before. */
 void dti_partial_write(const dti_partial *p, void *stream);
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err);
 

@@ -9,7 +9,8 @@
 #include "internal.h"
 
 #define PARTIAL_MAGIC "dialtone-partial"
-#define PARTIAL_VERSION 1
+/* 2: the states and inputs covered (s and i records) */
+#define PARTIAL_VERSION 2
 
 dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err)
 {
@@ -21,6 +22,7 @@ dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, d
     p->digits = digits;
     dti_strtab_init(&p->ids);
     dti_strtab_init(&p->providers);
+    dti_strtab_init(&p->inputs);
     if (dti_u64set_init(&p->region_providers, 1024) != 0)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return DT_OK;
@@ -39,6 +41,11 @@ void dti_partial_free(dti_partial *p)
     dti_strtab_free(&p->ids);
     dti_strtab_free(&p->providers);
     dti_u64set_free(&p->region_providers);
+    dti_strtab_free(&p->inputs);
+    for (size_t i = 0; i < p->source_count; i++)
+        free(p->sources[i]);
+    free(p->sources);
+    free(p->input_source);
     memset(p, 0, sizeof *p);
 }
 
@@ -143,9 +150,8 @@ static int64_t histogram_median_x2(const dti_histogram *h, uint64_t total)
     return low + high;
 }
 
-dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
-                          const dti_region_table *regions, const dti_region_stats *stats,
-                          dt_error *err)
+dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_region_table *regions,
+                          const dti_region_stats *stats, dt_error *err)
 {
     size_t nreg = regions->count, nloc = cov->location_count;
     uint32_t *target = malloc((nreg ? nreg : 1) * sizeof *target);
@@ -193,11 +199,32 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov,
         ok = provider != UINT32_MAX &&
              dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) >= 0;
     }
+    for (size_t b = 0; b < cov->block_count; b++)
+        dti_state_set_add(&p->states, (int)(cov->block_geoids[b] / DTI_STATE_DIVISOR));
     p->locations += nloc;
     free(target);
     free(start);
     free(downs);
     return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+}
+
+/* An input's identity in a partial: its file name (without directories) and size. */
+static int input_key(const char *display, uint64_t size, char *buf, size_t buf_size)
+{
+    const char *slash = strrchr(display, '/');
+    return snprintf(buf, buf_size, "%s\t%" PRIu64, slash ? slash + 1 : display, size);
+}
+
+dt_status dti_partial_add_inputs(dti_partial *p, const dti_inputs *inputs, dt_error *err)
+{
+    for (size_t i = 0; i < inputs->count; i++) {
+        char key[1200];
+        int n = input_key(inputs->display[i], inputs->sizes[i], key, sizeof key);
+        if (n < 0 || (size_t)n >= sizeof key ||
+            dti_strtab_intern(&p->inputs, key, (size_t)n) == UINT32_MAX)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    return DT_OK;
 }
 
 static int compare_ids(const void *a, const void *b, void *tab)
@@ -242,7 +269,6 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
     return DT_OK;
 }
 
-
 void dti_partial_write(const dti_partial *p, void *stream)
 {
     FILE *fp = stream;
@@ -250,6 +276,17 @@ void dti_partial_write(const dti_partial *p, void *stream)
     fprintf(fp, "%s,%d,%d,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d\n", PARTIAL_MAGIC,
             PARTIAL_VERSION, p->digits, q->served_down, q->served_up, q->underserved_down,
             q->underserved_up, q->ulfw);
+    for (int state = 0; state < 100; state++)
+        if (dti_state_set_has(&p->states, state))
+            fprintf(fp, "s,%02d\n", state);
+    for (size_t i = 0; i < p->inputs.count; i++) {
+        const char *key = dti_strtab_get(&p->inputs, (uint32_t)i), *tab = strchr(key, '\t');
+        char name[1200];
+        snprintf(name, sizeof name, "%.*s", (int)(tab - key), key);
+        fputs("i,", fp);
+        dti_csv_put_field(fp, name);
+        fprintf(fp, ",%s\n", tab + 1);
+    }
     for (size_t r = 0; r < p->ids.count; r++) {
         const dti_region_stats *s = &p->stats[r];
         fputs("r,", fp);
@@ -298,8 +335,11 @@ static const char *check_magic(dti_partial *p, const dti_field *f, int n)
     uint64_t version, digits;
     if (n != 8 || !dti_field_is(&f[0], PARTIAL_MAGIC))
         return "not a dialtone partial file (dialtone stats --partial-out writes them)";
-    if (field_u64(&f[1], &version) != 0 || version != PARTIAL_VERSION)
-        return "partial file of another version";
+    if (field_u64(&f[1], &version) != 0 || version > PARTIAL_VERSION)
+        return "partial file of a newer dialtone: merge it with that version";
+    if (version < PARTIAL_VERSION)
+        return "partial file of an older dialtone, which does not record the states and inputs "
+               "it covers: make it again with this version";
     if (field_u64(&f[2], &digits) != 0)
         return "bad region level";
     for (int i = 0; i < 5; i++)
@@ -318,8 +358,67 @@ static const char *check_magic(dti_partial *p, const dti_field *f, int n)
     return NULL;
 }
 
+/* An s (state) or i (input) record of partial file number source: NULL
+ * when it is new to the merge, otherwise why the file is refused (in a
+ * static buffer); NULL with err->status DT_ERR_NOMEM when out of memory. */
+static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint32_t source,
+                                 dt_error *err)
+{
+    static _Thread_local char why[1600];
+    uint64_t value;
+    if (dti_field_is(&f[0], "s")) {
+        if (n != 2 || f[1].len != 2 || field_u64(&f[1], &value) != 0)
+            return "bad state record";
+        int state = (int)value;
+        if (dti_state_set_has(&p->states, state) && p->state_source[state] != source) {
+            snprintf(why, sizeof why,
+                     "holds state %02d, as %s does: a state's files must all go into one partial "
+                     "(merging them would count its locations twice)",
+                     state, p->sources[p->state_source[state]]);
+            return why;
+        }
+        dti_state_set_add(&p->states, state);
+        p->state_source[state] = source;
+        return NULL;
+    }
+    if (n != 3 || field_u64(&f[2], &value) != 0)
+        return "bad input record";
+    char name[1024], key[1200];
+    snprintf(name, sizeof name, "%.*s", (int)(f[1].len < 1000 ? f[1].len : 1000), f[1].s);
+    int len = input_key(name, value, key, sizeof key);
+    size_t before = p->inputs.count;
+    uint32_t index = dti_strtab_intern(&p->inputs, key, (size_t)len);
+    if (index == UINT32_MAX) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    if (p->inputs.count > before) {
+        uint32_t *sources = realloc(p->input_source, p->inputs.count * sizeof *sources);
+        if (!sources) {
+            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return NULL;
+        }
+        p->input_source = sources;
+        sources[index] = source;
+    } else if (p->input_source[index] != source) {
+        snprintf(why, sizeof why,
+                 "made from %s (%" PRIu64 " bytes), as %s was: merging them would count its "
+                 "locations twice",
+                 name, value, p->sources[p->input_source[index]]);
+        return why;
+    }
+    return NULL;
+}
+
 dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
 {
+    char **sources = realloc(p->sources, (p->source_count + 1) * sizeof *sources);
+    if (!sources)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    p->sources = sources;
+    if (!(sources[p->source_count] = strdup(path)))
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    uint32_t source = (uint32_t)p->source_count++;
     dti_csv *csv = dti_csv_open(path, path, err);
     if (!csv)
         return err->status;
@@ -331,6 +430,11 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
     while (!why && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
         if (records++ == 0) {
             why = check_magic(p, f, n);
+            continue;
+        }
+        if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {
+            if ((why = covered_twice(p, f, n, source, err)) != NULL || err->status == DT_ERR_NOMEM)
+                break;
             continue;
         }
         uint32_t r = n >= 2 ? region_of(p, f[1].s, f[1].len) : UINT32_MAX;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Partial results merge exactly: a generated state split by location into two halves, each run
-# with --partial-out, merged with `dialtone merge`, must equal the generator's truth for the
-# whole state (regions shared by both halves: counts, provider sets and medians combine).
+# Partial results merge exactly: two generated states, each run with --partial-out and merged
+# with `dialtone merge`, equal the generator's truths (medians from histograms). Partials that
+# would count a location twice (two of one state, two made from one input file) are refused.
 # Also: several states in one run are read one state at a time and give the same table.
 # Usage: tests/partial_merge.sh BIN
 set -u
@@ -43,11 +43,52 @@ for path in sorted(glob.glob(os.path.join(src, "bdc_*.csv"))):
     for d in outs:
         outs[d].close()
 PY
+# Merging never counts a location twice: two partials of one state (the halves above; or one
+# state's technology files split over two runs, as the FCC publishes a state) are refused, and
+# so are two partials made from the same input file; nothing is written.
+refused() { # NAME MESSAGE PARTIAL...
+    local name=$1 message=$2
+    shift 2
+    rm -f "$tmp/merged.csv"
+    if "$bin" merge -o "$tmp/merged.csv" "$@" 2>"$tmp/err"; then
+        echo "FAIL $name: accepted"
+        failed=$((failed + 1))
+    elif ! grep -qF -- "$message" "$tmp/err" || [ -e "$tmp/merged.csv" ]; then
+        echo "FAIL $name"
+        cat "$tmp/err"
+        failed=$((failed + 1))
+    else
+        echo "ok   $name"
+        passed=$((passed + 1))
+    fi
+}
+"$bin" stats -q --partial-out "$tmp/even.part" "$tmp"/even/bdc_*.csv
+"$bin" stats -q --partial-out "$tmp/odd.part" "$tmp"/odd/bdc_*.csv
+refused "two partials of one state refused" \
+    "odd.part:2: holds state 08, as $tmp/even.part does: a state's files must all go into one partial" \
+    "$tmp/even.part" "$tmp/odd.part"
+files=("$tmp"/a/bdc_*.csv)
+"$bin" stats -q --partial-out "$tmp/tech1.part" "${files[@]:0:2}"
+"$bin" stats -q --partial-out "$tmp/tech2.part" "${files[@]:2}"
+refused "one state's technology files split over two partials refused" \
+    "holds state 08, as $tmp/tech1.part does" "$tmp/tech1.part" "$tmp/tech2.part"
+refused "the same partial twice refused" "holds state 08, as $tmp/tech1.part does" \
+    "$tmp/tech1.part" "$tmp/tech1.part"
+head -1 "$tmp"/a/bdc_*Cable*.csv >"$tmp/header_only.csv"
+"$bin" stats -q --partial-out "$tmp/with_a.part" "$tmp/header_only.csv" "$tmp"/a/bdc_*
+"$bin" stats -q --partial-out "$tmp/with_b.part" "$tmp/header_only.csv" "$tmp"/b/bdc_*
+refused "two partials made from the same input file refused" \
+    "made from header_only.csv" "$tmp/with_a.part" "$tmp/with_b.part"
+sed '1s/,2,/,1,/' "$tmp/tech1.part" | grep -v '^[si],' >"$tmp/old.part"
+refused "a partial of the older format refused" "old.part:1: partial file of an older dialtone" \
+    "$tmp/old.part" "$tmp/tech2.part"
+# partials of different states merge exactly (medians from the histograms): the two truths
 for level in county tract; do
-    "$bin" stats -q --by "$level" --partial-out "$tmp/even.part" "$tmp"/even/bdc_*.csv
-    "$bin" stats -q --by "$level" --partial-out "$tmp/odd.part" "$tmp"/odd/bdc_*.csv
-    "$bin" merge -o "$tmp/merged.csv" "$tmp/even.part" "$tmp/odd.part"
-    check "merge of two halves, --by $level" "$tmp/a/truth_$level.csv" "$tmp/merged.csv"
+    { cat "$tmp/a/truth_$level.csv"; tail -n +2 "$tmp/b/truth_$level.csv"; } >"$tmp/both.csv"
+    "$bin" stats -q --by "$level" --partial-out "$tmp/a.part" "$tmp"/a/bdc_*
+    "$bin" stats -q --by "$level" --partial-out "$tmp/b.part" "$tmp"/b/bdc_*
+    "$bin" merge -o "$tmp/merged.csv" "$tmp/b.part" "$tmp/a.part"
+    check "merge of two states' partials, --by $level" "$tmp/both.csv" "$tmp/merged.csv"
 done
 # two states in one run: one at a time, the same table as the two truths together
 for level in county tract; do
@@ -73,7 +114,7 @@ else
     passed=$((passed + 1))
 fi
 # mismatched partials are refused
-"$bin" stats -q --by county --partial-out "$tmp/county.part" "$tmp"/even/bdc_*
+"$bin" stats -q --by county --partial-out "$tmp/county.part" "$tmp"/a/bdc_*
 "$bin" stats -q --by tract --partial-out "$tmp/tract.part" "$tmp"/b/bdc_*
 if "$bin" merge "$tmp/county.part" "$tmp/tract.part" >/dev/null 2>"$tmp/err"; then
     echo "FAIL merge of different levels accepted"
