@@ -206,6 +206,107 @@ dt_status dti_csv_table_decimal(const dti_csv_table *t, size_t row, int col, int
                          "column '%s' holds '%.40s', not a number of at least 0", t->names[col], s);
 }
 
+static const uint64_t pow10_u64[DTI_DECIMAL_MAX_DIGITS + 1] = {1ULL,
+                                                               10ULL,
+                                                               100ULL,
+                                                               1000ULL,
+                                                               10000ULL,
+                                                               100000ULL,
+                                                               1000000ULL,
+                                                               10000000ULL,
+                                                               100000000ULL,
+                                                               1000000000ULL,
+                                                               10000000000ULL,
+                                                               100000000000ULL,
+                                                               1000000000000ULL,
+                                                               10000000000000ULL,
+                                                               100000000000000ULL,
+                                                               1000000000000000ULL,
+                                                               10000000000000000ULL,
+                                                               100000000000000000ULL,
+                                                               1000000000000000000ULL};
+
+int dti_parse_exact(const char *s, dti_decimal *d)
+{
+    /* the spans first, so that any number of leading or trailing zeros is read */
+    const char *whole = s, *p = s;
+    if (*p == '-')
+        return -2;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    const char *whole_end = p, *frac = p, *frac_end = p;
+    if (*p == '.') {
+        frac = ++p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        frac_end = p;
+    }
+    if (*p != '\0' || (whole_end == whole && frac_end == frac))
+        return -1;
+    while (whole < whole_end && *whole == '0')
+        whole++;
+    while (frac_end > frac && frac_end[-1] == '0')
+        frac_end--;
+    if ((whole_end - whole) + (frac_end - frac) > DTI_DECIMAL_MAX_DIGITS)
+        return -4;
+    uint64_t digits = 0;
+    for (const char *c = whole; c < whole_end; c++)
+        digits = digits * 10 + (uint64_t)(*c - '0');
+    for (const char *c = frac; c < frac_end; c++)
+        digits = digits * 10 + (uint64_t)(*c - '0');
+    d->digits = digits;
+    d->scale = (int)(frac_end - frac);
+    return 0;
+}
+
+dt_status dti_csv_table_exact(const dti_csv_table *t, size_t row, int col, dti_decimal *d,
+                              dt_error *err)
+{
+    const char *s = dti_csv_table_cell(t, row, col);
+    int rc = dti_parse_exact(s, d);
+    if (rc == 0)
+        return DT_OK;
+    if (rc == -4)
+        return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                             "column '%s' holds '%.40s': more than %d digits (leading zeros and "
+                             "trailing zeros after the point not counted)",
+                             t->names[col], s, DTI_DECIMAL_MAX_DIGITS);
+    return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                         "column '%s' holds '%.40s', not a number of at least 0", t->names[col], s);
+}
+
+int dti_decimal_from_micro(uint64_t micro, dti_decimal *d)
+{
+    if (micro >= pow10_u64[DTI_DECIMAL_MAX_DIGITS])
+        return -1;
+    d->digits = micro;
+    d->scale = 6;
+    while (d->scale > 0 && d->digits % 10 == 0) {
+        d->digits /= 10;
+        d->scale--;
+    }
+    return 0;
+}
+
+int dti_decimal_compare(dti_decimal a, dti_decimal b)
+{
+    /* a.digits / 10^a.scale against b.digits / 10^b.scale: both sides below 10^36 */
+    dti_u128 x = (dti_u128)a.digits * pow10_u64[b.scale];
+    dti_u128 y = (dti_u128)b.digits * pow10_u64[a.scale];
+    return x < y ? -1 : x > y;
+}
+
+char *dti_format_decimal(char *buf, size_t size, dti_decimal d)
+{
+    uint64_t p = pow10_u64[d.scale];
+    if (d.scale == 0)
+        snprintf(buf, size, "%llu", (unsigned long long)d.digits);
+    else
+        snprintf(buf, size, "%llu.%0*llu", (unsigned long long)(d.digits / p), d.scale,
+                 (unsigned long long)(d.digits % p));
+    return buf;
+}
+
 const char *dti_money_error(int code)
 {
     switch (code) {
@@ -234,4 +335,3 @@ char *dti_format_money(char *buf, size_t size, int64_t cents)
         snprintf(buf, size, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
     return buf;
 }
-

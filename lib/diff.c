@@ -312,6 +312,17 @@ static void states_of(const dti_coverage *cov, uint64_t set[2], char *text, size
         snprintf(text, size, "none");
 }
 
+/* A release as the user named it: its first argument, and how many more there are. */
+static const char *release_label(const dt_diff_options *o, int which, char *buf, size_t size)
+{
+    size_t more = o->release_count[which] - 1;
+    if (more)
+        snprintf(buf, size, "%.200s and %zu more", o->release[which][0], more);
+    else
+        snprintf(buf, size, "%.200s", o->release[which][0]);
+    return buf;
+}
+
 /* ---- the run ---- */
 
 dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
@@ -329,24 +340,10 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
     dt_status status = (table = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
     if (status == DT_OK && o->changes_out && !(changes = dti_outfile_open(o->changes_out, err)))
         status = err->status;
-    /* a quick look first: two releases of different states stop before the reading */
-    char states[2][400];
+    /* releases are compared by the sets of states their rows hold, known only once read:
+     * a first row tells nothing of the others (files of several states, in any order) */
+    char states[2][400], label[2][300];
     uint64_t set[2][2];
-    int peeked[2] = {-1, -1};
-    for (int r = 0; r < 2 && status == DT_OK; r++) {
-        status = expand_release(o->release[r], o->release_count[r], &inputs[r], err);
-        for (size_t i = 0; status == DT_OK && i < inputs[r].count && peeked[r] < 0; i++)
-            if (dti_peek_state(inputs[r].paths[i], inputs[r].display[i], &peeked[r], err) < 0)
-                status = err->status;
-    }
-    dti_inputs_free(&inputs[0]);
-    dti_inputs_free(&inputs[1]);
-    if (status == DT_OK && peeked[0] >= 0 && peeked[1] >= 0 && peeked[0] != peeked[1])
-        status = dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
-                               "the releases are of different states: OLD (%s) holds state "
-                               "%02d and NEW (%s) state %02d; compare two filings of the "
-                               "same states",
-                               o->release[0][0], peeked[0], o->release[1][0], peeked[1]);
     for (int r = 0; r < 2 && status == DT_OK; r++)
         status = read_release(o, r, &cov[r], &inputs[r], progress, user, err);
     for (int r = 0; r < 2 && status == DT_OK; r++)
@@ -355,7 +352,8 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
         status = dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
                                "the releases are of different states: OLD (%s) holds %s and "
                                "NEW (%s) holds %s; compare two filings of the same states",
-                               o->release[0][0], states[0], o->release[1][0], states[1]);
+                               release_label(o, 0, label[0], sizeof label[0]), states[0],
+                               release_label(o, 1, label[1], sizeof label[1]), states[1]);
     if (status == DT_OK && progress && !progress(0.92, "comparing", user))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK)

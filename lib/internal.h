@@ -1157,6 +1157,27 @@ dt_status dti_csv_table_decimal(const dti_csv_table *t, size_t row, int col, int
  * -1 not a number, -2 negative, -4 too large. */
 int dti_parse_decimal(const char *s, int decimals, int64_t *value);
 
+/* An exact non-negative decimal, digits / 10^scale, as the text wrote it: no rounding. The
+ * text has at most DTI_DECIMAL_MAX_DIGITS digits, not counting leading zeros and trailing
+ * zeros after the point, so digits < 10^18 and scale <= 18 (products of two fit 128 bits). */
+#define DTI_DECIMAL_MAX_DIGITS 18
+typedef struct dti_decimal {
+    uint64_t digits;
+    int scale; /* decimals, trailing zeros dropped; -1 in a table: no value */
+} dti_decimal;
+/* digits[.digits] (also ".5" and "5."), no sign, exponent or spaces: 0 ok, -1 not a
+ * number, -2 negative, -4 more than DTI_DECIMAL_MAX_DIGITS digits. */
+int dti_parse_exact(const char *s, dti_decimal *d);
+/* A cell read exactly; errors name file, line and column. */
+dt_status dti_csv_table_exact(const dti_csv_table *t, size_t row, int col, dti_decimal *d,
+                              dt_error *err);
+/* micro / 10^6 exactly (whole square metres as km2): 0, or -1 when micro is 10^18 or more. */
+int dti_decimal_from_micro(uint64_t micro, dti_decimal *d);
+/* -1, 0, 1 as a < b, a == b, a > b, exactly. */
+int dti_decimal_compare(dti_decimal a, dti_decimal b);
+/* The exact value: "0.0000001", "40", "7.5". */
+char *dti_format_decimal(char *buf, size_t size, dti_decimal d);
+
 /* ---- money: whole cents in int64 ---- */
 #define DTI_MONEY_MAX 100000000000000000LL /* $10^15 in cents: sums stay far from overflow */
 /* Dollars with at most 2 decimals into cents: 0 ok, -1 not a number, -2 negative,
@@ -1174,16 +1195,17 @@ __extension__ typedef unsigned __int128 dti_u128;
 /* The text of datasets/cost_model.csv, compiled in by the Makefile (cost_model.c). */
 extern const char dti_default_costs[];
 
-/* Densities are micro-locations per km2: locations per km2 times 10^6, exactly. */
+/* Density bounds in locations per km2, exactly as the cost model writes them. */
 typedef struct dti_cost_class {
-    int64_t min_micro, max_micro; /* [min, max); max INT64_MAX: no upper bound */
-    int64_t cost_per_location;    /* cents */
+    dti_decimal min, max;      /* [min, max) */
+    int unbounded;             /* no max: up to infinity */
+    int64_t cost_per_location; /* cents */
     long line;
     char label[96];
 } dti_cost_class;
 
 typedef struct dti_cost_model {
-    dti_cost_class *classes; /* sorted by min_micro, tiling [0, infinity) */
+    dti_cost_class *classes; /* sorted by min, tiling [0, infinity) */
     size_t count;
     char source[1024];
 } dti_cost_model;
@@ -1193,16 +1215,15 @@ typedef struct dti_cost_model {
  * dti_cost_model_free(), also after a failure. */
 dt_status dti_cost_model_read(dti_cost_model *m, const char *path, dt_error *err);
 void dti_cost_model_free(dti_cost_model *m);
-/* The class of locations / land (land_m2 0: an infinite density, the last class). */
+/* The class of the density locations / land_km2, compared with the bounds exactly (land 0:
+ * an infinite density, the last class). */
 const dti_cost_class *dti_cost_class_of(const dti_cost_model *m, uint64_t locations,
-                                        int64_t land_m2);
-/* A density bound as text ("inf" for none). */
-char *dti_format_density(char *buf, size_t size, int64_t micro);
+                                        dti_decimal land_km2);
 
-/* Land area per region id, in square metres (km2 with 6 decimals). */
+/* Land area per region id in km2, exactly as read (a layer's square metres: 6 decimals). */
 typedef struct dti_land {
     dti_strtab ids;
-    int64_t *m2; /* per id index; -1 unknown */
+    dti_decimal *km2; /* per id index; scale -1 unknown */
     size_t cap;
     char source[1400]; /* where the areas come from, for notes and reports */
     char layer_path[256];
@@ -1214,8 +1235,8 @@ dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err);
  * the polygons in an Albers equal-area projection fitted to the layer. */
 dt_status dti_land_read_layer(dti_land *land, const char *path, const char *layer,
                               const char *id_field, dt_error *err);
-/* Square metres of a region, -1 when unknown. */
-int64_t dti_land_find(dti_land *land, const char *id);
+/* The land of a region: 0, or -1 when unknown. */
+int dti_land_find(dti_land *land, const char *id, dti_decimal *km2);
 void dti_land_free(dti_land *land);
 
 /* One project: connect a region's unserved (pass 0) or underserved (pass 1) locations. */
@@ -1223,28 +1244,40 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;     /* all the region's locations */
-    uint64_t connect;       /* locations the project connects */
-    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
-    int64_t land_m2;
+    uint64_t locations;         /* all the region's locations */
+    uint64_t connect;           /* locations the project connects */
+    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */
     int64_t benefit; /* what the plan maximises: connect, or households_x10 */
     int funded, funded_greedy;
 } dti_project;
 
-#define DTI_EXACT_MAX_REACH (1ULL << 24) /* the exact solver's table: at most 128 MiB */
-#define DTI_EXACT_MAX_CELLS (1ULL << 30) /* and its choices: at most 128 MiB of bits */
+/* The exact solver runs when the projects that fit the budget could reach at most 2^24 in
+ * all (its table of least costs: 128 MiB) and projects x that total is at most 2^30 (its
+ * choices, one bit each: 128 MiB), both limits included. */
+#define DTI_EXACT_MAX_REACH (1ULL << 24)
+#define DTI_EXACT_MAX_CELLS (1ULL << 30)
+
+/* The size of an exact problem: the projects that can be funded and the total they reach. */
+typedef struct dti_exact_size {
+    size_t projects;
+    uint64_t reach, cells; /* cells = projects x reach */
+} dti_exact_size;
 
 /* Sort into rank order (see plan_solve.c). */
 void dti_plan_rank(dti_project *p, size_t n);
 /* In rank order, fund (funded_greedy) every project that reaches something and still fits;
  * returns the money spent. */
 int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
-/* The 0/1 knapsack solved exactly (funded): the most reached within the budget, the cheapest
- * such allocation. 1 solved, 0 too large (*cells: projects x (total reach + 1) is over
- * max_cells), -1 out of memory. */
-int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells, uint64_t *cells);
+/* The 0/1 knapsack solved exactly (funded), p in rank order: the most reached within the
+ * budget; of those allocations the cheapest; of those the one that funds the higher-ranked
+ * projects (the first rank where two differ is funded), so that exact funds greedy's set
+ * whenever greedy's is optimal. 1 solved, 0 too large (size->reach over DTI_EXACT_MAX_REACH
+ * or size->cells over max_cells), -1 out of memory. */
+int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+                   dti_exact_size *size);
 
 /* ---- running one library step for another (steps.c) ---- */
 /* Run dt_map with arguments as on its command line. */

@@ -255,7 +255,7 @@ static dt_status load_land(plan_state *s, const dt_plan_options *o, dt_error *er
                          "a stats table with a land_km2 column (dialtone stats --blocks)");
 }
 
-static dt_status region_land(plan_state *s, size_t row, const char *geoid, int64_t *m2,
+static dt_status region_land(plan_state *s, size_t row, const char *geoid, dti_decimal *km2,
                              dt_error *err)
 {
     dti_csv_table *t = &s->table;
@@ -264,9 +264,9 @@ static dt_status region_land(plan_state *s, size_t row, const char *geoid, int64
         if (*cell == '\0')
             return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
                                  "region %s has no land_km2 (give --land FILE)", geoid);
-        return dti_csv_table_decimal(t, row, s->col_land, 6, m2, err);
+        return dti_csv_table_exact(t, row, s->col_land, km2, err);
     }
-    if ((*m2 = dti_land_find(&s->land, geoid)) < 0)
+    if (dti_land_find(&s->land, geoid, km2) != 0)
         return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
                              "no land area for region %s in %s", geoid, s->land_name);
     return DT_OK;
@@ -306,10 +306,10 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
                              geoid, (unsigned long long)(need[0] + need[1]), (unsigned long long)n);
     if (need[0] + need[1] == 0)
         return DT_OK;
-    int64_t land;
+    dti_decimal land;
     if ((status = region_land(s, row, geoid, &land, err)) != DT_OK)
         return status;
-    if (land == 0 && s->no_land++ == 0)
+    if (land.digits == 0 && s->no_land++ == 0)
         snprintf(s->no_land_first, sizeof s->no_land_first, "%s", geoid);
     const dti_cost_class *cls = dti_cost_class_of(&s->model, n, land);
     for (int pass = 0; pass < 2; pass++) {
@@ -322,7 +322,7 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
         p->pass = pass;
         p->locations = n;
         p->connect = need[pass];
-        p->land_m2 = land;
+        p->land_km2 = land;
         p->cost_class = cls;
         p->households_x10 = -1;
         if (s->households_from &&
@@ -376,11 +376,29 @@ typedef struct pass_result {
     int64_t benefit, benefit_greedy;
     size_t funded, funded_greedy, count;
     int exact, considered, all_funded;
-    uint64_t cells;
+    dti_exact_size size; /* of the exact problem, when it was too large */
 } pass_result;
 
-static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, pass_result *r,
-                          dt_error *err)
+/* Why the exact solver does not run, with the real quantity and its limit. */
+static void exact_too_large(char *buf, size_t size, const dti_exact_size *z, int households)
+{
+    const char *unit = households ? " tenths of households" : "";
+    if (z->reach > DTI_EXACT_MAX_REACH)
+        snprintf(buf, size,
+                 "the projects that fit the budget (%zu) reach %llu%s in all, more than the "
+                 "exact solver's limit of %llu (2^24)",
+                 z->projects, (unsigned long long)z->reach, unit,
+                 (unsigned long long)DTI_EXACT_MAX_REACH);
+    else
+        snprintf(buf, size,
+                 "the projects that fit the budget (%zu) times the %llu%s they reach in all "
+                 "make %llu, more than the exact solver's limit of %llu (2^30)",
+                 z->projects, (unsigned long long)z->reach, unit, (unsigned long long)z->cells,
+                 (unsigned long long)DTI_EXACT_MAX_CELLS);
+}
+
+static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, int households,
+                          pass_result *r, dt_error *err)
 {
     memset(r, 0, sizeof *r);
     r->count = n;
@@ -388,18 +406,19 @@ static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, 
     dti_plan_rank(p, n);
     dti_plan_greedy(p, n, budget);
     if (method != METHOD_GREEDY) {
-        int rc = dti_plan_exact(p, n, budget, DTI_EXACT_MAX_CELLS, &r->cells);
+        dti_exact_size size;
+        int rc = dti_plan_exact(p, n, budget, DTI_EXACT_MAX_CELLS, &size);
         if (rc < 0)
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        if (rc == 0 && method == METHOD_EXACT)
+        if (rc == 0 && method == METHOD_EXACT) {
+            char why[400];
+            exact_too_large(why, sizeof why, &size, households);
             return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                                 "--method exact: %zu projects reaching up to %llu in all are "
-                                 "too many for the exact solver (its table would hold %llu "
-                                 "cells, at most %llu); use --method greedy",
-                                 n, (unsigned long long)(r->cells / (n ? n : 1) - 1),
-                                 (unsigned long long)r->cells,
-                                 (unsigned long long)DTI_EXACT_MAX_CELLS);
+                                 "--method exact: %s; use --method greedy", why);
+        }
         r->exact = rc == 1;
+        if (rc == 0)
+            r->size = size;
     }
     r->all_funded = 1;
     for (size_t i = 0; i < n; i++) {
@@ -425,17 +444,43 @@ static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, 
 
 /* ---- the plan table ---- */
 
-static char *format_density(char *buf, size_t size, uint64_t locations, int64_t land_m2)
+/* locations / land_km2 rounded half up to 2 decimals, exactly (empty without land): the
+ * long division of the digits of locations * 100 * 10^scale by the land's digits, so that
+ * no quotient can leave a machine word. */
+static char *format_density(char *buf, size_t size, uint64_t locations, dti_decimal land)
 {
-    if (land_m2 <= 0) {
-        buf[0] = '\0';
+    buf[0] = '\0';
+    if (land.digits == 0 || size < 4)
         return buf;
+    char numerator[64], quotient[64];
+    int n = snprintf(numerator, sizeof numerator, "%llu", (unsigned long long)locations);
+    for (int i = 0; i < 2 + land.scale; i++)
+        numerator[n++] = '0';
+    dti_u128 rest = 0;
+    int q = 0;
+    for (int i = 0; i < n; i++) {
+        rest = rest * 10 + (unsigned)(numerator[i] - '0'); /* below 10 * land.digits */
+        int digit = (int)(rest / land.digits);
+        rest %= land.digits;
+        if (q > 0 || digit > 0)
+            quotient[q++] = (char)('0' + digit);
     }
-    /* locations / (land_m2 / 1e6), rounded half up to 2 decimals, exactly */
-    dti_u128 num = (dti_u128)locations * 100000000ULL * 2 + (uint64_t)land_m2;
-    uint64_t q = (uint64_t)(num / ((dti_u128)land_m2 * 2));
-    snprintf(buf, size, "%llu.%02llu", (unsigned long long)(q / 100),
-             (unsigned long long)(q % 100));
+    while (q < 3) { /* at least 0.0x */
+        memmove(quotient + 1, quotient, (size_t)q++);
+        quotient[0] = '0';
+    }
+    if (2 * rest >= land.digits) { /* half up: carry from the last digit */
+        int i = q - 1;
+        for (; i >= 0 && quotient[i] == '9'; i--)
+            quotient[i] = '0';
+        if (i < 0) {
+            memmove(quotient + 1, quotient, (size_t)q++);
+            quotient[0] = '1';
+        } else {
+            quotient[i]++;
+        }
+    }
+    snprintf(buf, size, "%.*s.%.2s", q - 2, quotient, quotient + q - 2);
     return buf;
 }
 
@@ -450,9 +495,11 @@ static void class_text(char *buf, size_t size, const dti_cost_class *c)
     char lo[40], hi[40];
     if (c->label[0])
         snprintf(buf, size, "%s", c->label);
+    else if (c->unbounded)
+        snprintf(buf, size, "%s-inf", dti_format_decimal(lo, sizeof lo, c->min));
     else
-        snprintf(buf, size, "%s-%s", dti_format_density(lo, sizeof lo, c->min_micro),
-                 dti_format_density(hi, sizeof hi, c->max_micro));
+        snprintf(buf, size, "%s-%s", dti_format_decimal(lo, sizeof lo, c->min),
+                 dti_format_decimal(hi, sizeof hi, c->max));
 }
 
 static void write_table(FILE *fp, const plan_state *s, int households)
@@ -471,7 +518,7 @@ static void write_table(FILE *fp, const plan_state *s, int households)
         fprintf(fp, "%zu,", i + 1);
         dti_csv_put_field(fp, p->geoid);
         fprintf(fp, ",%s,%s,", p->pass ? "underserved" : "unserved",
-                format_density(a, sizeof a, p->locations, p->land_m2));
+                format_density(a, sizeof a, p->locations, p->land_km2));
         class_text(text, sizeof text, p->cost_class);
         dti_csv_put_field(fp, text);
         fprintf(fp, ",%s,%llu", dti_format_money(a, sizeof a, p->cost_class->cost_per_location),
@@ -654,7 +701,7 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
                 what, q->funded, q->count,
                 dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
                 (unsigned long long)q->reached, what, q->exact ? "exact allocation" : "greedy");
-        if (q->exact && q->benefit_greedy != q->benefit) {
+        if (q->exact && (q->benefit_greedy != q->benefit || q->spent_greedy != q->spent)) {
             if (o->households)
                 dti_say(note, user,
                         "%s: the exact allocation reaches %s households; greedy "
@@ -669,9 +716,10 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
                         what, (unsigned long long)q->reached, unit,
                         (unsigned long long)q->reached_greedy,
                         dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
-        } else if (!q->exact && o->method == METHOD_AUTO && q->cells) {
-            dti_say(note, user, "%s: greedy only: %llu cells are too many for the exact solver",
-                    what, (unsigned long long)q->cells);
+        } else if (!q->exact && o->method == METHOD_AUTO) {
+            char why[400];
+            exact_too_large(why, sizeof why, &q->size, o->households);
+            dti_say(note, user, "%s: greedy only: %s", what, why);
         }
     }
     dti_say(note, user, "budget $%s: $%s left",
@@ -706,11 +754,12 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
     if (status == DT_OK)
         status = build_projects(&s, o, err);
     if (status == DT_OK)
-        status = allocate(s.projects, s.first_underserved, o->budget, o->method, &r[0], err);
+        status = allocate(s.projects, s.first_underserved, o->budget, o->method, o->households,
+                          &r[0], err);
     size_t n_under = s.count - s.first_underserved;
     if (status == DT_OK && r[0].all_funded)
         status = allocate(s.projects + s.first_underserved, n_under, o->budget - r[0].spent,
-                          o->method, &r[1], err);
+                          o->method, o->households, &r[1], err);
     else if (status == DT_OK) { /* BEAD: underserved projects only once every unserved one is */
         r[1].count = n_under;
         dti_plan_rank(s.projects + s.first_underserved, n_under);

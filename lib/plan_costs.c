@@ -8,8 +8,6 @@
 
 #include "internal.h"
 
-#define INFINITE_DENSITY INT64_MAX
-
 void dti_cost_model_free(dti_cost_model *m)
 {
     if (!m)
@@ -18,30 +16,39 @@ void dti_cost_model_free(dti_cost_model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* A bound in micro-locations per km2; an empty or "inf" max has no bound. 0 ok, -1 bad. */
-static int parse_bound(const char *s, int is_max, int64_t *micro)
+/* An empty or "inf" max has no bound (*unbounded). 0 ok, else dti_parse_exact's code. */
+static int parse_bound(const char *s, int *unbounded, dti_decimal *d)
 {
-    if (is_max && (*s == '\0' || strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0)) {
-        *micro = INFINITE_DENSITY;
+    if (unbounded && (*s == '\0' || strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0)) {
+        *unbounded = 1;
         return 0;
     }
-    return dti_parse_decimal(s, 6, micro) >= 0 && *micro < INFINITE_DENSITY ? 0 : -1;
+    return dti_parse_exact(s, d);
 }
 
-char *dti_format_density(char *buf, size_t size, int64_t micro)
+static const char *bound_error(int rc)
 {
-    if (micro == INFINITE_DENSITY)
+    return rc == -4 ? "has more than 18 digits (leading zeros and trailing zeros after the point "
+                      "not counted)"
+                    : "is not a number of at least 0";
+}
+
+/* A bound as text ("inf" for none). */
+static char *format_bound(char *buf, size_t size, const dti_decimal *d, int unbounded)
+{
+    if (unbounded)
         snprintf(buf, size, "inf");
     else
-        dti_format_fixed(buf, size, micro, 6);
+        dti_format_decimal(buf, size, *d);
     return buf;
 }
 
 static int compare_classes(const void *a, const void *b)
 {
     const dti_cost_class *x = a, *y = b;
-    if (x->min_micro != y->min_micro)
-        return x->min_micro < y->min_micro ? -1 : 1;
+    int c = dti_decimal_compare(x->min, y->min);
+    if (c)
+        return c;
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
@@ -63,18 +70,18 @@ static dt_status read_rows(dti_cost_model *m, const dti_csv_table *t, dt_error *
         const char *cost = dti_csv_table_cell(t, r, col[2]);
         long line = t->lines[r];
         c->line = line;
-        if (parse_bound(min, 0, &c->min_micro) != 0)
+        int rc = parse_bound(min, NULL, &c->min);
+        if (rc != 0)
+            return dti_error_set(err, DT_ERR_FORMAT, t->path, line, "min_density '%.40s' %s", min,
+                                 bound_error(rc));
+        if ((rc = parse_bound(max, &c->unbounded, &c->max)) != 0)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                 "min_density '%.40s' is not a number of at least 0", min);
-        if (parse_bound(max, 1, &c->max_micro) != 0)
-            return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                 "max_density '%.40s' is not a number (leave it empty for no "
-                                 "upper bound)",
-                                 max);
-        if (c->max_micro <= c->min_micro)
+                                 "max_density '%.40s' %s (leave it empty for no upper bound)", max,
+                                 bound_error(rc));
+        if (!c->unbounded && dti_decimal_compare(c->max, c->min) <= 0)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
                                  "max_density %s is not above min_density %s", max, min);
-        int rc = dti_parse_cents(cost, &c->cost_per_location);
+        rc = dti_parse_cents(cost, &c->cost_per_location);
         if (rc != 0)
             return dti_error_set(
                 err, DT_ERR_FORMAT, t->path, line,
@@ -94,34 +101,36 @@ static dt_status check_tiling(const dti_cost_model *m, const char *path, dt_erro
 {
     char a[40], b[40], c[40], d[40];
     const dti_cost_class *k = m->classes;
-    if (k[0].min_micro != 0)
+    if (k[0].min.digits != 0)
         return dti_error_set(err, DT_ERR_FORMAT, path, k[0].line,
                              "the lowest density class starts at %s: densities from 0 up to %s "
                              "have no cost (start it at 0)",
-                             dti_format_density(a, sizeof a, k[0].min_micro), a);
+                             dti_format_decimal(a, sizeof a, k[0].min), a);
     for (size_t i = 1; i < m->count; i++) {
         const dti_cost_class *prev = &k[i - 1], *cur = &k[i];
-        dti_format_density(a, sizeof a, cur->min_micro);
-        dti_format_density(b, sizeof b, cur->max_micro);
-        dti_format_density(c, sizeof c, prev->min_micro);
-        dti_format_density(d, sizeof d, prev->max_micro);
-        if (cur->min_micro < prev->max_micro)
+        format_bound(a, sizeof a, &cur->min, 0);
+        format_bound(b, sizeof b, &cur->max, cur->unbounded);
+        format_bound(c, sizeof c, &prev->min, 0);
+        format_bound(d, sizeof d, &prev->max, prev->unbounded);
+        /* an unbounded class below another overlaps it */
+        int order = prev->unbounded ? 1 : dti_decimal_compare(prev->max, cur->min);
+        if (order > 0)
             return dti_error_set(err, DT_ERR_FORMAT, path, cur->line,
                                  "density class %s to %s overlaps the class on line %ld (%s to "
                                  "%s)",
                                  a, b, prev->line, c, d);
-        if (cur->min_micro > prev->max_micro)
+        if (order < 0)
             return dti_error_set(err, DT_ERR_FORMAT, path, cur->line,
                                  "gap: no class covers densities from %s to %s (the class on line "
                                  "%ld ends at %s, this one starts at %s)",
                                  d, a, prev->line, d, a);
     }
     const dti_cost_class *last = &k[m->count - 1];
-    if (last->max_micro != INFINITE_DENSITY)
+    if (!last->unbounded)
         return dti_error_set(err, DT_ERR_FORMAT, path, last->line,
                              "the highest density class ends at %s: densities of %s and more "
                              "have no cost (leave its max_density empty)",
-                             dti_format_density(a, sizeof a, last->max_micro), a);
+                             dti_format_decimal(a, sizeof a, last->max), a);
     return DT_OK;
 }
 
@@ -154,17 +163,31 @@ dt_status dti_cost_model_read(dti_cost_model *m, const char *path, dt_error *err
     return status;
 }
 
-const dti_cost_class *dti_cost_class_of(const dti_cost_model *m, uint64_t locations,
-                                        int64_t land_m2)
+/* locations / land >= bound, exactly: with land = l / 10^p and bound = b / 10^q,
+ * locations * 10^p / l >= b / 10^q  <=>  locations * 10^(p+q) >= b * l, where b * l and
+ * 10^(p+q) are below 10^36 and locations * 10^(p+q) >= b * l  <=>  10^(p+q) >= ceil(b * l /
+ * locations): no product leaves 128 bits, no double, no rounding. */
+static int density_at_least(uint64_t locations, dti_decimal land, dti_decimal bound)
 {
-    /* density >= min  <=>  locations / (land_m2 / 1e6) >= min_micro / 1e6
-     *                 <=>  locations * 1e12 >= min_micro * land_m2, exactly in 128 bits;
-     * no land: an infinite density, the last class */
+    dti_u128 product = (dti_u128)bound.digits * land.digits;
+    if (product == 0)
+        return 1;
+    if (locations == 0)
+        return 0;
+    dti_u128 power = 1;
+    for (int i = 0; i < land.scale + bound.scale; i++)
+        power *= 10;
+    return power >= product / locations + (product % locations != 0);
+}
+
+const dti_cost_class *dti_cost_class_of(const dti_cost_model *m, uint64_t locations,
+                                        dti_decimal land_km2)
+{
+    /* no land: an infinite density, the last class */
     const dti_cost_class *found = &m->classes[0];
     for (size_t i = 1; i < m->count; i++) {
         const dti_cost_class *c = &m->classes[i];
-        if (land_m2 > 0 && (dti_u128)locations * 1000000000000ULL <
-                               (dti_u128)(uint64_t)c->min_micro * (uint64_t)land_m2)
+        if (land_km2.digits > 0 && !density_at_least(locations, land_km2, c->min))
             break;
         found = c;
     }

@@ -12,7 +12,7 @@ void dti_land_free(dti_land *land)
     if (!land)
         return;
     dti_strtab_free(&land->ids);
-    free(land->m2);
+    free(land->km2);
     memset(land, 0, sizeof *land);
 }
 
@@ -23,7 +23,7 @@ static void land_init(dti_land *land)
 }
 
 /* 0 set, 1 the id already has an area, -1 out of memory. */
-static int land_set(dti_land *land, const char *id, int64_t m2)
+static int land_set(dti_land *land, const char *id, dti_decimal km2)
 {
     uint32_t index = dti_strtab_intern(&land->ids, id, strlen(id));
     if (index == UINT32_MAX)
@@ -32,24 +32,41 @@ static int land_set(dti_land *land, const char *id, int64_t m2)
         size_t cap = land->cap ? land->cap : 256;
         while (cap <= index)
             cap *= 2;
-        int64_t *a = realloc(land->m2, cap * sizeof *a);
+        dti_decimal *a = realloc(land->km2, cap * sizeof *a);
         if (!a)
             return -1;
         for (size_t i = land->cap; i < cap; i++)
-            a[i] = -1;
-        land->m2 = a;
+            a[i] = (dti_decimal){0, -1};
+        land->km2 = a;
         land->cap = cap;
     }
-    if (land->m2[index] >= 0)
+    if (land->km2[index].scale >= 0)
         return 1;
-    land->m2[index] = m2;
+    land->km2[index] = km2;
     return 0;
 }
 
-int64_t dti_land_find(dti_land *land, const char *id)
+/* Square metres, rounded to whole ones, as km2; refuses an absurdly large area. */
+static dt_status land_set_m2(dti_land *land, const char *id, double m2, const char *path,
+                             dt_error *err)
+{
+    dti_decimal km2;
+    if (!(m2 < 1e17) || dti_decimal_from_micro((uint64_t)llround(m2), &km2) != 0)
+        return dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                             "region %s: a land area of %.0f square metres is not a region's", id,
+                             m2);
+    if (land_set(land, id, km2) < 0)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return DT_OK;
+}
+
+int dti_land_find(dti_land *land, const char *id, dti_decimal *km2)
 {
     uint32_t index = dti_strtab_intern(&land->ids, id, strlen(id));
-    return index < land->cap ? land->m2[index] : -1;
+    if (index >= land->cap || land->km2[index].scale < 0)
+        return -1;
+    *km2 = land->km2[index];
+    return 0;
 }
 
 dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err)
@@ -63,10 +80,10 @@ dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err)
     if (status == DT_OK)
         status = dti_csv_table_require(&t, names, 2, col, "a land area file (geoid,land_km2)", err);
     for (size_t r = 0; status == DT_OK && r < t.nrows; r++) {
-        int64_t m2; /* km2 with 6 decimals is square metres */
-        status = dti_csv_table_decimal(&t, r, col[1], 6, &m2, err);
+        dti_decimal km2; /* exactly as written, any number of decimals */
+        status = dti_csv_table_exact(&t, r, col[1], &km2, err);
         const char *id = dti_csv_table_cell(&t, r, col[0]);
-        int rc = status == DT_OK ? land_set(land, id, m2) : 0;
+        int rc = status == DT_OK ? land_set(land, id, km2) : 0;
         if (rc < 0)
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         else if (rc > 0)
@@ -107,11 +124,12 @@ static dt_status areas_from_geometry(dti_land *land, dti_map_layer *ml, dt_error
             double a = fabs(ring_area2(ml->x + p, ml->y + p, n)) / 2;
             area[ml->feature_region[f]] += ml->ring_outer[r] ? a : -a;
         }
+    /* the areas are doubles (projected coordinates, summed rings): rounded once, to whole
+     * square metres, and exact from there on; holes larger than their ring give 0 */
     double unit2 = proj.meters_per_unit * proj.meters_per_unit;
     for (size_t r = 0; status == DT_OK && r < ml->region_count; r++)
-        if (land_set(land, dti_strtab_get(&ml->ids, (uint32_t)r),
-                     (int64_t)llround(area[r] > 0 ? area[r] * unit2 : 0)) < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = land_set_m2(land, dti_strtab_get(&ml->ids, (uint32_t)r),
+                             area[r] > 0 ? area[r] * unit2 : 0, land->layer_path, err);
     snprintf(land->source, sizeof land->source,
              "the area of the polygons of %s (layer %s), projected to an %s (ALAND would leave "
              "out inland water; these areas include it)",
@@ -139,10 +157,9 @@ dt_status dti_land_read_layer(dti_land *land, const char *path, const char *laye
             continue;
         }
         for (size_t r = 0; status == DT_OK && r < with.region_count; r++) {
-            double v = with.values[r]; /* square metres */
-            if (!isnan(v) && v >= 0 &&
-                land_set(land, dti_strtab_get(&with.ids, (uint32_t)r), (int64_t)llround(v)) < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            double v = with.values[r]; /* square metres: whole numbers in TIGER/Line, exact */
+            if (!isnan(v) && v >= 0)
+                status = land_set_m2(land, dti_strtab_get(&with.ids, (uint32_t)r), v, path, err);
         }
         snprintf(land->source, sizeof land->source, "field %s of %s (layer %s)", fields[i], path,
                  with.layer_name);

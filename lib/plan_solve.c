@@ -47,12 +47,17 @@ int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget)
     return budget - left;
 }
 
-/* Dynamic programming over the amount reached, not over money: best[v] is the least cost
- * of reaching exactly v (locations, or tenths of households) with the projects seen so far.
- * The answer is the largest v whose least cost fits the budget: the most reached, and the
- * cheapest way to reach it. A project replaces an equal-cost way only when strictly cheaper,
- * so ties keep the higher-ranked projects. take[i][v] records the choices for the walk back. */
-int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells, uint64_t *cells)
+/* Dynamic programming over the amount reached, not over money, from the lowest-ranked project
+ * up: after project k, least[v] is the least cost of reaching exactly v with projects k..,
+ * and of the ways that cost that, the one funding the higher-ranked projects. Adding k, a
+ * way with k against an equal-cost way without it differs first at k: the way with k wins
+ * (<=), and each way's own rest was already the best of the projects after k, so the order
+ * (most reached, then cheapest, then by rank) is kept exactly at every step. Ways over the
+ * budget count as unreachable (adding projects to one cannot bring it back under), so no sum
+ * exceeds the budget. least[v] holds cost + 1, 0 unreachable: calloc'd pages never written
+ * cost no memory. take[k][v] records the choices for the walk forward. */
+int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+                   dti_exact_size *size)
 {
     size_t *items = malloc((n ? n : 1) * sizeof *items), count = 0;
     if (!items)
@@ -62,35 +67,35 @@ int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
         p[i].funded = 0;
         if (p[i].benefit > 0 && p[i].cost <= budget) {
             items[count++] = i;
-            total += (uint64_t)p[i].benefit;
+            uint64_t b = (uint64_t)p[i].benefit;
+            total = total > UINT64_MAX - b ? UINT64_MAX : total + b;
         }
     }
-    uint64_t width = total + 1; /* v = 0 .. total */
-    *cells = (uint64_t)count * width;
-    if (count && (width > DTI_EXACT_MAX_REACH || *cells > max_cells)) {
+    size->projects = count;
+    size->reach = total;
+    size->cells = count && total > UINT64_MAX / count ? UINT64_MAX : (uint64_t)count * total;
+    if (total > DTI_EXACT_MAX_REACH || size->cells > max_cells) {
         free(items);
         return 0;
     }
-    int64_t *best = malloc(width * sizeof *best);
-    uint64_t words = (width + 63) / 64;
+    uint64_t width = total + 1, words = (width + 63) / 64;
+    uint64_t *least = calloc(width, sizeof *least);
     uint64_t *take = calloc(count ? count * words : 1, sizeof *take);
-    if (!best || !take) {
+    if (!least || !take) {
         free(items);
-        free(best);
+        free(least);
         free(take);
         return -1;
     }
-    best[0] = 0;
-    for (uint64_t v = 1; v < width; v++)
-        best[v] = INT64_MAX;
-    uint64_t reach = 0; /* the largest v reachable so far */
-    for (size_t k = 0; k < count; k++) {
+    least[0] = 1;
+    uint64_t reach = 0, limit = (uint64_t)budget + 1;
+    for (size_t k = count; k-- > 0;) {
         const dti_project *q = &p[items[k]];
-        uint64_t b = (uint64_t)q->benefit, *row = take + k * words;
+        uint64_t b = (uint64_t)q->benefit, cost = (uint64_t)q->cost, *row = take + k * words;
         for (uint64_t v = reach + b; v >= b; v--) {
-            int64_t from = best[v - b];
-            if (from != INT64_MAX && from + q->cost < best[v]) {
-                best[v] = from + q->cost;
+            uint64_t from = least[v - b];
+            if (from && from + cost <= limit && (!least[v] || from + cost <= least[v])) {
+                least[v] = from + cost;
                 row[v / 64] |= 1ULL << (v % 64);
             }
             if (v == b)
@@ -98,20 +103,16 @@ int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
         }
         reach += b;
     }
-    uint64_t v = 0;
-    for (uint64_t u = width; u-- > 0;)
-        if (best[u] <= budget) {
-            v = u;
-            break;
-        }
-    for (size_t k = count; k-- > 0;) {
+    uint64_t v = total;
+    while (v > 0 && !least[v])
+        v--;
+    for (size_t k = 0; k < count; k++)
         if (take[k * words + v / 64] >> (v % 64) & 1) {
             p[items[k]].funded = 1;
             v -= (uint64_t)p[items[k]].benefit;
         }
-    }
     free(items);
-    free(best);
+    free(least);
     free(take);
     return 1;
 }

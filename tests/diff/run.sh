@@ -94,6 +94,44 @@ else
     fail "the bundled sample against itself: no change, stats' counts" "$(cat "$tmp/stderr")"
 fi
 
+# two states, the files of each release in every order, 1 to 3 threads, default and tiny
+# (97-byte) chunks: every run writes the same bytes, the tables of tests/data/diff/README.md
+# ("Two states"). old/late.csv holds rows of both states (for locations also in ks.csv).
+two=$data/two_states
+olds=("ks ne late" "ks late ne" "ne ks late" "ne late ks" "late ks ne" "late ne ks")
+news=("ks ne" "ne ks")
+runs=0
+bad=
+for old in "${olds[@]}"; do
+    for new in "${news[@]}"; do
+        for threads in 1 2 3; do
+            for chunk in "" 97; do
+                args=()
+                for f in $old; do args+=(--old "$two/old/$f.csv"); done
+                for f in $new; do args+=(--new "$two/new/$f.csv"); done
+                rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+                runs=$((runs + 1))
+                if ! env ${chunk:+DIALTONE_CHUNK_SIZE=$chunk} "$bin" diff -q --threads "$threads" \
+                    -o "$tmp/out/diff.csv" --changes-out "$tmp/out/changes.csv" "${args[@]}" \
+                    2>"$tmp/stderr" </dev/null ||
+                    ! cmp -s "$expected/two_states.csv" "$tmp/out/diff.csv" ||
+                    ! cmp -s "$expected/changes_two_states.csv" "$tmp/out/changes.csv"; then
+                    bad="OLD $old, NEW $new, --threads $threads, chunk ${chunk:-default}: $(cat "$tmp/stderr")"
+                    break 4
+                fi
+            done
+        done
+    done
+done
+[ -z "$bad" ] && pass "two states: the same tables in $runs file orders, thread counts, chunks" ||
+    fail "two states: file order, threads and chunks change nothing" "$bad" \
+        "$(diff -u "$expected/two_states.csv" "$tmp/out/diff.csv")"
+refuse "two states against one: the states of each named" 1 \
+    "OLD ($two/old/ks.csv and 2 more) holds 20, 31 and NEW ($two/new/ks.csv) holds 20;" \
+    --old "$two/old/ks.csv" --old "$two/old/ne.csv" --old "$two/old/late.csv" --new "$two/new/ks.csv"
+refuse "a second state only in a late file of OLD" 1 "holds 20, 31 and NEW ($two/new/ks.csv) holds 20;" \
+    --old "$two/old/ks.csv" --old "$two/old/late.csv" --new "$two/new/ks.csv"
+
 refuse "releases of different states" 1 "the releases are of different states" \
     "$data/old" "$data/other_state"
 refuse "different states found after the first row" 1 "holds 20 and NEW" \

@@ -75,6 +75,17 @@ golden "--households, budget 300000" households_300k --households --budget 30000
     --costs "$data/costs.csv" "$data/stats_households.csv"
 golden "household columns shown without --households" housing_columns_100k --budget 100000 \
     --costs "$data/costs.csv" "$data/stats_households.csv"
+golden "land read exactly: 1.0000001 and 0.0000001 km2 (--land)" exact_land --budget 1000 \
+    --costs "$data/costs_exact.csv" --land "$data/land_exact.csv" "$data/stats_exact.csv"
+golden "land read exactly: the land_km2 column" exact_land --budget 1000 \
+    --costs "$data/costs_exact.csv" "$data/stats_exact_land.csv"
+golden "exact at its limit: a total reach of 2^24" reach_2_24 --method exact \
+    --budget 20000000000 --costs "$data/costs.csv" "$data/stats_reach_2_24.csv"
+"$bin" plan --budget 20000000000 --costs "$data/costs.csv" "$data/stats_reach_2_24_1.csv" \
+    >/dev/null 2>"$tmp/stderr"
+grep -qF "unserved: greedy only: the projects that fit the budget (1) reach 16777217 in all, more than the exact solver's limit of 16777216 (2^24)" "$tmp/stderr" &&
+    pass "auto over the exact limit: greedy, and the note says why" ||
+    fail "auto over the exact limit: greedy, and the note says why" "$(cat "$tmp/stderr")"
 
 # the table on stdout without -o, notes on stderr
 "$bin" plan --budget 100000 "${base[@]}" "$data/stats.csv" >"$tmp/stdout" 2>"$tmp/stderr"
@@ -116,6 +127,15 @@ refuse "not a stats table" 1 "no column 'underserved'" --budget 100 \
     "$data/stats_no_underserved.csv"
 refuse "--households without household columns" 1 "--households needs the columns" \
     --households --budget 100 "${base[@]}" "$data/stats.csv"
+refuse "exact over its limit: a total reach of 2^24 + 1" 2 \
+    "--method exact: the projects that fit the budget (1) reach 16777217 in all, more than the exact solver's limit of 16777216 (2^24); use --method greedy" \
+    --method exact --budget 20000000000 --costs "$data/costs.csv" "$data/stats_reach_2_24_1.csv"
+refuse "land area with more than 18 digits" 1 \
+    "land_long.csv:3: column 'land_km2' holds '1234567890.123456789': more than 18 digits" \
+    --budget 1000 --costs "$data/costs_exact.csv" --land "$data/land_long.csv" "$data/stats_exact.csv"
+refuse "density bound with more than 18 digits" 1 \
+    "costs_long.csv:2: max_density '0.0000000000000000001' has more than 18 digits" \
+    --budget 1000 --costs "$data/costs_long.csv" "${base[@]:2}" "$data/stats.csv"
 refuse "missing cost file" 1 "nothere.csv: cannot open" --budget 100 --costs "$data/nothere.csv" \
     "$data/stats.csv"
 
