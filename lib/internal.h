@@ -222,7 +222,6 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
                                    void *user, dt_error *err);
 void *dti_outfile_stream(dti_outfile *out); /* FILE*; NULL in file mode */
 const char *dti_outfile_path(const dti_outfile *out);
-dti_out_kind dti_outfile_kind(const dti_outfile *out);
 /* An empty scratch file (not an output) where out's temporary files go; the caller removes it
  * and frees the name. out NULL: in TMPDIR. */
 char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err);

@@ -260,7 +260,6 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
 
 void *dti_outfile_stream(dti_outfile *out) { return out->fp; }
 const char *dti_outfile_path(const dti_outfile *out) { return out->file; }
-dti_out_kind dti_outfile_kind(const dti_outfile *out) { return out->kind; }
 
 char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err)
 {
