@@ -192,6 +192,16 @@ dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err)
                       o->release_count[0] ? "NEW" : "OLD");
         goto fail;
     }
+    dti_path_check c;
+    dti_path_check_init(&c);
+    dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
+    if (o->changes_out)
+        dti_path_output(&c, "--changes-out", o->changes_out);
+    for (int r = 0; r < 2; r++)
+        for (size_t i = 0; i < o->release_count[r]; i++)
+            dti_path_input(&c, r ? "NEW" : "OLD", o->release[r][i], DTI_INPUT_DIRECTORY);
+    if (dti_path_check_finish(&c, err) != DT_OK)
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -337,8 +347,9 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
     memset(cov, 0, sizeof cov);
     memset(&d, 0, sizeof d);
     dti_outfile *table = NULL, *changes = NULL;
-    dt_status status = (table = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
-    if (status == DT_OK && o->changes_out && !(changes = dti_outfile_open(o->changes_out, err)))
+    dt_status status = (table = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    if (status == DT_OK && o->changes_out &&
+        !(changes = dti_outfile_open(o->changes_out, note, user, err)))
         status = err->status;
     /* releases are compared by the sets of states their rows hold, known only once read:
      * a first row tells nothing of the others (files of several states, in any order) */

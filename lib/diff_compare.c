@@ -238,18 +238,12 @@ static uint64_t change_key(const dti_diff_change *c, const dti_coverage **cov)
     return sort_cov[which]->location_keys[which ? c->new_index : c->old_index];
 }
 
-/* Numeric location ids first in numeric order, then the others as text (as stats does). */
+/* In location id order, as stats' location table (dti_location_id_compare). */
 static int compare_changes(const void *pa, const void *pb)
 {
     const dti_coverage *ca, *cb;
     uint64_t x = change_key(pa, &ca), y = change_key(pb, &cb);
-    int xn = (x & DTI_NAMED_BIT) != 0, yn = (y & DTI_NAMED_BIT) != 0;
-    if (xn != yn)
-        return xn - yn;
-    if (!xn)
-        return x < y ? -1 : x > y;
-    return strcmp(dti_strtab_get(&ca->location_names, (uint32_t)(x & ~DTI_NAMED_BIT)),
-                  dti_strtab_get(&cb->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
+    return dti_location_key_compare(ca, x, cb, y);
 }
 
 void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,

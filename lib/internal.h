@@ -203,15 +203,63 @@ void dti_csv_put_field(void *stream, const char *text);
 int dti_csv_column(const dti_field *header, int nfields, const char *name);
 int dti_field_is(const dti_field *f, const char *text);
 
-/* ---- atomic outputs (outfile.c) ---- */
+/* ---- outputs (outfile.c): every output of every command goes through these ---- */
+typedef enum dti_out_kind {
+    DTI_OUT_RENAME, /* a regular file or a new name: a temporary file beside it, renamed */
+    DTI_OUT_DIRECT, /* a FIFO or character device (/dev/null): written into, never replaced */
+    DTI_OUT_STDOUT  /* "-" */
+} dti_out_kind;
+
 typedef struct dti_outfile dti_outfile;
-/* path "-" or NULL writes stdout. Otherwise a temporary file beside path. */
-dti_outfile *dti_outfile_open(const char *path, dt_error *err);
-void *dti_outfile_stream(dti_outfile *out); /* FILE* */
-/* Flush, close and rename into place; frees out. */
+/* Stream mode: path "-" or NULL writes stdout. A symbolic link is followed to its target (the
+ * link survives); note (may be NULL) is told when the target is a FIFO or device. */
+dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_error *err);
+/* File mode, for writers that need a file name (GDAL, a map step): they write
+ * dti_outfile_path(out), a new name in a temporary directory (beside the target; for a stream,
+ * in TMPDIR, named "output" + suffix). Commit moves every file made there beside the target,
+ * or copies the one file into the stream. */
+dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note_fn note,
+                                   void *user, dt_error *err);
+void *dti_outfile_stream(dti_outfile *out); /* FILE*; NULL in file mode */
+const char *dti_outfile_path(const dti_outfile *out);
+/* An empty scratch file (not an output) where out's temporary files go; the caller removes it
+ * and frees the name. out NULL: in TMPDIR. */
+char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err);
+/* Flush, close and rename into place (or copy into the stream); frees out. */
 dt_status dti_outfile_commit(dti_outfile *out, dt_error *err);
-/* Remove the temporary file; frees out. Accepts NULL. */
+/* Remove the temporary file(s); frees out. Accepts NULL. */
 void dti_outfile_abort(dti_outfile *out);
+/* Move a finished file onto path as dti_outfile_commit would (renamed onto a file, copied into a
+ * stream or device or across file systems); file is gone afterwards on success. */
+dt_status dti_outfile_install(const char *file, const char *path, dt_note_fn note, void *user,
+                              dt_error *err);
+/* The kind of output path would be; -1 (err set) for a directory and the like. */
+int dti_output_kind(const char *path, dt_error *err);
+/* path with its chain of symbolic links followed (a dangling link: the name it points at).
+ * Caller frees; NULL with err on failure. */
+char *dti_path_resolve_links(const char *path, dt_error *err);
+
+/* ---- outputs and inputs of one command, checked before any work (paths.c) ---- */
+typedef struct dti_path_entry dti_path_entry;
+typedef struct dti_path_check {
+    dti_path_entry *outputs, *inputs;
+    size_t output_count, input_count, output_cap, input_cap;
+    int nomem;
+} dti_path_check;
+
+enum {
+    DTI_INPUT_DIRECTORY = 1 /* a directory stands for its .csv and .zip files (diff) */
+};
+
+void dti_path_check_init(dti_path_check *c);
+/* An output of option (path NULL or "-": stdout). */
+void dti_path_output(dti_path_check *c, const char *option, const char *path);
+/* An input of option (path NULL: none): a quoted glob stands for its matches, a /vsi path or a
+ * layer (FILE|layername=NAME) for its file, a .zip for the archive itself. */
+void dti_path_input(dti_path_check *c, const char *option, const char *path, int flags);
+/* A usage error naming both when two outputs are the same file (the same target after links,
+ * . and .., or the same device and inode) or an output is one of the inputs; frees c. */
+dt_status dti_path_check_finish(dti_path_check *c, dt_error *err);
 
 /* ---- coverage: per-location state from BDC rows (coverage.c) ---- */
 /* A set of 2-digit state FIPS codes (0-99). */
@@ -899,12 +947,18 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
-                                     const dti_region_table *regions, const dti_stats_geo *geo,
-                                     int prefix_digits, dt_error *err);
-/* One row per location, sorted by location id. */
+dti_table_out *dti_block_table_write(const char *path, const char *driver,
+                                     const dti_coverage *cov, const dti_region_table *regions,
+                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+/* One row per location, sorted by location id (dti_location_id_compare). */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
+/* The order of location tables (stats_tables.c): ids of digits only by value (any number of
+ * digits; equal values such as "007" and "7" by text), then every other id by text (bytes). */
+int dti_location_id_compare(const char *a, const char *b);
+/* The same for location keys of two coverages (which may be one). */
+int dti_location_key_compare(const dti_coverage *ca, uint64_t x, const dti_coverage *cb,
+                             uint64_t y);
 /* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c, stats_extra.c) ---- */
 /* Read a header with names[0..required) required and names[required..count)
  * optional (columns[i] = -1 when absent); an error names the first missing
@@ -1450,5 +1504,6 @@ void dti_run_config_free(dti_run_config *c);
 /* A key's text, or its first path; NULL when the config does not have the key. */
 const char *dti_run_config_text(const dti_run_config *c, int key);
 const char *dti_run_config_path(const dti_run_config *c, int key);
+const char *dti_run_config_key(int key); /* "bdc", "fabric", ... */
 
 #endif

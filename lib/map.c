@@ -240,7 +240,16 @@ static int check_required(dt_map_options *o, dt_error *err)
         return -1;
     }
     dti_rgb probe[1];
-    return o->palette && dti_palette_colors(o->palette, 1, probe, err) != DT_OK ? -1 : 0;
+    if (o->palette && dti_palette_colors(o->palette, 1, probe, err) != DT_OK)
+        return -1;
+    dti_path_check c;
+    dti_path_check_init(&c);
+    dti_path_output(&c, "-o", o->output);
+    if (o->svg)
+        dti_path_output(&c, "--svg", o->svg);
+    dti_path_input(&c, "--regions", o->regions, 0);
+    dti_path_input(&c, "--stats", o->stats, 0);
+    return dti_path_check_finish(&c, err) == DT_OK ? 0 : -1;
 }
 
 dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err)
@@ -540,8 +549,8 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     memset(&ml, 0, sizeof ml);
     resolve_texts(o, &t);
     /* open the outputs first: an unwritable path fails before the work */
-    dt_status status = (png = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
-    if (status == DT_OK && o->svg && !(svg = dti_outfile_open(o->svg, err)))
+    dt_status status = (png = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    if (status == DT_OK && o->svg && !(svg = dti_outfile_open(o->svg, note, user, err)))
         status = err->status;
     if (status == DT_OK)
         status = dti_map_layer_read(&ml, o->regions, o->layer, o->id_field,

@@ -72,6 +72,15 @@ dt_merge_options *dt_merge_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no partial file given");
         goto fail;
     }
+    if (o->help)
+        return o;
+    dti_path_check c;
+    dti_path_check_init(&c);
+    dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
+    for (int i = 0; i < o->count; i++)
+        dti_path_input(&c, "PARTIAL", o->partials[i], 0);
+    if (dti_path_check_finish(&c, err) != DT_OK)
+        goto fail;
     return o;
 fail:
     dt_merge_options_free(o);

@@ -1,6 +1,9 @@
-/* Outputs written to a temporary name beside the target, renamed on success. */
+/* Where every output's bytes go: through symlinks to their target, straight into FIFOs and
+ * character devices, and otherwise to a temporary name beside the target renamed on success. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,94 +13,415 @@
 #include "internal.h"
 
 struct dti_outfile {
-    FILE *fp;
-    char *path; /* NULL for stdout */
-    char *temp;
+    dti_out_kind kind;
+    FILE *fp;       /* what the writer writes (stream mode), or the device (file mode, commit) */
+    char *path;     /* as given, for messages */
+    char *target;   /* path with its symbolic links resolved: the file the bytes end in */
+    char *temp;     /* stream mode, DTI_OUT_RENAME: the temporary file beside target */
+    char *temp_dir; /* file mode: where the writer makes its file(s) */
+    char *file;     /* file mode: the file the writer writes, temp_dir/NAME */
 };
 
-dti_outfile *dti_outfile_open(const char *path, dt_error *err)
+/* dir (its first dir_len bytes; none: the current directory) / name */
+static char *join(const char *dir, size_t dir_len, const char *name)
+{
+    size_t n = dir_len + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%.*s%s%s", (int)dir_len, dir, dir_len && dir[dir_len - 1] != '/' ? "/" : "",
+                 name);
+    return s;
+}
+
+/* Length of the directory part of path ("" for a bare name; "/" keeps its slash). */
+static size_t dir_length(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* An open file descriptor named as a file (/dev/fd/N, /proc/self/fd/N, /proc/PID/fd/N): its
+ * link reads "pipe:[123]" or a name that may be gone, so it is opened, never followed. N, or -1;
+ * *own: the descriptor is this process's (write to a copy of it). */
+static int fd_link(const char *path, int *own)
+{
+    static const char *const prefixes[] = {"/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"};
+    const char *rest = NULL;
+    *own = 1;
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes && !rest; i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+            rest = path + strlen(prefixes[i]);
+    if (!rest && strncmp(path, "/proc/", 6) == 0) {
+        char *end;
+        long pid = strtol(path + 6, &end, 10);
+        if (end != path + 6 && strncmp(end, "/fd/", 4) == 0) {
+            rest = end + 4;
+            *own = pid == (long)getpid();
+        }
+    }
+    if (!rest || !*rest || strspn(rest, "0123456789") != strlen(rest) || strlen(rest) > 6)
+        return -1;
+    return atoi(rest);
+}
+
+char *dti_path_resolve_links(const char *path, dt_error *err)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur; hops++) {
+        struct stat st;
+        int own;
+        if (fd_link(cur, &own) >= 0 || lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;
+        char link[4096];
+        ssize_t n = hops < 40 ? readlink(cur, link, sizeof link - 1) : -1;
+        if (n < 0) {
+            dti_error_set(err, DT_ERR_IO, path, 0, "cannot follow the symbolic link: %s",
+                          hops < 40 ? strerror(errno) : "too many levels of links");
+            free(cur);
+            return NULL;
+        }
+        link[n] = '\0';
+        /* a relative link is relative to the directory holding the link */
+        char *next = link[0] == '/' ? strdup(link) : join(cur, dir_length(cur), link);
+        free(cur);
+        cur = next;
+    }
+    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return NULL;
+}
+
+/* What kind of output target is; -1 (err set) for one that cannot be written. */
+static int target_kind(const char *path, const char *target, dt_error *err)
+{
+    struct stat st;
+    int own;
+    if (fd_link(target, &own) >= 0)
+        return DTI_OUT_DIRECT; /* an open file (a shell redirection, a pipe): written into */
+    if (stat(target, &st) != 0 || S_ISREG(st.st_mode))
+        return DTI_OUT_RENAME; /* a new name: making the temporary file reports any problem */
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+        return DTI_OUT_DIRECT;
+    dti_error_set(err, DT_ERR_IO, path, 0, "%s",
+                  S_ISDIR(st.st_mode) ? "is a directory: give a file name"
+                                      : "is not a regular file, a FIFO or a character device");
+    return -1;
+}
+
+int dti_output_kind(const char *path, dt_error *err)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return DTI_OUT_STDOUT;
+    char *target = dti_path_resolve_links(path, err);
+    int kind = target ? target_kind(path, target, err) : -1;
+    free(target);
+    return kind;
+}
+
+/* The outfile with path, target and kind filled, nothing opened. */
+static dti_outfile *prepare(const char *path, dt_note_fn note, void *user, dt_error *err)
 {
     dti_outfile *out = calloc(1, sizeof *out);
-    if (!out) {
-        dti_error_set(err, DT_ERR_NOMEM, path, 0, "out of memory");
+    if (!out || !(out->path = strdup(path ? path : "-"))) {
+        free(out);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         return NULL;
     }
-    if (!path || strcmp(path, "-") == 0) {
-        out->fp = stdout;
+    out->kind = DTI_OUT_STDOUT;
+    if (strcmp(out->path, "-") == 0)
         return out;
-    }
-    size_t n = strlen(path) + 16;
-    out->path = strdup(path);
-    out->temp = malloc(n);
-    if (!out->path || !out->temp) {
-        dti_error_set(err, DT_ERR_NOMEM, path, 0, "out of memory");
+    int kind = (out->target = dti_path_resolve_links(path, err))
+                   ? target_kind(path, out->target, err)
+                   : -1;
+    if (kind < 0) {
         dti_outfile_abort(out);
         return NULL;
     }
-    snprintf(out->temp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(out->temp);
-    if (fd < 0) {
-        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
-        free(out->temp);
-        out->temp = NULL;
-        dti_outfile_abort(out);
-        return NULL;
+    out->kind = (dti_out_kind)kind;
+    struct stat st;
+    int own;
+    if (out->kind == DTI_OUT_DIRECT && stat(out->target, &st) == 0)
+        dti_say(note, user, "%s is %s: written into directly, not replaced by a file", path,
+                fd_link(out->target, &own) >= 0 ? "an open file descriptor"
+                : S_ISFIFO(st.st_mode)          ? "a FIFO"
+                                                : "a character device");
+    return out;
+}
+
+/* Open the FIFO or device (without O_CREAT: it is never replaced by a plain file). */
+static FILE *open_direct(const dti_outfile *out, dt_error *err)
+{
+    int own, number = fd_link(out->target, &own);
+    int fd = number >= 0 && own ? dup(number) : open(out->target, O_WRONLY | O_NOCTTY);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
     }
-    out->fp = fdopen(fd, "w");
-    if (!out->fp) {
-        close(fd);
-        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
-        dti_outfile_abort(out);
-        return NULL;
-    }
-    /* mkstemp makes 0600; give the usual permissions of a new file */
+    return fp;
+}
+
+/* mkstemp makes 0600; give the usual permissions of a new file. */
+static void usual_mode(int fd)
+{
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
+}
+
+dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_error *err)
+{
+    dti_outfile *out = prepare(path, note, user, err);
+    if (!out)
+        return NULL;
+    if (out->kind == DTI_OUT_STDOUT) {
+        out->fp = stdout;
+        return out;
+    }
+    if (out->kind == DTI_OUT_DIRECT) {
+        if (!(out->fp = open_direct(out, err))) {
+            dti_outfile_abort(out);
+            return NULL;
+        }
+        return out;
+    }
+    size_t n = strlen(out->target) + 16;
+    if (!(out->temp = malloc(n))) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    snprintf(out->temp, n, "%s.tmp.XXXXXX", out->target);
+    int fd = mkstemp(out->temp);
+    if (fd < 0 || !(out->fp = fdopen(fd, "w"))) {
+        dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write: %s", strerror(errno));
+        if (fd < 0) {
+            free(out->temp);
+            out->temp = NULL;
+        } else {
+            close(fd);
+        }
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    usual_mode(fd);
     setvbuf(out->fp, NULL, _IOFBF, 1 << 20);
     return out;
 }
 
+dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note_fn note,
+                                   void *user, dt_error *err)
+{
+    dti_outfile *out = prepare(path, note, user, err);
+    if (!out)
+        return NULL;
+    /* beside the target, so the final renames stay within one file system; a stream
+     * (stdout, FIFO, device) is copied from the temporary directory */
+    const char *tmpdir = getenv("TMPDIR");
+    size_t dir_len = dir_length(out->target ? out->target : "");
+    char *dir = out->kind != DTI_OUT_RENAME ? strdup(tmpdir && tmpdir[0] ? tmpdir : "/tmp")
+                : dir_len                   ? strndup(out->target, dir_len)
+                                            : strdup(".");
+    const char *name = out->kind == DTI_OUT_RENAME ? base_name(out->target) : "output";
+    size_t n = (dir ? strlen(dir) : 0) + strlen(name) + 32;
+    out->temp_dir = dir ? malloc(n) : NULL;
+    if (out->temp_dir)
+        snprintf(out->temp_dir, n, "%s%s.%s.tmp.XXXXXX", dir,
+                 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    free(dir);
+    if (!out->temp_dir) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    if (!mkdtemp(out->temp_dir)) {
+        dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write here: %s", strerror(errno));
+        free(out->temp_dir);
+        out->temp_dir = NULL;
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    char file_name[256];
+    snprintf(file_name, sizeof file_name, "%s%s", name,
+             out->kind == DTI_OUT_RENAME ? "" : (suffix ? suffix : ""));
+    if (!(out->file = join(out->temp_dir, strlen(out->temp_dir), file_name))) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    return out;
+}
+
 void *dti_outfile_stream(dti_outfile *out) { return out->fp; }
+const char *dti_outfile_path(const dti_outfile *out) { return out->file; }
+
+char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err)
+{
+    if (out && out->kind == DTI_OUT_RENAME)
+        return dti_temp_beside(out->target, suffix, err);
+    const char *tmpdir = getenv("TMPDIR");
+    char beside[1024];
+    snprintf(beside, sizeof beside, "%s/dialtone", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+    return dti_temp_beside(beside, suffix, err);
+}
+
+/* Copy the file at from into fp; 0 ok, -1 errno set. */
+static int copy_into(const char *from, FILE *fp)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return -1;
+    char buf[1 << 16];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        rc = fwrite(buf, 1, n, fp) == n ? 0 : -1;
+    if (ferror(in))
+        rc = -1;
+    int saved = errno;
+    fclose(in);
+    errno = saved;
+    return rc;
+}
+
+/* Flush and close (stdout: flush only) the stream: 0 ok, -1 errno set. */
+static int finish_stream(dti_outfile *out)
+{
+    int failed = fflush(out->fp) != 0 || ferror(out->fp);
+    int saved = errno;
+    if (out->fp != stdout)
+        failed |= fclose(out->fp) != 0;
+    else
+        errno = saved;
+    out->fp = NULL;
+    return failed ? -1 : 0;
+}
+
+/* File mode: move what the writer made (a shapefile is several files) beside the target. */
+static dt_status commit_files(dti_outfile *out, dt_error *err)
+{
+    dt_status status = DT_OK;
+    DIR *dir = opendir(out->temp_dir);
+    struct dirent *e;
+    size_t dir_len = dir_length(out->target);
+    while (dir && status == DT_OK && (e = readdir(dir))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *from = join(out->temp_dir, strlen(out->temp_dir), e->d_name);
+        int main_file = strcmp(e->d_name, base_name(out->target)) == 0;
+        char *to = main_file ? strdup(out->target) : join(out->target, dir_len, e->d_name);
+        if (!from || !to)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (rename(from, to) != 0)
+            status = dti_error_set(err, DT_ERR_IO, main_file ? out->path : to, 0,
+                                   "cannot rename into place: %s", strerror(errno));
+        free(from);
+        free(to);
+    }
+    if (dir)
+        closedir(dir);
+    return status;
+}
 
 dt_status dti_outfile_commit(dti_outfile *out, dt_error *err)
 {
     dt_status status = DT_OK;
-    if (!out->path) {
-        if (fflush(out->fp) != 0 || ferror(out->fp))
-            status = dti_error_set(err, DT_ERR_IO, "<stdout>", 0, "write failed");
-        free(out);
-        return status;
-    }
-    int failed = ferror(out->fp);
-    failed |= fclose(out->fp) != 0;
-    out->fp = NULL;
-    if (failed)
+    if (out->file && out->kind == DTI_OUT_RENAME) {
+        status = commit_files(out, err);
+    } else if (out->file) {
+        if (access(out->file, F_OK) != 0)
+            status = dti_error_set(err, DT_ERR_IO, out->path, 0,
+                                   "this output is several files: it cannot go to a stream or "
+                                   "device; give a file name");
+        else if (out->kind == DTI_OUT_STDOUT)
+            out->fp = stdout;
+        else if (!(out->fp = open_direct(out, err)))
+            status = err->status;
+        if (status == DT_OK && (copy_into(out->file, out->fp) != 0 || finish_stream(out) != 0))
+            status =
+                dti_error_set(err, DT_ERR_IO, out->path, 0, "write failed: %s", strerror(errno));
+    } else if (finish_stream(out) != 0) {
         status = dti_error_set(err, DT_ERR_IO, out->path, 0, "write failed: %s", strerror(errno));
-    else if (rename(out->temp, out->path) != 0)
+    } else if (out->temp && rename(out->temp, out->target) != 0) {
         status = dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot rename into place: %s",
                                strerror(errno));
-    if (status != DT_OK) {
-        dti_outfile_abort(out);
-        return status;
     }
-    free(out->temp);
-    free(out->path);
-    free(out);
-    return DT_OK;
+    if (status == DT_OK && out->temp) {
+        free(out->temp); /* renamed: nothing to remove */
+        out->temp = NULL;
+    }
+    dti_outfile_abort(out);
+    return status;
+}
+
+dt_status dti_outfile_install(const char *file, const char *path, dt_note_fn note, void *user,
+                              dt_error *err)
+{
+    dti_outfile *out = prepare(path, NULL, NULL, err);
+    if (!out)
+        return err->status;
+    dt_status status = DT_OK;
+    int moved = out->kind == DTI_OUT_RENAME && rename(file, out->target) == 0;
+    if (!moved && out->kind == DTI_OUT_RENAME && errno != EXDEV)
+        status =
+            dti_error_set(err, DT_ERR_IO, path, 0, "cannot move into place: %s", strerror(errno));
+    dti_outfile_abort(out);
+    if (moved || status != DT_OK)
+        return status;
+    /* a stream, a device, or another file system: copy the bytes */
+    if (!(out = dti_outfile_open(path, note, user, err)))
+        return err->status;
+    if (copy_into(file, dti_outfile_stream(out)) != 0) {
+        status = dti_error_set(err, DT_ERR_IO, path, 0, "write failed: %s", strerror(errno));
+        dti_outfile_abort(out);
+    } else {
+        status = dti_outfile_commit(out, err);
+    }
+    if (status == DT_OK)
+        unlink(file);
+    return status;
+}
+
+/* Remove a temporary directory and what a writer left in it (GDAL may make a directory). */
+static void remove_tree(const char *path, int depth)
+{
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            char *name = join(path, strlen(path), e->d_name);
+            struct stat st;
+            if (name && lstat(name, &st) == 0 && S_ISDIR(st.st_mode) && depth > 0)
+                remove_tree(name, depth - 1);
+            else if (name)
+                unlink(name);
+            free(name);
+        }
+    if (dir)
+        closedir(dir);
+    rmdir(path);
 }
 
 void dti_outfile_abort(dti_outfile *out)
 {
     if (!out)
         return;
-    if (out->path) {
-        if (out->fp)
-            fclose(out->fp);
-        if (out->temp)
-            unlink(out->temp);
-    }
+    if (out->fp && out->fp != stdout)
+        fclose(out->fp);
+    if (out->temp)
+        unlink(out->temp);
+    if (out->temp_dir)
+        remove_tree(out->temp_dir, 2);
     free(out->temp);
+    free(out->temp_dir);
+    free(out->file);
+    free(out->target);
     free(out->path);
     free(out);
 }

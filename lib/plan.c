@@ -174,6 +174,17 @@ dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--map needs --regions (the polygons to draw)");
         goto fail;
     }
+    dti_path_check c;
+    dti_path_check_init(&c);
+    dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
+    if (o->map)
+        dti_path_output(&c, "--map", o->map);
+    dti_path_input(&c, "STATS_CSV", o->stats, 0);
+    dti_path_input(&c, "--costs", o->costs, 0);
+    dti_path_input(&c, "--land", o->land, 0);
+    dti_path_input(&c, "--regions", o->regions, 0);
+    if (dti_path_check_finish(&c, err) != DT_OK)
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -581,10 +592,10 @@ static void filtered_note(const char *text, void *user)
 }
 
 static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const pass_result *r,
-                          const char *png_temp, dt_progress_fn progress, dt_note_fn note,
+                          const dti_outfile *map, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
 {
-    char *csv_temp = dti_temp_beside(o->map, ".csv", err);
+    char *csv_temp = dti_outfile_scratch(map, ".csv", err);
     if (!csv_temp)
         return err->status;
     FILE *fp = fopen(csv_temp, "w");
@@ -651,7 +662,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
     if (o->region_noun)
         argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
     argv[argc++] = "--width", argv[argc++] = width;
-    argv[argc++] = "-o", argv[argc++] = png_temp;
+    argv[argc++] = "-o", argv[argc++] = dti_outfile_path(map);
     note_filter filter = {progress, note, user, csv_temp};
     if (status == DT_OK)
         status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
@@ -734,12 +745,12 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
     memset(&s, 0, sizeof s);
     pass_result r[2];
     memset(r, 0, sizeof r);
-    dti_outfile *out = NULL;
-    char *png_temp = NULL;
+    dti_outfile *out = NULL, *map = NULL;
     dti_gdal_init();
     /* the outputs first: an unwritable path fails before the work */
-    dt_status status = (out = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
-    if (status == DT_OK && o->map && !(png_temp = dti_temp_beside(o->map, ".png", err)))
+    dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    if (status == DT_OK && o->map &&
+        !(map = dti_outfile_open_file(o->map, ".png", note, user, err)))
         status = err->status;
     if (status == DT_OK)
         status = dti_cost_model_read(&s.model, o->costs, err);
@@ -766,20 +777,20 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
     }
     if (status == DT_OK)
         write_table(dti_outfile_stream(out), &s, o->households);
-    if (status == DT_OK && o->map)
-        status = draw_map(o, &s, r, png_temp, progress, note, user, err);
+    if (status == DT_OK && map)
+        status = draw_map(o, &s, r, map, progress, note, user, err);
     if (status == DT_OK) {
         status = dti_outfile_commit(out, err);
         out = NULL;
     }
-    if (status == DT_OK && png_temp && rename(png_temp, o->map) != 0)
-        status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot rename into place");
-    if (png_temp && status != DT_OK)
-        unlink(png_temp);
+    if (status == DT_OK && map) {
+        status = dti_outfile_commit(map, err);
+        map = NULL;
+    }
     if (status == DT_OK)
         report(o, &s, r, note, user);
     dti_outfile_abort(out);
-    free(png_temp);
+    dti_outfile_abort(map);
     free(s.projects);
     dti_land_free(&s.land);
     dti_csv_table_free(&s.table);

@@ -181,6 +181,24 @@ dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
                       "--plan");
         goto fail;
     }
+    dti_path_check c;
+    dti_path_check_init(&c);
+    dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
+    static const struct {
+        const char *name;
+        size_t offset;
+    } inputs[] = {{"--stats", offsetof(dt_report_options, stats)},
+                  {"--regions", offsetof(dt_report_options, regions)},
+                  {"--plan", offsetof(dt_report_options, plan)},
+                  {"--plan-map", offsetof(dt_report_options, plan_map)},
+                  {"--diff", offsetof(dt_report_options, diff)},
+                  {"--costs", offsetof(dt_report_options, costs)}};
+    for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
+        dti_path_input(&c, inputs[k].name, *(char **)((char *)o + inputs[k].offset), 0);
+    for (size_t i = 0; i < o->map_count; i++)
+        dti_path_input(&c, "--map", o->maps[i], 0);
+    if (dti_path_check_finish(&c, err) != DT_OK)
+        goto fail;
     return o;
 fail:
     dt_report_options_free(o);
@@ -438,7 +456,7 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
     char *temp = NULL;
     dti_outfile *out = NULL;
     dti_gdal_init();
-    dt_status status = (out = dti_outfile_open(o->output, err)) ? DT_OK : err->status;
+    dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
     if (status == DT_OK)
         status = read_stats(&r, o, err);
     if (status == DT_OK)
@@ -455,8 +473,7 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
         for (size_t i = 0; status == DT_OK && i < o->map_count; i++, r.map_count++)
             status = dti_figure_read(&r.maps[i], o->maps[i], err);
     } else if (status == DT_OK && o->regions) {
-        const char *beside = o->output && strcmp(o->output, "-") != 0 ? o->output : "report";
-        if (!(temp = dti_temp_beside(beside, ".png", err)))
+        if (!(temp = dti_outfile_scratch(out, ".png", err)))
             status = err->status;
         else
             status = default_map(&r, o, temp, progress, note, user, err);

@@ -261,6 +261,22 @@ static void rules_args(argv_list *a, const run_state *s)
     add_key(a, s, "--underserved", DTI_RUN_UNDERSERVED);
 }
 
+/* The maps: the share unserved (quintiles) and the unserved counts (circles). */
+static const struct {
+    const char *file, *column, *view, *title, *subtitle, *by;
+} views[2] = {{"unserved.png", "pct_unserved", "choropleth", "Where locations lack basic broadband",
+               "Share of locations with no reliable", "(quintiles)"},
+              {"unserved_symbols.png", "unserved", "symbols", "Where the unserved locations are",
+               "Locations with no reliable", ""}};
+/* The other files a run makes, after NAME_ */
+static const char plan_file[] = "plan.csv", plan_map_file[] = "plan.png",
+                  change_file[] = "change.csv", report_file[] = "report.html";
+
+static void stats_file(const run_state *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s_stats.csv", s->level);
+}
+
 static dt_status run_stats(run_state *s, char *stats_path, size_t size, dt_error *err)
 {
     argv_list a = {0};
@@ -273,7 +289,7 @@ static dt_status run_stats(run_state *s, char *stats_path, size_t size, dt_error
     add_key(&a, s, "--threads", DTI_RUN_THREADS);
     rules_args(&a, s);
     char what[64];
-    snprintf(what, sizeof what, "%s_stats.csv", s->level);
+    stats_file(s, what, sizeof what);
     snprintf(stats_path, size, "%s", output(&a, s, what));
     add2(&a, "-o", stats_path);
     for (size_t i = 0; i < s->c->count[DTI_RUN_BDC]; i++)
@@ -290,16 +306,8 @@ static void region_args(argv_list *a, const run_state *s)
     add_key(a, s, "--id-field", DTI_RUN_ID_FIELD);
 }
 
-/* The share unserved (quintiles) and the unserved counts (circles). */
 static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], dt_error *err)
 {
-    static const struct {
-        const char *file, *column, *view, *title, *subtitle, *by;
-    } views[2] = {{"unserved.png", "pct_unserved", "choropleth",
-                   "Where locations lack basic broadband", "Share of locations with no reliable",
-                   "(quintiles)"},
-                  {"unserved_symbols.png", "unserved", "symbols",
-                   "Where the unserved locations are", "Locations with no reliable", ""}};
     const char *threshold = dti_run_config_text(s->c, DTI_RUN_UNDERSERVED);
     dt_status status = DT_OK;
     for (int v = 0; v < 2 && status == DT_OK; v++) {
@@ -339,12 +347,12 @@ static dt_status run_plan(run_state *s, const char *stats, char *plan, char *pla
         add(&a, "--households");
     region_args(&a, s);
     if (dti_run_config_path(s->c, DTI_RUN_REGIONS)) {
-        snprintf(plan_map, 1024, "%s", output(&a, s, "plan.png"));
+        snprintf(plan_map, 1024, "%s", output(&a, s, plan_map_file));
         add2(&a, "--map", plan_map);
         add_key(&a, s, "--source", DTI_RUN_SOURCE);
         add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
     }
-    snprintf(plan, 1024, "%s", output(&a, s, "plan.csv"));
+    snprintf(plan, 1024, "%s", output(&a, s, plan_file));
     add2(&a, "-o", plan);
     add(&a, stats);
     s->step = "plan";
@@ -363,7 +371,7 @@ static dt_status run_diff(run_state *s, char *change, dt_error *err)
         add2(&a, "--old", s->c->paths[DTI_RUN_PREVIOUS][i]);
     for (size_t i = 0; i < s->c->count[DTI_RUN_BDC]; i++)
         add2(&a, "--new", s->c->paths[DTI_RUN_BDC][i]);
-    snprintf(change, 1024, "%s", output(&a, s, "change.csv"));
+    snprintf(change, 1024, "%s", output(&a, s, change_file));
     add2(&a, "-o", change);
     s->step = "diff";
     RUN_STEP(diff, s, &a, err);
@@ -397,7 +405,7 @@ static dt_status run_report(run_state *s, const char *stats, char maps[2][1024],
     rules_args(&a, s);
     if (dti_run_config_path(s->c, DTI_RUN_FABRIC))
         add(&a, "--fabric");
-    add2(&a, "-o", output(&a, s, "report.html"));
+    add2(&a, "-o", output(&a, s, report_file));
     s->step = "report";
     RUN_STEP(report, s, &a, err);
     return status;
@@ -453,11 +461,47 @@ static dt_status move_outputs(run_state *s, dt_error *err)
     for (size_t i = 0; i < s->made_count; i++) {
         snprintf(from, sizeof from, "%s/%s", s->work, s->made[i]);
         snprintf(to, sizeof to, "%s/%s", s->out, s->made[i]);
-        if (rename(from, to) != 0)
-            return dti_error_set(err, DT_ERR_IO, to, 0, "cannot move into place: %s",
-                                 strerror(errno));
+        dt_status status = dti_outfile_install(from, to, s->note, s->user, err);
+        if (status != DT_OK)
+            return status;
     }
     return DT_OK;
+}
+
+/* Before any work: the files the steps will make (as they name them) are not one file and not
+ * the config or a file it names. */
+static dt_status check_paths(const run_state *s, const char *config, dt_error *err)
+{
+    const dti_run_config *c = s->c;
+    const char *what[8];
+    char stats[64];
+    size_t n = 0;
+    stats_file(s, stats, sizeof stats);
+    what[n++] = stats;
+    if (dti_run_config_path(c, DTI_RUN_REGIONS))
+        what[n++] = views[0].file, what[n++] = views[1].file;
+    if (dti_run_config_text(c, DTI_RUN_BUDGET) && dti_run_config_path(c, DTI_RUN_REGIONS))
+        what[n++] = plan_map_file;
+    if (dti_run_config_text(c, DTI_RUN_BUDGET))
+        what[n++] = plan_file;
+    if (c->count[DTI_RUN_PREVIOUS])
+        what[n++] = change_file;
+    what[n++] = report_file;
+    dti_path_check check;
+    dti_path_check_init(&check);
+    char path[2048];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s_%s", s->out, s->name, what[i]);
+        dti_path_output(&check, "output", path);
+    }
+    dti_path_input(&check, "CONFIG", config, 0);
+    for (int k = 0; k < DTI_RUN_KEY_COUNT; k++)
+        for (size_t i = 0; k != DTI_RUN_OUT && i < c->count[k]; i++) {
+            snprintf(path, sizeof path, "%s (line %ld of %s)", dti_run_config_key(k), c->line[k],
+                     c->path);
+            dti_path_input(&check, path, c->paths[k][i], 0);
+        }
+    return dti_path_check_finish(&check, err);
 }
 
 /* The default name of the outputs: the config's file name without its extension. */
@@ -487,8 +531,10 @@ dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn no
     char default_out[1100];
     snprintf(default_out, sizeof default_out, "%s/out", c.dir);
     s.out = strdup(out ? out : default_out);
-    status =
-        s.out ? make_work_dir(&s, err) : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    status = s.out ? check_paths(&s, o->config, err)
+                   : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (status == DT_OK)
+        status = make_work_dir(&s, err);
     char stats[1024] = "", maps[2][1024] = {"", ""}, plan[1024] = "", plan_map[1024] = "",
          change[1024] = "";
     int have_regions = dti_run_config_path(&c, DTI_RUN_REGIONS) != NULL;

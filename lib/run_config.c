@@ -363,3 +363,5 @@ const char *dti_run_config_path(const dti_run_config *c, int key)
 {
     return c->count[key] ? c->paths[key][0] : NULL;
 }
+
+const char *dti_run_config_key(int key) { return keys[key].key; }

@@ -198,6 +198,94 @@ static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int
     return 0;
 }
 
+/* The output name for one level: {by} replaced by the level's name. */
+static char *level_path(const char *pattern, const char *level)
+{
+    const char *at = strstr(pattern, "{by}");
+    size_t n = strlen(pattern) + strlen(level) + 1;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    if (!at)
+        snprintf(path, n, "%s", pattern);
+    else
+        snprintf(path, n, "%.*s%s%s", (int)(at - pattern), pattern, level, at + 4);
+    return path;
+}
+
+/* Outputs that are one file, or one of the inputs: refused before any work (SPEC "Outputs"). */
+static dt_status check_paths(const dt_stats_options *o, dt_error *err)
+{
+    dti_path_check c;
+    dti_path_check_init(&c);
+    /* with --partial-out alone there is no table */
+    for (int k = -1; k < o->extra_levels && (o->output || !o->partial_out); k++) {
+        char *path =
+            o->output ? level_path(o->output, k < 0 ? o->level_name : o->extra_names[k]) : NULL;
+        if (o->output && !path)
+            c.nomem = 1;
+        dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", path);
+        free(path);
+    }
+    static const struct {
+        const char *name;
+        size_t offset;
+    } outputs[] = {{"--locations-out", offsetof(dt_stats_options, locations_out)},
+                   {"--partial-out", offsetof(dt_stats_options, partial_out)},
+                   {"--blocks-out", offsetof(dt_stats_options, blocks_out)}},
+      inputs[] = {{"--fabric", offsetof(dt_stats_options, fabric)},
+                  {"--regions", offsetof(dt_stats_options, regions)},
+                  {"--households", offsetof(dt_stats_options, households)},
+                  {"--plans", offsetof(dt_stats_options, extra.plans)},
+                  {"--income", offsetof(dt_stats_options, extra.income)},
+                  {"--benchmark", offsetof(dt_stats_options, extra.benchmark)},
+                  {"--measured", offsetof(dt_stats_options, extra.measured)}};
+    for (size_t k = 0; k < sizeof outputs / sizeof *outputs; k++) {
+        const char *path = *(char *const *)((const char *)o + outputs[k].offset);
+        if (path)
+            dti_path_output(&c, outputs[k].name, path);
+    }
+    for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
+        dti_path_input(&c, inputs[k].name, *(char *const *)((const char *)o + inputs[k].offset), 0);
+    for (size_t i = 0; i < o->input_count; i++)
+        dti_path_input(&c, "BDC_FILE", o->inputs[i], 0);
+    for (size_t i = 0; i < o->block_count; i++)
+        dti_path_input(&c, "--blocks", o->blocks[i], 0);
+    return dti_path_check_finish(&c, err);
+}
+
+/* A vector output that cannot go where it is asked to: OGR formats need a file (a GeoPackage
+ * is rewritten in place), and a shapefile is several. */
+static dt_status check_vector_output(const char *option, const char *path, const char *driver,
+                                     dt_error *err)
+{
+    if (!driver || !path)
+        return DT_OK;
+    if (strcmp(path, "-") == 0)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s -: %s output cannot be a stream; give %s FILE", option, driver,
+                             option);
+    if (strcmp(driver, "ESRI Shapefile") == 0 && dti_output_kind(path, NULL) == DTI_OUT_DIRECT)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s %s: a shapefile is several files; it cannot go to a FIFO or "
+                             "device",
+                             option, path);
+    return DT_OK;
+}
+
+/* A level named twice in --by (county,county): NULL when none is. */
+static const char *repeated_level(const dt_stats_options *o)
+{
+    for (int k = 0; k < o->extra_levels; k++) {
+        if (o->extra_digits[k] == o->prefix_digits)
+            return o->level_name;
+        for (int j = 0; j < k; j++)
+            if (o->extra_digits[j] == o->extra_digits[k])
+                return o->extra_names[k];
+    }
+    return NULL;
+}
+
 /* Combinations of the census geometry options that cannot work. */
 static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
 {
@@ -242,6 +330,10 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
         if (status == DT_OK && !o->blocks_driver)
             o->blocks_driver = o->driver;
     }
+    if (status == DT_OK)
+        status = check_vector_output("-o", o->output, o->driver, err);
+    if (status == DT_OK)
+        status = check_vector_output("--blocks-out", o->blocks_out, o->blocks_driver, err);
     return status;
 }
 
@@ -307,6 +399,12 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
                               v);
                 goto fail;
             }
+            if (repeated_level(o)) {
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                              "--by %s names %s twice: each level writes one table", v,
+                              repeated_level(o));
+                goto fail;
+            }
         } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
             if (!(v = dti_option_value(argc, argv, &i, a, err)))
                 goto fail;
@@ -358,27 +456,14 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
         dti_extra_options_check(&o->extra, o->partial_out != NULL,
                                 o->fabric != NULL || o->regions != NULL, err))
         goto fail;
+    if (!o->help && !o->version && check_paths(o, err) != DT_OK)
+        goto fail;
     return o;
 nomem:
     dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
 fail:
     dt_stats_options_free(o);
     return NULL;
-}
-
-/* The output name for one level: {by} replaced by the level's name. */
-static char *level_path(const char *pattern, const char *level)
-{
-    const char *at = strstr(pattern, "{by}");
-    size_t n = strlen(pattern) + strlen(level) + 1;
-    char *path = malloc(n);
-    if (!path)
-        return NULL;
-    if (!at)
-        snprintf(path, n, "%s", pattern);
-    else
-        snprintf(path, n, "%.*s%s%s", (int)(at - pattern), pattern, level, at + 4);
-    return path;
 }
 
 /* Tables of the extra --by levels, written but not yet committed. */
@@ -417,12 +502,12 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     dti_table_out *blocks_out = NULL, *table = NULL;
     dt_status status = DT_OK;
     if (o->partial_out) {
-        if (!(partial_out = dti_outfile_open(o->partial_out, err)))
+        if (!(partial_out = dti_outfile_open(o->partial_out, NULL, NULL, err)))
             return err->status;
         dti_partial_write(partial, dti_outfile_stream(partial_out));
     }
     if (o->locations_out) {
-        if (!(locations_out = dti_outfile_open(o->locations_out, err)))
+        if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
             status = err->status;
         else
             status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);

@@ -277,20 +277,47 @@ dti_table_out *dti_block_table_write(const char *path, const char *driver, const
 
 /* ---- locations ---- */
 
+int dti_location_id_compare(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int digits_a = la && strspn(a, "0123456789") == la,
+        digits_b = lb && strspn(b, "0123456789") == lb;
+    if (digits_a != digits_b)
+        return digits_a ? -1 : 1;
+    if (digits_a) { /* by value, however many digits: without leading zeros, shorter is smaller */
+        const char *va = a + strspn(a, "0"), *vb = b + strspn(b, "0");
+        size_t na = la - (size_t)(va - a), nb = lb - (size_t)(vb - b);
+        if (na != nb)
+            return na < nb ? -1 : 1;
+        int c = memcmp(va, vb, na);
+        if (c)
+            return c < 0 ? -1 : 1;
+    }
+    int c = strcmp(a, b); /* "007" before "7"; other ids in byte order */
+    return (c > 0) - (c < 0);
+}
+
+int dti_location_key_compare(const dti_coverage *ca, uint64_t x, const dti_coverage *cb, uint64_t y)
+{
+    if (!((x | y) & DTI_NAMED_BIT)) /* plain numbers have no leading zero: their value decides */
+        return x < y ? -1 : x > y;
+    char bx[24], by[24];
+    const char *a = x & DTI_NAMED_BIT
+                        ? dti_strtab_get(&ca->location_names, (uint32_t)(x & ~DTI_NAMED_BIT))
+                        : (snprintf(bx, sizeof bx, "%llu", (unsigned long long)x), bx);
+    const char *b = y & DTI_NAMED_BIT
+                        ? dti_strtab_get(&cb->location_names, (uint32_t)(y & ~DTI_NAMED_BIT))
+                        : (snprintf(by, sizeof by, "%llu", (unsigned long long)y), by);
+    return dti_location_id_compare(a, b);
+}
+
 static const dti_coverage *sort_coverage;
 
-/* Plain numeric ids first in numeric order, then other ids as text. */
 static int compare_locations(const void *a, const void *b)
 {
-    uint64_t x = sort_coverage->location_keys[*(const uint32_t *)a];
-    uint64_t y = sort_coverage->location_keys[*(const uint32_t *)b];
-    int xn = (x & DTI_NAMED_BIT) != 0, yn = (y & DTI_NAMED_BIT) != 0;
-    if (xn != yn)
-        return xn - yn;
-    if (!xn)
-        return x < y ? -1 : x > y;
-    return strcmp(dti_strtab_get(&sort_coverage->location_names, (uint32_t)(x & ~DTI_NAMED_BIT)),
-                  dti_strtab_get(&sort_coverage->location_names, (uint32_t)(y & ~DTI_NAMED_BIT)));
+    return dti_location_key_compare(
+        sort_coverage, sort_coverage->location_keys[*(const uint32_t *)a], sort_coverage,
+        sort_coverage->location_keys[*(const uint32_t *)b]);
 }
 
 dt_status dti_location_table_write(void *stream, const dti_coverage *cov,

@@ -9,7 +9,6 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
-#include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -21,10 +20,11 @@ struct dti_table_out {
     dti_cell_type *types;
     /* CSV */
     dti_outfile *csv;
-    /* OGR: written as temp_dir/<name> and moved beside it on commit */
+    /* OGR: GDAL writes the file (or files) the outfile names, moved into place on commit */
+    dti_outfile *files;
     GDALDatasetH dataset;
     OGRLayerH layer;
-    char *target_dir, *temp_dir;
+    char *path;
     int in_transaction;
 };
 
@@ -93,30 +93,6 @@ static dti_table_out *fail(dti_table_out *t, dt_status status, const char *path,
     return NULL;
 }
 
-/* mkdtemp beside path, so the final rename stays within one file system. */
-static char *temp_dir_beside(const char *path, char **target_dir)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) : 0;
-    *target_dir = malloc(dir_len + 2);
-    char *temp = malloc(dir_len + strlen(path) + 32);
-    if (!*target_dir || !temp) {
-        free(temp);
-        return NULL;
-    }
-    if (slash)
-        snprintf(*target_dir, dir_len + 2, "%.*s", (int)(slash == path ? 1 : dir_len), path);
-    else
-        snprintf(*target_dir, 2, ".");
-    snprintf(temp, dir_len + strlen(path) + 32, "%s/.%s.tmp.XXXXXX", *target_dir,
-             slash ? slash + 1 : path);
-    if (!mkdtemp(temp)) {
-        free(temp);
-        return NULL;
-    }
-    return temp;
-}
-
 dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
                               const dti_column *columns, int ncolumns, int with_geometry,
                               const void *srs, dt_error *err)
@@ -131,7 +107,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     for (int c = 0; c < ncolumns; c++)
         t->types[c] = columns[c].type;
     if (!driver) {
-        if (!(t->csv = dti_outfile_open(path, err))) {
+        if (!(t->csv = dti_outfile_open(path, NULL, NULL, err))) {
             dti_table_abort(t);
             return NULL;
         }
@@ -150,16 +126,23 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
         dti_table_abort(t);
         return NULL;
     }
-    if (!(t->temp_dir = temp_dir_beside(path, &t->target_dir))) {
-        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write here");
+    /* written into a stream or device: the driver's extension names the temporary file */
+    const char *extension =
+        GDALGetMetadataItem(GDALGetDriverByName(driver), GDAL_DMD_EXTENSION, NULL);
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "%s%s", extension ? "." : "", extension ? extension : "");
+    if (!(t->path = strdup(path))) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         dti_table_abort(t);
         return NULL;
     }
-    const char *slash = strrchr(path, '/');
-    char *temp_path = CPLStrdup(CPLFormFilename(t->temp_dir, slash ? slash + 1 : path, NULL));
+    if (!(t->files = dti_outfile_open_file(path, suffix, NULL, NULL, err))) {
+        dti_table_abort(t);
+        return NULL;
+    }
     CPLErrorReset();
-    t->dataset = GDALCreate(GDALGetDriverByName(driver), temp_path, 0, 0, 0, GDT_Unknown, NULL);
-    CPLFree(temp_path);
+    t->dataset = GDALCreate(GDALGetDriverByName(driver), dti_outfile_path(t->files), 0, 0, 0,
+                            GDT_Unknown, NULL);
     if (!t->dataset)
         return fail(t, DT_ERR_IO, path, "cannot create", err);
     /* RFC 7946 GeoJSON is WGS84 longitude/latitude: GDAL reprojects on writing */
@@ -223,21 +206,8 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void
     }
     OGR_F_Destroy(f);
     if (rc != OGRERR_NONE)
-        return dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot write a feature");
+        return dti_error_gdal(err, DT_ERR_IO, t->path, "cannot write a feature");
     return DT_OK;
-}
-
-/* Remove the temporary directory and whatever GDAL left in it. */
-static void remove_temp(dti_table_out *t)
-{
-    if (!t->temp_dir)
-        return;
-    char **names = VSIReadDir(t->temp_dir);
-    for (int i = 0; names && names[i]; i++)
-        if (strcmp(names[i], ".") && strcmp(names[i], ".."))
-            VSIUnlink(CPLFormFilename(t->temp_dir, names[i], NULL));
-    CSLDestroy(names);
-    VSIRmdir(t->temp_dir);
 }
 
 dt_status dti_table_commit(dti_table_out *t, dt_error *err)
@@ -251,23 +221,15 @@ dt_status dti_table_commit(dti_table_out *t, dt_error *err)
     dt_status status = DT_OK;
     CPLErrorReset();
     if (t->in_transaction && GDALDatasetCommitTransaction(t->dataset) != OGRERR_NONE)
-        status = dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot commit the output");
+        status = dti_error_gdal(err, DT_ERR_IO, t->path, "cannot commit the output");
     GDALClose(t->dataset);
     t->dataset = NULL;
     if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
-        status = dti_error_gdal(err, DT_ERR_IO, t->target_dir, "cannot finish the output");
-    /* every file of the output (a shapefile is several) moves beside the temp directory */
-    char **names = status == DT_OK ? VSIReadDir(t->temp_dir) : NULL;
-    for (int i = 0; names && names[i] && status == DT_OK; i++) {
-        if (!strcmp(names[i], ".") || !strcmp(names[i], ".."))
-            continue;
-        char *from = CPLStrdup(CPLFormFilename(t->temp_dir, names[i], NULL));
-        const char *to = CPLFormFilename(t->target_dir, names[i], NULL);
-        if (VSIRename(from, to) != 0)
-            status = dti_error_set(err, DT_ERR_IO, to, 0, "cannot rename into place");
-        CPLFree(from);
+        status = dti_error_gdal(err, DT_ERR_IO, t->path, "cannot finish the output");
+    if (status == DT_OK) {
+        status = dti_outfile_commit(t->files, err);
+        t->files = NULL;
     }
-    CSLDestroy(names);
     dti_table_abort(t);
     return status;
 }
@@ -279,9 +241,8 @@ void dti_table_abort(dti_table_out *t)
     dti_outfile_abort(t->csv);
     if (t->dataset)
         GDALClose(t->dataset);
-    remove_temp(t);
-    free(t->temp_dir);
-    free(t->target_dir);
+    dti_outfile_abort(t->files); /* after GDAL has closed its files */
+    free(t->path);
     free(t->types);
     free(t);
 }
