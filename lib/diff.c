@@ -374,7 +374,9 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
         if (changes)
             dti_diff_write_changes(dti_outfile_stream(changes), &d, &cov[0], &cov[1]);
     }
-    /* the side file first: stdout, once written, cannot be undone */
+    /* the side file first: stdout, once written, cannot be undone; an interruption waits */
+    sigset_t mask;
+    dti_signals_hold(&mask);
     if (status == DT_OK && changes) {
         status = dti_outfile_commit(changes, err);
         changes = NULL;
@@ -383,6 +385,7 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
         status = dti_outfile_commit(table, err);
         table = NULL;
     }
+    dti_signals_release(&mask);
     if (status == DT_OK) {
         uint64_t t[5] = {0};
         for (size_t r = 0; r < d.count; r++) {

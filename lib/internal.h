@@ -2,6 +2,7 @@
 #ifndef DIALTONE_INTERNAL_H
 #define DIALTONE_INTERNAL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -1340,6 +1341,25 @@ dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progres
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
+
+/* ---- temporaries (temporaries.c): what dt_remove_temporaries removes ---- */
+typedef enum dti_temp_kind {
+    DTI_TEMP_FILE = 1,     /* unlinked */
+    DTI_TEMP_TREE = 2,     /* a directory removed with what it holds */
+    DTI_TEMP_EMPTY_DIR = 3 /* a directory removed when empty (an output directory made) */
+} dti_temp_kind;
+/* Register a temporary: 0 ok, -1 out of memory (the caller removes it and fails). */
+int dti_temp_add(const char *path, dti_temp_kind kind);
+/* It was renamed into place or removed: no longer the handler's to remove. */
+void dti_temp_forget(const char *path);
+/* unlink() and forget. */
+void dti_temp_unlink(const char *path);
+/* Remove a directory and what it holds, depth levels down (system calls only). */
+void dti_temp_remove_tree(const char *path, int depth);
+/* SIGINT, SIGTERM and SIGHUP held back in this thread while several outputs are renamed
+ * into place, so that an interruption finds either all of them or none in place. */
+void dti_signals_hold(sigset_t *old_mask);
+void dti_signals_release(const sigset_t *old_mask);
 
 /* ---- dialtone diff: two coverages compared location by location (diff_compare.c) ---- */
 enum {

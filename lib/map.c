@@ -607,6 +607,8 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         status = dti_render_png(&m, dti_outfile_stream(png), o->output, probe, err);
     if (status == DT_OK && svg)
         status = dti_render_svg(&m, dti_outfile_stream(svg), o->svg, err);
+    sigset_t mask; /* both in place, or neither: an interruption waits */
+    dti_signals_hold(&mask);
     if (status == DT_OK) {
         status = dti_outfile_commit(png, err);
         png = NULL;
@@ -615,6 +617,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         status = dti_outfile_commit(svg, err);
         svg = NULL;
     }
+    dti_signals_release(&mask);
     if (status == DT_OK) {
         report(o, &ml, &m, &proj, unmatched, note, user);
         step(progress, user, 1.0, NULL);

@@ -199,6 +199,12 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
     }
     snprintf(out->temp, n, "%s.tmp.XXXXXX", out->target);
     int fd = mkstemp(out->temp);
+    if (fd >= 0 && dti_temp_add(out->temp, DTI_TEMP_FILE) != 0) {
+        close(fd);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_outfile_abort(out);
+        return NULL;
+    }
     if (fd < 0 || !(out->fp = fdopen(fd, "w"))) {
         dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write: %s", strerror(errno));
         if (fd < 0) {
@@ -244,6 +250,11 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
         dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write here: %s", strerror(errno));
         free(out->temp_dir);
         out->temp_dir = NULL;
+        dti_outfile_abort(out);
+        return NULL;
+    }
+    if (dti_temp_add(out->temp_dir, DTI_TEMP_TREE) != 0) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         dti_outfile_abort(out);
         return NULL;
     }
@@ -353,7 +364,8 @@ dt_status dti_outfile_commit(dti_outfile *out, dt_error *err)
                                strerror(errno));
     }
     if (status == DT_OK && out->temp) {
-        free(out->temp); /* renamed: nothing to remove */
+        dti_temp_forget(out->temp); /* renamed: nothing to remove */
+        free(out->temp);
         out->temp = NULL;
     }
     dti_outfile_abort(out);
@@ -388,36 +400,18 @@ dt_status dti_outfile_install(const char *file, const char *path, dt_note_fn not
     return status;
 }
 
-/* Remove a temporary directory and what a writer left in it (GDAL may make a directory). */
-static void remove_tree(const char *path, int depth)
-{
-    DIR *dir = opendir(path);
-    struct dirent *e;
-    while (dir && (e = readdir(dir)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            char *name = join(path, strlen(path), e->d_name);
-            struct stat st;
-            if (name && lstat(name, &st) == 0 && S_ISDIR(st.st_mode) && depth > 0)
-                remove_tree(name, depth - 1);
-            else if (name)
-                unlink(name);
-            free(name);
-        }
-    if (dir)
-        closedir(dir);
-    rmdir(path);
-}
-
 void dti_outfile_abort(dti_outfile *out)
 {
     if (!out)
         return;
     if (out->fp && out->fp != stdout)
         fclose(out->fp);
-    if (out->temp)
-        unlink(out->temp);
-    if (out->temp_dir)
-        remove_tree(out->temp_dir, 2);
+    dti_temp_unlink(out->temp);
+    if (out->temp_dir) {
+        /* what a writer left in it (GDAL may make a directory) */
+        dti_temp_remove_tree(out->temp_dir, 2);
+        dti_temp_forget(out->temp_dir);
+    }
     free(out->temp);
     free(out->temp_dir);
     free(out->file);

@@ -667,7 +667,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
     if (status == DT_OK)
         status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
                               note ? filtered_note : NULL, &filter, err);
-    unlink(csv_temp);
+    dti_temp_unlink(csv_temp);
     free(csv_temp);
     return status;
 }
@@ -779,6 +779,8 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
         write_table(dti_outfile_stream(out), &s, o->households);
     if (status == DT_OK && map)
         status = draw_map(o, &s, r, map, progress, note, user, err);
+    sigset_t mask; /* both in place, or neither: an interruption waits */
+    dti_signals_hold(&mask);
     if (status == DT_OK) {
         status = dti_outfile_commit(out, err);
         out = NULL;
@@ -787,6 +789,7 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
         status = dti_outfile_commit(map, err);
         map = NULL;
     }
+    dti_signals_release(&mask);
     if (status == DT_OK)
         report(o, &s, r, note, user);
     dti_outfile_abort(out);

@@ -498,7 +498,7 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
             dti_say(note, user, "%zu regions with prices", r.priced_count);
     }
     if (temp) {
-        unlink(temp);
+        dti_temp_unlink(temp);
         free(temp);
     }
     dti_outfile_abort(out);

@@ -421,6 +421,8 @@ static dt_status make_work_dir(run_state *s, dt_error *err)
             return dti_error_set(err, DT_ERR_IO, s->out, 0,
                                  "cannot create the output directory: %s", strerror(errno));
         s->created_out = 1;
+        if (dti_temp_add(s->out, DTI_TEMP_EMPTY_DIR) != 0)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     if (stat(s->out, &st) != 0 || !S_ISDIR(st.st_mode))
         return dti_error_set(err, DT_ERR_IO, s->out, 0, "not a directory");
@@ -433,6 +435,12 @@ static dt_status make_work_dir(run_state *s, dt_error *err)
         s->work = NULL;
         return dti_error_set(err, DT_ERR_IO, s->out, 0, "cannot write: %s", strerror(errno));
     }
+    if (dti_temp_add(s->work, DTI_TEMP_TREE) != 0) {
+        rmdir(s->work);
+        free(s->work);
+        s->work = NULL;
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     return DT_OK;
 }
 
@@ -441,31 +449,24 @@ static void remove_work_dir(run_state *s)
 {
     if (!s->work)
         return;
-    DIR *dir = opendir(s->work);
-    struct dirent *e;
-    char path[2048];
-    while (dir && (e = readdir(dir)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(path, sizeof path, "%s/%s", s->work, e->d_name);
-            unlink(path);
-        }
-    if (dir)
-        closedir(dir);
-    rmdir(s->work);
+    dti_temp_remove_tree(s->work, 2);
+    dti_temp_forget(s->work);
 }
 
 /* Move every output from the temporary directory into the output directory. */
 static dt_status move_outputs(run_state *s, dt_error *err)
 {
     char from[2048], to[2048];
-    for (size_t i = 0; i < s->made_count; i++) {
+    dt_status status = DT_OK;
+    sigset_t mask;
+    dti_signals_hold(&mask); /* all of them in place, or none */
+    for (size_t i = 0; i < s->made_count && status == DT_OK; i++) {
         snprintf(from, sizeof from, "%s/%s", s->work, s->made[i]);
         snprintf(to, sizeof to, "%s/%s", s->out, s->made[i]);
-        dt_status status = dti_outfile_install(from, to, s->note, s->user, err);
-        if (status != DT_OK)
-            return status;
+        status = dti_outfile_install(from, to, s->note, s->user, err);
     }
-    return DT_OK;
+    dti_signals_release(&mask);
+    return status;
 }
 
 /* Before any work: the files the steps will make (as they name them) are not one file and not
@@ -567,6 +568,8 @@ dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn no
     remove_work_dir(&s);
     if (status != DT_OK && s.created_out)
         rmdir(s.out);
+    if (s.created_out)
+        dti_temp_forget(s.out);
     for (size_t i = 0; i < s.made_count; i++)
         free(s.made[i]);
     free(s.made);

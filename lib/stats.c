@@ -496,7 +496,8 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
 static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
-                               const dti_extra_run *extra, dt_error *err)
+                               const dti_extra_run *extra, dti_table_out **level_tables,
+                               dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL;
@@ -524,6 +525,9 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         !(table = dti_region_table_write(path, o->driver, regions, stats, geo, extra, err)))
         status = err->status;
     free(path);
+    /* every output written: renamed into place together, an interruption waits */
+    sigset_t mask;
+    dti_signals_hold(&mask);
     if (status == DT_OK && locations_out) {
         status = dti_outfile_commit(locations_out, err);
         locations_out = NULL;
@@ -540,6 +544,14 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_table_commit(table, err);
         table = NULL;
     }
+    for (int k = 0; k < o->extra_levels; k++) {
+        if (status == DT_OK)
+            status = dti_table_commit(level_tables[k], err);
+        else
+            dti_table_abort(level_tables[k]);
+        level_tables[k] = NULL;
+    }
+    dti_signals_release(&mask);
     dti_outfile_abort(locations_out);
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
@@ -706,13 +718,9 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, err);
-    for (int k = 0; k < o->extra_levels; k++) {
-        if (status == DT_OK)
-            status = dti_table_commit(level_tables[k], err);
-        else
-            dti_table_abort(level_tables[k]);
-    }
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, err);
+    for (int k = 0; k < o->extra_levels; k++)
+        dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */
     if (status == DT_OK)
         closing_notes(o, &totals, &regions, stats, &geo, note, user);
     if (status == DT_OK && extra)

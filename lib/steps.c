@@ -36,5 +36,11 @@ char *dti_temp_beside(const char *path, const char *suffix, dt_error *err)
         return NULL;
     }
     close(fd);
+    if (dti_temp_add(name, DTI_TEMP_FILE) != 0) {
+        unlink(name);
+        free(name);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
     return name;
 }

@@ -1,4 +1,6 @@
 /* dialtone: the command line, one subcommand per tools/ file. */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,12 +32,40 @@ static void usage(FILE *fp)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'dialtone COMMAND --help' describes one command.\n"
-          "Exit status: 0 success, 1 failure, 2 usage error.\n",
+          "Exit status: 0 success, 1 failure, 2 usage error; interrupted by SIGINT or SIGTERM,\n"
+          "it removes what it was writing and ends by that signal (130, 143).\n",
           fp);
+}
+
+/* Ctrl-C, kill, a closed terminal: remove what the library was writing, then end by the
+ * same signal (the shell sees 130 for SIGINT, 143 for SIGTERM). */
+static void interrupted(int sig)
+{
+    dt_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_interruptions(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = interrupted;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&sa.sa_mask, sigs[i]); /* one handler at a time */
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        /* a signal ignored by the parent (nohup, a background job) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 int main(int argc, char **argv)
 {
+    catch_interruptions();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -41,6 +41,12 @@ char *dt_error_format(const dt_error *err, char *buf, unsigned long size);
 /* Library version string, e.g. "0.1.0"; static storage. */
 const char *dt_version(void);
 
+/* Remove every temporary file and directory that dialtone calls in this process have made
+ * and not yet renamed into place or removed (outputs being written, a run's working
+ * directory, an output directory a run created). Async-signal-safe: a program calls it
+ * from its SIGINT/SIGTERM handler, then ends; an interrupted run leaves nothing behind. */
+void dt_remove_temporaries(void);
+
 /* ---- dialtone stats -------------------------------------------------- */
 
 typedef struct dt_stats_options dt_stats_options;
