@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
 struct dt_map_options {
     char *regions, *layer, *id_field, *stats, *column, *output, *svg;
+    int output_svg; /* -o names an .svg file */
     char *title, *subtitle, *source, *legend_title, *region_noun, *units, *suffix;
     char *palette, *crs;
     char *class_labels, *no_data_label; /* categorical maps: names instead of ranges */
@@ -41,7 +44,7 @@ static const char usage_text[] =
     "                        read from the layer\n"
     "  --column NAME         the numeric column to map; empty or NaN is no data\n"
     "Output:\n"
-    "  -o, --output FILE     the PNG to write\n"
+    "  -o, --output FILE     the map to write: FILE.png or FILE.svg (- : PNG on stdout)\n"
     "  --svg FILE            also write the map as SVG\n"
     "  --width N             page width in points (default 1600)\n"
     "  --height N            page height (default: as tall as the map needs)\n"
@@ -219,7 +222,7 @@ static int check_required(dt_map_options *o, dt_error *err)
 {
     const char *missing = !o->regions  ? "--regions"
                           : !o->column ? "--column"
-                          : !o->output ? "-o (the PNG to write)"
+                          : !o->output ? "-o (the map to write, .png or .svg)"
                                        : NULL;
     if (missing) {
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
@@ -249,7 +252,27 @@ static int check_required(dt_map_options *o, dt_error *err)
         dti_path_output(&c, "--svg", o->svg);
     dti_path_input(&c, "--regions", o->regions, 0);
     dti_path_input(&c, "--stats", o->stats, 0);
-    return dti_path_check_finish(&c, err) == DT_OK ? 0 : -1;
+    if (dti_path_check_finish(&c, err) != DT_OK)
+        return -1;
+    /* the format follows the name: .png or .svg; a stream or a device (no name) gets PNG */
+    const char *dot = strrchr(o->output, '.'), *slash = strrchr(o->output, '/');
+    const char *ext = dot && (!slash || dot > slash) ? dot + 1 : NULL;
+    struct stat st;
+    int stream = strcmp(o->output, "-") == 0 ||
+                 (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+    o->output_svg = ext && strcasecmp(ext, "svg") == 0;
+    if (!o->output_svg && !(ext && strcasecmp(ext, "png") == 0) && !stream) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "-o %s: give the map a .png or .svg name (its format follows the name)",
+                      o->output);
+        return -1;
+    }
+    if (o->output_svg && o->svg) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "-o %s is already the SVG: with --svg, give -o a .png name", o->output);
+        return -1;
+    }
+    return 0;
 }
 
 dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err)
@@ -603,7 +626,9 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
                                              : classify(o, &t, &m, sorted, n, err);
     if (status == DT_OK && !step(progress, user, 0.6, "drawing"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
-    if (status == DT_OK)
+    if (status == DT_OK && o->output_svg)
+        status = dti_render_svg(&m, dti_outfile_stream(png), o->output, err);
+    else if (status == DT_OK)
         status = dti_render_png(&m, dti_outfile_stream(png), o->output, probe, err);
     if (status == DT_OK && svg)
         status = dti_render_svg(&m, dti_outfile_stream(svg), o->svg, err);

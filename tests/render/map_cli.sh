@@ -65,6 +65,17 @@ check "map with svg" 0 "projection: Albers equal-area" -- map "${common[@]}" --c
     --breaks 25,100 --units Mbps --svg "$tmp/m.svg" -o "$tmp/m.png"
 expect "png signature" test "$(signature "$tmp/m.png" 8)" = "89504e470d0a1a0a"
 expect "svg document" grep -q "<svg" "$tmp/m.svg"
+# the format follows -o's name: an .svg is an SVG document (parsed as XML), not PNG bytes
+check "map -o x.svg" 0 "projection" -- map "${common[@]}" --column pct_unserved -o "$tmp/only.svg"
+expect "map -o x.svg writes an SVG document" python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+sys.exit(0 if root.tag == "{http://www.w3.org/2000/svg}svg" else 1)' "$tmp/only.svg"
+check "map -o with an unknown extension" 2 "-o $tmp/x.jpg: give the map a .png or .svg name" -- \
+    map "${common[@]}" --column pct_unserved -o "$tmp/x.jpg"
+expect "nothing written for an unknown extension" test ! -e "$tmp/x.jpg"
+check "-o x.svg with --svg" 2 "is already the SVG" -- map "${common[@]}" --column pct_unserved \
+    -o "$tmp/a.svg" --svg "$tmp/b.svg"
 "$bin" map "${common[@]}" --column unserved --view symbols -q -o "$tmp/s.png" >"$tmp/quiet" 2>&1
 expect "quiet run prints nothing" test ! -s "$tmp/quiet" -a -s "$tmp/s.png"
 expect "no temporary files" test -z "$(find "$tmp" -name '*.tmp.*')"
