@@ -223,6 +223,10 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
                                    void *user, dt_error *err);
 void *dti_outfile_stream(dti_outfile *out); /* FILE*; NULL in file mode */
 const char *dti_outfile_path(const dti_outfile *out);
+/* File mode, a regular file already at the target: copy it to dti_outfile_path(out), so that
+ * the writer can update a copy (keep a GeoPackage's other layers) renamed over it on commit.
+ * 1 copied, 0 no such file (or a stream or device), -1 error set. */
+int dti_outfile_start_from_target(dti_outfile *out, dt_error *err);
 /* An empty scratch file (not an output) where out's temporary files go; the caller removes it
  * and frees the name. out NULL: in TMPDIR. */
 char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err);
@@ -942,8 +946,9 @@ void dti_geo_free(dti_stats_geo *geo);
 /* Write the region table (not yet committed); geometry from geo->polygons
  * when driver is an OGR format. */
 struct dti_extra_run;
-/* extra (may be NULL) appends the price, speed and measured columns. */
-dti_table_out *dti_region_table_write(const char *path, const char *driver,
+/* extra (may be NULL) appends the price, speed and measured columns; layer_name NULL:
+ * "regions". */
+dti_table_out *dti_region_table_write(const char *path, const char *driver, const char *layer_name,
                                       const dti_region_table *regions,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);

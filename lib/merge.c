@@ -101,8 +101,8 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
     dti_stats_geo no_geometry;
     memset(&no_geometry, 0, sizeof no_geometry);
     dti_table_out *out = NULL;
-    if (status == DT_OK &&
-        !(out = dti_region_table_write(o->output, NULL, &regions, stats, &no_geometry, NULL, err)))
+    if (status == DT_OK && !(out = dti_region_table_write(o->output, NULL, NULL, &regions, stats,
+                                                          &no_geometry, NULL, err)))
         status = err->status;
     if (status == DT_OK)
         status = dti_table_commit(out, err);

@@ -301,6 +301,25 @@ static int copy_into(const char *from, FILE *fp)
     return rc;
 }
 
+int dti_outfile_start_from_target(dti_outfile *out, dt_error *err)
+{
+    struct stat st;
+    if (!out->file || out->kind != DTI_OUT_RENAME || stat(out->target, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+        return 0;
+    FILE *fp = fopen(out->file, "wb");
+    int rc = fp ? copy_into(out->target, fp) : -1;
+    if (fp && fclose(fp) != 0)
+        rc = -1;
+    if (rc != 0) {
+        dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot copy it to update it: %s",
+                      strerror(errno));
+        return -1;
+    }
+    chmod(out->file, st.st_mode & 07777);
+    return 1;
+}
+
 /* Flush and close (stdout: flush only) the stream: 0 ok, -1 errno set. */
 static int finish_stream(dti_outfile *out)
 {

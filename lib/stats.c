@@ -18,6 +18,7 @@ struct dt_stats_options {
     int extra_digits[4];
     const char *extra_names[4];
     char *output, *locations_out, *fabric, *partial_out;
+    char *layer_name; /* -nln: the layer of a vector output (default "regions") */
     char **inputs;
     size_t input_count;
     int skip_bad_rows, quiet, help, version, verbose;
@@ -80,7 +81,9 @@ static const char *const usage_parts[] = {
     "  -of FORMAT            region table format: CSV (default), or an OGR vector\n"
     "                        format with the region geometry (GPKG, GeoJSON,\n"
     "                        FlatGeobuf, \"ESRI Shapefile\"); needs --regions, -o FILE;\n"
-    "                        -o FILE.gpkg (.geojson .fgb .shp) implies it\n"
+    "                        -o FILE.gpkg (.geojson .fgb .shp) implies it; into an\n"
+    "                        existing GeoPackage, only dialtone's layer is replaced\n"
+    "  -nln NAME             the layer's name (default regions), as in ogr2ogr\n"
     "  --blocks-out FILE     one row per block with its counts, housing and geometry\n"
     "                        (format from the extension: .gpkg .geojson .fgb .shp;\n"
     "                        otherwise -of, else CSV without geometry)\n"
@@ -129,6 +132,7 @@ void dt_stats_options_free(dt_stats_options *o)
     free(o->households);
     free(o->format);
     free(o->blocks_out);
+    free(o->layer_name);
     free(o);
 }
 
@@ -182,6 +186,7 @@ static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int
         {"-of", offsetof(dt_stats_options, format)},
         {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
         {"--partial-out", offsetof(dt_stats_options, partial_out)},
+        {"-nln", offsetof(dt_stats_options, layer_name)},
     };
     for (size_t k = 0; k < sizeof options / sizeof *options; k++) {
         if (!dti_is_option(argv[*i], options[k].name))
@@ -323,6 +328,9 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "%s output holds region polygons: give --regions LAYER --id-field "
                              "FIELD (with --by the table is CSV)",
                              o->driver);
+    if (o->layer_name && !o->driver)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "-nln names the layer of a vector output (-o FILE.gpkg, -of FORMAT)");
     if (o->driver && (!o->output || strcmp(o->output, "-") == 0))
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "-of %s needs -o FILE", o->driver);
     if (o->blocks_out) {
@@ -481,8 +489,8 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
-        if (status == DT_OK && !(tables[k] = dti_region_table_write(
-                                     path, o->driver, &regions, stats, &no_geometry, NULL, err)))
+        if (status == DT_OK && !(tables[k] = dti_region_table_write(path, o->driver, NULL, &regions,
+                                                                    stats, &no_geometry, NULL, err)))
             status = err->status;
         free(path);
         free(stats);
@@ -522,7 +530,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (o->output && !path)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (o->output || !o->partial_out) &&
-        !(table = dti_region_table_write(path, o->driver, regions, stats, geo, extra, err)))
+        !(table = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo,
+                                         extra, err)))
         status = err->status;
     free(path);
     /* every output written: renamed into place together, an interruption waits */

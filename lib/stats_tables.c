@@ -119,7 +119,7 @@ static void region_columns(row *r, const dti_stats_geo *geo)
     }
 }
 
-dti_table_out *dti_region_table_write(const char *path, const char *driver,
+dti_table_out *dti_region_table_write(const char *path, const char *driver, const char *layer_name,
                                       const dti_region_table *regions,
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const dti_extra_run *extra, dt_error *err)
@@ -130,8 +130,9 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver,
     if (extra)
         extra_columns(&r, extra);
     int with_geometry = driver && geo->polygons;
-    dti_table_out *t = dti_table_open(path, driver, "regions", r.columns, r.count, with_geometry,
-                                      geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err);
+    dti_table_out *t =
+        dti_table_open(path, driver, layer_name ? layer_name : "regions", r.columns, r.count,
+                       with_geometry, geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err);
     if (!t)
         return NULL;
     for (size_t i = 0; i < regions->count; i++) {
@@ -161,8 +162,8 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver,
             dti_format_ratio(cell(&r, &at), CELL, s->locations * 1000000, (uint64_t)geo->aland[i],
                              2);
         }
-        if (extra && extra_cells(extra, (long)i, r.cells + before_extra,
-                                 r.count - before_extra) != r.count - before_extra) {
+        if (extra && extra_cells(extra, (long)i, r.cells + before_extra, r.count - before_extra) !=
+                         r.count - before_extra) {
             dti_table_abort(t);
             dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             return NULL;

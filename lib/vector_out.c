@@ -93,6 +93,33 @@ static dti_table_out *fail(dti_table_out *t, dt_status status, const char *path,
     return NULL;
 }
 
+/* Into an existing GeoPackage: a copy of it, updated, with dialtone's layer replaced and the
+ * user's other layers kept (ogr2ogr -update -overwrite -nln NAME). A file that is not a
+ * GeoPackage is replaced as a new one. 0 ok (t->dataset open, or NULL to create), -1 error. */
+static int open_existing(dti_table_out *t, const char *layer_name, dt_error *err)
+{
+    int copied = dti_outfile_start_from_target(t->files, err);
+    if (copied <= 0)
+        return copied;
+    static const char *const gpkg[] = {"GPKG", NULL};
+    t->dataset =
+        GDALOpenEx(dti_outfile_path(t->files), GDAL_OF_VECTOR | GDAL_OF_UPDATE, gpkg, NULL, NULL);
+    if (!t->dataset) {
+        CPLErrorReset();
+        VSIUnlink(dti_outfile_path(t->files)); /* not a GeoPackage: written anew */
+        return 0;
+    }
+    for (int i = 0; i < GDALDatasetGetLayerCount(t->dataset); i++) {
+        OGRLayerH layer = GDALDatasetGetLayer(t->dataset, i);
+        if (strcmp(OGR_L_GetName(layer), layer_name) == 0 &&
+            GDALDatasetDeleteLayer(t->dataset, i) != OGRERR_NONE) {
+            dti_error_gdal(err, DT_ERR_IO, t->path, "cannot replace its layer");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
                               const dti_column *columns, int ncolumns, int with_geometry,
                               const void *srs, dt_error *err)
@@ -141,8 +168,13 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
         return NULL;
     }
     CPLErrorReset();
-    t->dataset = GDALCreate(GDALGetDriverByName(driver), dti_outfile_path(t->files), 0, 0, 0,
-                            GDT_Unknown, NULL);
+    if (strcmp(driver, "GPKG") == 0 && open_existing(t, layer_name, err) != 0) {
+        dti_table_abort(t);
+        return NULL;
+    }
+    if (!t->dataset)
+        t->dataset = GDALCreate(GDALGetDriverByName(driver), dti_outfile_path(t->files), 0, 0, 0,
+                                GDT_Unknown, NULL);
     if (!t->dataset)
         return fail(t, DT_ERR_IO, path, "cannot create", err);
     /* RFC 7946 GeoJSON is WGS84 longitude/latitude: GDAL reprojects on writing */

@@ -306,5 +306,28 @@ run stats -q -o /dev/null --locations-out "$tmp/ids.csv" tests/data/outputs/ids.
 check "--locations-out: digit-only ids by value (ties by text), then the rest by bytes" \
     cmp -s "$tmp/ids.csv" "$expected/outputs/ids_locations.csv"
 
+# --- 5. into an existing GeoPackage: dialtone's layer replaced, the user's kept ----------------
+
+k=datasets/kansas
+geo=(--blocks $k/tl_2020_20_tabblock20.zip --regions $k/counties.gpkg --id-field GEOID)
+printf 'id,note\n1,keep me\n2,and me\n' >"$tmp/notes.csv"
+ogr2ogr -f GPKG "$tmp/user.gpkg" "$tmp/notes.csv" -nln notes
+run stats -q "${geo[@]}" -o "$tmp/user.gpkg" $k/bdc_*
+run stats -q "${geo[@]}" -o "$tmp/user.gpkg" $k/bdc_*
+layers=$(ogrinfo -q "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
+check "a GeoPackage written twice keeps the user's layer and one regions layer" \
+    test "$layers" = "notes (None) regions (Multi Polygon) "
+check "its regions layer holds the 105 counties once" \
+    test "$(ogrinfo -so "$tmp/user.gpkg" regions | grep -c 'Feature Count: 105')" -eq 1
+check "the user's rows are unchanged" \
+    test "$(ogrinfo "$tmp/user.gpkg" notes | grep -c 'note (String) = \(keep me\|and me\)')" -eq 2
+run stats -q "${geo[@]}" -o "$tmp/user.gpkg" -nln counties $k/bdc_*
+layers=$(ogrinfo -q "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
+check "-nln counties adds a layer of that name beside the others" \
+    test "$layers" = "counties (Multi Polygon) notes (None) regions (Multi Polygon) "
+"$bin" stats -q --by county -nln x $k/bdc_* >/dev/null 2>"$tmp/stderr"
+check "-nln without a vector output is a usage error" \
+    test $? -eq 2 -a "$(grep -c -- '-nln names the layer of a vector output' "$tmp/stderr")" -eq 1
+
 echo "outputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
