@@ -274,8 +274,8 @@ static void column_table(FILE *fp, const dti_csv_table *t, const char *id,
         col[c] = dti_csv_table_column(t, columns[c][0]);
         if (col[c] >= 0)
             th(fp, columns[c][0], columns[c][1], columns[c][2][0] != 't');
-        if (c == 1 && names && names->count)
-            th(fp, "name", "Name", 0);
+        if (col[c] >= 0 && strcmp(columns[c][0], "geoid") == 0 && names && names->count)
+            th(fp, "name", "Name", 0); /* the name beside the region id */
     }
     fputs("</tr></thead>\n<tbody>\n", fp);
     for (size_t k = 0; k < nrows; k++) {
@@ -288,8 +288,8 @@ static void column_table(FILE *fp, const dti_csv_table *t, const char *id,
                 else
                     td_number(fp, cell, columns[c][2][0] == '$' ? "" : columns[c][2]);
             }
-            if (c == 1 && names && names->count) {
-                const char *name = dti_names_find(names, dti_csv_table_cell(t, rows[k], col[1]));
+            if (col[c] >= 0 && strcmp(columns[c][0], "geoid") == 0 && names && names->count) {
+                const char *name = dti_names_find(names, dti_csv_table_cell(t, rows[k], col[c]));
                 td_text(fp, name ? name : "");
             }
         }
@@ -345,6 +345,13 @@ static void diff_section(FILE *fp, dti_report *r)
     const dti_report_change *d = &r->change;
     char a[64], b[64], c[64], e[64];
     fputs("<section id=\"change\"><h2>Change since the previous filing</h2>\n", fp);
+    /* one universe per section, said where it differs from the headline's */
+    fputs(r->fabric ? "<p class=\"note\">These counts cover the locations in the availability "
+                      "files of the two filings only: unlike the numbers above, they leave out "
+                      "the fabric's locations that no provider reports.</p>\n"
+                    : "<p class=\"note\">These counts cover the locations in the availability "
+                      "files of the two filings.</p>\n",
+          fp);
     fputs("<table id=\"change-totals\"><thead><tr><th class=\"text\"></th><th>Previous</th>"
           "<th>This filing</th><th>Change</th></tr></thead><tbody>\n",
           fp);

@@ -105,6 +105,26 @@ python3 tests/report/check_dom.py "$tmp/dom_sorted.html" sorted "$stats" locatio
 browse --dump-dom "file://$tmp/prices.html" >"$tmp/dom_prices.html"
 python3 tests/report/check_dom.py "$tmp/dom_prices.html" prices tests/data/report/prices.csv >>"$tmp/check" 2>&1
 python3 tests/report/check_dom.py "$tmp/dom_prices.html" change tests/expected/diff/county.csv >>"$tmp/check" 2>&1
+# the change section says which locations it counts when the headline counts the fabric's too
+"$bin" report -q --fabric --stats tests/data/report/prices.csv --diff tests/expected/diff/county.csv \
+    -o "$tmp/change_fabric.html" || fail "report with a change and --fabric"
+grep -q "they leave out the fabric's locations that no provider reports" "$tmp/change_fabric.html" &&
+    ! grep -q "leave out the fabric" "$tmp/prices.html" &&
+    echo "ok   the change section names its universe when the headline has the fabric's" >>"$tmp/check" ||
+    echo "FAIL the change section names its universe when the headline has the fabric's" >>"$tmp/check"
+# the prices table with region names: each name in its column, beside its region's id
+"$bin" report -q --stats "$kansas/truth_county_prices.csv" --regions "$kansas/counties.gpkg" \
+    -o "$tmp/prices_named.html" || fail "report with prices and names"
+python3 - "$tmp/prices_named.html" "$tmp/names.txt" >>"$tmp/check" 2>&1 <<'PY'
+import re, sys
+html, names = open(sys.argv[1]).read(), dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]))
+table = html[html.index('id="price-table"'):]
+table = table[:table.index("</table>")]
+head = [re.sub("<[^>]*>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+ok = head[:2] == ["Region", "Name"] and rows and all(r[1] == names[r[0]] for r in rows)
+print(("ok   " if ok else "FAIL ") + "prices table: the name column follows the region id, %d names right" % len(rows))
+PY
 while IFS= read -r line; do
     case $line in
     "ok   "*) pass "${line#ok   }" ;;
