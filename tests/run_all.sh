@@ -49,6 +49,7 @@ run "plan" bash tests/plan/run.sh "$bin"
 run "diff" bash tests/diff/run.sh "$bin"
 run "report (headless Chromium)" bash tests/report/run.sh "$bin"
 run "run CONFIG" bash tests/run/run.sh "$bin"
+run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 
 # The same suites through the parallel reader: 3 threads and tiny chunks, so
 # record boundaries (quoted fields, CRLF) fall everywhere, and every error
