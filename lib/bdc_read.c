@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cpl_conv.h>
-#include <cpl_vsi.h>
 
 #include "internal.h"
 
@@ -106,9 +105,29 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
         char why[256];
         long bad_line = 0;
         uint64_t seen = 0;
-        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
-            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line, why,
-                                   sizeof why);
+        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
+            if (rc < 0) {
+                if (!dti_csv_bad_record(csv)) {
+                    status = err->status;
+                    break;
+                }
+                if (cov->skip_bad_rows) { /* a NUL byte: a bad row like any other */
+                    cov->bad_rows++;
+                    continue;
+                }
+                dt_error bad = *err; /* a conflict among the batched rows comes first */
+                int flushed = flush_batch(cov, b, &bad_line, why, sizeof why);
+                if (flushed < 0)
+                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                else if (flushed > 0)
+                    status =
+                        dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
+                else
+                    status = (*err = bad).status;
+                break;
+            }
+            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line,
+                                   why, sizeof why);
             if (added < 0)
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             else if (added > 0)
@@ -121,8 +140,6 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                     status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
             }
         }
-        if (status == DT_OK && rc < 0)
-            status = err->status;
         if (status == DT_OK) {
             int flushed = flush_batch(cov, b, &bad_line, why, sizeof why);
             if (flushed < 0)
@@ -216,6 +233,10 @@ static void *work(void *arg)
         if (b)
             b->n = 0;
         while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
+            if (rc < 0 && dti_csv_bad_record(csv) && w->cov->skip_bad_rows) {
+                w->cov->bad_rows++; /* a NUL byte: skipped like any bad row */
+                continue;
+            }
             int added = rc < 0 ? 1
                                : add_record(w->cov, b, &c->layout, f, n, 0, &cache, &bad_line, why,
                                             sizeof why);
@@ -260,9 +281,6 @@ static void put_work(pool *p, chunk *c)
     pthread_mutex_unlock(&p->mutex);
 }
 
-/* End of the last whole record in data[0, len): just past a newline that is
- * outside quotes (an even count of '"' before it, since the chunk starts at
- * a record boundary). 0 when there is none. */
 static size_t count_quotes(const char *data, size_t len)
 {
     size_t quotes = 0, i = 0;
@@ -276,12 +294,27 @@ static size_t count_quotes(const char *data, size_t len)
     return quotes;
 }
 
+/* The last CR or LF in data[0, end), or NULL. */
+static const char *last_line_end(const char *data, size_t end)
+{
+    const char *lf = memrchr(data, '\n', end);
+    size_t after = lf ? (size_t)(lf - data) + 1 : 0;
+    const char *cr = memrchr(data + after, '\r', end - after);
+    return cr ? cr : lf;
+}
+
+/* End of the last whole record in data[0, len), more data to come: just past
+ * a CR or LF that is outside quotes (an even count of '"' before it, since
+ * the chunk starts at a record boundary). A CR last in data is left for the
+ * next chunk, as it may be the first half of a CRLF. 0 when there is none. */
 static size_t last_record_end(const char *data, size_t len)
 {
     size_t quotes = count_quotes(data, len);
     size_t end = len;
+    if (end > 0 && data[end - 1] == '\r')
+        end--;
     while (end > 0) {
-        const char *nl = memrchr(data, '\n', end);
+        const char *nl = last_line_end(data, end);
         if (!nl)
             return 0;
         size_t at = (size_t)(nl - data);
@@ -307,18 +340,43 @@ static int reserve(chunk *c, size_t need)
     return 0;
 }
 
+/* The header at the start of c (BOM already removed), read by the CSV reader
+ * itself so that it ends where the sequential reader's does. 1 read (*len is
+ * its length with its line end), 0 more data needed, -1 error. */
+static int take_header(chunk *c, int eof, const char *name, dti_bdc_layout *layout, size_t *len,
+                       dt_error *err)
+{
+    char *copy = malloc(c->len + 1); /* the reader unquotes fields in place */
+    dti_csv *csv = copy ? dti_csv_open_memory(copy, c->len, name, 1, err) : NULL;
+    if (!csv) {
+        free(copy);
+        if (!copy)
+            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return -1;
+    }
+    memcpy(copy, c->data, c->len);
+    dt_status status = read_header(csv, layout, err);
+    *len = (size_t)dti_csv_offset(csv);
+    dti_csv_close(csv);
+    free(copy);
+    /* a header that reaches the end of the data may go on (or its CR have an LF) */
+    if (!eof && *len >= c->len)
+        return 0;
+    return status == DT_OK ? 1 : -1;
+}
+
 /* Read one input into chunks for the workers. Returns DT_OK, or an error for
- * the input itself (unreadable, bad header); row errors are the workers'. */
+ * the input itself (unreadable, damaged, bad header); row errors are the workers'. */
 static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
                             dt_progress_fn progress, void *user, dt_error *err)
 {
     const dti_inputs *inputs = p->inputs;
     const char *name = inputs->display[input];
-    VSILFILE *fp = VSIFOpenL(inputs->paths[input], "rb");
-    if (!fp)
-        return dti_error_set(err, DT_ERR_IO, name, 0, "cannot open for reading");
+    dti_stream *in = dti_stream_open(inputs->paths[input], name, err);
+    if (!in)
+        return err->status;
     dti_bdc_layout layout;
-    int have_header = 0, eof = 0;
+    int have_header = 0, bom_checked = 0, eof = 0;
     dt_status status = DT_OK;
     chunk *c = *spare; /* holds the unfinished record of the last chunk */
     while (!eof && status == DT_OK) {
@@ -326,30 +384,29 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             break;
         }
-        size_t got = VSIFReadL(c->data + c->len, 1, c->cap - c->len, fp);
+        size_t got;
+        if (dti_stream_read(in, c->data + c->len, c->cap - c->len, &got, err) != 0) {
+            status = err->status;
+            break;
+        }
         eof = got < c->cap - c->len;
         c->len += got;
         if (!have_header) {
-            if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
-                memmove(c->data, c->data + 3, c->len - 3);
-                c->len -= 3;
+            if (!bom_checked && (c->len >= 3 || eof)) {
+                bom_checked = 1;
+                if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
+                    memmove(c->data, c->data + 3, c->len - 3);
+                    c->len -= 3;
+                }
             }
-            size_t end = eof ? c->len : last_record_end(c->data, c->len);
-            const char *nl = memchr(c->data, '\n', end);
-            if (!nl && !eof)
-                continue; /* the header is longer than the chunk: read more */
-            size_t header_len = nl ? (size_t)(nl - c->data) + 1 : c->len;
-            char *copy = malloc(header_len + 1);
-            dti_csv *csv = copy ? dti_csv_open_memory(copy, header_len, name, 1, err) : NULL;
-            if (copy)
-                memcpy(copy, c->data, header_len);
-            status = !copy  ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
-                     : !csv ? err->status
-                            : read_header(csv, &layout, err);
-            dti_csv_close(csv);
-            free(copy);
-            if (status != DT_OK)
+            size_t header_len = 0;
+            int taken = bom_checked ? take_header(c, eof, name, &layout, &header_len, err) : 0;
+            if (taken < 0) {
+                status = err->status;
                 break;
+            }
+            if (taken == 0)
+                continue; /* the header is longer than the chunk: read more */
             memmove(c->data, c->data + header_len, c->len - header_len);
             c->len -= header_len;
             have_header = 1;
@@ -372,9 +429,8 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         put_work(p, c);
         c = next;
         if (progress) {
-            double frac = inputs->total_size
-                              ? (double)(done + (uint64_t)VSIFTellL(fp)) / inputs->total_size
-                              : 0;
+            double frac =
+                inputs->total_size ? (double)(done + dti_stream_tell(in)) / inputs->total_size : 0;
             if (!progress(frac > 1 ? 1 : frac, name, user))
                 status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
         }
@@ -383,7 +439,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         status = dti_error_set(err, DT_ERR_FORMAT, name, 1, "empty file: no BDC header");
     c->len = 0;
     *spare = c;
-    VSIFCloseL(fp);
+    dti_stream_close(in);
     return status;
 }
 
@@ -516,7 +572,9 @@ int dti_peek_state(const char *path, const char *display, int *state, dt_error *
     int col, header_fields, n, found = -1;
     dti_field f[DTI_MAX_FIELDS];
     if (dti_csv_read_header(csv, names, 1, &col, &header_fields, "BDC or fabric", err) == DT_OK) {
-        int rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err);
+        int rc;
+        while ((rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) < 0 && dti_csv_bad_record(csv))
+            ; /* a row with a NUL byte says nothing; the reading proper deals with it */
         found = rc < 0 ? -1 : 0;
         if (rc > 0 && col < n && f[col].len >= 2 && f[col].s[0] >= '0' && f[col].s[0] <= '9' &&
             f[col].s[1] >= '0' && f[col].s[1] <= '9') {

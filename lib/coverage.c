@@ -183,15 +183,26 @@ static void field_text(const dti_field *f, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* A flag (bsl_flag, low_latency): 1 true, 0 false, -1 not a flag. */
+/* The spellings of a flag that SPEC's reading rules accept, for messages. */
+#define FLAG_SPELLINGS "0 or 1, true/false, t/f, yes/no or y/n in any case"
+
+/* A flag (low_latency, bsl_flag): 1 true, 0 false, -1 not a flag. */
 static int parse_flag(const dti_field *f)
 {
-    static const char *const yes[] = {"1", "true", "True", "TRUE", "t", "T", "Y", "y"};
-    static const char *const no[] = {"0", "false", "False", "FALSE", "f", "F", "N", "n"};
+    static const char *const yes[] = {"1", "true", "t", "yes", "y"};
+    static const char *const no[] = {"0", "false", "f", "no", "n"};
+    if (f->len == 1 && (f->s[0] == '0' || f->s[0] == '1'))
+        return f->s[0] == '1';
+    char lower[8];
+    if (f->len >= sizeof lower)
+        return -1;
+    for (size_t i = 0; i < f->len; i++)
+        lower[i] = f->s[i] >= 'A' && f->s[i] <= 'Z' ? (char)(f->s[i] - 'A' + 'a') : f->s[i];
+    dti_field folded = {lower, f->len};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-        if (dti_field_is(f, yes[i]))
+        if (dti_field_is(&folded, yes[i]))
             return 1;
-        if (dti_field_is(f, no[i]))
+        if (dti_field_is(&folded, no[i]))
             return 0;
     }
     return -1;
@@ -212,18 +223,23 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
     }
     if (dti_parse_speed(f[col[DTI_BDC_DOWN]].s, f[col[DTI_BDC_DOWN]].len, down) != 0) {
         field_text(&f[col[DTI_BDC_DOWN]], text, sizeof text);
-        return snprintf(why, why_size, "max_advertised_download_speed '%s' is not a speed", text),
+        return snprintf(why, why_size,
+                        "max_advertised_download_speed '%s' is not a speed (" DTI_SPEED_SYNTAX ")",
+                        text),
                -1;
     }
     if (dti_parse_speed(f[col[DTI_BDC_UP]].s, f[col[DTI_BDC_UP]].len, up) != 0) {
         field_text(&f[col[DTI_BDC_UP]], text, sizeof text);
-        return snprintf(why, why_size, "max_advertised_upload_speed '%s' is not a speed", text), -1;
+        return snprintf(why, why_size,
+                        "max_advertised_upload_speed '%s' is not a speed (" DTI_SPEED_SYNTAX ")",
+                        text),
+               -1;
     }
-    *low_latency = lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1') ? lat->s[0] == '1'
-                                                                           : parse_flag(lat);
-    if (*low_latency < 0) {
+    if ((*low_latency = parse_flag(lat)) < 0) {
         field_text(lat, text, sizeof text);
-        return snprintf(why, why_size, "low_latency '%s' is not 0 or 1", text), -1;
+        return snprintf(why, why_size, "low_latency '%s' is not a flag: expected " FLAG_SPELLINGS,
+                        text),
+               -1;
     }
     if (parse_block(&f[col[DTI_BDC_BLOCK]], geoid) != 0) {
         field_text(&f[col[DTI_BDC_BLOCK]], text, sizeof text);
@@ -542,20 +558,28 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
         dti_field f[DTI_MAX_FIELDS];
         while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
             uint64_t key, geoid;
-            int flag = -2;
+            int flag = -2, k = 0;
             const char *why = NULL;
-            if (rc < 0) {
+            if (rc < 0) { /* a NUL byte is a bad row like any other; the rest stop */
+                if (dti_csv_bad_record(csv) && cov->skip_bad_rows) {
+                    cov->bad_rows++;
+                    continue;
+                }
                 status = err->status;
                 break;
             }
             if (n != header_fields)
                 why = "wrong number of fields for the header";
             else if ((flag = parse_flag(&f[col[2]])) < 0)
-                why = "bsl_flag is not true or false";
+                why = "bsl_flag is not a flag: expected " FLAG_SPELLINGS;
             else if (parse_block(&f[col[1]], &geoid) != 0)
                 why = "block_geoid is not a 15-digit census block GEOID";
-            else if (location_key(cov, &f[col[0]], &key) != 0)
+            else if ((k = location_key(cov, &f[col[0]], &key)) == -1)
                 why = "empty location_id";
+            if (k == -2) {
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                break;
+            }
             if (why) {
                 if (cov->skip_bad_rows) {
                     cov->bad_rows++;

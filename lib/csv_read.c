@@ -1,15 +1,13 @@
-/* A streaming CSV reader over GDAL's VSI layer: quotes, CRLF, BOM, big reads. */
+/* A streaming CSV reader over GDAL's VSI layer: quotes, CR/LF/CRLF, BOM, NUL bytes, big reads. */
 #include <stdlib.h>
 #include <string.h>
-
-#include <cpl_vsi.h>
 
 #include "internal.h"
 
 #define CSV_CHUNK (4u << 20)
 
 struct dti_csv {
-    VSILFILE *fp;
+    dti_stream *in;
     char *buf;
     size_t cap, pos, end; /* unread data is buf[pos, end) */
     int eof;
@@ -17,27 +15,33 @@ struct dti_csv {
     long record_line;
     uint64_t consumed; /* bytes before buf[pos] */
     char *name;
-    int borrowed; /* buf belongs to the caller (dti_csv_open_memory) */
+    int borrowed;   /* buf belongs to the caller (dti_csv_open_memory) */
+    size_t lf;      /* with lf_valid: the first '\n' at or after lf's search start, or end */
+    int lf_valid;   /* (so a file of lone CRs is not searched for '\n' once per record) */
+    int bad_record; /* the last -1 of dti_csv_next was a bad record, not a broken file */
 };
 
 /* Move unread data to the front and read more; grows the buffer when one
- * record fills it. Returns -1 on a read error. */
-static int csv_fill(dti_csv *csv)
+ * record fills it. Returns -1 with err set (no memory, a damaged input). */
+static int csv_fill(dti_csv *csv, dt_error *err)
 {
     if (csv->pos > 0) {
         memmove(csv->buf, csv->buf + csv->pos, csv->end - csv->pos);
         csv->end -= csv->pos;
         csv->pos = 0;
     }
+    csv->lf_valid = 0;
     if (csv->end == csv->cap) {
         char *grown = realloc(csv->buf, csv->cap * 2);
         if (!grown)
-            return -1;
+            return dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory"), -1;
         csv->buf = grown;
         csv->cap *= 2;
     }
-    size_t n = VSIFReadL(csv->buf + csv->end, 1, csv->cap - csv->end, csv->fp);
-    if (n == 0)
+    size_t want = csv->cap - csv->end, n;
+    if (dti_stream_read(csv->in, csv->buf + csv->end, want, &n, err) != 0)
+        return -1;
+    if (n < want)
         csv->eof = 1;
     csv->end += n;
     return 0;
@@ -64,14 +68,7 @@ dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk,
         dti_csv_close(csv);
         return NULL;
     }
-    csv->fp = VSIFOpenL(path, "rb");
-    if (!csv->fp) {
-        dti_error_set(err, DT_ERR_IO, csv->name, 0, "cannot open for reading");
-        dti_csv_close(csv);
-        return NULL;
-    }
-    if (csv_fill(csv) != 0) {
-        dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory");
+    if (!(csv->in = dti_stream_open(path, csv->name, err)) || csv_fill(csv, err) != 0) {
         dti_csv_close(csv);
         return NULL;
     }
@@ -101,8 +98,7 @@ void dti_csv_close(dti_csv *csv)
 {
     if (!csv)
         return;
-    if (csv->fp)
-        VSIFCloseL(csv->fp);
+    dti_stream_close(csv->in);
     if (!csv->borrowed)
         free(csv->buf);
     free(csv->name);
@@ -113,33 +109,44 @@ long dti_csv_line(const dti_csv *csv) { return csv->record_line; }
 const char *dti_csv_name(const dti_csv *csv) { return csv->name; }
 uint64_t dti_csv_offset(const dti_csv *csv) { return csv->consumed + csv->pos; }
 
-/* Find where the record at buf[pos] ends, honouring quoted newlines.
- * Returns 1 found (*stop = index of '\n' or end at EOF), 0 need more data,
- * -1 unterminated quote at end of file. *newlines counts quoted newlines. */
-static int find_record_end(const dti_csv *csv, size_t *stop, long *newlines, int *quoted_record)
+/* Find where the record at buf[pos] ends: at the first CR or LF outside
+ * quotes. Returns 1 found (*stop = index of that CR or LF, or end at EOF),
+ * 0 need more data, -1 unterminated quote at end of file. *newlines counts
+ * the line ends inside quotes (CR, LF and CRLF one each). */
+static int find_record_end(dti_csv *csv, size_t *stop, long *newlines, int *quoted_record)
 {
-    const char *start = csv->buf + csv->pos;
-    size_t avail = csv->end - csv->pos;
-    const char *nl = memchr(start, '\n', avail);
-    size_t span = nl ? (size_t)(nl - start) : avail;
+    const char *buf = csv->buf;
+    size_t pos = csv->pos, end = csv->end;
+    if (!csv->lf_valid || csv->lf < pos) {
+        const char *nl = memchr(buf + pos, '\n', end - pos);
+        csv->lf = nl ? (size_t)(nl - buf) : end;
+        csv->lf_valid = 1;
+    }
+    const char *cr = memchr(buf + pos, '\r', csv->lf - pos);
+    size_t line_end = cr ? (size_t)(cr - buf) : csv->lf;
     *newlines = 0;
-    *quoted_record = memchr(start, '"', span) != NULL;
+    *quoted_record = memchr(buf + pos, '"', line_end - pos) != NULL;
     if (!*quoted_record) {
-        if (!nl && !csv->eof)
+        /* a CR last in the buffer may be the first half of a CRLF */
+        if ((line_end == end || (cr && line_end + 1 == end)) && !csv->eof)
             return 0;
-        *stop = csv->pos + span;
+        *stop = line_end;
         return 1;
     }
     int quoted = 0;
-    for (size_t i = 0; i < avail; i++) {
-        char c = start[i];
-        if (c == '"')
+    for (size_t i = pos; i < end; i++) {
+        char c = buf[i];
+        if (c == '"') {
             quoted = !quoted; /* "" inside quotes toggles twice */
-        else if (c == '\n') {
+        } else if (c == '\n' || c == '\r') {
             if (!quoted) {
-                *stop = csv->pos + i;
+                if (c == '\r' && i + 1 == end && !csv->eof)
+                    return 0;
+                *stop = i;
                 return 1;
             }
+            if (c == '\r' && i + 1 < end && buf[i + 1] == '\n')
+                i++;
             (*newlines)++;
         }
     }
@@ -147,18 +154,21 @@ static int find_record_end(const dti_csv *csv, size_t *stop, long *newlines, int
         return 0;
     if (quoted)
         return -1;
-    *stop = csv->end;
+    *stop = end;
     return 1;
 }
 
-/* Split a record without quotes: commas found eight bytes at a time. */
-static void split_plain(char *p, char *limit, dti_field *fields, int max_fields, int *nfields)
+/* Split a record without quotes: commas (and NUL bytes) found eight bytes at
+ * a time. Returns 1 when the record holds a NUL byte. */
+static int split_plain(char *p, char *limit, dti_field *fields, int max_fields, int *nfields)
 {
     int n = 0;
     char *start = p;
+    uint64_t nul = 0;
     for (; p + 8 <= limit; p += 8) {
         uint64_t word;
         memcpy(&word, p, 8);
+        nul |= dti_byte_mask(word, 0);
         for (uint64_t m = dti_byte_mask(word, ','); m; m &= m - 1) {
             char *comma = p + (__builtin_ctzll(m) >> 3);
             if (n < max_fields)
@@ -167,16 +177,19 @@ static void split_plain(char *p, char *limit, dti_field *fields, int max_fields,
             start = comma + 1;
         }
     }
-    for (; p < limit; p++)
+    for (; p < limit; p++) {
+        nul |= *p == '\0';
         if (*p == ',') {
             if (n < max_fields)
                 fields[n] = (dti_field){start, (size_t)(p - start)};
             n++;
             start = p + 1;
         }
+    }
     if (n < max_fields)
         fields[n] = (dti_field){start, (size_t)(limit - start)};
     *nfields = n + 1;
+    return nul != 0;
 }
 
 /* Split buf[begin, stop) into fields in place, removing quotes. */
@@ -233,13 +246,14 @@ static int split_fields(dti_csv *csv, size_t begin, size_t stop, dti_field *fiel
 
 int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, dt_error *err)
 {
+    csv->bad_record = 0;
     for (;;) {
         if (csv->pos >= csv->end) {
             if (csv->eof)
                 return 0;
             csv->consumed += csv->pos;
-            if (csv_fill(csv) != 0)
-                return dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory"), -1;
+            if (csv_fill(csv, err) != 0)
+                return -1;
             continue;
         }
         size_t stop;
@@ -248,8 +262,8 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         int found = find_record_end(csv, &stop, &quoted_newlines, &quoted);
         if (found == 0) {
             csv->consumed += csv->pos;
-            if (csv_fill(csv) != 0)
-                return dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory"), -1;
+            if (csv_fill(csv, err) != 0)
+                return -1;
             continue;
         }
         csv->record_line = csv->next_line;
@@ -257,20 +271,31 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
             return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
                                  "unterminated quoted field at end of file"),
                    -1;
-        size_t begin = csv->pos, text_end = stop;
-        csv->pos = stop < csv->end ? stop + 1 : stop;
+        size_t begin = csv->pos;
+        csv->pos = stop;
+        if (stop < csv->end) /* past the CR, LF or CRLF */
+            csv->pos +=
+                csv->buf[stop] == '\r' && stop + 1 < csv->end && csv->buf[stop + 1] == '\n' ? 2 : 1;
         csv->next_line += 1 + quoted_newlines;
-        if (text_end > begin && csv->buf[text_end - 1] == '\r')
-            text_end--;
-        if (text_end == begin)
+        if (stop == begin)
             continue; /* blank line */
+        int nul;
         if (!quoted)
-            split_plain(csv->buf + begin, csv->buf + text_end, fields, max_fields, nfields);
-        else if (split_fields(csv, begin, text_end, fields, max_fields, nfields, err) != 0)
+            nul = split_plain(csv->buf + begin, csv->buf + stop, fields, max_fields, nfields);
+        else if (!(nul = memchr(csv->buf + begin, '\0', stop - begin) != NULL) &&
+                 split_fields(csv, begin, stop, fields, max_fields, nfields, err) != 0)
             return -1;
+        if (nul) {
+            csv->bad_record = 1;
+            return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                 "a NUL byte in the record"),
+                   -1;
+        }
         return 1;
     }
 }
+
+int dti_csv_bad_record(const dti_csv *csv) { return csv->bad_record; }
 
 int dti_field_is(const dti_field *f, const char *text)
 {
@@ -278,18 +303,55 @@ int dti_field_is(const dti_field *f, const char *text)
     return f->len == n && memcmp(f->s, text, n) == 0;
 }
 
+/* A header name without the spaces and tabs around it. */
+static dti_field header_name(dti_field f)
+{
+    while (f.len && (f.s[f.len - 1] == ' ' || f.s[f.len - 1] == '\t'))
+        f.len--;
+    while (f.len && (*f.s == ' ' || *f.s == '\t'))
+        f.s++, f.len--;
+    return f;
+}
+
 int dti_csv_column(const dti_field *header, int nfields, const char *name)
 {
     for (int i = 0; i < nfields; i++) {
-        dti_field f = header[i];
-        while (f.len && (f.s[f.len - 1] == ' ' || f.s[f.len - 1] == '\t'))
-            f.len--;
-        while (f.len && (*f.s == ' ' || *f.s == '\t'))
-            f.s++, f.len--;
+        dti_field f = header_name(header[i]);
         if (dti_field_is(&f, name))
             return i;
     }
     return -1;
+}
+
+dt_status dti_csv_check_header(const dti_csv *csv, const dti_field *header, int stored,
+                               dt_error *err)
+{
+    for (int i = 1; i < stored; i++) {
+        dti_field name = header_name(header[i]);
+        for (int j = 0; j < i && name.len; j++) {
+            dti_field earlier = header_name(header[j]);
+            if (earlier.len == name.len && memcmp(earlier.s, name.s, name.len) == 0)
+                return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                     "column '%.*s' is named twice (columns %d and %d)",
+                                     (int)(name.len < 200 ? name.len : 200), name.s, j + 1, i + 1);
+        }
+    }
+    return DT_OK;
+}
+
+/* The header record, checked: 1 read, or a status with err set. */
+static dt_status read_header_record(dti_csv *csv, dti_field *fields, int *n, const char *what,
+                                    dt_error *err)
+{
+    int rc = dti_csv_next(csv, fields, DTI_MAX_FIELDS, n, err);
+    if (rc < 0 && csv->bad_record)
+        return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                             "a NUL byte in the %s header", what);
+    if (rc < 0)
+        return err->status;
+    if (rc == 0)
+        return dti_error_set(err, DT_ERR_FORMAT, csv->name, 1, "empty file: no %s header", what);
+    return dti_csv_check_header(csv, fields, *n < DTI_MAX_FIELDS ? *n : DTI_MAX_FIELDS, err);
 }
 
 dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count, int *columns,
@@ -297,11 +359,9 @@ dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count,
 {
     dti_field fields[DTI_MAX_FIELDS];
     int n = 0;
-    int rc = dti_csv_next(csv, fields, DTI_MAX_FIELDS, &n, err);
-    if (rc < 0)
-        return err->status;
-    if (rc == 0)
-        return dti_error_set(err, DT_ERR_FORMAT, csv->name, 1, "empty file: no %s header", what);
+    dt_status status = read_header_record(csv, fields, &n, what, err);
+    if (status != DT_OK)
+        return status;
     for (int i = 0; i < count; i++) {
         columns[i] = dti_csv_column(fields, n < DTI_MAX_FIELDS ? n : DTI_MAX_FIELDS, names[i]);
         if (columns[i] < 0)
@@ -318,11 +378,9 @@ dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, i
 {
     dti_field fields[DTI_MAX_FIELDS];
     int n = 0;
-    int rc = dti_csv_next(csv, fields, DTI_MAX_FIELDS, &n, err);
-    if (rc < 0)
-        return err->status;
-    if (rc == 0)
-        return dti_error_set(err, DT_ERR_FORMAT, csv->name, 1, "empty file: no %s header", what);
+    dt_status status = read_header_record(csv, fields, &n, what, err);
+    if (status != DT_OK)
+        return status;
     for (int i = 0; i < count; i++) {
         columns[i] = dti_csv_column(fields, n < DTI_MAX_FIELDS ? n : DTI_MAX_FIELDS, names[i]);
         if (columns[i] < 0 && i < required)

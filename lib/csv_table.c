@@ -69,6 +69,8 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
             break;
         }
         if (t->ncols == 0) {
+            if ((status = dti_csv_check_header(csv, f, n, err)) != DT_OK)
+                break;
             t->ncols = (size_t)n;
         } else if ((size_t)n != t->ncols) {
             status = dti_error_set(err, DT_ERR_FORMAT, t->path, line,

@@ -121,7 +121,7 @@ static int parse_valued(dt_diff_options *o, int argc, char **argv, int *i, int *
         if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
                                 served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
             return 0;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected DOWN/UP in Mbps, e.g. 100/20",
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX,
                       served ? "--served" : "--underserved", v);
     }
     return -1;
@@ -173,6 +173,8 @@ dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err)
     }
     if (o->help || o->version)
         return o;
+    if (dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
+        goto fail;
     if (npositional == 2 || (!named && npositional < 2)) {
         if (npositional < 2) {
             dti_error_set(err, DT_ERR_USAGE, NULL, 0, "expected two releases: OLD NEW");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -88,6 +89,11 @@ void dti_gdal_init(void)
         return;
     done = 1;
     CPLSetErrorHandler(quiet_handler);
+    /* GDAL's /vsigzip/ writes FILE.gz.properties beside an input it seeks in
+     * or stats; nothing may be written beside an input. A user's own setting
+     * (environment or --config) is left as it is. */
+    if (!CPLGetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", NULL))
+        CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
 }
 
 void dti_ogr_init(void)

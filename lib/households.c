@@ -111,7 +111,9 @@ dt_status dti_households_read(const char *path, dti_block_counts *c, dt_error *e
     }
     if (rc < 0)
         status = err->status;
-    else if (geoid_col < 0 || value_col < 0)
+    else if (rc > 0)
+        status = dti_csv_check_header(csv, f, n < MAXF ? n : MAXF, err);
+    if (status == DT_OK && (geoid_col < 0 || value_col < 0))
         status = dti_error_set(err, DT_ERR_FORMAT, path, 1,
                                "not a households file: expected a header with columns "
                                "'geoid' and 'households'");

@@ -19,10 +19,11 @@ static int ends_with(const char *s, const char *suffix)
 static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const char *display,
                            dt_error *err)
 {
-    VSIStatBufL st;
-    if (VSIStatL(path, &st) != 0)
+    uint64_t size;
+    int is_dir;
+    if (dti_stream_stat(path, &size, &is_dir) != 0)
         return dti_error_set(err, DT_ERR_IO, display, 0, "cannot open: no such file");
-    if (VSI_ISDIR(st.st_mode))
+    if (is_dir)
         return dti_error_set(err, DT_ERR_IO, display, 0, "is a directory, not a CSV file");
     if (in->count == *cap) {
         size_t n = *cap ? *cap * 2 : 8;
@@ -46,8 +47,8 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
         free(in->display[in->count]);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    in->sizes[in->count] = (uint64_t)st.st_size;
-    in->total_size += (uint64_t)st.st_size;
+    in->sizes[in->count] = size;
+    in->total_size += size;
     in->count++;
     return DT_OK;
 }
@@ -67,6 +68,12 @@ static dt_status add_zip(dti_inputs *in, size_t *cap, const char *zip_path, dt_e
         return dti_error_set(err, DT_ERR_IO, zip_path, 0, "cannot open: no such file");
     }
     char **members = VSIReadDirRecursive(root);
+    if (!members) {
+        CPLFree(root);
+        return dti_error_set(err, DT_ERR_FORMAT, zip_path, 0,
+                             "cannot read this zip archive: it is truncated, damaged or not a "
+                             "zip file");
+    }
     int n = CSLCount(members);
     if (n > 0)
         qsort(members, (size_t)n, sizeof *members, compare_strings);

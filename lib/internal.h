@@ -118,20 +118,25 @@ static inline unsigned dti_byte_mask_count(uint64_t mask)
 }
 
 /* ---- numbers (numbers.c) ---- */
-/* Speeds are kept as integer micro-Mbps (1e-6 Mbps), truncated past the 6th
- * decimal: for thresholds with at most 6 decimals, comparing truncated values
- * gives the same answer as comparing the doubles. */
+/* Speeds are kept as integer micro-Mbps (1e-6 Mbps). SPEC allows at most 6
+ * decimals, so every speed and threshold is held exactly and compared exactly. */
 #define DTI_MICRO 1000000LL
-/* Parse a non-negative decimal ("100", "0.768", ".5", "1e2"). 0 ok, -1 bad. */
+/* Parse a plain decimal digits[.digits] (also ".5" and "5.") with at most 6
+ * decimals, into millionths, at most max; no sign, exponent or spaces. 0 ok, -1 bad. */
+int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro);
+/* A speed in Mbps as dti_parse_micro reads it ("100", "0.768"), up to 1e9 Mbps. */
 int dti_parse_speed(const char *s, size_t len, int64_t *micro);
+#define DTI_SPEED_SYNTAX "a plain decimal of Mbps with at most 6 decimals"
 /* Parse an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
 int dti_parse_u64(const char *s, size_t len, uint64_t *value);
 /* Print value / 10^scale as a plain decimal without trailing zeros. */
 char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale);
 /* Round-half-up ratio num/den with `decimals` decimals, exact in integers. */
 char *dti_format_ratio(char *buf, size_t size, uint64_t num, uint64_t den, int decimals);
-/* Parse "D/U" thresholds into micro-Mbps. 0 ok, -1 bad. */
+/* Parse "D/U" thresholds into micro-Mbps: two speeds, both above 0. 0 ok, -1 bad. */
 int dti_parse_threshold(const char *text, int64_t *down, int64_t *up);
+#define DTI_THRESHOLD_SYNTAX                                                                       \
+    "expected DOWN/UP in Mbps, both above 0 with at most 6 decimals, e.g. 100/20"
 
 /* ---- classification (classify.c) ---- */
 enum {
@@ -149,6 +154,11 @@ typedef struct dti_rules {
 
 extern const char *const dti_tier_names[DTI_TIER_COUNT];
 void dti_rules_default(dti_rules *rules);
+/* Underserved must not exceed served in either component (numbers.c; checked
+ * once all options are read, in whatever order they came). DT_OK, or status
+ * with err naming file and line (NULL, 0 for command-line options). */
+dt_status dti_thresholds_check(const dti_rules *rules, dt_status status, const char *file,
+                               long line, dt_error *err);
 int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
 /* Flags earned by one reliable row: tier bits and served/underserved bits. */
 unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
@@ -169,6 +179,22 @@ typedef struct dti_inputs {
 dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
 void dti_inputs_free(dti_inputs *inputs);
 
+/* ---- one input's bytes, checked to the end (input_stream.c) ---- */
+/* A "/vsigzip/FILE" is inflated with zlib (every member's CRC-32 and length
+ * checked); a "/vsizip/ARCHIVE.zip/MEMBER" is read through GDAL and checked
+ * against its central directory's CRC-32 and size; a GDAL error during a read
+ * is an error. Messages name display. */
+typedef struct dti_stream dti_stream;
+dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err);
+/* Read up to n bytes; *got < n only at the end, once the end is checked.
+ * 0 ok; -1 error (a truncated or damaged input: DT_ERR_FORMAT naming it). */
+int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *err);
+uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
+void dti_stream_close(dti_stream *s);          /* accepts NULL */
+/* Size (a .gz: its uncompressed size from the trailer, never inflated) and
+ * whether path is a directory. 0 ok, -1 no such file. */
+int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
+
 /* ---- CSV reading (csv_read.c) ---- */
 typedef struct dti_field {
     const char *s;
@@ -187,13 +213,16 @@ dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk,
 dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
                              dt_error *err);
 /* Read the header record and find each of names[0..count) in it; an error
- * names the missing column. */
+ * names the missing column, or a column named twice (dti_csv_check_header). */
 dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count, int *columns,
                               int *header_fields, const char *what, dt_error *err);
 /* Next record: 1 row, 0 end, -1 error. *nfields is the true count even when
  * it exceeds max_fields (only max_fields are stored). Fields point into the
- * reader's buffer until the next call; quotes are removed. */
+ * reader's buffer until the next call; quotes are removed. CR, LF and CRLF
+ * each end a record (and a line). A record holding a NUL byte is -1 with
+ * dti_csv_bad_record() true: a bad row, after which reading may go on. */
 int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, dt_error *err);
+int dti_csv_bad_record(const dti_csv *csv);
 long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
 const char *dti_csv_name(const dti_csv *csv);
 uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */
@@ -202,6 +231,11 @@ void dti_csv_close(dti_csv *csv);
 void dti_csv_put_field(void *stream, const char *text);
 /* Index of the column named name in a header, or -1. */
 int dti_csv_column(const dti_field *header, int nfields, const char *name);
+/* SPEC's header rule for every CSV input: no column of header[0..stored)
+ * (ignoring the spaces around it; empty names aside) is named twice. DT_OK,
+ * or an error naming the file, the header's line and the column. */
+dt_status dti_csv_check_header(const dti_csv *csv, const dti_field *header, int stored,
+                               dt_error *err);
 int dti_field_is(const dti_field *f, const char *text);
 
 /* ---- outputs (outfile.c): every output of every command goes through these ---- */

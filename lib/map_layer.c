@@ -412,6 +412,8 @@ dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *co
         status = dti_error_set(err, DT_ERR_NOMEM, path, 0, "out of memory");
     else if (got == 0)
         status = dti_error_set(err, DT_ERR_FORMAT, path, 1, "empty file: expected a header");
+    else
+        status = dti_csv_check_header(csv, fields, n < MAX_FIELDS ? n : MAX_FIELDS, err);
     if (status == DT_OK) {
         n = n < MAX_FIELDS ? n : MAX_FIELDS;
         id_col = dti_csv_column(fields, n, "geoid");

@@ -1,5 +1,4 @@
 /* Exact number parsing and printing: speeds in micro-Mbps, rounded ratios. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,48 +8,34 @@
 /* Speeds above this many Mbps are treated as bad input (and keep int64 safe). */
 #define MAX_SPEED_MBPS 1000000000LL
 
-static int parse_speed_slow(const char *s, size_t len, int64_t *micro)
+int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
 {
-    char buf[64];
-    if (len >= sizeof buf)
+    int64_t whole = 0, frac = 0;
+    size_t i = 0, int_digits = 0, frac_digits = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
+        whole = whole * 10 + (s[i] - '0');
+        if (whole > max / DTI_MICRO) /* also keeps the next digit from overflowing */
+            return -1;
+    }
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) {
+            if (frac_digits == 6) /* exact or nothing: a 7th decimal is never dropped */
+                return -1;
+            frac = frac * 10 + (s[i] - '0');
+        }
+    if (i != len || int_digits + frac_digits == 0)
         return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    if (strpbrk(buf, "xXnN \t")) /* no hex, inf, nan or padding */
+    for (size_t k = frac_digits; k < 6; k++)
+        frac *= 10;
+    if (whole * DTI_MICRO + frac > max)
         return -1;
-    char *end;
-    double x = strtod(buf, &end);
-    if (end == buf || *end != '\0' || !isfinite(x) || x < 0 || x > (double)MAX_SPEED_MBPS)
-        return -1;
-    *micro = (int64_t)floor(x * 1e6 + 1e-7);
+    *micro = whole * DTI_MICRO + frac;
     return 0;
 }
 
 int dti_parse_speed(const char *s, size_t len, int64_t *micro)
 {
-    int64_t whole = 0, frac = 0;
-    size_t i = 0, int_digits = 0, frac_digits = 0, kept = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
-        if (int_digits == 10)
-            return parse_speed_slow(s, len, micro);
-        whole = whole * 10 + (s[i] - '0');
-    }
-    if (i < len && s[i] == '.') {
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) {
-            if (kept < 6) { /* digits past the 6th are truncated (see DTI_MICRO) */
-                frac = frac * 10 + (s[i] - '0');
-                kept++;
-            }
-        }
-    }
-    if (i != len)
-        return parse_speed_slow(s, len, micro);
-    if (int_digits + frac_digits == 0 || whole > MAX_SPEED_MBPS)
-        return -1;
-    for (; kept < 6; kept++)
-        frac *= 10;
-    *micro = whole * DTI_MICRO + frac;
-    return 0;
+    return dti_parse_micro(s, len, MAX_SPEED_MBPS * DTI_MICRO, micro);
 }
 
 int dti_parse_u64(const char *s, size_t len, uint64_t *value)
@@ -107,9 +92,28 @@ char *dti_format_ratio(char *buf, size_t size, uint64_t num, uint64_t den, int d
 int dti_parse_threshold(const char *text, int64_t *down, int64_t *up)
 {
     const char *slash = strchr(text, '/');
-    if (!slash)
+    int64_t d, u;
+    if (!slash || dti_parse_speed(text, (size_t)(slash - text), &d) != 0 ||
+        dti_parse_speed(slash + 1, strlen(slash + 1), &u) != 0 || d <= 0 || u <= 0)
         return -1;
-    if (dti_parse_speed(text, (size_t)(slash - text), down) != 0)
-        return -1;
-    return dti_parse_speed(slash + 1, strlen(slash + 1), up);
+    *down = d;
+    *up = u;
+    return 0;
+}
+
+dt_status dti_thresholds_check(const dti_rules *rules, dt_status status, const char *file,
+                               long line, dt_error *err)
+{
+    if (rules->underserved_down <= rules->served_down && rules->underserved_up <= rules->served_up)
+        return DT_OK;
+    char sd[32], su[32], ud[32], uu[32];
+    return dti_error_set(
+        err, status, file, line,
+        "the underserved threshold %s/%s exceeds the served threshold %s/%s in %s: underserved "
+        "must not exceed served in either component",
+        dti_format_fixed(ud, sizeof ud, rules->underserved_down, 6),
+        dti_format_fixed(uu, sizeof uu, rules->underserved_up, 6),
+        dti_format_fixed(sd, sizeof sd, rules->served_down, 6),
+        dti_format_fixed(su, sizeof su, rules->served_up, 6),
+        rules->underserved_down > rules->served_down ? "download" : "upload");
 }

@@ -8,27 +8,7 @@
 
 int dti_parse_money(const char *s, size_t len, int64_t *micro)
 {
-    int64_t whole = 0, frac = 0;
-    size_t i = 0, int_digits = 0, frac_digits = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
-        if (int_digits == 10)
-            return -1;
-        whole = whole * 10 + (s[i] - '0');
-    }
-    if (i < len && s[i] == '.')
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) {
-            if (frac_digits == 6) /* exact or nothing: no silent truncation of money */
-                return -1;
-            frac = frac * 10 + (s[i] - '0');
-        }
-    if (i != len || int_digits + frac_digits == 0)
-        return -1;
-    for (size_t k = frac_digits; k < 6; k++)
-        frac *= 10;
-    if (whole > DTI_MAX_PRICE / DTI_MICRO || whole * DTI_MICRO + frac > DTI_MAX_PRICE)
-        return -1;
-    *micro = whole * DTI_MICRO + frac;
-    return 0;
+    return dti_parse_micro(s, len, DTI_MAX_PRICE, micro);
 }
 
 char *dti_format_money_x2(char *buf, size_t size, int64_t micro_x2)
@@ -170,7 +150,8 @@ static const char *check_plan(dti_plans *p, const dti_field *f, const int *col, 
     for (int k = PLAN_DOWN; k <= PLAN_UP; k++)
         if (dti_parse_speed(f[col[k]].s, f[col[k]].len, k == PLAN_DOWN ? &plan->down : &plan->up)) {
             field_text(&f[col[k]], text, sizeof text);
-            return snprintf(why, size, "%s '%s' is not a speed in Mbps", plan_columns[k], text),
+            return snprintf(why, size, "%s '%s' is not a speed (" DTI_SPEED_SYNTAX ")",
+                            plan_columns[k], text),
                    why;
         }
     field_text(price, text, sizeof text);

@@ -109,8 +109,7 @@ static int parse_choice(dt_report_options *o, const char *a, const char *v, dt_e
         if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
                                 served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
             return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected DOWN/UP in Mbps, e.g. 100/20", a,
-                      v);
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX, a, v);
     } else {
         return 0;
     }
@@ -169,6 +168,8 @@ dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
     }
     if (o->help || o->version)
         return o;
+    if (dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
+        goto fail;
     if (!o->stats) {
         dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                       "--stats is required (a table of dialtone "

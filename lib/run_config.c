@@ -235,7 +235,7 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
     case THRESHOLD:
         if (dti_parse_threshold(value, &down, &up) != 0)
             return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
-                                 "%s = %s: expected DOWN/UP in Mbps, e.g. 100/20", key, value);
+                                 "%s = %s: " DTI_THRESHOLD_SYNTAX, key, value);
         break;
     case COUNT: {
         char *end;
@@ -265,6 +265,23 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
         break;
     }
     return DT_OK;
+}
+
+/* served and underserved together (either may be the default), once both are read. */
+static dt_status check_thresholds(const dti_run_config *c, dt_error *err)
+{
+    long served = c->line[DTI_RUN_SERVED], underserved = c->line[DTI_RUN_UNDERSERVED];
+    if (!served && !underserved)
+        return DT_OK;
+    dti_rules rules;
+    dti_rules_default(&rules);
+    if (served)
+        dti_parse_threshold(c->text[DTI_RUN_SERVED], &rules.served_down, &rules.served_up);
+    if (underserved)
+        dti_parse_threshold(c->text[DTI_RUN_UNDERSERVED], &rules.underserved_down,
+                            &rules.underserved_up);
+    return dti_thresholds_check(&rules, DT_ERR_FORMAT, c->path,
+                                served > underserved ? served : underserved, err);
 }
 
 static void key_list(char *buf, size_t size)
@@ -349,6 +366,8 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
         !c->line[DTI_RUN_BUDGET])
         status = dti_error_set(err, DT_ERR_FORMAT, path, c->line[DTI_RUN_HOUSEHOLDS],
                                "households goes with budget (it is how the plan ranks)");
+    if (status == DT_OK)
+        status = check_thresholds(c, err);
     if (status != DT_OK)
         dti_run_config_free(c);
     return status;

@@ -442,8 +442,7 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
             int64_t *down = served ? &o->rules.served_down : &o->rules.underserved_down;
             int64_t *up = served ? &o->rules.served_up : &o->rules.underserved_up;
             if (dti_parse_threshold(v, down, up) != 0) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                              "%s %s: expected DOWN/UP in Mbps, e.g. 100/20",
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX,
                               served ? "--served" : "--underserved", v);
                 goto fail;
             }
@@ -458,6 +457,9 @@ dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
         goto fail;
     }
+    if (!o->help && !o->version &&
+        dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
+        goto fail;
     if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
         goto fail;
     if (!o->help && !o->version &&

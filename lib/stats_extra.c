@@ -232,7 +232,7 @@ static dt_status read_benchmark(dti_extra_run *run, const char *path, dt_error *
             why = "wrong number of fields for the header";
         else if (dti_parse_speed(f[col[1]].s, f[col[1]].len, &run->bench_down) != 0 ||
                  run->bench_down <= 0)
-            why = "median_down_mbps is not a speed above 0 (Mbps as a plain decimal)";
+            why = "median_down_mbps is not a speed above 0 (" DTI_SPEED_SYNTAX ")";
         else if (dti_parse_money(f[col[2]].s, f[col[2]].len, &run->bench_price) != 0 ||
                  run->bench_price <= 0)
             why = "monthly_price is not a price above 0 (dollars as a plain decimal)";

@@ -50,6 +50,7 @@ run "plan" bash tests/plan/run.sh "$bin"
 run "diff" bash tests/diff/run.sh "$bin"
 run "report (headless Chromium)" bash tests/report/run.sh "$bin"
 run "run CONFIG" bash tests/run/run.sh "$bin"
+run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
 

@@ -99,6 +99,69 @@ int main(void)
     dti_csv_close(csv);
     unlink(path);
 
+    /* line ends: LF, lone CR, CRLF each end a record and count as one line, also inside
+     * quotes; a CRLF split by the reader's buffer is still one line end (tiny buffers) */
+    const char ends[] = "h1,h2\r"
+                        "1,a\r\n"
+                        "2,\"x\ry\r\nz\"\n"
+                        "\r"
+                        "3,b\r"
+                        "4,c";
+    for (size_t chunk = 1; chunk <= 32; chunk++) {
+        path = dt_unit_temp_file(ends, sizeof ends - 1);
+        csv = dti_csv_open_sized(path, "ends.csv", chunk, &err);
+        int ok = csv != NULL;
+        long want_line[] = {1, 2, 3, 7, 8};
+        const char *want_second[] = {"h2", "a", "x\ry\r\nz", "b", "c"};
+        for (int r = 0; ok && r < 5; r++)
+            ok = dti_csv_next(csv, f, 16, &n, &err) == 1 && n == 2 &&
+                 dti_csv_line(csv) == want_line[r] && field_eq(&f[1], want_second[r]);
+        ok = ok && dti_csv_next(csv, f, 16, &n, &err) == 0;
+        if (!ok)
+            printf("line ends wrong with a %zu-byte buffer\n", chunk);
+        CHECK(ok);
+        dti_csv_close(csv);
+        unlink(path);
+    }
+
+    /* a NUL byte makes a bad record (plain or quoted); reading goes on after it */
+    const char nul[] = "a,b\n1,10\0\n2,\"x\0\"\n3,ok\n";
+    path = dt_unit_temp_file(nul, sizeof nul - 1);
+    csv = dti_csv_open(path, "nul.csv", &err);
+    CHECK_INT(dti_csv_next(csv, f, 16, &n, &err), 1);
+    CHECK_INT(dti_csv_bad_record(csv), 0);
+    CHECK_INT(dti_csv_next(csv, f, 16, &n, &err), -1);
+    CHECK_INT(dti_csv_bad_record(csv), 1);
+    CHECK_INT(err.line, 2);
+    CHECK_STR(err.file, "nul.csv");
+    CHECK_INT(dti_csv_next(csv, f, 16, &n, &err), -1);
+    CHECK_INT(dti_csv_bad_record(csv), 1);
+    CHECK_INT(err.line, 3);
+    CHECK_INT(dti_csv_next(csv, f, 16, &n, &err), 1);
+    CHECK(field_eq(&f[1], "ok"));
+    CHECK_INT(dti_csv_bad_record(csv), 0);
+    dti_csv_close(csv);
+    unlink(path);
+
+    /* headers: any column named twice (spaces aside) stops, naming it and line 1 */
+    static const char *const names[] = {"c"};
+    int col, header_fields;
+    const char *headers[] = {"a, b ,c\n", "a,b,c,a\n", "a,b,c, b\n", "a,,c,\n", "a,b\0\n"};
+    const dt_status want_status[] = {DT_OK, DT_ERR_FORMAT, DT_ERR_FORMAT, DT_OK, DT_ERR_FORMAT};
+    for (int h = 0; h < 5; h++) {
+        path = dt_unit_temp_file(headers[h], strlen(headers[h]) + (h == 4 ? 2 : 0));
+        csv = dti_csv_open(path, "head.csv", &err);
+        dt_status got = dti_csv_read_header(csv, names, 1, &col, &header_fields, "test", &err);
+        CHECK_INT(got, want_status[h]);
+        if (got != DT_OK)
+            CHECK_INT(err.line, 1);
+        if (h == 2) /* empty names (trailing commas) are no names: h == 3 is fine */
+            CHECK_STR(err.message, "column 'b' is named twice (columns 2 and 4)");
+        dti_csv_close(csv);
+        unlink(path);
+    }
+    CHECK_STR(err.message, "a NUL byte in the test header");
+
     CHECK(dti_csv_open("/nonexistent/x.csv", "x.csv", &err) == NULL);
     CHECK_INT(err.status, DT_ERR_IO);
     return dt_unit_report("csv");

@@ -21,8 +21,22 @@ int main(void)
     CHECK_INT(speed("7."), 7000000);
     CHECK_INT(speed("0"), 0);
     CHECK_INT(speed("99.999"), 99999000);
-    CHECK_INT(speed("1.23456789"), 1234567); /* truncated past 6 decimals */
-    CHECK_INT(speed("1e2"), 100000000);
+    CHECK_INT(speed("0.000001"), 1);
+    CHECK_INT(speed("99.999999"), 99999999);
+    CHECK_INT(speed("007.50"), 7500000); /* leading and trailing zeros are fine */
+    CHECK_INT(speed("1000000000"), 1000000000LL * DTI_MICRO);
+    /* SPEC: digits[.digits], at most 6 decimals, nothing else: a bad row, never rounded */
+    CHECK_INT(speed("1.23456789"), -1);
+    CHECK_INT(speed("1.0000000"), -1);
+    CHECK_INT(speed("1e2"), -1);
+    CHECK_INT(speed("1E2"), -1);
+    CHECK_INT(speed("5e1"), -1);
+    CHECK_INT(speed("+5"), -1);
+    CHECK_INT(speed("5 "), -1);
+    CHECK_INT(speed("1.2.3"), -1);
+    CHECK_INT(speed("1000000000.000001"), -1);
+    CHECK_INT(speed("99999999999999999999"), -1);
+    CHECK_INT(speed("Infinity"), -1);
     CHECK_INT(speed(""), -1);
     CHECK_INT(speed("."), -1);
     CHECK_INT(speed("fast"), -1);
@@ -33,6 +47,33 @@ int main(void)
     CHECK_INT(speed("0x10"), -1);
     CHECK_INT(speed(" 5"), -1);
 
+    /* a NUL byte inside the field is not the end of the number */
+    int64_t v;
+    CHECK(dti_parse_speed("10\0", 3, &v) != 0);
+
+    /* thresholds: two speeds, both above 0 */
+    int64_t down = -1, up = -1;
+    CHECK(dti_parse_threshold("100/20", &down, &up) == 0 && down == 100000000 && up == 20000000);
+    CHECK(dti_parse_threshold("0.000001/.5", &down, &up) == 0 && down == 1 && up == 500000);
+    CHECK(dti_parse_threshold("0/0", &down, &up) != 0);
+    CHECK(dti_parse_threshold("100/0", &down, &up) != 0);
+    CHECK(dti_parse_threshold("1e2/20", &down, &up) != 0);
+    CHECK(dti_parse_threshold("100/20.0000001", &down, &up) != 0);
+    CHECK(dti_parse_threshold("100 /20", &down, &up) != 0);
+    CHECK(dti_parse_threshold("100", &down, &up) != 0);
+    CHECK(dti_parse_threshold("100/20/3", &down, &up) != 0);
+    dti_rules rules;
+    dti_rules_default(&rules);
+    dt_error err;
+    CHECK_INT(dti_thresholds_check(&rules, DT_ERR_USAGE, NULL, 0, &err), DT_OK);
+    rules.underserved_down = rules.served_down; /* equal is allowed */
+    CHECK_INT(dti_thresholds_check(&rules, DT_ERR_USAGE, NULL, 0, &err), DT_OK);
+    rules.underserved_up = rules.served_up + 1;
+    CHECK_INT(dti_thresholds_check(&rules, DT_ERR_USAGE, NULL, 0, &err), DT_ERR_USAGE);
+    CHECK_STR(err.message, "the underserved threshold 100/20.000001 exceeds the served threshold "
+                           "100/20 in upload: underserved must not exceed served in either "
+                           "component");
+
     uint64_t u;
     CHECK(dti_parse_u64("080010001001001", 15, &u) == 0 && u == 80010001001001ULL);
     CHECK(dti_parse_u64("08001000100100A", 15, &u) != 0);
@@ -41,6 +82,8 @@ int main(void)
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 100000000, 6), "100");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 768000, 6), "0.768");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 0, 6), "0");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 1, 6), "0.000001");
+    CHECK_STR(dti_format_fixed(buf, sizeof buf, 99999999, 6), "99.999999");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 375000000, 7), "37.5");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 1, 7), "0.0000001");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, -1500000, 6), "-1.5");

@@ -1,0 +1,352 @@
+/* One input's bytes through GDAL's VSI layer, checked to the end: a damaged archive is an error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+/* GDAL 3.6 (Debian 12) reads .gz and zip members without checking all of it:
+ * /vsigzip/ never checks a gzip ISIZE, and /vsizip/ neither checks a stored
+ * member's CRC-32 nor that a member inflates to its stated size; what it does
+ * detect (a CRC mismatch, a truncated stream) only goes to CPLError while
+ * VSIFReadL returns a shorter read. So a .gz is inflated here with zlib, which
+ * checks every member's CRC-32 and length; a zip member is read through
+ * /vsizip/ with a running CRC-32 compared with the central directory's CRC
+ * and size at the end; and a GDAL error during any read is an error. */
+
+#define GZIP_IN (256u << 10)
+
+enum kind { PLAIN, GZIP, ZIP_MEMBER };
+
+struct dti_stream {
+    VSILFILE *fp;
+    enum kind kind;
+    char *name;
+    uint64_t delivered; /* bytes handed to the caller */
+    int done;           /* the end was reached and checked */
+    char gdal_error[512];
+    /* GZIP */
+    z_stream z;
+    int z_ready, member_done, raw_eof;
+    unsigned char *in;
+    /* ZIP_MEMBER: what the central directory says, when it was found */
+    int have_crc;
+    uint32_t want_crc, crc;
+    uint64_t want_size;
+};
+
+static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static int read_at(VSILFILE *fp, uint64_t offset, void *buf, size_t n)
+{
+    return VSIFSeekL(fp, (vsi_l_offset)offset, SEEK_SET) == 0 && VSIFReadL(buf, 1, n, fp) == n ? 0
+                                                                                               : -1;
+}
+
+/* The uncompressed size and CRC-32 that archive's central directory gives
+ * member (zip64 too). 0 found; -1 not found or not readable. */
+static int zip_central_entry(const char *archive, const char *member, uint32_t *crc, uint64_t *size)
+{
+    VSILFILE *fp = VSIFOpenL(archive, "rb");
+    if (!fp)
+        return -1;
+    unsigned char *tail = NULL, *dir = NULL;
+    int found = -1;
+    if (VSIFSeekL(fp, 0, SEEK_END) != 0)
+        goto done;
+    uint64_t file_size = VSIFTellL(fp);
+    size_t tail_len = file_size < 22 + 65535 ? (size_t)file_size : 22 + 65535;
+    if (tail_len < 22 || !(tail = malloc(tail_len)) ||
+        read_at(fp, file_size - tail_len, tail, tail_len) != 0)
+        goto done;
+    size_t e = tail_len - 22 + 1;
+    while (e-- > 0 && le32(tail + e) != 0x06054b50)
+        ;
+    if (e == (size_t)-1)
+        goto done;
+    uint64_t eocd = file_size - tail_len + e, entries = le16(tail + e + 10);
+    uint64_t dir_size = le32(tail + e + 12), dir_offset = le32(tail + e + 16), dir_end = eocd;
+    if ((entries == 0xffff || dir_size == 0xffffffffu || dir_offset == 0xffffffffu) && e >= 20 &&
+        le32(tail + e - 20) == 0x07064b50) { /* zip64 end of central directory */
+        unsigned char z64[56];
+        dir_end = le64(tail + e - 20 + 8);
+        if (read_at(fp, dir_end, z64, sizeof z64) != 0 || le32(z64) != 0x06064b50)
+            goto done;
+        entries = le64(z64 + 32);
+        dir_size = le64(z64 + 40);
+        dir_offset = le64(z64 + 48);
+    }
+    /* data before the archive (a self-extractor) shifts every offset */
+    uint64_t base = dir_end > dir_offset + dir_size ? dir_end - (dir_offset + dir_size) : 0;
+    if (dir_size > (256u << 20) || !(dir = malloc(dir_size ? dir_size : 1)) ||
+        read_at(fp, base + dir_offset, dir, dir_size) != 0)
+        goto done;
+    size_t member_len = strlen(member);
+    for (size_t at = 0, i = 0; i < entries && at + 46 <= dir_size; i++) {
+        const unsigned char *h = dir + at;
+        if (le32(h) != 0x02014b50)
+            break;
+        size_t name_len = le16(h + 28), extra_len = le16(h + 30), comment_len = le16(h + 32);
+        if (at + 46 + name_len + extra_len > dir_size)
+            break;
+        if (name_len == member_len && memcmp(h + 46, member, member_len) == 0) {
+            *crc = le32(h + 16);
+            *size = le32(h + 24);
+            const unsigned char *x = h + 46 + name_len, *x_end = x + extra_len;
+            while (*size == 0xffffffffu && x + 4 <= x_end) { /* zip64: the size comes first */
+                size_t len = le16(x + 2);
+                if (le16(x) == 0x0001 && len >= 8 && x + 4 + 8 <= x_end)
+                    *size = le64(x + 4);
+                x += 4 + len;
+            }
+            found = 0;
+            break;
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+done:
+    free(tail);
+    free(dir);
+    VSIFCloseL(fp);
+    return found;
+}
+
+/* "/vsizip/ARCHIVE.zip/MEMBER": the archive and member, when ARCHIVE is a file. */
+static int split_zip_path(const char *path, char **archive, const char **member)
+{
+    const char *rest = path + strlen("/vsizip/");
+    for (const char *p = rest; (p = strchr(p, '/')) != NULL; p++) {
+        if (p - rest < 4 || strncasecmp(p - 4, ".zip", 4) != 0)
+            continue;
+        char *candidate = malloc((size_t)(p - rest) + 1);
+        if (!candidate)
+            return -1;
+        memcpy(candidate, rest, (size_t)(p - rest));
+        candidate[p - rest] = '\0';
+        VSIStatBufL st;
+        if (VSIStatL(candidate, &st) == 0 && VSI_ISREG(st.st_mode)) {
+            *archive = candidate;
+            *member = p + 1;
+            return 0;
+        }
+        free(candidate);
+    }
+    return -1;
+}
+
+static void CPL_STDCALL keep_error(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    dti_stream *s = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && !s->gdal_error[0])
+        snprintf(s->gdal_error, sizeof s->gdal_error, "%s", msg && *msg ? msg : "read error");
+}
+
+dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err)
+{
+    dti_stream *s = calloc(1, sizeof *s);
+    if (!s || !(s->name = strdup(display ? display : path))) {
+        free(s);
+        dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
+        return NULL;
+    }
+    const char *open_path = path;
+    if (strncmp(path, "/vsigzip/", 9) == 0) {
+        s->kind = GZIP;
+        open_path = path + 9; /* the raw file: zlib inflates it */
+        if (!(s->in = malloc(GZIP_IN))) {
+            dti_stream_close(s);
+            dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
+            return NULL;
+        }
+        if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK) {
+            dti_stream_close(s);
+            dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
+            return NULL;
+        }
+        s->z_ready = 1;
+    } else if (strncmp(path, "/vsizip/", 8) == 0) {
+        char *archive = NULL;
+        const char *member;
+        s->kind = ZIP_MEMBER;
+        if (split_zip_path(path, &archive, &member) == 0)
+            s->have_crc = zip_central_entry(archive, member, &s->want_crc, &s->want_size) == 0;
+        free(archive);
+        VSIStatBufL st;
+        if (!s->have_crc && VSIStatL(path, &st) == 0)
+            s->want_size = (uint64_t)st.st_size; /* at least the size GDAL reads */
+        s->crc = (uint32_t)crc32(0, Z_NULL, 0);
+    }
+    if (!(s->fp = VSIFOpenL(open_path, "rb"))) {
+        dti_stream_close(s);
+        dti_error_set(err, DT_ERR_IO, display, 0, "cannot open for reading");
+        return NULL;
+    }
+    return s;
+}
+
+void dti_stream_close(dti_stream *s)
+{
+    if (!s)
+        return;
+    if (s->fp)
+        VSIFCloseL(s->fp);
+    if (s->z_ready)
+        inflateEnd(&s->z);
+    free(s->in);
+    free(s->name);
+    free(s);
+}
+
+uint64_t dti_stream_tell(const dti_stream *s) { return s->delivered; }
+
+static int fail(dti_stream *s, dt_error *err, const char *fmt, ...) DTI_PRINTF(3, 4);
+static int fail(dti_stream *s, dt_error *err, const char *fmt, ...)
+{
+    char text[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    dti_error_set(err, DT_ERR_FORMAT, s->name, 0, "%s", text);
+    return -1;
+}
+
+/* Inflate into buf[0, n); *got < n only at the checked end. */
+static int read_gzip(dti_stream *s, unsigned char *buf, size_t n, size_t *got, dt_error *err)
+{
+    z_stream *z = &s->z;
+    z->next_out = buf;
+    z->avail_out = (uInt)n;
+    while (z->avail_out > 0) {
+        if (z->avail_in == 0 && !s->raw_eof) {
+            size_t in = VSIFReadL(s->in, 1, GZIP_IN, s->fp);
+            s->raw_eof = in < GZIP_IN;
+            z->next_in = s->in;
+            z->avail_in = (uInt)in;
+        }
+        if (s->member_done) { /* after a member: another one, zero padding, or the end */
+            while (z->avail_in > 0 && *z->next_in == 0)
+                z->next_in++, z->avail_in--;
+            if (z->avail_in == 0) {
+                if (s->raw_eof) {
+                    s->done = 1;
+                    break;
+                }
+                continue;
+            }
+            if (*z->next_in != 0x1f)
+                return fail(s, err, "damaged gzip file: unexpected data after a gzip member");
+            if (inflateReset(z) != Z_OK)
+                return fail(s, err, "damaged gzip file: cannot restart inflating");
+            s->member_done = 0;
+        }
+        int rc = inflate(z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            s->member_done = 1;
+        } else if (rc == Z_OK || rc == Z_BUF_ERROR) {
+            /* all input used and room left for output: inflate wants more */
+            if (z->avail_in == 0 && s->raw_eof && z->avail_out > 0)
+                return fail(s, err,
+                            "truncated gzip file: the compressed data ends before the "
+                            "end of its stream");
+        } else if (rc == Z_MEM_ERROR) {
+            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return -1;
+        } else if (rc != Z_OK) {
+            const char *why = z->msg ? z->msg : "invalid data";
+            if (strcmp(why, "incorrect data check") == 0)
+                why = "its CRC-32 does not match the data";
+            else if (strcmp(why, "incorrect length check") == 0)
+                why = "its stated length (ISIZE) does not match the data";
+            else if (strcmp(why, "incorrect header check") == 0)
+                why = "not a gzip stream";
+            return fail(s, err, "damaged gzip file: %s", why);
+        }
+    }
+    *got = n - z->avail_out;
+    return 0;
+}
+
+/* The end of a zip member: what was read must be what the archive states. */
+static int check_zip_end(dti_stream *s, dt_error *err)
+{
+    if (s->delivered != s->want_size)
+        return fail(s, err,
+                    "damaged zip archive member: it reads as %llu bytes, but the archive states "
+                    "%llu",
+                    (unsigned long long)s->delivered, (unsigned long long)s->want_size);
+    if (s->have_crc && s->crc != s->want_crc)
+        return fail(s, err,
+                    "damaged zip archive member: its CRC-32 is %08x, but the archive states %08x",
+                    (unsigned)s->crc, (unsigned)s->want_crc);
+    return 0;
+}
+
+int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *err)
+{
+    *got = 0;
+    if (s->done || n == 0)
+        return 0;
+    s->gdal_error[0] = '\0';
+    CPLPushErrorHandlerEx(keep_error, s);
+    int rc = 0;
+    if (s->kind == GZIP) {
+        rc = read_gzip(s, buf, n, got, err);
+    } else {
+        *got = VSIFReadL(buf, 1, n, s->fp);
+        s->done = *got < n;
+    }
+    CPLPopErrorHandler();
+    if (rc == 0 && s->gdal_error[0])
+        rc = fail(s, err, s->kind == PLAIN ? "read error: %s" : "damaged zip archive member: %s",
+                  s->gdal_error);
+    if (rc != 0)
+        return rc;
+    s->delivered += *got;
+    if (s->kind == ZIP_MEMBER) {
+        for (size_t at = 0; s->have_crc && at < *got; at += 1u << 30) {
+            size_t part = *got - at < (1u << 30) ? *got - at : 1u << 30;
+            s->crc = (uint32_t)crc32(s->crc, (const unsigned char *)buf + at, (uInt)part);
+        }
+        if (s->done)
+            return check_zip_end(s, err);
+    }
+    return 0;
+}
+
+int dti_stream_stat(const char *path, uint64_t *size, int *is_dir)
+{
+    int gzip = strncmp(path, "/vsigzip/", 9) == 0;
+    VSIStatBufL st;
+    /* A .gz is not inflated to learn its size (as VSIStatL("/vsigzip/...")
+     * would, writing FILE.gz.properties beside it): its trailer's ISIZE, the
+     * size mod 2^32, is close enough for progress and table sizes. */
+    if (VSIStatL(gzip ? path + 9 : path, &st) != 0)
+        return -1;
+    *is_dir = VSI_ISDIR(st.st_mode);
+    *size = (uint64_t)st.st_size;
+    if (gzip && !*is_dir && st.st_size >= 18) {
+        VSILFILE *fp = VSIFOpenL(path + 9, "rb");
+        unsigned char trailer[4];
+        if (fp && read_at(fp, (uint64_t)st.st_size - 4, trailer, 4) == 0 && le32(trailer) > *size)
+            *size = le32(trailer);
+        if (fp)
+            VSIFCloseL(fp);
+    }
+    return 0;
+}
