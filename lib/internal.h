@@ -468,6 +468,16 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
 /* Median of values (reordered in place), doubled so it stays an integer. */
 int64_t dti_median_x2(int64_t *values, size_t n);
 
+/* Location identities across coverages and partials: a numeric id is itself, a non-numeric
+ * one a 64-bit hash of its text with DTI_NAMED_BIT set (a collision can only refuse or send a
+ * run to the read of all states together, never change a count). */
+typedef struct dti_key_list {
+    uint64_t *keys; /* sorted, distinct */
+    size_t n;
+} dti_key_list;
+/* The identities of every location cov has seen (its universe and bsl_flag false fabric
+ * rows). 0 ok, -1 out of memory; free(out->keys). */
+int dti_key_list_collect(const dti_coverage *cov, dti_key_list *out);
 /* ---- partial results (partial.c) ---- */
 typedef struct dti_histogram {
     int64_t *values; /* best_down, micro-Mbps */
@@ -496,6 +506,12 @@ typedef struct dti_partial {
     size_t source_count;
     uint32_t state_source[100];
     uint32_t *input_source;
+    /* the identities of the locations counted (k records), so that merge can refuse a
+     * location counted in two partials; kept only when track_keys */
+    int track_keys;
+    uint64_t *keys;
+    size_t key_count, key_cap;
+    dti_key_list *source_keys; /* merge: per partial file read */
 } dti_partial;
 
 /* rules NULL: taken from the first partial file read. */
@@ -508,6 +524,9 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_reg
 /* Regions sorted by id with final statistics; caller frees both. */
 dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_region_stats **stats,
                              dt_error *err);
+/* After every partial is read (merge): 0 when no location is in two of them, otherwise an
+ * error naming both files. */
+dt_status dti_partial_check_keys(const dti_partial *p, dt_error *err);
 /* Record the BDC inputs a partial is made from. */
 dt_status dti_partial_add_inputs(dti_partial *p, const dti_inputs *inputs, dt_error *err);
 /* Write p as a partial file (FILE *stream); dti_partial_read merges one in,
@@ -536,6 +555,13 @@ typedef struct dti_state_run {
     dt_progress_fn progress;
     void *user;
 } dti_state_run;
+
+/* Sort keys[0, n) in place. 0 ok, -1 out of memory. */
+int dti_keys_sort(uint64_t *keys, size_t n);
+/* 1 when an identity is in two of the k lists (*key, in lists *first and *second), 0 none, -1
+ * out of memory. */
+int dti_key_lists_shared(const dti_key_list *lists, size_t k, size_t *first, size_t *second,
+                         uint64_t *key);
 
 /* Why the states must be read together after all. */
 typedef enum dti_state_fallback {

@@ -97,6 +97,8 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
     for (int i = 0; i < o->count && status == DT_OK; i++)
         status = dti_partial_read(&partial, o->partials[i], err);
     if (status == DT_OK)
+        status = dti_partial_check_keys(&partial, err);
+    if (status == DT_OK)
         status = dti_partial_finish(&partial, &regions, &stats, err);
     dti_stats_geo no_geometry;
     memset(&no_geometry, 0, sizeof no_geometry);

@@ -9,7 +9,7 @@
 #include "internal.h"
 
 #define PARTIAL_MAGIC "dialtone-partial"
-/* 2: the states and inputs covered (s and i records) */
+/* 2: the states, inputs and location identities covered (s, i and k records) */
 #define PARTIAL_VERSION 2
 
 dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, dt_error *err)
@@ -46,6 +46,10 @@ void dti_partial_free(dti_partial *p)
         free(p->sources[i]);
     free(p->sources);
     free(p->input_source);
+    free(p->keys);
+    for (size_t i = 0; p->source_keys && i < p->source_count; i++)
+        free(p->source_keys[i].keys);
+    free(p->source_keys);
     memset(p, 0, sizeof *p);
 }
 
@@ -150,6 +154,137 @@ static int64_t histogram_median_x2(const dti_histogram *h, uint64_t total)
     return low + high;
 }
 
+/* The identities of cov's locations, added to p->keys (sorted when written). */
+static int append_keys(dti_partial *p, const dti_coverage *cov)
+{
+    dti_key_list list;
+    if (dti_key_list_collect(cov, &list) != 0)
+        return -1;
+    if (p->key_count + list.n > p->key_cap) {
+        size_t cap = p->key_cap ? p->key_cap : 1024;
+        while (cap < p->key_count + list.n)
+            cap *= 2;
+        uint64_t *keys = realloc(p->keys, cap * sizeof *keys);
+        if (!keys) {
+            free(list.keys);
+            return -1;
+        }
+        p->keys = keys;
+        p->key_cap = cap;
+    }
+    memcpy(p->keys + p->key_count, list.keys, list.n * sizeof *list.keys);
+    p->key_count += list.n;
+    free(list.keys);
+    return 0;
+}
+
+/* ---- k records: sorted identities as varint deltas in base64, KEY_LINE bytes a line ---- */
+#define KEY_LINE 3072
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(FILE *fp, const unsigned char *data, size_t n)
+{
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)data[i] << 16 | (i + 1 < n ? (unsigned)data[i + 1] << 8 : 0) |
+                     (i + 2 < n ? data[i + 2] : 0);
+        fputc(b64[v >> 18 & 63], fp);
+        fputc(b64[v >> 12 & 63], fp);
+        fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', fp);
+        fputc(i + 2 < n ? b64[v & 63] : '=', fp);
+    }
+}
+
+static void write_keys(dti_partial *p, FILE *fp)
+{
+    if (dti_keys_sort(p->keys, p->key_count) != 0)
+        return; /* out of memory: the caller's check of the stream fails the write */
+    unsigned char line[KEY_LINE + 10];
+    size_t used = 0;
+    uint64_t last = 0;
+    for (size_t i = 0; i <= p->key_count; i++) {
+        if (i < p->key_count) {
+            if (i > 0 && p->keys[i] == last)
+                continue;
+            uint64_t delta = i == 0 ? p->keys[i] : p->keys[i] - last;
+            last = p->keys[i];
+            do {
+                line[used++] = (unsigned char)((delta & 127) | (delta > 127 ? 128 : 0));
+                delta >>= 7;
+            } while (delta);
+        }
+        if (used > 0 && (used >= KEY_LINE || i == p->key_count)) {
+            fputs("k,", fp);
+            put_base64(fp, line, used);
+            fputc('\n', fp);
+            used = 0;
+        }
+    }
+}
+
+/* A k record into source's list: -1 not base64 or not ascending, -2 out of memory. */
+static int read_keys(dti_key_list *list, size_t *cap, const dti_field *f)
+{
+    unsigned char data[KEY_LINE + 16];
+    size_t n = 0;
+    unsigned bits = 0, value = 0;
+    if (f->len % 4 != 0 || f->len / 4 * 3 > sizeof data)
+        return -1;
+    for (size_t i = 0; i < f->len; i++) {
+        const char *at = f->s[i] == '=' ? NULL : memchr(b64, f->s[i], 64);
+        if (f->s[i] == '=')
+            continue;
+        if (!at || !f->s[i])
+            return -1;
+        value = value << 6 | (unsigned)(at - b64);
+        if ((bits += 6) >= 8) {
+            bits -= 8;
+            data[n++] = (unsigned char)(value >> bits);
+        }
+    }
+    uint64_t key = list->n ? list->keys[list->n - 1] : 0, delta = 0;
+    int shift = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (shift > 63)
+            return -1;
+        delta |= (uint64_t)(data[i] & 127) << shift;
+        shift += 7;
+        if (data[i] & 128)
+            continue;
+        if (list->n > 0 && delta == 0)
+            return -1; /* not ascending */
+        key += delta;
+        if (list->n == *cap) {
+            size_t grown = *cap ? *cap * 2 : 1024;
+            uint64_t *keys = realloc(list->keys, grown * sizeof *keys);
+            if (!keys)
+                return -2;
+            list->keys = keys;
+            *cap = grown;
+        }
+        list->keys[list->n++] = key;
+        delta = 0;
+        shift = 0;
+    }
+    return shift == 0 ? 0 : -1;
+}
+
+dt_status dti_partial_check_keys(const dti_partial *p, dt_error *err)
+{
+    size_t first, second;
+    uint64_t key;
+    int shared = dti_key_lists_shared(p->source_keys, p->source_count, &first, &second, &key);
+    if (shared < 0)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (!shared)
+        return DT_OK;
+    char id[32];
+    snprintf(id, sizeof id, "%" PRIu64, key);
+    return dti_error_set(err, DT_ERR_FORMAT, p->sources[second], 0,
+                         "counts location %s, which %s counts too (its rows name blocks of two "
+                         "states): merging would count it twice",
+                         key & DTI_NAMED_BIT ? "with a non-numeric id" : id, p->sources[first]);
+}
+
 dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_region_table *regions,
                           const dti_region_stats *stats, dt_error *err)
 {
@@ -201,6 +336,8 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_reg
     }
     for (size_t b = 0; b < cov->block_count; b++)
         dti_state_set_add(&p->states, (int)(cov->block_geoids[b] / DTI_STATE_DIVISOR));
+    if (ok && p->track_keys)
+        ok = append_keys(p, cov) == 0;
     p->locations += nloc;
     free(target);
     free(start);
@@ -287,6 +424,7 @@ void dti_partial_write(const dti_partial *p, void *stream)
         dti_csv_put_field(fp, name);
         fprintf(fp, ",%s\n", tab + 1);
     }
+    write_keys((dti_partial *)p, fp);
     for (size_t r = 0; r < p->ids.count; r++) {
         const dti_region_stats *s = &p->stats[r];
         fputs("r,", fp);
@@ -418,6 +556,14 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
     p->sources = sources;
     if (!(sources[p->source_count] = strdup(path)))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dti_key_list *lists = realloc(p->source_keys, (p->source_count + 1) * sizeof *lists);
+    if (!lists) {
+        free(sources[p->source_count]);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    p->source_keys = lists;
+    lists[p->source_count] = (dti_key_list){NULL, 0};
+    size_t key_cap = 0;
     uint32_t source = (uint32_t)p->source_count++;
     dti_csv *csv = dti_csv_open(path, path, err);
     if (!csv)
@@ -430,6 +576,18 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
     while (!why && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
         if (records++ == 0) {
             why = check_magic(p, f, n);
+            continue;
+        }
+        if (dti_field_is(&f[0], "k") && n == 2) {
+            int rc_keys = read_keys(&p->source_keys[source], &key_cap, &f[1]);
+            if (rc_keys == -2) {
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                break;
+            }
+            if (rc_keys < 0) {
+                why = "bad location record";
+                break;
+            }
             continue;
         }
         if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {

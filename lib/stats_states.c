@@ -52,7 +52,7 @@ int *dti_peek_states(const dti_inputs *inputs, size_t *distinct)
 /* ---- one location in two states ---- */
 
 /* LSD radix sort, 16 bits at a time, skipping the digits all keys share. */
-static int sort_keys(uint64_t *keys, size_t n)
+int dti_keys_sort(uint64_t *keys, size_t n)
 {
     if (n < 2)
         return 0;
@@ -100,14 +100,9 @@ static uint64_t global_key(const dti_coverage *cov, uint64_t key)
     return dti_hash64(h) | DTI_NAMED_BIT;
 }
 
-typedef struct key_list {
-    uint64_t *keys;
-    size_t n;
-} key_list;
-
 /* The sorted distinct identities of every location a coverage has seen:
  * its universe and the bsl_flag false fabric rows. */
-static int collect_keys(const dti_coverage *cov, key_list *out)
+int dti_key_list_collect(const dti_coverage *cov, dti_key_list *out)
 {
     size_t n = cov->location_count + cov->fabric_other.count;
     out->keys = malloc((n ? n : 1) * sizeof *out->keys);
@@ -119,7 +114,7 @@ static int collect_keys(const dti_coverage *cov, key_list *out)
     for (size_t i = 0; i <= cov->fabric_other.mask; i++)
         if (cov->fabric_other.slots[i].key != DTI_EMPTY_KEY)
             out->keys[out->n++] = global_key(cov, cov->fabric_other.slots[i].key);
-    if (sort_keys(out->keys, out->n) != 0)
+    if (dti_keys_sort(out->keys, out->n) != 0)
         return -1;
     size_t kept = 0;
     for (size_t i = 0; i < out->n; i++)
@@ -129,9 +124,9 @@ static int collect_keys(const dti_coverage *cov, key_list *out)
     return 0;
 }
 
-/* 1 when some identity is in two lists, 0 none, -1 out of memory: a k-way
- * merge of the sorted lists through a binary heap of their heads. */
-static int any_shared(const key_list *lists, size_t k)
+/* A k-way merge of the sorted lists through a binary heap of their heads. */
+int dti_key_lists_shared(const dti_key_list *lists, size_t k, size_t *first, size_t *second,
+                         uint64_t *key)
 {
     size_t *heap = malloc((k ? k : 1) * sizeof *heap), *pos = calloc(k ? k : 1, sizeof *pos);
     size_t used = 0;
@@ -155,11 +150,18 @@ static int any_shared(const key_list *lists, size_t k)
         }
     }
     uint64_t last = 0;
+    size_t last_list = 0;
     int have_last = 0;
     while (used > 0 && !shared) {
-        uint64_t key = HEAD(0);
-        shared = have_last && key == last;
-        last = key;
+        uint64_t head = HEAD(0);
+        if ((shared = have_last && head == last)) {
+            *first = last_list;
+            *second = heap[0];
+            *key = head;
+            break;
+        }
+        last = head;
+        last_list = heap[0];
         have_last = 1;
         if (++pos[heap[0]] == lists[heap[0]].n)
             heap[0] = heap[--used];
@@ -198,7 +200,7 @@ void dti_run_totals_add(dti_run_totals *t, const dti_coverage *cov)
 /* Read one state's coverage and add its regions to the partial. */
 static dt_status one_state(const dti_state_run *run, int state, const dti_inputs *bdc,
                            dti_state_set *seen, int seen_known, dti_partial *partial,
-                           dti_run_totals *totals, key_list *keys, int *foreign, dt_error *err)
+                           dti_run_totals *totals, dti_key_list *keys, int *foreign, dt_error *err)
 {
     dti_coverage cov;
     dti_region_table regions = {0};
@@ -212,7 +214,7 @@ static dt_status one_state(const dti_state_run *run, int state, const dti_inputs
     if (status == DT_OK && run->fabric)
         status = dti_coverage_read_fabric(&cov, run->fabric, bdc, seen, seen_known, err);
     *foreign = status == DT_OK && cov.foreign_rows > 0;
-    if (status == DT_OK && !*foreign && collect_keys(&cov, keys) != 0)
+    if (status == DT_OK && !*foreign && dti_key_list_collect(&cov, keys) != 0)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && !*foreign)
         status = dti_regions_by_prefix(&cov, run->prefix_digits, &regions, err);
@@ -233,7 +235,7 @@ dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti
 {
     size_t nfabric = run->fabric ? run->fabric->count : 0, nbdc = run->bdc->count;
     dti_state_set *seen = calloc(nfabric + 1, sizeof *seen), in_fabric = {{0, 0}}, done = {{0, 0}};
-    key_list *keys = calloc(100, sizeof *keys);
+    dti_key_list *keys = calloc(100, sizeof *keys);
     size_t groups = 0;
     dt_status status =
         seen && keys ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -270,7 +272,9 @@ dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti
             *fallback = DTI_FALLBACK_ERROR; /* no state known: read them together */
     }
     if (status == DT_OK && !*fallback) {
-        int shared = any_shared(keys, groups);
+        size_t first, second;
+        uint64_t key;
+        int shared = dti_key_lists_shared(keys, groups, &first, &second, &key);
         if (shared < 0)
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         else if (shared)

@@ -82,6 +82,17 @@ refused "two partials made from the same input file refused" \
 sed '1s/,2,/,1,/' "$tmp/tech1.part" | grep -v '^[si],' >"$tmp/old.part"
 refused "a partial of the older format refused" "old.part:1: partial file of an older dialtone" \
     "$tmp/old.part" "$tmp/tech2.part"
+# a location whose rows name blocks of two states: one run stops (tests/states); the two
+# states' partials must not merge either (partials carry their locations' identities)
+"$bin" stats -q --partial-out "$tmp/co.part" tests/data/states/co.csv
+"$bin" stats -q --partial-out "$tmp/two.part" tests/data/states/two.csv
+refused "a location in two states' partials refused" \
+    "two.part: counts location 100, which $tmp/co.part counts too" "$tmp/co.part" "$tmp/two.part"
+"$bin" stats -q --partial-out "$tmp/co_named.part" tests/data/states/co_named.csv
+"$bin" stats -q --partial-out "$tmp/ks_named.part" tests/data/states/ks_named.csv
+refused "a non-numeric location in two states' partials refused" \
+    "counts location with a non-numeric id, which $tmp/co_named.part counts too" \
+    "$tmp/co_named.part" "$tmp/ks_named.part"
 # partials of different states merge exactly (medians from the histograms): the two truths
 for level in county tract; do
     { cat "$tmp/a/truth_$level.csv"; tail -n +2 "$tmp/b/truth_$level.csv"; } >"$tmp/both.csv"

@@ -55,10 +55,8 @@ run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
-# diff in-process (tests/invariance). It fails on main until the library bugs it finds are
-# fixed, so it runs only with INVARIANCE_IN_CHECK=1 (make check INVARIANCE_IN_CHECK=1); to
-# enable it for good, make that the default in the Makefile.
-if [ "${INVARIANCE_IN_CHECK:-0}" = 1 ]; then
+# diff in-process (tests/invariance); `make check INVARIANCE_IN_CHECK=0` leaves it out.
+if [ "${INVARIANCE_IN_CHECK:-1}" = 1 ]; then
     run "invariance (300 generated cases, every path)" \
         bash tests/invariance/run.sh "${INVARIANCE:-build/tests/invariance_driver}" 300 1
 else
