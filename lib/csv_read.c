@@ -15,7 +15,7 @@ struct dti_csv {
     long record_line;
     uint64_t consumed; /* bytes before buf[pos] */
     char *name;
-    int borrowed;   /* buf belongs to the caller (dti_csv_open_memory) */
+    int borrowed; /* buf belongs to the caller (dti_csv_open_memory) */
     /* where the next LF, CR, '"' and NUL are (NO_POSITION: search again): one
      * search per buffer for the bytes a file lacks, not one per record */
     size_t next[4];
@@ -292,9 +292,8 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         int nul = next_byte(csv, NEXT_NUL) < stop;
         csv->pos = stop;
         if (stop < csv->end) /* past the CR, LF or CRLF */
-            csv->pos += csv->buf[stop] == '\r' && stop + 1 < csv->end && csv->buf[stop + 1] == '\n'
-                            ? 2
-                            : 1;
+            csv->pos +=
+                csv->buf[stop] == '\r' && stop + 1 < csv->end && csv->buf[stop + 1] == '\n' ? 2 : 1;
         csv->next_line += 1 + quoted_newlines;
         if (stop == begin)
             continue; /* blank line */

@@ -63,8 +63,8 @@ static int read_at(VSILFILE *fp, uint64_t offset, void *buf, size_t n)
 /* The uncompressed size, CRC-32 and compression method that archive's
  * central directory gives member (zip64 too). 0 found; -1 not found or not
  * readable. */
-static int zip_central_entry(const char *archive, const char *member, uint32_t *crc,
-                             uint64_t *size, int *method)
+static int zip_central_entry(const char *archive, const char *member, uint32_t *crc, uint64_t *size,
+                             int *method)
 {
     VSILFILE *fp = VSIFOpenL(archive, "rb");
     if (!fp)
