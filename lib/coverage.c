@@ -235,7 +235,9 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
                         text),
                -1;
     }
-    if ((*low_latency = parse_flag(lat)) < 0) {
+    *low_latency = lat->len == 1 && (lat->s[0] == '0' || lat->s[0] == '1') ? lat->s[0] == '1'
+                                                                           : parse_flag(lat);
+    if (*low_latency < 0) {
         field_text(lat, text, sizeof text);
         return snprintf(why, why_size, "low_latency '%s' is not a flag: expected " FLAG_SPELLINGS,
                         text),

@@ -15,11 +15,33 @@ struct dti_csv {
     long record_line;
     uint64_t consumed; /* bytes before buf[pos] */
     char *name;
-    int borrowed;   /* buf belongs to the caller (dti_csv_open_memory) */
-    size_t lf;      /* with lf_valid: the first '\n' at or after lf's search start, or end */
-    int lf_valid;   /* (so a file of lone CRs is not searched for '\n' once per record) */
+    int borrowed; /* buf belongs to the caller (dti_csv_open_memory) */
+    /* where the next LF, CR, '"' and NUL are (NO_POSITION: search again): one
+     * search per buffer for the bytes a file lacks, not one per record */
+    size_t next[4];
     int bad_record; /* the last -1 of dti_csv_next was a bad record, not a broken file */
 };
+
+enum { NEXT_LF, NEXT_CR, NEXT_QUOTE, NEXT_NUL };
+#define NO_POSITION SIZE_MAX
+static const char next_byte_of[4] = {'\n', '\r', '"', '\0'};
+
+/* Index of the first byte `which` in buf[pos, end), or end when there is none. */
+static inline __attribute__((always_inline)) size_t next_byte(dti_csv *csv, int which)
+{
+    size_t *at = &csv->next[which];
+    if (__builtin_expect(*at < csv->pos || *at == NO_POSITION, 0)) {
+        const char *p = memchr(csv->buf + csv->pos, next_byte_of[which], csv->end - csv->pos);
+        *at = p ? (size_t)(p - csv->buf) : csv->end;
+    }
+    return *at;
+}
+
+static void forget_positions(dti_csv *csv)
+{
+    for (int i = 0; i < 4; i++)
+        csv->next[i] = NO_POSITION;
+}
 
 /* Move unread data to the front and read more; grows the buffer when one
  * record fills it. Returns -1 with err set (no memory, a damaged input). */
@@ -30,7 +52,7 @@ static int csv_fill(dti_csv *csv, dt_error *err)
         csv->end -= csv->pos;
         csv->pos = 0;
     }
-    csv->lf_valid = 0;
+    forget_positions(csv);
     if (csv->end == csv->cap) {
         char *grown = realloc(csv->buf, csv->cap * 2);
         if (!grown)
@@ -91,6 +113,7 @@ dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long f
     csv->eof = 1;
     csv->borrowed = 1;
     csv->next_line = first_line;
+    forget_positions(csv);
     return csv;
 }
 
@@ -116,25 +139,25 @@ uint64_t dti_csv_offset(const dti_csv *csv) { return csv->consumed + csv->pos; }
 static int find_record_end(dti_csv *csv, size_t *stop, long *newlines, int *quoted_record)
 {
     const char *buf = csv->buf;
-    size_t pos = csv->pos, end = csv->end;
-    if (!csv->lf_valid || csv->lf < pos) {
-        const char *nl = memchr(buf + pos, '\n', end - pos);
-        csv->lf = nl ? (size_t)(nl - buf) : end;
-        csv->lf_valid = 1;
-    }
-    const char *cr = memchr(buf + pos, '\r', csv->lf - pos);
-    size_t line_end = cr ? (size_t)(cr - buf) : csv->lf;
+    size_t end = csv->end;
+    size_t lf = next_byte(csv, NEXT_LF), cr = next_byte(csv, NEXT_CR);
+    size_t line_end = cr < lf ? cr : lf;
     *newlines = 0;
-    *quoted_record = memchr(buf + pos, '"', line_end - pos) != NULL;
+    *quoted_record = next_byte(csv, NEXT_QUOTE) < line_end;
     if (!*quoted_record) {
         /* a CR last in the buffer may be the first half of a CRLF */
-        if ((line_end == end || (cr && line_end + 1 == end)) && !csv->eof)
+        if ((line_end == end || (line_end == cr && line_end + 1 == end)) && !csv->eof)
             return 0;
         *stop = line_end;
         return 1;
     }
+    /* no line end comes before the first quote: scan from it, stopping only at
+     * the three bytes that matter */
+    static const unsigned char special[256] = {['"'] = 1, ['\n'] = 1, ['\r'] = 1};
     int quoted = 0;
-    for (size_t i = pos; i < end; i++) {
+    for (size_t i = next_byte(csv, NEXT_QUOTE); i < end; i++) {
+        if (!special[(unsigned char)buf[i]])
+            continue;
         char c = buf[i];
         if (c == '"') {
             quoted = !quoted; /* "" inside quotes toggles twice */
@@ -158,17 +181,14 @@ static int find_record_end(dti_csv *csv, size_t *stop, long *newlines, int *quot
     return 1;
 }
 
-/* Split a record without quotes: commas (and NUL bytes) found eight bytes at
- * a time. Returns 1 when the record holds a NUL byte. */
-static int split_plain(char *p, char *limit, dti_field *fields, int max_fields, int *nfields)
+/* Split a record without quotes: commas found eight bytes at a time. */
+static void split_plain(char *p, char *limit, dti_field *fields, int max_fields, int *nfields)
 {
     int n = 0;
     char *start = p;
-    uint64_t nul = 0;
     for (; p + 8 <= limit; p += 8) {
         uint64_t word;
         memcpy(&word, p, 8);
-        nul |= dti_byte_mask(word, 0);
         for (uint64_t m = dti_byte_mask(word, ','); m; m &= m - 1) {
             char *comma = p + (__builtin_ctzll(m) >> 3);
             if (n < max_fields)
@@ -177,19 +197,16 @@ static int split_plain(char *p, char *limit, dti_field *fields, int max_fields, 
             start = comma + 1;
         }
     }
-    for (; p < limit; p++) {
-        nul |= *p == '\0';
+    for (; p < limit; p++)
         if (*p == ',') {
             if (n < max_fields)
                 fields[n] = (dti_field){start, (size_t)(p - start)};
             n++;
             start = p + 1;
         }
-    }
     if (n < max_fields)
         fields[n] = (dti_field){start, (size_t)(limit - start)};
     *nfields = n + 1;
-    return nul != 0;
 }
 
 /* Split buf[begin, stop) into fields in place, removing quotes. */
@@ -272,6 +289,7 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
                                  "unterminated quoted field at end of file"),
                    -1;
         size_t begin = csv->pos;
+        int nul = next_byte(csv, NEXT_NUL) < stop;
         csv->pos = stop;
         if (stop < csv->end) /* past the CR, LF or CRLF */
             csv->pos +=
@@ -279,18 +297,16 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         csv->next_line += 1 + quoted_newlines;
         if (stop == begin)
             continue; /* blank line */
-        int nul;
-        if (!quoted)
-            nul = split_plain(csv->buf + begin, csv->buf + stop, fields, max_fields, nfields);
-        else if (!(nul = memchr(csv->buf + begin, '\0', stop - begin) != NULL) &&
-                 split_fields(csv, begin, stop, fields, max_fields, nfields, err) != 0)
-            return -1;
         if (nul) {
             csv->bad_record = 1;
             return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
                                  "a NUL byte in the record"),
                    -1;
         }
+        if (!quoted)
+            split_plain(csv->buf + begin, csv->buf + stop, fields, max_fields, nfields);
+        else if (split_fields(csv, begin, stop, fields, max_fields, nfields, err) != 0)
+            return -1;
         return 1;
     }
 }

@@ -13,12 +13,15 @@
 
 /* GDAL 3.6 (Debian 12) reads .gz and zip members without checking all of it:
  * /vsigzip/ never checks a gzip ISIZE, and /vsizip/ neither checks a stored
- * member's CRC-32 nor that a member inflates to its stated size; what it does
- * detect (a CRC mismatch, a truncated stream) only goes to CPLError while
- * VSIFReadL returns a shorter read. So a .gz is inflated here with zlib, which
- * checks every member's CRC-32 and length; a zip member is read through
- * /vsizip/ with a running CRC-32 compared with the central directory's CRC
- * and size at the end; and a GDAL error during any read is an error. */
+ * member's CRC-32 (nor a deflated one whose stated CRC is 0) nor that a
+ * member inflates to its stated size; what it does detect (a CRC mismatch, a
+ * truncated stream) only goes to CPLError while VSIFReadL returns a shorter
+ * read. So a .gz is inflated here with zlib, which checks every member's
+ * CRC-32 and length; a zip member is read through /vsizip/ and its size
+ * compared with the central directory's at the end, with a CRC-32 of our own
+ * where GDAL computes none; and a GDAL error during any read is an error.
+ * (Our own CRC-32 of a deflated member would cost about a tenth of the
+ * parsing, for what GDAL already checks.) */
 
 #define GZIP_IN (256u << 10)
 
@@ -36,7 +39,7 @@ struct dti_stream {
     int z_ready, member_done, raw_eof;
     unsigned char *in;
     /* ZIP_MEMBER: what the central directory says, when it was found */
-    int have_crc;
+    int have_crc; /* the CRC-32 is ours to check */
     uint32_t want_crc, crc;
     uint64_t want_size;
 };
@@ -57,9 +60,11 @@ static int read_at(VSILFILE *fp, uint64_t offset, void *buf, size_t n)
                                                                                                : -1;
 }
 
-/* The uncompressed size and CRC-32 that archive's central directory gives
- * member (zip64 too). 0 found; -1 not found or not readable. */
-static int zip_central_entry(const char *archive, const char *member, uint32_t *crc, uint64_t *size)
+/* The uncompressed size, CRC-32 and compression method that archive's
+ * central directory gives member (zip64 too). 0 found; -1 not found or not
+ * readable. */
+static int zip_central_entry(const char *archive, const char *member, uint32_t *crc, uint64_t *size,
+                             int *method)
 {
     VSILFILE *fp = VSIFOpenL(archive, "rb");
     if (!fp)
@@ -104,6 +109,7 @@ static int zip_central_entry(const char *archive, const char *member, uint32_t *
         if (at + 46 + name_len + extra_len > dir_size)
             break;
         if (name_len == member_len && memcmp(h + 46, member, member_len) == 0) {
+            *method = le16(h + 10);
             *crc = le32(h + 16);
             *size = le32(h + 24);
             const unsigned char *x = h + 46 + name_len, *x_end = x + extra_len;
@@ -182,13 +188,16 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
     } else if (strncmp(path, "/vsizip/", 8) == 0) {
         char *archive = NULL;
         const char *member;
+        int found = 0, method = 0;
         s->kind = ZIP_MEMBER;
         if (split_zip_path(path, &archive, &member) == 0)
-            s->have_crc = zip_central_entry(archive, member, &s->want_crc, &s->want_size) == 0;
+            found = zip_central_entry(archive, member, &s->want_crc, &s->want_size, &method) == 0;
         free(archive);
+        /* GDAL checks a deflated member's CRC-32 itself, unless it is stated as 0 */
+        s->have_crc = found && (method != 8 || s->want_crc == 0);
         VSIStatBufL st;
-        if (!s->have_crc && VSIStatL(path, &st) == 0)
-            s->want_size = (uint64_t)st.st_size; /* at least the size GDAL reads */
+        if (!found && VSIStatL(path, &st) == 0)
+            s->want_size = (uint64_t)st.st_size; /* the size GDAL reads */
         s->crc = (uint32_t)crc32(0, Z_NULL, 0);
     }
     if (!(s->fp = VSIFOpenL(open_path, "rb"))) {

@@ -707,11 +707,11 @@ dt_status dti_fabric_coordinates(const dti_coverage *cov, const dti_inputs *fabr
         status = dti_csv_read_header(csv, names, 3, col, &header_fields,
                                      "location fabric (with latitude and longitude)", err);
         while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
-            if (rc < 0) {
+            if (rc < 0 && !dti_csv_bad_record(csv)) {
                 status = err->status;
                 break;
             }
-            if (n != header_fields)
+            if (rc < 0 || n != header_fields)
                 continue; /* the fabric reader has already judged such rows */
             uint32_t i = dti_coverage_find_location(cov, f[col[0]].s, f[col[0]].len);
             if (i == UINT32_MAX || !isnan(lon[i]))

@@ -10,11 +10,11 @@
 
 int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
 {
-    int64_t whole = 0, frac = 0;
+    int64_t whole = 0, frac = 0, max_whole = max / DTI_MICRO;
     size_t i = 0, int_digits = 0, frac_digits = 0;
     for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
         whole = whole * 10 + (s[i] - '0');
-        if (whole > max / DTI_MICRO) /* also keeps the next digit from overflowing */
+        if (whole > max_whole) /* also keeps the next digit from overflowing */
             return -1;
     }
     if (i < len && s[i] == '.')

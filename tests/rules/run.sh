@@ -154,6 +154,12 @@ finish "skipping NUL rows: counted"
 bad "NUL in a fabric row" "fabric_nul.csv:7:" "NUL byte" -- --fabric "$in/fabric_nul.csv" "$in/lf.csv"
 good "skipping a NUL fabric row" rules_county_fabric.csv -- --skip-bad-rows \
     --fabric "$in/fabric_nul.csv" "$in/lf.csv"
+# --measured reads the fabric's coordinates again: the skipped row stays skipped
+run 1 stats --skip-bad-rows --fabric "$in/fabric_nul.csv" --measured tests/data/prices/tiles.geojson \
+    -o "$tmp/out/result.csv" "$in/lf.csv"
+expect_status 0
+expect_stderr_has "skipped 1 bad rows"
+finish "skipping a NUL fabric row, with --measured"
 
 # --- flags, identifiers, headers ----------------------------------------------------------------
 bad "low_latency maybe" "flag_bad.csv:11:" "'maybe'" "true/false, t/f, yes/no or y/n" -- \
