@@ -93,7 +93,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
     b->n = 0;
     dt_status status = DT_OK;
     for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
-        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
+        dti_csv *csv = dti_csv_open_input(inputs, i, err);
         if (!csv) {
             status = err->status;
             break;
@@ -373,6 +373,8 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
     const dti_inputs *inputs = p->inputs;
     const char *name = inputs->display[input];
     dti_stream *in = dti_stream_open(inputs->paths[input], name, err);
+    if (in)
+        dti_stream_record(in, inputs->prints ? inputs->prints[input] : NULL);
     if (!in)
         return err->status;
     dti_bdc_layout layout;

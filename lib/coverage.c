@@ -550,7 +550,7 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
         if (seen && seen_known && cov->state_filter >= 0 &&
             !dti_state_set_has(&seen[i], cov->state_filter))
             continue; /* no row of this state in the file */
-        dti_csv *csv = dti_csv_open(inputs->paths[i], inputs->display[i], err);
+        dti_csv *csv = dti_csv_open_input(inputs, i, err);
         if (!csv) {
             status = err->status;
             break;

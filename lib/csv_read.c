@@ -74,7 +74,22 @@ dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err)
     return dti_csv_open_sized(path, display, CSV_CHUNK, err);
 }
 
+static dti_csv *open_recorded(const char *path, const char *display, size_t chunk,
+                              dti_fingerprint *record, dt_error *err);
+
 dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk, dt_error *err)
+{
+    return open_recorded(path, display, chunk, NULL, err);
+}
+
+dti_csv *dti_csv_open_input(const dti_inputs *inputs, size_t i, dt_error *err)
+{
+    return open_recorded(inputs->paths[i], inputs->display[i], CSV_CHUNK,
+                         inputs->prints ? inputs->prints[i] : NULL, err);
+}
+
+static dti_csv *open_recorded(const char *path, const char *display, size_t chunk,
+                              dti_fingerprint *record, dt_error *err)
 {
     dti_csv *csv = calloc(1, sizeof *csv);
     if (!csv) {
@@ -90,7 +105,9 @@ dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk,
         dti_csv_close(csv);
         return NULL;
     }
-    if (!(csv->in = dti_stream_open(path, csv->name, err)) || csv_fill(csv, err) != 0) {
+    if ((csv->in = dti_stream_open(path, csv->name, err)) != NULL)
+        dti_stream_record(csv->in, record);
+    if (!csv->in || csv_fill(csv, err) != 0) {
         dti_csv_close(csv);
         return NULL;
     }

@@ -9,6 +9,8 @@
 #include <cpl_vsi.h>
 #include <zlib.h>
 
+#include <xxhash.h>
+
 #include "internal.h"
 
 /* GDAL 3.6 (Debian 12) reads .gz and zip members without checking all of it:
@@ -42,6 +44,9 @@ struct dti_stream {
     int have_crc; /* the CRC-32 is ours to check */
     uint32_t want_crc, crc;
     uint64_t want_size;
+    /* the fingerprint of what is delivered */
+    XXH3_state_t *hash;
+    dti_fingerprint *record;
 };
 
 static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -200,6 +205,11 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
             s->want_size = (uint64_t)st.st_size; /* the size GDAL reads */
         s->crc = (uint32_t)crc32(0, Z_NULL, 0);
     }
+    if (!(s->hash = XXH3_createState()) || XXH3_64bits_reset(s->hash) != XXH_OK) {
+        dti_stream_close(s);
+        dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
+        return NULL;
+    }
     if (!(s->fp = VSIFOpenL(open_path, "rb"))) {
         dti_stream_close(s);
         dti_error_set(err, DT_ERR_IO, display, 0, "cannot open for reading");
@@ -218,10 +228,13 @@ void dti_stream_close(dti_stream *s)
         inflateEnd(&s->z);
     free(s->in);
     free(s->name);
+    XXH3_freeState(s->hash);
     free(s);
 }
 
 uint64_t dti_stream_tell(const dti_stream *s) { return s->delivered; }
+
+void dti_stream_record(dti_stream *s, dti_fingerprint *record) { s->record = record; }
 
 static int fail(dti_stream *s, dt_error *err, const char *fmt, ...) DTI_PRINTF(3, 4);
 static int fail(dti_stream *s, dt_error *err, const char *fmt, ...)
@@ -327,14 +340,17 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
     if (rc != 0)
         return rc;
     s->delivered += *got;
+    XXH3_64bits_update(s->hash, buf, *got);
     if (s->kind == ZIP_MEMBER) {
         for (size_t at = 0; s->have_crc && at < *got; at += 1u << 30) {
             size_t part = *got - at < (1u << 30) ? *got - at : 1u << 30;
             s->crc = (uint32_t)crc32(s->crc, (const unsigned char *)buf + at, (uInt)part);
         }
-        if (s->done)
-            return check_zip_end(s, err);
+        if (s->done && (rc = check_zip_end(s, err)) != 0)
+            return rc;
     }
+    if (s->done && s->record) /* read whole and checked */
+        *s->record = (dti_fingerprint){XXH3_64bits_digest(s->hash), s->delivered, 1};
     return 0;
 }
 

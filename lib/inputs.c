@@ -36,15 +36,21 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
         uint64_t *sizes = realloc(in->sizes, n * sizeof *sizes);
         if (sizes)
             in->sizes = sizes;
-        if (!paths || !names || !sizes)
+        dti_fingerprint **prints = realloc(in->prints, n * sizeof *prints);
+        if (prints)
+            in->prints = prints;
+        if (!paths || !names || !sizes || !prints)
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         *cap = n;
     }
+    in->owns_prints = 1;
     in->paths[in->count] = strdup(path);
     in->display[in->count] = strdup(display);
-    if (!in->paths[in->count] || !in->display[in->count]) {
+    in->prints[in->count] = calloc(1, sizeof **in->prints);
+    if (!in->paths[in->count] || !in->display[in->count] || !in->prints[in->count]) {
         free(in->paths[in->count]);
         free(in->display[in->count]);
+        free(in->prints[in->count]);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     in->sizes[in->count] = size;
@@ -148,7 +154,10 @@ void dti_inputs_free(dti_inputs *inputs)
     for (size_t i = 0; i < inputs->count; i++) {
         free(inputs->paths[i]);
         free(inputs->display[i]);
+        if (inputs->owns_prints)
+            free(inputs->prints[i]);
     }
+    free(inputs->prints);
     free(inputs->paths);
     free(inputs->display);
     free(inputs->sizes);

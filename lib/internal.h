@@ -14,6 +14,8 @@
 #define DTI_PRINTF(a, b)
 #endif
 
+struct json_t; /* jansson's, for provenance (provenance.c) */
+
 /* ---- errors (error.c) ---- */
 /* Fill err (may be NULL) and return status. file may be NULL, line 0. */
 dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long line,
@@ -168,12 +170,22 @@ const char *dti_class_name(dti_class c);
 /* ---- inputs (inputs.c) ---- */
 /* The readable CSV members behind the user's arguments: plain files, globs,
  * .zip archives (each CSV inside, through /vsizip/), /vsi paths. */
+/* What an input held when it was read to its end: its bytes (after decompression) and their
+ * XXH3-64 hash, computed as they are read (provenance: which file a table was made from). */
+typedef struct dti_fingerprint {
+    uint64_t xxh3, bytes;
+    int done; /* read to the end */
+} dti_fingerprint;
+
 typedef struct dti_inputs {
     char **paths;   /* what GDAL's VSI layer opens */
     char **display; /* what messages name */
     uint64_t *sizes;
     uint64_t total_size;
     size_t count;
+    /* per input, filled by the readers; shared by copies (one state's inputs) */
+    dti_fingerprint **prints;
+    int owns_prints;
 } dti_inputs;
 
 dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
@@ -190,6 +202,8 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
  * 0 ok; -1 error (a truncated or damaged input: DT_ERR_FORMAT naming it). */
 int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *err);
 uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
+/* When the stream is read to its end, write its fingerprint into *record (NULL: none). */
+void dti_stream_record(dti_stream *s, dti_fingerprint *record);
 void dti_stream_close(dti_stream *s);          /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. */
@@ -208,6 +222,8 @@ typedef struct dti_csv dti_csv;
 dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err);
 /* The same, reading chunk bytes at a time (a look at the first rows). */
 dti_csv *dti_csv_open_sized(const char *path, const char *display, size_t chunk, dt_error *err);
+/* Input i of inputs, its fingerprint recorded in inputs->prints[i] once read to the end. */
+dti_csv *dti_csv_open_input(const dti_inputs *inputs, size_t i, dt_error *err);
 /* Read records from data[0, len), which the caller keeps (fields are
  * unquoted in place); line numbers start at first_line. */
 dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
@@ -264,6 +280,10 @@ int dti_outfile_start_from_target(dti_outfile *out, dt_error *err);
 /* An empty scratch file (not an output) where out's temporary files go; the caller removes it
  * and frees the name. out NULL: in TMPDIR. */
 char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err);
+/* Give a CSV output a CSV on the Web sidecar (FILE-metadata.json beside it, written and renamed
+ * with it on commit) recording provenance (kept: the caller may free its own reference). A
+ * stream or a device gets none. */
+void dti_outfile_set_provenance(dti_outfile *out, struct json_t *provenance);
 /* Flush, close and rename into place (or copy into the stream); frees out. */
 dt_status dti_outfile_commit(dti_outfile *out, dt_error *err);
 /* Remove the temporary file(s); frees out. Accepts NULL. */
@@ -962,6 +982,8 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
  * (OGRGeometryH) may be NULL. */
 dt_status dti_table_write(dti_table_out *table, const char *const *cells, const void *geometry,
                           dt_error *err);
+/* What the table means: a CSV's sidecar, a vector dataset's metadata (DIALTONE_PROVENANCE). */
+void dti_table_set_provenance(dti_table_out *table, struct json_t *provenance);
 /* Finish and rename into place; frees table. */
 dt_status dti_table_commit(dti_table_out *table, dt_error *err);
 /* Remove everything written; frees table. Accepts NULL. */
@@ -1406,6 +1428,39 @@ dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progres
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
+
+/* ---- provenance (provenance.c): what an output means, and its CSV on the Web sidecar ---- */
+/* A new provenance object {"dialtone": version, "command": command}; dti_prov_free it. */
+struct json_t *dti_prov_new(const char *command);
+void dti_prov_free(struct json_t *p);
+void dti_prov_rules(struct json_t *p, const dti_rules *rules);
+/* regions: a GEOID level, or a polygon layer (level NULL) and its id field */
+void dti_prov_regions(struct json_t *p, const char *level, const char *layer, const char *id_field);
+void dti_prov_states(struct json_t *p, const dti_state_set *states);
+/* key: [{name, file_bytes, bytes, xxh3}] (fingerprints of the inputs read whole), and for
+ * BDC inputs "vintage": the FCC releases their names carry (_J24: June 2024). */
+void dti_prov_inputs(struct json_t *p, const char *key, const dti_inputs *inputs);
+void dti_prov_set_text(struct json_t *p, const char *key, const char *value);
+void dti_prov_set_int(struct json_t *p, const char *key, long long value);
+void dti_prov_set_bool(struct json_t *p, const char *key, int value);
+void dti_prov_set_object(struct json_t *p, const char *key, struct json_t *value);
+/* Compact JSON text (PNG chunks, partial headers); free() it. NULL when out of memory. */
+char *dti_prov_text(const struct json_t *p);
+char *dti_prov_pretty(const struct json_t *p);
+/* FILE.csv-metadata.json for FILE.csv (W3C CSV on the Web's place for it); free() it. */
+char *dti_sidecar_path(const char *csv_path);
+/* Write the sidecar of the CSV at csv_file (named csv_name) into sidecar_file: columns and
+ * their datatypes, row count and fingerprint of the CSV, and the provenance. */
+dt_status dti_sidecar_write(const char *csv_file, const char *csv_name, const char *sidecar_file,
+                            const struct json_t *provenance, dt_error *err);
+/* The provenance of a dialtone CSV table from its sidecar: 1 (*provenance, decref it), 0 no
+ * sidecar, -1 a sidecar that is not dialtone's or does not match the table (error set). */
+int dti_sidecar_read(const char *csv_path, struct json_t **provenance, dt_error *err);
+/* A string at a dotted path ("rules.served"), or NULL. */
+const char *dti_prov_get_text(const struct json_t *p, const char *path);
+int dti_prov_get_rules(const struct json_t *p, dti_rules *rules); /* 0 ok, -1 missing */
+int dti_prov_get_int(const struct json_t *p, const char *key, long long *value);
+struct json_t *dti_prov_get_object(const struct json_t *p, const char *key); /* borrowed */
 
 /* ---- temporaries (temporaries.c): what dt_remove_temporaries removes ---- */
 typedef enum dti_temp_kind {

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "internal.h"
 
 struct dti_outfile {
@@ -20,6 +22,7 @@ struct dti_outfile {
     char *temp;     /* stream mode, DTI_OUT_RENAME: the temporary file beside target */
     char *temp_dir; /* file mode: where the writer makes its file(s) */
     char *file;     /* file mode: the file the writer writes, temp_dir/NAME */
+    struct json_t *provenance; /* a CSV's sidecar, written on commit */
 };
 
 /* dir (its first dir_len bytes; none: the current directory) / name */
@@ -175,6 +178,13 @@ static void usual_mode(int fd)
     fchmod(fd, 0666 & ~mask);
 }
 
+static void usual_mode_path(const char *path)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(path, 0666 & ~mask);
+}
+
 dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_error *err)
 {
     dti_outfile *out = prepare(path, note, user, err);
@@ -270,6 +280,36 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
 }
 
 void *dti_outfile_stream(dti_outfile *out) { return out->fp; }
+
+void dti_outfile_set_provenance(dti_outfile *out, struct json_t *provenance)
+{
+    json_decref(out->provenance);
+    out->provenance = provenance ? json_deep_copy(provenance) : NULL; /* as it is now */
+}
+
+/* Beside the CSV as the user named it (so that a link's sidecar is found by the link's
+ * name): the sidecar, written to a temporary name; *final is where it goes. */
+static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_error *err)
+{
+    *temp = NULL;
+    if (!(* final = dti_sidecar_path(out->path)))
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    size_t n = strlen(*final) + 16;
+    if (!(*temp = malloc(n)))
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    snprintf(*temp, n, "%s.tmp.XXXXXX", *final);
+    int fd = mkstemp(*temp);
+    if (fd < 0) {
+        free(*temp);
+        *temp = NULL;
+        return dti_error_set(err, DT_ERR_IO, *final, 0, "cannot write: %s", strerror(errno));
+    }
+    close(fd);
+    if (dti_temp_add(*temp, DTI_TEMP_FILE) != 0)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    usual_mode_path(*temp);
+    return dti_sidecar_write(out->temp, out->path, *temp, out->provenance, err);
+}
 const char *dti_outfile_path(const dti_outfile *out) { return out->file; }
 
 char *dti_outfile_scratch(const dti_outfile *out, const char *suffix, dt_error *err)
@@ -378,9 +418,22 @@ dt_status dti_outfile_commit(dti_outfile *out, dt_error *err)
                 dti_error_set(err, DT_ERR_IO, out->path, 0, "write failed: %s", strerror(errno));
     } else if (finish_stream(out) != 0) {
         status = dti_error_set(err, DT_ERR_IO, out->path, 0, "write failed: %s", strerror(errno));
-    } else if (out->temp && rename(out->temp, out->target) != 0) {
-        status = dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot rename into place: %s",
-                               strerror(errno));
+    } else {
+        char *side_temp = NULL, *side = NULL;
+        if (out->temp && out->provenance)
+            status = write_sidecar(out, &side_temp, &side, err);
+        if (status == DT_OK && out->temp && rename(out->temp, out->target) != 0)
+            status = dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot rename into place: %s",
+                                   strerror(errno));
+        if (status == DT_OK && side_temp && rename(side_temp, side) != 0)
+            status = dti_error_set(err, DT_ERR_IO, side, 0, "cannot rename into place: %s",
+                                   strerror(errno));
+        if (status == DT_OK && side_temp)
+            dti_temp_forget(side_temp);
+        else
+            dti_temp_unlink(side_temp);
+        free(side_temp);
+        free(side);
     }
     if (status == DT_OK && out->temp) {
         dti_temp_forget(out->temp); /* renamed: nothing to remove */
@@ -436,5 +489,6 @@ void dti_outfile_abort(dti_outfile *out)
     free(out->file);
     free(out->target);
     free(out->path);
+    json_decref(out->provenance);
     free(out);
 }

@@ -476,9 +476,31 @@ fail:
     return NULL;
 }
 
+/* What the tables of this run mean (the region level or layer is set per table). */
+static struct json_t *run_provenance(const dt_stats_options *o, const dti_inputs *inputs,
+                                     const dti_inputs *fabric, const dti_state_set *states)
+{
+    struct json_t *p = dti_prov_new("stats");
+    dti_prov_rules(p, &o->rules);
+    dti_prov_regions(p, o->level_name, o->regions, o->id_field);
+    dti_prov_set_text(p, "universe",
+                      o->fabric ? "reported locations and the fabric's unreported "
+                                  "ones (as unserved)"
+                                : "reported locations only");
+    if (o->fabric)
+        dti_prov_inputs(p, "fabric", fabric);
+    else
+        dti_prov_set_text(p, "fabric", NULL);
+    dti_prov_states(p, states);
+    dti_prov_inputs(p, "inputs", inputs);
+    if (o->block_count)
+        dti_prov_set_int(p, "block_layers", (long long)o->block_count);
+    return p;
+}
+
 /* Tables of the extra --by levels, written but not yet committed. */
 static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverage *cov,
-                                    dti_table_out **tables, dt_error *err)
+                                    struct json_t *prov, dti_table_out **tables, dt_error *err)
 {
     dti_stats_geo no_geometry;
     memset(&no_geometry, 0, sizeof no_geometry);
@@ -491,9 +513,15 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
-        if (status == DT_OK && !(tables[k] = dti_region_table_write(path, o->driver, NULL, &regions,
-                                                                    stats, &no_geometry, NULL, err)))
+        if (status == DT_OK &&
+            !(tables[k] = dti_region_table_write(path, o->driver, NULL, &regions, stats,
+                                                 &no_geometry, NULL, err)))
             status = err->status;
+        if (status == DT_OK) {
+            dti_prov_regions(prov, o->extra_names[k], NULL, NULL);
+            dti_table_set_provenance(tables[k], prov);
+            dti_prov_regions(prov, o->level_name, o->regions, o->id_field);
+        }
         free(path);
         free(stats);
         dti_regions_free(&regions);
@@ -507,7 +535,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
                                const dti_extra_run *extra, dti_table_out **level_tables,
-                               dt_error *err)
+                               struct json_t *prov, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL;
@@ -522,19 +550,29 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
             status = err->status;
         else
             status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
+        dti_prov_set_text(prov, "table", "locations");
+        if (locations_out)
+            dti_outfile_set_provenance(locations_out, prov);
     }
     if (status == DT_OK && o->blocks_out &&
         !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
                                              o->prefix_digits, err)))
         status = err->status;
+    if (blocks_out) {
+        dti_prov_set_text(prov, "table", "blocks");
+        dti_table_set_provenance(blocks_out, prov);
+    }
     /* with --partial-out alone, the partial is the result */
     char *path = o->output ? level_path(o->output, o->level_name) : NULL;
     if (o->output && !path)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (o->output || !o->partial_out) &&
-        !(table = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo,
-                                         extra, err)))
+        !(table = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo, extra,
+                                         err)))
         status = err->status;
+    dti_prov_set_text(prov, "table", "regions");
+    if (table)
+        dti_table_set_provenance(table, prov);
     free(path);
     /* every output written: renamed into place together, an interruption waits */
     sigset_t mask;
@@ -728,10 +766,17 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
                                        geo.polygons, err);
     }
     dti_table_out *level_tables[4] = {NULL};
+    dti_state_set states = partial.states;
+    for (size_t b = 0; !grouped && b < cov.block_count; b++)
+        dti_state_set_add(&states, (int)(cov.block_geoids[b] / DTI_STATE_DIVISOR));
+    struct json_t *prov = status == DT_OK ? run_provenance(o, &inputs, &fabric, &states) : NULL;
+    dti_prov_set_text(prov, "table", "regions");
     if (status == DT_OK && o->extra_levels)
-        status = write_extra_levels(o, &cov, level_tables, err);
+        status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, err);
+        status =
+            write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov, err);
+    dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */
     if (status == DT_OK)

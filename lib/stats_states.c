@@ -14,13 +14,15 @@ static dt_status inputs_of_state(const dti_inputs *all, const int *states, int s
     out->paths = calloc(all->count + 1, sizeof *out->paths);
     out->display = calloc(all->count + 1, sizeof *out->display);
     out->sizes = calloc(all->count + 1, sizeof *out->sizes);
-    int ok = out->paths && out->display && out->sizes;
+    out->prints = calloc(all->count + 1, sizeof *out->prints); /* the same records: shared */
+    int ok = out->paths && out->display && out->sizes && out->prints;
     for (size_t i = 0; ok && i < all->count; i++) {
         if (states[i] != state && !(add_stateless && states[i] < 0))
             continue;
         out->paths[out->count] = strdup(all->paths[i]);
         out->display[out->count] = strdup(all->display[i]);
         out->sizes[out->count] = all->sizes[i];
+        out->prints[out->count] = all->prints ? all->prints[i] : NULL;
         out->total_size += all->sizes[i];
         ok = out->paths[out->count] && out->display[out->count];
         out->count++;

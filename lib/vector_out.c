@@ -242,6 +242,18 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void
     return DT_OK;
 }
 
+void dti_table_set_provenance(dti_table_out *t, struct json_t *provenance)
+{
+    if (t->csv) {
+        dti_outfile_set_provenance(t->csv, provenance);
+        return;
+    }
+    char *text = dti_prov_text(provenance);
+    if (text && t->dataset)
+        GDALSetMetadataItem(t->dataset, "DIALTONE_PROVENANCE", text, NULL);
+    free(text);
+}
+
 dt_status dti_table_commit(dti_table_out *t, dt_error *err)
 {
     if (t->csv) {

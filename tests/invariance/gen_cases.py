@@ -443,8 +443,10 @@ def generate_stats_case(case):
             fabric_rows.append((lid, rng.pick(fab_blocks), rng.chance(3, 4)))
         for _ in range(rng.below(3)):
             fabric_rows.append(rng.pick(fabric_rows))  # the same row twice
-        if damage == "fabric_block":
-            lid, block = rng.pick(locations)
+        reported = [(lid, block) for lid, block in locations
+                    if any(r["location_id"] == lid for r in rows)]
+        if damage == "fabric_block" and reported:  # a location with availability rows
+            lid, block = rng.pick(reported)
             other = rng.pick([b for b in fab_blocks if b != block] or [block[:-1] + "9"])
             fabric_rows.append((lid, other, True))
             case.expect_fabric = ("fail", "fabric puts %s in %s, the rows in %s" %

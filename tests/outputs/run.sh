@@ -53,8 +53,8 @@ check "stats -o onto a symlink: the link stays, its target is the table" \
     test "$rc" -eq 0 -a -L "$w/county.csv" -a "$(readlink "$w/county.csv")" = real/county.csv
 check "stats -o onto a symlink: the target holds the county table" \
     cmp -s "$w/real/county.csv" "$expected/county.csv"
-check "stats -o onto a symlink: nothing else left beside it" \
-    test "$(ls -A "$w" "$w/real" | tr '\n' ' ')" = "$w: county.csv real  $w/real: county.csv "
+check "stats -o onto a symlink: nothing else left beside it (its metadata beside the link)" \
+    test "$(ls -A "$w" "$w/real" | tr '\n' ' ')" = "$w: county.csv county.csv-metadata.json real  $w/real: county.csv "
 
 # a chain of two links, the second relative to its own directory
 mkdir -p "$w/a" "$w/b"
@@ -314,7 +314,7 @@ printf 'id,note\n1,keep me\n2,and me\n' >"$tmp/notes.csv"
 ogr2ogr -f GPKG "$tmp/user.gpkg" "$tmp/notes.csv" -nln notes
 run stats -q "${geo[@]}" -o "$tmp/user.gpkg" $k/bdc_*
 run stats -q "${geo[@]}" -o "$tmp/user.gpkg" $k/bdc_*
-layers=$(ogrinfo -q "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
+layers=$(ogrinfo -q -nomd "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
 check "a GeoPackage written twice keeps the user's layer and one regions layer" \
     test "$layers" = "notes (None) regions (Multi Polygon) "
 check "its regions layer holds the 105 counties once" \
@@ -322,7 +322,7 @@ check "its regions layer holds the 105 counties once" \
 check "the user's rows are unchanged" \
     test "$(ogrinfo "$tmp/user.gpkg" notes | grep -c 'note (String) = \(keep me\|and me\)')" -eq 2
 run stats -q "${geo[@]}" -o "$tmp/user.gpkg" -nln counties $k/bdc_*
-layers=$(ogrinfo -q "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
+layers=$(ogrinfo -q -nomd "$tmp/user.gpkg" 2>/dev/null | sed 's/^[0-9]*: //' | sort | tr '\n' ' ')
 check "-nln counties adds a layer of that name beside the others" \
     test "$layers" = "counties (Multi Polygon) notes (None) regions (Multi Polygon) "
 "$bin" stats -q --by county -nln x $k/bdc_* >/dev/null 2>"$tmp/stderr"

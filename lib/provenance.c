@@ -1,0 +1,418 @@
+/* Provenance: what every output means (version, rules, regions, fabric, states, vintage and
+ * inputs with their fingerprints), written beside CSV tables as a W3C CSV on the Web
+ * metadata sidecar (FILE.csv-metadata.json) and read back, checked, by the commands that
+ * take dialtone's tables. */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <xxhash.h>
+
+#include "internal.h"
+
+#define CSVW_CONTEXT "http://www.w3.org/ns/csvw"
+#define DIALTONE_NS "urn:x-dialtone:"
+
+/* jansson's allocation failures surface as NULLs; a provenance object that could not be
+ * built is reported when it is written */
+static void set(json_t *o, const char *key, json_t *value)
+{
+    if (o)
+        json_object_set_new(o, key, value);
+}
+
+json_t *dti_prov_new(const char *command)
+{
+    json_t *p = json_object();
+    set(p, "dialtone", json_string(dt_version()));
+    set(p, "command", json_string(command));
+    return p;
+}
+
+void dti_prov_free(json_t *p) { json_decref(p); }
+
+static json_t *threshold(int64_t down, int64_t up)
+{
+    char d[32], u[32], both[72];
+    dti_format_fixed(d, sizeof d, down, 6);
+    dti_format_fixed(u, sizeof u, up, 6);
+    snprintf(both, sizeof both, "%s/%s", d, u);
+    return json_string(both);
+}
+
+void dti_prov_rules(json_t *p, const dti_rules *r)
+{
+    json_t *rules = json_object(), *tech = json_array();
+    static const int reliable[] = {10, 40, 50, 71, 72};
+    for (size_t i = 0; i < sizeof reliable / sizeof *reliable; i++)
+        json_array_append_new(tech, json_integer(reliable[i]));
+    if (r->ulfw)
+        json_array_append_new(tech, json_integer(70));
+    set(rules, "served", threshold(r->served_down, r->served_up));
+    set(rules, "underserved", threshold(r->underserved_down, r->underserved_up));
+    set(rules, "ulfw", json_boolean(r->ulfw));
+    set(rules, "reliable_technologies", tech);
+    set(rules, "low_latency_required", json_true());
+    set(p, "rules", rules);
+}
+
+void dti_prov_regions(json_t *p, const char *level, const char *layer, const char *id_field)
+{
+    json_t *regions = json_object();
+    if (layer) {
+        set(regions, "layer", json_string(layer));
+        set(regions, "id_field", json_string(id_field ? id_field : ""));
+    } else {
+        set(regions, "level", json_string(level ? level : "county"));
+    }
+    set(p, "regions", regions);
+}
+
+void dti_prov_states(json_t *p, const dti_state_set *states)
+{
+    json_t *list = json_array();
+    for (int s = 0; s < 100; s++)
+        if (dti_state_set_has(states, s)) {
+            char code[4];
+            snprintf(code, sizeof code, "%02d", s);
+            json_array_append_new(list, json_string(code));
+        }
+    set(p, "states", list);
+}
+
+/* The FCC's release in a file name: _J24 is June 2024, _D23 December 2023. */
+static int vintage_of(const char *name, char *out, size_t size)
+{
+    for (const char *s = strchr(name, '_'); s; s = strchr(s + 1, '_')) {
+        if ((s[1] == 'J' || s[1] == 'D') && s[2] >= '0' && s[2] <= '9' && s[3] >= '0' &&
+            s[3] <= '9' && (s[4] == '.' || s[4] == '_' || s[4] == '\0')) {
+            snprintf(out, size, "%s 20%c%c", s[1] == 'J' ? "June" : "December", s[2], s[3]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static json_t *input_list(const dti_inputs *in, json_t *vintages)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; in && i < in->count; i++) {
+        json_t *one = json_object();
+        const char *slash = strrchr(in->display[i], '/');
+        const char *name = slash ? slash + 1 : in->display[i];
+        set(one, "name", json_string(in->display[i]));
+        set(one, "file_bytes", json_integer((json_int_t)in->sizes[i]));
+        const dti_fingerprint *f = in->prints ? in->prints[i] : NULL;
+        if (f && f->done) {
+            char hex[24];
+            snprintf(hex, sizeof hex, "%016" PRIx64, f->xxh3);
+            set(one, "bytes", json_integer((json_int_t)f->bytes));
+            set(one, "xxh3", json_string(hex));
+        }
+        char vintage[32];
+        if (vintages && vintage_of(name, vintage, sizeof vintage)) {
+            int seen = 0;
+            for (size_t k = 0; k < json_array_size(vintages); k++)
+                seen |= strcmp(json_string_value(json_array_get(vintages, k)), vintage) == 0;
+            if (!seen)
+                json_array_append_new(vintages, json_string(vintage));
+        }
+        json_array_append_new(list, one);
+    }
+    return list;
+}
+
+void dti_prov_inputs(json_t *p, const char *key, const dti_inputs *in)
+{
+    json_t *vintages = json_array();
+    set(p, key, input_list(in, vintages));
+    if (strcmp(key, "fabric") != 0)
+        set(p, "vintage", json_array_size(vintages) ? vintages : json_null());
+    else
+        json_decref(vintages);
+}
+
+void dti_prov_set_text(json_t *p, const char *key, const char *value)
+{
+    set(p, key, value ? json_string(value) : json_null());
+}
+
+void dti_prov_set_int(json_t *p, const char *key, long long value)
+{
+    set(p, key, json_integer(value));
+}
+
+void dti_prov_set_bool(json_t *p, const char *key, int value) { set(p, key, json_boolean(value)); }
+
+void dti_prov_set_object(json_t *p, const char *key, json_t *value)
+{
+    set(p, key, value ? json_incref(value) : json_null());
+}
+
+char *dti_prov_text(const json_t *p)
+{
+    return p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) : NULL;
+}
+
+/* ---- the CSV on the Web sidecar ---- */
+
+/* A column's CSVW datatype from its cells: integer, decimal, or string. Region and location
+ * ids are always text (GEOIDs keep their leading zeros). */
+typedef struct column_type {
+    int not_integer, not_number, any;
+} column_type;
+
+static void judge(column_type *t, const char *cell, size_t len)
+{
+    if (len == 0)
+        return; /* empty: no value, any type */
+    t->any = 1;
+    size_t i = cell[0] == '-' ? 1 : 0, digits = 0, dots = 0;
+    for (; i < len; i++) {
+        if (cell[i] >= '0' && cell[i] <= '9')
+            digits++;
+        else if (cell[i] == '.')
+            dots++;
+        else
+            break;
+    }
+    int number = i == len && digits > 0 && dots <= 1;
+    int lead_zero = cell[cell[0] == '-'] == '0' && digits > 1 && dots == 0;
+    if (!number || dots)
+        t->not_integer = 1;
+    if (!number)
+        t->not_number = 1;
+    if (lead_zero)
+        t->not_integer = t->not_number = 1;
+}
+
+static int is_id_column(const char *name)
+{
+    static const char *const ids[] = {"geoid", "location_id", "block_geoid", "provider_id", "name"};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (strcmp(name, ids[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* What the sidecar says of a CSV file: its columns, row count and fingerprint. */
+typedef struct csv_facts {
+    json_t *columns;
+    uint64_t rows, bytes, xxh3;
+} csv_facts;
+
+static dt_status read_facts(const char *path, const char *display, csv_facts *facts, dt_error *err)
+{
+    memset(facts, 0, sizeof *facts);
+    FILE *fp = fopen(path, "rb");
+    XXH3_state_t *hash = XXH3_createState();
+    if (!fp || !hash) {
+        if (fp)
+            fclose(fp);
+        XXH3_freeState(hash);
+        return dti_error_set(err, fp ? DT_ERR_NOMEM : DT_ERR_IO, display, 0,
+                             fp ? "out of memory" : "cannot read it back");
+    }
+    XXH3_64bits_reset(hash);
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
+        XXH3_64bits_update(hash, buf, n);
+        facts->bytes += n;
+    }
+    facts->xxh3 = XXH3_64bits_digest(hash);
+    XXH3_freeState(hash);
+    int failed = ferror(fp);
+    fclose(fp);
+    if (failed)
+        return dti_error_set(err, DT_ERR_IO, display, 0, "cannot read it back");
+    /* the columns and their types, through the CSV reader */
+    dti_csv *csv = dti_csv_open(path, display, err);
+    if (!csv)
+        return err->status;
+    dti_field f[DTI_MAX_FIELDS];
+    int nf = 0, rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &nf, err), ncol = nf;
+    if (rc <= 0) {
+        dti_csv_close(csv);
+        return rc < 0 ? err->status : dti_error_set(err, DT_ERR_FORMAT, display, 1, "no header");
+    }
+    if (ncol > DTI_MAX_FIELDS)
+        ncol = DTI_MAX_FIELDS;
+    char *names[DTI_MAX_FIELDS];
+    column_type types[DTI_MAX_FIELDS];
+    memset(types, 0, sizeof types);
+    for (int c = 0; c < ncol; c++)
+        names[c] = strndup(f[c].s, f[c].len);
+    while ((rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &nf, err)) > 0) {
+        facts->rows++;
+        for (int c = 0; c < ncol && c < nf; c++)
+            judge(&types[c], f[c].s, f[c].len);
+    }
+    dti_csv_close(csv);
+    facts->columns = json_array();
+    for (int c = 0; c < ncol; c++) {
+        const char *type = !names[c] || is_id_column(names[c]) || !types[c].any ? "string"
+                           : !types[c].not_integer                              ? "integer"
+                           : !types[c].not_number                               ? "decimal"
+                                                                                : "string";
+        json_t *col = json_object();
+        set(col, "name", json_string(names[c] ? names[c] : ""));
+        set(col, "titles", json_string(names[c] ? names[c] : ""));
+        set(col, "datatype", json_string(type));
+        json_array_append_new(facts->columns, col);
+        free(names[c]);
+    }
+    return rc < 0 ? err->status : DT_OK;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+char *dti_sidecar_path(const char *csv_path)
+{
+    size_t n = strlen(csv_path) + sizeof "-metadata.json";
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s-metadata.json", csv_path);
+    return path;
+}
+
+dt_status dti_sidecar_write(const char *csv_file, const char *csv_name, const char *sidecar_file,
+                            const json_t *provenance, dt_error *err)
+{
+    csv_facts facts;
+    dt_status status = read_facts(csv_file, csv_name, &facts, err);
+    json_t *doc = json_object(), *context = json_array(), *ns = json_object(),
+           *schema = json_object();
+    char hex[24];
+    snprintf(hex, sizeof hex, "%016" PRIx64, facts.xxh3);
+    json_object_set_new(ns, "dialtone", json_string(DIALTONE_NS));
+    json_array_append_new(context, json_string(CSVW_CONTEXT));
+    json_array_append_new(context, ns);
+    set(doc, "@context", context);
+    set(doc, "url", json_string(base_name(csv_name)));
+    set(doc, "dc:creator", json_string("dialtone"));
+    set(schema, "columns", facts.columns ? facts.columns : json_array());
+    set(doc, "tableSchema", schema);
+    set(doc, "dialtone:rows", json_integer((json_int_t)facts.rows));
+    set(doc, "dialtone:bytes", json_integer((json_int_t)facts.bytes));
+    set(doc, "dialtone:xxh3", json_string(hex));
+    set(doc, "dialtone:provenance", provenance ? json_deep_copy(provenance) : json_null());
+    if (status == DT_OK &&
+        json_dump_file(doc, sidecar_file, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII) != 0)
+        status = dti_error_set(err, DT_ERR_IO, csv_name, 0, "cannot write its metadata sidecar");
+    json_decref(doc);
+    return status;
+}
+
+int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
+{
+    *provenance = NULL;
+    char *sidecar = dti_sidecar_path(csv_path);
+    if (!sidecar) {
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return -1;
+    }
+    FILE *probe = fopen(sidecar, "rb");
+    if (!probe) {
+        free(sidecar);
+        return 0;
+    }
+    fclose(probe);
+    json_error_t jerr;
+    json_t *doc = json_load_file(sidecar, 0, &jerr);
+    int rc = 1;
+    json_t *rows = doc ? json_object_get(doc, "dialtone:rows") : NULL;
+    json_t *hash = doc ? json_object_get(doc, "dialtone:xxh3") : NULL;
+    json_t *prov = doc ? json_object_get(doc, "dialtone:provenance") : NULL;
+    if (!doc) {
+        dti_error_set(err, DT_ERR_FORMAT, sidecar, jerr.line, "not JSON: %s", jerr.text);
+        rc = -1;
+    } else if (!json_is_integer(rows) || !json_is_string(hash) || !json_is_object(prov) ||
+               !json_is_string(json_object_get(prov, "command"))) {
+        dti_error_set(err, DT_ERR_FORMAT, sidecar, 0,
+                      "not a dialtone table's metadata (dialtone:rows, dialtone:xxh3 or "
+                      "dialtone:provenance is missing)");
+        rc = -1;
+    } else {
+        csv_facts facts;
+        dt_error quiet = {0};
+        if (read_facts(csv_path, csv_path, &facts, &quiet) != DT_OK) {
+            *err = quiet;
+            rc = -1;
+        } else {
+            char hex[24];
+            snprintf(hex, sizeof hex, "%016" PRIx64, facts.xxh3);
+            if (facts.rows != (uint64_t)json_integer_value(rows) ||
+                strcmp(hex, json_string_value(hash)) != 0) {
+                dti_error_set(err, DT_ERR_FORMAT, csv_path, 0,
+                              "does not match its metadata %s (%" PRIu64 " rows, the metadata "
+                              "says %lld; edited since dialtone wrote it?): make the table again, "
+                              "or remove the metadata to use it as a hand-made table",
+                              base_name(sidecar), facts.rows, (long long)json_integer_value(rows));
+                rc = -1;
+            }
+            json_decref(facts.columns);
+        }
+    }
+    if (rc == 1)
+        *provenance = json_incref(prov);
+    json_decref(doc);
+    free(sidecar);
+    return rc;
+}
+
+/* ---- what consumers read of a provenance ---- */
+
+const char *dti_prov_get_text(const json_t *p, const char *path)
+{
+    char key[64];
+    const json_t *at = p;
+    while (at && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        at = json_object_get(at, key);
+        path += n + (dot != NULL);
+    }
+    return json_is_string(at) ? json_string_value(at) : NULL;
+}
+
+int dti_prov_get_rules(const json_t *p, dti_rules *rules)
+{
+    const char *served = dti_prov_get_text(p, "rules.served");
+    const char *under = dti_prov_get_text(p, "rules.underserved");
+    json_t *ulfw = json_object_get(json_object_get(p, "rules"), "ulfw");
+    if (!served || !under || !json_is_boolean(ulfw) ||
+        dti_parse_threshold(served, &rules->served_down, &rules->served_up) != 0 ||
+        dti_parse_threshold(under, &rules->underserved_down, &rules->underserved_up) != 0)
+        return -1;
+    rules->ulfw = json_is_true(ulfw);
+    return 0;
+}
+
+int dti_prov_get_int(const json_t *p, const char *key, long long *value)
+{
+    json_t *v = json_object_get(p, key);
+    if (!json_is_integer(v))
+        return -1;
+    *value = json_integer_value(v);
+    return 0;
+}
+
+json_t *dti_prov_get_object(const json_t *p, const char *key)
+{
+    json_t *v = json_object_get(p, key);
+    return json_is_object(v) ? v : NULL;
+}
+
+char *dti_prov_pretty(const json_t *p)
+{
+    return p ? json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+}
