@@ -375,6 +375,24 @@ dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn 
         dti_diff_write(dti_outfile_stream(table), &d);
         if (changes)
             dti_diff_write_changes(dti_outfile_stream(changes), &d, &cov[0], &cov[1]);
+        /* what the tables mean: the rules, the level, both releases and their states */
+        struct json_t *prov = dti_prov_new("diff");
+        dti_state_set new_states = {{0, 0}};
+        for (size_t b = 0; b < cov[1].block_count; b++)
+            dti_state_set_add(&new_states, (int)(cov[1].block_geoids[b] / DTI_STATE_DIVISOR));
+        dti_prov_rules(prov, &o->rules);
+        dti_prov_regions(prov, o->level_name, NULL, NULL);
+        dti_prov_set_text(prov, "universe", "reported locations of each release (no fabric)");
+        dti_prov_states(prov, &new_states);
+        dti_prov_inputs(prov, "old", &inputs[0]);
+        dti_prov_inputs(prov, "inputs", &inputs[1]);
+        dti_prov_set_text(prov, "table", "regions");
+        dti_outfile_set_provenance(table, prov);
+        if (changes) {
+            dti_prov_set_text(prov, "table", "changes");
+            dti_outfile_set_provenance(changes, prov);
+        }
+        dti_prov_free(prov);
     }
     /* the side file first: stdout, once written, cannot be undone; an interruption waits */
     sigset_t mask;

@@ -746,6 +746,7 @@ typedef struct dti_map_model {
     double symbol_legend[3];
     char symbol_labels[3][64];
     dti_scale_bar scale_bar;
+    const char *provenance; /* JSON: what the map shows and the table it came from; may be NULL */
 } dti_map_model;
 
 /* Where things landed, in pixels: the affine map from projected coordinates, the centres of
@@ -1461,6 +1462,9 @@ const char *dti_prov_get_text(const struct json_t *p, const char *path);
 int dti_prov_get_rules(const struct json_t *p, dti_rules *rules); /* 0 ok, -1 missing */
 int dti_prov_get_int(const struct json_t *p, const char *key, long long *value);
 struct json_t *dti_prov_get_object(const struct json_t *p, const char *key); /* borrowed */
+
+/* A merge's provenance: the partials' rules, level, states and inputs, and the partials. */
+void dti_prov_partial(struct json_t *p, const dti_partial *partial);
 
 /* ---- temporaries (temporaries.c): what dt_remove_temporaries removes ---- */
 typedef enum dti_temp_kind {

@@ -136,8 +136,8 @@ static int parse_breaks(dt_map_options *o, const char *list)
     while (*p) {
         size_t len = strcspn(p, ",");
         double v;
-        if (o->break_count == DTI_MAX_CLASSES - 1 || dti_parse_value(p, len, &v) != 0 ||
-            isnan(v) || (o->break_count && v <= o->breaks[o->break_count - 1]))
+        if (o->break_count == DTI_MAX_CLASSES - 1 || dti_parse_value(p, len, &v) != 0 || isnan(v) ||
+            (o->break_count && v <= o->breaks[o->break_count - 1]))
             return -1;
         o->breaks[o->break_count++] = v;
         p += len;
@@ -174,8 +174,8 @@ static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_erro
         if (parse_int(v, height ? 0 : 200, 16000, height ? &o->height : &o->width) == 0 &&
             (!height || o->height == 0 || o->height >= 150))
             return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected %s", a,
-                      v, height ? "0 (fit) or 150 to 16000" : "200 to 16000");
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected %s", a, v,
+                      height ? "0 (fit) or 150 to 16000" : "200 to 16000");
     } else if (dti_is_option(a, "--scale")) {
         char *end;
         o->scale = strtod(v, &end);
@@ -187,8 +187,7 @@ static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_erro
             o->view = strcmp(v, "symbols") == 0 ? DTI_VIEW_SYMBOLS : DTI_VIEW_CHOROPLETH;
             return 1;
         }
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--view %s: expected choropleth or symbols",
-                      v);
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--view %s: expected choropleth or symbols", v);
     } else if (dti_is_option(a, "--scale-bar")) {
         if (strcmp(v, "km") == 0 || strcmp(v, "mi") == 0) {
             o->scale_bar = strcmp(v, "mi") == 0 ? DTI_SCALE_BAR_MI : DTI_SCALE_BAR_KM;
@@ -199,8 +198,7 @@ static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_erro
         dti_rgb *c = dti_is_option(a, "--symbol-color") ? &o->symbol_color : &o->no_data_color;
         if (dti_parse_color(v, c) == 0)
             return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected a colour like #cccccc", a,
-                      v);
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected a colour like #cccccc", a, v);
     } else {
         return 0;
     }
@@ -209,9 +207,9 @@ static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_erro
 
 static int takes_value(const char *a)
 {
-    static const char *const names[] = {"--method", "--classes", "--breaks", "--width",
-                                        "--height", "--scale", "--view", "--scale-bar",
-                                        "--no-data-color", "--symbol-color"};
+    static const char *const names[] = {
+        "--method", "--classes", "--breaks",    "--width",         "--height",
+        "--scale",  "--view",    "--scale-bar", "--no-data-color", "--symbol-color"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (dti_is_option(a, names[i]))
             return 1;
@@ -356,8 +354,8 @@ static const char *share_title(const char *column, char *buf, size_t size)
         return NULL;
     down = (unsigned)atoi(d);
     up = (unsigned)atoi(u);
-    snprintf(buf, size, "Share of locations with %s%u/%s%u Mbps", d[0] == '0' ? "0." : "",
-             down, u[0] == '0' ? "0." : "", up);
+    snprintf(buf, size, "Share of locations with %s%u/%s%u Mbps", d[0] == '0' ? "0." : "", down,
+             u[0] == '0' ? "0." : "", up);
     return buf;
 }
 
@@ -401,8 +399,8 @@ static char *format_value(char *buf, size_t size, double v, int decimals, const 
 {
     char num[64];
     dti_format_number(num, sizeof num, v, decimals);
-    int n = snprintf(buf, size, "%s%s%s%s", num, t->suffix ? t->suffix : "",
-                     t->units ? " " : "", t->units ? t->units : "");
+    int n = snprintf(buf, size, "%s%s%s%s", num, t->suffix ? t->suffix : "", t->units ? " " : "",
+                     t->units ? t->units : "");
     return n < 0 ? strcpy(buf, "") : buf; /* a long suffix is cut: legends are short */
 }
 
@@ -421,8 +419,8 @@ static dt_status apply_class_labels(const char *list, dti_map_model *m, dt_error
     for (const char *p = list; *p; p++)
         count += *p == ',';
     if (count != m->class_count)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--class-labels: %d labels for %d classes", count, m->class_count);
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--class-labels: %d labels for %d classes",
+                             count, m->class_count);
     const char *p = list;
     for (int c = 0; c < count; c++) {
         size_t len = strcspn(p, ",");
@@ -473,7 +471,8 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
             format_value(label, size, min, dti_breaks_decimals(&min, 1, min, max), t);
         } else if (threshold_labels) {
             if (c == 0)
-                snprintf(label, size, "Under %s", format_value(hi, sizeof hi, breaks[0], decimals, t));
+                snprintf(label, size, "Under %s",
+                         format_value(hi, sizeof hi, breaks[0], decimals, t));
             else if (c == nb)
                 snprintf(label, size, "%s or more",
                          format_value(lo, sizeof lo, breaks[nb - 1], decimals, t));
@@ -487,8 +486,8 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
             if (a == b) /* one value in the class */
                 snprintf(label, size, "%s", hi);
             else
-                snprintf(label, size, "%s \u2013 %s",
-                         dti_format_number(lo, sizeof lo, a, decimals), hi);
+                snprintf(label, size, "%s \u2013 %s", dti_format_number(lo, sizeof lo, a, decimals),
+                         hi);
         }
     }
     return o->class_labels ? apply_class_labels(o->class_labels, m, err) : DT_OK;
@@ -504,8 +503,7 @@ static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double
                              "--view symbols needs positive values: the largest is %g", max);
     if (sorted[0] < 0)
         return dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
-                             "--view symbols sizes circles by counts: %g is negative",
-                             sorted[0]);
+                             "--view symbols sizes circles by counts: %g is negative", sorted[0]);
     m->symbol_max_value = max;
     m->class_count = 1;
     m->class_colors[0] = (dti_rgb){0xe6, 0xe6, 0xe6};
@@ -524,7 +522,6 @@ static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double
 
 /* ---- the run ---- */
 
-
 static int step(dt_progress_fn progress, void *user, double frac, const char *what)
 {
     return !progress || progress(frac, what, user);
@@ -535,30 +532,32 @@ static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_m
                    const dti_map_projection *proj, size_t unmatched, dt_note_fn note, void *user)
 {
     if (ml->skipped_empty || ml->skipped_zero_area)
-        dti_say(note, user, "left out %zu features with empty and %zu with zero-area geometry "
-                        "(first: %s)",
-            ml->skipped_empty, ml->skipped_zero_area, ml->first_skipped);
+        dti_say(note, user,
+                "left out %zu features with empty and %zu with zero-area geometry "
+                "(first: %s)",
+                ml->skipped_empty, ml->skipped_zero_area, ml->first_skipped);
     if (ml->bad_rings)
-        dti_say(note, user, "left out %zu invalid polygon rings (fewer than 3 points or "
-                        "non-finite coordinates)",
-            ml->bad_rings);
+        dti_say(note, user,
+                "left out %zu invalid polygon rings (fewer than 3 points or "
+                "non-finite coordinates)",
+                ml->bad_rings);
     if (ml->invalid)
-        dti_say(note, user, "%zu regions have invalid polygons (self-intersecting or the like; "
-                        "first: %s): drawn as given, overlaps filled even-odd",
-            ml->invalid, ml->first_invalid);
+        dti_say(note, user,
+                "%zu regions have invalid polygons (self-intersecting or the like; "
+                "first: %s): drawn as given, overlaps filled even-odd",
+                ml->invalid, ml->first_invalid);
     if (!ml->outer_edges_usable)
         dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
         dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
     if (m->no_data_count)
         dti_say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
-            m->no_data_count, ml->region_count, o->column);
+                m->no_data_count, ml->region_count, o->column);
     dti_say(note, user, "projection: %s", proj->description);
 }
 
-dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_fn note,
-                      void *user, dti_map_probe *probe, dti_map_projection *projection,
-                      dt_error *err)
+dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+                      dti_map_probe *probe, dti_map_projection *projection, dt_error *err)
 {
     dti_ogr_init();
     dti_map_layer ml;
@@ -580,6 +579,20 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
                                     o->stats ? NULL : o->column, progress, user, err);
     if (status == DT_OK && o->stats)
         status = dti_map_join_stats(&ml, o->stats, o->column, &unmatched, err);
+    /* what the map shows: its column, and the table's own provenance */
+    struct json_t *source = NULL, *prov = NULL;
+    char *prov_text = NULL;
+    if (status == DT_OK && o->stats && dti_sidecar_read(o->stats, &source, err) < 0)
+        status = err->status;
+    if (status == DT_OK) {
+        prov = dti_prov_new("map");
+        dti_prov_set_text(prov, "column", o->column);
+        dti_prov_set_text(prov, "stats", o->stats);
+        dti_prov_set_object(prov, "source", source);
+        prov_text = dti_prov_text(prov);
+    }
+    dti_prov_free(source);
+    dti_prov_free(prov);
     if (status == DT_OK && !step(progress, user, 0.42, "outer boundary"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK)
@@ -621,6 +634,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     m.no_data_label = o->no_data_label;
     m.symbol_color = o->symbol_color;
     m.scale_bar = o->scale_bar;
+    m.provenance = prov_text;
     if (status == DT_OK)
         status = o->view == DTI_VIEW_SYMBOLS ? symbol_scale(&t, &m, sorted, n, err)
                                              : classify(o, &t, &m, sorted, n, err);
@@ -649,6 +663,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     }
     dti_outfile_abort(png);
     dti_outfile_abort(svg);
+    free(prov_text);
     free(sorted);
     free(m.region_class);
     if (projection && status == DT_OK)

@@ -106,8 +106,14 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
     if (status == DT_OK && !(out = dti_region_table_write(o->output, NULL, NULL, &regions, stats,
                                                           &no_geometry, NULL, err)))
         status = err->status;
-    if (status == DT_OK)
+    if (status == DT_OK) {
+        struct json_t *prov = dti_prov_new("merge");
+        dti_prov_partial(prov, &partial);
+        dti_prov_set_text(prov, "table", "regions");
+        dti_table_set_provenance(out, prov);
+        dti_prov_free(prov);
         status = dti_table_commit(out, err);
+    }
     free(stats);
     dti_regions_free(&regions);
     dti_partial_free(&partial);

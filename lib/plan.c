@@ -775,8 +775,30 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
         r[1].count = n_under;
         dti_plan_rank(s.projects + s.first_underserved, n_under);
     }
-    if (status == DT_OK)
+    struct json_t *source = NULL, *prov = NULL;
+    int known = status == DT_OK ? dti_sidecar_read(o->stats, &source, err) : 0;
+    if (known < 0)
+        status = err->status;
+    else if (status == DT_OK && !known)
+        dti_say(note, user,
+                "%s has no metadata beside it (made by hand?): the plan cannot say which rules "
+                "its counts were made with",
+                o->stats);
+    if (status == DT_OK) {
         write_table(dti_outfile_stream(out), &s, o->households);
+        char money[64];
+        prov = dti_prov_new("plan");
+        dti_prov_set_text(prov, "budget", dti_format_money(money, sizeof money, o->budget));
+        dti_prov_set_text(prov, "method",
+                          o->method == METHOD_EXACT    ? "exact"
+                          : o->method == METHOD_GREEDY ? "greedy"
+                                                       : "auto");
+        dti_prov_set_text(prov, "cost_model", o->costs ? o->costs : "built in (illustrative)");
+        dti_prov_set_bool(prov, "households", o->households);
+        dti_prov_set_text(prov, "stats", o->stats);
+        dti_prov_set_object(prov, "source", source);
+        dti_outfile_set_provenance(out, prov);
+    }
     if (status == DT_OK && map)
         status = draw_map(o, &s, r, map, progress, note, user, err);
     sigset_t mask; /* both in place, or neither: an interruption waits */
@@ -792,6 +814,8 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
     dti_signals_release(&mask);
     if (status == DT_OK)
         report(o, &s, r, note, user);
+    dti_prov_free(prov);
+    dti_prov_free(source);
     dti_outfile_abort(out);
     dti_outfile_abort(map);
     free(s.projects);

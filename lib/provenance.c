@@ -351,11 +351,18 @@ int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
             snprintf(hex, sizeof hex, "%016" PRIx64, facts.xxh3);
             if (facts.rows != (uint64_t)json_integer_value(rows) ||
                 strcmp(hex, json_string_value(hash)) != 0) {
+                char what[160];
+                if (facts.rows != (uint64_t)json_integer_value(rows))
+                    snprintf(what, sizeof what, "%" PRIu64 " rows, the metadata says %lld",
+                             facts.rows, (long long)json_integer_value(rows));
+                else
+                    snprintf(what, sizeof what, "its bytes hash to %s, the metadata says %s", hex,
+                             json_string_value(hash));
                 dti_error_set(err, DT_ERR_FORMAT, csv_path, 0,
-                              "does not match its metadata %s (%" PRIu64 " rows, the metadata "
-                              "says %lld; edited since dialtone wrote it?): make the table again, "
-                              "or remove the metadata to use it as a hand-made table",
-                              base_name(sidecar), facts.rows, (long long)json_integer_value(rows));
+                              "does not match its metadata %s (%s: edited since dialtone wrote "
+                              "it?): make the table again, or remove the metadata to use it as a "
+                              "hand-made table",
+                              base_name(sidecar), what);
                 rc = -1;
             }
             json_decref(facts.columns);
@@ -415,4 +422,31 @@ json_t *dti_prov_get_object(const json_t *p, const char *key)
 char *dti_prov_pretty(const json_t *p)
 {
     return p ? json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+}
+
+void dti_prov_partial(json_t *p, const dti_partial *partial)
+{
+    static const struct {
+        int digits;
+        const char *name;
+    } levels[] = {{2, "state"}, {5, "county"}, {11, "tract"}, {12, "blockgroup"}, {15, "block"}};
+    const char *level = "county";
+    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+        if (levels[i].digits == partial->digits)
+            level = levels[i].name;
+    dti_prov_rules(p, &partial->rules);
+    dti_prov_regions(p, level, NULL, NULL);
+    dti_prov_states(p, &partial->states);
+    json_t *inputs = json_array(), *sources = json_array();
+    for (size_t i = 0; i < partial->inputs.count; i++) {
+        const char *key = dti_strtab_get(&partial->inputs, (uint32_t)i), *tab = strchr(key, '\t');
+        json_t *one = json_object();
+        set(one, "name", json_stringn(key, tab ? (size_t)(tab - key) : strlen(key)));
+        set(one, "file_bytes", json_integer(tab ? strtoll(tab + 1, NULL, 10) : 0));
+        json_array_append_new(inputs, one);
+    }
+    for (size_t i = 0; i < partial->source_count; i++)
+        json_array_append_new(sources, json_string(partial->sources[i]));
+    set(p, "inputs", inputs);
+    set(p, "partials", sources);
 }

@@ -59,7 +59,7 @@ static void draw_fills(cairo_t *cr, const dti_map_model *m, const pen *p)
         for (size_t f = 0; f < ml->feature_count; f++) {
             int fc = m->view == DTI_VIEW_CHOROPLETH ? m->region_class[ml->feature_region[f]]
                      : isnan(ml->values[ml->feature_region[f]]) ? DTI_NO_DATA_CLASS
-                                                                 : 0;
+                                                                : 0;
             if (fc != cls)
                 continue;
             add_feature(cr, ml, p, f);
@@ -271,8 +271,8 @@ static void measure(const dti_map_model *m, dti_layout *lay)
     cairo_surface_destroy(scratch);
 }
 
-static dt_status draw_page(cairo_t *cr, const dti_map_model *m, const dti_layout *lay,
-                           double pixel, dti_map_probe *probe, dt_error *err)
+static dt_status draw_page(cairo_t *cr, const dti_map_model *m, const dti_layout *lay, double pixel,
+                           dti_map_probe *probe, dt_error *err)
 {
     set_text_options(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -300,8 +300,8 @@ dt_status dti_render_png(const dti_map_model *m, void *fp, const char *display,
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
-        return dti_error_set(err, DT_ERR_NOMEM, display, 0, "cannot make a %d x %d image: %s",
-                             w, h, cairo_status_to_string(cairo_surface_status(surface)));
+        return dti_error_set(err, DT_ERR_NOMEM, display, 0, "cannot make a %d x %d image: %s", w, h,
+                             cairo_status_to_string(cairo_surface_status(surface)));
     }
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, m->scale, m->scale);
@@ -322,9 +322,11 @@ dt_status dti_render_png(const dti_map_model *m, void *fp, const char *display,
         dti_png_text texts[] = {{"Title", m->title},
                                 {"Description", m->subtitle},
                                 {"Source", m->source},
-                                {"Software", "dialtone " DT_VERSION}};
+                                {"Software", "dialtone " DT_VERSION},
+                                {"dialtone:provenance", m->provenance}};
         status = dti_png_write(fp, display, cairo_image_surface_get_data(surface), w, h,
-                               cairo_image_surface_get_stride(surface), texts, 4, m->scale, err);
+                               cairo_image_surface_get_stride(surface), texts,
+                               m->provenance ? 5 : 4, m->scale, err);
     }
     cairo_surface_destroy(surface);
     return status;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "internal.h"
 
 struct dt_report_options {
@@ -14,6 +16,7 @@ struct dt_report_options {
     size_t map_count;
     int64_t budget;
     int has_budget, top, fabric, quiet, help, version;
+    int rules_given; /* --ulfw, --served or --underserved: checked against the data's */
     dti_rules rules;
 };
 
@@ -108,7 +111,7 @@ static int parse_choice(dt_report_options *o, const char *a, const char *v, dt_e
         int served = dti_is_option(a, "--served");
         if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
                                 served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
-            return 1;
+            return o->rules_given = 1;
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX, a, v);
     } else {
         return 0;
@@ -138,7 +141,7 @@ dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
             o->quiet = 1;
             continue;
         } else if (strcmp(a, "--ulfw") == 0) {
-            o->rules.ulfw = 1;
+            o->rules.ulfw = o->rules_given = 1;
             continue;
         } else if (strcmp(a, "--fabric") == 0) {
             o->fabric = 1;
@@ -439,6 +442,108 @@ static dt_status default_map(dti_report *r, const dt_report_options *o, const ch
     return status;
 }
 
+static int same_rules(const dti_rules *a, const dti_rules *b)
+{
+    return a->ulfw == b->ulfw && a->served_down == b->served_down && a->served_up == b->served_up &&
+           a->underserved_down == b->underserved_down && a->underserved_up == b->underserved_up;
+}
+
+static void rules_text(const dti_rules *r, char *buf, size_t size)
+{
+    char sd[32], su[32], ud[32], uu[32];
+    snprintf(buf, size, "--served %s/%s --underserved %s/%s%s",
+             dti_format_fixed(sd, sizeof sd, r->served_down, 6),
+             dti_format_fixed(su, sizeof su, r->served_up, 6),
+             dti_format_fixed(ud, sizeof ud, r->underserved_down, 6),
+             dti_format_fixed(uu, sizeof uu, r->underserved_up, 6), r->ulfw ? " --ulfw" : "");
+}
+
+/* The report states what the data was made with: the rules and fabric of the stats table,
+ * the budget of the plan, all from their metadata; a flag that says otherwise, or tables
+ * made with different rules, stop it. Without metadata (a table made by hand) it says so
+ * and states its own flags. */
+static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_note_fn note,
+                                 void *user, dt_error *err)
+{
+    struct json_t *stats = NULL, *plan = NULL, *diff = NULL;
+    dt_status status = DT_OK;
+    char want[160], have[160];
+    int rc = dti_sidecar_read(o->stats, &stats, err);
+    if (rc < 0)
+        return err->status;
+    if (rc == 0) {
+        dti_say(note, user,
+                "%s has no metadata beside it (made by hand?): the rules the page states are "
+                "this command's flags",
+                o->stats);
+    } else {
+        dti_rules made;
+        if (dti_prov_get_rules(stats, &made) != 0)
+            status = dti_error_set(err, DT_ERR_FORMAT, o->stats, 0,
+                                   "its metadata does not say which rules it was made with");
+        int fabric = json_is_array(json_object_get(stats, "fabric"));
+        if (status == DT_OK && o->rules_given && !same_rules(&o->rules, &made)) {
+            rules_text(&o->rules, want, sizeof want);
+            rules_text(&made, have, sizeof have);
+            status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                   "%s, but %s was made with %s (its metadata): the page states "
+                                   "the rules of the data; drop the flags or make the table again",
+                                   want, o->stats, have);
+        } else if (status == DT_OK && o->fabric && !fabric) {
+            status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                   "--fabric, but %s was made without a fabric (its metadata): "
+                                   "its counts cover reported locations only",
+                                   o->stats);
+        }
+        r->rules = made;
+        r->fabric = fabric;
+    }
+    if (status == DT_OK && o->plan && (rc = dti_sidecar_read(o->plan, &plan, err)) < 0)
+        status = err->status;
+    if (status == DT_OK && plan) {
+        const char *budget = dti_prov_get_text(plan, "budget");
+        int64_t cents = 0;
+        struct json_t *source = dti_prov_get_object(plan, "source");
+        dti_rules plan_rules;
+        if (!budget || dti_parse_cents(budget, &cents) != 0)
+            status = dti_error_set(err, DT_ERR_FORMAT, o->plan, 0,
+                                   "its metadata does not say its budget");
+        else if (o->has_budget && cents != o->budget)
+            status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                   "--budget %s, but %s was made with a budget of $%s (its "
+                                   "metadata): drop --budget or make the plan again",
+                                   dti_format_money(want, sizeof want, o->budget), o->plan, budget);
+        else if (stats && source && dti_prov_get_rules(source, &plan_rules) == 0 &&
+                 !same_rules(&plan_rules, &r->rules)) {
+            rules_text(&plan_rules, want, sizeof want);
+            rules_text(&r->rules, have, sizeof have);
+            status = dti_error_set(err, DT_ERR_FORMAT, o->plan, 0,
+                                   "made from a table of other rules (%s) than %s (%s): one "
+                                   "report holds tables of one set of rules",
+                                   want, o->stats, have);
+        }
+        r->budget = cents;
+        r->has_budget = 1;
+    }
+    if (status == DT_OK && o->diff && (rc = dti_sidecar_read(o->diff, &diff, err)) < 0)
+        status = err->status;
+    if (status == DT_OK && diff && stats) {
+        dti_rules diff_rules;
+        if (dti_prov_get_rules(diff, &diff_rules) == 0 && !same_rules(&diff_rules, &r->rules)) {
+            rules_text(&diff_rules, want, sizeof want);
+            rules_text(&r->rules, have, sizeof have);
+            status = dti_error_set(err, DT_ERR_FORMAT, o->diff, 0,
+                                   "made with other rules (%s) than %s (%s): one report holds "
+                                   "tables of one set of rules",
+                                   want, o->stats, have);
+        }
+    }
+    dti_prov_free(stats);
+    dti_prov_free(plan);
+    dti_prov_free(diff);
+    return status;
+}
+
 dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note_fn note,
                     void *user, dt_error *err)
 {
@@ -458,6 +563,8 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
     dti_outfile *out = NULL;
     dti_gdal_init();
     dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    if (status == DT_OK)
+        status = from_provenance(&r, o, note, user, err);
     if (status == DT_OK)
         status = read_stats(&r, o, err);
     if (status == DT_OK)

@@ -52,6 +52,7 @@ run "report (headless Chromium)" bash tests/report/run.sh "$bin"
 run "run CONFIG" bash tests/run/run.sh "$bin"
 run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
+run "provenance: sidecars, info, and the commands that check them" bash tests/provenance/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and

@@ -16,5 +16,6 @@ int dt_cmd_plan(int argc, char **argv);
 int dt_cmd_diff(int argc, char **argv);
 int dt_cmd_report(int argc, char **argv);
 int dt_cmd_run(int argc, char **argv);
+int dt_cmd_info(int argc, char **argv);
 
 #endif

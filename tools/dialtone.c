@@ -18,6 +18,7 @@ static const struct {
     {"diff", dt_cmd_diff, "what changed between two BDC releases, per region and technology"},
     {"plan", dt_cmd_plan, "rank and cost regions, fund them from a budget (BEAD order)"},
     {"report", dt_cmd_report, "one self-contained HTML page: numbers, maps, tables, method"},
+    {"info", dt_cmd_info, "what an output means: version, rules, regions, fabric, inputs"},
 };
 
 static void usage(FILE *fp)

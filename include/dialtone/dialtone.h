@@ -192,4 +192,14 @@ dt_status dt_run(const dt_run_options *options, dt_progress_fn progress, dt_note
 #ifdef __cplusplus
 }
 #endif
+/* ---- dialtone info: the provenance of dialtone outputs ---- */
+typedef struct dt_info_options dt_info_options;
+dt_info_options *dt_info_options_new(int argc, char **argv, dt_error *err);
+void dt_info_options_free(dt_info_options *options);
+int dt_info_options_wants_help(const dt_info_options *options);
+int dt_info_options_wants_version(const dt_info_options *options);
+const char *dt_info_usage(void);
+/* The provenance of each file as JSON text in *text (the caller frees it). */
+dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
+
 #endif

@@ -1,0 +1,204 @@
+/* dialtone info: what a dialtone output means, read back from its provenance (a CSV's
+ * metadata sidecar, a vector dataset's metadata, a PNG's text chunk, a partial's header). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gdal.h>
+#include <jansson.h>
+#include <png.h>
+
+#include "internal.h"
+
+struct dt_info_options {
+    char **files;
+    int count, help, version;
+};
+
+static const char usage_text[] =
+    "Usage: dialtone info FILE...\n"
+    "\n"
+    "Print what a dialtone output means: the dialtone version and command, the rules\n"
+    "(served and underserved thresholds, --ulfw, the reliable technologies), the region\n"
+    "level or layer, whether a fabric was used, the states, the FCC vintage and every\n"
+    "input with its size and XXH3 fingerprint, as JSON. FILE is a CSV table (its\n"
+    "FILE.csv-metadata.json is read and checked against the table), the sidecar itself,\n"
+    "a GeoPackage or other vector output, a PNG map, or a partial of --partial-out.\n"
+    "\n"
+    "Exit status: 0 success, 1 a file without provenance or whose metadata does not\n"
+    "match it, 2 usage error.\n";
+
+const char *dt_info_usage(void) { return usage_text; }
+
+dt_info_options *dt_info_options_new(int argc, char **argv, dt_error *err)
+{
+    dt_info_options *o = calloc(1, sizeof *o);
+    if (!o || !(o->files = calloc((size_t)argc + 1, sizeof *o->files))) {
+        free(o);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            o->help = 1;
+        else if (strcmp(argv[i], "--version") == 0)
+            o->version = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", argv[i]);
+            dt_info_options_free(o);
+            return NULL;
+        } else
+            o->files[o->count++] = argv[i];
+    }
+    if (!o->help && !o->version && o->count == 0) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no file given");
+        dt_info_options_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void dt_info_options_free(dt_info_options *o)
+{
+    if (!o)
+        return;
+    free(o->files);
+    free(o);
+}
+
+int dt_info_options_wants_help(const dt_info_options *o) { return o->help; }
+int dt_info_options_wants_version(const dt_info_options *o) { return o->version; }
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* The dialtone:provenance text chunk of a PNG, or NULL (malloc'd). */
+static char *png_provenance(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    char *found = NULL;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (png && info && !setjmp(png_jmpbuf(png))) {
+        png_init_io(png, fp);
+        png_read_info(png, info);
+        png_textp texts;
+        int n = 0;
+        png_get_text(png, info, &texts, &n);
+        for (int i = 0; i < n && !found; i++)
+            if (strcmp(texts[i].key, "dialtone:provenance") == 0)
+                found = strdup(texts[i].text);
+    }
+    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    fclose(fp);
+    return found;
+}
+
+/* The provenance of one file as a JSON object (new reference), or NULL with err set. */
+static json_t *provenance_of(const char *path, dt_error *err)
+{
+    json_error_t jerr;
+    if (ends_with(path, "-metadata.json")) {
+        json_t *doc = json_load_file(path, 0, &jerr), *p = NULL;
+        if (!doc)
+            dti_error_set(err, DT_ERR_FORMAT, path, jerr.line, "not JSON: %s", jerr.text);
+        else if (!(p = json_object_get(doc, "dialtone:provenance")) || !json_is_object(p))
+            dti_error_set(err, DT_ERR_FORMAT, path, 0, "not a dialtone table's metadata");
+        else
+            json_incref(p);
+        json_decref(doc);
+        return p;
+    }
+    if (ends_with(path, ".png")) {
+        char *text = png_provenance(path);
+        json_t *p = text ? json_loads(text, 0, &jerr) : NULL;
+        if (!p)
+            dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                          "no dialtone provenance in this PNG (not made by dialtone map?)");
+        free(text);
+        return p;
+    }
+    FILE *fp = fopen(path, "rb");
+    char head[32] = "";
+    size_t got = fp ? fread(head, 1, sizeof head - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    else {
+        dti_error_set(err, DT_ERR_IO, path, 0, "cannot open");
+        return NULL;
+    }
+    head[got] = '\0';
+    if (strncmp(head, "dialtone-partial", 16) == 0) {
+        dti_partial partial;
+        json_t *p = NULL;
+        if (dti_partial_init(&partial, NULL, 0, err) == DT_OK &&
+            dti_partial_read(&partial, path, err) == DT_OK) {
+            p = dti_prov_new("stats --partial-out");
+            dti_prov_partial(p, &partial);
+            json_object_del(p, "partials");
+        }
+        dti_partial_free(&partial);
+        return p;
+    }
+    if (!ends_with(path, ".csv")) {
+        dti_ogr_init();
+        GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+        const char *text = ds ? GDALGetMetadataItem(ds, "DIALTONE_PROVENANCE", NULL) : NULL;
+        json_t *p = text ? json_loads(text, 0, &jerr) : NULL;
+        if (ds)
+            GDALClose(ds);
+        if (ds && !p)
+            dti_error_set(err, DT_ERR_FORMAT, path, 0, "no dialtone provenance in its metadata");
+        if (ds)
+            return p;
+    }
+    json_t *p = NULL;
+    int rc = dti_sidecar_read(path, &p, err);
+    if (rc == 0)
+        dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                      "no provenance: no %s-metadata.json beside it (made by hand, or moved "
+                      "without it?)",
+                      path);
+    return rc == 1 ? p : NULL;
+}
+
+dt_status dt_info(const dt_info_options *o, char **text, dt_error *err)
+{
+    dti_gdal_init();
+    *text = NULL;
+    size_t used = 0, cap = 0;
+    for (int i = 0; i < o->count; i++) {
+        json_t *p = provenance_of(o->files[i], err);
+        if (!p) {
+            free(*text);
+            *text = NULL;
+            return err->status ? err->status : DT_ERR_FORMAT;
+        }
+        char *pretty = dti_prov_pretty(p);
+        json_decref(p);
+        size_t need = (pretty ? strlen(pretty) : 0) + strlen(o->files[i]) + 8;
+        if (used + need > cap) {
+            size_t grown = (used + need) * 2;
+            char *t = realloc(*text, grown);
+            if (!t || !pretty) {
+                free(pretty);
+                free(*text);
+                *text = NULL;
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            }
+            *text = t;
+            cap = grown;
+        }
+        used += (size_t)snprintf(*text + used, cap - used, o->count > 1 ? "%s:\n%s\n" : "%.0s%s\n",
+                                 o->files[i], pretty);
+        free(pretty);
+    }
+    return DT_OK;
+}
