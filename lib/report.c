@@ -458,6 +458,22 @@ static void rules_text(const dti_rules *r, char *buf, size_t size)
              dti_format_fixed(uu, sizeof uu, r->underserved_up, 6), r->ulfw ? " --ulfw" : "");
 }
 
+/* A plan's or a diff's table (path, provenance p) made with the rules of the stats table. */
+static dt_status same_rules_as_stats(const struct json_t *p, const char *path, const dti_report *r,
+                                     const dt_report_options *o, dt_error *err)
+{
+    dti_rules rules;
+    char want[160], have[160];
+    if (dti_prov_get_rules(p, &rules) != 0 || same_rules(&rules, &r->rules))
+        return DT_OK;
+    rules_text(&rules, want, sizeof want);
+    rules_text(&r->rules, have, sizeof have);
+    return dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                         "made with other rules (%s) than %s (%s): one report holds tables of one "
+                         "set of rules",
+                         want, o->stats, have);
+}
+
 /* The report states what the data was made with: the rules and fabric of the stats table,
  * the budget of the plan, all from their metadata; a flag that says otherwise, or tables
  * made with different rules, stop it. Without metadata (a table made by hand) it says so
@@ -504,7 +520,6 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
         const char *budget = dti_prov_get_text(plan, "budget");
         int64_t cents = 0;
         struct json_t *source = dti_prov_get_object(plan, "source");
-        dti_rules plan_rules;
         if (!budget || dti_parse_cents(budget, &cents) != 0)
             status = dti_error_set(err, DT_ERR_FORMAT, o->plan, 0,
                                    "its metadata does not say its budget");
@@ -513,31 +528,15 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
                                    "--budget %s, but %s was made with a budget of $%s (its "
                                    "metadata): drop --budget or make the plan again",
                                    dti_format_money(want, sizeof want, o->budget), o->plan, budget);
-        else if (stats && source && dti_prov_get_rules(source, &plan_rules) == 0 &&
-                 !same_rules(&plan_rules, &r->rules)) {
-            rules_text(&plan_rules, want, sizeof want);
-            rules_text(&r->rules, have, sizeof have);
-            status = dti_error_set(err, DT_ERR_FORMAT, o->plan, 0,
-                                   "made from a table of other rules (%s) than %s (%s): one "
-                                   "report holds tables of one set of rules",
-                                   want, o->stats, have);
-        }
+        else if (stats && source)
+            status = same_rules_as_stats(source, o->plan, r, o, err);
         r->budget = cents;
         r->has_budget = 1;
     }
     if (status == DT_OK && o->diff && (rc = dti_sidecar_read(o->diff, &diff, err)) < 0)
         status = err->status;
-    if (status == DT_OK && diff && stats) {
-        dti_rules diff_rules;
-        if (dti_prov_get_rules(diff, &diff_rules) == 0 && !same_rules(&diff_rules, &r->rules)) {
-            rules_text(&diff_rules, want, sizeof want);
-            rules_text(&r->rules, have, sizeof have);
-            status = dti_error_set(err, DT_ERR_FORMAT, o->diff, 0,
-                                   "made with other rules (%s) than %s (%s): one report holds "
-                                   "tables of one set of rules",
-                                   want, o->stats, have);
-        }
-    }
+    if (status == DT_OK && diff && stats)
+        status = same_rules_as_stats(diff, o->diff, r, o, err);
     dti_prov_free(stats);
     dti_prov_free(plan);
     dti_prov_free(diff);
