@@ -587,7 +587,10 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     if (status == DT_OK) {
         prov = dti_prov_new("map");
         dti_prov_set_text(prov, "column", o->column);
-        dti_prov_set_text(prov, "stats", o->stats);
+        /* by name: a run makes it in a temporary directory, then moves it */
+        dti_prov_set_text(prov, "stats",
+                          o->stats && strrchr(o->stats, '/') ? strrchr(o->stats, '/') + 1
+                                                             : o->stats);
         dti_prov_set_object(prov, "source", source);
         prov_text = dti_prov_text(prov);
     }

@@ -795,7 +795,10 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
                                                        : "auto");
         dti_prov_set_text(prov, "cost_model", o->costs ? o->costs : "built in (illustrative)");
         dti_prov_set_bool(prov, "households", o->households);
-        dti_prov_set_text(prov, "stats", o->stats);
+        /* by name: a run makes it in a temporary directory, then moves it */
+        dti_prov_set_text(prov, "stats",
+                          o->stats && strrchr(o->stats, '/') ? strrchr(o->stats, '/') + 1
+                                                             : o->stats);
         dti_prov_set_object(prov, "source", source);
         dti_outfile_set_provenance(out, prov);
     }

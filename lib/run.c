@@ -461,9 +461,14 @@ static dt_status move_outputs(run_state *s, dt_error *err)
     sigset_t mask;
     dti_signals_hold(&mask); /* all of them in place, or none */
     for (size_t i = 0; i < s->made_count && status == DT_OK; i++) {
-        snprintf(from, sizeof from, "%s/%s", s->work, s->made[i]);
-        snprintf(to, sizeof to, "%s/%s", s->out, s->made[i]);
-        status = dti_outfile_install(from, to, s->note, s->user, err);
+        /* each table's metadata sidecar goes with it */
+        for (int side = 0; side < 2 && status == DT_OK; side++) {
+            const char *suffix = side ? "-metadata.json" : "";
+            snprintf(from, sizeof from, "%s/%s%s", s->work, s->made[i], suffix);
+            snprintf(to, sizeof to, "%s/%s%s", s->out, s->made[i], suffix);
+            if (side == 0 || access(from, F_OK) == 0)
+                status = dti_outfile_install(from, to, s->note, s->user, err);
+        }
     }
     dti_signals_release(&mask);
     return status;
