@@ -6,7 +6,7 @@
 extern "C" {
 #endif
 
-#define DT_VERSION "0.1.0"
+#define DT_VERSION "0.2.0"
 
 /* One status for every library call; 0 is success. */
 typedef enum dt_status {
