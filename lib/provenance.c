@@ -76,7 +76,7 @@ void dti_prov_states(json_t *p, const dti_state_set *states)
     json_t *list = json_array();
     for (int s = 0; s < 100; s++)
         if (dti_state_set_has(states, s)) {
-            char code[4];
+            char code[12];
             snprintf(code, sizeof code, "%02d", s);
             json_array_append_new(list, json_string(code));
         }
@@ -129,10 +129,13 @@ void dti_prov_inputs(json_t *p, const char *key, const dti_inputs *in)
 {
     json_t *vintages = json_array();
     set(p, key, input_list(in, vintages));
-    if (strcmp(key, "fabric") != 0)
-        set(p, "vintage", json_array_size(vintages) ? vintages : json_null());
-    else
+    if (strcmp(key, "fabric") != 0 && json_array_size(vintages))
+        set(p, "vintage", vintages);
+    else {
+        if (strcmp(key, "fabric") != 0)
+            set(p, "vintage", json_null());
         json_decref(vintages);
+    }
 }
 
 void dti_prov_set_text(json_t *p, const char *key, const char *value)
