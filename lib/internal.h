@@ -510,6 +510,7 @@ typedef struct dti_histogram {
 typedef struct dti_partial {
     dti_rules rules;
     int has_rules, digits;
+    int fabric; /* the counts include a fabric's unreported locations (f record); -1 unknown */
     dti_strtab ids; /* region id text -> index */
     dti_region_stats *stats;
     dti_histogram *downs;

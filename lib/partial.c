@@ -20,6 +20,7 @@ dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, d
         p->has_rules = 1;
     }
     p->digits = digits;
+    p->fabric = -1;
     dti_strtab_init(&p->ids);
     dti_strtab_init(&p->providers);
     dti_strtab_init(&p->inputs);
@@ -413,6 +414,7 @@ void dti_partial_write(const dti_partial *p, void *stream)
     fprintf(fp, "%s,%d,%d,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d\n", PARTIAL_MAGIC,
             PARTIAL_VERSION, p->digits, q->served_down, q->served_up, q->underserved_down,
             q->underserved_up, q->ulfw);
+    fprintf(fp, "f,%d\n", p->fabric > 0);
     for (int state = 0; state < 100; state++)
         if (dti_state_set_has(&p->states, state))
             fprintf(fp, "s,%02d\n", state);
@@ -588,6 +590,19 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
                 why = "bad location record";
                 break;
             }
+            continue;
+        }
+        if (dti_field_is(&f[0], "f") && n == 2 && f[1].len == 1 &&
+            (f[1].s[0] == '0' || f[1].s[0] == '1')) {
+            int fabric = f[1].s[0] == '1';
+            if (p->fabric >= 0 && p->fabric != fabric) {
+                why = fabric ? "made with a fabric, the partials before it without one: their "
+                               "counts cover other locations"
+                             : "made without a fabric, the partials before it with one: their "
+                               "counts cover other locations";
+                break;
+            }
+            p->fabric = fabric;
             continue;
         }
         if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {

@@ -439,6 +439,9 @@ void dti_prov_partial(json_t *p, const dti_partial *partial)
             level = levels[i].name;
     dti_prov_rules(p, &partial->rules);
     dti_prov_regions(p, level, NULL, NULL);
+    set(p, "universe", json_string(partial->fabric > 0 ? "reported locations and a fabric's "
+                                                         "unreported ones (as unserved)"
+                                                       : "reported locations only"));
     dti_prov_states(p, &partial->states);
     json_t *inputs = json_array(), *sources = json_array();
     for (size_t i = 0; i < partial->inputs.count; i++) {

@@ -696,6 +696,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     if (status == DT_OK)
         status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
     partial.track_keys = o->partial_out != NULL;
+    partial.fabric = o->fabric != NULL;
     if (status == DT_OK)
         status = dti_partial_add_inputs(&partial, &inputs, err);
     if (status == DT_OK && dti_extra_options_any(&o->extra) &&
@@ -741,6 +742,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             memset(&totals, 0, sizeof totals);
             status = dti_partial_init(&partial, &o->rules, o->prefix_digits, err);
             partial.track_keys = o->partial_out != NULL;
+            partial.fabric = o->fabric != NULL;
             if (status == DT_OK)
                 status = dti_partial_add_inputs(&partial, &inputs, err);
             grouped = 0;

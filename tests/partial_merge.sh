@@ -65,7 +65,7 @@ refused() { # NAME MESSAGE PARTIAL...
 "$bin" stats -q --partial-out "$tmp/even.part" "$tmp"/even/bdc_*.csv
 "$bin" stats -q --partial-out "$tmp/odd.part" "$tmp"/odd/bdc_*.csv
 refused "two partials of one state refused" \
-    "odd.part:2: holds state 08, as $tmp/even.part does: a state's files must all go into one partial" \
+    "odd.part:3: holds state 08, as $tmp/even.part does: a state's files must all go into one partial" \
     "$tmp/even.part" "$tmp/odd.part"
 files=("$tmp"/a/bdc_*.csv)
 "$bin" stats -q --partial-out "$tmp/tech1.part" "${files[@]:0:2}"
@@ -93,6 +93,12 @@ refused "a location in two states' partials refused" \
 refused "a non-numeric location in two states' partials refused" \
     "counts location with a non-numeric id, which $tmp/co_named.part counts too" \
     "$tmp/co_named.part" "$tmp/ks_named.part"
+# partials with and without a fabric count different universes: never merged
+"$bin" stats -q --fabric "$tmp/a/fabric.csv" --partial-out "$tmp/a_fabric.part" "$tmp"/a/bdc_*
+"$bin" stats -q --partial-out "$tmp/b_plain.part" "$tmp"/b/bdc_*
+refused "a partial with a fabric and one without refused" \
+    "b_plain.part:2: made without a fabric, the partials before it with one" \
+    "$tmp/a_fabric.part" "$tmp/b_plain.part"
 # partials of different states merge exactly (medians from the histograms): the two truths
 for level in county tract; do
     { cat "$tmp/a/truth_$level.csv"; tail -n +2 "$tmp/b/truth_$level.csv"; } >"$tmp/both.csv"
