@@ -1464,6 +1464,14 @@ int dti_prov_get_rules(const struct json_t *p, dti_rules *rules); /* 0 ok, -1 mi
 int dti_prov_get_int(const struct json_t *p, const char *key, long long *value);
 struct json_t *dti_prov_get_object(const struct json_t *p, const char *key); /* borrowed */
 
+/* One pass of a plan's allocation ("unserved", "underserved") into p's "allocation" list:
+ * what it funded (exact or greedy) and what greedy would have funded. */
+void dti_prov_add_pass(struct json_t *p, const char *pass, int exact, size_t funded,
+                       uint64_t locations, int64_t cents, size_t greedy_funded,
+                       uint64_t greedy_locations, int64_t greedy_cents);
+/* The sentence a report gives when a pass's exact allocation differs from greedy (empty when
+ * none does), from a plan's provenance. */
+void dti_prov_method_note(const struct json_t *plan, char *buf, size_t size);
 /* A merge's provenance: the partials' rules, level, states and inputs, and the partials. */
 void dti_prov_partial(struct json_t *p, const dti_partial *partial);
 
@@ -1585,6 +1593,7 @@ typedef struct dti_report {
     int has_plan, has_budget, has_plan_map, has_diff, fabric;
     dti_csv_table plan;
     dti_plan_totals plan_totals;
+    char plan_method_note[640]; /* where the exact allocation differs from greedy, and why */
     size_t *funded_rows;
     int64_t budget;
     dti_figure plan_map;

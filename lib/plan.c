@@ -800,6 +800,12 @@ dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn 
                           o->stats && strrchr(o->stats, '/') ? strrchr(o->stats, '/') + 1
                                                              : o->stats);
         dti_prov_set_object(prov, "source", source);
+        static const char *const passes[2] = {"unserved", "underserved"};
+        for (int k = 0; k < 2; k++)
+            if (r[k].considered && r[k].count)
+                dti_prov_add_pass(prov, passes[k], r[k].exact, r[k].funded, r[k].reached,
+                                  r[k].spent, r[k].funded_greedy, r[k].reached_greedy,
+                                  r[k].spent_greedy);
         dti_outfile_set_provenance(out, prov);
     }
     if (status == DT_OK && map)

@@ -439,9 +439,10 @@ void dti_prov_partial(json_t *p, const dti_partial *partial)
             level = levels[i].name;
     dti_prov_rules(p, &partial->rules);
     dti_prov_regions(p, level, NULL, NULL);
-    set(p, "universe", json_string(partial->fabric > 0 ? "reported locations and a fabric's "
-                                                         "unreported ones (as unserved)"
-                                                       : "reported locations only"));
+    set(p, "universe",
+        json_string(partial->fabric > 0 ? "reported locations and a fabric's "
+                                          "unreported ones (as unserved)"
+                                        : "reported locations only"));
     dti_prov_states(p, &partial->states);
     json_t *inputs = json_array(), *sources = json_array();
     for (size_t i = 0; i < partial->inputs.count; i++) {
@@ -455,4 +456,58 @@ void dti_prov_partial(json_t *p, const dti_partial *partial)
         json_array_append_new(sources, json_string(partial->sources[i]));
     set(p, "inputs", inputs);
     set(p, "partials", sources);
+}
+
+void dti_prov_add_pass(json_t *p, const char *pass, int exact, size_t funded, uint64_t locations,
+                       int64_t cents, size_t greedy_funded, uint64_t greedy_locations,
+                       int64_t greedy_cents)
+{
+    json_t *list = json_object_get(p, "allocation"), *one = json_object();
+    if (!json_is_array(list)) {
+        list = json_array();
+        set(p, "allocation", list);
+    }
+    char money[64];
+    set(one, "pass", json_string(pass));
+    set(one, "method", json_string(exact ? "exact" : "greedy"));
+    set(one, "funded", json_integer((json_int_t)funded));
+    set(one, "locations", json_integer((json_int_t)locations));
+    set(one, "cost", json_string(dti_format_money(money, sizeof money, cents)));
+    set(one, "greedy_funded", json_integer((json_int_t)greedy_funded));
+    set(one, "greedy_locations", json_integer((json_int_t)greedy_locations));
+    set(one, "greedy_cost", json_string(dti_format_money(money, sizeof money, greedy_cents)));
+    json_array_append_new(list, one);
+}
+
+void dti_prov_method_note(const json_t *plan, char *buf, size_t size)
+{
+    size_t used = 0;
+    json_t *list = json_object_get(plan, "allocation"), *one;
+    size_t i;
+    buf[0] = '\0';
+    json_array_foreach(list, i, one)
+    {
+        const char *method = dti_prov_get_text(one, "method"),
+                   *pass = dti_prov_get_text(one, "pass"), *cost = dti_prov_get_text(one, "cost"),
+                   *greedy_cost = dti_prov_get_text(one, "greedy_cost");
+        json_int_t funded = json_integer_value(json_object_get(one, "funded")),
+                   reached = json_integer_value(json_object_get(one, "locations")),
+                   greedy_funded = json_integer_value(json_object_get(one, "greedy_funded")),
+                   greedy_reached = json_integer_value(json_object_get(one, "greedy_locations"));
+        if (!method || strcmp(method, "exact") != 0 || !pass || !cost || !greedy_cost ||
+            (reached == greedy_reached && strcmp(cost, greedy_cost) == 0 &&
+             funded == greedy_funded))
+            continue;
+        int n = snprintf(buf + used, size - used,
+                         "%sFor %s locations the plan funds the projects that together reach "
+                         "the most locations within the budget: %lld locations for $%s (%lld "
+                         "project%s). Going down the ranking and funding each project that still "
+                         "fits would reach %lld locations for $%s (%lld project%s).",
+                         used ? " " : "", pass, (long long)reached, cost, (long long)funded,
+                         funded == 1 ? "" : "s", (long long)greedy_reached, greedy_cost,
+                         (long long)greedy_funded, greedy_funded == 1 ? "" : "s");
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
 }

@@ -532,6 +532,7 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
             status = same_rules_as_stats(source, o->plan, r, o, err);
         r->budget = cents;
         r->has_budget = 1;
+        dti_prov_method_note(plan, r->plan_method_note, sizeof r->plan_method_note);
     }
     if (status == DT_OK && o->diff && (rc = dti_sidecar_read(o->diff, &diff, err)) < 0)
         status = err->status;

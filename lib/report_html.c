@@ -326,6 +326,11 @@ static void plan_section(FILE *fp, dti_report *r)
                 "location first.",
                 p->waiting);
     fputs("</p>\n", fp);
+    if (r->plan_method_note[0]) {
+        fputs("<p class=\"note\">", fp);
+        esc(fp, r->plan_method_note);
+        fputs("</p>\n", fp);
+    }
     if (r->has_plan_map)
         figure(fp, &r->plan_map, 90);
     size_t shown = p->funded < 200 ? p->funded : 200;

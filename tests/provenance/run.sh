@@ -124,6 +124,13 @@ check "report takes the budget from the plan" grep -q 'With a budget of \$20,000
 refuses "a plan of other rules never meets the table in one report" 1 "one report holds tables of one set of rules" \
     "$bin" report -q --stats "$tmp/s.csv" --plan "$tmp/plan100.csv" -o "$tmp/r6.html"
 
+# the report says where the exact allocation differs from greedy (tests/data/plan/README.md:
+# at $100,000 exact funds 01007 alone, 36 locations for $90,000; greedy 01005 and 01001, 25
+# locations for $95,000)
+"$bin" plan -q --budget 100000 --costs tests/data/plan/costs.csv --land tests/data/plan/land.csv \
+    -o "$tmp/p100k.csv" tests/data/plan/stats.csv 2>/dev/null
+"$bin" report -q --stats tests/data/plan/stats.csv --plan "$tmp/p100k.csv" -o "$tmp/r100k.html"
+check "the report says how exact and greedy differ" grep -qF "For unserved locations the plan funds the projects that together reach the most locations within the budget: 36 locations for \$90000 (1 project). Going down the ranking and funding each project that still fits would reach 25 locations for \$95000 (2 projects)." "$tmp/r100k.html"
 # a table edited by hand: refused while its sidecar says otherwise; without one, a note
 cp "$tmp/s.csv" "$tmp/edited.csv"
 cp "$side" "$tmp/edited.csv-metadata.json"
