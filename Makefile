@@ -118,4 +118,5 @@ format:
 clean:
 	rm -rf build build-asan build-tsan bin
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
+  $(UNIT_SRC:%.c=$(BUILD)/%.d) $(BUILD)/tests/unit/unit.d
