@@ -202,7 +202,9 @@ dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err)
     for (int r = 0; r < 2; r++)
         for (size_t i = 0; i < o->release_count[r]; i++)
             dti_path_input(&c, r ? "NEW" : "OLD", o->release[r][i], DTI_INPUT_DIRECTORY);
-    if (dti_path_check_finish(&c, err) != DT_OK)
+    if (dti_path_check_finish(&c, err) != DT_OK ||
+        dti_output_named("-o", o->output, "csv", err) != DT_OK ||
+        dti_output_named("--changes-out", o->changes_out, "csv", err) != DT_OK)
         goto fail;
     return o;
 nomem:

@@ -319,6 +319,11 @@ void dti_path_input(dti_path_check *c, const char *option, const char *path, int
 /* A usage error naming both when two outputs are the same file (the same target after links,
  * . and .., or the same device and inode) or an output is one of the inputs; frees c. */
 dt_status dti_path_check_finish(dti_path_check *c, dt_error *err);
+/* An output's name against the formats a command writes ("csv" or "csv,gpkg,..."): a known
+ * extension, no extension, or a stream or device pass; any other extension is a usage error
+ * (the format follows the name, as map's .png and .svg do). */
+dt_status dti_output_named(const char *option, const char *path, const char *formats,
+                           dt_error *err);
 
 /* ---- coverage: per-location state from BDC rows (coverage.c) ---- */
 /* A set of 2-digit state FIPS codes (0-99). */

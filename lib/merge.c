@@ -79,7 +79,8 @@ dt_merge_options *dt_merge_options_new(int argc, char **argv, dt_error *err)
     dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
     for (int i = 0; i < o->count; i++)
         dti_path_input(&c, "PARTIAL", o->partials[i], 0);
-    if (dti_path_check_finish(&c, err) != DT_OK)
+    if (dti_path_check_finish(&c, err) != DT_OK ||
+        dti_output_named("-o", o->output, "csv", err) != DT_OK)
         goto fail;
     return o;
 fail:

@@ -292,3 +292,26 @@ dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
     check_free(c);
     return status;
 }
+
+dt_status dti_output_named(const char *option, const char *path, const char *formats, dt_error *err)
+{
+    struct stat st;
+    if (!path || strcmp(path, "-") == 0 ||
+        (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+        return DT_OK; /* a stream or a device: no name to follow */
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return DT_OK; /* no extension: the command's own format */
+    size_t n = strlen(dot + 1);
+    for (const char *f = formats; *f;) {
+        size_t len = strcspn(f, ",");
+        if (len == n && strncasecmp(f, dot + 1, n) == 0)
+            return DT_OK;
+        f += len + (f[len] == ',');
+    }
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                         "%s %s: the format follows the name, and .%s is not one this writes "
+                         "(expected %s)",
+                         option, path, dot + 1, formats);
+}

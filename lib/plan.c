@@ -183,7 +183,9 @@ dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err)
     dti_path_input(&c, "--costs", o->costs, 0);
     dti_path_input(&c, "--land", o->land, 0);
     dti_path_input(&c, "--regions", o->regions, 0);
-    if (dti_path_check_finish(&c, err) != DT_OK)
+    if (dti_path_check_finish(&c, err) != DT_OK ||
+        dti_output_named("-o", o->output, "csv", err) != DT_OK ||
+        dti_output_named("--map", o->map, "png", err) != DT_OK)
         goto fail;
     return o;
 nomem:

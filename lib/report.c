@@ -201,7 +201,8 @@ dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
         dti_path_input(&c, inputs[k].name, *(char **)((char *)o + inputs[k].offset), 0);
     for (size_t i = 0; i < o->map_count; i++)
         dti_path_input(&c, "--map", o->maps[i], 0);
-    if (dti_path_check_finish(&c, err) != DT_OK)
+    if (dti_path_check_finish(&c, err) != DT_OK ||
+        dti_output_named("-o", o->output, "html,htm", err) != DT_OK)
         goto fail;
     return o;
 fail:

@@ -256,7 +256,15 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
         dti_path_input(&c, "BDC_FILE", o->inputs[i], 0);
     for (size_t i = 0; i < o->block_count; i++)
         dti_path_input(&c, "--blocks", o->blocks[i], 0);
-    return dti_path_check_finish(&c, err);
+    dt_status status = dti_path_check_finish(&c, err);
+    static const char *const tables = "csv,gpkg,geojson,json,fgb,shp";
+    if (status == DT_OK && !o->format)
+        status = dti_output_named("-o", o->output, tables, err);
+    if (status == DT_OK)
+        status = dti_output_named("--locations-out", o->locations_out, "csv", err);
+    if (status == DT_OK)
+        status = dti_output_named("--blocks-out", o->blocks_out, tables, err);
+    return status;
 }
 
 /* A vector output that cannot go where it is asked to: OGR formats need a file (a GeoPackage

@@ -329,5 +329,18 @@ check "-nln counties adds a layer of that name beside the others" \
 check "-nln without a vector output is a usage error" \
     test $? -eq 2 -a "$(grep -c -- '-nln names the layer of a vector output' "$tmp/stderr")" -eq 1
 
+# --- 6. the format follows the name: an extension a command does not write is refused ---------
+
+"$bin" stats -q -o "$tmp/table.txt" $k/bdc_* 2>"$tmp/stderr"
+check "stats -o table.txt: exit 2, named, nothing written" test $? -eq 2 -a ! -e "$tmp/table.txt" \
+    -a "$(grep -c -- "-o $tmp/table.txt: the format follows the name, and .txt is not one this writes" "$tmp/stderr")" -eq 1
+"$bin" stats -q -o "$tmp/t.csv" --locations-out "$tmp/l.xlsx" $k/bdc_* 2>"$tmp/stderr"
+check "--locations-out l.xlsx: exit 2, nothing written" test $? -eq 2 -a ! -e "$tmp/l.xlsx" -a ! -e "$tmp/t.csv"
+"$bin" report -q --stats $k/truth_county.csv -o "$tmp/r.pdf" 2>"$tmp/stderr"
+check "report -o r.pdf: exit 2 (it writes .html)" test $? -eq 2 -a ! -e "$tmp/r.pdf" \
+    -a "$(grep -c "expected html,htm" "$tmp/stderr")" -eq 1
+"$bin" stats -q -o "$tmp/table" $k/bdc_* 2>"$tmp/stderr"
+check "stats -o NAME without an extension writes CSV" cmp -s "$tmp/table" $k/truth_county.csv
+
 echo "outputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
