@@ -173,7 +173,8 @@ static int append_keys(dti_partial *p, const dti_coverage *cov)
         p->keys = keys;
         p->key_cap = cap;
     }
-    memcpy(p->keys + p->key_count, list.keys, list.n * sizeof *list.keys);
+    if (list.n) /* p->keys may still be NULL when there is nothing to add */
+        memcpy(p->keys + p->key_count, list.keys, list.n * sizeof *list.keys);
     p->key_count += list.n;
     free(list.keys);
     return 0;

@@ -22,6 +22,8 @@ static void set(json_t *o, const char *key, json_t *value)
 {
     if (o)
         json_object_set_new(o, key, value);
+    else
+        json_decref(value); /* no object (a failed run): nothing to hold it */
 }
 
 json_t *dti_prov_new(const char *command)
