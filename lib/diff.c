@@ -67,17 +67,12 @@ void dt_diff_options_free(dt_diff_options *o)
 
 static int set_level(dt_diff_options *o, const char *name)
 {
-    static const struct {
-        const char *name;
-        int digits;
-    } levels[] = {{"state", 2}, {"county", 5}, {"tract", 11}, {"blockgroup", 12}, {"block", 15}};
-    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-        if (strcmp(name, levels[i].name) == 0) {
-            o->prefix_digits = levels[i].digits;
-            o->level_name = levels[i].name;
-            return 0;
-        }
-    return -1;
+    int digits = dti_level_digits(name, strlen(name));
+    if (digits < 0)
+        return -1;
+    o->prefix_digits = digits;
+    o->level_name = dti_level_name(digits);
+    return 0;
 }
 
 static int add_release_arg(dt_diff_options *o, int which, const char *arg)

@@ -476,6 +476,10 @@ typedef struct dti_region_table {
 /* A block (and its locations) that belongs to no region: left out of every count. */
 #define DTI_NO_REGION UINT32_MAX
 
+/* The GEOID levels (state 2, county 5, tract 11, blockgroup 12, block 15): the digits of the
+ * level named by name[0, len), -1 for another name; the name of a level (static), or NULL. */
+int dti_level_digits(const char *name, size_t len);
+const char *dti_level_name(int digits);
 /* Regions as GEOID prefixes of `digits` characters (2, 5, 11, 12, 15). */
 dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_table *regions,
                                 dt_error *err);

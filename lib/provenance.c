@@ -431,14 +431,7 @@ char *dti_prov_pretty(const json_t *p)
 
 void dti_prov_partial(json_t *p, const dti_partial *partial)
 {
-    static const struct {
-        int digits;
-        const char *name;
-    } levels[] = {{2, "state"}, {5, "county"}, {11, "tract"}, {12, "blockgroup"}, {15, "block"}};
-    const char *level = "county";
-    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-        if (levels[i].digits == partial->digits)
-            level = levels[i].name;
+    const char *level = dti_level_name(partial->digits);
     dti_prov_rules(p, &partial->rules);
     dti_prov_regions(p, level, NULL, NULL);
     set(p, "universe",

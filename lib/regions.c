@@ -227,3 +227,25 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     *out = stats;
     return DT_OK;
 }
+
+/* The GEOID prefix levels, in one place for every command. */
+static const struct {
+    const char *name;
+    int digits;
+} levels[] = {{"state", 2}, {"county", 5}, {"tract", 11}, {"blockgroup", 12}, {"block", 15}};
+
+int dti_level_digits(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+        if (strlen(levels[i].name) == len && strncmp(name, levels[i].name, len) == 0)
+            return levels[i].digits;
+    return -1;
+}
+
+const char *dti_level_name(int digits)
+{
+    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+        if (levels[i].digits == digits)
+            return levels[i].name;
+    return NULL;
+}

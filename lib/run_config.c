@@ -219,10 +219,8 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
         return keys[k].kind == DIRECTORY ? DT_OK : check_files(c, k, err);
     }
     case LEVEL: {
-        static const char *const levels[] = {"state", "county", "tract", "blockgroup", "block"};
-        for (int i = 0; i < 5; i++)
-            if (strcmp(value, levels[i]) == 0)
-                return DT_OK;
+        if (dti_level_digits(value, strlen(value)) > 0)
+            return DT_OK;
         return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
                              "by = %s: expected state, county, tract, blockgroup or block", value);
     }

@@ -143,25 +143,18 @@ int dt_stats_options_quiet(const dt_stats_options *o) { return o->quiet; }
 /* --by LEVEL[,LEVEL...]: the first is the main level, the rest extra. */
 static int set_level(dt_stats_options *o, const char *list)
 {
-    static const struct {
-        const char *name;
-        int digits;
-    } levels[] = {{"state", 2}, {"county", 5}, {"tract", 11}, {"blockgroup", 12}, {"block", 15}};
     int count = 0;
     for (const char *p = list; count == 0 || *p; count++) {
         size_t len = strcspn(p, ",");
-        int found = -1;
-        for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-            if (strlen(levels[i].name) == len && strncmp(p, levels[i].name, len) == 0)
-                found = (int)i;
-        if (found < 0 || count > 4)
+        int digits = dti_level_digits(p, len);
+        if (digits < 0 || count > 4)
             return -1;
         if (count == 0) {
-            o->prefix_digits = levels[found].digits;
-            o->level_name = levels[found].name;
+            o->prefix_digits = digits;
+            o->level_name = dti_level_name(digits);
         } else {
-            o->extra_digits[count - 1] = levels[found].digits;
-            o->extra_names[count - 1] = levels[found].name;
+            o->extra_digits[count - 1] = digits;
+            o->extra_names[count - 1] = dti_level_name(digits);
         }
         p += len;
         if (*p == ',')
