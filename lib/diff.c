@@ -122,7 +122,7 @@ static int parse_valued(dt_diff_options *o, int argc, char **argv, int *i, int *
     return -1;
 }
 
-dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err)
+dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err)
 {
     static const char *const valued[] = {"--by",  "-o",        "--output", "--changes-out", "--old",
                                          "--new", "--threads", "--served", "--underserved"};
@@ -334,7 +334,7 @@ static const char *release_label(const dt_diff_options *o, int which, char *buf,
 
 /* ---- the run ---- */
 
-dt_status dt_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
                   dt_error *err)
 {
     static const char *const names[2] = {"OLD", "NEW"};

@@ -1,4 +1,5 @@
 /* Status descriptions and the dt_error helpers, including GDAL's errors. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,22 +74,37 @@ char *dt_error_format(const dt_error *err, char *buf, unsigned long size)
     return buf;
 }
 
-/* GDAL prints its errors to stderr by default; the library never prints, so
- * keep them quiet and read CPLGetLastErrorMsg() where a call fails. */
+/* GDAL prints its errors to stderr by default; the library never prints, so each call holds
+ * a quiet handler of its own (GDAL keeps the handler stack per thread) and reads
+ * CPLGetLastErrorMsg() where a GDAL call fails. The handler's state is the call's. */
 static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
 {
-    (void)cls, (void)num, (void)msg;
+    (void)num, (void)msg;
+    dti_gdal_scope *scope = CPLGetErrorHandlerUserData();
+    if (scope && cls >= CE_Failure)
+        scope->failures++;
 }
 
-/* Reading CSVs needs only GDAL's VSI layer; registering every driver costs
- * tens of milliseconds, so only vector work asks for it (dti_ogr_init). */
-void dti_gdal_init(void)
+void dti_gdal_enter(dti_gdal_scope *scope)
 {
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    CPLSetErrorHandler(quiet_handler);
+    scope->failures = 0;
+    /* the caller's own last error, given back on leaving (CPLErrorStateBackuper in C) */
+    scope->caller_class = (int)CPLGetLastErrorType();
+    scope->caller_number = CPLGetLastErrorNo();
+    snprintf(scope->caller_message, sizeof scope->caller_message, "%s", CPLGetLastErrorMsg());
+    CPLPushErrorHandlerEx(quiet_handler, scope);
+}
+
+void dti_gdal_leave(dti_gdal_scope *scope)
+{
+    CPLPopErrorHandler();
+    CPLErrorSetState((CPLErr)scope->caller_class, scope->caller_number, scope->caller_message);
+}
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT, ogr_once = PTHREAD_ONCE_INIT;
+
+static void gdal_setup(void)
+{
     /* GDAL's /vsigzip/ writes FILE.gz.properties beside an input it seeks in
      * or stats; nothing may be written beside an input. A user's own setting
      * (environment or --config) is left as it is. */
@@ -96,12 +112,15 @@ void dti_gdal_init(void)
         CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
 }
 
+static void ogr_setup(void) { GDALAllRegister(); }
+
+/* Reading CSVs needs only GDAL's VSI layer; registering every driver costs
+ * tens of milliseconds, so only vector work asks for it (dti_ogr_init). Each runs once
+ * per process, whichever thread asks first. */
+void dti_gdal_init(void) { pthread_once(&gdal_once, gdal_setup); }
+
 void dti_ogr_init(void)
 {
-    static int done;
     dti_gdal_init();
-    if (done)
-        return;
-    done = 1;
-    GDALAllRegister();
+    pthread_once(&ogr_once, ogr_setup);
 }

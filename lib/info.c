@@ -32,7 +32,7 @@ static const char usage_text[] =
 
 const char *dt_info_usage(void) { return usage_text; }
 
-dt_info_options *dt_info_options_new(int argc, char **argv, dt_error *err)
+dt_info_options *dti_call_info_options_new(int argc, char **argv, dt_error *err)
 {
     dt_info_options *o = calloc(1, sizeof *o);
     if (!o || !(o->files = calloc((size_t)argc + 1, sizeof *o->files))) {
@@ -169,7 +169,7 @@ static json_t *provenance_of(const char *path, dt_error *err)
     return rc == 1 ? p : NULL;
 }
 
-dt_status dt_info(const dt_info_options *o, char **text, dt_error *err)
+dt_status dti_call_info(const dt_info_options *o, char **text, dt_error *err)
 {
     dti_gdal_init();
     *text = NULL;

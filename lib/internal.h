@@ -22,10 +22,44 @@ dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long 
                         const char *fmt, ...) DTI_PRINTF(5, 6);
 /* Copy GDAL's last error message into err with status. */
 dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
-/* Quiet GDAL errors (the library never prints); dti_ogr_init also registers
- * GDAL's drivers, for OGR and raster work. */
+/* GDAL's process-wide set-up, once (pthread_once); dti_ogr_init also registers GDAL's
+ * drivers, for OGR and raster work. */
 void dti_gdal_init(void);
 void dti_ogr_init(void);
+/* A public call's hold on GDAL's error handling: enter pushes a quiet handler (the library
+ * never prints) whose state is this scope, leave pops it and gives the caller back its own
+ * last GDAL error. Every public call that may reach GDAL runs between the two (calls.c). */
+typedef struct dti_gdal_scope {
+    unsigned long failures; /* GDAL errors of class CE_Failure or worse during the call */
+    int caller_class, caller_number;
+    char caller_message[1024];
+} dti_gdal_scope;
+void dti_gdal_enter(dti_gdal_scope *scope);
+void dti_gdal_leave(dti_gdal_scope *scope);
+/* The public calls' bodies; calls.c wraps each in a dti_gdal_scope. dti_call_stats keeps the
+ * region table in *table when table is not NULL (and then writes it to a file only with -o). */
+dt_stats_options *dti_call_stats_options_new(int argc, char **argv, dt_error *err);
+dt_merge_options *dti_call_merge_options_new(int argc, char **argv, dt_error *err);
+dt_map_options *dti_call_map_options_new(int argc, char **argv, dt_error *err);
+dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err);
+dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err);
+dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *err);
+dt_run_options *dti_call_run_options_new(int argc, char **argv, dt_error *err);
+dt_info_options *dti_call_info_options_new(int argc, char **argv, dt_error *err);
+dt_status dti_call_stats(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
+                         void *user, dt_table **table, dt_error *err);
+dt_status dti_call_merge(const dt_merge_options *options, dt_error *err);
+dt_status dti_call_info(const dt_info_options *options, char **text, dt_error *err);
+dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+dt_status dti_call_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+dt_status dti_call_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+dt_status dti_call_report(const dt_report_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+dt_status dti_call_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
 /* Pass a formatted note to the user's note callback (which may be NULL). */
 void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
 
@@ -1000,6 +1034,12 @@ dt_status dti_table_commit(dti_table_out *table, dt_error *err);
 /* Remove everything written; frees table. Accepts NULL. */
 void dti_table_abort(dti_table_out *table);
 
+/* ---- tables in memory: dt_table (table.c) ---- */
+/* A table with these columns (names copied) and no rows; NULL when out of memory. */
+dt_table *dti_table_new(const dti_column *columns, int ncolumns);
+/* Append a row of ncolumns cells (copied); 0, or -1 when out of memory. */
+int dti_table_add_row(dt_table *table, const char *const *cells);
+
 /* ---- census geometry in a dialtone stats run (stats_geo.c) ---- */
 typedef struct dti_geo_options {
     char *const *blocks; /* block layer specs */
@@ -1041,10 +1081,12 @@ void dti_geo_free(dti_stats_geo *geo);
 struct dti_extra_run;
 /* extra (may be NULL) appends the price, speed and measured columns; layer_name NULL:
  * "regions". */
-dti_table_out *dti_region_table_write(const char *path, const char *driver, const char *layer_name,
-                                      const dti_region_table *regions,
-                                      const dti_region_stats *stats, const dti_stats_geo *geo,
-                                      const struct dti_extra_run *extra, dt_error *err);
+/* *file (file not NULL) gets the table written but not committed; *mem (mem not NULL) the same
+ * rows in memory, cell for cell the text of the CSV (the caller frees it with dt_table_free). */
+dt_status dti_region_table_write(const char *path, const char *driver, const char *layer_name,
+                                 const dti_region_table *regions, const dti_region_stats *stats,
+                                 const dti_stats_geo *geo, const struct dti_extra_run *extra,
+                                 dti_table_out **file, dt_table **mem, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
 dti_table_out *dti_block_table_write(const char *path, const char *driver,
                                      const dti_coverage *cov, const dti_region_table *regions,

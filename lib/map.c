@@ -273,7 +273,7 @@ static int check_required(dt_map_options *o, dt_error *err)
     return 0;
 }
 
-dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err)
+dt_map_options *dti_call_map_options_new(int argc, char **argv, dt_error *err)
 {
     dt_map_options *o = calloc(1, sizeof *o);
     if (!o) {
@@ -677,7 +677,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     return status;
 }
 
-dt_status dt_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                  void *user, dt_error *err)
 {
     return dti_map_run(options, progress, note, user, NULL, NULL, err);

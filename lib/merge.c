@@ -39,7 +39,7 @@ void dt_merge_options_free(dt_merge_options *o)
 
 int dt_merge_options_wants_help(const dt_merge_options *o) { return o->help; }
 
-dt_merge_options *dt_merge_options_new(int argc, char **argv, dt_error *err)
+dt_merge_options *dti_call_merge_options_new(int argc, char **argv, dt_error *err)
 {
     dt_merge_options *o = calloc(1, sizeof *o);
     if (!o || !(o->partials = calloc((size_t)argc + 1, sizeof *o->partials))) {
@@ -88,7 +88,7 @@ fail:
     return NULL;
 }
 
-dt_status dt_merge(const dt_merge_options *o, dt_error *err)
+dt_status dti_call_merge(const dt_merge_options *o, dt_error *err)
 {
     dti_gdal_init();
     dti_partial partial;
@@ -104,9 +104,9 @@ dt_status dt_merge(const dt_merge_options *o, dt_error *err)
     dti_stats_geo no_geometry;
     memset(&no_geometry, 0, sizeof no_geometry);
     dti_table_out *out = NULL;
-    if (status == DT_OK && !(out = dti_region_table_write(o->output, NULL, NULL, &regions, stats,
-                                                          &no_geometry, NULL, err)))
-        status = err->status;
+    if (status == DT_OK)
+        status = dti_region_table_write(o->output, NULL, NULL, &regions, stats, &no_geometry, NULL,
+                                        &out, NULL, err);
     if (status == DT_OK) {
         struct json_t *prov = dti_prov_new("merge");
         dti_prov_partial(prov, &partial);

@@ -115,7 +115,7 @@ static int parse_choice(dt_plan_options *o, const char *a, const char *v, dt_err
     return -1;
 }
 
-dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err)
+dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err)
 {
     dt_plan_options *o = calloc(1, sizeof *o);
     if (!o) {
@@ -740,7 +740,7 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
             dti_format_number(b, sizeof b, (double)(o->budget - r[0].spent - r[1].spent) / 100, 0));
 }
 
-dt_status dt_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
                   dt_error *err)
 {
     plan_state s;

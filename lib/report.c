@@ -119,7 +119,7 @@ static int parse_choice(dt_report_options *o, const char *a, const char *v, dt_e
     return -1;
 }
 
-dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err)
+dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *err)
 {
     dt_report_options *o = calloc(1, sizeof *o);
     if (!o || !(o->maps = calloc((size_t)argc + 1, sizeof *o->maps))) {
@@ -545,7 +545,7 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
     return status;
 }
 
-dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note_fn note,
+dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, dt_note_fn note,
                     void *user, dt_error *err)
 {
     dti_report r;

@@ -56,7 +56,7 @@ void dt_run_options_free(dt_run_options *o)
     free(o);
 }
 
-dt_run_options *dt_run_options_new(int argc, char **argv, dt_error *err)
+dt_run_options *dti_call_run_options_new(int argc, char **argv, dt_error *err)
 {
     dt_run_options *o = calloc(1, sizeof *o);
     if (!o) {
@@ -521,7 +521,7 @@ static void default_name(const char *config, char *buf, size_t size)
         *dot = '\0';
 }
 
-dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
+dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
                  dt_error *err)
 {
     dti_run_config c;

@@ -346,7 +346,7 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
     return status;
 }
 
-dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err)
+dt_stats_options *dti_call_stats_options_new(int argc, char **argv, dt_error *err)
 {
     dt_stats_options *o = calloc(1, sizeof *o);
     if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs)) ||
@@ -514,10 +514,9 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
-        if (status == DT_OK &&
-            !(tables[k] = dti_region_table_write(path, o->driver, NULL, &regions, stats,
-                                                 &no_geometry, NULL, err)))
-            status = err->status;
+        if (status == DT_OK)
+            status = dti_region_table_write(path, o->driver, NULL, &regions, stats, &no_geometry,
+                                            NULL, &tables[k], NULL, err);
         if (status == DT_OK) {
             dti_prov_regions(prov, o->extra_names[k], NULL, NULL);
             dti_table_set_provenance(tables[k], prov);
@@ -536,7 +535,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
                                const dti_extra_run *extra, dti_table_out **level_tables,
-                               struct json_t *prov, dt_error *err)
+                               struct json_t *prov, dt_table **memory, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL;
@@ -563,14 +562,15 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         dti_prov_set_text(prov, "table", "blocks");
         dti_table_set_provenance(blocks_out, prov);
     }
-    /* with --partial-out alone, the partial is the result */
+    /* with --partial-out alone, the partial is the result; a table kept in memory is written
+     * to a file only with -o */
     char *path = o->output ? level_path(o->output, o->level_name) : NULL;
     if (o->output && !path)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    if (status == DT_OK && (o->output || !o->partial_out) &&
-        !(table = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo, extra,
-                                         err)))
-        status = err->status;
+    int to_file = o->output || (!o->partial_out && !memory);
+    if (status == DT_OK && (to_file || memory))
+        status = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo, extra,
+                                        to_file ? &table : NULL, memory, err);
     dti_prov_set_text(prov, "table", "regions");
     if (table)
         dti_table_set_provenance(table, prov);
@@ -606,6 +606,10 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
     dti_table_abort(table);
+    if (status != DT_OK && memory) {
+        dt_table_free(*memory);
+        *memory = NULL;
+    }
     return status;
 }
 
@@ -663,8 +667,8 @@ static void closing_notes(const dt_stats_options *o, const dti_run_totals *total
                 "locations that no provider reports are missing");
 }
 
-dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
-                   dt_error *err)
+dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_fn note,
+                         void *user, dt_table **memory, dt_error *err)
 {
     dti_gdal_init();
     dti_inputs inputs, fabric = {0};
@@ -778,7 +782,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
         status =
-            write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov, err);
+            write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov,
+                          memory, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */

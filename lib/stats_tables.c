@@ -12,6 +12,7 @@ enum { MAX_COLUMNS = 60, CELL = 48 };
 
 typedef struct row {
     dti_column columns[MAX_COLUMNS];
+    char names[MAX_COLUMNS][CELL]; /* the columns' names: each table's own */
     char cells[MAX_COLUMNS][CELL];
     const char *text[MAX_COLUMNS];
     int count;
@@ -19,7 +20,8 @@ typedef struct row {
 
 static void column(row *r, const char *name, dti_cell_type type)
 {
-    r->columns[r->count].name = name;
+    snprintf(r->names[r->count], CELL, "%.*s", CELL - 1, name);
+    r->columns[r->count].name = r->names[r->count];
     r->columns[r->count].type = type;
     r->text[r->count] = r->cells[r->count];
     r->count++;
@@ -40,16 +42,15 @@ static void put_x10(row *r, int *at, uint64_t x10)
 
 static void units_columns(row *r, const char *units)
 {
-    static char names[2][4][40];
-    int k = strcmp(units, "housing") == 0 ? 0 : 1;
-    snprintf(names[k][0], sizeof names[k][0], "%s", units);
-    snprintf(names[k][1], sizeof names[k][1], "unserved_%s", units);
-    snprintf(names[k][2], sizeof names[k][2], "underserved_%s", units);
-    snprintf(names[k][3], sizeof names[k][3], "%s_no_data", units);
-    column(r, names[k][0], DTI_CELL_INTEGER);
-    column(r, names[k][1], DTI_CELL_REAL);
-    column(r, names[k][2], DTI_CELL_REAL);
-    column(r, names[k][3], DTI_CELL_INTEGER);
+    char names[4][CELL];
+    snprintf(names[0], sizeof names[0], "%s", units);
+    snprintf(names[1], sizeof names[1], "unserved_%s", units);
+    snprintf(names[2], sizeof names[2], "underserved_%s", units);
+    snprintf(names[3], sizeof names[3], "%s_no_data", units);
+    column(r, names[0], DTI_CELL_INTEGER);
+    column(r, names[1], DTI_CELL_REAL);
+    column(r, names[2], DTI_CELL_REAL);
+    column(r, names[3], DTI_CELL_INTEGER);
 }
 
 static void put_units(row *r, int *at, const dti_units_sums *s)
@@ -86,7 +87,7 @@ static int extra_cells(const dti_extra_run *extra, long region, char out[][CELL]
 
 static void extra_columns(row *r, const dti_extra_run *extra)
 {
-    static char names[MAX_COLUMNS][CELL];
+    char names[MAX_COLUMNS][CELL];
     int n = extra_cells(extra, -1, names, MAX_COLUMNS - r->count);
     for (int i = 0; i < n; i++)
         column(r, names[i],
@@ -119,62 +120,91 @@ static void region_columns(row *r, const dti_stats_geo *geo)
     }
 }
 
-dti_table_out *dti_region_table_write(const char *path, const char *driver, const char *layer_name,
-                                      const dti_region_table *regions,
-                                      const dti_region_stats *stats, const dti_stats_geo *geo,
-                                      const dti_extra_run *extra, dt_error *err)
+/* One row of the region table, formatted as the CSV holds it, into the file and the memory
+ * table (either may be NULL): both take the very same cells. */
+static dt_status region_rows(row *r, int before_extra, const dti_region_table *regions,
+                             const dti_region_stats *stats, const dti_stats_geo *geo,
+                             const dti_extra_run *extra, int with_geometry, dti_table_out *t,
+                             dt_table *mem, dt_error *err)
 {
-    row r = {.count = 0};
-    region_columns(&r, geo);
-    int before_extra = r.count;
-    if (extra)
-        extra_columns(&r, extra);
-    int with_geometry = driver && geo->polygons;
-    dti_table_out *t =
-        dti_table_open(path, driver, layer_name ? layer_name : "regions", r.columns, r.count,
-                       with_geometry, geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err);
-    if (!t)
-        return NULL;
     for (size_t i = 0; i < regions->count; i++) {
         const dti_region_stats *s = &stats[i];
         if (s->locations == 0)
             continue;
         int at = 0;
-        snprintf(cell(&r, &at), CELL, "%s", ""); /* the id may be long: point at it instead */
-        r.text[0] = regions->ids[i];
-        put_u64(&r, &at, s->locations);
-        put_u64(&r, &at, s->unserved);
-        put_u64(&r, &at, s->underserved);
-        put_u64(&r, &at, s->served);
-        dti_format_ratio(cell(&r, &at), CELL, 100 * s->unserved, s->locations, 2);
-        put_u64(&r, &at, s->providers);
+        snprintf(cell(r, &at), CELL, "%s", ""); /* the id may be long: point at it instead */
+        r->text[0] = regions->ids[i];
+        put_u64(r, &at, s->locations);
+        put_u64(r, &at, s->unserved);
+        put_u64(r, &at, s->underserved);
+        put_u64(r, &at, s->served);
+        dti_format_ratio(cell(r, &at), CELL, 100 * s->unserved, s->locations, 2);
+        put_u64(r, &at, s->providers);
         /* twice the median in micro-Mbps: print it at 7 decimals, exactly */
-        dti_format_fixed(cell(&r, &at), CELL, s->median_down_x2 * 5, 7);
+        dti_format_fixed(cell(r, &at), CELL, s->median_down_x2 * 5, 7);
         for (int k = 0; k < DTI_TIER_COUNT; k++)
-            dti_format_ratio(cell(&r, &at), CELL, s->tiers[k], s->locations, 4);
+            dti_format_ratio(cell(r, &at), CELL, s->tiers[k], s->locations, 4);
         if (geo->have_blocks)
-            put_units(&r, &at, &geo->housing[i]);
+            put_units(r, &at, &geo->housing[i]);
         if (geo->have_households)
-            put_units(&r, &at, &geo->household_sums[i]);
+            put_units(r, &at, &geo->household_sums[i]);
         if (geo->have_blocks) {
-            put_u64(&r, &at, geo->pop[i]);
-            dti_format_fixed(cell(&r, &at), CELL, geo->aland[i], 6);
-            dti_format_ratio(cell(&r, &at), CELL, s->locations * 1000000, (uint64_t)geo->aland[i],
+            put_u64(r, &at, geo->pop[i]);
+            dti_format_fixed(cell(r, &at), CELL, geo->aland[i], 6);
+            dti_format_ratio(cell(r, &at), CELL, s->locations * 1000000, (uint64_t)geo->aland[i],
                              2);
         }
-        if (extra && extra_cells(extra, (long)i, r.cells + before_extra, r.count - before_extra) !=
-                         r.count - before_extra) {
-            dti_table_abort(t);
-            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            return NULL;
-        }
+        if (extra && extra_cells(extra, (long)i, r->cells + before_extra,
+                                 r->count - before_extra) != r->count - before_extra)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         const void *geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
-        if (dti_table_write(t, r.text, geometry, err) != DT_OK) {
-            dti_table_abort(t);
-            return NULL;
-        }
+        if (t && dti_table_write(t, r->text, geometry, err) != DT_OK)
+            return err->status;
+        if (mem && dti_table_add_row(mem, r->text) != 0)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    return t;
+    return DT_OK;
+}
+
+dt_status dti_region_table_write(const char *path, const char *driver, const char *layer_name,
+                                 const dti_region_table *regions, const dti_region_stats *stats,
+                                 const dti_stats_geo *geo, const dti_extra_run *extra,
+                                 dti_table_out **file, dt_table **mem, dt_error *err)
+{
+    row *r = calloc(1, sizeof *r);
+    if (file)
+        *file = NULL;
+    if (mem)
+        *mem = NULL;
+    if (!r)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    region_columns(r, geo);
+    int before_extra = r->count;
+    if (extra)
+        extra_columns(r, extra);
+    int with_geometry = driver && geo->polygons;
+    dti_table_out *t = NULL;
+    dt_table *m = NULL;
+    dt_status status = DT_OK;
+    if (file && !(t = dti_table_open(path, driver, layer_name ? layer_name : "regions",
+                                     r->columns, r->count, with_geometry,
+                                     geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err)))
+        status = err->status;
+    if (status == DT_OK && mem && !(m = dti_table_new(r->columns, r->count)))
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (status == DT_OK)
+        status = region_rows(r, before_extra, regions, stats, geo, extra, with_geometry, t, m, err);
+    free(r);
+    if (status != DT_OK) {
+        dti_table_abort(t);
+        dt_table_free(m);
+        return status;
+    }
+    if (file)
+        *file = t;
+    if (mem)
+        *mem = m;
+    return DT_OK;
 }
 
 /* ---- blocks ---- */

@@ -202,4 +202,81 @@ const char *dt_info_usage(void);
 /* The provenance of each file as JSON text in *text (the caller frees it). */
 dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
 
+/* ---- embedding: the threading and ownership contract --------------------------------------
+ *
+ * - Calls are reentrant: any number of threads may make calls at the same time, each with its
+ *   own options, tables and dt_error (an options or table handle is read-only to the calls
+ *   that take it const, and may be shared by threads that only read it). The library keeps
+ *   no mutable state between calls, except the list of temporary files that
+ *   dt_remove_temporaries() empties (held under a lock).
+ * - Callbacks (progress, note) run on the thread that made the call, before it returns; the
+ *   library's own worker threads never call them. A callback may not call dt_remove_temporaries
+ *   (the signal handler may).
+ * - GDAL: every call that may reach GDAL pushes a quiet error handler of its own on entry and
+ *   pops it before returning (CPLPushErrorHandlerEx, per thread), so the library never prints
+ *   and never replaces the program's handler; the program's last GDAL error
+ *   (CPLGetLastErrorMsg) is as it was before the call. GDAL's drivers are registered once
+ *   (GDALAllRegister, under pthread_once), and CPL_VSIL_GZIP_WRITE_PROPERTIES is set to NO
+ *   once unless the program set it.
+ * - Files are created with mode 0666 as modified by the process's umask (the umask is never
+ *   changed, not even for a moment) and written to a temporary name renamed into place.
+ * - err may not be NULL; on failure it holds the status, the message and the file and line of
+ *   the bad input. On success its contents are unspecified.
+ * - Who frees what: every _new has its _free (each accepts NULL); a dt_table from
+ *   dt_stats_table is the caller's (dt_table_free); dt_info's *text is the caller's (free());
+ *   strings from dt_strerror, dt_version, the _usage calls and the dt_table accessors belong to
+ *   the library (the table's strings live as long as the table).
+ * - The library never calls exit() and never installs signal handlers: a program that wants
+ *   interrupted calls to leave nothing behind calls dt_remove_temporaries() from its own
+ *   SIGINT/SIGTERM handler. While a call renames its outputs into place it blocks SIGINT and
+ *   SIGTERM on the calling thread (pthread_sigmask), and restores the mask.
+ * - Some readers (coordinates, map options) use strtod: keep LC_NUMERIC "C" (as every C program
+ *   starts; after setlocale(LC_ALL, "") set LC_NUMERIC back to "C").
+ */
+
+/* ---- tables in memory: dt_table --------------------------------------------------------- */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A result table: named, typed columns and rows of cells. Each cell holds exactly the text the
+ * CSV output holds (without the CSV's quoting); an empty cell is a value that is not known. */
+typedef struct dt_table dt_table;
+
+typedef enum dt_column_type {
+    DT_COLUMN_TEXT = 0, /* region ids and names: text, never numbers ("01001") */
+    DT_COLUMN_INTEGER,  /* counts */
+    DT_COLUMN_NUMBER    /* decimals: shares, medians, sums of one decimal */
+} dt_column_type;
+
+unsigned long dt_table_columns(const dt_table *table);
+unsigned long dt_table_rows(const dt_table *table);
+/* NULL / DT_COLUMN_TEXT for a column out of range. */
+const char *dt_table_column_name(const dt_table *table, unsigned long column);
+dt_column_type dt_table_column_type(const dt_table *table, unsigned long column);
+/* The column named name, or -1. */
+long dt_table_column_index(const dt_table *table, const char *name);
+/* The cell's text, as the CSV holds it ("" for an empty cell); NULL out of range. Owned by
+ * the table. */
+const char *dt_table_text(const dt_table *table, unsigned long row, unsigned long column);
+/* Non-zero for an empty cell (or one out of range). */
+int dt_table_is_empty(const dt_table *table, unsigned long row, unsigned long column);
+/* The cell read as a whole number (0 when empty or not one) ... */
+long long dt_table_integer(const dt_table *table, unsigned long row, unsigned long column);
+/* ... or as the double nearest its decimal text (NaN when empty or not a number). */
+double dt_table_number(const dt_table *table, unsigned long row, unsigned long column);
+void dt_table_free(dt_table *table);
+
+/* Run `dialtone stats` as dt_stats() does and return the region table in *table (the caller
+ * frees it with dt_table_free; NULL on failure). The region table is also written to a file
+ * only when the options give -o; the other outputs (--locations-out, --blocks-out,
+ * --partial-out, the extra --by levels) are written as dt_stats() writes them. */
+dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress,
+                         dt_note_fn note, void *user, dt_table **table, dt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif
