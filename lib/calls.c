@@ -3,14 +3,14 @@
  * work between them, never see each other's handler or last error. */
 #include "internal.h"
 
-#define DTI_OPTIONS_NEW(command)                                                                 \
-    dt_##command##_options *dt_##command##_options_new(int argc, char **argv, dt_error *err)     \
-    {                                                                                            \
-        dti_gdal_scope scope;                                                                    \
-        dti_gdal_enter(&scope);                                                                  \
-        dt_##command##_options *options = dti_call_##command##_options_new(argc, argv, err);     \
-        dti_gdal_leave(&scope);                                                                  \
-        return options;                                                                          \
+#define DTI_OPTIONS_NEW(command)                                                                   \
+    dt_##command##_options *dt_##command##_options_new(int argc, char **argv, dt_error *err)       \
+    {                                                                                              \
+        dti_gdal_scope scope;                                                                      \
+        dti_gdal_enter(&scope);                                                                    \
+        dt_##command##_options *options = dti_call_##command##_options_new(argc, argv, err);       \
+        dti_gdal_leave(&scope);                                                                    \
+        return options;                                                                            \
     }
 
 DTI_OPTIONS_NEW(stats)
@@ -23,15 +23,15 @@ DTI_OPTIONS_NEW(run)
 DTI_OPTIONS_NEW(info)
 
 /* A command with the usual (options, progress, note, user, err) call. */
-#define DTI_COMMAND(command)                                                                     \
-    dt_status dt_##command(const dt_##command##_options *options, dt_progress_fn progress,       \
-                           dt_note_fn note, void *user, dt_error *err)                           \
-    {                                                                                            \
-        dti_gdal_scope scope;                                                                    \
-        dti_gdal_enter(&scope);                                                                  \
-        dt_status status = dti_call_##command(options, progress, note, user, err);               \
-        dti_gdal_leave(&scope);                                                                  \
-        return status;                                                                           \
+#define DTI_COMMAND(command)                                                                       \
+    dt_status dt_##command(const dt_##command##_options *options, dt_progress_fn progress,         \
+                           dt_note_fn note, void *user, dt_error *err)                             \
+    {                                                                                              \
+        dti_gdal_scope scope;                                                                      \
+        dti_gdal_enter(&scope);                                                                    \
+        dt_status status = dti_call_##command(options, progress, note, user, err);                 \
+        dti_gdal_leave(&scope);                                                                    \
+        return status;                                                                             \
     }
 
 DTI_COMMAND(map)
@@ -50,8 +50,8 @@ dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress, dt_
     return status;
 }
 
-dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress,
-                         dt_note_fn note, void *user, dt_table **table, dt_error *err)
+dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
+                         void *user, dt_table **table, dt_error *err)
 {
     *table = NULL;
     dti_gdal_scope scope;

@@ -334,8 +334,8 @@ static const char *release_label(const dt_diff_options *o, int which, char *buf,
 
 /* ---- the run ---- */
 
-dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
-                  dt_error *err)
+dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_error *err)
 {
     static const char *const names[2] = {"OLD", "NEW"};
     dti_gdal_init();

@@ -1,4 +1,5 @@
 /* dialtone diff: the per-location comparison of two coverages and its tables. */
+#define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,21 +229,20 @@ void dti_diff_write(void *stream, const dti_diff *d)
     }
 }
 
-static const dti_coverage *sort_cov[2];
-
-/* A change's location key and the coverage that names it. */
-static uint64_t change_key(const dti_diff_change *c, const dti_coverage **cov)
+/* A change's location key and the coverage (of covs: old, new) that names it. */
+static uint64_t change_key(const dti_diff_change *c, const dti_coverage *const *covs,
+                           const dti_coverage **cov)
 {
     int which = c->old_index == UINT32_MAX;
-    *cov = sort_cov[which];
-    return sort_cov[which]->location_keys[which ? c->new_index : c->old_index];
+    *cov = covs[which];
+    return covs[which]->location_keys[which ? c->new_index : c->old_index];
 }
 
 /* In location id order, as stats' location table (dti_location_id_compare). */
-static int compare_changes(const void *pa, const void *pb)
+static int compare_changes(const void *pa, const void *pb, void *covs)
 {
     const dti_coverage *ca, *cb;
-    uint64_t x = change_key(pa, &ca), y = change_key(pb, &cb);
+    uint64_t x = change_key(pa, covs, &ca), y = change_key(pb, covs, &cb);
     return dti_location_key_compare(ca, x, cb, y);
 }
 
@@ -251,9 +251,8 @@ void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
 {
     static const char *const kinds[] = {"upgraded", "downgraded", "appeared", "vanished", "moved"};
     FILE *fp = stream;
-    sort_cov[0] = old;
-    sort_cov[1] = new_cov;
-    qsort(d->changes, d->change_count, sizeof *d->changes, compare_changes);
+    const dti_coverage *covs[2] = {old, new_cov};
+    qsort_r(d->changes, d->change_count, sizeof *d->changes, compare_changes, covs);
     fputs("location_id,change,class_old,class_new,region_old,region_new,technology\n", fp);
     for (size_t i = 0; i < d->change_count; i++) {
         const dti_diff_change *c = &d->changes[i];

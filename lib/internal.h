@@ -53,11 +53,11 @@ dt_status dti_call_info(const dt_info_options *options, char **text, dt_error *e
 dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                        void *user, dt_error *err);
 dt_status dti_call_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err);
+                        void *user, dt_error *err);
 dt_status dti_call_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err);
-dt_status dti_call_report(const dt_report_options *options, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err);
+                        void *user, dt_error *err);
+dt_status dti_call_report(const dt_report_options *options, dt_progress_fn progress,
+                          dt_note_fn note, void *user, dt_error *err);
 dt_status dti_call_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
                        void *user, dt_error *err);
 /* Pass a formatted note to the user's note callback (which may be NULL). */
@@ -238,7 +238,7 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
 uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
 /* When the stream is read to its end, write its fingerprint into *record (NULL: none). */
 void dti_stream_record(dti_stream *s, dti_fingerprint *record);
-void dti_stream_close(dti_stream *s);          /* accepts NULL */
+void dti_stream_close(dti_stream *s); /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
@@ -553,7 +553,7 @@ typedef struct dti_histogram {
 typedef struct dti_partial {
     dti_rules rules;
     int has_rules, digits;
-    int fabric; /* the counts include a fabric's unreported locations (f record); -1 unknown */
+    int fabric;     /* the counts include a fabric's unreported locations (f record); -1 unknown */
     dti_strtab ids; /* region id text -> index */
     dti_region_stats *stats;
     dti_histogram *downs;
@@ -700,8 +700,8 @@ int dti_parse_color(const char *text, dti_rgb *out);
  * end reverses it) or a comma-separated list of hex colours (at least k; evenly picked
  * when longer). DT_ERR_USAGE for an unknown name or bad list. */
 dt_status dti_palette_colors(const char *spec, int k, dti_rgb *out, dt_error *err);
-/* Comma-separated names of the ColorBrewer schemes; static storage. */
-const char *dti_palette_names(void);
+/* Comma-separated names of the ColorBrewer schemes, in names; returns names. */
+const char *dti_palette_names(char *names, size_t size);
 
 /* ---- region layer: polygons in flat arrays (map_layer.c) ---- */
 typedef struct dti_map_layer {
@@ -864,8 +864,8 @@ void dti_layer_read_only(const dti_layer *layer, const int *index, int count, in
  * (DT_ERR_CRS) when it has none or one that is neither geographic nor
  * projected. The caller frees *srs with OSRDestroySpatialReference(). */
 dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err);
-/* Short name of a CRS for messages ("EPSG:4269" or its name); static buffer. */
-const char *dti_srs_name(const void *srs);
+/* Short name of a CRS for messages ("EPSG:4269" or its name), in name; returns name. */
+const char *dti_srs_name(const void *srs, char *name, size_t size);
 /* A transformation between two CRS, or *ct = NULL when they are the same.
  * The caller frees *ct with OCTDestroyCoordinateTransformation(). */
 dt_status dti_srs_transform(const void *from, const void *to, void **ct, const char *what,
@@ -1088,9 +1088,9 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
                                  const dti_stats_geo *geo, const struct dti_extra_run *extra,
                                  dti_table_out **file, dt_table **mem, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver,
-                                     const dti_coverage *cov, const dti_region_table *regions,
-                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
+                                     const dti_region_table *regions, const dti_stats_geo *geo,
+                                     int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id (dti_location_id_compare). */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
@@ -1439,9 +1439,9 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;         /* all the region's locations */
-    uint64_t connect;           /* locations the project connects */
-    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;     /* all the region's locations */
+    uint64_t connect;       /* locations the project connects */
+    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */

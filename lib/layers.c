@@ -179,16 +179,15 @@ dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err)
     return DT_OK;
 }
 
-const char *dti_srs_name(const void *srs)
+const char *dti_srs_name(const void *srs, char *name, size_t size)
 {
-    static char name[160];
     OGRSpatialReferenceH h = (OGRSpatialReferenceH)srs;
     const char *authority = OSRGetAuthorityName(h, NULL);
     const char *code = OSRGetAuthorityCode(h, NULL);
     if (authority && code)
-        snprintf(name, sizeof name, "%s:%s", authority, code);
+        snprintf(name, size, "%s:%s", authority, code);
     else
-        snprintf(name, sizeof name, "%s", OSRGetName(h) ? OSRGetName(h) : "unnamed CRS");
+        snprintf(name, size, "%s", OSRGetName(h) ? OSRGetName(h) : "unnamed CRS");
     return name;
 }
 
@@ -201,11 +200,11 @@ dt_status dti_srs_transform(const void *from, const void *to, void **ct, const c
     CPLErrorReset();
     *ct = OCTNewCoordinateTransformation((OGRSpatialReferenceH)from, (OGRSpatialReferenceH)to);
     if (!*ct) {
-        char names[340];
-        snprintf(names, sizeof names, "%s", dti_srs_name(from));
-        return dti_error_gdal(
-            err, DT_ERR_CRS, what,
-            CPLSPrintf("no transformation from %s to %s", names, dti_srs_name(to)));
+        char from_name[160], to_name[160];
+        return dti_error_gdal(err, DT_ERR_CRS, what,
+                              CPLSPrintf("no transformation from %s to %s",
+                                         dti_srs_name(from, from_name, sizeof from_name),
+                                         dti_srs_name(to, to_name, sizeof to_name)));
     }
     return DT_OK;
 }

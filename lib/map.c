@@ -678,7 +678,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
 }
 
 dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
-                 void *user, dt_error *err)
+                       void *user, dt_error *err)
 {
     return dti_map_run(options, progress, note, user, NULL, NULL, err);
 }

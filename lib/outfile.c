@@ -1,13 +1,16 @@
 /* Where every output's bytes go: through symlinks to their target, straight into FIFOs and
  * character devices, and otherwise to a temporary name beside the target renamed on success. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* getrandom */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -170,19 +173,38 @@ static FILE *open_direct(const dti_outfile *out, dt_error *err)
     return fp;
 }
 
-/* mkstemp makes 0600; give the usual permissions of a new file. */
-static void usual_mode(int fd)
+/* Like mkstemp, but the file gets the usual permissions of a new file: mode 0666 as the process's
+ * umask (or the directory's default ACL) makes it, applied by the kernel at creation. Finding
+ * the umask would take umask() twice, which changes it for every thread in between. */
+static int create_temporary(char *template)
 {
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-}
-
-static void usual_mode_path(const char *path)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(path, 0666 & ~mask);
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t len = strlen(template);
+    if (len < 6 || strcmp(template + len - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        unsigned char random[6];
+        if (getrandom(random, sizeof random, GRND_NONBLOCK) != (ssize_t)sizeof random) {
+            /* no entropy yet: the time, the process, the thread and the attempt still make
+             * names unlikely to be taken, and O_EXCL refuses one that is */
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            unsigned long long mix =
+                (unsigned long long)now.tv_nsec * 2654435761u ^ (unsigned long long)getpid() << 20 ^
+                (unsigned long long)(uintptr_t)&now ^ (unsigned long long)attempt * 40503u;
+            for (size_t i = 0; i < sizeof random; i++)
+                random[i] = (unsigned char)(mix >> (8 * i));
+        }
+        for (size_t i = 0; i < 6; i++)
+            template[len - 6 + i] = letters[random[i] % (sizeof letters - 1)];
+        int fd = open(template, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
 }
 
 dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_error *err)
@@ -208,7 +230,7 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
         return NULL;
     }
     snprintf(out->temp, n, "%s.tmp.XXXXXX", out->target);
-    int fd = mkstemp(out->temp);
+    int fd = create_temporary(out->temp);
     if (fd >= 0 && dti_temp_add(out->temp, DTI_TEMP_FILE) != 0) {
         close(fd);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -226,7 +248,6 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
         dti_outfile_abort(out);
         return NULL;
     }
-    usual_mode(fd);
     setvbuf(out->fp, NULL, _IOFBF, 1 << 20);
     return out;
 }
@@ -298,7 +319,7 @@ static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_e
     if (!(*temp = malloc(n)))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     snprintf(*temp, n, "%s.tmp.XXXXXX", *final);
-    int fd = mkstemp(*temp);
+    int fd = create_temporary(*temp);
     if (fd < 0) {
         free(*temp);
         *temp = NULL;
@@ -307,7 +328,6 @@ static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_e
     close(fd);
     if (dti_temp_add(*temp, DTI_TEMP_FILE) != 0)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    usual_mode_path(*temp);
     return dti_sidecar_write(out->temp, out->path, *temp, out->provenance, err);
 }
 const char *dti_outfile_path(const dti_outfile *out) { return out->file; }

@@ -1,5 +1,6 @@
 /* Colours: ColorBrewer schemes by name, hex colour lists, hex parsing. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -267,15 +268,14 @@ static int parse_hex(const char *s, size_t len, dti_rgb *out)
 
 int dti_parse_color(const char *text, dti_rgb *out) { return parse_hex(text, strlen(text), out); }
 
-const char *dti_palette_names(void)
+const char *dti_palette_names(char *names, size_t size)
 {
-    static char names[512];
-    if (!names[0])
-        for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
-            if (i)
-                strcat(names, ", ");
-            strcat(names, schemes[i].name);
-        }
+    size_t at = 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < sizeof schemes / sizeof *schemes && at < size; i++) {
+        int n = snprintf(names + at, size - at, "%s%s", i ? ", " : "", schemes[i].name);
+        at += n > 0 ? (size_t)n : 0;
+    }
     return names;
 }
 
@@ -346,7 +346,8 @@ dt_status dti_palette_colors(const char *spec, int k, dti_rgb *out, dt_error *er
             reverse(out, k);
         return DT_OK;
     }
+    char names[512];
     return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                          "--palette %s: not a ColorBrewer scheme (%s) or a list of hex colours",
-                         spec, dti_palette_names());
+                         spec, dti_palette_names(names, sizeof names));
 }

@@ -500,19 +500,18 @@ static const char *check_magic(dti_partial *p, const dti_field *f, int n)
 }
 
 /* An s (state) or i (input) record of partial file number source: NULL
- * when it is new to the merge, otherwise why the file is refused (in a
- * static buffer); NULL with err->status DT_ERR_NOMEM when out of memory. */
+ * when it is new to the merge, otherwise why the file is refused (in
+ * why, of 1600 bytes); NULL with err->status DT_ERR_NOMEM when out of memory. */
 static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint32_t source,
-                                 dt_error *err)
+                                 char why[static 1600], dt_error *err)
 {
-    static _Thread_local char why[1600];
     uint64_t value;
     if (dti_field_is(&f[0], "s")) {
         if (n != 2 || f[1].len != 2 || field_u64(&f[1], &value) != 0)
             return "bad state record";
         int state = (int)value;
         if (dti_state_set_has(&p->states, state) && p->state_source[state] != source) {
-            snprintf(why, sizeof why,
+            snprintf(why, 1600,
                      "holds state %02d, as %s does: a state's files must all go into one partial "
                      "(merging them would count its locations twice)",
                      state, p->sources[p->state_source[state]]);
@@ -542,7 +541,7 @@ static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint
         p->input_source = sources;
         sources[index] = source;
     } else if (p->input_source[index] != source) {
-        snprintf(why, sizeof why,
+        snprintf(why, 1600,
                  "made from %s (%" PRIu64 " bytes), as %s was: merging them would count its "
                  "locations twice",
                  name, value, p->sources[p->input_source[index]]);
@@ -574,6 +573,7 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
     dti_field f[DTI_MAX_FIELDS];
     int n, rc;
     const char *why = NULL;
+    char refusal[1600];
     dt_status status = DT_OK;
     long records = 0;
     while (!why && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) > 0) {
@@ -607,7 +607,8 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             continue;
         }
         if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {
-            if ((why = covered_twice(p, f, n, source, err)) != NULL || err->status == DT_ERR_NOMEM)
+            if ((why = covered_twice(p, f, n, source, refusal, err)) != NULL ||
+                err->status == DT_ERR_NOMEM)
                 break;
             continue;
         }

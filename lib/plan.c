@@ -740,8 +740,8 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
             dti_format_number(b, sizeof b, (double)(o->budget - r[0].spent - r[1].spent) / 100, 0));
 }
 
-dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
-                  dt_error *err)
+dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_error *err)
 {
     plan_state s;
     memset(&s, 0, sizeof s);

@@ -1,4 +1,5 @@
 /* Region polygons: read a layer, index its parts, and find the polygon containing a point. */
+#define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,14 +245,17 @@ dt_status dti_polygons_add(dti_polygons *p, const char *id, const void *geometry
     return DT_OK;
 }
 
-static const dti_polygons *sort_polygons;
-static int sort_numeric;
+typedef struct region_sort {
+    const dti_polygons *polygons;
+    int numeric;
+} region_sort;
 
-static int compare_regions(const void *a, const void *b)
+static int compare_regions(const void *a, const void *b, void *context)
 {
-    const char *x = dti_strtab_get(&sort_polygons->ids, *(const uint32_t *)a);
-    const char *y = dti_strtab_get(&sort_polygons->ids, *(const uint32_t *)b);
-    if (sort_numeric) {
+    const region_sort *sort = context;
+    const char *x = dti_strtab_get(&sort->polygons->ids, *(const uint32_t *)a);
+    const char *y = dti_strtab_get(&sort->polygons->ids, *(const uint32_t *)b);
+    if (sort->numeric) {
         long long u = strtoll(x, NULL, 10), v = strtoll(y, NULL, 10);
         if (u != v)
             return u < v ? -1 : 1;
@@ -413,9 +417,8 @@ dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
     }
     for (size_t r = 0; r < n; r++)
         p->order[r] = (uint32_t)r;
-    sort_polygons = p;
-    sort_numeric = numeric_ids;
-    qsort(p->order, n, sizeof *p->order, compare_regions);
+    region_sort sort = {p, numeric_ids};
+    qsort_r(p->order, n, sizeof *p->order, compare_regions, &sort);
     for (size_t r = 0; r < n; r++)
         rank[p->order[r]] = (uint32_t)r;
     for (size_t i = 0; i < p->part_count; i++)

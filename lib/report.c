@@ -1,4 +1,5 @@
 /* dialtone report: options, reading the tables and images, and the run. */
+#define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,11 +231,10 @@ static void report_free(dti_report *r)
     free(r->price_values);
 }
 
-static const dti_report *sort_report;
-
 /* The largest share unserved first (exactly: u1 / n1 > u2 / n2), then more unserved, then id. */
-static int compare_worst(const void *pa, const void *pb)
+static int compare_worst(const void *pa, const void *pb, void *report)
 {
+    const dti_report *sort_report = report;
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     const uint64_t *x = sort_report->counts + 4 * a, *y = sort_report->counts + 4 * b;
     dti_u128 l = (dti_u128)x[1] * y[0], r = (dti_u128)y[1] * x[0];
@@ -290,15 +290,13 @@ static dt_status read_stats(dti_report *r, const dt_report_options *o, dt_error 
             dti_format_ratio(r->pct[row], sizeof r->pct[row], 100 * c[1], c[0], 2);
         r->worst[row] = row;
     }
-    sort_report = r;
-    qsort(r->worst, n, sizeof *r->worst, compare_worst);
+    qsort_r(r->worst, n, sizeof *r->worst, compare_worst, r);
     return DT_OK;
 }
 
-static const dti_report *price_report;
-
-static int compare_price(const void *pa, const void *pb)
+static int compare_price(const void *pa, const void *pb, void *report)
 {
+    const dti_report *price_report = report;
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     double x = price_report->price_values[a], y = price_report->price_values[b];
     if (x != y)
@@ -327,8 +325,7 @@ static dt_status read_prices(dti_report *r, dt_error *err)
         if (v == v) /* not NaN: a price */
             r->priced_rows[r->priced_count++] = row;
     }
-    price_report = r;
-    qsort(r->priced_rows, r->priced_count, sizeof *r->priced_rows, compare_price);
+    qsort_r(r->priced_rows, r->priced_count, sizeof *r->priced_rows, compare_price, r);
     return DT_OK;
 }
 
@@ -546,7 +543,7 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
 }
 
 dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, dt_note_fn note,
-                    void *user, dt_error *err)
+                          void *user, dt_error *err)
 {
     dti_report r;
     memset(&r, 0, sizeof r);

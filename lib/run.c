@@ -521,8 +521,8 @@ static void default_name(const char *config, char *buf, size_t size)
         *dot = '\0';
 }
 
-dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn note, void *user,
-                 dt_error *err)
+dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err)
 {
     dti_run_config c;
     dt_status status = dti_run_config_read(&c, o->config, err);

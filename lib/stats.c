@@ -1,4 +1,5 @@
 /* dialtone stats: options, the run, and the region and location tables. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -103,13 +104,20 @@ static const char *const usage_parts[] = {
     "largest state) unless --locations-out or census geometry options are given.\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n"};
 
+/* Joined once, whichever thread asks first; read-only after. */
+static char usage_text[8192];
+static pthread_once_t usage_once = PTHREAD_ONCE_INIT;
+
+static void join_usage(void)
+{
+    for (size_t i = 0; i < sizeof usage_parts / sizeof *usage_parts; i++)
+        strncat(usage_text, usage_parts[i], sizeof usage_text - strlen(usage_text) - 1);
+}
+
 const char *dt_stats_usage(void)
 {
-    static char text[8192];
-    if (!text[0])
-        for (size_t i = 0; i < sizeof usage_parts / sizeof *usage_parts; i++)
-            strncat(text, usage_parts[i], sizeof text - strlen(text) - 1);
-    return text;
+    pthread_once(&usage_once, join_usage);
+    return usage_text;
 }
 
 void dt_stats_options_free(dt_stats_options *o)
@@ -781,9 +789,8 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status =
-            write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov,
-                          memory, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov,
+                               memory, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */

@@ -186,8 +186,8 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
     dti_table_out *t = NULL;
     dt_table *m = NULL;
     dt_status status = DT_OK;
-    if (file && !(t = dti_table_open(path, driver, layer_name ? layer_name : "regions",
-                                     r->columns, r->count, with_geometry,
+    if (file && !(t = dti_table_open(path, driver, layer_name ? layer_name : "regions", r->columns,
+                                     r->count, with_geometry,
                                      geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err)))
         status = err->status;
     if (status == DT_OK && mem && !(m = dti_table_new(r->columns, r->count)))
@@ -342,10 +342,9 @@ int dti_location_key_compare(const dti_coverage *ca, uint64_t x, const dti_cover
     return dti_location_id_compare(a, b);
 }
 
-static const dti_coverage *sort_coverage;
-
-static int compare_locations(const void *a, const void *b)
+static int compare_locations(const void *a, const void *b, void *coverage)
 {
+    const dti_coverage *sort_coverage = coverage;
     return dti_location_key_compare(
         sort_coverage, sort_coverage->location_keys[*(const uint32_t *)a], sort_coverage,
         sort_coverage->location_keys[*(const uint32_t *)b]);
@@ -365,8 +364,7 @@ dt_status dti_location_table_write(void *stream, const dti_coverage *cov,
     }
     for (size_t i = 0; i < n; i++)
         order[i] = (uint32_t)i;
-    sort_coverage = cov;
-    qsort(order, n, sizeof *order, compare_locations);
+    qsort_r(order, n, sizeof *order, compare_locations, (void *)cov);
     const dti_u64set *pairs = &cov->location_providers;
     for (size_t i = 0; i <= pairs->mask; i++)
         if (pairs->keys[i] != DTI_EMPTY_KEY)

@@ -72,8 +72,8 @@ typedef void (*dt_note_fn)(const char *note, void *user);
 /* Run `dialtone stats`: read the BDC files, classify every location and
  * write the region table (and the location table when asked). Every output
  * is written to a temporary name and renamed into place only on success. */
-dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress,
-                   dt_note_fn note, void *user, dt_error *err);
+dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
+                   void *user, dt_error *err);
 
 /* ---- dialtone merge ------------------------------------------------- */
 
@@ -272,8 +272,8 @@ void dt_table_free(dt_table *table);
  * frees it with dt_table_free; NULL on failure). The region table is also written to a file
  * only when the options give -o; the other outputs (--locations-out, --blocks-out,
  * --partial-out, the extra --by levels) are written as dt_stats() writes them. */
-dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress,
-                         dt_note_fn note, void *user, dt_table **table, dt_error *err);
+dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
+                         void *user, dt_table **table, dt_error *err);
 
 #ifdef __cplusplus
 }

@@ -342,5 +342,16 @@ check "report -o r.pdf: exit 2 (it writes .html)" test $? -eq 2 -a ! -e "$tmp/r.
 "$bin" stats -q -o "$tmp/table" $k/bdc_* 2>"$tmp/stderr"
 check "stats -o NAME without an extension writes CSV" cmp -s "$tmp/table" $k/truth_county.csv
 
+# --- 7. a new output's mode is 0666 less the umask, as a plain file's would be (the library
+# creates it with that mode and never changes the umask, not even to read it) -----------------
+
+for mask in 022 027 002 077; do
+    want=$(printf '%o' $((0666 & ~0$mask)))
+    rm -f "$tmp/mode.csv" "$tmp/mode.csv-metadata.json"
+    (umask $mask && "$bin" stats -q -o "$tmp/mode.csv" $k/bdc_*) 2>"$tmp/stderr"
+    check "umask $mask: the table and its sidecar are mode $want" \
+        test "$(stat -c %a "$tmp/mode.csv" "$tmp/mode.csv-metadata.json" | tr '\n' ' ')" = "$want $want "
+done
+
 echo "outputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
