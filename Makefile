@@ -1,6 +1,10 @@
 # dialtone: plain Makefile. `make`, `make check`, `make install`, `make asan`.
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
 BUILD ?= build
 CC ?= cc
 PKGS = gdal proj libpng cairo zlib libxxhash jansson
@@ -20,12 +24,22 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/cost_model.o
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBRARY := $(BUILD)/libdialtone.a
+# The shared library: its own -fPIC objects, so the static library and the binary keep their
+# code as it is; the soname carries the ABI version (0 until 1.0), the version script exports
+# only dt_* symbols, each with the version node DIALTONE_0.
+VERSION := $(shell sed -n 's/^\#define DT_VERSION "\(.*\)"/\1/p' include/dialtone/dialtone.h)
+SOVERSION := 0
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/gen/cost_model.o
+SHARED_NAME := libdialtone.so.$(VERSION)
+SHARED := $(BUILD)/$(SHARED_NAME)
+PC_FILE := $(BUILD)/dialtone.pc
 BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
 .SECONDARY:
-.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance
-all: $(DIALTONE)
+.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance shared
+all: $(DIALTONE) shared
+shared: $(SHARED) $(BUILD)/libdialtone.so $(PC_FILE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -41,6 +55,32 @@ $(BUILD)/gen/cost_model.c: datasets/cost_model.csv
 
 $(BUILD)/gen/cost_model.o: $(BUILD)/gen/cost_model.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/pic/gen/cost_model.o: $(BUILD)/gen/cost_model.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(SHARED): $(PIC_OBJ) lib/libdialtone.map
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libdialtone.so.$(SOVERSION) \
+	  -Wl,--version-script=lib/libdialtone.map -Wl,--no-undefined -o $@ $(PIC_OBJ) $(LDLIBS)
+
+$(BUILD)/libdialtone.so: $(SHARED)
+	ln -sf $(SHARED_NAME) $(BUILD)/libdialtone.so.$(SOVERSION)
+	ln -sf $(SHARED_NAME) $@
+
+# dialtone.pc: prefix-relative directories where they are under PREFIX, so that
+# `pkg-config --define-prefix` finds a tree that was moved (a DESTDIR staging directory).
+prefixed = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+$(PC_FILE): lib/dialtone.pc.in include/dialtone/dialtone.h Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call prefixed,$(LIBDIR))|' \
+	  -e 's|@INCLUDEDIR@|$(call prefixed,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@REQUIRES@|$(PKGS)|' $< >$@.tmp
+	mv $@.tmp $@
 
 $(LIBRARY): $(LIB_OBJ)
 	@rm -f $@
@@ -67,8 +107,13 @@ $(INVARIANCE): $(BUILD)/tests/invariance/driver.o $(LIBRARY)
 # 1: `make check` also runs the invariance suite (300 cases); 0 leaves it out.
 INVARIANCE_IN_CHECK ?= 1
 
-check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE)
+# `make check` also installs into a staging directory (DESTDIR) and builds examples/ and the
+# Python module's tests against that installed library (tests/install/run.sh).
+STAGE := $(CURDIR)/$(BUILD)/stage
+check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE) shared
+	@rm -rf $(STAGE) && $(MAKE) -s install DESTDIR=$(STAGE) >/dev/null
 	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) \
+	  STAGE=$(STAGE) STAGE_PREFIX=$(PREFIX) STAGE_LIBDIR=$(LIBDIR) CC="$(CC)" LDFLAGS="$(LDFLAGS)" \
 	  bash tests/run_all.sh $(DIALTONE) $(UNIT_BIN)
 
 invariance: $(INVARIANCE)
@@ -90,7 +135,7 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin \
 	  EXTRA_CFLAGS="-O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread" \
-	  build-tsan/bin/dialtone
+	  build-tsan/bin/dialtone build-tsan/tests/test_embedding
 	bash tests/tsan.sh build-tsan/bin/dialtone
 
 # The bundled sample: the README's first command. The pipeline (stats, maps, plan, report)
@@ -98,18 +143,24 @@ tsan:
 sample: $(DIALTONE)
 	$(DIALTONE) run datasets/kansas/dialtone.conf
 
-install: $(DIALTONE)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/dialtone \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(DIALTONE) $(DESTDIR)$(PREFIX)/bin/dialtone
-	install -m 644 $(LIBRARY) $(DESTDIR)$(PREFIX)/lib/libdialtone.a
-	install -m 644 include/dialtone/*.h $(DESTDIR)$(PREFIX)/include/dialtone/
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+install: $(DIALTONE) shared
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/dialtone \
+	  $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(DIALTONE) $(DESTDIR)$(BINDIR)/dialtone
+	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libdialtone.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/$(SHARED_NAME)
+	ln -sf $(SHARED_NAME) $(DESTDIR)$(LIBDIR)/libdialtone.so.$(SOVERSION)
+	ln -sf $(SHARED_NAME) $(DESTDIR)$(LIBDIR)/libdialtone.so
+	install -m 644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/dialtone.pc
+	install -m 644 include/dialtone/*.h $(DESTDIR)$(INCLUDEDIR)/dialtone/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/dialtone $(DESTDIR)$(PREFIX)/lib/libdialtone.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/dialtone
-	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man1/%,$(wildcard man/*.1))
+	rm -f $(DESTDIR)$(BINDIR)/dialtone $(DESTDIR)$(LIBDIR)/libdialtone.a \
+	  $(DESTDIR)$(LIBDIR)/libdialtone.so $(DESTDIR)$(LIBDIR)/libdialtone.so.$(SOVERSION) \
+	  $(DESTDIR)$(LIBDIR)/$(SHARED_NAME) $(DESTDIR)$(LIBDIR)/pkgconfig/dialtone.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/dialtone
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1))
 
 format:
 	clang-format -i include/dialtone/*.h lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h \
@@ -118,5 +169,5 @@ format:
 clean:
 	rm -rf build build-asan build-tsan bin
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
   $(UNIT_SRC:%.c=$(BUILD)/%.d) $(BUILD)/tests/unit/unit.d

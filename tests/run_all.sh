@@ -54,6 +54,11 @@ run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
 run "provenance: sidecars, info, and the commands that check them" bash tests/provenance/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
+if [ -n "${STAGE:-}" ]; then
+    run "installed library: pkg-config, examples/, the Python module" bash tests/install/run.sh "$bin"
+else
+    echo "== installed library: not run (make check stages an install and sets STAGE)"
+fi
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
 # diff in-process (tests/invariance); `make check INVARIANCE_IN_CHECK=0` leaves it out.

@@ -27,5 +27,8 @@ suite "several states, every thread count" bash tests/states/run.sh "$bin"
 DIALTONE_CHUNK_SIZE=97 suite "cli golden, parallel reader" bash tests/cli/run.sh "$threaded"
 DIALTONE_CHUNK_SIZE=4099 suite "bundled sample, parallel reader" \
     bash bench/check_truth.sh datasets/kansas "$threaded"
+# two stats calls on two threads of one process (the embedding contract), when built beside it
+embedding=$(dirname "$bin")/../tests/test_embedding
+[ -x "$embedding" ] && suite "two calls on two threads in one process" "$embedding"
 if [ $status -eq 0 ]; then echo "tsan: clean"; else echo "tsan: FAILED"; fi
 exit $status
