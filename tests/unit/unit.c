@@ -4,7 +4,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cpl_error.h>
+
 #include "unit.h"
+
+/* The unit tests call library internals directly, outside the public calls that hold a quiet
+ * GDAL error handler each: as the program, they keep GDAL quiet for the whole process. */
+__attribute__((constructor)) static void quiet_gdal(void)
+{
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+}
 
 static int passed, failed;
 
