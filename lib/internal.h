@@ -609,14 +609,8 @@ typedef enum dti_state_fallback {
 dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti_run_totals *totals,
                              dti_state_fallback *fallback, dt_error *err);
 
-/* ---- option parsing helpers (options.c) ---- */
-/* The value of option argv[*i]: "--opt=value" or the next argument (advancing *i);
- * NULL with a usage error when there is none. */
-const char *dti_option_value(int argc, char **argv, int *i, const char *name, dt_error *err);
-/* arg is the option name, or "--name=value". */
-int dti_is_option(const char *arg, const char *name);
-/* Replace *slot with a copy of value. 0 ok, -1 out of memory. */
-int dti_replace_string(char **slot, const char *value);
+/* ---- the option engine (options.c) ---- */
+#include "options.h"
 
 /* ==== maps: dialtone map (map*.c, classify_breaks.c, palette.c, render*.c, png_out.c) ==== */
 
@@ -1228,12 +1222,6 @@ typedef struct dti_extra_options {
     int speed;
 } dti_extra_options;
 
-/* The canonical name when arg is one of the options taking a value
- * (--plans, --income, --benchmark, --measured, also as --opt=value). */
-const char *dti_extra_option_name(const char *arg);
-/* Set option name to value: 0 ok, -1 out of memory. */
-int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value);
-void dti_extra_options_free(dti_extra_options *x);
 int dti_extra_options_any(const dti_extra_options *x);
 /* Combinations that cannot work (DT_ERR_USAGE). */
 dt_status dti_extra_options_check(const dti_extra_options *x, int partial_out, int fabric,
