@@ -259,8 +259,8 @@ static dt_status stats_run(void *request, dt_progress_fn progress, dt_note_fn no
 static const dti_opt stats_options[] = {
     {DTI_OPT_CALL, .names = "--by", .meta = "LEVEL", .parse = parse_by,
      .help = "region: state, county (default), tract, blockgroup,\n"
-             "block; several (--by county,tract) from one read, with -o\n"
-             "naming each table by {by} (-o out/{by}.csv)"},
+             "block; several (--by county,tract) from one read,\n"
+             "with -o naming each table by {by} (-o out/{by}.csv)"},
     DTI_SHARE_HELP(dti_opt_output, dt_stats_options, output,
                    "write the region table to FILE (default: stdout)"),
     {DTI_OPT_STRING, .names = "--locations-out", .meta = "FILE", .offset = S(locations_out),
