@@ -179,10 +179,12 @@ static const char *const scale_bar_words[] = {"none", "km", "mi", NULL};
 #define M(field) offsetof(dt_map_options, field)
 static const dti_opt map_options[] = {
     DTI_SECTION("Data:"),
-    {DTI_OPT_STRING, .names = "--regions", .meta = "FILE", .offset = M(regions),
+    {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = M(regions),
      .help = "polygon layer (GeoPackage, GeoJSON, shapefile,\n"
-             "FlatGeobuf...)"},
-    DTI_SHARE_HELP(dti_opt_layer, dt_map_options, layer, "layer of FILE (default: the first)"),
+             "FlatGeobuf...), or as the operand LAYER"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_map_options, layer,
+                   "the layer of a source with several (or\n"
+                   "LAYER as FILE|layername=NAME)"),
     DTI_SHARE(dti_opt_id_field, dt_map_options, id_field),
     {DTI_OPT_STRING, .names = "--stats", .meta = "CSV", .offset = M(stats),
      .help = "table to join by its geoid column, as text (e.g. the\n"
@@ -251,11 +253,12 @@ static const dti_opt map_options[] = {
 const dti_command dti_map_command = {
     .name = "map",
     .summary = "choropleth or proportional-symbol map of a region column (PNG, SVG)",
-    .synopsis = "--regions LAYER --column NAME -o FILE.png [OPTIONS]",
+    .synopsis = "[--regions] LAYER --column NAME -o FILE.png [OPTIONS]",
     .description = "Draw a choropleth map (or proportional symbols) of one column per region and\n"
                    "write it as PNG, optionally also SVG.\n",
     .epilogue = "Exit status: 0 success, 1 failure, 2 usage error.\n",
     .options = map_options,
+    .operands = {DTI_OPT_STRING, .meta = "LAYER", .offset = offsetof(dt_map_options, regions)},
     .size = sizeof(dt_map_options),
     .init = map_init,
     .check = map_check,

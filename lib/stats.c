@@ -28,7 +28,7 @@ struct dt_stats_options {
     /* census geometry */
     char **blocks;
     size_t block_count;
-    char *regions, *id_field, *households, *format, *blocks_out;
+    char *regions, *layer, *id_field, *households, *format, *blocks_out;
     const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
 };
 
@@ -238,6 +238,16 @@ static dt_status stats_check(void *request, dt_error *err)
     dt_stats_options *o = request;
     if (o->input_count == 0)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
+    if (o->layer && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--layer names a layer of --regions: give --regions FILE");
+    if (o->layer) { /* one spelling from here on: FILE|layername=NAME */
+        char *spec;
+        if (dti_layer_spec(o->regions, o->layer, &spec, err) != DT_OK)
+            return err->status;
+        free(o->regions);
+        o->regions = spec;
+    }
     dt_status status = dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err);
     if (status == DT_OK)
         status = check_geometry_options(o, err);
@@ -305,6 +315,8 @@ static const dti_opt stats_options[] = {
     {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = S(regions),
      .help = "polygon regions in any CRS, instead of --by: a block\n"
              "belongs to the polygon holding its internal point"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_stats_options, layer,
+                   "the layer of --regions (or --regions FILE|layername=NAME)"),
     DTI_SHARE_HELP(dti_opt_id_field, dt_stats_options, id_field,
                    "the regions' id field (the geoid column)"),
     {DTI_OPT_STRING, .names = "--households", .meta = "FILE", .offset = S(households),

@@ -54,6 +54,7 @@ run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
 run "provenance: sidecars, info, and the commands that check them" bash tests/provenance/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
+run "one way to name a layer: FILE|layername=X and --layer X" bash tests/layers/run.sh "$bin"
 run "help and man pages list the same options" python3 tests/docs/options.py "$bin" man
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
