@@ -316,7 +316,8 @@ static const dti_opt stats_options[] = {
      .help = "polygon regions in any CRS, instead of --by: a block\n"
              "belongs to the polygon holding its internal point"},
     DTI_SHARE_HELP(dti_opt_layer, dt_stats_options, layer,
-                   "the layer of --regions (or --regions FILE|layername=NAME)"),
+                   "the layer of --regions (or --regions\n"
+                   "FILE|layername=NAME)"),
     DTI_SHARE_HELP(dti_opt_id_field, dt_stats_options, id_field,
                    "the regions' id field (the geoid column)"),
     {DTI_OPT_STRING, .names = "--households", .meta = "FILE", .offset = S(households),
