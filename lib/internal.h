@@ -434,10 +434,38 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
 /* A 15-digit block GEOID divided by this is its 2-digit state FIPS. */
 #define DTI_STATE_DIVISOR 10000000000000ULL
 
-/* Fold one availability row into a location (classify.c): only reliable
- * rows count, and each row's download and upload are judged together. */
-void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
-                          int low_latency, int64_t down, int64_t up);
+/* The one rule of what a row says (classify.c): only reliable rows count, and each row's
+ * download and upload are judged together. Sets row's flags, tech, down and up (all 0 for a
+ * row that is not reliable). */
+void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, int technology, int low_latency,
+                    int64_t down, int64_t up);
+
+/* Fold a reduced row into its location: flags and technologies united, the best download
+ * and the best upload kept (they may come from different rows). */
+static inline void dti_location_fold_row(dti_location *loc, const dti_parsed_row *row)
+{
+    loc->flags |= row->flags;
+    loc->residential |= row->residential;
+    loc->served_techs |= row->flags & DTI_FLAG_SERVED ? row->tech : 0;
+    loc->underserved_techs |= row->flags & DTI_FLAG_UNDERSERVED ? row->tech : 0;
+    if (row->down > loc->best_down)
+        loc->best_down = row->down;
+    if (row->up > loc->best_up)
+        loc->best_up = row->up;
+}
+
+/* Fold what another reading of a location found into it (threads' and partials' merges). */
+static inline void dti_location_fold(dti_location *to, const dti_location *from)
+{
+    to->flags |= from->flags;
+    to->residential |= from->residential;
+    to->served_techs |= from->served_techs;
+    to->underserved_techs |= from->underserved_techs;
+    if (from->best_down > to->best_down)
+        to->best_down = from->best_down;
+    if (from->best_up > to->best_up)
+        to->best_up = from->best_up;
+}
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
 /* A fresh coverage configured like model (rules, state filter, bad-row and
