@@ -8,19 +8,6 @@
 
 #include "internal.h"
 
-struct dt_diff_options {
-    dti_common common; /* -q, -h, --version */
-    dti_rules rules;
-    int prefix_digits;
-    const char *level_name;
-    char *output, *changes_out;
-    char **release[2]; /* the files, globs, archives or directories of OLD and NEW */
-    size_t release_count[2];
-    char **operands; /* OLD NEW, or one that completes --old/--new */
-    size_t operand_count;
-    int threads;
-};
-
 static void diff_init(void *request)
 {
     dt_diff_options *o = request;

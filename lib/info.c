@@ -13,12 +13,6 @@
 
 #include "internal.h"
 
-struct dt_info_options {
-    dti_common common; /* -q, -h, --version */
-    char **files;
-    size_t count;
-};
-
 static dt_status info_check(void *request, dt_error *err)
 {
     if (((dt_info_options *)request)->count == 0)

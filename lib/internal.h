@@ -730,6 +730,18 @@ int dti_parse_value(const char *s, size_t len, double *value);
  * *unmatched counts its rows naming no region of the layer. */
 dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *column,
                              size_t *unmatched, dt_error *err);
+/* Values given in memory by another step (plan's funded regions, report's default map)
+ * instead of a --stats table: ids[i] has values[i] (NaN: no data). what names them in notes
+ * and the map's provenance. */
+typedef struct dti_map_values {
+    const char *what;
+    size_t count;
+    const char *const *ids;
+    const double *values;
+} dti_map_values;
+/* The same rules as a table: an id twice is an error, ids of no region are counted. */
+dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t *unmatched,
+                              dt_error *err);
 /* Edges that belong to one polygon only (exact vertex match): the outer boundary. */
 dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err);
 
@@ -1454,11 +1466,6 @@ int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
  * or size->cells over max_cells), -1 out of memory. */
 int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
                    dti_exact_size *size);
-
-/* ---- running one library step for another (steps.c) ---- */
-/* Run dt_map with arguments as on its command line. */
-dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err);
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
@@ -1691,5 +1698,8 @@ void dti_run_config_free(dti_run_config *c);
 const char *dti_run_config_text(const dti_run_config *c, int key);
 const char *dti_run_config_path(const dti_run_config *c, int key);
 const char *dti_run_config_key(int key); /* "bdc", "fabric", ... */
+
+/* ==== the commands' typed requests ==== */
+#include "requests.h"
 
 #endif

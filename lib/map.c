@@ -10,24 +10,6 @@
 
 #include "internal.h"
 
-struct dt_map_options {
-    dti_common common; /* -q, -h, --version */
-    char *regions, *layer, *id_field, *stats, *column, *output, *svg;
-    int output_svg; /* -o names an .svg file */
-    char *title, *subtitle, *source, *legend_title, *region_noun, *units, *suffix;
-    char *palette, *crs;
-    char *class_labels, *no_data_label; /* categorical maps: names instead of ranges */
-    dti_rgb no_data_color, symbol_color;
-    dti_break_method method;
-    int method_given, classes;
-    double breaks[DTI_MAX_CLASSES];
-    int break_count;
-    int width, height;
-    double scale;
-    dti_map_view view;
-    dti_scale_bar scale_bar;
-};
-
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
     char *end;
@@ -498,7 +480,8 @@ static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_m
     if (!ml->outer_edges_usable)
         dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
-        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
+        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched,
+                o->stats ? o->stats : o->values->what);
     if (m->no_data_count)
         dti_say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
                 m->no_data_count, ml->region_count, o->column);
@@ -525,9 +508,11 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         status = err->status;
     if (status == DT_OK)
         status = dti_map_layer_read(&ml, o->regions, o->layer, o->id_field,
-                                    o->stats ? NULL : o->column, progress, user, err);
+                                    o->stats || o->values ? NULL : o->column, progress, user, err);
     if (status == DT_OK && o->stats)
         status = dti_map_join_stats(&ml, o->stats, o->column, &unmatched, err);
+    else if (status == DT_OK && o->values)
+        status = dti_map_join_values(&ml, o->values, &unmatched, err);
     /* what the map shows: its column, and the table's own provenance */
     struct json_t *source = NULL, *prov = NULL;
     char *prov_text = NULL;
@@ -539,7 +524,9 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         /* by name: a run makes it in a temporary directory, then moves it */
         dti_prov_set_text(prov, "stats",
                           o->stats && strrchr(o->stats, '/') ? strrchr(o->stats, '/') + 1
-                                                             : o->stats);
+                          : o->stats                         ? o->stats
+                          : o->values                        ? o->values->what
+                                                             : NULL);
         dti_prov_set_object(prov, "source", source);
         prov_text = dti_prov_text(prov);
     }

@@ -467,6 +467,34 @@ dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *co
     return status;
 }
 
+dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t *unmatched,
+                              dt_error *err)
+{
+    *unmatched = 0;
+    for (size_t r = 0; r < ml->region_count; r++)
+        ml->values[r] = NAN;
+    uint8_t *seen = calloc(ml->region_count ? ml->region_count : 1, 1);
+    if (!seen)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = DT_OK;
+    for (size_t i = 0; i < v->count && status == DT_OK; i++) {
+        uint32_t r = dti_strtab_intern(&ml->ids, v->ids[i], strlen(v->ids[i]));
+        if (r == UINT32_MAX)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (r >= ml->region_count)
+            (*unmatched)++;
+        else if (seen[r])
+            status = dti_error_set(err, DT_ERR_FORMAT, NULL, 0, "%s: region %s appears twice",
+                                   v->what, v->ids[i]);
+        else {
+            seen[r] = 1;
+            ml->values[r] = v->values[i];
+        }
+    }
+    free(seen);
+    return status;
+}
+
 /* ---- outer boundary: edges no other polygon shares ---- */
 
 static uint64_t edge_hash(double ax, double ay, double bx, double by)

@@ -5,13 +5,6 @@
 
 #include "internal.h"
 
-struct dt_merge_options {
-    dti_common common; /* -q, -h, --version */
-    char *output;
-    char **partials;
-    size_t count;
-};
-
 static dt_status merge_check(void *request, dt_error *err)
 {
     dt_merge_options *o = request;

@@ -194,7 +194,7 @@ static dt_status add_operand(const dti_command *c, void *request, const char *a,
     return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unexpected argument '%s'", a);
 }
 
-void *dti_request_parse(const dti_command *c, int argc, char **argv, dt_error *err)
+void *dti_request_new(const dti_command *c, dt_error *err)
 {
     dti_common *request = calloc(1, c->size);
     if (!request) {
@@ -204,6 +204,20 @@ void *dti_request_parse(const dti_command *c, int argc, char **argv, dt_error *e
     request->command = c;
     if (c->init)
         c->init(request);
+    return request;
+}
+
+dt_status dti_request_check(void *request, dt_error *err)
+{
+    const dti_command *c = ((dti_common *)request)->command;
+    return c->check ? c->check(request, err) : DT_OK;
+}
+
+void *dti_request_parse(const dti_command *c, int argc, char **argv, dt_error *err)
+{
+    dti_common *request = dti_request_new(c, err);
+    if (!request)
+        return NULL;
     int only_operands = 0;
     dt_status status = DT_OK;
     for (int i = 0; i < argc && status == DT_OK; i++) {
@@ -467,4 +481,9 @@ int dti_replace_string(char **slot, const char *value)
     free(*slot);
     *slot = strdup(value);
     return *slot ? 0 : -1;
+}
+
+int dti_set_text(char **slot, const char *value)
+{
+    return value ? dti_replace_string(slot, value) : 0;
 }

@@ -113,6 +113,12 @@ struct dti_command {
 /* A new request of command filled from argv (argv[0]: the first option or operand), checked.
  * NULL with err set (DT_ERR_USAGE, or DT_ERR_NOMEM). Free with dti_request_free. */
 void *dti_request_parse(const dti_command *command, int argc, char **argv, dt_error *err);
+/* A request of command with its defaults, for a caller that fills the fields itself (text
+ * fields with copies: dti_request_free frees them). NULL with err set when out of memory. */
+void *dti_request_new(const dti_command *command, dt_error *err);
+/* The checks dti_request_parse runs after the options: what a caller filling the fields by
+ * hand must pass too. */
+dt_status dti_request_check(void *request, dt_error *err);
 /* Frees every field the table fills, then calls release. NULL is allowed. */
 void dti_request_free(void *request);
 
@@ -133,5 +139,7 @@ const char *dti_option_value(int argc, char **argv, int *i, const char *name, dt
 int dti_is_option(const char *arg, const char *name);
 /* Replace *slot with a copy of value. 0 ok, -1 out of memory. */
 int dti_replace_string(char **slot, const char *value);
+/* The same for a request's text field filled by hand; a NULL text leaves the field as it is. */
+int dti_set_text(char **slot, const char *text);
 
 #endif

@@ -9,14 +9,6 @@
 
 enum { METHOD_AUTO, METHOD_GREEDY, METHOD_EXACT };
 
-struct dt_plan_options {
-    dti_common common; /* -q, -h, --version */
-    char *stats, *output, *costs, *land, *regions, *layer, *id_field, *map;
-    char *title, *subtitle, *source, *region_noun;
-    int64_t budget;
-    int has_budget, households, method, width;
-};
-
 static dt_status parse_budget(void *request, const dti_opt *opt, const char *name, const char *v,
                               dt_error *err)
 {
@@ -509,71 +501,32 @@ static void write_table(FILE *fp, const plan_state *s, int households)
 
 /* ---- the map of funded regions ---- */
 
-/* The map step shares one user pointer between progress and notes: both go through this. */
-typedef struct note_filter {
-    dt_progress_fn progress;
-    dt_note_fn note;
-    void *user;
-    const char *temp;
-} note_filter;
-
-static int filtered_progress(double frac, const char *msg, void *user)
-{
-    note_filter *f = user;
-    return f->progress(frac, msg, f->user);
-}
-
-/* The map's notes name the temporary table: call it the plan instead. */
-static void filtered_note(const char *text, void *user)
-{
-    note_filter *f = user;
-    const char *at = f->temp ? strstr(text, f->temp) : NULL;
-    if (!at) {
-        f->note(text, f->user);
-        return;
-    }
-    char buf[1200];
-    snprintf(buf, sizeof buf, "%.*sthe plan%s", (int)(at - text), text, at + strlen(f->temp));
-    f->note(buf, f->user);
-}
-
 static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const pass_result *r,
                           const dti_outfile *map, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
 {
-    char *csv_temp = dti_outfile_scratch(map, ".csv", err);
-    if (!csv_temp)
-        return err->status;
-    FILE *fp = fopen(csv_temp, "w");
-    dt_status status = fp ? DT_OK
-                          : dti_error_set(err, DT_ERR_IO, o->map, 0,
-                                          "cannot write a temporary "
-                                          "table");
-    uint8_t *state = calloc(s->table.nrows + 1, 1); /* per row: 1 has a project, 2 funded */
+    /* per row: 1 has a project, 2 funded; the map gets 1 when any project of the region is
+     * funded, 0 when none is, and regions without a project stay out (no data) */
+    uint8_t *state = calloc(s->table.nrows + 1, 1);
+    const char **ids = malloc((s->table.nrows + 1) * sizeof *ids);
+    double *values = malloc((s->table.nrows + 1) * sizeof *values);
+    dt_map_options *m = state && ids && values ? dti_request_new(&dti_map_command, err) : NULL;
+    dt_status status = m ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     size_t regions = 0, funded = 0;
-    if (!state && status == DT_OK)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    if (fp) {
-        /* 1 when any project of the region is funded; regions without one stay out */
-        for (size_t i = 0; state && i < s->count; i++) {
-            uint8_t v = s->projects[i].funded ? 2 : 1;
-            if (v > state[s->projects[i].row])
-                state[s->projects[i].row] = v;
-        }
-        fputs("geoid,plan_funded\n", fp);
-        for (size_t row = 0; state && row < s->table.nrows; row++) {
-            if (!state[row])
-                continue;
-            regions++;
-            funded += state[row] == 2;
-            dti_csv_put_field(fp, dti_csv_table_cell(&s->table, row, s->col[0]));
-            fprintf(fp, ",%d\n", state[row] - 1);
-        }
-        if (fclose(fp) != 0 && status == DT_OK)
-            status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot write a temporary table");
+    for (size_t i = 0; status == DT_OK && i < s->count; i++) {
+        uint8_t v = s->projects[i].funded ? 2 : 1;
+        if (v > state[s->projects[i].row])
+            state[s->projects[i].row] = v;
     }
-    free(state);
-    char money[64], unserved[64], underserved[80], subtitle[512], width[16];
+    for (size_t row = 0; status == DT_OK && row < s->table.nrows; row++) {
+        if (!state[row])
+            continue;
+        ids[regions] = dti_csv_table_cell(&s->table, row, s->col[0]);
+        values[regions++] = state[row] - 1;
+        funded += state[row] == 2;
+    }
+    dti_map_values funded_values = {"the plan", regions, ids, values};
+    char money[64], unserved[64], underserved[80], subtitle[512];
     dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
     dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
     underserved[0] = '\0';
@@ -585,36 +538,32 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
              "allocation)",
              money, funded, regions, o->region_noun ? o->region_noun : "regions", unserved,
              underserved, r[0].exact ? "exact" : "greedy");
-    snprintf(width, sizeof width, "%d", o->width);
-    const char *argv[40];
-    int argc = 0;
-    argv[argc++] = "--regions", argv[argc++] = o->regions;
-    if (o->layer)
-        argv[argc++] = "--layer", argv[argc++] = o->layer;
-    if (o->id_field)
-        argv[argc++] = "--id-field", argv[argc++] = o->id_field;
-    argv[argc++] = "--stats", argv[argc++] = csv_temp;
-    argv[argc++] = "--column", argv[argc++] = "plan_funded";
-    argv[argc++] = "--breaks", argv[argc++] = "0.5";
-    argv[argc++] = "--palette", argv[argc++] = "#fdae6b,#2171b5";
-    argv[argc++] = "--class-labels", argv[argc++] = "Not funded,Funded";
-    argv[argc++] = "--no-data-label", argv[argc++] = "Nothing to build";
-    argv[argc++] = "--no-data-color", argv[argc++] = "#f0f0f0";
-    argv[argc++] = "--legend-title", argv[argc++] = "Projects";
-    argv[argc++] = "--title", argv[argc++] = o->title ? o->title : "Where the budget goes";
-    argv[argc++] = "--subtitle", argv[argc++] = o->subtitle ? o->subtitle : subtitle;
-    if (o->source)
-        argv[argc++] = "--source", argv[argc++] = o->source;
-    if (o->region_noun)
-        argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
-    argv[argc++] = "--width", argv[argc++] = width;
-    argv[argc++] = "-o", argv[argc++] = dti_outfile_path(map);
-    note_filter filter = {progress, note, user, csv_temp};
+    if (status == DT_OK) {
+        int bad =
+            dti_set_text(&m->regions, o->regions) | dti_set_text(&m->layer, o->layer) |
+            dti_set_text(&m->id_field, o->id_field) | dti_set_text(&m->column, "plan_funded") |
+            dti_set_text(&m->palette, "#fdae6b,#2171b5") |
+            dti_set_text(&m->class_labels, "Not funded,Funded") |
+            dti_set_text(&m->no_data_label, "Nothing to build") |
+            dti_set_text(&m->legend_title, "Projects") |
+            dti_set_text(&m->title, o->title ? o->title : "Where the budget goes") |
+            dti_set_text(&m->subtitle, o->subtitle ? o->subtitle : subtitle) |
+            dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
+            dti_set_text(&m->output, dti_outfile_path(map));
+        m->breaks[0] = 0.5;
+        m->break_count = 1;
+        m->no_data_color = (dti_rgb){0xf0, 0xf0, 0xf0};
+        m->width = o->width;
+        m->values = &funded_values;
+        status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+                     : dti_request_check(m, err);
+    }
     if (status == DT_OK)
-        status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
-                              note ? filtered_note : NULL, &filter, err);
-    dti_temp_unlink(csv_temp);
-    free(csv_temp);
+        status = dt_map(m, progress, note, user, err);
+    dti_request_free(m);
+    free(values);
+    free(ids);
+    free(state);
     return status;
 }
 

@@ -9,18 +9,6 @@
 
 #include "internal.h"
 
-struct dt_report_options {
-    dti_common common; /* -q, -h, --version */
-    char *stats, *output, *regions, *layer, *id_field, *plan, *plan_map, *diff, *costs;
-    char *title, *subtitle, *source, *region_noun;
-    char **maps;
-    size_t map_count;
-    int64_t budget;
-    int has_budget, top, fabric;
-    int rules_given; /* --ulfw, --served or --underserved: checked against the data's */
-    dti_rules rules;
-};
-
 static dt_status parse_budget(void *request, const dti_opt *opt, const char *name, const char *v,
                               dt_error *err)
 {
@@ -351,25 +339,23 @@ static dt_status read_diff(dti_report *r, const char *path, dt_error *err)
 static dt_status default_map(dti_report *r, const dt_report_options *o, const char *temp,
                              dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err)
 {
-    const char *argv[24];
-    int argc = 0;
-    argv[argc++] = "--regions", argv[argc++] = o->regions;
-    if (o->layer)
-        argv[argc++] = "--layer", argv[argc++] = o->layer;
-    if (o->id_field)
-        argv[argc++] = "--id-field", argv[argc++] = o->id_field;
-    argv[argc++] = "--stats", argv[argc++] = o->stats;
-    argv[argc++] = "--column", argv[argc++] = "pct_unserved";
-    argv[argc++] = "--title", argv[argc++] = "Where locations lack basic broadband";
-    argv[argc++] = "--subtitle",
-    argv[argc++] = "Share of locations with no reliable 25/3 Mbps service (quintiles)";
-    if (o->source)
-        argv[argc++] = "--source", argv[argc++] = o->source;
-    if (o->region_noun)
-        argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
-    argv[argc++] = "--width", argv[argc++] = "1200";
-    argv[argc++] = "-o", argv[argc++] = temp;
-    dt_status status = dti_map_call(argc, argv, progress, note, user, err);
+    dt_map_options *m = dti_request_new(&dti_map_command, err);
+    if (!m)
+        return err->status;
+    int bad = dti_set_text(&m->regions, o->regions) | dti_set_text(&m->layer, o->layer) |
+              dti_set_text(&m->id_field, o->id_field) | dti_set_text(&m->stats, o->stats) |
+              dti_set_text(&m->column, "pct_unserved") |
+              dti_set_text(&m->title, "Where locations lack basic broadband") |
+              dti_set_text(&m->subtitle,
+                           "Share of locations with no reliable 25/3 Mbps service (quintiles)") |
+              dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
+              dti_set_text(&m->output, temp);
+    m->width = 1200;
+    dt_status status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+                           : dti_request_check(m, err);
+    if (status == DT_OK)
+        status = dt_map(m, progress, note, user, err);
+    dti_request_free(m);
     if (status == DT_OK && !(r->maps = calloc(1, sizeof *r->maps)))
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (status = dti_figure_read(&r->maps[0], temp, err)) == DT_OK)

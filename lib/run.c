@@ -10,11 +10,6 @@
 
 #include "internal.h"
 
-struct dt_run_options {
-    dti_common common; /* -q, -h, --version */
-    char *config, *out;
-};
-
 static dt_status run_check(void *request, dt_error *err)
 {
     if (!((dt_run_options *)request)->config)

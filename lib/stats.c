@@ -9,29 +9,6 @@
 
 #include "internal.h"
 
-struct dt_stats_options {
-    dti_common common; /* -q, -h, --version */
-    dti_rules rules;
-    int prefix_digits, by_given;
-    const char *level_name;
-    /* --by county,tract: more levels from one read, -o naming each with {by} */
-    int extra_levels;
-    int extra_digits[4];
-    const char *extra_names[4];
-    char *output, *locations_out, *fabric, *partial_out;
-    char *layer_name; /* -nln: the layer of a vector output (default "regions") */
-    char **inputs;
-    size_t input_count;
-    int skip_bad_rows, verbose;
-    int threads;             /* 0: one per CPU */
-    dti_extra_options extra; /* --plans --income --benchmark --speed --measured */
-    /* census geometry */
-    char **blocks;
-    size_t block_count;
-    char *regions, *layer, *id_field, *households, *format, *blocks_out;
-    const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
-};
-
 /* --by LEVEL[,LEVEL...]: the first is the main level, the rest extra. */
 static int set_level(dt_stats_options *o, const char *list)
 {
