@@ -78,3 +78,22 @@ dt_status dt_info(const dt_info_options *options, char **text, dt_error *err)
     dti_gdal_leave(&scope);
     return status;
 }
+
+dt_request *dt_request_new(const dt_command *command, int argc, char **argv, dt_error *err)
+{
+    dti_gdal_scope scope;
+    dti_gdal_enter(&scope);
+    dt_request *request = dti_call_request_new(command, argc, argv, err);
+    dti_gdal_leave(&scope);
+    return request;
+}
+
+dt_status dt_request_run(dt_request *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                         dt_error *err)
+{
+    dti_gdal_scope scope;
+    dti_gdal_enter(&scope);
+    dt_status status = dti_call_request_run(request, progress, note, user, err);
+    dti_gdal_leave(&scope);
+    return status;
+}

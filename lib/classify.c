@@ -1,17 +1,14 @@
 /* BEAD classification: which rows are reliable, and what a row earns. */
 #include "internal.h"
 
-const char *const dti_tier_names[DTI_TIER_COUNT] = {"share_02_02",  "share_10_1",
-                                                    "share_25_3",   "share_100_20",
-                                                    "share_250_25", "share_1000_100"};
+const char *const dti_tier_names[DTI_TIER_COUNT] = {
+    "share_02_02", "share_10_1", "share_25_3", "share_100_20", "share_250_25", "share_1000_100"};
 
 /* The FCC summary tiers, download/upload in micro-Mbps. */
-static const int64_t tier_down[DTI_TIER_COUNT] = {200000, 10 * DTI_MICRO, 25 * DTI_MICRO,
-                                                  100 * DTI_MICRO, 250 * DTI_MICRO,
-                                                  1000 * DTI_MICRO};
-static const int64_t tier_up[DTI_TIER_COUNT] = {200000, 1 * DTI_MICRO, 3 * DTI_MICRO,
-                                                20 * DTI_MICRO, 25 * DTI_MICRO,
-                                                100 * DTI_MICRO};
+static const int64_t tier_down[DTI_TIER_COUNT] = {
+    200000, 10 * DTI_MICRO, 25 * DTI_MICRO, 100 * DTI_MICRO, 250 * DTI_MICRO, 1000 * DTI_MICRO};
+static const int64_t tier_up[DTI_TIER_COUNT] = {200000,         1 * DTI_MICRO,  3 * DTI_MICRO,
+                                                20 * DTI_MICRO, 25 * DTI_MICRO, 100 * DTI_MICRO};
 
 void dti_rules_default(dti_rules *rules)
 {
@@ -31,12 +28,9 @@ int dti_is_reliable(const dti_rules *rules, int technology, int low_latency)
     case 40: /* cable */
     case 50: /* fiber */
     case 71: /* licensed fixed wireless */
-    case 72: /* licensed-by-rule fixed wireless */
-        return 1;
-    case 70: /* unlicensed fixed wireless: only when asked (--ulfw) */
-        return rules->ulfw;
-    default: /* 0 other, 60/61 satellite never count */
-        return 0;
+    case 72: /* licensed-by-rule fixed wireless */ return 1;
+    case 70: /* unlicensed fixed wireless: only when asked (--ulfw) */ return rules->ulfw;
+    default: /* 0 other, 60/61 satellite never count */ return 0;
     }
 }
 
@@ -71,7 +65,7 @@ const char *dti_class_name(dti_class c)
 }
 
 const int dti_tech_codes[DTI_TECH_COUNT] = {50, 40, 10, 71, 72, 70};
-const char *const dti_tech_names[DTI_TECH_COUNT] = {"fiber",  "cable",  "copper",
+const char *const dti_tech_names[DTI_TECH_COUNT] = {"fiber",       "cable",  "copper",
                                                     "licensed_fw", "lbr_fw", "unlicensed_fw"};
 
 unsigned dti_tech_bit(int technology)
@@ -82,17 +76,16 @@ unsigned dti_tech_bit(int technology)
     return 0;
 }
 
-void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
-                          int low_latency, int64_t down, int64_t up)
+void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, int technology, int low_latency,
+                    int64_t down, int64_t up)
 {
-    if (!dti_is_reliable(rules, technology, low_latency))
-        return;
-    unsigned flags = dti_row_flags(rules, down, up), tech = dti_tech_bit(technology);
-    loc->flags |= (uint8_t)flags;
-    loc->served_techs |= (uint8_t)(flags & DTI_FLAG_SERVED ? tech : 0);
-    loc->underserved_techs |= (uint8_t)(flags & DTI_FLAG_UNDERSERVED ? tech : 0);
-    if (down > loc->best_down)
-        loc->best_down = down;
-    if (up > loc->best_up)
-        loc->best_up = up;
+    if (dti_is_reliable(rules, technology, low_latency)) {
+        row->flags = (uint8_t)dti_row_flags(rules, down, up);
+        row->tech = (uint8_t)dti_tech_bit(technology);
+        row->down = down;
+        row->up = up;
+    } else { /* unreliable rows still name a provider and the location */
+        row->flags = row->tech = 0;
+        row->down = row->up = 0;
+    }
 }

@@ -333,15 +333,7 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
-    if (dti_is_reliable(&cov->rules, (int)technology, low_latency)) {
-        row->flags = (uint8_t)dti_row_flags(&cov->rules, down, up);
-        row->tech = (uint8_t)dti_tech_bit((int)technology);
-        row->down = down;
-        row->up = up;
-    } else { /* unreliable rows still name a provider and the location */
-        row->flags = row->tech = 0;
-        row->down = row->up = 0;
-    }
+    dti_row_reduce(row, &cov->rules, (int)technology, low_latency, down, up);
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
         dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
@@ -395,15 +387,7 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
             return -1;
         if (cov->extras && dti_extras_apply_row(cov->extras, row) != 0)
             return -1;
-        dti_location *loc = &cov->locations[row->index];
-        loc->flags |= row->flags;
-        loc->residential |= row->residential;
-        loc->served_techs |= row->flags & DTI_FLAG_SERVED ? row->tech : 0;
-        loc->underserved_techs |= row->flags & DTI_FLAG_UNDERSERVED ? row->tech : 0;
-        if (row->down > loc->best_down)
-            loc->best_down = row->down;
-        if (row->up > loc->best_up)
-            loc->best_up = row->up;
+        dti_location_fold_row(&cov->locations[row->index], row);
     }
     cov->rows += resolved;
     return result;
@@ -439,15 +423,7 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
             dst->conflicts++;
         if (!(ok = index != UINT32_MAX))
             break;
-        dti_location *to = &dst->locations[index];
-        to->flags |= from->flags;
-        to->residential |= from->residential;
-        to->served_techs |= from->served_techs;
-        to->underserved_techs |= from->underserved_techs;
-        if (from->best_down > to->best_down)
-            to->best_down = from->best_down;
-        if (from->best_up > to->best_up)
-            to->best_up = from->best_up;
+        dti_location_fold(&dst->locations[index], from);
         if (dst->extras && src->extras)
             ok = dti_extras_merge_location(dst->extras, index, src->extras, i, providers) == 0;
         locations[i] = index;

@@ -1,5 +1,6 @@
 /* dialtone diff: two BDC releases compared location by location, per region. */
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,188 +8,50 @@
 
 #include "internal.h"
 
-struct dt_diff_options {
-    dti_rules rules;
-    int prefix_digits;
-    const char *level_name;
-    char *output, *changes_out;
-    char **release[2]; /* the files, globs, archives or directories of OLD and NEW */
-    size_t release_count[2];
-    int threads, quiet, help, version;
-};
-
-static const char usage_text[] =
-    "Usage: dialtone diff [OPTIONS] OLD NEW\n"
-    "\n"
-    "Compare two BDC releases (say the June and December filings) per region: served,\n"
-    "underserved and unserved in each and the change; locations that changed class,\n"
-    "counted by the technology that made the change; locations that appeared or vanished.\n"
-    "OLD and NEW: a CSV file, a .zip archive, a quoted glob pattern, or a directory\n"
-    "(every .csv and .zip in it). More files: --old FILE and --new FILE, repeated.\n"
-    "\n"
-    "Options:\n"
-    "  --by LEVEL            region: state, county (default), tract, blockgroup, block\n"
-    "  -o, --output FILE     write the region table to FILE (default: stdout)\n"
-    "  --changes-out FILE    also write one row per location that changed\n"
-    "  --old FILE, --new FILE  add a file to a release (instead of OLD NEW)\n"
-    "  --ulfw                count unlicensed fixed wireless (technology 70) as reliable\n"
-    "  --served D/U          served threshold in Mbps (default 100/20)\n"
-    "  --underserved D/U     underserved threshold in Mbps (default 25/3)\n"
-    "  --threads N           parse with N threads (default: one per CPU)\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "An upgrade is credited to the technology of the new release's reliable rows that\n"
-    "meet the location's new class, a downgrade to that of the old release's rows that\n"
-    "met its old class; when several did, to the first of fiber, cable, copper,\n"
-    "licensed, licensed-by-rule and unlicensed fixed wireless. The releases must cover\n"
-    "the same states. See the dialtone-diff(1) manual for every column.\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
-
-const char *dt_diff_usage(void) { return usage_text; }
-int dt_diff_options_wants_help(const dt_diff_options *o) { return o->help; }
-int dt_diff_options_wants_version(const dt_diff_options *o) { return o->version; }
-int dt_diff_options_quiet(const dt_diff_options *o) { return o->quiet; }
-
-void dt_diff_options_free(dt_diff_options *o)
+static void diff_init(void *request)
 {
-    if (!o)
-        return;
-    free(o->output);
-    free(o->changes_out);
-    for (int r = 0; r < 2; r++) {
-        for (size_t i = 0; i < o->release_count[r]; i++)
-            free(o->release[r][i]);
-        free(o->release[r]);
-    }
-    free(o);
-}
-
-static int set_level(dt_diff_options *o, const char *name)
-{
-    int digits = dti_level_digits(name, strlen(name));
-    if (digits < 0)
-        return -1;
-    o->prefix_digits = digits;
-    o->level_name = dti_level_name(digits);
-    return 0;
+    dt_diff_options *o = request;
+    dti_rules_default(&o->rules);
+    o->prefix_digits = 5;
 }
 
 static int add_release_arg(dt_diff_options *o, int which, const char *arg)
 {
-    return (o->release[which][o->release_count[which]++] = strdup(arg)) ? 0 : -1;
-}
-
-/* Options that take a value; 0 ok, -1 error (err filled). */
-static int parse_valued(dt_diff_options *o, int argc, char **argv, int *i, int *positional_used,
-                        dt_error *err)
-{
-    const char *a = argv[*i], *v = dti_option_value(argc, argv, i, a, err);
-    if (!v)
+    char **grown = realloc(o->release[which], (o->release_count[which] + 2) * sizeof *grown);
+    if (!grown)
         return -1;
-    if (dti_is_option(a, "--by")) {
-        if (set_level(o, v) == 0)
-            return 0;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--by %s: expected state, county, tract, blockgroup or block", v);
-    } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
-        return dti_replace_string(&o->output, v)
-                   ? (dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory"), -1)
-                   : 0;
-    } else if (dti_is_option(a, "--changes-out")) {
-        return dti_replace_string(&o->changes_out, v)
-                   ? (dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory"), -1)
-                   : 0;
-    } else if (dti_is_option(a, "--old") || dti_is_option(a, "--new")) {
-        *positional_used = 1;
-        if (add_release_arg(o, dti_is_option(a, "--new"), v) == 0)
-            return 0;
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    } else if (dti_is_option(a, "--threads")) {
-        char *end;
-        long threads = strtol(v, &end, 10);
-        if (*v && !*end && threads >= 1 && threads <= 64)
-            return o->threads = (int)threads, 0;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--threads %s: expected 1 to 64", v);
-    } else { /* --served / --underserved */
-        int served = dti_is_option(a, "--served");
-        if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
-                                served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
-            return 0;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX,
-                      served ? "--served" : "--underserved", v);
-    }
-    return -1;
+    o->release[which] = grown;
+    grown[o->release_count[which] + 1] = NULL;
+    return (grown[o->release_count[which]++] = strdup(arg)) ? 0 : -1;
 }
 
-dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err)
+static dt_status diff_check(void *request, dt_error *err)
 {
-    static const char *const valued[] = {"--by",  "-o",        "--output", "--changes-out", "--old",
-                                         "--new", "--threads", "--served", "--underserved"};
-    dt_diff_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->release[0] = calloc((size_t)argc + 1, sizeof(char *))) ||
-        !(o->release[1] = calloc((size_t)argc + 1, sizeof(char *)))) {
-        dt_diff_options_free(o);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    dti_rules_default(&o->rules);
-    set_level(o, "county");
-    char *positional[2] = {NULL, NULL};
-    int npositional = 0, named = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        int is_valued = 0;
-        for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
-            is_valued |= dti_is_option(a, valued[k]);
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-        } else if (strcmp(a, "--ulfw") == 0) {
-            o->rules.ulfw = 1;
-        } else if (is_valued) {
-            if (parse_valued(o, argc, argv, &i, &named, err) != 0)
-                goto fail;
-        } else if (a[0] == '-' && strcmp(a, "-") != 0) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
-            goto fail;
-        } else if (npositional == 2) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                          "expected two releases, OLD and NEW; more files of a release go "
-                          "with --old FILE or --new FILE, or in a directory (%s)",
-                          a);
-            goto fail;
-        } else {
-            positional[npositional++] = argv[i];
-        }
-    }
-    if (o->help || o->version)
-        return o;
+    dt_diff_options *o = request;
+    o->level_name = dti_level_name(o->prefix_digits);
+    if (o->operand_count > 2)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "expected two releases, OLD and NEW; more files of a release go "
+                             "with --old FILE or --new FILE, or in a directory (%s)",
+                             o->operands[2]);
     if (dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
-        goto fail;
-    if (npositional == 2 || (!named && npositional < 2)) {
-        if (npositional < 2) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "expected two releases: OLD NEW");
-            goto fail;
-        }
+        return err->status;
+    int named = o->release_count[0] || o->release_count[1];
+    if (o->operand_count == 2 || (!named && o->operand_count < 2)) {
+        if (o->operand_count < 2)
+            return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "expected two releases: OLD NEW");
         for (int r = 0; r < 2; r++)
-            if (add_release_arg(o, r, positional[r]) != 0)
-                goto nomem;
-    } else if (npositional == 1) {
-        /* one positional with --old/--new: it completes the release that has no file */
+            if (add_release_arg(o, r, o->operands[r]) != 0)
+                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    } else if (o->operand_count == 1) {
+        /* one operand with --old/--new: it completes the release that has no file */
         int r = o->release_count[0] ? 1 : 0;
-        if (add_release_arg(o, r, positional[0]) != 0)
-            goto nomem;
+        if (add_release_arg(o, r, o->operands[0]) != 0)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    if (!o->release_count[0] || !o->release_count[1]) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no %s release given",
-                      o->release_count[0] ? "NEW" : "OLD");
-        goto fail;
-    }
+    if (!o->release_count[0] || !o->release_count[1])
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no %s release given",
+                             o->release_count[0] ? "NEW" : "OLD");
     dti_path_check c;
     dti_path_check_init(&c);
     dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
@@ -197,17 +60,70 @@ dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err)
     for (int r = 0; r < 2; r++)
         for (size_t i = 0; i < o->release_count[r]; i++)
             dti_path_input(&c, r ? "NEW" : "OLD", o->release[r][i], DTI_INPUT_DIRECTORY);
-    if (dti_path_check_finish(&c, err) != DT_OK ||
-        dti_output_named("-o", o->output, "csv", err) != DT_OK ||
-        dti_output_named("--changes-out", o->changes_out, "csv", err) != DT_OK)
-        goto fail;
-    return o;
-nomem:
-    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-fail:
-    dt_diff_options_free(o);
-    return NULL;
+    dt_status status = dti_path_check_finish(&c, err);
+    if (status == DT_OK)
+        status = dti_output_named("-o", o->output, "csv", err);
+    if (status == DT_OK)
+        status = dti_output_named("--changes-out", o->changes_out, "csv", err);
+    return status;
 }
+
+static dt_status diff_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                          dt_error *err)
+{
+    return dt_diff(request, progress, note, user, err);
+}
+
+#define D(field) offsetof(dt_diff_options, field)
+static const dti_opt diff_options[] = {
+    DTI_SHARE(dti_opt_by, dt_diff_options, prefix_digits),
+    DTI_SHARE_HELP(dti_opt_output, dt_diff_options, output,
+                   "write the region table to FILE (default: stdout)"),
+    {DTI_OPT_STRING, .names = "--changes-out", .meta = "FILE", .offset = D(changes_out),
+     .help = "also write one row per location that changed"},
+    {DTI_OPT_LIST, .names = "--old", .meta = "FILE", .offset = D(release[0]),
+     .offset2 = D(release_count[0]), .help = "add a file to the old release (instead of OLD)"},
+    {DTI_OPT_LIST, .names = "--new", .meta = "FILE", .offset = D(release[1]),
+     .offset2 = D(release_count[1]), .help = "add a file to the new release (instead of NEW)"},
+    DTI_SHARE(dti_opt_ulfw, dt_diff_options, rules),
+    DTI_SHARE(dti_opt_served, dt_diff_options, rules),
+    DTI_SHARE(dti_opt_underserved, dt_diff_options, rules),
+    DTI_SHARE(dti_opt_threads, dt_diff_options, threads),
+    {0}};
+#undef D
+
+const dti_command dti_diff_command = {
+    .name = "diff",
+    .summary = "what changed between two BDC releases, per region and technology",
+    .synopsis = "[OPTIONS] OLD NEW",
+    .description =
+        "Compare two BDC releases (say the June and December filings) per region:\n"
+        "served, underserved and unserved in each and the change; locations that changed\n"
+        "class, counted by the technology that made the change; locations that appeared\n"
+        "or vanished. OLD and NEW: a CSV file, a .zip archive, a quoted glob pattern, or\n"
+        "a directory (every .csv and .zip in it). More files: --old FILE and --new FILE,\n"
+        "repeated.\n",
+    .epilogue = "An upgrade is credited to the technology of the new release's reliable rows\n"
+                "that meet the location's new class, a downgrade to that of the old release's\n"
+                "rows that met its old class; when several did, to the first of fiber, cable,\n"
+                "copper, licensed, licensed-by-rule and unlicensed fixed wireless. The releases\n"
+                "must cover the same states. See the dialtone-diff(1) manual for every column.\n"
+                "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = diff_options,
+    .operands = {DTI_OPT_LIST, .meta = "OLD NEW", .offset = offsetof(dt_diff_options, operands),
+                 .offset2 = offsetof(dt_diff_options, operand_count)},
+    .size = sizeof(dt_diff_options),
+    .init = diff_init,
+    .check = diff_check,
+    .run = diff_run,
+};
+
+dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err)
+{
+    return dti_request_parse(&dti_diff_command, argc, argv, err);
+}
+
+void dt_diff_options_free(dt_diff_options *o) { dti_request_free(o); }
 
 /* ---- reading a release ---- */
 

@@ -1,6 +1,7 @@
 /* dialtone info: what a dialtone output means, read back from its provenance (a CSV's
  * metadata sidecar, a vector dataset's metadata, a PNG's text chunk, a partial's header). */
 #define _POSIX_C_SOURCE 200809L
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,64 +13,53 @@
 
 #include "internal.h"
 
-struct dt_info_options {
-    char **files;
-    int count, help, version;
+static dt_status info_check(void *request, dt_error *err)
+{
+    if (((dt_info_options *)request)->count == 0)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no file given");
+    return DT_OK;
+}
+
+static dt_status info_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                          dt_error *err)
+{
+    (void)progress, (void)note, (void)user;
+    dt_info_options *o = request;
+    free(o->common.output_text);
+    o->common.output_text = NULL;
+    return dt_info(o, &o->common.output_text, err);
+}
+
+static const dti_opt info_options[] = {{0}};
+
+const dti_command dti_info_command = {
+    .name = "info",
+    .summary = "what an output means: version, rules, regions, fabric, inputs",
+    .synopsis = "FILE...",
+    .description =
+        "Print what a dialtone output means: the dialtone version and command, the\n"
+        "rules (served and underserved thresholds, --ulfw, the reliable technologies),\n"
+        "the region level or layer, whether a fabric was used, the states, the FCC\n"
+        "vintage and every input with its size and XXH3 fingerprint, as JSON. FILE is a\n"
+        "CSV table (its FILE.csv-metadata.json is read and checked against the table),\n"
+        "the sidecar itself, a GeoPackage or other vector output, a PNG map, or a\n"
+        "partial of --partial-out.\n",
+    .epilogue = "Exit status: 0 success, 1 a file without provenance or whose metadata does not\n"
+                "match it, 2 usage error.\n",
+    .options = info_options,
+    .operands = {DTI_OPT_LIST, .meta = "FILE", .offset = offsetof(dt_info_options, files),
+                 .offset2 = offsetof(dt_info_options, count)},
+    .size = sizeof(dt_info_options),
+    .check = info_check,
+    .run = info_run,
 };
-
-static const char usage_text[] =
-    "Usage: dialtone info FILE...\n"
-    "\n"
-    "Print what a dialtone output means: the dialtone version and command, the rules\n"
-    "(served and underserved thresholds, --ulfw, the reliable technologies), the region\n"
-    "level or layer, whether a fabric was used, the states, the FCC vintage and every\n"
-    "input with its size and XXH3 fingerprint, as JSON. FILE is a CSV table (its\n"
-    "FILE.csv-metadata.json is read and checked against the table), the sidecar itself,\n"
-    "a GeoPackage or other vector output, a PNG map, or a partial of --partial-out.\n"
-    "\n"
-    "Exit status: 0 success, 1 a file without provenance or whose metadata does not\n"
-    "match it, 2 usage error.\n";
-
-const char *dt_info_usage(void) { return usage_text; }
 
 dt_info_options *dti_call_info_options_new(int argc, char **argv, dt_error *err)
 {
-    dt_info_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->files = calloc((size_t)argc + 1, sizeof *o->files))) {
-        free(o);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            o->help = 1;
-        else if (strcmp(argv[i], "--version") == 0)
-            o->version = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", argv[i]);
-            dt_info_options_free(o);
-            return NULL;
-        } else
-            o->files[o->count++] = argv[i];
-    }
-    if (!o->help && !o->version && o->count == 0) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no file given");
-        dt_info_options_free(o);
-        return NULL;
-    }
-    return o;
+    return dti_request_parse(&dti_info_command, argc, argv, err);
 }
 
-void dt_info_options_free(dt_info_options *o)
-{
-    if (!o)
-        return;
-    free(o->files);
-    free(o);
-}
-
-int dt_info_options_wants_help(const dt_info_options *o) { return o->help; }
-int dt_info_options_wants_version(const dt_info_options *o) { return o->version; }
+void dt_info_options_free(dt_info_options *o) { dti_request_free(o); }
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -174,7 +164,7 @@ dt_status dti_call_info(const dt_info_options *o, char **text, dt_error *err)
     dti_gdal_init();
     *text = NULL;
     size_t used = 0, cap = 0;
-    for (int i = 0; i < o->count; i++) {
+    for (size_t i = 0; i < o->count; i++) {
         json_t *p = provenance_of(o->files[i], err);
         if (!p) {
             free(*text);

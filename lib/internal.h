@@ -50,6 +50,9 @@ dt_status dti_call_stats(const dt_stats_options *options, dt_progress_fn progres
                          void *user, dt_table **table, dt_error *err);
 dt_status dti_call_merge(const dt_merge_options *options, dt_error *err);
 dt_status dti_call_info(const dt_info_options *options, char **text, dt_error *err);
+dt_request *dti_call_request_new(const dt_command *command, int argc, char **argv, dt_error *err);
+dt_status dti_call_request_run(dt_request *request, dt_progress_fn progress, dt_note_fn note,
+                               void *user, dt_error *err);
 dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
                        void *user, dt_error *err);
 dt_status dti_call_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
@@ -468,10 +471,38 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
 /* A 15-digit block GEOID divided by this is its 2-digit state FIPS. */
 #define DTI_STATE_DIVISOR 10000000000000ULL
 
-/* Fold one availability row into a location (classify.c): only reliable
- * rows count, and each row's download and upload are judged together. */
-void dti_location_add_row(dti_location *loc, const dti_rules *rules, int technology,
-                          int low_latency, int64_t down, int64_t up);
+/* The one rule of what a row says (classify.c): only reliable rows count, and each row's
+ * download and upload are judged together. Sets row's flags, tech, down and up (all 0 for a
+ * row that is not reliable). */
+void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, int technology, int low_latency,
+                    int64_t down, int64_t up);
+
+/* Fold a reduced row into its location: flags and technologies united, the best download
+ * and the best upload kept (they may come from different rows). */
+static inline void dti_location_fold_row(dti_location *loc, const dti_parsed_row *row)
+{
+    loc->flags |= row->flags;
+    loc->residential |= row->residential;
+    loc->served_techs |= row->flags & DTI_FLAG_SERVED ? row->tech : 0;
+    loc->underserved_techs |= row->flags & DTI_FLAG_UNDERSERVED ? row->tech : 0;
+    if (row->down > loc->best_down)
+        loc->best_down = row->down;
+    if (row->up > loc->best_up)
+        loc->best_up = row->up;
+}
+
+/* Fold what another reading of a location found into it (threads' and partials' merges). */
+static inline void dti_location_fold(dti_location *to, const dti_location *from)
+{
+    to->flags |= from->flags;
+    to->residential |= from->residential;
+    to->served_techs |= from->served_techs;
+    to->underserved_techs |= from->underserved_techs;
+    if (from->best_down > to->best_down)
+        to->best_down = from->best_down;
+    if (from->best_up > to->best_up)
+        to->best_up = from->best_up;
+}
 
 dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error *err);
 /* A fresh coverage configured like model (rules, state filter, bad-row and
@@ -643,14 +674,8 @@ typedef enum dti_state_fallback {
 dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti_run_totals *totals,
                              dti_state_fallback *fallback, dt_error *err);
 
-/* ---- option parsing helpers (options.c) ---- */
-/* The value of option argv[*i]: "--opt=value" or the next argument (advancing *i);
- * NULL with a usage error when there is none. */
-const char *dti_option_value(int argc, char **argv, int *i, const char *name, dt_error *err);
-/* arg is the option name, or "--name=value". */
-int dti_is_option(const char *arg, const char *name);
-/* Replace *slot with a copy of value. 0 ok, -1 out of memory. */
-int dti_replace_string(char **slot, const char *value);
+/* ---- the option engine (options.c) ---- */
+#include "options.h"
 
 /* ==== maps: dialtone map (map*.c, classify_breaks.c, palette.c, render*.c, png_out.c) ==== */
 
@@ -742,6 +767,18 @@ int dti_parse_value(const char *s, size_t len, double *value);
  * *unmatched counts its rows naming no region of the layer. */
 dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *column,
                              size_t *unmatched, dt_error *err);
+/* Values given in memory by another step (plan's funded regions, report's default map)
+ * instead of a --stats table: ids[i] has values[i] (NaN: no data). what names them in notes
+ * and the map's provenance. */
+typedef struct dti_map_values {
+    const char *what;
+    size_t count;
+    const char *const *ids;
+    const double *values;
+} dti_map_values;
+/* The same rules as a table: an id twice is an error, ids of no region are counted. */
+dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t *unmatched,
+                              dt_error *err);
 /* Edges that belong to one polygon only (exact vertex match): the outer boundary. */
 dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err);
 
@@ -853,6 +890,13 @@ typedef struct dti_layer {
 } dti_layer;
 
 dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err);
+/* The same, with the layer named apart (a --layer option, NULL when not given): PATH and
+ * NAME, or PATH|layername=NAME; both naming different layers is a usage error. */
+dt_status dti_layer_open_named(const char *path, const char *layer_name, dti_layer *layer,
+                               dt_error *err);
+/* *spec: PATH|layername=NAME from PATH and --layer NAME (a copy of PATH when layer_name is
+ * NULL; NULL when path is). The caller frees it. */
+dt_status dti_layer_spec(const char *path, const char *layer_name, char **spec, dt_error *err);
 void dti_layer_close(dti_layer *layer);
 /* Field indices of names[0..count) into index[]; an error names the first
  * missing field and lists the layer's fields. what: "TIGER block layer". */
@@ -1270,12 +1314,6 @@ typedef struct dti_extra_options {
     int speed;
 } dti_extra_options;
 
-/* The canonical name when arg is one of the options taking a value
- * (--plans, --income, --benchmark, --measured, also as --opt=value). */
-const char *dti_extra_option_name(const char *arg);
-/* Set option name to value: 0 ok, -1 out of memory. */
-int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value);
-void dti_extra_options_free(dti_extra_options *x);
 int dti_extra_options_any(const dti_extra_options *x);
 /* Combinations that cannot work (DT_ERR_USAGE). */
 dt_status dti_extra_options_check(const dti_extra_options *x, int partial_out, int fabric,
@@ -1473,11 +1511,6 @@ int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
  * or size->cells over max_cells), -1 out of memory. */
 int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
                    dti_exact_size *size);
-
-/* ---- running one library step for another (steps.c) ---- */
-/* Run dt_map with arguments as on its command line. */
-dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err);
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err);
@@ -1710,5 +1743,8 @@ void dti_run_config_free(dti_run_config *c);
 const char *dti_run_config_text(const dti_run_config *c, int key);
 const char *dti_run_config_path(const dti_run_config *c, int key);
 const char *dti_run_config_key(int key); /* "bdc", "fabric", ... */
+
+/* ==== the commands' typed requests ==== */
+#include "requests.h"
 
 #endif

@@ -35,6 +35,38 @@ static void list_layers(GDALDatasetH ds, char *buf, size_t size)
     }
 }
 
+dt_status dti_layer_spec(const char *path, const char *layer_name, char **spec, dt_error *err)
+{
+    *spec = NULL;
+    if (!path)
+        return DT_OK;
+    const char *bar = strstr(path, layer_suffix);
+    if (layer_name && bar && strcmp(bar + strlen(layer_suffix), layer_name) != 0)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s names layer '%s' and --layer names '%s': give one", path,
+                             bar + strlen(layer_suffix), layer_name);
+    size_t n = strlen(path) + (layer_name ? strlen(layer_suffix) + strlen(layer_name) : 0) + 1;
+    if (!(*spec = malloc(n)))
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (layer_name && !bar)
+        snprintf(*spec, n, "%s%s%s", path, layer_suffix, layer_name);
+    else
+        snprintf(*spec, n, "%s", path);
+    return DT_OK;
+}
+
+dt_status dti_layer_open_named(const char *path, const char *layer_name, dti_layer *layer,
+                               dt_error *err)
+{
+    char *spec;
+    memset(layer, 0, sizeof *layer);
+    dt_status status = dti_layer_spec(path, layer_name, &spec, err);
+    if (status == DT_OK)
+        status = dti_layer_open(spec, layer, err);
+    free(spec);
+    return status;
+}
+
 dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err)
 {
     memset(layer, 0, sizeof *layer);
@@ -89,8 +121,9 @@ dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err)
         char names[512];
         list_layers(layer->dataset, names, sizeof names);
         status = dti_error_set(err, DT_ERR_USAGE, path, 0,
-                               "holds %d layers (%s): name one as '%s%sNAME'", count, names, path,
-                               layer_suffix);
+                               "holds %d layers (%s): name one as '%s%sNAME' or with --layer "
+                               "NAME",
+                               count, names, path, layer_suffix);
     }
 done:
     CPLFree(zip_path);

@@ -10,115 +10,6 @@
 
 #include "internal.h"
 
-struct dt_map_options {
-    char *regions, *layer, *id_field, *stats, *column, *output, *svg;
-    int output_svg; /* -o names an .svg file */
-    char *title, *subtitle, *source, *legend_title, *region_noun, *units, *suffix;
-    char *palette, *crs;
-    char *class_labels, *no_data_label; /* categorical maps: names instead of ranges */
-    dti_rgb no_data_color, symbol_color;
-    int has_suffix;
-    dti_break_method method;
-    int method_given, classes;
-    double breaks[DTI_MAX_CLASSES];
-    int break_count;
-    int width, height;
-    double scale;
-    dti_map_view view;
-    dti_scale_bar scale_bar;
-    int quiet, help, version;
-};
-
-static const char usage_text[] =
-    "Usage: dialtone map --regions LAYER --column NAME -o FILE.png [OPTIONS]\n"
-    "\n"
-    "Draw a choropleth map (or proportional symbols) of one column per region and\n"
-    "write it as PNG, optionally also SVG.\n"
-    "\n"
-    "Data:\n"
-    "  --regions FILE        polygon layer (GeoPackage, GeoJSON, shapefile, FlatGeobuf...)\n"
-    "  --layer NAME          layer of FILE (default: the first)\n"
-    "  --id-field FIELD      region id field (default: GEOID, GEOID20 or geoid)\n"
-    "  --stats CSV           table to join by its geoid column, as text (e.g. the\n"
-    "                        output of dialtone stats); without it the column is\n"
-    "                        read from the layer\n"
-    "  --column NAME         the numeric column to map; empty or NaN is no data\n"
-    "Output:\n"
-    "  -o, --output FILE     the map to write: FILE.png or FILE.svg (- : PNG on stdout)\n"
-    "  --svg FILE            also write the map as SVG\n"
-    "  --width N             page width in points (default 1600)\n"
-    "  --height N            page height (default: as tall as the map needs)\n"
-    "  --scale F             pixels per point, e.g. 2 for high-density screens (default 1)\n"
-    "Classes and colours:\n"
-    "  --method M            quantile (default), equal, jenks, pretty, manual\n"
-    "  --classes N           3 to 9 classes (default 5)\n"
-    "  --breaks B1,B2,...    manual class breaks, e.g. 25,100; a value equal to a\n"
-    "                        break goes to the upper class\n"
-    "  --palette P           ColorBrewer scheme (YlOrRd, Blues, Purples, RdYlBu ...;\n"
-    "                        NAME_r reversed) or hex colours #fee5d9,#fcae91,...\n"
-    "  --no-data-color HEX   colour of regions without a value (default #cccccc)\n"
-    "  --class-labels L1,... legend labels instead of value ranges, one per class\n"
-    "                        (categories: --breaks 0.5 --class-labels \"No,Yes\")\n"
-    "  --no-data-label T     legend label of regions without a value (default No data)\n"
-    "View:\n"
-    "  --view V              choropleth (default) or symbols: circles sized by the\n"
-    "                        value (for counts such as unserved locations)\n"
-    "  --symbol-color HEX    circle colour (default #cb181d)\n"
-    "  --crs CRS             map projection (EPSG:5070, EPSG:3418...; default: an\n"
-    "                        equal-area Albers fitted to the data)\n"
-    "  --scale-bar km|mi     draw a scale bar\n"
-    "Text:\n"
-    "  --title T, --subtitle T, --source T, --legend-title T\n"
-    "  --units U             after legend numbers with a space (\"Mbps\")\n"
-    "  --suffix S            after legend numbers directly (\"%\")\n"
-    "  --region-noun N       what the legend counts (default \"regions\")\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
-
-const char *dt_map_usage(void) { return usage_text; }
-
-int dt_map_options_wants_help(const dt_map_options *o) { return o->help; }
-int dt_map_options_wants_version(const dt_map_options *o) { return o->version; }
-int dt_map_options_quiet(const dt_map_options *o) { return o->quiet; }
-
-static const struct {
-    const char *name;
-    size_t offset;
-} text_options[] = {
-    {"--regions", offsetof(dt_map_options, regions)},
-    {"--layer", offsetof(dt_map_options, layer)},
-    {"--id-field", offsetof(dt_map_options, id_field)},
-    {"--stats", offsetof(dt_map_options, stats)},
-    {"--column", offsetof(dt_map_options, column)},
-    {"--output", offsetof(dt_map_options, output)},
-    {"-o", offsetof(dt_map_options, output)},
-    {"--svg", offsetof(dt_map_options, svg)},
-    {"--title", offsetof(dt_map_options, title)},
-    {"--subtitle", offsetof(dt_map_options, subtitle)},
-    {"--source", offsetof(dt_map_options, source)},
-    {"--legend-title", offsetof(dt_map_options, legend_title)},
-    {"--region-noun", offsetof(dt_map_options, region_noun)},
-    {"--units", offsetof(dt_map_options, units)},
-    {"--suffix", offsetof(dt_map_options, suffix)},
-    {"--palette", offsetof(dt_map_options, palette)},
-    {"--crs", offsetof(dt_map_options, crs)},
-    {"--class-labels", offsetof(dt_map_options, class_labels)},
-    {"--no-data-label", offsetof(dt_map_options, no_data_label)},
-};
-
-void dt_map_options_free(dt_map_options *o)
-{
-    if (!o)
-        return;
-    for (size_t i = 0; i < sizeof text_options / sizeof *text_options; i++)
-        if (strcmp(text_options[i].name, "-o") != 0) /* the same slot as --output */
-            free(*(char **)((char *)o + text_options[i].offset));
-    free(o);
-}
-
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
     char *end;
@@ -145,75 +36,6 @@ static int parse_breaks(dt_map_options *o, const char *list)
             return -1;
     }
     return o->break_count > 0 ? 0 : -1;
-}
-
-/* Options with a fixed set of words or numbers; 1 handled, 0 not ours, -1 error. */
-static int parse_choice(dt_map_options *o, const char *a, const char *v, dt_error *err)
-{
-    static const char *const methods[] = {"quantile", "equal", "jenks", "pretty", "manual"};
-    if (dti_is_option(a, "--method")) {
-        for (int m = 0; m < 5; m++)
-            if (strcmp(v, methods[m]) == 0) {
-                o->method = (dti_break_method)m;
-                o->method_given = 1;
-                return 1;
-            }
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--method %s: expected quantile, equal, jenks, pretty or manual", v);
-    } else if (dti_is_option(a, "--classes")) {
-        if (parse_int(v, 3, DTI_MAX_CLASSES, &o->classes) == 0)
-            return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--classes %s: expected 3 to 9", v);
-    } else if (dti_is_option(a, "--breaks")) {
-        if (parse_breaks(o, v) == 0)
-            return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--breaks %s: expected 1 to 8 increasing numbers, e.g. 25,100", v);
-    } else if (dti_is_option(a, "--width") || dti_is_option(a, "--height")) {
-        int height = dti_is_option(a, "--height");
-        if (parse_int(v, height ? 0 : 200, 16000, height ? &o->height : &o->width) == 0 &&
-            (!height || o->height == 0 || o->height >= 150))
-            return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected %s", a, v,
-                      height ? "0 (fit) or 150 to 16000" : "200 to 16000");
-    } else if (dti_is_option(a, "--scale")) {
-        char *end;
-        o->scale = strtod(v, &end);
-        if (end != v && !*end && o->scale >= 0.25 && o->scale <= 4)
-            return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--scale %s: expected 0.25 to 4", v);
-    } else if (dti_is_option(a, "--view")) {
-        if (strcmp(v, "choropleth") == 0 || strcmp(v, "symbols") == 0) {
-            o->view = strcmp(v, "symbols") == 0 ? DTI_VIEW_SYMBOLS : DTI_VIEW_CHOROPLETH;
-            return 1;
-        }
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--view %s: expected choropleth or symbols", v);
-    } else if (dti_is_option(a, "--scale-bar")) {
-        if (strcmp(v, "km") == 0 || strcmp(v, "mi") == 0) {
-            o->scale_bar = strcmp(v, "mi") == 0 ? DTI_SCALE_BAR_MI : DTI_SCALE_BAR_KM;
-            return 1;
-        }
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--scale-bar %s: expected km or mi", v);
-    } else if (dti_is_option(a, "--no-data-color") || dti_is_option(a, "--symbol-color")) {
-        dti_rgb *c = dti_is_option(a, "--symbol-color") ? &o->symbol_color : &o->no_data_color;
-        if (dti_parse_color(v, c) == 0)
-            return 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected a colour like #cccccc", a, v);
-    } else {
-        return 0;
-    }
-    return -1;
-}
-
-static int takes_value(const char *a)
-{
-    static const char *const names[] = {
-        "--method", "--classes", "--breaks",    "--width",         "--height",
-        "--scale",  "--view",    "--scale-bar", "--no-data-color", "--symbol-color"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (dti_is_option(a, names[i]))
-            return 1;
-    return 0;
 }
 
 static int check_required(dt_map_options *o, dt_error *err)
@@ -273,55 +95,164 @@ static int check_required(dt_map_options *o, dt_error *err)
     return 0;
 }
 
-dt_map_options *dti_call_map_options_new(int argc, char **argv, dt_error *err)
+static dt_status parse_breaks_opt(void *request, const dti_opt *opt, const char *name,
+                                  const char *v, dt_error *err)
 {
-    dt_map_options *o = calloc(1, sizeof *o);
-    if (!o) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
+    (void)opt, (void)name;
+    if (parse_breaks(request, v) == 0)
+        return DT_OK;
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                         "--breaks %s: expected 1 to 8 increasing numbers, e.g. 25,100", v);
+}
+
+static dt_status method_given(void *request, const dti_opt *opt, const char *name, const char *v,
+                              dt_error *err)
+{
+    (void)opt, (void)name, (void)v, (void)err;
+    ((dt_map_options *)request)->method_given = 1;
+    return DT_OK;
+}
+
+static dt_status parse_height(void *request, const dti_opt *opt, const char *name, const char *v,
+                              dt_error *err)
+{
+    (void)opt;
+    dt_map_options *o = request;
+    if (parse_int(v, 0, 16000, &o->height) == 0 && (o->height == 0 || o->height >= 150))
+        return DT_OK;
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected 0 (fit) or 150 to 16000",
+                         name, v);
+}
+
+static dt_status parse_color_opt(void *request, const dti_opt *opt, const char *name, const char *v,
+                                 dt_error *err)
+{
+    if (dti_parse_color(v, (dti_rgb *)((char *)request + opt->offset)) == 0)
+        return DT_OK;
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: expected a colour like #cccccc", name,
+                         v);
+}
+
+static void map_init(void *request)
+{
+    dt_map_options *o = request;
     o->classes = 5;
     o->width = 1600;
     o->scale = 1;
     o->no_data_color = (dti_rgb){0xcc, 0xcc, 0xcc};
     o->symbol_color = (dti_rgb){0xcb, 0x18, 0x1d};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-            continue;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-            continue;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-            continue;
-        }
-        size_t t = 0, nt = sizeof text_options / sizeof *text_options;
-        while (t < nt && !dti_is_option(a, text_options[t].name))
-            t++;
-        if (t == nt && !takes_value(a)) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                          a[0] == '-' ? "unknown option %s" : "unexpected argument %s", a);
-            goto fail;
-        }
-        if (!(v = dti_option_value(argc, argv, &i, a, err)))
-            goto fail;
-        if (t < nt) {
-            if (dti_replace_string((char **)((char *)o + text_options[t].offset), v) != 0) {
-                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-                goto fail;
-            }
-        } else if (parse_choice(o, a, v, err) < 0) {
-            goto fail;
-        }
-    }
-    if (o->help || o->version || check_required(o, err) == 0)
-        return o;
-fail:
-    dt_map_options_free(o);
-    return NULL;
 }
+
+static dt_status map_check(void *request, dt_error *err)
+{
+    return check_required(request, err) == 0 ? DT_OK : err->status;
+}
+
+static dt_status map_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                         dt_error *err)
+{
+    return dt_map(request, progress, note, user, err);
+}
+
+static const char *const method_words[] = {"quantile", "equal", "jenks", "pretty", "manual", NULL};
+static const char *const view_words[] = {"choropleth", "symbols", NULL};
+static const char *const scale_bar_words[] = {"none", "km", "mi", NULL};
+
+#define M(field) offsetof(dt_map_options, field)
+static const dti_opt map_options[] = {
+    DTI_SECTION("Data:"),
+    {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = M(regions),
+     .help = "polygon layer (GeoPackage, GeoJSON, shapefile,\n"
+             "FlatGeobuf...), or as the operand LAYER"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_map_options, layer,
+                   "the layer of a source with several (or\n"
+                   "LAYER as FILE|layername=NAME)"),
+    DTI_SHARE(dti_opt_id_field, dt_map_options, id_field),
+    {DTI_OPT_STRING, .names = "--stats", .meta = "CSV", .offset = M(stats),
+     .help = "table to join by its geoid column, as text (e.g. the\n"
+             "output of dialtone stats); without it the column is\n"
+             "read from the layer"},
+    {DTI_OPT_STRING, .names = "--column", .meta = "NAME", .offset = M(column),
+     .help = "the numeric column to map; empty or NaN is no data"},
+    DTI_SECTION("Output:"),
+    DTI_SHARE_HELP(dti_opt_output, dt_map_options, output,
+                   "the map to write: FILE.png or FILE.svg (- : PNG on\n"
+                   "stdout)"),
+    {DTI_OPT_STRING, .names = "--svg", .meta = "FILE", .offset = M(svg),
+     .help = "also write the map as SVG"},
+    DTI_SHARE_HELP(dti_opt_width, dt_map_options, width, "page width in points (default 1600)"),
+    {DTI_OPT_CALL, .names = "--height", .meta = "N", .parse = parse_height,
+     .help = "page height (default: as tall as the map needs)"},
+    {DTI_OPT_NUMBER, .names = "--scale", .meta = "F", .offset = M(scale), .min = 0.25, .max = 4,
+     .expect = "0.25 to 4",
+     .help = "pixels per point, e.g. 2 for high-density screens\n"
+             "(default 1)"},
+    DTI_SECTION("Classes and colours:"),
+    {DTI_OPT_CHOICE, .names = "--method", .meta = "M", .offset = M(method), .words = method_words,
+     .parse = method_given, .help = "quantile (default), equal, jenks, pretty, manual"},
+    {DTI_OPT_INT, .names = "--classes", .meta = "N", .offset = M(classes), .min = 3,
+     .max = DTI_MAX_CLASSES, .expect = "3 to 9", .help = "3 to 9 classes (default 5)"},
+    {DTI_OPT_CALL, .names = "--breaks", .meta = "B1,B2,...", .parse = parse_breaks_opt,
+     .help = "manual class breaks, e.g. 25,100; a value equal to a\n"
+             "break goes to the upper class"},
+    {DTI_OPT_STRING, .names = "--palette", .meta = "P", .offset = M(palette),
+     .help = "ColorBrewer scheme (YlOrRd, Blues, Purples, RdYlBu ...;\n"
+             "NAME_r reversed) or hex colours #fee5d9,#fcae91,..."},
+    {DTI_OPT_CALL, .names = "--no-data-color", .meta = "HEX", .offset = M(no_data_color),
+     .parse = parse_color_opt, .help = "colour of regions without a value (default #cccccc)"},
+    {DTI_OPT_STRING, .names = "--class-labels", .meta = "L1,...", .offset = M(class_labels),
+     .help = "legend labels instead of value ranges, one per class\n"
+             "(categories: --breaks 0.5 --class-labels \"No,Yes\")"},
+    {DTI_OPT_STRING, .names = "--no-data-label", .meta = "T", .offset = M(no_data_label),
+     .help = "legend label of regions without a value (default No\n"
+             "data)"},
+    DTI_SECTION("View:"),
+    {DTI_OPT_CHOICE, .names = "--view", .meta = "V", .offset = M(view), .words = view_words,
+     .help = "choropleth (default) or symbols: circles sized by the\n"
+             "value (for counts such as unserved locations)"},
+    {DTI_OPT_CALL, .names = "--symbol-color", .meta = "HEX", .offset = M(symbol_color),
+     .parse = parse_color_opt, .help = "circle colour (default #cb181d)"},
+    {DTI_OPT_STRING, .names = "--crs", .meta = "CRS", .offset = M(crs),
+     .help = "map projection (EPSG:5070, EPSG:3418...; default: an\n"
+             "equal-area Albers fitted to the data)"},
+    {DTI_OPT_CHOICE, .names = "--scale-bar", .meta = "km|mi", .offset = M(scale_bar),
+     .words = scale_bar_words, .expect = "km or mi", .help = "draw a scale bar"},
+    DTI_SECTION("Text:"),
+    DTI_SHARE(dti_opt_title, dt_map_options, title),
+    DTI_SHARE(dti_opt_subtitle, dt_map_options, subtitle),
+    DTI_SHARE(dti_opt_source, dt_map_options, source),
+    {DTI_OPT_STRING, .names = "--legend-title", .meta = "T", .offset = M(legend_title),
+     .help = "the legend's heading"},
+    {DTI_OPT_STRING, .names = "--units", .meta = "U", .offset = M(units),
+     .help = "after legend numbers with a space (\"Mbps\")"},
+    {DTI_OPT_STRING, .names = "--suffix", .meta = "S", .offset = M(suffix),
+     .help = "after legend numbers directly (\"%\")"},
+    DTI_SHARE_HELP(dti_opt_region_noun, dt_map_options, region_noun,
+                   "what the legend counts (default \"regions\")"),
+    {0}};
+#undef M
+
+const dti_command dti_map_command = {
+    .name = "map",
+    .summary = "choropleth or proportional-symbol map of a region column (PNG, SVG)",
+    .synopsis = "[--regions] LAYER --column NAME -o FILE.png [OPTIONS]",
+    .description = "Draw a choropleth map (or proportional symbols) of one column per region and\n"
+                   "write it as PNG, optionally also SVG.\n",
+    .epilogue = "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = map_options,
+    .operands = {DTI_OPT_STRING, .meta = "LAYER", .offset = offsetof(dt_map_options, regions)},
+    .size = sizeof(dt_map_options),
+    .init = map_init,
+    .check = map_check,
+    .run = map_run,
+};
+
+dt_map_options *dti_call_map_options_new(int argc, char **argv, dt_error *err)
+{
+    return dti_request_parse(&dti_map_command, argc, argv, err);
+}
+
+void dt_map_options_free(dt_map_options *o) { dti_request_free(o); }
 
 /* ---- defaults for dialtone's own columns ---- */
 
@@ -549,7 +480,8 @@ static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_m
     if (!ml->outer_edges_usable)
         dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
-        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched, o->stats);
+        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched,
+                o->stats ? o->stats : o->values->what);
     if (m->no_data_count)
         dti_say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
                 m->no_data_count, ml->region_count, o->column);
@@ -576,9 +508,11 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         status = err->status;
     if (status == DT_OK)
         status = dti_map_layer_read(&ml, o->regions, o->layer, o->id_field,
-                                    o->stats ? NULL : o->column, progress, user, err);
+                                    o->stats || o->values ? NULL : o->column, progress, user, err);
     if (status == DT_OK && o->stats)
         status = dti_map_join_stats(&ml, o->stats, o->column, &unmatched, err);
+    else if (status == DT_OK && o->values)
+        status = dti_map_join_values(&ml, o->values, &unmatched, err);
     /* what the map shows: its column, and the table's own provenance */
     struct json_t *source = NULL, *prov = NULL;
     char *prov_text = NULL;
@@ -590,7 +524,9 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         /* by name: a run makes it in a temporary directory, then moves it */
         dti_prov_set_text(prov, "stats",
                           o->stats && strrchr(o->stats, '/') ? strrchr(o->stats, '/') + 1
-                                                             : o->stats);
+                          : o->stats                         ? o->stats
+                          : o->values                        ? o->values->what
+                                                             : NULL);
         dti_prov_set_object(prov, "source", source);
         prov_text = dti_prov_text(prov);
     }

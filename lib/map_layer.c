@@ -216,16 +216,12 @@ static void ignore_other_fields(OGRLayerH layer, OGRFeatureDefnH defn, int keep1
 static dt_status open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
                             OGRLayerH *layer, dt_error *err)
 {
-    *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!*ds)
-        return dti_error_gdal(err, DT_ERR_IO, path, "cannot open as a vector layer");
-    *layer = layer_name ? GDALDatasetGetLayerByName(*ds, layer_name)
-                        : (GDALDatasetGetLayerCount(*ds) > 0 ? GDALDatasetGetLayer(*ds, 0) : NULL);
-    if (!*layer)
-        return dti_error_set(err, DT_ERR_USAGE, path, 0,
-                             layer_name ? "no layer named '%s'" : "no layer%s",
-                             layer_name ? layer_name : "");
-    return DT_OK;
+    dti_layer l;
+    dt_status status = dti_layer_open_named(path, layer_name, &l, err);
+    *ds = l.dataset;
+    *layer = l.layer;
+    free(l.display); /* the dataset is the caller's to close */
+    return status;
 }
 
 /* The value of a feature's column: numeric fields directly, text fields parsed. */
@@ -285,9 +281,8 @@ static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index,
                 snprintf(ml->first_invalid, sizeof ml->first_invalid, "%s", id);
             uint32_t region = dti_strtab_intern(&ml->ids, id, strlen(id));
             size_t feature = ml->feature_count;
-            if (region == UINT32_MAX ||
-                reserve(&ml->feature_region, &ml->feature_cap, feature + 2,
-                        sizeof *ml->feature_region) != 0) {
+            if (region == UINT32_MAX || reserve(&ml->feature_region, &ml->feature_cap, feature + 2,
+                                                sizeof *ml->feature_region) != 0) {
                 status = dti_error_set(err, DT_ERR_NOMEM, path, 0, "out of memory");
             } else {
                 size_t *rings = ml->feature_ring;
@@ -298,8 +293,8 @@ static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index,
                         feature_ring_cap = ml->feature_cap;
                     }
                 }
-                if (!rings || reserve(&ml->values, &ml->region_cap, ml->ids.count,
-                                      sizeof *ml->values) != 0) {
+                if (!rings ||
+                    reserve(&ml->values, &ml->region_cap, ml->ids.count, sizeof *ml->values) != 0) {
                     status = dti_error_set(err, DT_ERR_NOMEM, path, 0, "out of memory");
                 } else {
                     ml->feature_region[feature] = region;
@@ -310,8 +305,8 @@ static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index,
                         ml->region_count++;
                         ml->values[region] = NAN;
                         if (value_index >= 0)
-                            status = feature_value(f, value_index, value_is_text, path, column,
-                                                   id, &ml->values[region], err);
+                            status = feature_value(f, value_index, value_is_text, path, column, id,
+                                                   &ml->values[region], err);
                     }
                 }
             }
@@ -349,14 +344,13 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
     if (id_field && id_index < 0) {
         list_fields(defn, fields, sizeof fields);
         status = dti_error_set(err, DT_ERR_USAGE, path, 0,
-                               "--id-field %s: no such field in layer '%s' (fields: %s)",
-                               id_field, OGR_L_GetName(layer), fields);
+                               "--id-field %s: no such field in layer '%s' (fields: %s)", id_field,
+                               OGR_L_GetName(layer), fields);
     }
     if (status == DT_OK && value_column) {
         value_index = OGR_FD_GetFieldIndex(defn, value_column);
-        OGRFieldType type = value_index >= 0
-                                ? OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, value_index))
-                                : OFTString;
+        OGRFieldType type =
+            value_index >= 0 ? OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, value_index)) : OFTString;
         value_is_text = type == OFTString;
         list_fields(defn, fields, sizeof fields);
         if (value_index < 0)
@@ -364,9 +358,9 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
                                    "--column %s: no such column in layer '%s' (columns: %s)",
                                    value_column, OGR_L_GetName(layer), fields);
         else if (type != OFTInteger && type != OFTInteger64 && type != OFTReal && !value_is_text)
-            status = dti_error_set(err, DT_ERR_USAGE, path, 0,
-                                   "--column %s: a %s column, not numbers", value_column,
-                                   OGR_GetFieldTypeName(type));
+            status =
+                dti_error_set(err, DT_ERR_USAGE, path, 0, "--column %s: a %s column, not numbers",
+                              value_column, OGR_GetFieldTypeName(type));
     }
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
     if (status == DT_OK && !srs)
@@ -378,8 +372,8 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
         status = dti_error_gdal(err, DT_ERR_CRS, path, "cannot read the layer's CRS");
     if (status == DT_OK) {
         ignore_other_fields(layer, defn, id_index, value_index);
-        status = read_features(ml, layer, id_index, value_index, value_is_text, path,
-                               value_column, progress, user, err);
+        status = read_features(ml, layer, id_index, value_index, value_is_text, path, value_column,
+                               progress, user, err);
     }
     if (status == DT_OK && ml->feature_count == 0)
         status = dti_error_set(err, DT_ERR_FORMAT, path, 0,
@@ -441,8 +435,8 @@ dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *co
         if (n == 1 && fields[0].len == 0)
             continue; /* blank line */
         if (n < need) {
-            status = dti_error_set(err, DT_ERR_FORMAT, path, line, "%d fields, expected %d", n,
-                                   need);
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, path, line, "%d fields, expected %d", n, need);
             break;
         }
         double v;
@@ -459,8 +453,8 @@ dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *co
         } else if (r >= ml->region_count) {
             (*unmatched)++;
         } else if (seen[r]) {
-            status = dti_error_set(err, DT_ERR_FORMAT, path, line,
-                                   "region %s appears twice", dti_strtab_get(&ml->ids, r));
+            status = dti_error_set(err, DT_ERR_FORMAT, path, line, "region %s appears twice",
+                                   dti_strtab_get(&ml->ids, r));
         } else {
             seen[r] = 1;
             ml->values[r] = v;
@@ -470,6 +464,34 @@ dt_status dti_map_join_stats(dti_map_layer *ml, const char *path, const char *co
         status = err->status;
     free(seen);
     dti_csv_close(csv);
+    return status;
+}
+
+dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t *unmatched,
+                              dt_error *err)
+{
+    *unmatched = 0;
+    for (size_t r = 0; r < ml->region_count; r++)
+        ml->values[r] = NAN;
+    uint8_t *seen = calloc(ml->region_count ? ml->region_count : 1, 1);
+    if (!seen)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = DT_OK;
+    for (size_t i = 0; i < v->count && status == DT_OK; i++) {
+        uint32_t r = dti_strtab_intern(&ml->ids, v->ids[i], strlen(v->ids[i]));
+        if (r == UINT32_MAX)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (r >= ml->region_count)
+            (*unmatched)++;
+        else if (seen[r])
+            status = dti_error_set(err, DT_ERR_FORMAT, NULL, 0, "%s: region %s appears twice",
+                                   v->what, v->ids[i]);
+        else {
+            seen[r] = 1;
+            ml->values[r] = v->values[i];
+        }
+    }
+    free(seen);
     return status;
 }
 

@@ -211,34 +211,14 @@ void dti_tiles_free(dti_tiles *t)
 
 size_t dti_tiles_count(const dti_tiles *t) { return t ? t->count : 0; }
 
-/* Open "PATH" or "PATH|layername=NAME" (a .zip through /vsizip/). */
 static dt_status open_layer(dti_tiles *t, const char *spec, dt_error *err)
 {
-    char path[2048], name[512] = "";
-    const char *bar = strstr(spec, "|layername=");
-    size_t len = bar ? (size_t)(bar - spec) : strlen(spec);
-    size_t zip = len >= 4 && strncmp(spec + len - 4, ".zip", 4) == 0 ? 1 : 0;
-    if (len + 9 >= sizeof path)
-        return dti_error_set(err, DT_ERR_USAGE, spec, 0, "path too long");
-    snprintf(path, sizeof path, "%s%.*s", zip ? "/vsizip/" : "", (int)len, spec);
-    if (bar)
-        snprintf(name, sizeof name, "%s", bar + strlen("|layername="));
-    t->dataset = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!t->dataset)
-        return dti_error_gdal(err, DT_ERR_IO, spec, "cannot open as a vector layer");
-    int layers = GDALDatasetGetLayerCount(t->dataset);
-    if (name[0])
-        t->layer = GDALDatasetGetLayerByName(t->dataset, name);
-    else if (layers == 1)
-        t->layer = GDALDatasetGetLayer(t->dataset, 0);
-    if (!t->layer && !name[0])
-        return dti_error_set(err, DT_ERR_USAGE, spec, 0,
-                             "holds %d layers: name one as PATH|layername=NAME (the first is %s)",
-                             layers,
-                             layers ? OGR_L_GetName(GDALDatasetGetLayer(t->dataset, 0)) : "none");
-    if (!t->layer)
-        return dti_error_set(err, DT_ERR_USAGE, spec, 0, "no layer named %s", name);
-    return DT_OK;
+    dti_layer l;
+    dt_status status = dti_layer_open(spec, &l, err);
+    t->dataset = l.dataset;
+    t->layer = l.layer;
+    free(l.display); /* the dataset is closed with the tiles */
+    return status;
 }
 
 dti_tiles *dti_tiles_open(const char *spec, dt_error *err)

@@ -9,171 +9,35 @@
 
 enum { METHOD_AUTO, METHOD_GREEDY, METHOD_EXACT };
 
-struct dt_plan_options {
-    char *stats, *output, *costs, *land, *regions, *layer, *id_field, *map;
-    char *title, *subtitle, *source, *region_noun;
-    int64_t budget;
-    int has_budget, households, method, width, quiet, help, version;
-};
-
-static const char usage_text[] =
-    "Usage: dialtone plan --budget DOLLARS [OPTIONS] STATS_CSV\n"
-    "\n"
-    "Rank the regions of a stats table (dialtone stats) by the cost of connecting\n"
-    "their unserved locations, then their underserved ones, and fund them from a\n"
-    "budget. A region's project costs its locations to connect times the cost per\n"
-    "location of its density class (locations per km2 of land).\n"
-    "\n"
-    "Options:\n"
-    "  --budget DOLLARS      the money to allocate, e.g. 25000000 (required)\n"
-    "  -o, --output FILE     write the plan table to FILE (default: stdout)\n"
-    "  --costs FILE          cost model CSV: min_density,max_density,cost_per_location\n"
-    "                        (default: datasets/cost_model.csv, built in; illustrative\n"
-    "                        model defaults, not measured costs)\n"
-    "  --households          rank and fund by households reached (needs the stats\n"
-    "                        columns unserved_households or unserved_housing)\n"
-    "  --method M            auto (default: exact when the problem is small enough,\n"
-    "                        else greedy), greedy, or exact\n"
-    "Land area (first found): --land FILE, a land_km2 column of the stats table, or\n"
-    "  --land FILE           geoid,land_km2\n"
-    "  --regions LAYER       polygon layer: its ALAND20/ALAND field (square metres), or\n"
-    "                        else its polygons' area in an equal-area projection\n"
-    "  --layer NAME, --id-field FIELD   which layer and region id field of LAYER\n"
-    "Map (needs --regions):\n"
-    "  --map FILE.png        draw funded and unfunded regions\n"
-    "  --title T, --subtitle T, --source T, --region-noun N, --width N\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "Columns: rank,geoid,pass,density,density_class,cost_per_location,\n"
-    "project_locations[,project_households],cost[,cost_per_household],funded,\n"
-    "cumulative_cost,cumulative_locations[,cumulative_households]\n"
-    "(see the dialtone-plan(1) manual).\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
-
-const char *dt_plan_usage(void) { return usage_text; }
-int dt_plan_options_wants_help(const dt_plan_options *o) { return o->help; }
-int dt_plan_options_wants_version(const dt_plan_options *o) { return o->version; }
-int dt_plan_options_quiet(const dt_plan_options *o) { return o->quiet; }
-
-static const struct {
-    const char *name;
-    size_t offset;
-} text_options[] = {
-    {"--stats", offsetof(dt_plan_options, stats)},
-    {"--output", offsetof(dt_plan_options, output)},
-    {"-o", offsetof(dt_plan_options, output)},
-    {"--costs", offsetof(dt_plan_options, costs)},
-    {"--land", offsetof(dt_plan_options, land)},
-    {"--regions", offsetof(dt_plan_options, regions)},
-    {"--layer", offsetof(dt_plan_options, layer)},
-    {"--id-field", offsetof(dt_plan_options, id_field)},
-    {"--map", offsetof(dt_plan_options, map)},
-    {"--title", offsetof(dt_plan_options, title)},
-    {"--subtitle", offsetof(dt_plan_options, subtitle)},
-    {"--source", offsetof(dt_plan_options, source)},
-    {"--region-noun", offsetof(dt_plan_options, region_noun)},
-};
-
-void dt_plan_options_free(dt_plan_options *o)
+static dt_status parse_budget(void *request, const dti_opt *opt, const char *name, const char *v,
+                              dt_error *err)
 {
-    if (!o)
-        return;
-    for (size_t i = 0; i < sizeof text_options / sizeof *text_options; i++)
-        if (strcmp(text_options[i].name, "-o") != 0)
-            free(*(char **)((char *)o + text_options[i].offset));
-    free(o);
+    (void)opt;
+    dt_plan_options *o = request;
+    int rc = dti_parse_cents(v, &o->budget);
+    if (rc == 0) {
+        o->has_budget = 1;
+        return DT_OK;
+    }
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                         "%s %s: %s; expected dollars of at least 0, e.g. 25000000 or "
+                         "25000000.50",
+                         name, v, dti_money_error(rc));
 }
 
-/* --budget, --method, --width: 1 handled, 0 not ours, -1 error. */
-static int parse_choice(dt_plan_options *o, const char *a, const char *v, dt_error *err)
-{
-    if (dti_is_option(a, "--budget")) {
-        int rc = dti_parse_cents(v, &o->budget);
-        if (rc == 0)
-            return o->has_budget = 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--budget %s: %s; expected dollars of at least 0, e.g. 25000000 or "
-                      "25000000.50",
-                      v, dti_money_error(rc));
-    } else if (dti_is_option(a, "--method")) {
-        static const char *const names[] = {"auto", "greedy", "exact"};
-        for (int m = 0; m < 3; m++)
-            if (strcmp(v, names[m]) == 0)
-                return o->method = m, 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--method %s: expected auto, greedy or exact", v);
-    } else if (dti_is_option(a, "--width")) {
-        char *end;
-        long w = strtol(v, &end, 10);
-        if (end != v && !*end && w >= 200 && w <= 16000)
-            return o->width = (int)w, 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--width %s: expected 200 to 16000", v);
-    } else {
-        return 0;
-    }
-    return -1;
-}
+static void plan_init(void *request) { ((dt_plan_options *)request)->width = 1200; }
 
-dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err)
+static dt_status plan_check(void *request, dt_error *err)
 {
-    dt_plan_options *o = calloc(1, sizeof *o);
-    if (!o) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    o->width = 1200;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-        } else if (strcmp(a, "--households") == 0) {
-            o->households = 1;
-        } else if (a[0] != '-' || strcmp(a, "-") == 0) {
-            if (o->stats) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "one stats table only (%s and %s)",
-                              o->stats, a);
-                goto fail;
-            }
-            if (dti_replace_string(&o->stats, a) != 0)
-                goto nomem;
-        } else {
-            size_t t = 0, nt = sizeof text_options / sizeof *text_options;
-            while (t < nt && !dti_is_option(a, text_options[t].name))
-                t++;
-            int choice = t < nt || dti_is_option(a, "--budget") || dti_is_option(a, "--method") ||
-                         dti_is_option(a, "--width");
-            if (!choice) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
-                goto fail;
-            }
-            if (!(v = dti_option_value(argc, argv, &i, a, err)))
-                goto fail;
-            if (t < nt) {
-                if (dti_replace_string((char **)((char *)o + text_options[t].offset), v) != 0)
-                    goto nomem;
-            } else if (parse_choice(o, a, v, err) < 0) {
-                goto fail;
-            }
-        }
-    }
-    if (o->help || o->version)
-        return o;
+    dt_plan_options *o = request;
     const char *missing = !o->stats        ? "a stats table (STATS_CSV)"
                           : !o->has_budget ? "--budget"
                                            : NULL;
-    if (missing) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
-        goto fail;
-    }
-    if (o->map && !o->regions) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--map needs --regions (the polygons to draw)");
-        goto fail;
-    }
+    if (missing)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
+    if (o->map && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--map needs --regions (the polygons to draw)");
     dti_path_check c;
     dti_path_check_init(&c);
     dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
@@ -183,17 +47,89 @@ dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err)
     dti_path_input(&c, "--costs", o->costs, 0);
     dti_path_input(&c, "--land", o->land, 0);
     dti_path_input(&c, "--regions", o->regions, 0);
-    if (dti_path_check_finish(&c, err) != DT_OK ||
-        dti_output_named("-o", o->output, "csv", err) != DT_OK ||
-        dti_output_named("--map", o->map, "png", err) != DT_OK)
-        goto fail;
-    return o;
-nomem:
-    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-fail:
-    dt_plan_options_free(o);
-    return NULL;
+    dt_status status = dti_path_check_finish(&c, err);
+    if (status == DT_OK)
+        status = dti_output_named("-o", o->output, "csv", err);
+    if (status == DT_OK)
+        status = dti_output_named("--map", o->map, "png", err);
+    return status;
 }
+
+static dt_status plan_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                          dt_error *err)
+{
+    return dt_plan(request, progress, note, user, err);
+}
+
+static const char *const method_words[] = {"auto", "greedy", "exact", NULL};
+
+#define P(field) offsetof(dt_plan_options, field)
+static const dti_opt plan_options[] = {
+    {DTI_OPT_CALL, .names = "--budget", .meta = "DOLLARS", .parse = parse_budget,
+     .help = "the money to allocate, e.g. 25000000 (required)"},
+    DTI_SHARE_HELP(dti_opt_output, dt_plan_options, output,
+                   "write the plan table to FILE (default: stdout)"),
+    {DTI_OPT_STRING, .names = "--stats", .meta = "CSV", .offset = P(stats),
+     .help = "the stats table (or as the operand STATS_CSV)"},
+    {DTI_OPT_STRING, .names = "--costs", .meta = "FILE", .offset = P(costs),
+     .help = "cost model CSV: min_density,max_density,\n"
+             "cost_per_location (default: datasets/cost_model.csv,\n"
+             "built in; illustrative model defaults, not measured\n"
+             "costs)"},
+    {DTI_OPT_FLAG, .names = "--households", .offset = P(households),
+     .help = "rank and fund by households reached (needs the stats\n"
+             "columns unserved_households or unserved_housing)"},
+    {DTI_OPT_CHOICE, .names = "--method", .meta = "M", .offset = P(method), .words = method_words,
+     .help = "auto (default: exact when the problem is small enough,\n"
+             "else greedy), greedy, or exact"},
+    DTI_SECTION("Land area (first found: --land, a land_km2 column of the stats table,\n"
+                "or --regions):"),
+    {DTI_OPT_STRING, .names = "--land", .meta = "FILE", .offset = P(land),
+     .help = "geoid,land_km2"},
+    {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = P(regions),
+     .help = "polygon layer: its ALAND20/ALAND field (square\n"
+             "metres), or else its polygons' area in an equal-area\n"
+             "projection"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_plan_options, layer, "which layer of LAYER"),
+    DTI_SHARE_HELP(dti_opt_id_field, dt_plan_options, id_field, "the region id field of LAYER"),
+    DTI_SECTION("Map (needs --regions):"),
+    {DTI_OPT_STRING, .names = "--map", .meta = "FILE.png", .offset = P(map),
+     .help = "draw funded and unfunded regions"},
+    DTI_SHARE(dti_opt_title, dt_plan_options, title),
+    DTI_SHARE(dti_opt_subtitle, dt_plan_options, subtitle),
+    DTI_SHARE(dti_opt_source, dt_plan_options, source),
+    DTI_SHARE(dti_opt_region_noun, dt_plan_options, region_noun),
+    DTI_SHARE_HELP(dti_opt_width, dt_plan_options, width, "map width in points (default 1200)"),
+    {0}};
+#undef P
+
+const dti_command dti_plan_command = {
+    .name = "plan",
+    .summary = "rank and cost regions, fund them from a budget (BEAD order)",
+    .synopsis = "--budget DOLLARS [OPTIONS] STATS_CSV",
+    .description = "Rank the regions of a stats table (dialtone stats) by the cost of connecting\n"
+                   "their unserved locations, then their underserved ones, and fund them from a\n"
+                   "budget. A region's project costs its locations to connect times the cost per\n"
+                   "location of its density class (locations per km2 of land).\n",
+    .epilogue = "Columns: rank,geoid,pass,density,density_class,cost_per_location,\n"
+                "project_locations[,project_households],cost[,cost_per_household],funded,\n"
+                "cumulative_cost,cumulative_locations[,cumulative_households]\n"
+                "(see the dialtone-plan(1) manual).\n"
+                "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = plan_options,
+    .operands = {DTI_OPT_STRING, .meta = "STATS_CSV", .offset = offsetof(dt_plan_options, stats)},
+    .size = sizeof(dt_plan_options),
+    .init = plan_init,
+    .check = plan_check,
+    .run = plan_run,
+};
+
+dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err)
+{
+    return dti_request_parse(&dti_plan_command, argc, argv, err);
+}
+
+void dt_plan_options_free(dt_plan_options *o) { dti_request_free(o); }
 
 /* ---- projects from the stats table ---- */
 
@@ -565,71 +501,32 @@ static void write_table(FILE *fp, const plan_state *s, int households)
 
 /* ---- the map of funded regions ---- */
 
-/* The map step shares one user pointer between progress and notes: both go through this. */
-typedef struct note_filter {
-    dt_progress_fn progress;
-    dt_note_fn note;
-    void *user;
-    const char *temp;
-} note_filter;
-
-static int filtered_progress(double frac, const char *msg, void *user)
-{
-    note_filter *f = user;
-    return f->progress(frac, msg, f->user);
-}
-
-/* The map's notes name the temporary table: call it the plan instead. */
-static void filtered_note(const char *text, void *user)
-{
-    note_filter *f = user;
-    const char *at = f->temp ? strstr(text, f->temp) : NULL;
-    if (!at) {
-        f->note(text, f->user);
-        return;
-    }
-    char buf[1200];
-    snprintf(buf, sizeof buf, "%.*sthe plan%s", (int)(at - text), text, at + strlen(f->temp));
-    f->note(buf, f->user);
-}
-
 static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const pass_result *r,
                           const dti_outfile *map, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
 {
-    char *csv_temp = dti_outfile_scratch(map, ".csv", err);
-    if (!csv_temp)
-        return err->status;
-    FILE *fp = fopen(csv_temp, "w");
-    dt_status status = fp ? DT_OK
-                          : dti_error_set(err, DT_ERR_IO, o->map, 0,
-                                          "cannot write a temporary "
-                                          "table");
-    uint8_t *state = calloc(s->table.nrows + 1, 1); /* per row: 1 has a project, 2 funded */
+    /* per row: 1 has a project, 2 funded; the map gets 1 when any project of the region is
+     * funded, 0 when none is, and regions without a project stay out (no data) */
+    uint8_t *state = calloc(s->table.nrows + 1, 1);
+    const char **ids = malloc((s->table.nrows + 1) * sizeof *ids);
+    double *values = malloc((s->table.nrows + 1) * sizeof *values);
+    dt_map_options *m = state && ids && values ? dti_request_new(&dti_map_command, err) : NULL;
+    dt_status status = m ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     size_t regions = 0, funded = 0;
-    if (!state && status == DT_OK)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    if (fp) {
-        /* 1 when any project of the region is funded; regions without one stay out */
-        for (size_t i = 0; state && i < s->count; i++) {
-            uint8_t v = s->projects[i].funded ? 2 : 1;
-            if (v > state[s->projects[i].row])
-                state[s->projects[i].row] = v;
-        }
-        fputs("geoid,plan_funded\n", fp);
-        for (size_t row = 0; state && row < s->table.nrows; row++) {
-            if (!state[row])
-                continue;
-            regions++;
-            funded += state[row] == 2;
-            dti_csv_put_field(fp, dti_csv_table_cell(&s->table, row, s->col[0]));
-            fprintf(fp, ",%d\n", state[row] - 1);
-        }
-        if (fclose(fp) != 0 && status == DT_OK)
-            status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot write a temporary table");
+    for (size_t i = 0; status == DT_OK && i < s->count; i++) {
+        uint8_t v = s->projects[i].funded ? 2 : 1;
+        if (v > state[s->projects[i].row])
+            state[s->projects[i].row] = v;
     }
-    free(state);
-    char money[64], unserved[64], underserved[80], subtitle[512], width[16];
+    for (size_t row = 0; status == DT_OK && row < s->table.nrows; row++) {
+        if (!state[row])
+            continue;
+        ids[regions] = dti_csv_table_cell(&s->table, row, s->col[0]);
+        values[regions++] = state[row] - 1;
+        funded += state[row] == 2;
+    }
+    dti_map_values funded_values = {"the plan", regions, ids, values};
+    char money[64], unserved[64], underserved[80], subtitle[512];
     dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
     dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
     underserved[0] = '\0';
@@ -641,36 +538,32 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
              "allocation)",
              money, funded, regions, o->region_noun ? o->region_noun : "regions", unserved,
              underserved, r[0].exact ? "exact" : "greedy");
-    snprintf(width, sizeof width, "%d", o->width);
-    const char *argv[40];
-    int argc = 0;
-    argv[argc++] = "--regions", argv[argc++] = o->regions;
-    if (o->layer)
-        argv[argc++] = "--layer", argv[argc++] = o->layer;
-    if (o->id_field)
-        argv[argc++] = "--id-field", argv[argc++] = o->id_field;
-    argv[argc++] = "--stats", argv[argc++] = csv_temp;
-    argv[argc++] = "--column", argv[argc++] = "plan_funded";
-    argv[argc++] = "--breaks", argv[argc++] = "0.5";
-    argv[argc++] = "--palette", argv[argc++] = "#fdae6b,#2171b5";
-    argv[argc++] = "--class-labels", argv[argc++] = "Not funded,Funded";
-    argv[argc++] = "--no-data-label", argv[argc++] = "Nothing to build";
-    argv[argc++] = "--no-data-color", argv[argc++] = "#f0f0f0";
-    argv[argc++] = "--legend-title", argv[argc++] = "Projects";
-    argv[argc++] = "--title", argv[argc++] = o->title ? o->title : "Where the budget goes";
-    argv[argc++] = "--subtitle", argv[argc++] = o->subtitle ? o->subtitle : subtitle;
-    if (o->source)
-        argv[argc++] = "--source", argv[argc++] = o->source;
-    if (o->region_noun)
-        argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
-    argv[argc++] = "--width", argv[argc++] = width;
-    argv[argc++] = "-o", argv[argc++] = dti_outfile_path(map);
-    note_filter filter = {progress, note, user, csv_temp};
+    if (status == DT_OK) {
+        int bad =
+            dti_set_text(&m->regions, o->regions) | dti_set_text(&m->layer, o->layer) |
+            dti_set_text(&m->id_field, o->id_field) | dti_set_text(&m->column, "plan_funded") |
+            dti_set_text(&m->palette, "#fdae6b,#2171b5") |
+            dti_set_text(&m->class_labels, "Not funded,Funded") |
+            dti_set_text(&m->no_data_label, "Nothing to build") |
+            dti_set_text(&m->legend_title, "Projects") |
+            dti_set_text(&m->title, o->title ? o->title : "Where the budget goes") |
+            dti_set_text(&m->subtitle, o->subtitle ? o->subtitle : subtitle) |
+            dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
+            dti_set_text(&m->output, dti_outfile_path(map));
+        m->breaks[0] = 0.5;
+        m->break_count = 1;
+        m->no_data_color = (dti_rgb){0xf0, 0xf0, 0xf0};
+        m->width = o->width;
+        m->values = &funded_values;
+        status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+                     : dti_request_check(m, err);
+    }
     if (status == DT_OK)
-        status = dti_map_call(argc, argv, progress ? filtered_progress : NULL,
-                              note ? filtered_note : NULL, &filter, err);
-    dti_temp_unlink(csv_temp);
-    free(csv_temp);
+        status = dt_map(m, progress, note, user, err);
+    dti_request_free(m);
+    free(values);
+    free(ids);
+    free(state);
     return status;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "select.h"
 
 static int compare_u64(const void *a, const void *b)
 {
@@ -101,40 +102,10 @@ void dti_regions_free(dti_region_table *regions)
     memset(regions, 0, sizeof *regions);
 }
 
-/* k-th smallest (0-based) of values[0..n), reordering values. */
-int64_t dti_select_kth(int64_t *values, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        /* median of three pivot keeps sorted and constant runs linear */
-        size_t mid = lo + (hi - lo) / 2;
-        int64_t a = values[lo], b = values[mid], c = values[hi];
-        int64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (values[i] < pivot)
-                i++;
-            while (values[j] > pivot)
-                j--;
-            if (i <= j) {
-                int64_t t = values[i];
-                values[i] = values[j];
-                values[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return values[k];
-    }
-    return values[k];
-}
+#define INT64_LESS(a, b) ((a) < (b))
+DTI_DEFINE_SELECT(select_int64, int64_t, INT64_LESS)
+
+int64_t dti_select_kth(int64_t *values, size_t n, size_t k) { return select_int64(values, n, k); }
 
 int64_t dti_median_x2(int64_t *values, size_t n)
 {

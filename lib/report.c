@@ -10,182 +10,36 @@
 
 #include "internal.h"
 
-struct dt_report_options {
-    char *stats, *output, *regions, *layer, *id_field, *plan, *plan_map, *diff, *costs;
-    char *title, *subtitle, *source, *region_noun;
-    char **maps;
-    size_t map_count;
-    int64_t budget;
-    int has_budget, top, fabric, quiet, help, version;
-    int rules_given; /* --ulfw, --served or --underserved: checked against the data's */
-    dti_rules rules;
-};
-
-static const char usage_text[] =
-    "Usage: dialtone report --stats CSV [OPTIONS] -o FILE.html\n"
-    "\n"
-    "Write one self-contained HTML page (images inside, no network needed) with the\n"
-    "headline numbers, the maps, a sortable table of the regions with the largest\n"
-    "share unserved, the plan and the change since the last filing when given, prices\n"
-    "and speeds when the table has them, and notes on how the numbers were made.\n"
-    "\n"
-    "Options:\n"
-    "  --stats CSV           the region table of dialtone stats (required)\n"
-    "  -o, --output FILE     the page to write (default: stdout)\n"
-    "  --map FILE.png        a map to show (repeat for more; their PNG titles become\n"
-    "                        captions)\n"
-    "  --regions LAYER       region polygons: names for the table (NAMELSAD or NAME),\n"
-    "                        and, without --map, a map of the share unserved\n"
-    "  --layer NAME, --id-field FIELD   which layer and id field of LAYER\n"
-    "  --plan CSV            a plan table of dialtone plan, with --budget DOLLARS,\n"
-    "                        --plan-map FILE.png and --costs FILE (the cost model used;\n"
-    "                        without it the built-in illustrative defaults)\n"
-    "  --diff CSV            a region table of dialtone diff\n"
-    "  --top N               rows in the table of regions (default 25; 0: all)\n"
-    "  --title T, --subtitle T, --source T, --region-noun N\n"
-    "  --ulfw, --served D/U, --underserved D/U, --fabric\n"
-    "                        the rules the stats were made with, for the notes\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
-
-const char *dt_report_usage(void) { return usage_text; }
-int dt_report_options_wants_help(const dt_report_options *o) { return o->help; }
-int dt_report_options_wants_version(const dt_report_options *o) { return o->version; }
-int dt_report_options_quiet(const dt_report_options *o) { return o->quiet; }
-
-static const struct {
-    const char *name;
-    size_t offset;
-} text_options[] = {
-    {"--stats", offsetof(dt_report_options, stats)},
-    {"--output", offsetof(dt_report_options, output)},
-    {"-o", offsetof(dt_report_options, output)},
-    {"--regions", offsetof(dt_report_options, regions)},
-    {"--layer", offsetof(dt_report_options, layer)},
-    {"--id-field", offsetof(dt_report_options, id_field)},
-    {"--plan", offsetof(dt_report_options, plan)},
-    {"--plan-map", offsetof(dt_report_options, plan_map)},
-    {"--diff", offsetof(dt_report_options, diff)},
-    {"--costs", offsetof(dt_report_options, costs)},
-    {"--title", offsetof(dt_report_options, title)},
-    {"--subtitle", offsetof(dt_report_options, subtitle)},
-    {"--source", offsetof(dt_report_options, source)},
-    {"--region-noun", offsetof(dt_report_options, region_noun)},
-};
-
-void dt_report_options_free(dt_report_options *o)
+static dt_status parse_budget(void *request, const dti_opt *opt, const char *name, const char *v,
+                              dt_error *err)
 {
-    if (!o)
-        return;
-    for (size_t i = 0; i < sizeof text_options / sizeof *text_options; i++)
-        if (strcmp(text_options[i].name, "-o") != 0)
-            free(*(char **)((char *)o + text_options[i].offset));
-    for (size_t i = 0; i < o->map_count; i++)
-        free(o->maps[i]);
-    free(o->maps);
-    free(o);
+    (void)opt;
+    dt_report_options *o = request;
+    int rc = dti_parse_cents(v, &o->budget);
+    if (rc == 0)
+        return DT_OK;
+    return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: %s; expected dollars", name, v,
+                         dti_money_error(rc));
 }
 
-/* Options with a value that is not plain text: 1 handled, 0 not ours, -1 error. */
-static int parse_choice(dt_report_options *o, const char *a, const char *v, dt_error *err)
+static void report_init(void *request)
 {
-    if (dti_is_option(a, "--map")) {
-        if ((o->maps[o->map_count] = strdup(v)) != NULL)
-            return o->map_count++, 1;
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    } else if (dti_is_option(a, "--budget")) {
-        int rc = dti_parse_cents(v, &o->budget);
-        if (rc == 0)
-            return o->has_budget = 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--budget %s: %s; expected dollars", v,
-                      dti_money_error(rc));
-    } else if (dti_is_option(a, "--top")) {
-        char *end;
-        long top = strtol(v, &end, 10);
-        if (end != v && !*end && top >= 0 && top <= 100000)
-            return o->top = (int)top, 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--top %s: expected 0 (all) to 100000", v);
-    } else if (dti_is_option(a, "--served") || dti_is_option(a, "--underserved")) {
-        int served = dti_is_option(a, "--served");
-        if (dti_parse_threshold(v, served ? &o->rules.served_down : &o->rules.underserved_down,
-                                served ? &o->rules.served_up : &o->rules.underserved_up) == 0)
-            return o->rules_given = 1;
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX, a, v);
-    } else {
-        return 0;
-    }
-    return -1;
-}
-
-dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *err)
-{
-    dt_report_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->maps = calloc((size_t)argc + 1, sizeof *o->maps))) {
-        free(o);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
+    dt_report_options *o = request;
     o->top = 25;
     dti_rules_default(&o->rules);
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-            continue;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-            continue;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-            continue;
-        } else if (strcmp(a, "--ulfw") == 0) {
-            o->rules.ulfw = o->rules_given = 1;
-            continue;
-        } else if (strcmp(a, "--fabric") == 0) {
-            o->fabric = 1;
-            continue;
-        }
-        size_t t = 0, nt = sizeof text_options / sizeof *text_options;
-        while (t < nt && !dti_is_option(a, text_options[t].name))
-            t++;
-        int known = t < nt || dti_is_option(a, "--map") || dti_is_option(a, "--budget") ||
-                    dti_is_option(a, "--top") || dti_is_option(a, "--served") ||
-                    dti_is_option(a, "--underserved");
-        if (!known) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                          a[0] == '-' ? "unknown option %s" : "unexpected argument %s", a);
-            goto fail;
-        }
-        if (!(v = dti_option_value(argc, argv, &i, a, err)))
-            goto fail;
-        if (t < nt) {
-            if (dti_replace_string((char **)((char *)o + text_options[t].offset), v) != 0) {
-                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-                goto fail;
-            }
-        } else if (parse_choice(o, a, v, err) < 0) {
-            goto fail;
-        }
-    }
-    if (o->help || o->version)
-        return o;
+}
+
+static dt_status report_check(void *request, dt_error *err)
+{
+    dt_report_options *o = request;
     if (dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
-        goto fail;
-    if (!o->stats) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--stats is required (a table of dialtone "
-                      "stats)");
-        goto fail;
-    }
-    if ((o->plan_map || o->has_budget || o->costs) && !o->plan) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                      "--plan-map, --budget and --costs go with "
-                      "--plan");
-        goto fail;
-    }
+        return err->status;
+    if (!o->stats)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--stats is required (a table of dialtone stats)");
+    if ((o->plan_map || o->has_budget || o->costs) && !o->plan)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--plan-map, --budget and --costs go with --plan");
     dti_path_check c;
     dti_path_check_init(&c);
     dti_path_output(&c, o->output ? "-o" : "(no -o: stdout)", o->output);
@@ -202,14 +56,82 @@ dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *
         dti_path_input(&c, inputs[k].name, *(char **)((char *)o + inputs[k].offset), 0);
     for (size_t i = 0; i < o->map_count; i++)
         dti_path_input(&c, "--map", o->maps[i], 0);
-    if (dti_path_check_finish(&c, err) != DT_OK ||
-        dti_output_named("-o", o->output, "html,htm", err) != DT_OK)
-        goto fail;
-    return o;
-fail:
-    dt_report_options_free(o);
-    return NULL;
+    dt_status status = dti_path_check_finish(&c, err);
+    return status != DT_OK ? status : dti_output_named("-o", o->output, "html,htm", err);
 }
+
+static dt_status report_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                            dt_error *err)
+{
+    return dt_report(request, progress, note, user, err);
+}
+
+#define R(field) offsetof(dt_report_options, field)
+static const dti_opt report_options[] = {
+    {DTI_OPT_STRING, .names = "--stats", .meta = "CSV", .offset = R(stats),
+     .help = "the region table of dialtone stats (required)"},
+    DTI_SHARE_HELP(dti_opt_output, dt_report_options, output,
+                   "the page to write (default: stdout)"),
+    {DTI_OPT_LIST, .names = "--map", .meta = "FILE.png", .offset = R(maps), .offset2 = R(map_count),
+     .help = "a map to show (repeat for more; their PNG titles become\n"
+             "captions)"},
+    {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = R(regions),
+     .help = "region polygons: names for the table (NAMELSAD or\n"
+             "NAME), and, without --map, a map of the share unserved"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_report_options, layer, "which layer of LAYER"),
+    DTI_SHARE_HELP(dti_opt_id_field, dt_report_options, id_field, "the id field of LAYER"),
+    {DTI_OPT_STRING, .names = "--plan", .meta = "CSV", .offset = R(plan),
+     .help = "a plan table of dialtone plan"},
+    {DTI_OPT_CALL, .names = "--budget", .meta = "DOLLARS", .parse = parse_budget,
+     .given = R(has_budget), .help = "the plan's budget"},
+    {DTI_OPT_STRING, .names = "--plan-map", .meta = "FILE.png", .offset = R(plan_map),
+     .help = "the plan's map"},
+    {DTI_OPT_STRING, .names = "--costs", .meta = "FILE", .offset = R(costs),
+     .help = "the plan's cost model (without it the built-in\n"
+             "illustrative defaults)"},
+    {DTI_OPT_STRING, .names = "--diff", .meta = "CSV", .offset = R(diff),
+     .help = "a region table of dialtone diff"},
+    {DTI_OPT_INT, .names = "--top", .meta = "N", .offset = R(top), .min = 0, .max = 100000,
+     .expect = "0 (all) to 100000", .help = "rows in the table of regions (default 25; 0: all)"},
+    DTI_SECTION("Text:"),
+    DTI_SHARE(dti_opt_title, dt_report_options, title),
+    DTI_SHARE(dti_opt_subtitle, dt_report_options, subtitle),
+    DTI_SHARE(dti_opt_source, dt_report_options, source),
+    DTI_SHARE(dti_opt_region_noun, dt_report_options, region_noun),
+    DTI_SECTION("The rules the stats were made with, for the notes (checked against the\n"
+                "table's provenance):"),
+    DTI_SHARE_GIVEN(dti_opt_ulfw, dt_report_options, rules, rules_given),
+    DTI_SHARE_GIVEN(dti_opt_served, dt_report_options, rules, rules_given),
+    DTI_SHARE_GIVEN(dti_opt_underserved, dt_report_options, rules, rules_given),
+    {DTI_OPT_FLAG, .names = "--fabric", .offset = R(fabric),
+     .help = "the stats were made with a location fabric"},
+    {0}};
+#undef R
+
+const dti_command dti_report_command = {
+    .name = "report",
+    .summary = "one self-contained HTML page: numbers, maps, tables, method",
+    .synopsis = "--stats CSV [OPTIONS] -o FILE.html",
+    .description =
+        "Write one self-contained HTML page (images inside, no network needed) with the\n"
+        "headline numbers, the maps, a sortable table of the regions with the largest\n"
+        "share unserved, the plan and the change since the last filing when given,\n"
+        "prices and speeds when the table has them, and notes on how the numbers were\n"
+        "made.\n",
+    .epilogue = "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = report_options,
+    .size = sizeof(dt_report_options),
+    .init = report_init,
+    .check = report_check,
+    .run = report_run,
+};
+
+dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *err)
+{
+    return dti_request_parse(&dti_report_command, argc, argv, err);
+}
+
+void dt_report_options_free(dt_report_options *o) { dti_request_free(o); }
 
 /* ---- reading ---- */
 
@@ -414,25 +336,23 @@ static dt_status read_diff(dti_report *r, const char *path, dt_error *err)
 static dt_status default_map(dti_report *r, const dt_report_options *o, const char *temp,
                              dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err)
 {
-    const char *argv[24];
-    int argc = 0;
-    argv[argc++] = "--regions", argv[argc++] = o->regions;
-    if (o->layer)
-        argv[argc++] = "--layer", argv[argc++] = o->layer;
-    if (o->id_field)
-        argv[argc++] = "--id-field", argv[argc++] = o->id_field;
-    argv[argc++] = "--stats", argv[argc++] = o->stats;
-    argv[argc++] = "--column", argv[argc++] = "pct_unserved";
-    argv[argc++] = "--title", argv[argc++] = "Where locations lack basic broadband";
-    argv[argc++] = "--subtitle",
-    argv[argc++] = "Share of locations with no reliable 25/3 Mbps service (quintiles)";
-    if (o->source)
-        argv[argc++] = "--source", argv[argc++] = o->source;
-    if (o->region_noun)
-        argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
-    argv[argc++] = "--width", argv[argc++] = "1200";
-    argv[argc++] = "-o", argv[argc++] = temp;
-    dt_status status = dti_map_call(argc, argv, progress, note, user, err);
+    dt_map_options *m = dti_request_new(&dti_map_command, err);
+    if (!m)
+        return err->status;
+    int bad = dti_set_text(&m->regions, o->regions) | dti_set_text(&m->layer, o->layer) |
+              dti_set_text(&m->id_field, o->id_field) | dti_set_text(&m->stats, o->stats) |
+              dti_set_text(&m->column, "pct_unserved") |
+              dti_set_text(&m->title, "Where locations lack basic broadband") |
+              dti_set_text(&m->subtitle,
+                           "Share of locations with no reliable 25/3 Mbps service (quintiles)") |
+              dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
+              dti_set_text(&m->output, temp);
+    m->width = 1200;
+    dt_status status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+                           : dti_request_check(m, err);
+    if (status == DT_OK)
+        status = dt_map(m, progress, note, user, err);
+    dti_request_free(m);
     if (status == DT_OK && !(r->maps = calloc(1, sizeof *r->maps)))
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (status = dti_figure_read(&r->maps[0], temp, err)) == DT_OK)

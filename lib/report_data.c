@@ -157,17 +157,11 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
     dti_strtab_init(&names->ids);
     dti_ogr_init();
     CPLErrorReset();
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    if (!ds)
-        return dti_error_gdal(err, DT_ERR_IO, path, "cannot open the region layer");
-    OGRLayerH layer =
-        layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
-    dt_status status = DT_OK;
-    if (!layer) {
-        GDALClose(ds);
-        return dti_error_set(err, DT_ERR_USAGE, path, 0, "no layer %s",
-                             layer_name ? layer_name : "at all");
-    }
+    dti_layer opened;
+    dt_status status = dti_layer_open_named(path, layer_name, &opened, err);
+    if (status != DT_OK)
+        return status;
+    OGRLayerH layer = opened.layer;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int id = find_field(defn, id_field, id_fields), name = find_field(defn, NULL, name_fields);
     size_t cap = 0;
@@ -195,7 +189,7 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
             OGR_F_Destroy(feature);
         }
     }
-    GDALClose(ds);
+    dti_layer_close(&opened);
     if (status != DT_OK)
         dti_names_free(names);
     return status;

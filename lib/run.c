@@ -1,6 +1,7 @@
 /* dialtone run: the whole pipeline (stats, maps, plan, change, report) from one config file. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,95 +10,60 @@
 
 #include "internal.h"
 
-struct dt_run_options {
-    char *config, *out;
-    int quiet, help, version;
-};
-
-static const char usage_text[] =
-    "Usage: dialtone run [OPTIONS] CONFIG\n"
-    "\n"
-    "Run the whole pipeline from one configuration file: read the BDC files, write the\n"
-    "region table (dialtone stats), draw the maps (dialtone map), fund a budget\n"
-    "(dialtone plan, when the config has one), compare with a previous release\n"
-    "(dialtone diff, when it names one) and write the report (dialtone report).\n"
-    "\n"
-    "CONFIG: key = value lines; # starts a comment; paths are relative to CONFIG's\n"
-    "directory. bdc is required; see the dialtone-run(1) manual for every key, e.g.\n"
-    "  bdc = bdc_20_*.csv bdc_20_*.zip\n"
-    "  fabric = fabric.csv\n"
-    "  blocks = tl_2020_20_tabblock20.zip   (adds housing; households = yes uses it)\n"
-    "  by = county\n"
-    "  regions = counties.gpkg\n"
-    "  budget = 20000000\n"
-    "  out = ../../out\n"
-    "\n"
-    "Options:\n"
-    "  --out DIR             write into DIR instead of the config's out\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "Nothing is written unless every step succeeds: the outputs are made in a\n"
-    "temporary directory inside the output directory and moved into place at the end.\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
-
-const char *dt_run_usage(void) { return usage_text; }
-int dt_run_options_wants_help(const dt_run_options *o) { return o->help; }
-int dt_run_options_wants_version(const dt_run_options *o) { return o->version; }
-int dt_run_options_quiet(const dt_run_options *o) { return o->quiet; }
-
-void dt_run_options_free(dt_run_options *o)
+static dt_status run_check(void *request, dt_error *err)
 {
-    if (!o)
-        return;
-    free(o->config);
-    free(o->out);
-    free(o);
+    if (!((dt_run_options *)request)->config)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no configuration file given");
+    return DT_OK;
 }
+
+static dt_status run_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                         dt_error *err)
+{
+    return dt_run(request, progress, note, user, err);
+}
+
+static const dti_opt run_options[] = {{DTI_OPT_STRING, .names = "--out", .meta = "DIR",
+                                       .offset = offsetof(dt_run_options, out),
+                                       .help = "write into DIR instead of the config's out"},
+                                      {0}};
+
+const dti_command dti_run_command = {
+    .name = "run",
+    .summary = "the whole pipeline (stats, maps, plan, report) from a config file",
+    .synopsis = "[OPTIONS] CONFIG",
+    .description =
+        "Run the whole pipeline from one configuration file: read the BDC files, write\n"
+        "the region table (dialtone stats), draw the maps (dialtone map), fund a budget\n"
+        "(dialtone plan, when the config has one), compare with a previous release\n"
+        "(dialtone diff, when it names one) and write the report (dialtone report).\n"
+        "\n"
+        "CONFIG: key = value lines; # starts a comment; paths are relative to CONFIG's\n"
+        "directory. bdc is required; see the dialtone-run(1) manual for every key, e.g.\n"
+        "  bdc = bdc_20_*.csv bdc_20_*.zip\n"
+        "  fabric = fabric.csv\n"
+        "  blocks = tl_2020_20_tabblock20.zip   (adds housing; households = yes uses it)\n"
+        "  by = county\n"
+        "  regions = counties.gpkg\n"
+        "  budget = 20000000\n"
+        "  out = ../../out\n",
+    .epilogue = "Nothing is written unless every step succeeds: the outputs are made in a\n"
+                "temporary directory inside the output directory and moved into place at the\n"
+                "end.\n"
+                "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = run_options,
+    .operands = {DTI_OPT_STRING, .meta = "CONFIG", .offset = offsetof(dt_run_options, config)},
+    .size = sizeof(dt_run_options),
+    .check = run_check,
+    .run = run_run,
+};
 
 dt_run_options *dti_call_run_options_new(int argc, char **argv, dt_error *err)
 {
-    dt_run_options *o = calloc(1, sizeof *o);
-    if (!o) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-        } else if (dti_is_option(a, "--out")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--out", err)))
-                goto fail;
-            if (dti_replace_string(&o->out, v) != 0)
-                goto nomem;
-        } else if (a[0] == '-') {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
-            goto fail;
-        } else if (o->config) {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "one configuration file only (%s and %s)",
-                          o->config, a);
-            goto fail;
-        } else if (dti_replace_string(&o->config, a) != 0) {
-            goto nomem;
-        }
-    }
-    if (!o->help && !o->version && !o->config) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no configuration file given");
-        goto fail;
-    }
-    return o;
-nomem:
-    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-fail:
-    dt_run_options_free(o);
-    return NULL;
+    return dti_request_parse(&dti_run_command, argc, argv, err);
 }
+
+void dt_run_options_free(dt_run_options *o) { dti_request_free(o); }
 
 /* ---- the steps ---- */
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "select.h"
 
 int64_t dti_percentile(int64_t *values, size_t n, unsigned pct)
 {
@@ -21,41 +22,8 @@ static int ratio_less(dti_ratio a, dti_ratio b)
     return (u128)a.num * (u128)b.den < (u128)b.num * (u128)a.den;
 }
 
-/* k-th smallest ratio (0-based), reordering v: the quickselect of
- * dti_select_kth, for exact fractions instead of integers. */
-static dti_ratio select_ratio(dti_ratio *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        dti_ratio a = v[lo], b = v[mid], c = v[hi];
-        dti_ratio pivot = ratio_less(a, b) ? (ratio_less(b, c) ? b : (ratio_less(a, c) ? c : a))
-                                           : (ratio_less(a, c) ? a : (ratio_less(b, c) ? c : b));
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (ratio_less(v[i], pivot))
-                i++;
-            while (ratio_less(pivot, v[j]))
-                j--;
-            if (i <= j) {
-                dti_ratio t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
+/* k-th smallest ratio (0-based), reordering v: exact fractions instead of integers. */
+DTI_DEFINE_SELECT(select_ratio, dti_ratio, ratio_less)
 
 uint64_t dti_ratio_median_q4(dti_ratio *v, size_t n)
 {

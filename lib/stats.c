@@ -10,144 +10,6 @@
 
 #include "internal.h"
 
-struct dt_stats_options {
-    dti_rules rules;
-    int prefix_digits, by_given;
-    const char *level_name;
-    /* --by county,tract: more levels from one read, -o naming each with {by} */
-    int extra_levels;
-    int extra_digits[4];
-    const char *extra_names[4];
-    char *output, *locations_out, *fabric, *partial_out;
-    char *layer_name; /* -nln: the layer of a vector output (default "regions") */
-    char **inputs;
-    size_t input_count;
-    int skip_bad_rows, quiet, help, version, verbose;
-    int threads;             /* 0: one per CPU */
-    dti_extra_options extra; /* --plans --income --benchmark --speed --measured */
-    /* census geometry */
-    char **blocks;
-    size_t block_count;
-    char *regions, *id_field, *households, *format, *blocks_out;
-    const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
-};
-
-/* In parts: C99 compilers need only take string literals of 4095 bytes. */
-static const char *const usage_parts[] = {
-    "Usage: dialtone stats [OPTIONS] BDC_FILE...\n"
-    "\n"
-    "Classify every location of FCC BDC fixed availability files as served,\n"
-    "underserved or unserved (BEAD rules) and write one row per region.\n"
-    "BDC_FILE: CSV files, .zip archives of CSVs, or quoted glob patterns.\n"
-    "\n"
-    "Options:\n"
-    "  --by LEVEL            region: state, county (default), tract, blockgroup, block;\n"
-    "                        several (--by county,tract) from one read, with -o\n"
-    "                        naming each table by {by} (-o out/{by}.csv)\n"
-    "  -o, --output FILE     write the region table to FILE (default: stdout)\n"
-    "  --locations-out FILE  also write one row per location\n"
-    "  --fabric FILE         location fabric CSV: add its locations with no\n"
-    "                        availability row as unserved\n"
-    "  --ulfw                count unlicensed fixed wireless (technology 70) as reliable\n"
-    "  --served D/U          served threshold in Mbps (default 100/20)\n"
-    "  --underserved D/U     underserved threshold in Mbps (default 25/3)\n"
-    "  --skip-bad-rows       skip and count bad rows instead of stopping\n"
-    "  --threads N           parse with N threads (default: one per CPU)\n"
-    "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
-    "                        combines exactly with others (no table unless -o;\n"
-    "                        not with the census geometry options)\n"
-    "\n",
-    "Prices and speeds:\n"
-    "  --plans FILE          plans and prices: add median_served_price, priced_share,\n"
-    "                        median_usd_per_mbps (and cheapest_served_price per location)\n"
-    "  --income FILE         geoid,median_household_income: add affordability_pct\n"
-    "  --benchmark FILE      name,median_down_mbps,monthly_price: add speed_ratio and\n"
-    "                        price_ratio, and a summary in words on stderr\n"
-    "  --speed               add p90_max_down, median_max_up, p90_max_up and the\n"
-    "                        locations with 0, 1, 2+ providers at served speeds\n"
-    "  --measured LAYER      Ookla fixed tiles (avg_d_kbps, avg_u_kbps, tests; needs\n"
-    "                        --fabric): add measured_down, measured_up, measured_tests,\n"
-    "                        measured_to_advertised\n"
-    "\n",
-    "Census geometry (TIGER/Line 2020 blocks; any OGR vector source):\n"
-    "  --blocks LAYER        block layer tl_2020_SS_tabblock20 (.shp, .zip, .gpkg,\n"
-    "                        .fgb, ...); repeat for several states. Adds housing,\n"
-    "                        unserved_housing, underserved_housing, housing_no_data,\n"
-    "                        pop, land_km2 and locations_per_km2\n"
-    "  --regions LAYER       polygon regions in any CRS, instead of --by: a block\n"
-    "                        belongs to the polygon holding its internal point\n"
-    "  --id-field FIELD      the regions' id field (the geoid column)\n"
-    "  --households FILE     CSV geoid,households (occupied units per block): adds\n"
-    "                        households, unserved_households, ... columns\n"
-    "  -of FORMAT            region table format: CSV (default), or an OGR vector\n"
-    "                        format with the region geometry (GPKG, GeoJSON,\n"
-    "                        FlatGeobuf, \"ESRI Shapefile\"); needs --regions, -o FILE;\n"
-    "                        -o FILE.gpkg (.geojson .fgb .shp) implies it; into an\n"
-    "                        existing GeoPackage, only dialtone's layer is replaced\n"
-    "  -nln NAME             the layer's name (default regions), as in ogr2ogr\n"
-    "  --blocks-out FILE     one row per block with its counts, housing and geometry\n"
-    "                        (format from the extension: .gpkg .geojson .fgb .shp;\n"
-    "                        otherwise -of, else CSV without geometry)\n"
-    "  --verbose             list every block left out or in overlapping regions\n"
-    "  LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME.\n"
-    "\n"
-    "General:\n"
-    "  -q, --quiet           no progress or notes on stderr\n"
-    "  -h, --help            show this help\n"
-    "  --version             show the version\n"
-    "\n"
-    "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
-    "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
-    "share_1000_100, then the census geometry columns asked for (see the\n"
-    "dialtone-stats(1) manual for exact definitions).\n"
-    "Files of several states are read one state at a time (memory bounded by the\n"
-    "largest state) unless --locations-out or census geometry options are given.\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n"};
-
-/* Joined once, whichever thread asks first; read-only after. */
-static char usage_text[8192];
-static pthread_once_t usage_once = PTHREAD_ONCE_INIT;
-
-static void join_usage(void)
-{
-    for (size_t i = 0; i < sizeof usage_parts / sizeof *usage_parts; i++)
-        strncat(usage_text, usage_parts[i], sizeof usage_text - strlen(usage_text) - 1);
-}
-
-const char *dt_stats_usage(void)
-{
-    pthread_once(&usage_once, join_usage);
-    return usage_text;
-}
-
-void dt_stats_options_free(dt_stats_options *o)
-{
-    if (!o)
-        return;
-    free(o->output);
-    free(o->locations_out);
-    free(o->fabric);
-    free(o->partial_out);
-    dti_extra_options_free(&o->extra);
-    for (size_t i = 0; i < o->input_count; i++)
-        free(o->inputs[i]);
-    free(o->inputs);
-    for (size_t i = 0; i < o->block_count; i++)
-        free(o->blocks[i]);
-    free(o->blocks);
-    free(o->regions);
-    free(o->id_field);
-    free(o->households);
-    free(o->format);
-    free(o->blocks_out);
-    free(o->layer_name);
-    free(o);
-}
-
-int dt_stats_options_wants_help(const dt_stats_options *o) { return o->help; }
-int dt_stats_options_wants_version(const dt_stats_options *o) { return o->version; }
-int dt_stats_options_quiet(const dt_stats_options *o) { return o->quiet; }
-
 /* --by LEVEL[,LEVEL...]: the first is the main level, the rest extra. */
 static int set_level(dt_stats_options *o, const char *list)
 {
@@ -169,38 +31,6 @@ static int set_level(dt_stats_options *o, const char *list)
             p++;
     }
     o->extra_levels = count - 1;
-    return 0;
-}
-
-/* The options that take one text value: 1 when argv[*i] is one of them
- * (*bad: 0 ok, -1 error set, 1 out of memory), 0 otherwise. */
-static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int *bad,
-                         dt_error *err)
-{
-    static const struct {
-        const char *name;
-        size_t offset;
-    } options[] = {
-        {"--regions", offsetof(dt_stats_options, regions)},
-        {"--id-field", offsetof(dt_stats_options, id_field)},
-        {"--households", offsetof(dt_stats_options, households)},
-        {"-of", offsetof(dt_stats_options, format)},
-        {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
-        {"--partial-out", offsetof(dt_stats_options, partial_out)},
-        {"-nln", offsetof(dt_stats_options, layer_name)},
-    };
-    for (size_t k = 0; k < sizeof options / sizeof *options; k++) {
-        if (!dti_is_option(argv[*i], options[k].name))
-            continue;
-        const char *v = dti_option_value(argc, argv, i, options[k].name, err);
-        char **slot = (char **)((char *)o + options[k].offset);
-        if (!v || dti_replace_string(slot, v) != 0) {
-            if (v)
-                dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            *bad = -1;
-        }
-        return 1;
-    }
     return 0;
 }
 
@@ -354,136 +184,170 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
     return status;
 }
 
-dt_stats_options *dti_call_stats_options_new(int argc, char **argv, dt_error *err)
+/* --by LEVEL[,LEVEL...] */
+static dt_status parse_by(void *request, const dti_opt *opt, const char *name, const char *v,
+                          dt_error *err)
 {
-    dt_stats_options *o = calloc(1, sizeof *o);
-    if (!o || !(o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs)) ||
-        !(o->blocks = calloc((size_t)argc + 1, sizeof *o->blocks))) {
-        if (o)
-            free(o->inputs);
-        free(o);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
+    (void)opt;
+    dt_stats_options *o = request;
+    o->by_given = 1;
+    if (set_level(o, v) != 0)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s %s: expected state, county, tract, blockgroup or block "
+                             "(or several, comma-separated)",
+                             name, v);
+    if (repeated_level(o))
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "%s %s names %s twice: each level writes one table", name, v,
+                             repeated_level(o));
+    return DT_OK;
+}
+
+static void stats_init(void *request)
+{
+    dt_stats_options *o = request;
     dti_rules_default(&o->rules);
     set_level(o, "county");
-    int only_files = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int bad = 0;
-        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (!(o->inputs[o->input_count] = strdup(a)))
-                goto nomem;
-            o->input_count++;
-        } else if (strcmp(a, "--") == 0) {
-            only_files = 1;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            o->help = 1;
-        } else if (strcmp(a, "--version") == 0) {
-            o->version = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
-        } else if (strcmp(a, "--ulfw") == 0) {
-            o->rules.ulfw = 1;
-        } else if (strcmp(a, "--skip-bad-rows") == 0) {
-            o->skip_bad_rows = 1;
-        } else if (strcmp(a, "--verbose") == 0) {
-            o->verbose = 1;
-        } else if (strcmp(a, "--speed") == 0) {
-            o->extra.speed = 1;
-        } else if (dti_extra_option_name(a)) {
-            const char *name = dti_extra_option_name(a);
-            if (!(v = dti_option_value(argc, argv, &i, name, err)))
-                goto fail;
-            bad = dti_extra_option_set(&o->extra, name, v);
-        } else if (dti_is_option(a, "--blocks")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--blocks", err)))
-                goto fail;
-            if (!(o->blocks[o->block_count] = strdup(v)))
-                goto nomem;
-            o->block_count++;
-        } else if (string_option(argc, argv, &i, o, &bad, err)) {
-            if (bad < 0)
-                goto fail;
-        } else if (dti_is_option(a, "--by")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--by", err)))
-                goto fail;
-            o->by_given = 1;
-            if (set_level(o, v) != 0) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                              "--by %s: expected state, county, tract, blockgroup or block "
-                              "(or several, comma-separated)",
-                              v);
-                goto fail;
-            }
-            if (repeated_level(o)) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                              "--by %s names %s twice: each level writes one table", v,
-                              repeated_level(o));
-                goto fail;
-            }
-        } else if (dti_is_option(a, "-o") || dti_is_option(a, "--output")) {
-            if (!(v = dti_option_value(argc, argv, &i, a, err)))
-                goto fail;
-            bad = dti_replace_string(&o->output, v);
-        } else if (dti_is_option(a, "--locations-out")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--locations-out", err)))
-                goto fail;
-            bad = dti_replace_string(&o->locations_out, v);
-        } else if (dti_is_option(a, "--threads")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--threads", err)))
-                goto fail;
-            char *end;
-            long threads = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || threads < 1 || threads > 64) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--threads %s: expected 1 to 64", v);
-                goto fail;
-            }
-            o->threads = (int)threads;
-        } else if (dti_is_option(a, "--fabric")) {
-            if (!(v = dti_option_value(argc, argv, &i, "--fabric", err)))
-                goto fail;
-            bad = dti_replace_string(&o->fabric, v);
-        } else if (dti_is_option(a, "--served") || dti_is_option(a, "--underserved")) {
-            int served = dti_is_option(a, "--served");
-            if (!(v = dti_option_value(argc, argv, &i, served ? "--served" : "--underserved", err)))
-                goto fail;
-            int64_t *down = served ? &o->rules.served_down : &o->rules.underserved_down;
-            int64_t *up = served ? &o->rules.served_up : &o->rules.underserved_up;
-            if (dti_parse_threshold(v, down, up) != 0) {
-                dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: " DTI_THRESHOLD_SYNTAX,
-                              served ? "--served" : "--underserved", v);
-                goto fail;
-            }
-        } else {
-            dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
-            goto fail;
-        }
-        if (bad)
-            goto nomem;
-    }
-    if (!o->help && !o->version && o->input_count == 0) {
-        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
-        goto fail;
-    }
-    if (!o->help && !o->version &&
-        dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err) != DT_OK)
-        goto fail;
-    if (!o->help && !o->version && check_geometry_options(o, err) != DT_OK)
-        goto fail;
-    if (!o->help && !o->version &&
-        dti_extra_options_check(&o->extra, o->partial_out != NULL,
-                                o->fabric != NULL || o->regions != NULL, err))
-        goto fail;
-    if (!o->help && !o->version && check_paths(o, err) != DT_OK)
-        goto fail;
-    return o;
-nomem:
-    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-fail:
-    dt_stats_options_free(o);
-    return NULL;
 }
+
+/* What cannot be seen one option at a time. */
+static dt_status stats_check(void *request, dt_error *err)
+{
+    dt_stats_options *o = request;
+    if (o->input_count == 0)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no BDC availability file given");
+    if (o->layer && !o->regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--layer names a layer of --regions: give --regions FILE");
+    if (o->layer) { /* one spelling from here on: FILE|layername=NAME */
+        char *spec;
+        if (dti_layer_spec(o->regions, o->layer, &spec, err) != DT_OK)
+            return err->status;
+        free(o->regions);
+        o->regions = spec;
+    }
+    dt_status status = dti_thresholds_check(&o->rules, DT_ERR_USAGE, NULL, 0, err);
+    if (status == DT_OK)
+        status = check_geometry_options(o, err);
+    if (status == DT_OK)
+        status = dti_extra_options_check(&o->extra, o->partial_out != NULL,
+                                         o->fabric != NULL || o->regions != NULL, err);
+    if (status == DT_OK)
+        status = check_paths(o, err);
+    return status;
+}
+
+static dt_status stats_run(void *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                           dt_error *err)
+{
+    return dt_stats(request, progress, note, user, err);
+}
+
+#define S(field) offsetof(dt_stats_options, field)
+static const dti_opt stats_options[] = {
+    {DTI_OPT_CALL, .names = "--by", .meta = "LEVEL", .parse = parse_by,
+     .help = "region: state, county (default), tract, blockgroup,\n"
+             "block; several (--by county,tract) from one read,\n"
+             "with -o naming each table by {by} (-o out/{by}.csv)"},
+    DTI_SHARE_HELP(dti_opt_output, dt_stats_options, output,
+                   "write the region table to FILE (default: stdout)"),
+    {DTI_OPT_STRING, .names = "--locations-out", .meta = "FILE", .offset = S(locations_out),
+     .help = "also write one row per location"},
+    {DTI_OPT_STRING, .names = "--fabric", .meta = "FILE", .offset = S(fabric),
+     .help = "location fabric CSV: add its locations with no\n"
+             "availability row as unserved"},
+    DTI_SHARE(dti_opt_ulfw, dt_stats_options, rules),
+    DTI_SHARE(dti_opt_served, dt_stats_options, rules),
+    DTI_SHARE(dti_opt_underserved, dt_stats_options, rules),
+    {DTI_OPT_FLAG, .names = "--skip-bad-rows", .offset = S(skip_bad_rows),
+     .help = "skip and count bad rows instead of stopping"},
+    DTI_SHARE(dti_opt_threads, dt_stats_options, threads),
+    {DTI_OPT_STRING, .names = "--partial-out", .meta = "FILE", .offset = S(partial_out),
+     .help = "also write a partial result that 'dialtone merge'\n"
+             "combines exactly with others (no table unless -o;\n"
+             "not with the census geometry options)"},
+    DTI_SECTION("Prices and speeds:"),
+    {DTI_OPT_STRING, .names = "--plans", .meta = "FILE", .offset = S(extra.plans),
+     .help = "plans and prices: add median_served_price,\n"
+             "priced_share, median_usd_per_mbps (and\n"
+             "cheapest_served_price per location)"},
+    {DTI_OPT_STRING, .names = "--income", .meta = "FILE", .offset = S(extra.income),
+     .help = "geoid,median_household_income: add affordability_pct"},
+    {DTI_OPT_STRING, .names = "--benchmark", .meta = "FILE", .offset = S(extra.benchmark),
+     .help = "name,median_down_mbps,monthly_price: add speed_ratio and\n"
+             "price_ratio, and a summary in words on stderr"},
+    {DTI_OPT_FLAG, .names = "--speed", .offset = S(extra.speed),
+     .help = "add p90_max_down, median_max_up, p90_max_up and the\n"
+             "locations with 0, 1, 2+ providers at served speeds"},
+    {DTI_OPT_STRING, .names = "--measured", .meta = "LAYER", .offset = S(extra.measured),
+     .help = "Ookla fixed tiles (avg_d_kbps, avg_u_kbps, tests; needs\n"
+             "--fabric): add measured_down, measured_up,\n"
+             "measured_tests, measured_to_advertised"},
+    DTI_SECTION("Census geometry (TIGER/Line 2020 blocks; any OGR vector source):"),
+    {DTI_OPT_LIST, .names = "--blocks", .meta = "LAYER", .offset = S(blocks),
+     .offset2 = S(block_count),
+     .help = "block layer tl_2020_SS_tabblock20 (.shp, .zip, .gpkg,\n"
+             ".fgb, ...); repeat for several states. Adds housing,\n"
+             "unserved_housing, underserved_housing, housing_no_data,\n"
+             "pop, land_km2 and locations_per_km2"},
+    {DTI_OPT_STRING, .names = "--regions", .meta = "LAYER", .offset = S(regions),
+     .help = "polygon regions in any CRS, instead of --by: a block\n"
+             "belongs to the polygon holding its internal point"},
+    DTI_SHARE_HELP(dti_opt_layer, dt_stats_options, layer,
+                   "the layer of --regions (or --regions\n"
+                   "FILE|layername=NAME)"),
+    DTI_SHARE_HELP(dti_opt_id_field, dt_stats_options, id_field,
+                   "the regions' id field (the geoid column)"),
+    {DTI_OPT_STRING, .names = "--households", .meta = "FILE", .offset = S(households),
+     .help = "CSV geoid,households (occupied units per block): adds\n"
+             "households, unserved_households, ... columns"},
+    {DTI_OPT_STRING, .names = "-of", .meta = "FORMAT", .offset = S(format),
+     .help = "region table format: CSV (default), or an OGR vector\n"
+             "format with the region geometry (GPKG, GeoJSON,\n"
+             "FlatGeobuf, \"ESRI Shapefile\"); needs --regions, -o FILE;\n"
+             "-o FILE.gpkg (.geojson .fgb .shp) implies it; into an\n"
+             "existing GeoPackage, only dialtone's layer is replaced"},
+    {DTI_OPT_STRING, .names = "-nln", .meta = "NAME", .offset = S(layer_name),
+     .help = "the layer's name (default regions), as in ogr2ogr"},
+    {DTI_OPT_STRING, .names = "--blocks-out", .meta = "FILE", .offset = S(blocks_out),
+     .help = "one row per block with its counts, housing and geometry\n"
+             "(format from the extension: .gpkg .geojson .fgb .shp;\n"
+             "otherwise -of, else CSV without geometry)"},
+    {DTI_OPT_FLAG, .names = "--verbose", .offset = S(verbose),
+     .help = "list every block left out or in overlapping regions"},
+    DTI_NOTE("LAYER is a file (a .zip is read through /vsizip/) or FILE|layername=NAME."),
+    {0}};
+#undef S
+
+const dti_command dti_stats_command = {
+    .name = "stats",
+    .summary = "served / underserved / unserved counts per region (BEAD rules)",
+    .synopsis = "[OPTIONS] BDC_FILE...",
+    .description = "Classify every location of FCC BDC fixed availability files as served,\n"
+                   "underserved or unserved (BEAD rules) and write one row per region.\n"
+                   "BDC_FILE: CSV files, .zip archives of CSVs, or quoted glob patterns.\n",
+    .epilogue = "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
+                "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
+                "share_1000_100, then the census geometry columns asked for (see the\n"
+                "dialtone-stats(1) manual for exact definitions).\n"
+                "Files of several states are read one state at a time (memory bounded by the\n"
+                "largest state) unless --locations-out or census geometry options are given.\n"
+                "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    .options = stats_options,
+    .operands = {DTI_OPT_LIST, .meta = "BDC_FILE", .offset = offsetof(dt_stats_options, inputs),
+                 .offset2 = offsetof(dt_stats_options, input_count)},
+    .size = sizeof(dt_stats_options),
+    .init = stats_init,
+    .check = stats_check,
+    .run = stats_run,
+};
+
+dt_stats_options *dti_call_stats_options_new(int argc, char **argv, dt_error *err)
+{
+    return dti_request_parse(&dti_stats_command, argc, argv, err);
+}
+
+void dt_stats_options_free(dt_stats_options *o) { dti_request_free(o); }
 
 /* What the tables of this run mean (the region level or layer is set per table). */
 static struct json_t *run_provenance(const dt_stats_options *o, const dti_inputs *inputs,

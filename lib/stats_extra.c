@@ -13,38 +13,6 @@
 
 /* ---- options ---- */
 
-static const char *const value_options[] = {"--plans", "--income", "--benchmark", "--measured"};
-
-const char *dti_extra_option_name(const char *arg)
-{
-    for (size_t i = 0; i < sizeof value_options / sizeof *value_options; i++) {
-        size_t n = strlen(value_options[i]);
-        if (strncmp(arg, value_options[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
-            return value_options[i];
-    }
-    return NULL;
-}
-
-int dti_extra_option_set(dti_extra_options *x, const char *name, const char *value)
-{
-    char **slot = strcmp(name, "--plans") == 0       ? &x->plans
-                  : strcmp(name, "--income") == 0    ? &x->income
-                  : strcmp(name, "--benchmark") == 0 ? &x->benchmark
-                                                     : &x->measured;
-    free(*slot);
-    *slot = strdup(value);
-    return *slot ? 0 : -1;
-}
-
-void dti_extra_options_free(dti_extra_options *x)
-{
-    free(x->plans);
-    free(x->income);
-    free(x->benchmark);
-    free(x->measured);
-    memset(x, 0, sizeof *x);
-}
-
 int dti_extra_options_any(const dti_extra_options *x)
 {
     return x->plans || x->income || x->benchmark || x->measured || x->speed;
@@ -91,7 +59,7 @@ struct dti_extra_run {
     int64_t *region_income;
     dti_measured *measured;
     size_t regions_written, regions_no_income, located, in_tiles;
-    int by_area; /* --measured split tiles by area over polygon regions */
+    int by_area;               /* --measured split tiles by area over polygon regions */
     int state, several_states; /* state FIPS of the run's blocks */
     uint64_t served_rows, unpriced_rows;
 };
@@ -347,8 +315,7 @@ static dt_status measure(dti_extra_run *run, const dti_coverage *cov,
 
 /* With polygon regions, a tile's tests are split by the share of its area
  * in each region (SPEC's Ookla tiles straddle region lines). */
-static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygons,
-                                 dt_error *err)
+static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygons, dt_error *err)
 {
     size_t nreg = run->nregions;
     const void **geometries = calloc(nreg ? nreg : 1, sizeof *geometries);

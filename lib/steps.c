@@ -1,4 +1,4 @@
-/* Running one library step for another: a map through dt_map, temporary file names. */
+/* Temporary file names beside an output. */
 #define _GNU_SOURCE /* mkstemps */
 #include <errno.h>
 #include <stdio.h>
@@ -7,18 +7,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-dt_status dti_map_call(int argc, const char *const *argv, dt_progress_fn progress, dt_note_fn note,
-                       void *user, dt_error *err)
-{
-    /* the parser copies every value; it never writes to argv */
-    dt_map_options *options = dt_map_options_new(argc, (char **)(uintptr_t)argv, err);
-    if (!options)
-        return err ? err->status : DT_ERR_USAGE;
-    dt_status status = dt_map(options, progress, note, user, err);
-    dt_map_options_free(options);
-    return status;
-}
 
 char *dti_temp_beside(const char *path, const char *suffix, dt_error *err)
 {

@@ -59,6 +59,8 @@ if [ -n "${STAGE:-}" ]; then
 else
     echo "== installed library: not run (make check stages an install and sets STAGE)"
 fi
+run "one way to name a layer: FILE|layername=X and --layer X" bash tests/layers/run.sh "$bin"
+run "help and man pages list the same options" python3 tests/docs/options.py "$bin" man
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
 # diff in-process (tests/invariance); `make check INVARIANCE_IN_CHECK=0` leaves it out.

@@ -2,24 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static const struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} commands[] = {
-    {"run", dt_cmd_run, "the whole pipeline (stats, maps, plan, report) from a config file"},
-    {"stats", dt_cmd_stats, "served / underserved / unserved counts per region (BEAD rules)"},
-    {"merge", dt_cmd_merge, "merge partial results of separate stats runs exactly"},
-    {"map", dt_cmd_map, "choropleth or proportional-symbol map of a region column (PNG, SVG)"},
-    {"diff", dt_cmd_diff, "what changed between two BDC releases, per region and technology"},
-    {"plan", dt_cmd_plan, "rank and cost regions, fund them from a budget (BEAD order)"},
-    {"report", dt_cmd_report, "one self-contained HTML page: numbers, maps, tables, method"},
-    {"info", dt_cmd_info, "what an output means: version, rules, regions, fabric, inputs"},
-};
 
 static void usage(FILE *fp)
 {
@@ -30,8 +16,9 @@ static void usage(FILE *fp)
           "\n"
           "Commands:\n",
           fp);
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    const dt_command *c;
+    for (unsigned long i = 0; (c = dt_command_at(i)); i++)
+        fprintf(fp, "  %-8s %s\n", dt_command_name(c), dt_command_summary(c));
     fputs("\n'dialtone COMMAND --help' describes one command.\n"
           "Exit status: 0 success, 1 failure, 2 usage error; interrupted by SIGINT or SIGTERM,\n"
           "it removes what it was writing and ends by that signal (130, 143).\n",
@@ -64,6 +51,43 @@ static void catch_interruptions(void)
     }
 }
 
+/* One command: its request from argv, then --help, --version or the work. */
+static int run_command(const dt_command *c, int argc, char **argv)
+{
+    char name[64];
+    snprintf(name, sizeof name, "dialtone %s", dt_command_name(c));
+    dt_error err = {0};
+    dt_request *request = dt_request_new(c, argc, argv, &err);
+    if (!request)
+        return dt_cli_fail(name, &err);
+    int rc = 0, flags = dt_request_flags(request);
+    if (flags & DT_WANTS_HELP) {
+        unsigned long n = dt_command_usage(c, NULL, 0);
+        char *text = malloc(n + 1);
+        if (text) {
+            dt_command_usage(c, text, n + 1);
+            fputs(text, stdout);
+            free(text);
+        }
+        rc = text ? 0 : 1;
+    } else if (flags & DT_WANTS_VERSION) {
+        printf("dialtone %s\n", dt_version());
+    } else {
+        int quiet = flags & DT_QUIET;
+        if (dt_request_run(request, quiet ? NULL : dt_cli_progress, quiet ? NULL : dt_cli_note,
+                           name, &err) != DT_OK)
+            rc = dt_cli_fail(name, &err);
+        else if (dt_request_output(request))
+            fputs(dt_request_output(request), stdout);
+    }
+    dt_request_free(request);
+    if (fflush(stdout) != 0 && rc == 0) {
+        fprintf(stderr, "%s: writing standard output failed\n", name);
+        rc = 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     catch_interruptions();
@@ -80,9 +104,9 @@ int main(int argc, char **argv)
         printf("dialtone %s\n", dt_version());
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 2, argv + 2);
+    const dt_command *c = dt_command_find(argv[1]);
+    if (c)
+        return run_command(c, argc - 2, argv + 2);
     fprintf(stderr, "dialtone: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

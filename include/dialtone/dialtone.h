@@ -32,6 +32,10 @@ typedef struct dt_error {
 /* Progress: frac in [0,1]; msg may be NULL. Return 0 to cancel (as in GDAL). */
 typedef int (*dt_progress_fn)(double frac, const char *msg, void *user);
 
+/* Message sink for notes meant for the user (counts of skipped rows, the
+ * no-fabric caveat); NULL to discard. */
+typedef void (*dt_note_fn)(const char *note, void *user);
+
 /* A short English description of a status; static storage, never freed. */
 const char *dt_strerror(dt_status status);
 
@@ -47,6 +51,41 @@ const char *dt_version(void);
  * from its SIGINT/SIGTERM handler, then ends; an interrupted run leaves nothing behind. */
 void dt_remove_temporaries(void);
 
+/* ---- commands, and requests of any command ---------------------------
+ * Every command (stats, map, plan, ...) has a typed request below (dt_stats_options ...),
+ * made from the same arguments as the command line by dt_X_options_new() and run by dt_X().
+ * A program that drives any command by name (the dialtone binary is one) uses these. */
+
+typedef struct dt_command dt_command;
+
+/* The command called name ("stats"), or NULL. */
+const dt_command *dt_command_find(const char *name);
+/* The i-th command in the order of `dialtone --help` (0, 1, ...), NULL past the last. */
+const dt_command *dt_command_at(unsigned long i);
+/* Its name and one-line summary; static storage. */
+const char *dt_command_name(const dt_command *command);
+const char *dt_command_summary(const dt_command *command);
+/* Its --help text, into buf (always terminated when size > 0); returns the length the whole
+ * text needs, without the terminator, as snprintf does. */
+unsigned long dt_command_usage(const dt_command *command, char *buf, unsigned long size);
+
+/* A request of some command, parsed from its arguments (argv[0] is the first option or
+ * operand, not the program name). NULL and err filled (DT_ERR_USAGE for bad arguments).
+ * The pointer is also the command's typed request (a dt_stats_options * for stats). */
+typedef struct dt_request dt_request;
+dt_request *dt_request_new(const dt_command *command, int argc, char **argv, dt_error *err);
+void dt_request_free(dt_request *request);
+
+/* What the arguments asked for besides the work: --help, --version, -q. */
+enum { DT_WANTS_HELP = 1, DT_WANTS_VERSION = 2, DT_QUIET = 4 };
+int dt_request_flags(const dt_request *request);
+
+/* Run it. Text the command makes for standard output (dialtone info's JSON) is kept in the
+ * request: dt_request_output() returns it after the run (NULL when there is none). */
+dt_status dt_request_run(dt_request *request, dt_progress_fn progress, dt_note_fn note, void *user,
+                         dt_error *err);
+const char *dt_request_output(const dt_request *request);
+
 /* ---- dialtone stats -------------------------------------------------- */
 
 typedef struct dt_stats_options dt_stats_options;
@@ -56,18 +95,6 @@ typedef struct dt_stats_options dt_stats_options;
  * arguments). The caller frees the result with dt_stats_options_free(). */
 dt_stats_options *dt_stats_options_new(int argc, char **argv, dt_error *err);
 void dt_stats_options_free(dt_stats_options *options);
-
-/* Non-zero when the options asked for --help / --version / -q. */
-int dt_stats_options_wants_help(const dt_stats_options *options);
-int dt_stats_options_wants_version(const dt_stats_options *options);
-int dt_stats_options_quiet(const dt_stats_options *options);
-
-/* The usage text of `dialtone stats`; static storage. */
-const char *dt_stats_usage(void);
-
-/* Message sink for notes meant for the user (counts of skipped rows, the
- * no-fabric caveat); NULL to discard. */
-typedef void (*dt_note_fn)(const char *note, void *user);
 
 /* Run `dialtone stats`: read the BDC files, classify every location and
  * write the region table (and the location table when asked). Every output
@@ -83,8 +110,6 @@ typedef struct dt_merge_options dt_merge_options;
  * --partial-out`, -o FILE). Caller frees with dt_merge_options_free(). */
 dt_merge_options *dt_merge_options_new(int argc, char **argv, dt_error *err);
 void dt_merge_options_free(dt_merge_options *options);
-int dt_merge_options_wants_help(const dt_merge_options *options);
-const char *dt_merge_usage(void);
 
 /* Merge partial results exactly into the region table of `dialtone stats`. */
 dt_status dt_merge(const dt_merge_options *options, dt_error *err);
@@ -97,13 +122,6 @@ typedef struct dt_map_options dt_map_options;
  * dt_map_options_free(), which accepts NULL. */
 dt_map_options *dt_map_options_new(int argc, char **argv, dt_error *err);
 void dt_map_options_free(dt_map_options *options);
-
-int dt_map_options_wants_help(const dt_map_options *options);
-int dt_map_options_wants_version(const dt_map_options *options);
-int dt_map_options_quiet(const dt_map_options *options);
-
-/* The usage text of `dialtone map`; static storage. */
-const char *dt_map_usage(void);
 
 /* Run `dialtone map`: read the region layer (and the stats table), classify the
  * column, draw the map and write the PNG (and SVG). Each output is written to a
@@ -120,11 +138,6 @@ typedef struct dt_plan_options dt_plan_options;
  * caller frees the result with dt_plan_options_free(), which accepts NULL. */
 dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err);
 void dt_plan_options_free(dt_plan_options *options);
-int dt_plan_options_wants_help(const dt_plan_options *options);
-int dt_plan_options_wants_version(const dt_plan_options *options);
-int dt_plan_options_quiet(const dt_plan_options *options);
-/* The usage text of `dialtone plan`; static storage. */
-const char *dt_plan_usage(void);
 
 /* Run `dialtone plan`: read the region table, the cost model and the land areas, rank the
  * projects (unserved before underserved), allocate the budget and write the plan table (and
@@ -140,11 +153,6 @@ typedef struct dt_diff_options dt_diff_options;
  * directories) and options. The caller frees the result with dt_diff_options_free(). */
 dt_diff_options *dt_diff_options_new(int argc, char **argv, dt_error *err);
 void dt_diff_options_free(dt_diff_options *options);
-int dt_diff_options_wants_help(const dt_diff_options *options);
-int dt_diff_options_wants_version(const dt_diff_options *options);
-int dt_diff_options_quiet(const dt_diff_options *options);
-/* The usage text of `dialtone diff`; static storage. */
-const char *dt_diff_usage(void);
 
 /* Run `dialtone diff`: read both releases, compare every location and write the region
  * table of changes (and the changed locations). Releases of different states are an error. */
@@ -159,11 +167,6 @@ typedef struct dt_report_options dt_report_options;
  * dt_report_options_free(), which accepts NULL. */
 dt_report_options *dt_report_options_new(int argc, char **argv, dt_error *err);
 void dt_report_options_free(dt_report_options *options);
-int dt_report_options_wants_help(const dt_report_options *options);
-int dt_report_options_wants_version(const dt_report_options *options);
-int dt_report_options_quiet(const dt_report_options *options);
-/* The usage text of `dialtone report`; static storage. */
-const char *dt_report_usage(void);
 
 /* Run `dialtone report`: one self-contained HTML page (inline CSS and JS, images as data:
  * URIs) from a stats table, maps, and optionally a plan and a diff table. */
@@ -178,27 +181,16 @@ typedef struct dt_run_options dt_run_options;
  * result with dt_run_options_free(), which accepts NULL. */
 dt_run_options *dt_run_options_new(int argc, char **argv, dt_error *err);
 void dt_run_options_free(dt_run_options *options);
-int dt_run_options_wants_help(const dt_run_options *options);
-int dt_run_options_wants_version(const dt_run_options *options);
-int dt_run_options_quiet(const dt_run_options *options);
-/* The usage text of `dialtone run`; static storage. */
-const char *dt_run_usage(void);
 
 /* Run the pipeline of a configuration file: stats, maps, plan, diff and report through the
  * calls above. The outputs appear in the output directory only when every step succeeded. */
 dt_status dt_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
                  void *user, dt_error *err);
 
-#ifdef __cplusplus
-}
-#endif
 /* ---- dialtone info: the provenance of dialtone outputs ---- */
 typedef struct dt_info_options dt_info_options;
 dt_info_options *dt_info_options_new(int argc, char **argv, dt_error *err);
 void dt_info_options_free(dt_info_options *options);
-int dt_info_options_wants_help(const dt_info_options *options);
-int dt_info_options_wants_version(const dt_info_options *options);
-const char *dt_info_usage(void);
 /* The provenance of each file as JSON text in *text (the caller frees it). */
 dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
 
@@ -224,7 +216,7 @@ dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
  *   the bad input. On success its contents are unspecified.
  * - Who frees what: every _new has its _free (each accepts NULL); a dt_table from
  *   dt_stats_table is the caller's (dt_table_free); dt_info's *text is the caller's (free());
- *   strings from dt_strerror, dt_version, the _usage calls and the dt_table accessors belong to
+ *   strings from dt_strerror, dt_version, dt_command_name, dt_command_summary and the dt_table accessors belong to
  *   the library (the table's strings live as long as the table).
  * - The library never calls exit() and never installs signal handlers: a program that wants
  *   interrupted calls to leave nothing behind calls dt_remove_temporaries() from its own
@@ -235,10 +227,6 @@ dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
  */
 
 /* ---- tables in memory: dt_table --------------------------------------------------------- */
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 /* A result table: named, typed columns and rows of cells. Each cell holds exactly the text the
  * CSV output holds (without the CSV's quoting); an empty cell is a value that is not known. */

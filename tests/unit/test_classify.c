@@ -10,7 +10,8 @@ typedef struct row {
     int low_latency;
 } row;
 
-/* Fold rows into one location the way the BDC reader does. */
+/* Fold rows into one location with the reader's own code (dti_row_reduce, then
+ * dti_location_fold_row, as dti_bdc_parse_row and dti_coverage_apply do). */
 static dti_location fold(const dti_rules *rules, const row *rows, int n)
 {
     dti_location loc;
@@ -19,7 +20,10 @@ static dti_location fold(const dti_rules *rules, const row *rows, int n)
         int64_t down, up;
         CHECK(dti_parse_speed(rows[i].down, strlen(rows[i].down), &down) == 0);
         CHECK(dti_parse_speed(rows[i].up, strlen(rows[i].up), &up) == 0);
-        dti_location_add_row(&loc, rules, rows[i].technology, rows[i].low_latency, down, up);
+        dti_parsed_row parsed;
+        memset(&parsed, 0, sizeof parsed);
+        dti_row_reduce(&parsed, rules, rows[i].technology, rows[i].low_latency, down, up);
+        dti_location_fold_row(&loc, &parsed);
     }
     return loc;
 }
@@ -42,7 +46,8 @@ int main(void)
     row split[] = {{50, "1000", "10", 1}, {40, "50", "35", 1}};
     CHECK_INT(classify(&rules, split, N(split)), DTI_UNDERSERVED);
     dti_location s = fold(&rules, split, N(split));
-    CHECK_INT(s.best_down, 1000 * DTI_MICRO); /* best_down and best_up may come from different rows */
+    CHECK_INT(s.best_down,
+              1000 * DTI_MICRO); /* best_down and best_up may come from different rows */
     CHECK_INT(s.best_up, 35 * DTI_MICRO);
     CHECK(!(s.flags & (1u << 3))); /* no 100/20 tier */
 
@@ -130,8 +135,11 @@ int main(void)
     CHECK_INT(dti_tech_bit(70), 1u << 5);
     CHECK_INT(dti_tech_bit(60), 0);
     CHECK_STR(dti_tech_names[1], "cable");
-    row mixed[] = {{40, "1000", "50", 1}, {71, "50", "10", 1}, {50, "1000", "1000", 0},
-                   {10, "30", "3", 1}, {60, "100", "20", 1}};
+    row mixed[] = {{40, "1000", "50", 1},
+                   {71, "50", "10", 1},
+                   {50, "1000", "1000", 0},
+                   {10, "30", "3", 1},
+                   {60, "100", "20", 1}};
     dti_location m = fold(&rules, mixed, N(mixed));
     CHECK_INT(m.served_techs, dti_tech_bit(40)); /* fiber had low_latency 0 */
     CHECK_INT(m.underserved_techs, dti_tech_bit(40) | dti_tech_bit(71) | dti_tech_bit(10));
