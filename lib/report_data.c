@@ -151,8 +151,6 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
                          const char *id_field, dt_error *err)
 {
     static const char *const id_fields[] = {"GEOID", "GEOID20", "GEOID10", "geoid", NULL};
-    static const char *const name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME",
-                                              "NAME20",   "name",       NULL};
     memset(names, 0, sizeof *names);
     dti_strtab_init(&names->ids);
     dti_ogr_init();
@@ -169,7 +167,8 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
                              layer_name ? layer_name : "at all");
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int id = find_field(defn, id_field, id_fields), name = find_field(defn, NULL, name_fields);
+    int id = find_field(defn, id_field, id_fields),
+        name = find_field(defn, NULL, dti_region_name_fields);
     size_t cap = 0;
     if (id >= 0 && name >= 0) {
         OGR_L_ResetReading(layer);
