@@ -1646,9 +1646,12 @@ typedef struct dti_figure {
     int width, height;
     unsigned char *png;
     size_t size;
+    char *svg; /* the same map as dialtone's SVG, shown live in the page; NULL: the PNG only */
 } dti_figure;
 
 dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err);
+/* Add the SVG document at path (dialtone map's) to a figure read from its PNG. */
+dt_status dti_figure_read_svg(dti_figure *f, const char *path, dt_error *err);
 void dti_figure_free(dti_figure *f);
 /* Base64 of data to a FILE *. */
 void dti_base64_write(void *stream, const unsigned char *data, size_t n);

@@ -413,11 +413,13 @@ static dt_status read_diff(dti_report *r, const char *path, dt_error *err)
     return status;
 }
 
-/* The default map: the share unserved, drawn to a temporary PNG and read back. */
+/* The default map: the share unserved, drawn to a temporary PNG (for print) and SVG (live
+ * in the page) and read back. */
 static dt_status default_map(dti_report *r, const dt_report_options *o, const char *temp,
-                             dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err)
+                             const char *temp_svg, dt_progress_fn progress, dt_note_fn note,
+                             void *user, dt_error *err)
 {
-    const char *argv[24];
+    const char *argv[26];
     int argc = 0;
     argv[argc++] = "--regions", argv[argc++] = o->regions;
     if (o->layer)
@@ -435,11 +437,14 @@ static dt_status default_map(dti_report *r, const dt_report_options *o, const ch
         argv[argc++] = "--region-noun", argv[argc++] = o->region_noun;
     argv[argc++] = "--width", argv[argc++] = "1200";
     argv[argc++] = "-o", argv[argc++] = temp;
+    argv[argc++] = "--svg", argv[argc++] = temp_svg;
     dt_status status = dti_map_call(argc, argv, progress, note, user, err);
     if (status == DT_OK && !(r->maps = calloc(1, sizeof *r->maps)))
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (status = dti_figure_read(&r->maps[0], temp, err)) == DT_OK)
         r->map_count = 1;
+    if (status == DT_OK)
+        status = dti_figure_read_svg(&r->maps[0], temp_svg, err);
     return status;
 }
 
@@ -560,7 +565,7 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
     r.fabric = o->fabric;
     r.budget = o->budget;
     r.has_budget = o->has_budget;
-    char *temp = NULL;
+    char *temp = NULL, *temp_svg = NULL;
     dti_outfile *out = NULL;
     dti_gdal_init();
     dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
@@ -582,10 +587,11 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
         for (size_t i = 0; status == DT_OK && i < o->map_count; i++, r.map_count++)
             status = dti_figure_read(&r.maps[i], o->maps[i], err);
     } else if (status == DT_OK && o->regions) {
-        if (!(temp = dti_outfile_scratch(out, ".png", err)))
+        if (!(temp = dti_outfile_scratch(out, ".png", err)) ||
+            !(temp_svg = dti_outfile_scratch(out, ".svg", err)))
             status = err->status;
         else
-            status = default_map(&r, o, temp, progress, note, user, err);
+            status = default_map(&r, o, temp, temp_svg, progress, note, user, err);
     }
     if (status == DT_OK && o->plan_map) {
         status = dti_figure_read(&r.plan_map, o->plan_map, err);
@@ -609,6 +615,10 @@ dt_status dt_report(const dt_report_options *o, dt_progress_fn progress, dt_note
     if (temp) {
         dti_temp_unlink(temp);
         free(temp);
+    }
+    if (temp_svg) {
+        dti_temp_unlink(temp_svg);
+        free(temp_svg);
     }
     dti_outfile_abort(out);
     report_free(&r);
