@@ -747,6 +747,9 @@ typedef struct dti_map_layer {
     int outer_edges_usable; /* 0: neighbours' edges do not match, no outer line */
     char *srs_wkt;
     char *layer_name;
+    char **names;           /* per region (region_cap): NAMELSAD or NAME, NULL when none */
+    uint8_t *region_hidden; /* per region: 1 when a layout leaves all of it out; NULL: none */
+    size_t hidden_count;
     /* what was left out, for notes */
     size_t skipped_empty, skipped_zero_area, bad_rings;
     size_t invalid; /* self-intersecting and the like (checked up to 50,000 features) */
@@ -761,6 +764,8 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
                              const char *id_field, const char *value_column,
                              dt_progress_fn progress, void *user, dt_error *err);
 void dti_map_layer_free(dti_map_layer *ml);
+/* Fields that name a region (NAMELSAD, NAME ...), in order of preference; NULL-terminated. */
+extern const char *const dti_region_name_fields[];
 /* Parse a mapped value: empty, NaN, NA, null give NaN (no data). 0 ok, -1 not a number. */
 int dti_parse_value(const char *s, size_t len, double *value);
 /* Join a stats CSV (first column named geoid; `column` numeric) by region id as text.
@@ -782,19 +787,51 @@ dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t
 /* Edges that belong to one polygon only (exact vertex match): the outer boundary. */
 dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err);
 
-/* ---- projection (map_project.c) ---- */
+/* ---- projection (map_project.c, map_layout.c) ---- */
+/* How the map lays out a nation: AUTO is US when the layer holds the lower 48 and Alaska,
+ * Hawaii or Puerto Rico (and nothing outside the US), else NONE (one fitted projection). */
+typedef enum dti_map_layout {
+    DTI_LAYOUT_AUTO,
+    DTI_LAYOUT_NONE,
+    DTI_LAYOUT_US,
+    DTI_LAYOUT_CONUS
+} dti_map_layout;
+
+/* The parts of the US layout; rings elsewhere are left out. */
+enum { DTI_ZONE_CONUS, DTI_ZONE_ALASKA, DTI_ZONE_HAWAII, DTI_ZONE_CARIBBEAN, DTI_ZONE_COUNT };
+
 typedef struct dti_map_projection {
-    char description[256];
+    char description[512];
     double meters_per_unit;        /* 0 for a geographic CRS: no scale bar */
-    double xmin, ymin, xmax, ymax; /* projected extent of the layer */
+    double xmin, ymin, xmax, ymax; /* projected extent of the layer (and inset frames) */
     void *transform;               /* OGRCoordinateTransformationH, source to map */
+    /* a composed layout: each zone its own projection, then x * scale + dx, y * scale + dy */
+    int zoned;
+    void *zone_transform[DTI_ZONE_COUNT];
+    void *to_lonlat; /* source to longitude/latitude; NULL when the source is geographic */
+    double zone_scale[DTI_ZONE_COUNT], zone_dx[DTI_ZONE_COUNT], zone_dy[DTI_ZONE_COUNT];
+    int has_frame[DTI_ZONE_COUNT]; /* insets get a thin frame: xmin, ymin, xmax, ymax */
+    double frame[DTI_ZONE_COUNT][4];
+    char left_out[256]; /* what the layout left out, named; "" when nothing */
+    size_t left_out_rings;
 } dti_map_projection;
 
 /* Project ml's vertices in place into crs (any GDAL/PROJ definition), or when crs is NULL
  * into an Albers equal-area conic fitted to the data: standard parallels at 1/6 and 5/6
- * of its latitude span, centred on it. Free with dti_map_projection_free(). */
-dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_projection *proj,
-                          dt_error *err);
+ * of its latitude span, centred on it (on the shorter way round when the data crosses 180
+ * degrees). With the US layout (layout US or CONUS, or AUTO on a national layer) each part
+ * gets its own projection and place, and rings outside it are removed from ml (regions
+ * wholly removed are marked hidden). Free with dti_map_projection_free(). */
+dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_layout layout,
+                          dti_map_projection *proj, dt_error *err);
+/* The US layout (map_layout.c): picks the layout, projects and places each part; called
+ * by dti_map_project on a geographic copy of the layer's CRS. *applied is 0 when the
+ * layout is NONE after all (AUTO on a layer that is not national). */
+dt_status dti_map_layout_apply(dti_map_layer *ml, dti_map_layout layout, void *src_srs,
+                               dti_map_projection *proj, int *applied, dt_error *err);
+/* One source point through the US layout (its zone's projection and place): 0 ok, -1 when
+ * it lies in no part of the layout. */
+int dti_map_layout_project_point(const dti_map_projection *proj, double *x, double *y);
 /* Project one source point: 0 ok, -1 failed. */
 int dti_map_project_point(const dti_map_projection *proj, double *x, double *y);
 void dti_map_projection_free(dti_map_projection *proj);
@@ -828,6 +865,8 @@ typedef struct dti_map_model {
     char symbol_labels[3][64];
     dti_scale_bar scale_bar;
     const char *provenance; /* JSON: what the map shows and the table it came from; may be NULL */
+    const char *column;     /* what the values are, and how they print (SVG titles) */
+    const char *suffix, *units;
 } dti_map_model;
 
 /* Where things landed, in pixels: the affine map from projected coordinates, the centres of
@@ -836,6 +875,7 @@ typedef struct dti_map_probe {
     double origin_x, origin_y, pixels_per_unit, xmin, ymax;
     double box_x[DTI_MAX_CLASSES + 1], box_y[DTI_MAX_CLASSES + 1]; /* last: no data */
     int width, height;
+    double map_x, map_y, map_w, map_h; /* the map's frame */
 } dti_map_probe;
 
 /* Write the map as PNG (libpng, with Title/Source/Software text chunks) or SVG (cairo) to
@@ -843,6 +883,9 @@ typedef struct dti_map_probe {
 dt_status dti_render_png(const dti_map_model *model, void *fp, const char *display,
                          dti_map_probe *probe, dt_error *err);
 dt_status dti_render_svg(const dti_map_model *model, void *fp, const char *display, dt_error *err);
+/* How many of the drawn regions are smaller than a pixel (each of their rings) at the size the
+ * PNG has; those are drawn as one-pixel squares. */
+size_t dti_render_subpixel_regions(const dti_map_model *model);
 
 /* ---- drawing (render.c: surfaces and the map; render_layout.c: text, legend, layout) ---- */
 struct _cairo; /* cairo_t */
@@ -858,11 +901,61 @@ typedef struct dti_layout {
     int legend_right;
 } dti_layout;
 
+/* Where drawing goes: cairo (PNG), or SVG elements written to svg (then cr only measures
+ * text). One set of drawing calls serves both. */
+typedef struct dti_canvas {
+    struct _cairo *cr;
+    void *svg; /* FILE *, or NULL */
+} dti_canvas;
+
+/* A rectangle, filled (fill non-NULL) and/or outlined (stroke_width > 0, in gray). */
+void dti_canvas_rect(dti_canvas *cv, double x, double y, double w, double h, const dti_rgb *fill,
+                     double stroke_gray, double stroke_alpha, double stroke_width);
+/* A filled circle with a white rim. */
+void dti_canvas_circle(dti_canvas *cv, double x, double y, double r, dti_rgb fill, double rim);
+/* A group of elements in SVG (<g id=...>); nothing in cairo. */
+void dti_canvas_group(dti_canvas *cv, const char *id);
+void dti_canvas_group_end(dti_canvas *cv);
+/* XML-escaped text to an SVG file. */
+void dti_svg_text(void *fp, const char *text);
+
+/* Page coordinates of projected (x, y): (ox + s(x - xmin), oy + s(ymax - y)); vertices closer
+ * than tolerance are dropped; pixel is one device pixel in points. */
+typedef struct dti_pen {
+    double ox, oy, s, xmin, ymax, tolerance, pixel;
+} dti_pen;
+
+/* Ring r of the layer as a path (cairo's current path, or SVG path data). A ring smaller
+ * than a pixel each way becomes the device pixel under its centre (a hole: nothing), so
+ * that dense small regions read as colour. which: DTI_RINGS_SHAPES draws only the larger
+ * rings, DTI_RINGS_SQUARES only the squares, DTI_RINGS_ALL both. 1 when something was added. */
+enum { DTI_RINGS_SHAPES = 1, DTI_RINGS_SQUARES = 2, DTI_RINGS_ALL = 3 };
+int dti_pen_ring(dti_canvas *cv, const dti_map_layer *ml, const dti_pen *p, size_t r, int which);
+
+/* Shared by the PNG (render.c) and the SVG writer (render_svg.c). The layout, measured with
+ * a scratch cairo context (returned in *scratch when not NULL: cairo_destroy it). */
+void dti_render_measure(const dti_map_model *m, dti_layout *lay, struct _cairo **scratch);
+dti_pen dti_render_pen(const dti_layout *lay, double pixel);
+/* Whether thin lines between regions are drawn: only when regions are big enough. */
+int dti_render_outlines(const dti_map_model *m, double s);
+void dti_render_outer_boundary(dti_canvas *cv, const dti_map_layer *ml, const dti_pen *p, double u);
+/* The thin frames of the US layout's insets. */
+void dti_render_frames(dti_canvas *cv, const dti_map_model *m, const dti_pen *p, double u);
+/* Circles with area proportional to the value, at the centroid of each region's largest
+ * exterior ring, the largest drawn first so small ones stay visible. */
+dt_status dti_render_symbols(dti_canvas *cv, const dti_map_model *m, const dti_pen *p, double rmax,
+                             double u, dt_error *err);
+/* SVG: a region's id="r-GEOID" (prefix: "r-", or "s-" for symbols) and data attributes;
+ * its <title>: name, id and value. */
+void dti_svg_region_attributes(void *fp, const dti_map_model *m, uint32_t region,
+                               const char *prefix);
+void dti_svg_region_title(void *fp, const dti_map_model *m, uint32_t region);
+
 /* Place title, legend, map and source on the page (measures text with cr). When the
  * model's height is 0 the page is made as tall as the map and legend need. */
 void dti_layout_compute(struct _cairo *cr, const dti_map_model *m, dti_layout *lay);
 /* Draw the title, subtitle, legend, scale bar and source line; probe may be NULL. */
-void dti_layout_draw(struct _cairo *cr, const dti_map_model *m, const dti_layout *lay,
+void dti_layout_draw(dti_canvas *cv, const dti_map_model *m, const dti_layout *lay,
                      dti_map_probe *probe);
 
 /* ---- PNG files (png_out.c) ---- */
@@ -1628,9 +1721,12 @@ typedef struct dti_figure {
     int width, height;
     unsigned char *png;
     size_t size;
+    char *svg; /* the same map as dialtone's SVG, shown live in the page; NULL: the PNG only */
 } dti_figure;
 
 dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err);
+/* Add the SVG document at path (dialtone map's) to a figure read from its PNG. */
+dt_status dti_figure_read_svg(dti_figure *f, const char *path, dt_error *err);
 void dti_figure_free(dti_figure *f);
 /* Base64 of data to a FILE *. */
 void dti_base64_write(void *stream, const unsigned char *data, size_t n);

@@ -58,6 +58,12 @@ static int check_required(dt_map_options *o, dt_error *err)
     }
     if (o->break_count)
         o->method = DTI_BREAKS_MANUAL;
+    if (o->crs && (o->layout == DTI_LAYOUT_US || o->layout == DTI_LAYOUT_CONUS)) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                      "--layout %s makes its own projections: leave out --crs %s",
+                      o->layout == DTI_LAYOUT_US ? "us" : "conus", o->crs);
+        return -1;
+    }
     if (o->width * o->scale > 32000 || o->height * o->scale > 32000) {
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "the image would be over 32000 pixels wide");
         return -1;
@@ -157,6 +163,7 @@ static dt_status map_run(void *request, dt_progress_fn progress, dt_note_fn note
 static const char *const method_words[] = {"quantile", "equal", "jenks", "pretty", "manual", NULL};
 static const char *const view_words[] = {"choropleth", "symbols", NULL};
 static const char *const scale_bar_words[] = {"none", "km", "mi", NULL};
+static const char *const layout_words[] = {"auto", "none", "us", "conus", NULL};
 
 #define M(field) offsetof(dt_map_options, field)
 static const dti_opt map_options[] = {
@@ -215,6 +222,11 @@ static const dti_opt map_options[] = {
     {DTI_OPT_STRING, .names = "--crs", .meta = "CRS", .offset = M(crs),
      .help = "map projection (EPSG:5070, EPSG:3418...; default: an\n"
              "equal-area Albers fitted to the data)"},
+    {DTI_OPT_CHOICE, .names = "--layout", .meta = "L", .offset = M(layout), .words = layout_words,
+     .expect = "us, conus or none",
+     .help = "us: the lower 48 with Alaska, Hawaii and Puerto Rico as\n"
+             "insets (the default for such a layer); conus: the lower\n"
+             "48 only; none: one projection for everything"},
     {DTI_OPT_CHOICE, .names = "--scale-bar", .meta = "km|mi", .offset = M(scale_bar),
      .words = scale_bar_words, .expect = "km or mi", .help = "draw a scale bar"},
     DTI_SECTION("Text:"),
@@ -256,23 +268,40 @@ void dt_map_options_free(dt_map_options *o) { dti_request_free(o); }
 
 /* ---- defaults for dialtone's own columns ---- */
 
+/* What a column holds: counts get whole-number legends; shares (fractions) show as percent
+ * with --suffix %; a column dialtone does not know is a count when its values are whole. */
+typedef enum column_kind {
+    KIND_UNKNOWN,
+    KIND_COUNT,
+    KIND_PERCENT,
+    KIND_SHARE,
+    KIND_MEASURE
+} column_kind;
+
 static const struct {
     const char *prefix, *legend, *suffix, *units, *palette;
+    column_kind kind;
 } known_columns[] = {
-    {"pct_unserved", "Locations unserved", "%", NULL, "YlOrRd"},
-    {"pct_underserved", "Locations underserved", "%", NULL, "YlOrRd"},
-    {"pct_", NULL, "%", NULL, NULL},
-    {"unserved", "Unserved locations", NULL, NULL, "YlOrRd"},
-    {"underserved", "Underserved locations", NULL, NULL, "YlOrRd"},
-    {"served", "Served locations", NULL, NULL, "YlGnBu"},
-    {"locations", "Broadband serviceable locations", NULL, NULL, "YlGnBu"},
-    {"providers", "Providers", NULL, NULL, "YlGnBu"},
-    {"median_max_down", "Median best download speed", NULL, "Mbps", "YlGnBu"},
-    {"share_", NULL, NULL, NULL, "YlGnBu"},
+    {"pct_unserved", "Locations unserved", "%", NULL, "YlOrRd", KIND_PERCENT},
+    {"pct_underserved", "Locations underserved", "%", NULL, "YlOrRd", KIND_PERCENT},
+    {"pct_", NULL, "%", NULL, NULL, KIND_PERCENT},
+    {"unserved", "Unserved locations", NULL, NULL, "YlOrRd", KIND_COUNT},
+    {"underserved", "Underserved locations", NULL, NULL, "YlOrRd", KIND_COUNT},
+    {"served", "Served locations", NULL, NULL, "YlGnBu", KIND_COUNT},
+    {"locations", "Broadband serviceable locations", NULL, NULL, "YlGnBu", KIND_COUNT},
+    {"providers", "Providers", NULL, NULL, "YlGnBu", KIND_COUNT},
+    {"median_max_down", "Median best download speed", NULL, "Mbps", "YlGnBu", KIND_MEASURE},
+    {"median_", NULL, NULL, NULL, NULL, KIND_MEASURE},
+    {"share_", NULL, NULL, NULL, "YlGnBu", KIND_SHARE},
+    {"priced_share", NULL, NULL, NULL, "YlGnBu", KIND_SHARE},
+    {"affordability_pct", NULL, "%", NULL, NULL, KIND_PERCENT},
 };
 
 typedef struct map_texts {
     const char *legend_title, *suffix, *units, *palette, *noun;
+    column_kind kind;
+    int whole;   /* the values shown are counts: whole-number class labels */
+    int percent; /* a share shown with --suffix %: values times 100 */
     char title[512], source[512], share_title[96];
 } map_texts;
 
@@ -304,6 +333,7 @@ static void resolve_texts(const dt_map_options *o, map_texts *t)
         t->suffix = known_columns[i].suffix;
         t->units = known_columns[i].units;
         t->palette = known_columns[i].palette ? known_columns[i].palette : t->palette;
+        t->kind = known_columns[i].kind;
         break;
     }
     if (!t->legend_title)
@@ -318,6 +348,7 @@ static void resolve_texts(const dt_map_options *o, map_texts *t)
     }
     if (o->palette)
         t->palette = o->palette;
+    t->percent = t->kind == KIND_SHARE && t->suffix && strcmp(t->suffix, "%") == 0;
     t->noun = o->region_noun ? o->region_noun : "regions";
     snprintf(t->title, sizeof t->title, "%s", o->title ? o->title : t->legend_title);
     if (o->source && o->source[0])
@@ -361,6 +392,29 @@ static dt_status apply_class_labels(const char *list, dti_map_model *m, dt_error
     return DT_OK;
 }
 
+/* A class of counts by the whole numbers it holds: "0", "1 – 2", "3 – 5", "6 or
+ * more". Class c holds breaks[c-1] <= v < breaks[c], so its counts are ceil(breaks[c-1]) to
+ * ceil(breaks[c]) - 1. 0 when the class holds no whole number (the decimal label stays). */
+static int whole_label(char *label, size_t size, int c, int nb, const double *breaks, double min,
+                       double max, int threshold_labels, const map_texts *t)
+{
+    double lo = nb == 0  ? min
+                : c == 0 ? (threshold_labels ? fmin(0, min) : min)
+                         : ceil(breaks[c - 1]);
+    double hi = nb == 0 ? max : c == nb ? (threshold_labels ? INFINITY : max) : ceil(breaks[c]) - 1;
+    char a[64], b[80];
+    if (lo > hi)
+        return 0;
+    if (isinf(hi))
+        snprintf(label, size, "%s or more", format_value(a, sizeof a, lo, 0, t));
+    else if (lo == hi)
+        format_value(label, size, lo, 0, t);
+    else
+        snprintf(label, size, "%s \u2013 %s", dti_format_number(a, sizeof a, lo, 0),
+                 format_value(b, sizeof b, hi, 0, t));
+    return 1;
+}
+
 /* Breaks, classes, counts, colours and legend labels for the choropleth. */
 static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_model *m,
                           double *sorted, size_t n, dt_error *err)
@@ -389,7 +443,9 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
         double v = ml->values[r];
         int c = isnan(v) ? DTI_NO_DATA_CLASS : dti_class_of_value(breaks, nb, v);
         m->region_class[r] = (uint8_t)c;
-        if (c == DTI_NO_DATA_CLASS)
+        if (ml->region_hidden && ml->region_hidden[r])
+            m->region_class[r] = DTI_NO_DATA_CLASS; /* not on the map: counted nowhere */
+        else if (c == DTI_NO_DATA_CLASS)
             m->no_data_count++;
         else
             m->class_counts[c]++;
@@ -398,6 +454,8 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
     for (int c = 0; c < m->class_count; c++) {
         char *label = m->class_labels[c];
         size_t size = sizeof m->class_labels[c];
+        if (t->whole && whole_label(label, size, c, nb, breaks, min, max, threshold_labels, t))
+            continue;
         if (nb == 0) { /* every value equal: one class, named by its value */
             format_value(label, size, min, dti_breaks_decimals(&min, 1, min, max), t);
         } else if (threshold_labels) {
@@ -447,7 +505,8 @@ static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double
         format_value(m->symbol_labels[i], sizeof m->symbol_labels[i], values[i], decimals, t);
     }
     for (size_t r = 0; r < m->layer->region_count; r++)
-        m->no_data_count += isnan(m->layer->values[r]);
+        m->no_data_count +=
+            isnan(m->layer->values[r]) && !(m->layer->region_hidden && m->layer->region_hidden[r]);
     return DT_OK;
 }
 
@@ -459,9 +518,33 @@ static int step(dt_progress_fn progress, void *user, double frac, const char *wh
 }
 
 /* Notes on what the map leaves out or assumes. */
-static void report(const dt_map_options *o, const dti_map_layer *ml, const dti_map_model *m,
-                   const dti_map_projection *proj, size_t unmatched, dt_note_fn note, void *user)
+static void report(const dt_map_options *o, const map_texts *t, const dti_map_layer *ml,
+                   const dti_map_model *m, const dti_map_projection *proj, size_t unmatched,
+                   size_t subpixel, dt_note_fn note, void *user)
 {
+    if (proj->left_out[0])
+        dti_say(note, user,
+                "left out of the %s layout: %s (%zu polygons; %zu regions wholly; --layout "
+                "none draws everything)",
+                o->layout == DTI_LAYOUT_CONUS ? "lower 48" : "US", proj->left_out,
+                proj->left_out_rings, ml->hidden_count);
+    size_t drawn = ml->region_count - ml->hidden_count;
+    if (subpixel && 2 * subpixel > drawn)
+        dti_say(note, user,
+                "%zu of %zu regions are smaller than a pixel at this size: each is drawn as "
+                "the pixel under it, so dense areas show their colour; a larger --width or "
+                "--scale shows their shapes",
+                subpixel, drawn);
+    if (t->percent)
+        dti_say(note, user, "%s holds shares (fractions): shown times 100, as percent", o->column);
+    if (o->view == DTI_VIEW_SYMBOLS && !t->whole)
+        dti_say(note, user,
+                "--view symbols sizes circles by counts, and %s is not a count (%s): a "
+                "choropleth (the default view) shows it better",
+                o->column,
+                t->kind == KIND_PERCENT || t->kind == KIND_SHARE ? "a share"
+                : t->kind == KIND_MEASURE                        ? "a speed or price"
+                                                                 : "it has fractional values");
     if (ml->skipped_empty || ml->skipped_zero_area)
         dti_say(note, user,
                 "left out %zu features with empty and %zu with zero-area geometry "
@@ -532,14 +615,15 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     }
     dti_prov_free(source);
     dti_prov_free(prov);
-    if (status == DT_OK && !step(progress, user, 0.42, "outer boundary"))
+    if (status == DT_OK && !step(progress, user, 0.42, "projecting"))
+        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    if (status == DT_OK)
+        status = dti_map_project(&ml, o->crs, o->layout, &proj, err);
+    /* after the layout, which may leave parts out; shared vertices project alike */
+    if (status == DT_OK && !step(progress, user, 0.5, "outer boundary"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK)
         status = dti_map_outer_edges(&ml, err);
-    if (status == DT_OK && !step(progress, user, 0.45, "projecting"))
-        status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
-    if (status == DT_OK)
-        status = dti_map_project(&ml, o->crs, &proj, err);
     if (status == DT_OK && !step(progress, user, 0.55, "classifying"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK) {
@@ -549,9 +633,17 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     if (status == DT_OK) {
-        for (size_t r = 0; r < ml.region_count; r++)
-            if (!isnan(ml.values[r]))
-                sorted[n++] = ml.values[r];
+        t.whole = t.kind == KIND_COUNT || (t.kind == KIND_UNKNOWN && !t.percent &&
+                                           !(t.suffix && strcmp(t.suffix, "%") == 0));
+        for (size_t r = 0; r < ml.region_count; r++) {
+            if (t.percent)
+                ml.values[r] *= 100;
+            double v = ml.values[r];
+            if (!isnan(v) && !(ml.region_hidden && ml.region_hidden[r])) {
+                sorted[n++] = v;
+                t.whole &= v >= 0 && v == floor(v) && v < 1e15;
+            }
+        }
         if (n == 0)
             status = dti_error_set(err, DT_ERR_FORMAT, o->stats ? o->stats : o->regions, 0,
                                    "no region has a value in column '%s'%s", o->column,
@@ -574,9 +666,13 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     m.symbol_color = o->symbol_color;
     m.scale_bar = o->scale_bar;
     m.provenance = prov_text;
+    m.column = o->column;
+    m.suffix = t.suffix;
+    m.units = t.units;
     if (status == DT_OK)
         status = o->view == DTI_VIEW_SYMBOLS ? symbol_scale(&t, &m, sorted, n, err)
                                              : classify(o, &t, &m, sorted, n, err);
+    size_t subpixel = status == DT_OK ? dti_render_subpixel_regions(&m) : 0;
     if (status == DT_OK && !step(progress, user, 0.6, "drawing"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK && o->output_svg)
@@ -597,7 +693,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     }
     dti_signals_release(&mask);
     if (status == DT_OK) {
-        report(o, &ml, &m, &proj, unmatched, note, user);
+        report(o, &t, &ml, &m, &proj, unmatched, subpixel, note, user);
         step(progress, user, 1.0, NULL);
     }
     dti_outfile_abort(png);

@@ -43,6 +43,10 @@ void dti_map_layer_free(dti_map_layer *ml)
     free(ml->outer_edges);
     free(ml->srs_wkt);
     free(ml->layer_name);
+    for (size_t r = 0; ml->names && r < ml->region_count; r++)
+        free(ml->names[r]);
+    free(ml->names);
+    free(ml->region_hidden);
     dti_strtab_free(&ml->ids);
     memset(ml, 0, sizeof *ml);
 }
@@ -198,15 +202,29 @@ static int find_id_field(OGRFeatureDefnH defn, const char *id_field)
     return -1;
 }
 
+const char *const dti_region_name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME",
+                                              "NAME20",   "name",       NULL};
+
+static int find_name_field(OGRFeatureDefnH defn)
+{
+    for (int i = 0; dti_region_name_fields[i]; i++) {
+        int index = OGR_FD_GetFieldIndex(defn, dti_region_name_fields[i]);
+        if (index >= 0)
+            return index;
+    }
+    return -1;
+}
+
 /* Keep OGR from parsing fields the map does not use: faster on big layers. */
-static void ignore_other_fields(OGRLayerH layer, OGRFeatureDefnH defn, int keep1, int keep2)
+static void ignore_other_fields(OGRLayerH layer, OGRFeatureDefnH defn, int keep1, int keep2,
+                                int keep3)
 {
     int n = OGR_FD_GetFieldCount(defn), used = 0;
     const char **names = calloc((size_t)n + 2, sizeof *names);
     if (!names)
         return;
     for (int i = 0; i < n; i++)
-        if (i != keep1 && i != keep2)
+        if (i != keep1 && i != keep2 && i != keep3)
             names[used++] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
     names[used++] = "OGR_STYLE";
     OGR_L_SetIgnoredFields(layer, names);
@@ -244,10 +262,33 @@ static dt_status feature_value(OGRFeatureH f, int index, int is_text, const char
     return DT_OK;
 }
 
-static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index, int value_index,
-                               int value_is_text, const char *path, const char *column,
-                               dt_progress_fn progress, void *user, dt_error *err)
+/* The region's name (the first feature's), kept beside its value. */
+static dt_status keep_name(dti_map_layer *ml, size_t *names_cap, OGRFeatureH f, int name_index,
+                           uint32_t region, dt_error *err)
 {
+    if (name_index < 0)
+        return DT_OK;
+    if (*names_cap != ml->region_cap) {
+        char **names = realloc(ml->names, ml->region_cap * sizeof *names);
+        if (!names)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        ml->names = names;
+        *names_cap = ml->region_cap;
+    }
+    const char *name =
+        OGR_F_IsFieldSetAndNotNull(f, name_index) ? OGR_F_GetFieldAsString(f, name_index) : "";
+    ml->names[region] = name[0] ? strdup(name) : NULL;
+    return name[0] && !ml->names[region]
+               ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
+               : DT_OK;
+}
+
+static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index, int value_index,
+                               int value_is_text, int name_index, const char *path,
+                               const char *column, dt_progress_fn progress, void *user,
+                               dt_error *err)
+{
+    size_t names_cap = 0;
     GIntBig total = OGR_L_GetFeatureCount(layer, FALSE);
     OGRFeatureH f;
     dt_status status = DT_OK;
@@ -304,7 +345,8 @@ static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index,
                     if (region == ml->region_count) { /* a new region */
                         ml->region_count++;
                         ml->values[region] = NAN;
-                        if (value_index >= 0)
+                        status = keep_name(ml, &names_cap, f, name_index, region, err);
+                        if (status == DT_OK && value_index >= 0)
                             status = feature_value(f, value_index, value_is_text, path, column, id,
                                                    &ml->values[region], err);
                     }
@@ -371,9 +413,10 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
     if (status == DT_OK && OSRExportToWkt(srs, &ml->srs_wkt) != OGRERR_NONE)
         status = dti_error_gdal(err, DT_ERR_CRS, path, "cannot read the layer's CRS");
     if (status == DT_OK) {
-        ignore_other_fields(layer, defn, id_index, value_index);
-        status = read_features(ml, layer, id_index, value_index, value_is_text, path, value_column,
-                               progress, user, err);
+        int name_index = find_name_field(defn);
+        ignore_other_fields(layer, defn, id_index, value_index, name_index);
+        status = read_features(ml, layer, id_index, value_index, value_is_text, name_index, path,
+                               value_column, progress, user, err);
     }
     if (status == DT_OK && ml->feature_count == 0)
         status = dti_error_set(err, DT_ERR_FORMAT, path, 0,

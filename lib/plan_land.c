@@ -110,7 +110,7 @@ static double ring_area2(const double *x, const double *y, size_t n)
 static dt_status areas_from_geometry(dti_land *land, dti_map_layer *ml, dt_error *err)
 {
     dti_map_projection proj;
-    dt_status status = dti_map_project(ml, NULL, &proj, err);
+    dt_status status = dti_map_project(ml, NULL, DTI_LAYOUT_NONE, &proj, err);
     if (status != DT_OK)
         return status;
     double *area = calloc(ml->region_count ? ml->region_count : 1, sizeof *area);

@@ -7,6 +7,8 @@
 
 #include "internal.h"
 
+#define SVG(cv) ((FILE *)(cv)->svg)
+
 enum { MAX_LINES = 6 };
 
 typedef struct text_style {
@@ -30,6 +32,120 @@ static double text_width(cairo_t *cr, const char *text)
     return ext.x_advance;
 }
 
+static void svg_color(FILE *fp, const char *attr, double gray)
+{
+    int v = (int)lround(gray * 255);
+    fprintf(fp, " %s=\"#%02x%02x%02x\"", attr, v, v, v);
+}
+
+/* Text with its baseline at (x, y) in style st (cr's font must be st's); anchored at its end
+ * when end is set. SVG gets live <text> in the page's font, so it stays editable. */
+static void canvas_text(dti_canvas *cv, text_style st, double x, double y, const char *text,
+                        int end)
+{
+    if (!text || !text[0])
+        return;
+    if (cv->svg) {
+        fprintf(SVG(cv), "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.2f\"%s%s", x, y, st.size,
+                st.bold ? " font-weight=\"bold\"" : "", end ? " text-anchor=\"end\"" : "");
+        svg_color(SVG(cv), "fill", st.gray);
+        fputc('>', SVG(cv));
+        dti_svg_text(cv->svg, text);
+        fputs("</text>\n", SVG(cv));
+        return;
+    }
+    cairo_move_to(cv->cr, end ? x - text_width(cv->cr, text) : x, y);
+    cairo_show_text(cv->cr, text);
+}
+
+static void rgb_attr(FILE *fp, const char *attr, dti_rgb c)
+{
+    fprintf(fp, " %s=\"#%02x%02x%02x\"", attr, c.r, c.g, c.b);
+}
+
+void dti_canvas_rect(dti_canvas *cv, double x, double y, double w, double h, const dti_rgb *fill,
+                     double stroke_gray, double stroke_alpha, double stroke_width)
+{
+    if (cv->svg) {
+        fprintf(SVG(cv), "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"", x, y, w, h);
+        if (fill)
+            rgb_attr(SVG(cv), "fill", *fill);
+        else
+            fputs(" fill=\"none\"", SVG(cv));
+        if (stroke_width > 0) {
+            svg_color(SVG(cv), "stroke", stroke_gray);
+            fprintf(SVG(cv), " stroke-width=\"%.2f\"", stroke_width);
+            if (stroke_alpha < 1)
+                fprintf(SVG(cv), " stroke-opacity=\"%.2f\"", stroke_alpha);
+        }
+        fputs("/>\n", SVG(cv));
+        return;
+    }
+    cairo_t *cr = cv->cr;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    if (fill) {
+        cairo_set_source_rgb(cr, fill->r / 255.0, fill->g / 255.0, fill->b / 255.0);
+        cairo_fill_preserve(cr);
+    }
+    if (stroke_width > 0) {
+        cairo_set_source_rgba(cr, stroke_gray, stroke_gray, stroke_gray, stroke_alpha);
+        cairo_set_line_width(cr, stroke_width);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+}
+
+void dti_canvas_circle(dti_canvas *cv, double x, double y, double r, dti_rgb fill, double rim)
+{
+    if (cv->svg) {
+        fprintf(SVG(cv), "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\"", x, y, r);
+        rgb_attr(SVG(cv), "fill", fill);
+        fprintf(SVG(cv), " stroke=\"#ffffff\" stroke-width=\"%.2f\"/>\n", rim);
+        return;
+    }
+    cairo_t *cr = cv->cr;
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, fill.r / 255.0, fill.g / 255.0, fill.b / 255.0);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, rim);
+    cairo_stroke(cr);
+}
+
+/* A line through n points, in gray. */
+static void canvas_line(dti_canvas *cv, const double *xy, int n, double gray, double width)
+{
+    if (cv->svg) {
+        fputs("<polyline points=\"", SVG(cv));
+        for (int i = 0; i < n; i++)
+            fprintf(SVG(cv), "%s%.2f,%.2f", i ? " " : "", xy[2 * i], xy[2 * i + 1]);
+        fputs("\" fill=\"none\"", SVG(cv));
+        svg_color(SVG(cv), "stroke", gray);
+        fprintf(SVG(cv), " stroke-width=\"%.2f\"/>\n", width);
+        return;
+    }
+    cairo_new_path(cv->cr);
+    for (int i = 0; i < n; i++)
+        (i ? cairo_line_to : cairo_move_to)(cv->cr, xy[2 * i], xy[2 * i + 1]);
+    cairo_set_source_rgb(cv->cr, gray, gray, gray);
+    cairo_set_line_width(cv->cr, width);
+    cairo_stroke(cv->cr);
+}
+
+void dti_canvas_group(dti_canvas *cv, const char *id)
+{
+    if (cv->svg)
+        fprintf(SVG(cv), "<g id=\"%s\">\n", id);
+}
+
+void dti_canvas_group_end(dti_canvas *cv)
+{
+    if (cv->svg)
+        fputs("</g>\n", SVG(cv));
+}
+
 /* Greedy word wrap of text into at most MAX_LINES lines of width at most `width`. */
 static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINES][256])
 {
@@ -44,8 +160,8 @@ static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINE
         for (;;) {
             size_t word = strcspn(q, " \n");
             char trial[256];
-            snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)used, line, used ? " " : "",
-                     (int)word, q);
+            snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)used, line, used ? " " : "", (int)word,
+                     q);
             if (used && text_width(cr, trial) > width)
                 break;
             snprintf(line, sizeof line, "%s", trial);
@@ -68,9 +184,10 @@ static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINE
     return count;
 }
 
-/* Draw wrapped text with its first baseline at y + ascent; returns the height used. */
-static double draw_block(cairo_t *cr, const char *text, text_style st, double x, double y,
-                         double width, int draw)
+/* Wrapped text with its first baseline at y + ascent, drawn when cv is set (else only
+ * measured with cr); returns the height used. */
+static double draw_block(cairo_t *cr, dti_canvas *cv, const char *text, text_style st, double x,
+                         double y, double width)
 {
     if (!text || !text[0])
         return 0;
@@ -78,10 +195,8 @@ static double draw_block(cairo_t *cr, const char *text, text_style st, double x,
     use_style(cr, st);
     int n = wrap(cr, text, width, lines);
     double leading = st.size * 1.28;
-    for (int i = 0; draw && i < n; i++) {
-        cairo_move_to(cr, x, y + st.size * 0.95 + i * leading);
-        cairo_show_text(cr, lines[i]);
-    }
+    for (int i = 0; cv && i < n; i++)
+        canvas_text(cv, st, x, y + st.size * 0.95 + i * leading, lines[i], 0);
     return n * leading;
 }
 
@@ -104,7 +219,7 @@ static double max_label_width(cairo_t *cr, const dti_map_model *m)
     int n = m->view == DTI_VIEW_CHOROPLETH ? m->class_count : 3;
     for (int c = 0; c < n; c++) {
         double t = text_width(cr, m->view == DTI_VIEW_CHOROPLETH ? m->class_labels[c]
-                                                                   : m->symbol_labels[c]);
+                                                                 : m->symbol_labels[c]);
         w = t > w ? t : w;
     }
     if (m->no_data_count) {
@@ -137,56 +252,38 @@ static void legend_measure(cairo_t *cr, const dti_map_model *m, double u, double
         g->width += 28 * u + (cw > hw ? cw : hw);
     }
     g->width = g->width < 200 * u ? 200 * u : g->width;
-    g->title_h = draw_block(cr, m->legend_title, legend_title_style(u), 0, 0, g->width, 0);
+    g->title_h = draw_block(cr, NULL, m->legend_title, legend_title_style(u), 0, 0, g->width);
     g->head_h = m->view == DTI_VIEW_CHOROPLETH ? 24 * u : 12 * u;
     g->body_y = g->title_h + g->head_h;
-    double body = m->view == DTI_VIEW_CHOROPLETH ? m->class_count * g->row_h
-                                                 : symbol_legend_height(rmax, u);
+    double body =
+        m->view == DTI_VIEW_CHOROPLETH ? m->class_count * g->row_h : symbol_legend_height(rmax, u);
     if (m->no_data_count)
         body += g->row_h + 10 * u;
     g->height = g->body_y + body;
 }
 
-static void set_rgb(cairo_t *cr, dti_rgb c)
-{
-    cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
-}
-
-static void right_text(cairo_t *cr, const char *text, double right, double baseline)
-{
-    cairo_move_to(cr, right - text_width(cr, text), baseline);
-    cairo_show_text(cr, text);
-}
-
 /* One legend row: a colour box, its label, and (choropleth) the region count. */
-static void legend_row(cairo_t *cr, const dti_map_model *m, const legend_geometry *g, double u,
-                       double x, double y, dti_rgb color, const char *label, size_t count,
-                       int show_count, double scale, double *probe_x, double *probe_y)
+static void legend_row(dti_canvas *cv, const legend_geometry *g, double u, double x, double y,
+                       dti_rgb color, const char *label, size_t count, int show_count, double scale,
+                       double *probe_x, double *probe_y)
 {
-    cairo_rectangle(cr, x, y, g->box_w, g->box_h);
-    set_rgb(cr, color);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.25);
-    cairo_set_line_width(cr, 0.8 * u);
-    cairo_stroke(cr);
+    dti_canvas_rect(cv, x, y, g->box_w, g->box_h, &color, 0, 0.25, 0.8 * u);
     if (probe_x) {
         *probe_x = (x + g->box_w / 2) * scale;
         *probe_y = (y + g->box_h / 2) * scale;
     }
     double baseline = y + g->box_h / 2 + 5 * u;
-    use_style(cr, label_style(u));
-    cairo_move_to(cr, x + g->label_x, baseline);
-    cairo_show_text(cr, label);
+    use_style(cv->cr, label_style(u));
+    canvas_text(cv, label_style(u), x + g->label_x, baseline, label, 0);
     if (show_count) {
         char text[32];
         dti_format_number(text, sizeof text, (double)count, 0);
-        use_style(cr, count_style(u));
-        right_text(cr, text, x + g->width, baseline);
+        use_style(cv->cr, count_style(u));
+        canvas_text(cv, count_style(u), x + g->width, baseline, text, 1);
     }
-    (void)m;
 }
 
-static void draw_symbol_legend(cairo_t *cr, const dti_map_model *m, const legend_geometry *g,
+static void draw_symbol_legend(dti_canvas *cv, const dti_map_model *m, const legend_geometry *g,
                                double u, double rmax, double x, double y)
 {
     double cx = x + rmax, bottom = y + g->body_y + 2 * rmax, last_label = -INFINITY;
@@ -195,59 +292,50 @@ static void draw_symbol_legend(cairo_t *cr, const dti_map_model *m, const legend
         if (!(v > 0) || !(m->symbol_max_value > 0))
             continue;
         double r = rmax * sqrt(v / m->symbol_max_value);
-        cairo_new_path(cr);
-        cairo_arc(cr, cx, bottom - r, r, 0, 2 * M_PI);
-        set_rgb(cr, m->symbol_color); /* drawn as on the map: solid, white rim */
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_set_line_width(cr, 0.8 * u);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        dti_canvas_circle(cv, cx, bottom - r, r, m->symbol_color, 0.8 * u); /* as on the map */
         /* a leader from the circle's top to its label, labels kept a line apart */
         double ty = bottom - 2 * r, label_y = fmax(ty, last_label + 15 * u);
         last_label = label_y;
-        cairo_move_to(cr, cx, ty);
-        cairo_line_to(cr, x + 2 * rmax + 2 * u, ty);
-        cairo_line_to(cr, x + g->label_x - 4 * u, label_y);
-        cairo_set_line_width(cr, 0.6 * u);
-        cairo_stroke(cr);
-        use_style(cr, label_style(u));
-        cairo_move_to(cr, x + g->label_x, label_y + 5 * u);
-        cairo_show_text(cr, m->symbol_labels[i]);
+        double leader[6] = {cx, ty, x + 2 * rmax + 2 * u, ty, x + g->label_x - 4 * u, label_y};
+        canvas_line(cv, leader, 3, 0.35, 0.6 * u);
+        use_style(cv->cr, label_style(u));
+        canvas_text(cv, label_style(u), x + g->label_x, label_y + 5 * u, m->symbol_labels[i], 0);
     }
 }
 
-static void draw_legend(cairo_t *cr, const dti_map_model *m, const dti_layout *lay,
+static void draw_legend(dti_canvas *cv, const dti_map_model *m, const dti_layout *lay,
                         dti_map_probe *probe)
 {
     double u = lay->unit, x = lay->legend_x, y = lay->legend_y;
     double scale = m->scale;
     legend_geometry g;
-    legend_measure(cr, m, u, lay->symbol_max_radius, &g);
-    draw_block(cr, m->legend_title, legend_title_style(u), x, y, g.width, 1);
+    legend_measure(cv->cr, m, u, lay->symbol_max_radius, &g);
+    dti_canvas_group(cv, "legend");
+    draw_block(cv->cr, cv, m->legend_title, legend_title_style(u), x, y, g.width);
     double row_y = y + g.body_y;
     if (m->view == DTI_VIEW_CHOROPLETH) {
-        use_style(cr, count_style(u));
-        right_text(cr, m->region_noun, x + g.width, row_y - 8 * u);
+        use_style(cv->cr, count_style(u));
+        canvas_text(cv, count_style(u), x + g.width, row_y - 8 * u, m->region_noun, 1);
         for (int c = 0; c < m->class_count; c++, row_y += g.row_h)
-            legend_row(cr, m, &g, u, x, row_y, m->class_colors[c], m->class_labels[c],
+            legend_row(cv, &g, u, x, row_y, m->class_colors[c], m->class_labels[c],
                        m->class_counts[c], 1, scale, probe ? &probe->box_x[c] : NULL,
                        probe ? &probe->box_y[c] : NULL);
     } else {
-        draw_symbol_legend(cr, m, &g, u, lay->symbol_max_radius, x, y);
+        draw_symbol_legend(cv, m, &g, u, lay->symbol_max_radius, x, y);
         row_y += symbol_legend_height(lay->symbol_max_radius, u);
     }
     if (m->no_data_count)
-        legend_row(cr, m, &g, u, x, row_y + 10 * u, m->no_data_color,
-                   m->no_data_label ? m->no_data_label : "No data",
-                   m->no_data_count, m->view == DTI_VIEW_CHOROPLETH, scale,
+        legend_row(cv, &g, u, x, row_y + 10 * u, m->no_data_color,
+                   m->no_data_label ? m->no_data_label : "No data", m->no_data_count,
+                   m->view == DTI_VIEW_CHOROPLETH, scale,
                    probe ? &probe->box_x[DTI_MAX_CLASSES] : NULL,
                    probe ? &probe->box_y[DTI_MAX_CLASSES] : NULL);
+    dti_canvas_group_end(cv);
 }
 
 /* ---- scale bar ---- */
 
-static void draw_scale_bar(cairo_t *cr, const dti_map_model *m, const dti_layout *lay)
+static void draw_scale_bar(dti_canvas *cv, const dti_map_model *m, const dti_layout *lay)
 {
     double mpu = m->projection->meters_per_unit;
     if (m->scale_bar == DTI_SCALE_BAR_NONE || !(mpu > 0))
@@ -260,24 +348,23 @@ static void draw_scale_bar(cairo_t *cr, const dti_map_model *m, const dti_layout
     if (length > want * 1.4)
         length /= 2;
     double bar = length * unit_m / mpu * lay->s;
-    double x = lay->ox, y = lay->oy + lay->s * (m->projection->ymax - m->projection->ymin) +
-                             14 * u;
+    double x = lay->ox, y = lay->oy + lay->s * (m->projection->ymax - m->projection->ymin) + 14 * u;
     double h = 5 * u;
-    cairo_set_line_width(cr, 0.8 * u);
-    cairo_rectangle(cr, x, y, bar / 2, h);
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_fill(cr);
-    cairo_rectangle(cr, x, y, bar, h);
-    cairo_stroke(cr);
-    char text[64], num[32];
+    dti_rgb dark = {0x33, 0x33, 0x33};
+    dti_canvas_group(cv, "scale-bar");
+    dti_canvas_rect(cv, x, y, bar / 2, h, &dark, 0, 0, 0);
+    dti_canvas_rect(cv, x, y, bar, h, NULL, 0.2, 1, 0.8 * u);
+    char text[96], num[32];
     text_style st = {12 * u, 0, 0.3};
-    use_style(cr, st);
-    cairo_move_to(cr, x - 3 * u, y + h + 14 * u);
-    cairo_show_text(cr, "0");
-    snprintf(text, sizeof text, "%s %s", dti_format_number(num, sizeof num, length, length < 1 ? 1 : 0),
-             m->scale_bar == DTI_SCALE_BAR_MI ? "mi" : "km");
-    cairo_move_to(cr, x + bar - text_width(cr, num) / 2, y + h + 14 * u);
-    cairo_show_text(cr, text);
+    use_style(cv->cr, st);
+    canvas_text(cv, st, x - 3 * u, y + h + 14 * u, "0", 0);
+    /* in a composed layout the insets have scales of their own: the bar is the lower 48's */
+    snprintf(text, sizeof text, "%s %s%s",
+             dti_format_number(num, sizeof num, length, length < 1 ? 1 : 0),
+             m->scale_bar == DTI_SCALE_BAR_MI ? "mi" : "km",
+             m->projection->zoned ? " (the lower 48; insets at their own scales)" : "");
+    canvas_text(cv, st, x + bar - text_width(cv->cr, num) / 2, y + h + 14 * u, text, 0);
+    dti_canvas_group_end(cv);
 }
 
 /* ---- page layout ---- */
@@ -293,15 +380,15 @@ void dti_layout_compute(cairo_t *cr, const dti_map_model *m, dti_layout *lay)
     u = u < 0.8 ? 0.8 : u > 1.6 ? 1.6 : u;
     lay->unit = u;
     double margin = 28 * u, inner = W - 2 * margin;
-    double header = margin + draw_block(cr, m->title, title_style(u), 0, 0, inner, 0);
+    double header = margin + draw_block(cr, NULL, m->title, title_style(u), 0, 0, inner);
     if (m->subtitle && m->subtitle[0])
-        header += 4 * u + draw_block(cr, m->subtitle, subtitle_style(u), 0, 0, inner, 0);
+        header += 4 * u + draw_block(cr, NULL, m->subtitle, subtitle_style(u), 0, 0, inner);
     header += 22 * u;
-    double footer = draw_block(cr, m->source, source_style_for(u), 0, 0, inner, 0);
-    double bar_h = m->scale_bar != DTI_SCALE_BAR_NONE && m->projection->meters_per_unit > 0
-                       ? 36 * u
-                       : 0;
-    lay->symbol_max_radius = m->view == DTI_VIEW_SYMBOLS ? 0.036 * (H > 0 && H < W ? H : W * 0.62) : 0;
+    double footer = draw_block(cr, NULL, m->source, source_style_for(u), 0, 0, inner);
+    double bar_h =
+        m->scale_bar != DTI_SCALE_BAR_NONE && m->projection->meters_per_unit > 0 ? 36 * u : 0;
+    lay->symbol_max_radius =
+        m->view == DTI_VIEW_SYMBOLS ? 0.036 * (H > 0 && H < W ? H : W * 0.62) : 0;
     legend_geometry g;
     legend_measure(cr, m, u, lay->symbol_max_radius, &g);
     double dx = m->projection->xmax - m->projection->xmin;
@@ -353,15 +440,25 @@ void dti_layout_compute(cairo_t *cr, const dti_map_model *m, dti_layout *lay)
     lay->ymax = m->projection->ymax;
 }
 
-void dti_layout_draw(cairo_t *cr, const dti_map_model *m, const dti_layout *lay,
+void dti_layout_draw(dti_canvas *cv, const dti_map_model *m, const dti_layout *lay,
                      dti_map_probe *probe)
 {
     double u = lay->unit, margin = 28 * u, inner = lay->page_w - 2 * margin;
     double y = margin;
-    y += draw_block(cr, m->title, title_style(u), margin, y, inner, 1);
-    if (m->subtitle && m->subtitle[0])
-        draw_block(cr, m->subtitle, subtitle_style(u), margin, y + 4 * u, inner, 1);
-    draw_block(cr, m->source, source_style_for(u), margin, lay->footer_y, inner, 1);
-    draw_legend(cr, m, lay, probe);
-    draw_scale_bar(cr, m, lay);
+    cairo_t *cr = cv->cr;
+    dti_canvas_group(cv, "title");
+    y += draw_block(cr, cv, m->title, title_style(u), margin, y, inner);
+    dti_canvas_group_end(cv);
+    if (m->subtitle && m->subtitle[0]) {
+        dti_canvas_group(cv, "subtitle");
+        draw_block(cr, cv, m->subtitle, subtitle_style(u), margin, y + 4 * u, inner);
+        dti_canvas_group_end(cv);
+    }
+    if (m->source && m->source[0]) {
+        dti_canvas_group(cv, "source");
+        draw_block(cr, cv, m->source, source_style_for(u), margin, lay->footer_y, inner);
+        dti_canvas_group_end(cv);
+    }
+    draw_legend(cv, m, lay, probe);
+    draw_scale_bar(cv, m, lay);
 }

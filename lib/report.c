@@ -332,9 +332,11 @@ static dt_status read_diff(dti_report *r, const char *path, dt_error *err)
     return status;
 }
 
-/* The default map: the share unserved, drawn to a temporary PNG and read back. */
+/* The default map: the share unserved, drawn to a temporary PNG (for print) and SVG (live
+ * in the page) and read back. */
 static dt_status default_map(dti_report *r, const dt_report_options *o, const char *temp,
-                             dt_progress_fn progress, dt_note_fn note, void *user, dt_error *err)
+                             const char *temp_svg, dt_progress_fn progress, dt_note_fn note,
+                             void *user, dt_error *err)
 {
     dt_map_options *m = dti_request_new(&dti_map_command, err);
     if (!m)
@@ -346,7 +348,7 @@ static dt_status default_map(dti_report *r, const dt_report_options *o, const ch
               dti_set_text(&m->subtitle,
                            "Share of locations with no reliable 25/3 Mbps service (quintiles)") |
               dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
-              dti_set_text(&m->output, temp);
+              dti_set_text(&m->output, temp) | dti_set_text(&m->svg, temp_svg);
     m->width = 1200;
     dt_status status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
                            : dti_request_check(m, err);
@@ -357,6 +359,8 @@ static dt_status default_map(dti_report *r, const dt_report_options *o, const ch
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK && (status = dti_figure_read(&r->maps[0], temp, err)) == DT_OK)
         r->map_count = 1;
+    if (status == DT_OK)
+        status = dti_figure_read_svg(&r->maps[0], temp_svg, err);
     return status;
 }
 
@@ -477,7 +481,7 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
     r.fabric = o->fabric;
     r.budget = o->budget;
     r.has_budget = o->has_budget;
-    char *temp = NULL;
+    char *temp = NULL, *temp_svg = NULL;
     dti_outfile *out = NULL;
     dti_gdal_init();
     dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
@@ -499,10 +503,11 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
         for (size_t i = 0; status == DT_OK && i < o->map_count; i++, r.map_count++)
             status = dti_figure_read(&r.maps[i], o->maps[i], err);
     } else if (status == DT_OK && o->regions) {
-        if (!(temp = dti_outfile_scratch(out, ".png", err)))
+        if (!(temp = dti_outfile_scratch(out, ".png", err)) ||
+            !(temp_svg = dti_outfile_scratch(out, ".svg", err)))
             status = err->status;
         else
-            status = default_map(&r, o, temp, progress, note, user, err);
+            status = default_map(&r, o, temp, temp_svg, progress, note, user, err);
     }
     if (status == DT_OK && o->plan_map) {
         status = dti_figure_read(&r.plan_map, o->plan_map, err);
@@ -526,6 +531,10 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
     if (temp) {
         dti_temp_unlink(temp);
         free(temp);
+    }
+    if (temp_svg) {
+        dti_temp_unlink(temp_svg);
+        free(temp_svg);
     }
     dti_outfile_abort(out);
     report_free(&r);

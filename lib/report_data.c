@@ -15,6 +15,7 @@ void dti_figure_free(dti_figure *f)
     if (!f)
         return;
     free(f->png);
+    free(f->svg);
     memset(f, 0, sizeof *f);
 }
 
@@ -45,6 +46,42 @@ static void chunk_text(const unsigned char *data, uint32_t len, int itxt, const 
     size_t n = (size_t)(end - p) < size - 1 ? (size_t)(end - p) : size - 1;
     memcpy(out, p, n);
     out[n] = '\0';
+}
+
+dt_status dti_figure_read_svg(dti_figure *f, const char *path, dt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return dti_error_set(err, DT_ERR_IO, path, 0, "cannot open for reading");
+    size_t cap = 1 << 16, n = 0, got;
+    char *text = malloc(cap);
+    while (text && (got = fread(text + n, 1, cap - n - 1, fp)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *bigger = realloc(text, cap * 2);
+            if (!bigger) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = bigger;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    if (!text)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    text[n] = '\0';
+    char *start = strstr(text, "<svg");
+    if (failed || !start) {
+        free(text);
+        return dti_error_set(err, DT_ERR_FORMAT, path, 0, "not an SVG document");
+    }
+    memmove(text, start, strlen(start) + 1); /* inline: no XML declaration */
+    free(f->svg);
+    f->svg = text;
+    return DT_OK;
 }
 
 dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err)
@@ -151,8 +188,6 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
                          const char *id_field, dt_error *err)
 {
     static const char *const id_fields[] = {"GEOID", "GEOID20", "GEOID10", "geoid", NULL};
-    static const char *const name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME",
-                                              "NAME20",   "name",       NULL};
     memset(names, 0, sizeof *names);
     dti_strtab_init(&names->ids);
     dti_ogr_init();
@@ -163,7 +198,8 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
         return status;
     OGRLayerH layer = opened.layer;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int id = find_field(defn, id_field, id_fields), name = find_field(defn, NULL, name_fields);
+    int id = find_field(defn, id_field, id_fields),
+        name = find_field(defn, NULL, dti_region_name_fields);
     size_t cap = 0;
     if (id >= 0 && name >= 0) {
         OGR_L_ResetReading(layer);

@@ -18,6 +18,17 @@ static const char style[] =
     ".card.unserved .value{color:#b10026}.card.underserved .value{color:#e6550d}\n"
     ".card.served .value{color:#1f6fb4}\n"
     "figure{margin:18px 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
+    /* the live map: the SVG on screen, its PNG in print */
+    ".map-live{position:relative;border:1px solid #eee}.map-live svg{display:block;"
+    "max-width:100%;height:auto}.map-print{display:none}\n"
+    /* over the SVG's own #regions path rule */
+    ".map-live #regions path{cursor:pointer}.map-live #regions path:focus,"
+    ".map-live #regions path.hl{stroke:#000;stroke-width:3px;outline:none}\n"
+    ".map-tip{position:absolute;z-index:2;pointer-events:none;background:#fff;"
+    "border:1px solid #888;border-radius:4px;padding:6px 9px;font-size:13px;"
+    "box-shadow:0 2px 6px rgba(0,0,0,.25);max-width:340px}.map-tip b{display:block}\n"
+    "table tr.hl td{background:#fff1b8}\n"
+    "@media print{.map-live{display:none}.map-print{display:inline}}\n"
     ""
     "table{border-collapse:collapse;font-size:14px;margin:8px 0;width:100%}\n"
     "th,td{padding:4px 8px;border-bottom:1px solid #e5e5e5;text-align:right}\n"
@@ -58,12 +69,66 @@ static const char script[] =
     "if(m){var t=document.getElementById('worst');if(t){Array.prototype.forEach.call("
     "t.tHead.rows[0].cells,function(th,col){if(th.getAttribute('data-key')===m[1])sortTable("
     "t,col,m[2]?'ascending':'descending');});}}\n"
-    "function box(){var img=document.querySelector('figure img');if(!img)return;\n"
+    "function box(){var img=document.querySelector('figure .map-live svg')||"
+    "document.querySelector('figure img');if(!img)return;\n"
     " var r=img.getBoundingClientRect();document.documentElement.setAttribute('data-map-box',"
     "[Math.round(r.left+window.scrollX),Math.round(r.top+window.scrollY),Math.round(r.width),"
     "Math.round(r.height)].join(','));}\n"
     "box();window.addEventListener('load',box);window.addEventListener('resize',box);\n"
     "document.documentElement.setAttribute('data-ready','1');\n"
+    "})();\n";
+
+/* The live map: hover or focus (Tab) a region for its name and numbers; the region and its
+ * row of the table highlight each other; #region=GEOID in the address opens one. */
+static const char map_script[] =
+    "(function(){\n"
+    "var live=document.querySelector('.map-live'),src=document.getElementById('map-data');\n"
+    "if(!live||!src)return;var data=JSON.parse(src.textContent),tip=live.querySelector("
+    "'.map-tip');\n"
+    "function sep(v){var p=String(v).split('.');p[0]=p[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g,"
+    "',');return p.join('.');}\n"
+    "function rowsOf(id){var t=document.getElementById('worst');if(!t)return[];var col=-1;\n"
+    " Array.prototype.forEach.call(t.tHead.rows[0].cells,function(c,i){if(c.getAttribute("
+    "'data-key')==='geoid')col=i;});\n"
+    " return Array.prototype.filter.call(t.tBodies[0].rows,function(r){return col>=0&&"
+    "r.cells[col].textContent===id;});}\n"
+    "function pathOf(id){return live.querySelector('path[data-geoid=\"'+id.replace(/[\"\\\\]/g,"
+    "'')+'\"]');}\n"
+    "function fill(id){var d=data.r[id];tip.textContent='';var b=document.createElement('b');\n"
+    " b.textContent=(d&&d[0]?d[0]+' ':'')+'('+id+')';tip.appendChild(b);\n"
+    " if(!d){tip.appendChild(document.createTextNode('no data'));return;}\n"
+    " for(var k=1;k<data.k.length;k++){var line=document.createElement('div'),s=document."
+    "createElement('span');\n"
+    "  s.setAttribute('data-key',data.k[k]);s.setAttribute('data-value',d[k]);s.textContent="
+    "d[k]===''?'\u2013':sep(d[k])+data.u[k];\n"
+    "  line.appendChild(document.createTextNode(data.l[k]+': '));line.appendChild(s);"
+    "tip.appendChild(line);}}\n"
+    "function place(x,y){var r=live.getBoundingClientRect();tip.style.left=Math.min(x-r.left+14,"
+    "r.width-tip.offsetWidth-4)+'px';tip.style.top=(y-r.top+14)+'px';}\n"
+    "function show(p,x,y){var id=p.getAttribute('data-geoid');fill(id);tip.hidden=false;"
+    "tip.setAttribute('data-geoid',id);\n"
+    " if(x===undefined){var b=p.getBoundingClientRect();x=b.left+b.width/2;y=b.top+b.height/2;}"
+    "place(x,y);\n"
+    " p.classList.add('hl');rowsOf(id).forEach(function(r){r.classList.add('hl');});}\n"
+    "function hide(p){tip.hidden=true;p.classList.remove('hl');rowsOf(p.getAttribute("
+    "'data-geoid')).forEach(function(r){r.classList.remove('hl');});}\n"
+    "Array.prototype.forEach.call(live.querySelectorAll('path[data-geoid]'),function(p){\n"
+    " p.setAttribute('tabindex','0');p.setAttribute('focusable','true');\n"
+    " var t=p.querySelector('title');if(t)p.setAttribute('aria-label',t.textContent);\n"
+    " p.addEventListener('mousemove',function(e){show(p,e.clientX,e.clientY);});\n"
+    " p.addEventListener('mouseleave',function(){hide(p);});\n"
+    " p.addEventListener('focus',function(){show(p);});p.addEventListener('blur',function(){"
+    "hide(p);});});\n"
+    "var t=document.getElementById('worst');if(t){var col=-1;Array.prototype.forEach.call("
+    "t.tHead.rows[0].cells,function(c,i){if(c.getAttribute('data-key')==='geoid')col=i;});\n"
+    " Array.prototype.forEach.call(t.tBodies[0].rows,function(r){if(col<0)return;var p=pathOf("
+    "r.cells[col].textContent);if(!p)return;\n"
+    "  r.addEventListener('mouseenter',function(){p.classList.add('hl');r.classList.add('hl');"
+    "});\n"
+    "  r.addEventListener('mouseleave',function(){p.classList.remove('hl');r.classList.remove("
+    "'hl');});});}\n"
+    "var m=/[#&]region=([^&]+)/.exec(location.hash);if(m){var p=pathOf(decodeURIComponent("
+    "m[1]));if(p){p.focus();show(p);}}\n"
     "})();\n";
 
 static const char *const tech_labels[DTI_TECH_COUNT] = {"Fiber",
@@ -164,10 +229,72 @@ static void headline(FILE *fp, const dti_report *r)
 
 /* ---- figures ---- */
 
+/* A JSON string, safe inside <script>. */
+static void json_string(FILE *fp, const char *text)
+{
+    fputc('"', fp);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        if (*c == '"' || *c == '\\')
+            fprintf(fp, "\\%c", *c);
+        else if (*c < 0x20 || *c == '<' || *c == '>' || *c == '&')
+            fprintf(fp, "\\u%04x", *c);
+        else
+            fputc(*c, fp);
+    fputc('"', fp);
+}
+
+/* The numbers the live map's tooltips show, as the stats table has them (CSV text). */
+static void map_data(FILE *fp, dti_report *r)
+{
+    const dti_csv_table *s = &r->stats;
+    struct {
+        const char *key, *label, *unit;
+        int col;
+    } keys[] = {{"name", "", "", -1},
+                {"locations", "Locations", "", r->col.locations},
+                {"unserved", "Unserved", "", r->col.unserved},
+                {"pct_unserved", "Share unserved", "%", -2},
+                {"underserved", "Underserved", "", r->col.underserved},
+                {"served", "Served", "", r->col.served},
+                {"median_max_down", "Median best download", " Mbps", r->col.median}};
+    size_t nk = sizeof keys / sizeof *keys - (r->col.median < 0);
+    fputs("<script type=\"application/json\" id=\"map-data\">{\"k\":[", fp);
+    for (size_t k = 0; k < nk; k++)
+        fprintf(fp, "%s\"%s\"", k ? "," : "", keys[k].key);
+    fputs("],\"l\":[", fp);
+    for (size_t k = 0; k < nk; k++)
+        fprintf(fp, "%s\"%s\"", k ? "," : "", keys[k].label);
+    fputs("],\"u\":[", fp);
+    for (size_t k = 0; k < nk; k++)
+        fprintf(fp, "%s\"%s\"", k ? "," : "", keys[k].unit);
+    fputs("],\"r\":{", fp);
+    for (size_t row = 0; row < s->nrows; row++) {
+        const char *geoid = dti_csv_table_cell(s, row, r->col.geoid);
+        const char *name = dti_names_find(&r->names, geoid);
+        fputs(row ? ",\n" : "\n", fp);
+        json_string(fp, geoid);
+        fputs(":[", fp);
+        json_string(fp, name ? name : "");
+        for (size_t k = 1; k < nk; k++) {
+            fputc(',', fp);
+            json_string(fp,
+                        keys[k].col == -2 ? r->pct[row] : dti_csv_table_cell(s, row, keys[k].col));
+        }
+        fputc(']', fp);
+    }
+    fputs("}}</script>\n", fp);
+}
+
 static void figure(FILE *fp, const dti_figure *f, int index)
 {
-    fprintf(fp, "<figure id=\"map%d\"><img width=\"%d\" height=\"%d\" alt=\"", index, f->width,
-            f->height);
+    fprintf(fp, "<figure id=\"map%d\">", index);
+    if (f->svg) { /* live on screen; the PNG below is for print */
+        fputs("<div class=\"map-live\">", fp);
+        fputs(f->svg, fp);
+        fputs("<div class=\"map-tip\" role=\"status\" hidden></div></div>\n", fp);
+    }
+    fprintf(fp, "<img%s width=\"%d\" height=\"%d\" alt=\"", f->svg ? " class=\"map-print\"" : "",
+            f->width, f->height);
     esc(fp, f->title[0] ? f->title : "map");
     if (f->description[0]) {
         fputs(": ", fp);
@@ -482,8 +609,13 @@ void dti_report_write(void *stream, dti_report *r)
     headline(fp, r);
     if (r->map_count) {
         fputs("<section id=\"maps\"><h2>Maps</h2>\n", fp);
-        for (size_t i = 0; i < r->map_count; i++)
+        int live = 0;
+        for (size_t i = 0; i < r->map_count; i++) {
             figure(fp, &r->maps[i], (int)i + 1);
+            live |= r->maps[i].svg != NULL;
+        }
+        if (live)
+            map_data(fp, r);
         fputs("</section>\n", fp);
     }
     worst_table(fp, r);
@@ -501,5 +633,6 @@ void dti_report_write(void *stream, dti_report *r)
     }
     fputs("Made with dialtone " DT_VERSION ".</footer>\n</main>\n<script>\n", fp);
     fputs(script, fp);
+    fputs(map_script, fp);
     fputs("</script>\n</body>\n</html>\n", fp);
 }

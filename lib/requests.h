@@ -51,6 +51,7 @@ struct dt_map_options {
     double scale;
     dti_map_view view;
     dti_scale_bar scale_bar;
+    dti_map_layout layout;
     const dti_map_values *values; /* borrowed: the values in memory, instead of --stats */
 };
 

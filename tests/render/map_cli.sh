@@ -76,6 +76,85 @@ check "map -o with an unknown extension" 2 "-o $tmp/x.jpg: give the map a .png o
 expect "nothing written for an unknown extension" test ! -e "$tmp/x.jpg"
 check "-o x.svg with --svg" 2 "is already the SVG" -- map "${common[@]}" --column pct_unserved \
     -o "$tmp/a.svg" --svg "$tmp/b.svg"
+# dialtone's own SVG: one <path> per region (id r-GEOID, a <title> with name and value),
+# class colours as CSS classes, live <text>, the legend as a group. Expected values by hand
+# from three_stats.csv: 5.5 < 25 <= 50 < 75 <= 95.25, so classes c0, c1, c2.
+check "svg of three regions" 0 "projection" -- map "${common[@]}" --column pct_unserved \
+    --breaks 25,75 --title "Three & <more>" -o "$tmp/three.svg"
+expect "svg: one path per region, ids, titles, classes, text" python3 - "$tmp/three.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+regions = root.find(ns + "g[@id='regions']")
+paths = regions.findall(ns + "path")
+got = [(p.get("id"), p.get("class"), p.find(ns + "title").text) for p in paths]
+want = [("r-01001", "c0", "West (01001): 5.5%"), ("r-01003", "c1", "East (01003): 50%"),
+        ("r-01005", "c2", "South (01005): 95.25%")]
+texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
+legend = root.find(ns + "g[@id='legend']")
+style = root.find(ns + "style").text
+ok = (got == want and "Three & <more>" in texts and legend is not None and
+      {"Under 25%", "25 \u2013 75%", "75% or more"} <= set("".join(t.itertext()) for t in legend.iter(ns + "text")) and
+      ".c0{fill:#" in style and root.get("font-family", "").startswith("DejaVu Sans") and
+      root.find(".//" + ns + "image") is None and root.find(".//" + ns + "use") is None)
+if not ok:
+    print(got, texts, file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+# counts get whole-number classes: unserved 10, 400, 1000 with --breaks 100,500 hold 0-99,
+# 100-499 and 500 or more; symbols on a share say it is not a count
+check "whole-number legend for counts" 0 "projection" -- map "${common[@]}" --column unserved \
+    --breaks 100,500 -o "$tmp/counts.svg"
+expect "count classes read 0 - 99, 100 - 499, 500 or more" python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+legend = ET.parse(sys.argv[1]).getroot().find(ns + "g[@id=\"legend\"]")
+labels = ["".join(t.itertext()) for t in legend.iter(ns + "text")]
+sys.exit(0 if all(l in labels for l in ["0 \u2013 99", "100 \u2013 499", "500 or more"]) else 1)' "$tmp/counts.svg"
+check "symbols on a share say so" 0 "--view symbols sizes circles by counts, and pct_unserved is not a count" -- \
+    map "${common[@]}" --column pct_unserved --view symbols -o "$tmp/sym.png"
+# a share (fraction) with --suffix % is shown as percent: 0.125 is 12.5%
+printf 'geoid,share_100_20\n01001,0.125\n01003,0.5\n01005,0.875\n' >"$tmp/shares.csv"
+check "share with --suffix % scaled to percent" 0 "share_100_20 holds shares \(fractions\): shown times 100" -- \
+    map --regions "$data/three.geojson" --stats "$tmp/shares.csv" --column share_100_20 \
+    --suffix % --breaks 25,75 -o "$tmp/shares.svg"
+expect "share titles and legend in percent" python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+titles = [p.find(ns + "title").text for p in root.find(ns + "g[@id=\"regions\"]").findall(ns + "path")]
+labels = ["".join(t.itertext()) for t in root.find(ns + "g[@id=\"legend\"]").iter(ns + "text")]
+sys.exit(0 if titles == ["West (01001): 12.5%", "East (01003): 50%", "South (01005): 87.5%"]
+         and "Under 25%" in labels else 1)' "$tmp/shares.svg"
+check "--layout takes us, conus or none" 2 "--layout world: expected us, conus or none" -- \
+    map "${common[@]}" --column unserved --layout world -o "$tmp/x.png"
+# the national layer: one path per drawn county, id r-GEOID, title "NAME (GEOID): value"
+# with the value of the table (synthetic numbers: the sum of the GEOID's digits, by awk here)
+ogrinfo -q -ro datasets/us/us_counties_states.gpkg -sql "SELECT GEOID, NAME, STATEFP FROM counties" 2>/dev/null |
+    awk -F' = ' '/GEOID \(String\)/ { id = $2 } /NAME \(String\)/ { name = $2 }
+        /STATEFP \(String\)/ { print id "\t" name "\t" $2 }' >"$tmp/counties.tsv"
+{ echo "geoid,locations"; awk -F'\t' '{ s = 0; for (i = 1; i <= 5; i++) s += substr($1, i, 1); print $1 "," s }' "$tmp/counties.tsv"; } >"$tmp/counties.csv"
+check "national county map, PNG and SVG" 0 "left out of the US layout: Guam, the Northern Mariana Islands and American Samoa" -- \
+    map --regions datasets/us/us_counties_states.gpkg --layer counties --stats "$tmp/counties.csv" \
+    --column locations -o "$tmp/us.png" --svg "$tmp/us.svg"
+expect "national svg: a path per county (territories left out), ids and titles from the table" \
+    python3 - "$tmp/us.svg" "$tmp/counties.tsv" "$tmp/counties.csv" <<'PY'
+import csv, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+names = {l.split("\t")[0]: l.rstrip("\n").split("\t")[1:] for l in open(sys.argv[2]) if l.strip()}
+values = {r["geoid"]: r["locations"] for r in csv.DictReader(open(sys.argv[3]))}
+paths = root.find(ns + "g[@id='regions']").findall(ns + "path")
+# territories outside the layout (Guam 66, the Marianas 69, American Samoa 60) are not drawn,
+# and Falls Church (51610) has no geometry at this scale
+want = {g for g, (n, st) in names.items() if st not in ("60", "66", "69") and g != "51610"}
+got = {p.get("id")[2:]: p.find(ns + "title").text for p in paths}
+bad = [g for g in want if got.get(g) != "%s (%s): %s" % (names[g][0], g, values[g])]
+ok = len(paths) == len(want) == len(got) and not bad and root.find(ns + "g[@id='insets']") is not None
+if not ok:
+    print(len(paths), len(want), bad[:5], file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
 "$bin" map "${common[@]}" --column unserved --view symbols -q -o "$tmp/s.png" >"$tmp/quiet" 2>&1
 expect "quiet run prints nothing" test ! -s "$tmp/quiet" -a -s "$tmp/s.png"
 expect "no temporary files" test -z "$(find "$tmp" -name '*.tmp.*')"

@@ -99,6 +99,47 @@ python3 tests/report/check_dom.py "$tmp/dom.html" worst "$stats" $top "$tmp/name
 browse --dump-dom "$url#sort=locations" >"$tmp/dom_sorted.html"
 python3 tests/report/check_dom.py "$tmp/dom_sorted.html" sorted "$stats" locations $top >>"$tmp/check" 2>&1
 
+# the live map: hovering or focusing a region shows its numbers; #region=GEOID focuses one the
+# same way. The tooltip's numbers are the stats table's (share unserved recomputed here from
+# the counts, by SPEC.md's integer formula); the regions are keyboard-focusable; the PNG stays
+# for print
+for geoid in $(python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print(rows[0]["geoid"], rows[len(rows) // 2]["geoid"], rows[-1]["geoid"])' "$stats"); do
+    browse --dump-dom "$url#region=$geoid" >"$tmp/dom_region.html"
+    python3 - "$tmp/dom_region.html" "$stats" "$geoid" "$tmp/names.txt" <<'PY' >>"$tmp/check" 2>&1
+import csv, re, sys
+dom, geoid = open(sys.argv[1]).read(), sys.argv[3]
+row = next(r for r in csv.DictReader(open(sys.argv[2])) if r["geoid"] == geoid)
+names = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[4]) if "\t" in l)
+tip = re.search(r'<div class="map-tip"[^>]*data-geoid="%s"[^>]*>(.*?)</div></div>' % geoid, dom)
+got = dict(re.findall(r'<span data-key="(\w+)" data-value="([^"]*)">', tip.group(1))) if tip else {}
+loc, un = int(row["locations"]), int(row["unserved"])
+pct = (20000 * un + loc) // (2 * loc)
+want = {"locations": row["locations"], "unserved": row["unserved"], "underserved": row["underserved"],
+        "served": row["served"], "pct_unserved": "%d.%02d" % (pct // 100, pct % 100),
+        "median_max_down": row["median_max_down"]}
+shown = re.sub("<[^>]+>", " ", tip.group(1)) if tip else ""
+ok = got == want and names.get(geoid, "?") + " (" + geoid + ")" in shown and \
+     ("%s%%" % want["pct_unserved"]) in shown and \
+     re.search(r'<path id="r-%s"[^>]*class="[^"]*\bhl\b' % geoid, dom) is not None
+print(("ok   " if ok else "FAIL ") + "live map: region %s's tooltip holds the table's numbers%s"
+      % (geoid, "" if ok else ": %r, expected %r" % (got, want)))
+PY
+done
+python3 - "$tmp/dom.html" "$stats" <<'PY' >>"$tmp/check" 2>&1
+import csv, re, sys
+dom = open(sys.argv[1]).read()
+ids = {r["geoid"] for r in csv.DictReader(open(sys.argv[2]))}
+live = dom[dom.index('class="map-live"'):]
+paths = re.findall(r'<path ([^>]*data-geoid="[^"]*"[^>]*)>', live[:live.index("</svg>")])
+focusable = [p for p in paths if 'tabindex="0"' in p]
+got = {re.search(r'data-geoid="([^"]*)"', p).group(1) for p in paths}
+ok = got == ids and len(focusable) == len(paths) and 'class="map-print"' in dom
+print(("ok   " if ok else "FAIL ") + "live map: one focusable path per region, the PNG kept for print"
+      + ("" if ok else ": %d paths, %d focusable, %d regions" % (len(paths), len(focusable), len(ids))))
+PY
 # the price and speed section, from a table that has prices; the change since the last filing
 "$bin" report -q --stats tests/data/report/prices.csv --diff tests/expected/diff/county.csv \
     -o "$tmp/prices.html" || fail "report with prices and a change"

@@ -1,12 +1,13 @@
 /* Render tests: draw hand-made regions, decode the PNG with libpng, probe pixels. */
 #include <dirent.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <ogr_srs_api.h>
 #include <png.h>
 
 #include "internal.h"
@@ -169,11 +170,11 @@ static int no_temp_files(void)
 static void test_choropleth(const char *crs, const char *scale)
 {
     const char *png = out_path("three.png");
-    run_result r = run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv",
-                       "--column", "pct_unserved", "--method", "manual", "--breaks", "25,75",
-                       "--palette", "Blues", "--title", "Three regions", "--source",
-                       "hand-made fixture", "--width", "800", "--scale", scale, "--scale-bar",
-                       "km", "-o", png, crs ? "--crs" : NULL, crs, NULL);
+    run_result r =
+        run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
+            "pct_unserved", "--method", "manual", "--breaks", "25,75", "--palette", "Blues",
+            "--title", "Three regions", "--source", "hand-made fixture", "--width", "800",
+            "--scale", scale, "--scale-bar", "km", "-o", png, crs ? "--crs" : NULL, crs, NULL);
     CHECK_INT(r.status, DT_OK);
     image im = decode(png);
     CHECK(im.rgb != NULL);
@@ -187,7 +188,7 @@ static void test_choropleth(const char *crs, const char *scale)
     CHECK(region_pixel_is(&im, &r, HOLE, rgb(0xffffff))); /* a hole is not filled */
     for (int c = 0; c < 3; c++)
         CHECK(legend_box_is(&im, &r, c, blues[c]));
-    CHECK(r.probe.box_x[3] == 0);              /* three classes only */
+    CHECK(r.probe.box_x[3] == 0);               /* three classes only */
     CHECK(r.probe.box_x[DTI_MAX_CLASSES] == 0); /* no "No data" row */
     CHECK_STR(png_text_of(png, "Title"), "Three regions");
     CHECK_STR(png_text_of(png, "Source"), "Source: hand-made fixture");
@@ -203,8 +204,8 @@ static void test_no_data_and_one_class(void)
     const char *png = out_path("gaps.png");
     /* West empty, East NA, South 7: one value, so one class; two regions of no data */
     run_result r = run("--regions", DATA "three.geojson", "--stats", DATA "three_gaps.csv",
-                       "--column", "median_max_down", "--no-data-color", "#123456",
-                       "--palette", "Purples", "-o", png, NULL);
+                       "--column", "median_max_down", "--no-data-color", "#123456", "--palette",
+                       "Purples", "-o", png, NULL);
     CHECK_INT(r.status, DT_OK);
     image im = decode(png);
     dti_rgb one[1];
@@ -239,8 +240,8 @@ static void test_jenks_and_layer_column(void)
     const char *png = out_path("jenks.png");
     /* three distinct values, five classes asked: each value is its own class */
     run_result r = run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv",
-                       "--column", "unserved", "--method", "jenks", "--classes", "5",
-                       "--palette", "#ff0000,#00ff00,#0000ff", "-o", png, NULL);
+                       "--column", "unserved", "--method", "jenks", "--classes", "5", "--palette",
+                       "#ff0000,#00ff00,#0000ff", "-o", png, NULL);
     CHECK_INT(r.status, DT_OK);
     image im = decode(png);
     CHECK(region_pixel_is(&im, &r, WEST, rgb(0xff0000)));
@@ -257,7 +258,7 @@ static void test_jenks_and_layer_column(void)
     dti_rgb two[2]; /* West 10 and the bow tie 50 are left: two classes */
     dti_palette_colors("Greens", 2, two, NULL);
     CHECK(region_pixel_is(&im, &r, WEST, two[0]));
-    CHECK(region_pixel_is(&im, &r, -96.1, 40.5, two[1]));  /* inside one loop of the bow tie */
+    CHECK(region_pixel_is(&im, &r, -96.1, 40.5, two[1])); /* inside one loop of the bow tie */
     CHECK(region_pixel_is(&im, &r, -96.5, 40.1, rgb(0xffffff))); /* between its loops */
     CHECK(strstr(notes, "left out 1 features with empty and 2 with zero-area geometry "
                         "(first: 01003)") != NULL);
@@ -334,8 +335,7 @@ static void test_bad_input(void)
     CHECK_STR(r.err.file, "/nonexistent-dir/map.png");
     /* a failed SVG leaves neither output */
     r = run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
-            "pct_unserved", "-o", out_path("never.png"), "--svg", "/nonexistent-dir/map.svg",
-            NULL);
+            "pct_unserved", "-o", out_path("never.png"), "--svg", "/nonexistent-dir/map.svg", NULL);
     CHECK_INT(r.status, DT_ERR_IO);
     CHECK(access(out_path("never.png"), F_OK) != 0);
 
@@ -357,9 +357,187 @@ static void test_bad_input(void)
     CHECK(dt_map_options_new(8, palette, &err) == NULL && err.status == DT_ERR_USAGE);
     char *no_out[] = {"--regions", "x", "--column", "c"};
     CHECK(dt_map_options_new(4, no_out, &err) == NULL && strstr(err.message, "-o") != NULL);
-    char *mixed[] = {"--regions", "x", "--column", "c", "-o", "x.png", "--method=jenks",
-                     "--breaks=25"};
+    char *mixed[] = {"--regions", "x",     "--column",       "c",
+                     "-o",        "x.png", "--method=jenks", "--breaks=25"};
     CHECK(dt_map_options_new(8, mixed, &err) == NULL && err.status == DT_ERR_USAGE);
+}
+
+/* Pixels of an image inside a pixel box that have colour c. */
+static double share_of(const image *im, double x0, double y0, double x1, double y1, dti_rgb c)
+{
+    size_t hits = 0, all = 0;
+    for (int y = (int)y0; y < (int)y1 && y < im->height; y++)
+        for (int x = (int)x0; x < (int)x1 && x < im->width; x++, all++) {
+            const unsigned char *p = im->rgb + 3 * ((size_t)y * (size_t)im->width + (size_t)x);
+            hits += p[0] == c.r && p[1] == c.g && p[2] == c.b;
+        }
+    return all ? (double)hits / (double)all : 0;
+}
+
+/* A longitude/latitude point in pixels through the layout's part z (even outside it). */
+static int zone_pixel(const run_result *r, int z, double lon, double lat, double *px, double *py)
+{
+    int ok = 0;
+    if (!OCTTransformEx(r->proj.zone_transform[z], 1, &lon, &lat, NULL, &ok) || !ok)
+        return -1;
+    double x = lon * r->proj.zone_scale[z] + r->proj.zone_dx[z];
+    double y = lat * r->proj.zone_scale[z] + r->proj.zone_dy[z];
+    *px = r->probe.origin_x + r->probe.pixels_per_unit * (x - r->probe.xmin);
+    *py = r->probe.origin_y + r->probe.pixels_per_unit * (r->probe.ymax - y);
+    return 0;
+}
+
+/* A frame of the layout in pixels: x0, y0, x1, y1. */
+static void frame_pixels(const run_result *r, int z, double box[4])
+{
+    const double *f = r->proj.frame[z];
+    box[0] = r->probe.origin_x + r->probe.pixels_per_unit * (f[0] - r->probe.xmin);
+    box[2] = r->probe.origin_x + r->probe.pixels_per_unit * (f[2] - r->probe.xmin);
+    box[1] = r->probe.origin_y + r->probe.pixels_per_unit * (r->probe.ymax - f[3]);
+    box[3] = r->probe.origin_y + r->probe.pixels_per_unit * (r->probe.ymax - f[1]);
+}
+
+/* The national layer (us-atlas states): every state one colour (--column GEOID reads the
+ * state FIPS as a number, all under the break 100). */
+static void test_us_layout(void)
+{
+    const char *png = out_path("us.png");
+    run_result r = run("--regions", "datasets/us/us_counties_states.gpkg", "--layer", "states",
+                       "--column", "GEOID", "--breaks", "100", "--palette", "#ff0000,#0000ff",
+                       "--width", "1000", "--scale-bar", "km", "-o", png, NULL);
+    CHECK_INT(r.status, DT_OK);
+    CHECK(r.proj.zoned);
+    image im = decode(png);
+    dti_rgb red = rgb(0xff0000), white = rgb(0xffffff);
+    double mx = r.probe.map_x, my = r.probe.map_y, mw = r.probe.map_w, mh = r.probe.map_h;
+    /* the lower 48: their extreme points (Cape Flattery, Maine's east, Key West, the Northwest
+     * Angle, Cape Sable Island's longitude) span at least half of the frame */
+    double west[2], east[2], south[2], north[2];
+    CHECK(zone_pixel(&r, DTI_ZONE_CONUS, -124.7, 48.38, &west[0], &west[1]) == 0);
+    CHECK(zone_pixel(&r, DTI_ZONE_CONUS, -66.95, 44.8, &east[0], &east[1]) == 0);
+    CHECK(zone_pixel(&r, DTI_ZONE_CONUS, -81.8, 24.55, &south[0], &south[1]) == 0);
+    CHECK(zone_pixel(&r, DTI_ZONE_CONUS, -95.15, 49.38, &north[0], &north[1]) == 0);
+    double conus_w = east[0] - west[0], conus_h = south[1] - north[1];
+    CHECK(conus_w * conus_h >= 0.5 * mw * mh);
+    CHECK(region_pixel_is(&im, &r, -98.5, 38.5, red));  /* Kansas */
+    CHECK(region_pixel_is(&im, &r, -150, 64.5, red));   /* interior Alaska */
+    CHECK(region_pixel_is(&im, &r, -155.5, 19.6, red)); /* the Big Island */
+    CHECK(region_pixel_is(&im, &r, -66.5, 18.22, red)); /* Puerto Rico */
+    /* Alaska's inset in the lower left quarter, Puerto Rico's in the lower right */
+    double ak[4], pr[4], hi[4];
+    frame_pixels(&r, DTI_ZONE_ALASKA, ak);
+    frame_pixels(&r, DTI_ZONE_CARIBBEAN, pr);
+    frame_pixels(&r, DTI_ZONE_HAWAII, hi);
+    CHECK(r.proj.has_frame[DTI_ZONE_ALASKA] && r.proj.has_frame[DTI_ZONE_CARIBBEAN]);
+    CHECK(ak[0] >= mx - 1 && ak[2] <= mx + mw / 2 && ak[1] >= my + mh / 2 && ak[3] <= my + mh + 1);
+    CHECK(pr[0] >= mx + mw / 2 && pr[2] <= mx + mw + 1 && pr[1] >= my + mh / 2);
+    CHECK(hi[0] >= ak[2] && hi[1] >= my + mh / 2); /* Hawaii beside Alaska, not over it */
+    /* nothing drawn across the frame: the oceans and Canada are empty (Pacific, Gulf of
+     * Mexico, Atlantic, Manitoba), and so is the frame's left edge above Alaska's inset */
+    static const double empty[][2] = {{-131, 40}, {-90, 26.5}, {-62, 36}, {-98, 53.5}};
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        double x, y;
+        CHECK(zone_pixel(&r, DTI_ZONE_CONUS, empty[i][0], empty[i][1], &x, &y) == 0);
+        CHECK(pixel_is(&im, x, y, white));
+    }
+    CHECK(share_of(&im, mx, my, mx + 4, ak[1] - 2, white) == 1);
+    CHECK(strstr(notes, "left out of the US layout: Guam, the Northern Mariana Islands and "
+                        "American Samoa") != NULL);
+    free(im.rgb);
+    dti_map_projection_free(&r.proj);
+
+    /* the lower 48 alone: no insets, the territories named */
+    r = run("--regions", "datasets/us/us_counties_states.gpkg", "--layer", "states", "--column",
+            "GEOID", "--layout", "conus", "--width", "600", "-o", png, NULL);
+    CHECK_INT(r.status, DT_OK);
+    CHECK(!r.proj.has_frame[DTI_ZONE_ALASKA] && !r.proj.has_frame[DTI_ZONE_HAWAII]);
+    CHECK(strstr(notes, "left out of the lower 48 layout: Alaska, Hawaii, Puerto Rico and the "
+                        "US Virgin Islands, Guam") != NULL);
+    dti_map_projection_free(&r.proj);
+
+    /* --layout none: one Albers for all, centred the short way round (not near 0) */
+    r = run("--regions", "datasets/us/us_counties_states.gpkg", "--layer", "states", "--column",
+            "GEOID", "--layout", "none", "--width", "600", "-o", png, NULL);
+    CHECK_INT(r.status, DT_OK);
+    CHECK(!r.proj.zoned && strstr(r.proj.description, "centred on") != NULL);
+    double lat = 0, lon = 0;
+    CHECK(sscanf(strstr(r.proj.description, "centred on"), "centred on %lf, %lf", &lat, &lon) == 2);
+    CHECK(lon < -100 && lon > -180);
+    dti_map_projection_free(&r.proj);
+
+    /* a layout with --crs is a usage error */
+    r = run("--regions", "datasets/us/us_counties_states.gpkg", "--column", "GEOID", "--layout",
+            "us", "--crs", "EPSG:5070", "-o", png, NULL);
+    CHECK_INT(r.status, DT_ERR_USAGE);
+}
+
+/* Alaska alone crosses 180 degrees (Attu at 173 E): fitted, contiguous, filling its frame. */
+static void test_alaska(void)
+{
+    const char *png = out_path("alaska.png");
+    run_result r = run("--regions", DATA "alaska.geojson", "--column", "GEOID", "--breaks", "5000",
+                       "--palette", "#ff0000,#0000ff", "--width", "800", "-o", png, NULL);
+    CHECK_INT(r.status, DT_OK);
+    CHECK(!r.proj.zoned);
+    double lat = 0, lon = 0;
+    CHECK(sscanf(strstr(r.proj.description, "centred on"), "centred on %lf, %lf", &lat, &lon) == 2);
+    CHECK(lon > -175 && lon < -145); /* the data's middle, not 0.32 */
+    image im = decode(png);
+    double mx = r.probe.map_x, my = r.probe.map_y, mw = r.probe.map_w, mh = r.probe.map_h;
+    /* Attu (west of 180), interior Alaska and the panhandle: inside the frame, drawn */
+    static const double points[][2] = {{173.2, 52.85}, {-150, 64.5}, {-133.5, 56.5}};
+    for (size_t i = 0; i < 3; i++) {
+        double x = points[i][0], y = points[i][1];
+        CHECK(dti_map_project_point(&r.proj, &x, &y) == 0);
+        double px = r.probe.origin_x + r.probe.pixels_per_unit * (x - r.probe.xmin);
+        double py = r.probe.origin_y + r.probe.pixels_per_unit * (r.probe.ymax - y);
+        CHECK(px >= mx && px <= mx + mw && py >= my && py <= my + mh);
+    }
+    CHECK(region_pixel_is(&im, &r, -150, 64.5, rgb(0xff0000)));
+    /* the whole state is one piece: Attu lies left of the mainland, not across the page */
+    double attu_x = 173.2, attu_y = 52.85, ak_x = -150, ak_y = 64.5;
+    dti_map_project_point(&r.proj, &attu_x, &attu_y);
+    dti_map_project_point(&r.proj, &ak_x, &ak_y);
+    CHECK(attu_x < ak_x);
+    CHECK(mw >= 0.5 * r.probe.width); /* it fills the page's width, not a corner */
+    free(im.rgb);
+    dti_map_projection_free(&r.proj);
+}
+
+/* 100,000 squares far under a pixel each: the map is not blank, and a note says why. */
+static void test_subpixel(void)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/grid.geojson", dir);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (!fp)
+        return;
+    fputs("{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+          "\"urn:ogc:def:crs:EPSG::4269\"}},\"features\":[\n",
+          fp);
+    for (int k = 0; k < 100000; k++) { /* 0.0005 degree squares, 0.01 degree apart */
+        double x = -100 + (k / 313) * 0.01, y = 40 + (k % 313) * 0.01, d = 0.0005;
+        fprintf(fp,
+                "%s{\"type\":\"Feature\",\"properties\":{\"GEOID\":\"g%06d\",\"v\":%d},"
+                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+                "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}\n",
+                k ? "," : "", k, k % 2, x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+    }
+    fputs("]}\n", fp);
+    fclose(fp);
+    const char *png = out_path("grid.png");
+    run_result r = run("--regions", path, "--column", "v", "--breaks", "0.5", "--palette",
+                       "#ff0000,#0000ff", "--width", "400", "-o", png, NULL);
+    CHECK_INT(r.status, DT_OK);
+    image im = decode(png);
+    double mx = r.probe.map_x, my = r.probe.map_y, mw = r.probe.map_w, mh = r.probe.map_h;
+    double coloured = share_of(&im, mx + 2, my + 2, mx + mw - 2, my + mh - 2, rgb(0xff0000)) +
+                      share_of(&im, mx + 2, my + 2, mx + mw - 2, my + mh - 2, rgb(0x0000ff));
+    CHECK(coloured > 0.5);
+    CHECK(strstr(notes, "100000 of 100000 regions are smaller than a pixel") != NULL);
+    free(im.rgb);
+    dti_map_projection_free(&r.proj);
 }
 
 int main(void)
@@ -373,6 +551,9 @@ int main(void)
     test_jenks_and_layer_column();
     test_symbols();
     test_bad_input();
+    test_us_layout();
+    test_alaska();
+    test_subpixel();
     char command[128];
     snprintf(command, sizeof command, "rm -rf %s", dir);
     if (system(command) != 0)
