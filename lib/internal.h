@@ -189,6 +189,9 @@ typedef struct dti_inputs {
 } dti_inputs;
 
 dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
+/* The same for a set of BDC files, a directory standing for every .csv and .zip file in it, in
+ * name order (one with none is an error). */
+dt_status dti_inputs_expand_dirs(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
 void dti_inputs_free(dti_inputs *inputs);
 
 /* ---- one input's bytes, checked to the end (input_stream.c) ---- */
@@ -204,7 +207,7 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
 uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
 /* When the stream is read to its end, write its fingerprint into *record (NULL: none). */
 void dti_stream_record(dti_stream *s, dti_fingerprint *record);
-void dti_stream_close(dti_stream *s);          /* accepts NULL */
+void dti_stream_close(dti_stream *s); /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
@@ -304,10 +307,16 @@ typedef struct dti_path_check {
     dti_path_entry *outputs, *inputs;
     size_t output_count, input_count, output_cap, input_cap;
     int nomem;
+    int makes_parents;            /* the command creates its outputs' directories (run --out) */
+    char *directory, *dir_option; /* the first directory given where one file is read */
 } dti_path_check;
 
+/* One rule for directories as inputs, in every command: where a command reads a set of BDC
+ * files (stats FILES, diff's releases, run's bdc and previous) a directory stands for every .csv
+ * and .zip file in it, in name order; wherever one file is read, a directory is refused before
+ * any work, naming the option and files in it. */
 enum {
-    DTI_INPUT_DIRECTORY = 1 /* a directory stands for its .csv and .zip files (diff) */
+    DTI_INPUT_DIRECTORY = 1 /* a directory stands for its .csv and .zip files */
 };
 
 void dti_path_check_init(dti_path_check *c);
@@ -319,6 +328,12 @@ void dti_path_input(dti_path_check *c, const char *option, const char *path, int
 /* A usage error naming both when two outputs are the same file (the same target after links,
  * . and .., or the same device and inode) or an output is one of the inputs; frees c. */
 dt_status dti_path_check_finish(dti_path_check *c, dt_error *err);
+/* Up to a few names in directory dir ending in one of exts (a NULL-ended list; NULL: any data
+ * file), sorted, comma-separated, into buf ("" when none). */
+void dti_directory_sample(const char *dir, const char *const *exts, char *buf, size_t size);
+/* What a file is when it is not text (a GeoPackage, a shapefile, a PNG image...), by its first
+ * bytes, with where it goes ("polygons go with --regions..."); NULL for anything else. */
+const char *dti_binary_kind(const char *path);
 /* An output's name against the formats a command writes ("csv" or "csv,gpkg,..."): a known
  * extension, no extension, or a stream or device pass; any other extension is a usage error
  * (the format follows the name, as map's .png and .svg do). */
@@ -519,7 +534,7 @@ typedef struct dti_histogram {
 typedef struct dti_partial {
     dti_rules rules;
     int has_rules, digits;
-    int fabric; /* the counts include a fabric's unreported locations (f record); -1 unknown */
+    int fabric;     /* the counts include a fabric's unreported locations (f record); -1 unknown */
     dti_strtab ids; /* region id text -> index */
     dti_region_stats *stats;
     dti_histogram *downs;
@@ -1046,9 +1061,9 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver, cons
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver,
-                                     const dti_coverage *cov, const dti_region_table *regions,
-                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
+                                     const dti_region_table *regions, const dti_stats_geo *geo,
+                                     int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id (dti_location_id_compare). */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
@@ -1397,9 +1412,9 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;         /* all the region's locations */
-    uint64_t connect;           /* locations the project connects */
-    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;     /* all the region's locations */
+    uint64_t connect;       /* locations the project connects */
+    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */

@@ -106,8 +106,10 @@ typedef struct run_state {
     char *out;  /* the output directory */
     char *work; /* the temporary directory inside it */
     const char *name, *level;
-    int created_out; /* the run made the output directory: a failed run removes it */
-    char **made;     /* file names made in work, to move into out */
+    char **created; /* directories the run made (the output directory last): a failed run
+                     * removes them */
+    size_t created_count;
+    char **made; /* file names made in work, to move into out */
     size_t made_count;
     dt_progress_fn progress;
     dt_note_fn note;
@@ -413,17 +415,61 @@ static dt_status run_report(run_state *s, const char *stats, char maps[2][1024],
 
 /* ---- the run ---- */
 
+/* The output directory and any missing parents (as mkdir -p), each remembered so that a failed
+ * or interrupted run removes what it made. */
+static dt_status make_out_dir(run_state *s, dt_error *err)
+{
+    char *path = strdup(s->out);
+    dt_status status = path ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (char *end = path ? path + 1 : NULL; status == DT_OK && end;) {
+        char *slash = strchr(end, '/');
+        if (slash)
+            *slash = '\0';
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            char **created = realloc(s->created, (s->created_count + 1) * sizeof *created);
+            if (!created || !(created[s->created_count] = strdup(path))) {
+                if (created)
+                    s->created = created;
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            } else if (s->created = created, mkdir(path, 0777) != 0) {
+                free(created[s->created_count]);
+                status = dti_error_set(err, DT_ERR_IO, s->out, 0,
+                                       "cannot create the output directory %s: %s", path,
+                                       strerror(errno));
+            } else if (dti_temp_add(created[s->created_count++], DTI_TEMP_EMPTY_DIR) != 0) {
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            }
+        } else if (!S_ISDIR(st.st_mode)) {
+            status = dti_error_set(err, DT_ERR_IO, s->out, 0, "%s is not a directory", path);
+        }
+        if (!slash)
+            break;
+        *slash = '/';
+        end = slash + 1;
+    }
+    free(path);
+    return status;
+}
+
+/* Remove the directories the run made, the deepest first (only when empty). */
+static void remove_made_dirs(run_state *s, int failed)
+{
+    for (size_t i = s->created_count; i-- > 0;) {
+        if (failed)
+            rmdir(s->created[i]);
+        dti_temp_forget(s->created[i]);
+        free(s->created[i]);
+    }
+    free(s->created);
+}
+
 static dt_status make_work_dir(run_state *s, dt_error *err)
 {
     struct stat st;
-    if (stat(s->out, &st) != 0) {
-        if (mkdir(s->out, 0777) != 0)
-            return dti_error_set(err, DT_ERR_IO, s->out, 0,
-                                 "cannot create the output directory: %s", strerror(errno));
-        s->created_out = 1;
-        if (dti_temp_add(s->out, DTI_TEMP_EMPTY_DIR) != 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    }
+    dt_status status = make_out_dir(s, err);
+    if (status != DT_OK)
+        return status;
     if (stat(s->out, &st) != 0 || !S_ISDIR(st.st_mode))
         return dti_error_set(err, DT_ERR_IO, s->out, 0, "not a directory");
     size_t n = strlen(s->out) + 32;
@@ -495,6 +541,7 @@ static dt_status check_paths(const run_state *s, const char *config, dt_error *e
     what[n++] = report_file;
     dti_path_check check;
     dti_path_check_init(&check);
+    check.makes_parents = 1; /* the output directory and its parents are made */
     char path[2048];
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s_%s", s->out, s->name, what[i]);
@@ -505,7 +552,8 @@ static dt_status check_paths(const run_state *s, const char *config, dt_error *e
         for (size_t i = 0; k != DTI_RUN_OUT && i < c->count[k]; i++) {
             snprintf(path, sizeof path, "%s (line %ld of %s)", dti_run_config_key(k), c->line[k],
                      c->path);
-            dti_path_input(&check, path, c->paths[k][i], 0);
+            dti_path_input(&check, path, c->paths[k][i],
+                           k == DTI_RUN_BDC || k == DTI_RUN_PREVIOUS ? DTI_INPUT_DIRECTORY : 0);
         }
     return dti_path_check_finish(&check, err);
 }
@@ -571,10 +619,7 @@ dt_status dt_run(const dt_run_options *o, dt_progress_fn progress, dt_note_fn no
         dti_say(note, user, "wrote %s in %s", list, s.out);
     }
     remove_work_dir(&s);
-    if (status != DT_OK && s.created_out)
-        rmdir(s.out);
-    if (s.created_out)
-        dti_temp_forget(s.out);
+    remove_made_dirs(&s, status != DT_OK);
     for (size_t i = 0; i < s.made_count; i++)
         free(s.made[i]);
     free(s.made);

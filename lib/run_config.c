@@ -172,9 +172,21 @@ static dt_status check_files(const dti_run_config *c, int k, dt_error *err)
             return dti_error_set(err, DT_ERR_IO, c->path, c->line[k], "%s: %s: %s", keys[k].key,
                                  path, strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
+            /* the rule of every command: a directory stands for a set of BDC files, and is
+             * refused where one file is read */
+            static const char *const bdc[] = {".csv", ".zip", NULL};
+            int set = k == DTI_RUN_BDC || k == DTI_RUN_PREVIOUS;
+            char names[300];
+            dti_directory_sample(path, set ? bdc : NULL, names, sizeof names);
+            if (set && names[0])
+                continue;
+            if (set)
+                return dti_error_set(err, DT_ERR_IO, c->path, c->line[k],
+                                     "%s: %s is a directory with no .csv or .zip file", keys[k].key,
+                                     path);
             return dti_error_set(err, DT_ERR_IO, c->path, c->line[k],
-                                 "%s: %s is a directory, not a file%s", keys[k].key, path,
-                                 keys[k].kind == FILES ? " (name its files: DIR/*.csv)" : "");
+                                 "%s: %s is a directory, not a file: name one%s%s%s", keys[k].key,
+                                 path, names[0] ? " (in it: " : "", names, names[0] ? ")" : "");
         }
     }
     return DT_OK;
@@ -328,6 +340,15 @@ static dt_status parse_line(dti_run_config *c, char *text, long line, dt_error *
 dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err)
 {
     memset(c, 0, sizeof *c);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        static const char *const conf[] = {".conf", NULL};
+        char names[300];
+        dti_directory_sample(path, conf, names, sizeof names);
+        return dti_error_set(err, DT_ERR_IO, path, 0,
+                             "is a directory: name the configuration file%s%s%s",
+                             names[0] ? " (in it: " : "", names, names[0] ? ")" : "");
+    }
     FILE *fp = fopen(path, "r");
     if (!fp)
         return dti_error_set(err, DT_ERR_IO, path, 0, "cannot open: %s", strerror(errno));

@@ -110,7 +110,14 @@ refuse "a glob that matches nothing" 1 "bad.conf:1: bdc: no file matches" \
     "bdc = $k/bdc_99_*.csv" "out = out"
 refuse "a missing fabric" 1 "bad.conf:3: fabric: $k/fabric_v2.csv: No such file" \
     "out = out" "bdc = $k/bdc_*.csv" "fabric = $k/fabric_v2.csv"
-refuse "a directory for bdc" 1 "bad.conf:1: bdc: $k is a directory" "bdc = $k" "out = out"
+# one rule for directories (as stats and diff): bdc and previous take one of BDC files, other
+# keys name one file
+mkdir -p "$tmp/no_csv" && touch "$tmp/no_csv/notes.txt"
+refuse "a directory for bdc with no BDC file" 1 \
+    "bad.conf:1: bdc: $tmp/no_csv is a directory with no .csv or .zip file" "bdc = $tmp/no_csv" "out = out"
+refuse "a directory for fabric" 1 \
+    "bad.conf:2: fabric: $root/tests/data/main is a directory, not a file: name one (in it: fabric.csv, part1.csv, part2.csv)" \
+    "bdc = $k/bdc_*.csv" "fabric = $root/tests/data/main" "out = out"
 refuse "an unknown key" 1 "bad.conf:2: unknown key 'bcd'" "out = out" "bcd = x.csv"
 refuse "no bdc" 1 "no 'bdc = FILES' line" "out = out" "by = county"
 refuse "a key twice" 1 "bad.conf:3: by is given twice (also on line 2)" "bdc = $k/bdc_*.csv" \
@@ -130,6 +137,26 @@ refuse "a step fails after others succeeded" 1 "no land area for region" "bdc = 
 "$bin" run "$tmp/none.conf" >/dev/null 2>"$tmp/stderr"
 [ $? -eq 1 ] && grep -q "none.conf: cannot open" "$tmp/stderr" && pass "a missing config" ||
     fail "a missing config" "$(cat "$tmp/stderr")"
+"$bin" run "$k" >/dev/null 2>"$tmp/stderr"
+[ $? -eq 1 ] && grep -qF "$k: is a directory: name the configuration file (in it: dialtone.conf)" "$tmp/stderr" &&
+    pass "a directory for the config" || fail "a directory for the config" "$(cat "$tmp/stderr")"
+# a directory of BDC files (bdc = DIR) reads its .csv files in name order: the diff fixture's
+# old release (part1.csv, part2.csv) gives the table of stats over the two files
+mkdir -p "$tmp/dirs"
+printf 'bdc = %s/tests/data/diff/old\nby = county\nname = d\n' "$root" >"$tmp/dirs/d.conf"
+"$bin" stats -q -o "$tmp/dirs/want.csv" tests/data/diff/old/part1.csv tests/data/diff/old/part2.csv
+# --out into missing parents: made (mkdir -p), and removed again when the run fails
+if "$bin" run -q --out "$tmp/dirs/a/b/c" "$tmp/dirs/d.conf" 2>"$tmp/stderr" &&
+    cmp -s "$tmp/dirs/a/b/c/d_county_stats.csv" "$tmp/dirs/want.csv"; then
+    pass "bdc = DIR, and --out into missing parents"
+else
+    fail "bdc = DIR, and --out into missing parents" "$(cat "$tmp/stderr")"
+fi
+printf 'bdc = %s/bdc_20_*.csv\nbudget = 100\nland = %s/tests/data/plan/land.csv\n' "$k" "$root" \
+    >"$tmp/dirs/fails.conf"
+"$bin" run -q --out "$tmp/dirs/x/y" "$tmp/dirs/fails.conf" 2>/dev/null
+[ $? -eq 1 ] && [ ! -e "$tmp/dirs/x" ] && pass "a failed run removes the parents it made" ||
+    fail "a failed run removes the parents it made" "$(ls -R "$tmp/dirs")"
 "$bin" run >/dev/null 2>"$tmp/stderr"
 [ $? -eq 2 ] && grep -q "no configuration file given" "$tmp/stderr" && pass "no config" ||
     fail "no config" "$(cat "$tmp/stderr")"
