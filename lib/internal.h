@@ -1412,9 +1412,9 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;     /* all the region's locations */
-    uint64_t connect;       /* locations the project connects */
-    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;         /* all the region's locations */
+    uint64_t connect;           /* locations the project connects */
+    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */
