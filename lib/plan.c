@@ -11,7 +11,7 @@ enum { METHOD_AUTO, METHOD_GREEDY, METHOD_EXACT };
 
 struct dt_plan_options {
     char *stats, *output, *costs, *land, *regions, *layer, *id_field, *map;
-    char *title, *subtitle, *source, *region_noun;
+    char *title, *subtitle, *source, *region_noun, *scale_bar;
     int64_t budget;
     int has_budget, households, method, width, quiet, help, version;
 };
@@ -42,6 +42,7 @@ static const char usage_text[] =
     "Map (needs --regions):\n"
     "  --map FILE.png        draw funded and unfunded regions\n"
     "  --title T, --subtitle T, --source T, --region-noun N, --width N\n"
+    "  --scale-bar km|mi     draw a scale bar on the map\n"
     "  -q, --quiet           no progress or notes on stderr\n"
     "  -h, --help            show this help\n"
     "  --version             show the version\n"
@@ -74,6 +75,7 @@ static const struct {
     {"--subtitle", offsetof(dt_plan_options, subtitle)},
     {"--source", offsetof(dt_plan_options, source)},
     {"--region-noun", offsetof(dt_plan_options, region_noun)},
+    {"--scale-bar", offsetof(dt_plan_options, scale_bar)},
 };
 
 void dt_plan_options_free(dt_plan_options *o)
@@ -168,6 +170,11 @@ dt_plan_options *dt_plan_options_new(int argc, char **argv, dt_error *err)
                                            : NULL;
     if (missing) {
         dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s is required", missing);
+        goto fail;
+    }
+    if (o->scale_bar && strcmp(o->scale_bar, "km") != 0 && strcmp(o->scale_bar, "mi") != 0) {
+        dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--scale-bar %s: expected km or mi",
+                      o->scale_bar);
         goto fail;
     }
     if (o->map && !o->regions) {
@@ -629,7 +636,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
             status = dti_error_set(err, DT_ERR_IO, o->map, 0, "cannot write a temporary table");
     }
     free(state);
-    char money[64], unserved[64], underserved[80], subtitle[512], width[16];
+    char money[64], unserved[64], underserved[80], subtitle[512], width[16], funded_label[128];
     dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
     dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
     underserved[0] = '\0';
@@ -641,6 +648,8 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
              "allocation)",
              money, funded, regions, o->region_noun ? o->region_noun : "regions", unserved,
              underserved, r[0].exact ? "exact" : "greedy");
+    /* the legend says what funded means: the budget, unserved projects first */
+    snprintf(funded_label, sizeof funded_label, "Budget $%s, unserved first", money);
     snprintf(width, sizeof width, "%d", o->width);
     const char *argv[40];
     int argc = 0;
@@ -652,11 +661,15 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
     argv[argc++] = "--stats", argv[argc++] = csv_temp;
     argv[argc++] = "--column", argv[argc++] = "plan_funded";
     argv[argc++] = "--breaks", argv[argc++] = "0.5";
-    argv[argc++] = "--palette", argv[argc++] = "#fdae6b,#2171b5";
+    /* funded regions stand out in blue; unfunded ones recede in a neutral grey, darker than
+     * the near-white of regions with nothing to build */
+    argv[argc++] = "--palette", argv[argc++] = "#c6c6c6,#2171b5";
     argv[argc++] = "--class-labels", argv[argc++] = "Not funded,Funded";
     argv[argc++] = "--no-data-label", argv[argc++] = "Nothing to build";
     argv[argc++] = "--no-data-color", argv[argc++] = "#f0f0f0";
-    argv[argc++] = "--legend-title", argv[argc++] = "Projects";
+    argv[argc++] = "--legend-title", argv[argc++] = funded_label;
+    if (o->scale_bar)
+        argv[argc++] = "--scale-bar", argv[argc++] = o->scale_bar;
     argv[argc++] = "--title", argv[argc++] = o->title ? o->title : "Where the budget goes";
     argv[argc++] = "--subtitle", argv[argc++] = o->subtitle ? o->subtitle : subtitle;
     if (o->source)

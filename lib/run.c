@@ -353,6 +353,7 @@ static dt_status run_plan(run_state *s, const char *stats, char *plan, char *pla
         add2(&a, "--map", plan_map);
         add_key(&a, s, "--source", DTI_RUN_SOURCE);
         add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
+        add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
     }
     snprintf(plan, 1024, "%s", output(&a, s, plan_file));
     add2(&a, "-o", plan);
