@@ -1658,10 +1658,20 @@ enum {
     DTI_RUN_COSTS,
     DTI_RUN_LAND,
     DTI_RUN_HOUSEHOLDS,
-    DTI_RUN_METHOD,
+    DTI_RUN_METHOD, /* plan_method: the plan's allocation */
     DTI_RUN_TOP,
     DTI_RUN_SCALE_BAR,
     DTI_RUN_BLOCKS,
+    DTI_RUN_OLD_METHOD, /* method, the old name of plan_method: read as it, with a note */
+    DTI_RUN_MAP_COLUMN, /* the choropleth map: its column, colours, classes and texts */
+    DTI_RUN_MAP_PALETTE,
+    DTI_RUN_MAP_CLASSIFICATION,
+    DTI_RUN_MAP_CLASSES,
+    DTI_RUN_MAP_TITLE,
+    DTI_RUN_MAP_SUBTITLE,
+    DTI_RUN_MAP_UNITS,
+    DTI_RUN_SYMBOLS_TITLE, /* the map of unserved counts */
+    DTI_RUN_PLAN_TITLE,    /* the plan's map */
     DTI_RUN_KEY_COUNT
 };
 
@@ -1673,6 +1683,7 @@ typedef struct dti_run_config {
     size_t count[DTI_RUN_KEY_COUNT];
     int flag[DTI_RUN_KEY_COUNT]; /* yes/no keys */
     int64_t budget;              /* cents */
+    int old_method;              /* plan_method was given by its old name, method */
 } dti_run_config;
 
 /* Read and check a configuration: unknown keys, bad values and missing files are errors

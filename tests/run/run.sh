@@ -213,5 +213,78 @@ if "$bin" stats -q --fabric "$k/fabric.csv" -o "$tmp/many.csv" "$many/bdc_*.csv"
 else
     fail "stats over a quoted glob of 2,000 files" "$(cat "$tmp/stderr")"
 fi
+# ---- run's config for the maps, plan_method, stale outputs, notes once (issue 18, item 4) ----
+png_text() { # FILE KEY: a PNG text chunk's value
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+data, key = open(sys.argv[1], "rb").read()[8:], sys.argv[2].encode()
+while data:
+    n, kind = struct.unpack(">I4s", data[:8])
+    if kind == b"tEXt" and data[8:8 + n].split(b"\0")[0] == key:
+        print(data[8:8 + n].split(b"\0", 1)[1].decode("latin-1"))
+    data = data[12 + n:]
+PY
+}
+pixel() { gdallocationinfo -valonly "$1" "$2" "$3" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+mk=$tmp/mapkeys && mkdir -p "$mk"
+cat >"$mk/with_plan.conf" <<EOC
+bdc = $k/bdc_20_*.csv $k/bdc_20_*.zip
+fabric = $k/fabric.csv
+regions = $k/counties.gpkg
+budget = 20000000
+method = greedy
+map_column = share_100_20
+map_palette = Blues
+map_classification = jenks
+map_classes = 4
+map_title = "Gigabit-ready? Share at 100/20"
+map_units = percent
+name = k
+out = o
+EOC
+if "$bin" run --out "$mk/o" "$mk/with_plan.conf" 2>"$mk/stderr"; then
+    pass "a config with map keys and the old name method runs"
+else
+    fail "a config with map keys and the old name method runs" "$(cat "$mk/stderr")"
+fi
+grep -qF "with_plan.conf:5: method is now plan_method" "$mk/stderr" &&
+    grep -q '"method": "greedy"' "$mk/o/k_plan.csv-metadata.json" &&
+    pass "method is read as plan_method, with a note" ||
+    fail "method is read as plan_method, with a note" "$(cat "$mk/stderr")"
+# three maps, one projection: the note once per run
+[ "$(grep -c 'projection:' "$mk/stderr")" -eq 1 ] && pass "the projection note once per run" ||
+    fail "the projection note once per run" "$(grep 'projection:' "$mk/stderr")"
+[ "$(png_text "$mk/o/k_unserved.png" Title)" = "Gigabit-ready? Share at 100/20" ] &&
+    pass "map_title titles the map" || fail "map_title titles the map" "$(png_text "$mk/o/k_unserved.png" Title)"
+[ "$(png_text "$mk/o/k_unserved.png" Description)" = "share_100_20, by county (4 natural breaks (Jenks))" ] &&
+    pass "the subtitle names the column and the classification" ||
+    fail "the subtitle names the column and the classification" "$(png_text "$mk/o/k_unserved.png" Description)"
+png_text "$mk/o/k_unserved.png" dialtone:provenance | grep -q '"column":"share_100_20"' &&
+    pass "map_column is the column mapped" || fail "map_column is the column mapped"
+# the legend's boxes, top to bottom, are ColorBrewer's Blues for 4 classes: #eff3ff #bdd7e7 .. #2171b5
+# (their place: with map_units = percent, the labels "0.294 - 0.474 percent" set it)
+[ "$(pixel "$mk/o/k_unserved.png" 950 163)" = "239 243 255" ] &&
+    [ "$(pixel "$mk/o/k_unserved.png" 950 189)" = "189 215 231" ] &&
+    [ "$(pixel "$mk/o/k_unserved.png" 950 241)" = "33 113 181" ] &&
+    pass "map_palette and map_classes colour the legend" ||
+    fail "map_palette and map_classes colour the legend" "$(pixel "$mk/o/k_unserved.png" 950 163)"
+# the same name without a budget: the plan of the earlier run goes, with its sidecar
+grep -v '^budget\|^method' "$mk/with_plan.conf" >"$mk/no_plan.conf"
+if "$bin" run --out "$mk/o" "$mk/no_plan.conf" 2>"$mk/stderr" && [ ! -e "$mk/o/k_plan.csv" ] &&
+    [ ! -e "$mk/o/k_plan.png" ] && [ ! -e "$mk/o/k_plan.csv-metadata.json" ] &&
+    [ -e "$mk/o/k_report.html" ] && grep -qF "removed $mk/o/k_plan.csv" "$mk/stderr"; then
+    pass "a second run removes the outputs its config no longer makes"
+else
+    fail "a second run removes the outputs its config no longer makes" "$(cat "$mk/stderr")" "$(ls "$mk/o")"
+fi
+printf 'bdc = %s/bdc_*.csv\nmethod = exact\nplan_method = greedy\n' "$k" >"$mk/both.conf"
+"$bin" run --out "$mk/o2" "$mk/both.conf" 2>"$mk/stderr"
+[ $? -eq 1 ] && grep -qF "both.conf:2: method is the old name of plan_method, given on line 3" "$mk/stderr" &&
+    [ ! -e "$mk/o2" ] && pass "method and plan_method together are refused" ||
+    fail "method and plan_method together are refused" "$(cat "$mk/stderr")"
+refuse "a bad map_classification" 1 "bad.conf:2: map_classification = quintiles: expected quantile, equal, jenks or pretty" \
+    "bdc = $k/bdc_*.csv" "map_classification = quintiles" "out = out"
+refuse "a bad map_palette" 1 "bad.conf:2: map_palette = Nope:" "bdc = $k/bdc_*.csv" \
+    "map_palette = Nope" "out = out"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
