@@ -1606,6 +1606,7 @@ typedef struct dti_report_change {
 
 typedef struct dti_report {
     const char *title, *subtitle, *source, *region_noun, *costs;
+    char *stats_link; /* the stats table as the page links it (beside the page: its name) */
     dti_csv_table stats;
     struct {
         int geoid, locations, unserved, underserved, served, pct, providers, median;
