@@ -127,73 +127,6 @@ void dt_diff_options_free(dt_diff_options *o) { dti_request_free(o); }
 
 /* ---- reading a release ---- */
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-typedef struct name_list {
-    char **names;
-    size_t count, cap;
-} name_list;
-
-static int push_name(name_list *l, const char *dir, const char *name)
-{
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **names = realloc(l->names, cap * sizeof *names);
-        if (!names)
-            return -1;
-        l->names = names;
-        l->cap = cap;
-    }
-    size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
-    if (!(l->names[l->count] = malloc(len)))
-        return -1;
-    snprintf(l->names[l->count++], len, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
-    return 0;
-}
-
-/* The arguments of a release with each directory replaced by its .csv and .zip files. */
-static dt_status expand_release(char *const *args, size_t n, dti_inputs *out, dt_error *err)
-{
-    name_list l = {0};
-    dt_status status = DT_OK;
-    for (size_t i = 0; i < n && status == DT_OK; i++) {
-        struct stat st;
-        DIR *dir = stat(args[i], &st) == 0 && S_ISDIR(st.st_mode) ? opendir(args[i]) : NULL;
-        if (!dir) {
-            if (push_name(&l, NULL, args[i]) != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            continue;
-        }
-        size_t before = l.count;
-        struct dirent *e;
-        while (status == DT_OK && (e = readdir(dir)))
-            if ((ends_with(e->d_name, ".csv") || ends_with(e->d_name, ".zip")) &&
-                push_name(&l, args[i], e->d_name) != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        closedir(dir);
-        if (status == DT_OK && l.count == before)
-            status =
-                dti_error_set(err, DT_ERR_IO, args[i], 0, "a directory with no .csv or .zip file");
-        if (l.count > before) /* directory order is arbitrary: make runs repeatable */
-            qsort(l.names + before, l.count - before, sizeof *l.names, compare_names);
-    }
-    if (status == DT_OK)
-        status = dti_inputs_expand(l.names, l.count, out, err);
-    for (size_t i = 0; i < l.count; i++)
-        free(l.names[i]);
-    free(l.names);
-    return status;
-}
-
 typedef struct release_progress {
     dt_progress_fn progress;
     void *user;
@@ -210,7 +143,8 @@ static dt_status read_release(const dt_diff_options *o, int which, dti_coverage 
                               dti_inputs *inputs, dt_progress_fn progress, void *user,
                               dt_error *err)
 {
-    dt_status status = expand_release(o->release[which], o->release_count[which], inputs, err);
+    dt_status status =
+        dti_inputs_expand_dirs(o->release[which], o->release_count[which], inputs, err);
     if (status == DT_OK)
         status = dti_coverage_init(cov, &o->rules, err);
     release_progress scaled = {progress, user, which * 0.45, 0.45};

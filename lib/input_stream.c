@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>
@@ -209,6 +210,24 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
         dti_stream_close(s);
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
         return NULL;
+    }
+    struct stat st;
+    const char *kind = NULL;
+    if (s->kind == PLAIN && strncmp(path, "/vsi", 4) != 0 && stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            char names[300];
+            dti_directory_sample(path, NULL, names, sizeof names);
+            dti_error_set(err, DT_ERR_IO, s->name, 0, "is a directory: name a file%s%s%s",
+                          names[0] ? " in it (" : "", names, names[0] ? ")" : "");
+            dti_stream_close(s);
+            return NULL;
+        }
+        /* a GeoPackage or an image read as a CSV says what it is, not what its bytes break */
+        if (S_ISREG(st.st_mode) && (kind = dti_binary_kind(path))) {
+            dti_error_set(err, DT_ERR_FORMAT, s->name, 0, "%s", kind);
+            dti_stream_close(s);
+            return NULL;
+        }
     }
     if (!(s->fp = VSIFOpenL(open_path, "rb"))) {
         dti_stream_close(s);

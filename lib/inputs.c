@@ -1,8 +1,11 @@
 /* Expand the user's input arguments (files, globs, .zip archives) into CSVs. */
+#include <dirent.h>
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -85,7 +88,10 @@ static dt_status add_zip(dti_inputs *in, size_t *cap, const char *zip_path, dt_e
         qsort(members, (size_t)n, sizeof *members, compare_strings);
     dt_status status = DT_OK;
     int found = 0;
+    const char *shapefile = NULL;
     for (int i = 0; i < n && status == DT_OK; i++) {
+        if (!shapefile && ends_with(members[i], ".shp"))
+            shapefile = members[i];
         if (!ends_with(members[i], ".csv"))
             continue;
         found++;
@@ -95,11 +101,17 @@ static dt_status add_zip(dti_inputs *in, size_t *cap, const char *zip_path, dt_e
         CPLFree(path);
         CPLFree(display);
     }
-    CSLDestroy(members);
-    CPLFree(root);
-    if (status == DT_OK && !found)
+    /* a zipped shapefile (the Census ships its blocks so) says where it goes */
+    if (status == DT_OK && !found && shapefile)
+        status = dti_error_set(err, DT_ERR_FORMAT, zip_path, 0,
+                               "holds a shapefile (%s) and no .csv file: census blocks go with "
+                               "--blocks, a polygon layer with --regions",
+                               shapefile);
+    else if (status == DT_OK && !found)
         status = dti_error_set(err, DT_ERR_FORMAT, zip_path, 0,
                                "no .csv file inside this archive (is it a zip file?)");
+    CSLDestroy(members);
+    CPLFree(root);
     return status;
 }
 
@@ -144,6 +156,62 @@ dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt
     }
     if (status != DT_OK)
         dti_inputs_free(out);
+    return status;
+}
+
+typedef struct name_list {
+    char **names;
+    size_t count, cap;
+} name_list;
+
+static int push_name(name_list *l, const char *dir, const char *name)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **names = realloc(l->names, cap * sizeof *names);
+        if (!names)
+            return -1;
+        l->names = names;
+        l->cap = cap;
+    }
+    size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
+    if (!(l->names[l->count] = malloc(len)))
+        return -1;
+    snprintf(l->names[l->count++], len, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
+    return 0;
+}
+
+dt_status dti_inputs_expand_dirs(char *const *args, size_t n, dti_inputs *out, dt_error *err)
+{
+    name_list l = {0};
+    dt_status status = DT_OK;
+    for (size_t i = 0; i < n && status == DT_OK; i++) {
+        struct stat st;
+        DIR *dir = stat(args[i], &st) == 0 && S_ISDIR(st.st_mode) ? opendir(args[i]) : NULL;
+        if (!dir) {
+            if (push_name(&l, NULL, args[i]) != 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            continue;
+        }
+        size_t before = l.count;
+        struct dirent *e;
+        while (status == DT_OK && (e = readdir(dir)))
+            if (e->d_name[0] != '.' &&
+                (ends_with(e->d_name, ".csv") || ends_with(e->d_name, ".zip")) &&
+                push_name(&l, args[i], e->d_name) != 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        closedir(dir);
+        if (status == DT_OK && l.count == before)
+            status =
+                dti_error_set(err, DT_ERR_IO, args[i], 0, "a directory with no .csv or .zip file");
+        if (l.count > before) /* directory order is arbitrary: make runs repeatable */
+            qsort(l.names + before, l.count - before, sizeof *l.names, compare_strings);
+    }
+    if (status == DT_OK)
+        status = dti_inputs_expand(l.names, l.count, out, err);
+    for (size_t i = 0; i < l.count; i++)
+        free(l.names[i]);
+    free(l.names);
     return status;
 }
 

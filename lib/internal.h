@@ -226,6 +226,9 @@ typedef struct dti_inputs {
 } dti_inputs;
 
 dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
+/* The same for a set of BDC files, a directory standing for every .csv and .zip file in it, in
+ * name order (one with none is an error). */
+dt_status dti_inputs_expand_dirs(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
 void dti_inputs_free(dti_inputs *inputs);
 
 /* ---- one input's bytes, checked to the end (input_stream.c) ---- */
@@ -341,10 +344,16 @@ typedef struct dti_path_check {
     dti_path_entry *outputs, *inputs;
     size_t output_count, input_count, output_cap, input_cap;
     int nomem;
+    int makes_parents;            /* the command creates its outputs' directories (run --out) */
+    char *directory, *dir_option; /* the first directory given where one file is read */
 } dti_path_check;
 
+/* One rule for directories as inputs, in every command: where a command reads a set of BDC
+ * files (stats FILES, diff's releases, run's bdc and previous) a directory stands for every .csv
+ * and .zip file in it, in name order; wherever one file is read, a directory is refused before
+ * any work, naming the option and files in it. */
 enum {
-    DTI_INPUT_DIRECTORY = 1 /* a directory stands for its .csv and .zip files (diff) */
+    DTI_INPUT_DIRECTORY = 1 /* a directory stands for its .csv and .zip files */
 };
 
 void dti_path_check_init(dti_path_check *c);
@@ -356,6 +365,12 @@ void dti_path_input(dti_path_check *c, const char *option, const char *path, int
 /* A usage error naming both when two outputs are the same file (the same target after links,
  * . and .., or the same device and inode) or an output is one of the inputs; frees c. */
 dt_status dti_path_check_finish(dti_path_check *c, dt_error *err);
+/* Up to a few names in directory dir ending in one of exts (a NULL-ended list; NULL: any data
+ * file), sorted, comma-separated, into buf ("" when none). */
+void dti_directory_sample(const char *dir, const char *const *exts, char *buf, size_t size);
+/* What a file is when it is not text (a GeoPackage, a shapefile, a PNG image...), by its first
+ * bytes, with where it goes ("polygons go with --regions..."); NULL for anything else. */
+const char *dti_binary_kind(const char *path);
 /* An output's name against the formats a command writes ("csv" or "csv,gpkg,..."): a known
  * extension, no extension, or a stream or device pass; any other extension is a usage error
  * (the format follows the name, as map's .png and .svg do). */
@@ -1762,6 +1777,7 @@ typedef struct dti_report_change {
 
 typedef struct dti_report {
     const char *title, *subtitle, *source, *region_noun, *costs;
+    char *stats_link; /* the stats table as the page links it (beside the page: its name) */
     dti_csv_table stats;
     struct {
         int geoid, locations, unserved, underserved, served, pct, providers, median;
@@ -1814,10 +1830,20 @@ enum {
     DTI_RUN_COSTS,
     DTI_RUN_LAND,
     DTI_RUN_HOUSEHOLDS,
-    DTI_RUN_METHOD,
+    DTI_RUN_METHOD, /* plan_method: the plan's allocation */
     DTI_RUN_TOP,
     DTI_RUN_SCALE_BAR,
     DTI_RUN_BLOCKS,
+    DTI_RUN_OLD_METHOD, /* method, the old name of plan_method: read as it, with a note */
+    DTI_RUN_MAP_COLUMN, /* the choropleth map: its column, colours, classes and texts */
+    DTI_RUN_MAP_PALETTE,
+    DTI_RUN_MAP_CLASSIFICATION,
+    DTI_RUN_MAP_CLASSES,
+    DTI_RUN_MAP_TITLE,
+    DTI_RUN_MAP_SUBTITLE,
+    DTI_RUN_MAP_UNITS,
+    DTI_RUN_SYMBOLS_TITLE, /* the map of unserved counts */
+    DTI_RUN_PLAN_TITLE,    /* the plan's map */
     DTI_RUN_KEY_COUNT
 };
 
@@ -1829,6 +1855,7 @@ typedef struct dti_run_config {
     size_t count[DTI_RUN_KEY_COUNT];
     int flag[DTI_RUN_KEY_COUNT]; /* yes/no keys */
     int64_t budget;              /* cents */
+    int old_method;              /* plan_method was given by its old name, method */
 } dti_run_config;
 
 /* Read and check a configuration: unknown keys, bad values and missing files are errors

@@ -205,10 +205,15 @@ void dti_path_input(dti_path_check *c, const char *option, const char *path, int
         return;
     }
     if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode) && (flags & DTI_INPUT_DIRECTORY))
+        if (S_ISDIR(st.st_mode) && (flags & DTI_INPUT_DIRECTORY)) {
             add_directory(c, option, path);
-        else
+        } else if (S_ISDIR(st.st_mode)) {
+            if (!c->directory &&
+                (!(c->directory = strdup(path)) || !(c->dir_option = strdup(option))))
+                c->nomem = 1;
+        } else {
             add_input(c, option, path);
+        }
         return;
     }
     const char *bar = strchr(path, '|'); /* FILE|layername=NAME */
@@ -256,7 +261,107 @@ static void check_free(dti_path_check *c)
     }
     free(c->outputs);
     free(c->inputs);
+    free(c->directory);
+    free(c->dir_option);
     memset(c, 0, sizeof *c);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void dti_directory_sample(const char *dir, const char *const *exts, char *buf, size_t size)
+{
+    static const char *const data[] = {".csv", ".zip", ".gpkg", ".shp", ".geojson",
+                                       ".fgb", ".gz",  ".conf", NULL};
+    enum { MAX_SHOWN = 3 };
+    char *names[64];
+    size_t n = 0, total = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    buf[0] = '\0';
+    while (d && (e = readdir(d))) {
+        int match = 0;
+        for (const char *const *x = exts ? exts : data; *x && !match; x++)
+            match = e->d_name[0] != '.' && ends_with(e->d_name, *x);
+        if (!match)
+            continue;
+        total++;
+        if (n < sizeof names / sizeof *names && (names[n] = strdup(e->d_name)))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof *names, compare_names);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i < MAX_SHOWN && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
+        free(names[i]);
+    }
+    if (total > MAX_SHOWN && used < size)
+        snprintf(buf + used, size - used, " and %zu more", total - MAX_SHOWN);
+}
+
+const char *dti_binary_kind(const char *path)
+{
+    static const struct {
+        const char *magic;
+        size_t length;
+        const char *kind;
+    } kinds[] = {
+        {"SQLite format 3", 16,
+         "is a GeoPackage (an SQLite database), not a CSV file: a polygon layer goes with "
+         "--regions, census blocks with --blocks"},
+        {"\x00\x00\x27\x0a", 4,
+         "is a shapefile, not a CSV file: a polygon layer goes with --regions, census blocks "
+         "with --blocks"},
+        {"fgb\x03", 4, "is a FlatGeobuf file, not a CSV file: a polygon layer goes with --regions"},
+        {"\x89PNG", 4, "is a PNG image, not a CSV file"},
+        {"%PDF", 4, "is a PDF document, not a CSV file"},
+        {"PK\x03\x04", 4,
+         "is a zip archive, not a CSV file: name it FILE.zip to read the CSVs in it"},
+        {"\x1f\x8b", 2, "is gzip-compressed, not a CSV file: name it FILE.gz to read it"},
+    };
+    unsigned char head[16];
+    FILE *fp = fopen(path, "rb");
+    size_t n = fp ? fread(head, 1, sizeof head, fp) : 0;
+    if (fp)
+        fclose(fp);
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (n >= kinds[i].length && memcmp(head, kinds[i].magic, kinds[i].length) == 0)
+            return kinds[i].kind;
+    return NULL;
+}
+
+/* An output that does not exist yet: its directory must (a missing one is found before any
+ * work, not when the output is written). */
+static dt_status check_parent(const dti_path_entry *o, dt_error *err)
+{
+    struct stat st;
+    size_t n = strlen(o->path);
+    if (o->exists || strcmp(o->path, "-") == 0)
+        return DT_OK;
+    if (n && o->path[n - 1] == '/')
+        return dti_error_set(err, DT_ERR_IO, o->path, 0,
+                             "names a directory (it ends in /) that does not exist: give a file "
+                             "name");
+    char *target = dti_path_resolve_links(o->path, NULL);
+    const char *t = target ? target : o->path, *slash = strrchr(t, '/');
+    char *dir = slash ? strndup(t, slash == t ? 1 : (size_t)(slash - t)) : strdup(".");
+    dt_status status = DT_OK;
+    if (!dir)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    else if (stat(dir, &st) != 0)
+        status = dti_error_set(err, DT_ERR_IO, o->path, 0,
+                               "cannot write: the directory %s does not exist", dir);
+    else if (!S_ISDIR(st.st_mode))
+        status =
+            dti_error_set(err, DT_ERR_IO, o->path, 0, "cannot write: %s is not a directory", dir);
+    free(dir);
+    free(target);
+    return status;
 }
 
 dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
@@ -268,6 +373,8 @@ dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
         const dti_path_entry *o = &c->outputs[i];
         if (strcmp(o->path, "-") != 0 && dti_output_kind(o->path, err) < 0)
             status = err ? err->status : DT_ERR_IO; /* a directory and the like */
+        if (status == DT_OK && !c->makes_parents)
+            status = check_parent(o, err);
         if (status != DT_OK || is_null_device(o))
             continue;
         for (size_t j = 0; status == DT_OK && j < i; j++)
@@ -288,6 +395,19 @@ dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
                                    "%s %s is %s: an output never replaces input data (an output "
                                    "name forgotten before a glob?)",
                                    o->option, o->path, o->holds);
+    }
+    if (status == DT_OK && c->directory) {
+        /* the files in it that the option could mean */
+        static const char *const layers[] = {".gpkg", ".shp", ".zip", ".geojson", ".fgb", NULL};
+        static const char *const tables[] = {".csv", ".csv.gz", NULL};
+        int layer =
+            strcmp(c->dir_option, "--regions") == 0 || strcmp(c->dir_option, "--blocks") == 0;
+        char names[300];
+        dti_directory_sample(c->directory, layer ? layers : tables, names, sizeof names);
+        status =
+            dti_error_set(err, DT_ERR_IO, c->directory, 0,
+                          "is a directory, and %s reads one file: name one%s%s%s", c->dir_option,
+                          names[0] ? " (in it: " : "", names, names[0] ? ")" : "");
     }
     check_free(c);
     return status;

@@ -62,6 +62,7 @@ static dt_status plan_run(void *request, dt_progress_fn progress, dt_note_fn not
 }
 
 static const char *const method_words[] = {"auto", "greedy", "exact", NULL};
+static const char *const scale_bar_words[] = {"none", "km", "mi", NULL};
 
 #define P(field) offsetof(dt_plan_options, field)
 static const dti_opt plan_options[] = {
@@ -100,6 +101,8 @@ static const dti_opt plan_options[] = {
     DTI_SHARE(dti_opt_source, dt_plan_options, source),
     DTI_SHARE(dti_opt_region_noun, dt_plan_options, region_noun),
     DTI_SHARE_HELP(dti_opt_width, dt_plan_options, width, "map width in points (default 1200)"),
+    {DTI_OPT_CHOICE, .names = "--scale-bar", .meta = "km|mi", .offset = P(scale_bar),
+     .words = scale_bar_words, .expect = "km or mi", .help = "draw a scale bar on the map"},
     {0}};
 #undef P
 
@@ -526,7 +529,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
         funded += state[row] == 2;
     }
     dti_map_values funded_values = {"the plan", regions, ids, values};
-    char money[64], unserved[64], underserved[80], subtitle[512];
+    char money[64], unserved[64], underserved[80], subtitle[512], funded_label[128];
     dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
     dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
     underserved[0] = '\0';
@@ -538,14 +541,18 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
              "allocation)",
              money, funded, regions, o->region_noun ? o->region_noun : "regions", unserved,
              underserved, r[0].exact ? "exact" : "greedy");
+    /* the legend says what funded means: the budget, unserved projects first; funded regions
+     * stand out in blue, unfunded ones recede in a neutral grey, darker than the near-white of
+     * regions with nothing to build */
+    snprintf(funded_label, sizeof funded_label, "Budget $%s, unserved first", money);
     if (status == DT_OK) {
         int bad =
             dti_set_text(&m->regions, o->regions) | dti_set_text(&m->layer, o->layer) |
             dti_set_text(&m->id_field, o->id_field) | dti_set_text(&m->column, "plan_funded") |
-            dti_set_text(&m->palette, "#fdae6b,#2171b5") |
+            dti_set_text(&m->palette, "#c6c6c6,#2171b5") |
             dti_set_text(&m->class_labels, "Not funded,Funded") |
             dti_set_text(&m->no_data_label, "Nothing to build") |
-            dti_set_text(&m->legend_title, "Projects") |
+            dti_set_text(&m->legend_title, funded_label) |
             dti_set_text(&m->title, o->title ? o->title : "Where the budget goes") |
             dti_set_text(&m->subtitle, o->subtitle ? o->subtitle : subtitle) |
             dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
@@ -554,6 +561,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
         m->break_count = 1;
         m->no_data_color = (dti_rgb){0xf0, 0xf0, 0xf0};
         m->width = o->width;
+        m->scale_bar = o->scale_bar;
         m->values = &funded_values;
         status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
                      : dti_request_check(m, err);

@@ -146,6 +146,7 @@ static void report_free(dti_report *r)
     dti_figure_free(&r->plan_map);
     dti_names_free(&r->names);
     free(r->pct);
+    free(r->stats_link);
     free(r->worst);
     free(r->counts);
     free(r->funded_rows);
@@ -466,6 +467,29 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
     return status;
 }
 
+/* The stats table as the page links it: its name when it is beside the page, else its path
+ * as given (relative to where the command ran). Caller frees. */
+static char *stats_link(const char *stats, const char *output)
+{
+    const char *base = strrchr(stats, '/');
+    base = base ? base + 1 : stats;
+    char *stats_dir = realpath(stats, NULL), *out_dir = NULL;
+    if (output && strcmp(output, "-") != 0) {
+        const char *slash = strrchr(output, '/');
+        char *dir =
+            slash ? strndup(output, (size_t)(slash - output) + (slash == output)) : strdup(".");
+        out_dir = dir ? realpath(dir, NULL) : NULL;
+        free(dir);
+    }
+    char *slash = stats_dir ? strrchr(stats_dir, '/') : NULL;
+    if (slash)
+        *(slash == stats_dir ? slash + 1 : slash) = '\0';
+    int beside = stats_dir && out_dir && strcmp(stats_dir, out_dir) == 0;
+    free(stats_dir);
+    free(out_dir);
+    return strdup(beside ? base : stats);
+}
+
 dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
 {
@@ -477,6 +501,7 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
     r.region_noun = o->region_noun;
     r.costs = o->costs;
     r.top = (size_t)o->top;
+    r.stats_link = stats_link(o->stats, o->output);
     r.rules = o->rules;
     r.fabric = o->fabric;
     r.budget = o->budget;

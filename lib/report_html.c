@@ -39,7 +39,25 @@ static const char style[] =
     "table.sortable th[aria-sort=descending]::after{content:' \\25BC'}\n"
     "tbody tr:nth-child(even){background:#fafafa}\n"
     ".note{color:#555;font-size:13px}.notes li{margin:4px 0}\n"
-    "footer{color:#777;font-size:12px;margin-top:36px}\n";
+    "footer{color:#777;font-size:12px;margin-top:36px}\n"
+    /* the table of regions holds every region; with the script, the first rows of its order
+     * show until "Show all" (sorting sorts every region, then shows the first again) */
+    ".js table.collapsed tr.more{display:none}\n"
+    ".toggle{display:none}.js .toggle{display:inline;font:inherit;color:#1f6fb4;background:none;"
+    "border:0;padding:0;cursor:pointer;text-decoration:underline}\n"
+    /* print: no sorting hints or buttons, the first rows only, headings kept with what follows,
+     * figures and tables kept whole where they fit a page */
+    "@media print{@page{margin:14mm}body{font-size:11px;line-height:1.3}"
+    "main{max-width:none;padding:0}h1{font-size:22px}h2{font-size:15px;margin:14px 0 6px;"
+    "break-after:avoid;page-break-after:avoid}h2+*{break-before:avoid}"
+    ".screen,.toggle,.js .toggle{display:none}table.collapsible tr.more{display:none}"
+    "table{font-size:10px}th,td{padding:2px 5px}thead th{position:static}"
+    "tr,figure,.cards{break-inside:avoid;page-break-inside:avoid}"
+    "figure{margin:4px 0}figure img{max-height:84mm;width:auto;border:0}"
+    "#maps figure{display:inline-block;width:49%;vertical-align:top;margin:0}"
+    "#maps figure img{width:100%;max-height:none}"
+    "table.sortable th{cursor:auto}.card .value{font-size:18px}"
+    "section{break-inside:auto}a{color:inherit;text-decoration:none}}\n";
 
 /* Sorting by clicking a header (numbers by data-value), #sort=KEY[:asc] in the address,
  * and where the first map landed (data-map-box on <html>) for tools that check the page. */
@@ -54,7 +72,8 @@ static const char script[] =
     "  var c=numeric?(x===''?-Infinity:+x)-(y===''?-Infinity:+y):x.localeCompare(y);\n"
     "  if(c===0)c=(+a.getAttribute('data-order'))-(+b.getAttribute('data-order'));\n"
     "  else if(dir==='descending')c=-c;return c;});\n"
-    " rows.forEach(function(r){body.appendChild(r);});\n"
+    " rows.forEach(function(r,i){body.appendChild(r);if(table.hasAttribute('data-top'))"
+    "r.classList.toggle('more',i>=+table.getAttribute('data-top'));});\n"
     " Array.prototype.forEach.call(table.tHead.rows[0].cells,function(c){c.removeAttribute("
     "'aria-sort');});\n"
     " th.setAttribute('aria-sort',dir);}\n"
@@ -75,6 +94,11 @@ static const char script[] =
     "[Math.round(r.left+window.scrollX),Math.round(r.top+window.scrollY),Math.round(r.width),"
     "Math.round(r.height)].join(','));}\n"
     "box();window.addEventListener('load',box);window.addEventListener('resize',box);\n"
+    "Array.prototype.forEach.call(document.querySelectorAll('button.toggle'),function(b){\n"
+    " var t=document.getElementById(b.getAttribute('data-table')),shown=b.textContent;\n"
+    " b.addEventListener('click',function(){var c=t.classList.toggle('collapsed');\n"
+    "  b.textContent=c?shown:b.getAttribute('data-less');});});\n"
+    "document.documentElement.classList.add('js');\n"
     "document.documentElement.setAttribute('data-ready','1');\n"
     "})();\n";
 
@@ -337,16 +361,62 @@ static void td_number(FILE *fp, const char *cell, const char *suffix)
     fputs("</td>", fp);
 }
 
+/* A share (0 to 1, as the table has it) shown as a percentage like its neighbours, exactly:
+ * the decimal point moved two places ("0.8333" -> "83.33%"); data-value keeps the share. */
+static void td_share(FILE *fp, const char *cell)
+{
+    char shown[96];
+    size_t whole = strcspn(cell, ".");
+    const char *frac = cell[whole] == '.' ? cell + whole + 1 : "";
+    size_t nfrac = strlen(frac), used = 0;
+    int ok = whole > 0 && whole + nfrac + 4 < sizeof shown;
+    for (const char *p = cell; ok && *p; p++)
+        ok = (*p >= '0' && *p <= '9') || p == cell + whole;
+    if (!ok) { /* not a plain decimal: as it is */
+        td_number(fp, cell, "");
+        return;
+    }
+    for (size_t i = 0; i < whole; i++)
+        if (used || cell[i] != '0')
+            shown[used++] = cell[i];
+    for (size_t i = 0; i < 2; i++)
+        if (used || (i < nfrac ? frac[i] : '0') != '0' || i == 1)
+            shown[used++] = i < nfrac ? frac[i] : '0';
+    size_t last = nfrac; /* the rest of the decimals, without trailing zeros */
+    while (last > 2 && frac[last - 1] == '0')
+        last--;
+    if (last > 2) {
+        shown[used++] = '.';
+        for (size_t i = 2; i < last; i++)
+            shown[used++] = frac[i];
+    }
+    shown[used] = '\0';
+    fputs("<td data-value=\"", fp);
+    esc(fp, cell);
+    fputs("\">", fp);
+    esc(fp, shown);
+    fputs("%</td>", fp);
+}
+
 static void worst_table(FILE *fp, dti_report *r)
 {
     const dti_csv_table *s = &r->stats;
     size_t n = r->top && r->top < s->nrows ? r->top : s->nrows;
     const char *noun = r->region_noun ? r->region_noun : "regions";
-    fprintf(fp,
-            "<section id=\"worst-regions\"><h2>The %zu %s with the largest share unserved"
-            "</h2>\n<p class=\"note\">Click a column to sort.</p>\n",
-            n, noun);
-    fputs("<table id=\"worst\" class=\"sortable\"><thead><tr>", fp);
+    fprintf(
+        fp,
+        "<section id=\"worst-regions\"><h2>The %zu %s with the largest share unserved"
+        "</h2>\n<p class=\"note screen\">Click a column to sort (every one of the %zu %s).</p>\n",
+        n, noun, s->nrows, noun);
+    /* every region is in the page: sorting sorts them all; beyond the first n they show on
+     * "Show all" (and without the script), never in print */
+    if (n < s->nrows)
+        fprintf(fp,
+                "<table id=\"worst\" class=\"sortable collapsible collapsed\" "
+                "data-top=\"%zu\"><thead><tr>",
+                n);
+    else
+        fputs("<table id=\"worst\" class=\"sortable\"><thead><tr>", fp);
     th(fp, "rank", "#", 1);
     th(fp, "geoid", "Region", 0);
     if (r->names.count)
@@ -361,12 +431,12 @@ static void worst_table(FILE *fp, dti_report *r)
     if (r->col.median >= 0)
         th(fp, "median_max_down", "Median best download (Mbps)", 1);
     fputs("</tr></thead>\n<tbody>\n", fp);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < s->nrows; k++) {
         size_t row = r->worst[k];
         char rank[32];
         snprintf(rank, sizeof rank, "%zu", k + 1);
         const char *geoid = dti_csv_table_cell(s, row, r->col.geoid);
-        fputs("<tr>", fp);
+        fputs(k < n ? "<tr>" : "<tr class=\"more\">", fp);
         td_number(fp, rank, "");
         td_text(fp, geoid);
         if (r->names.count) {
@@ -385,8 +455,21 @@ static void worst_table(FILE *fp, dti_report *r)
         fputs("</tr>\n", fp);
     }
     fputs("</tbody></table>\n", fp);
-    if (n < s->nrows)
-        fprintf(fp, "<p class=\"note\">%zu more %s in the full table.</p>\n", s->nrows - n, noun);
+    if (n < s->nrows) {
+        fprintf(fp, "<p class=\"note\">%zu more %s in the full table, ", s->nrows - n, noun);
+        if (r->stats_link) {
+            fputs("<a href=\"", fp);
+            esc(fp, r->stats_link);
+            fputs("\">", fp);
+            esc(fp, r->stats_link);
+            fputs("</a>", fp);
+        }
+        fprintf(fp,
+                "<span class=\"screen\">, and in this page: <button class=\"toggle\" "
+                "data-table=\"worst\" data-less=\"show the first %zu only\">show all %zu "
+                "%s</button></span>.</p>\n",
+                n, s->nrows, noun);
+    }
     fputs("</section>\n", fp);
 }
 
@@ -412,6 +495,8 @@ static void column_table(FILE *fp, const dti_csv_table *t, const char *id,
                 const char *cell = dti_csv_table_cell(t, rows[k], col[c]);
                 if (columns[c][2][0] == 't')
                     td_text(fp, cell);
+                else if (columns[c][2][0] == 's')
+                    td_share(fp, cell);
                 else
                     td_number(fp, cell, columns[c][2][0] == '$' ? "" : columns[c][2]);
             }
@@ -511,7 +596,7 @@ static void price_section(FILE *fp, dti_report *r)
     static const char *const columns[][3] = {
         {"geoid", "Region", "t"},
         {"median_served_price", "Median price of 100/20 ($/month)", "$"},
-        {"priced_share", "Share of served locations priced", ""},
+        {"priced_share", "Served locations priced", "s"},
         {"median_usd_per_mbps", "Median $ per Mbps", "$"},
         {"affordability_pct", "% of median income", "%"},
         {"median_max_down", "Median best download (Mbps)", ""},

@@ -74,6 +74,7 @@ struct dt_plan_options {
     char *title, *subtitle, *source, *region_noun;
     int64_t budget;
     int has_budget, households, method, width;
+    dti_scale_bar scale_bar; /* of the map */
 };
 
 struct dt_report_options {

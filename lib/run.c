@@ -72,14 +72,17 @@ typedef struct run_state {
     char *out;  /* the output directory */
     char *work; /* the temporary directory inside it */
     const char *name, *level;
-    int created_out; /* the run made the output directory: a failed run removes it */
-    char **made;     /* file names made in work, to move into out */
+    char **created; /* directories the run made (the output directory last): a failed run
+                     * removes them */
+    size_t created_count;
+    char **made; /* file names made in work, to move into out */
     size_t made_count;
     dt_progress_fn progress;
     dt_note_fn note;
     void *user;
     const char *step;
     double from, span;
+    char projection[1024]; /* the projection note said: once per run, not once per map */
 } run_state;
 
 /* The arguments of one step: any number (a national release is hundreds of
@@ -188,6 +191,11 @@ static void step_note(const char *text, void *user)
 {
     run_state *s = user;
     char buf[1400];
+    if (strncmp(text, "projection: ", 12) == 0) { /* every map of a run has the same */
+        if (strcmp(text, s->projection) == 0)
+            return;
+        snprintf(s->projection, sizeof s->projection, "%s", text);
+    }
     snprintf(buf, sizeof buf, "%s: %s", s->step, text);
     s->note(buf, s->user);
 }
@@ -227,13 +235,14 @@ static void rules_args(argv_list *a, const run_state *s)
     add_key(a, s, "--underserved", DTI_RUN_UNDERSERVED);
 }
 
-/* The maps: the share unserved (quintiles) and the unserved counts (circles). */
+/* The maps: the share unserved (quintiles, or as the config's map_ keys say) and the unserved
+ * counts (circles). */
 static const struct {
-    const char *file, *column, *view, *title, *subtitle, *by;
+    const char *file, *column, *view, *title, *subtitle;
 } views[2] = {{"unserved.png", "pct_unserved", "choropleth", "Where locations lack basic broadband",
-               "Share of locations with no reliable", "(quintiles)"},
+               "Share of locations with no reliable"},
               {"unserved_symbols.png", "unserved", "symbols", "Where the unserved locations are",
-               "Locations with no reliable", ""}};
+               "Locations with no reliable"}};
 /* The other files a run makes, after NAME_ */
 static const char plan_file[] = "plan.csv", plan_map_file[] = "plan.png",
                   change_file[] = "change.csv", report_file[] = "report.html";
@@ -272,22 +281,61 @@ static void region_args(argv_list *a, const run_state *s)
     add_key(a, s, "--id-field", DTI_RUN_ID_FIELD);
 }
 
+/* What the classes are, for the subtitle: "quintiles", "6 natural breaks (Jenks)"... */
+static void classes_phrase(const run_state *s, char *buf, size_t size)
+{
+    const char *method = dti_run_config_text(s->c, DTI_RUN_MAP_CLASSIFICATION);
+    const char *count = dti_run_config_text(s->c, DTI_RUN_MAP_CLASSES);
+    int n = count ? atoi(count) : 5; /* dialtone map's defaults: 5 quantiles */
+    static const char *const quantiles[] = {"terciles", "quartiles", "quintiles"};
+    if (!method || strcmp(method, "quantile") == 0) {
+        if (n >= 3 && n <= 5)
+            snprintf(buf, size, "%s", quantiles[n - 3]);
+        else
+            snprintf(buf, size, "%d quantiles", n);
+    } else if (strcmp(method, "equal") == 0) {
+        snprintf(buf, size, "%d equal intervals", n);
+    } else if (strcmp(method, "jenks") == 0) {
+        snprintf(buf, size, "%d natural breaks (Jenks)", n);
+    } else {
+        snprintf(buf, size, "%d classes with round breaks", n);
+    }
+}
+
 static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], dt_error *err)
 {
     const char *threshold = dti_run_config_text(s->c, DTI_RUN_UNDERSERVED);
+    const char *column = dti_run_config_text(s->c, DTI_RUN_MAP_COLUMN);
     dt_status status = DT_OK;
     for (int v = 0; v < 2 && status == DT_OK; v++) {
         argv_list a = {0};
-        char subtitle[256], title[512];
-        snprintf(subtitle, sizeof subtitle, "%s %s Mbps service, by %s %s", views[v].subtitle,
-                 threshold ? threshold : "25/3", s->level, views[v].by);
-        snprintf(title, sizeof title, "%s", views[v].title);
+        char subtitle[512], title[512], classes[64] = "";
+        /* a column of the config's own is named by its name, not by the built-in titles */
+        int own = v == 0 && column && strcmp(column, views[0].column) != 0;
+        if (v == 0)
+            classes_phrase(s, classes, sizeof classes);
+        if (own)
+            snprintf(subtitle, sizeof subtitle, "%s, by %s (%s)", column, s->level, classes);
+        else
+            snprintf(subtitle, sizeof subtitle, "%s %s Mbps service, by %s%s%s%s",
+                     views[v].subtitle, threshold ? threshold : "25/3", s->level,
+                     v == 0 ? " (" : "", classes, v == 0 ? ")" : "");
+        snprintf(title, sizeof title, "%s", own ? column : views[v].title);
+        const char *own_title =
+            dti_run_config_text(s->c, v == 0 ? DTI_RUN_MAP_TITLE : DTI_RUN_SYMBOLS_TITLE);
+        const char *own_subtitle = v == 0 ? dti_run_config_text(s->c, DTI_RUN_MAP_SUBTITLE) : NULL;
         region_args(&a, s);
         add2(&a, "--stats", stats);
-        add2(&a, "--column", views[v].column);
+        add2(&a, "--column", own ? column : views[v].column);
         add2(&a, "--view", views[v].view);
-        add2(&a, "--title", title);
-        add2(&a, "--subtitle", subtitle);
+        add2(&a, "--title", own_title ? own_title : title);
+        add2(&a, "--subtitle", own_subtitle ? own_subtitle : subtitle);
+        if (v == 0) {
+            add_key(&a, s, "--palette", DTI_RUN_MAP_PALETTE);
+            add_key(&a, s, "--method", DTI_RUN_MAP_CLASSIFICATION);
+            add_key(&a, s, "--classes", DTI_RUN_MAP_CLASSES);
+            add_key(&a, s, "--units", DTI_RUN_MAP_UNITS);
+        }
         add_key(&a, s, "--source", DTI_RUN_SOURCE);
         add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
         add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
@@ -317,6 +365,8 @@ static dt_status run_plan(run_state *s, const char *stats, char *plan, char *pla
         add2(&a, "--map", plan_map);
         add_key(&a, s, "--source", DTI_RUN_SOURCE);
         add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
+        add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
+        add_key(&a, s, "--title", DTI_RUN_PLAN_TITLE);
     }
     snprintf(plan, 1024, "%s", output(&a, s, plan_file));
     add2(&a, "-o", plan);
@@ -379,17 +429,61 @@ static dt_status run_report(run_state *s, const char *stats, char maps[2][1024],
 
 /* ---- the run ---- */
 
+/* The output directory and any missing parents (as mkdir -p), each remembered so that a failed
+ * or interrupted run removes what it made. */
+static dt_status make_out_dir(run_state *s, dt_error *err)
+{
+    char *path = strdup(s->out);
+    dt_status status = path ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (char *end = path ? path + 1 : NULL; status == DT_OK && end;) {
+        char *slash = strchr(end, '/');
+        if (slash)
+            *slash = '\0';
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            char **created = realloc(s->created, (s->created_count + 1) * sizeof *created);
+            if (!created || !(created[s->created_count] = strdup(path))) {
+                if (created)
+                    s->created = created;
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            } else if (s->created = created, mkdir(path, 0777) != 0) {
+                free(created[s->created_count]);
+                status = dti_error_set(err, DT_ERR_IO, s->out, 0,
+                                       "cannot create the output directory %s: %s", path,
+                                       strerror(errno));
+            } else if (dti_temp_add(created[s->created_count++], DTI_TEMP_EMPTY_DIR) != 0) {
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            }
+        } else if (!S_ISDIR(st.st_mode)) {
+            status = dti_error_set(err, DT_ERR_IO, s->out, 0, "%s is not a directory", path);
+        }
+        if (!slash)
+            break;
+        *slash = '/';
+        end = slash + 1;
+    }
+    free(path);
+    return status;
+}
+
+/* Remove the directories the run made, the deepest first (only when empty). */
+static void remove_made_dirs(run_state *s, int failed)
+{
+    for (size_t i = s->created_count; i-- > 0;) {
+        if (failed)
+            rmdir(s->created[i]);
+        dti_temp_forget(s->created[i]);
+        free(s->created[i]);
+    }
+    free(s->created);
+}
+
 static dt_status make_work_dir(run_state *s, dt_error *err)
 {
     struct stat st;
-    if (stat(s->out, &st) != 0) {
-        if (mkdir(s->out, 0777) != 0)
-            return dti_error_set(err, DT_ERR_IO, s->out, 0,
-                                 "cannot create the output directory: %s", strerror(errno));
-        s->created_out = 1;
-        if (dti_temp_add(s->out, DTI_TEMP_EMPTY_DIR) != 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    }
+    dt_status status = make_out_dir(s, err);
+    if (status != DT_OK)
+        return status;
     if (stat(s->out, &st) != 0 || !S_ISDIR(st.st_mode))
         return dti_error_set(err, DT_ERR_IO, s->out, 0, "not a directory");
     size_t n = strlen(s->out) + 32;
@@ -419,6 +513,41 @@ static void remove_work_dir(run_state *s)
     dti_temp_forget(s->work);
 }
 
+/* After a run has put its outputs in place: the outputs of an earlier run of the same name that
+ * this configuration no longer makes (a plan from a budget since removed, the table of a level
+ * since changed) are removed, with their sidecars, so that none sits beside the new report. */
+static void remove_stale(run_state *s)
+{
+    static const char *const levels[] = {"state", "county", "tract", "blockgroup", "block"};
+    const char *names[16];
+    char stats[5][64], path[2048];
+    size_t n = 0;
+    for (int l = 0; l < 5; l++) {
+        snprintf(stats[l], sizeof stats[l], "%s_stats.csv", levels[l]);
+        names[n++] = stats[l];
+    }
+    names[n++] = views[0].file, names[n++] = views[1].file;
+    names[n++] = plan_file, names[n++] = plan_map_file;
+    names[n++] = change_file, names[n++] = report_file;
+    for (size_t i = 0; i < n; i++) {
+        int made = 0;
+        snprintf(path, sizeof path, "%s_%s", s->name, names[i]);
+        for (size_t m = 0; m < s->made_count && !made; m++)
+            made = strcmp(s->made[m], path) == 0;
+        snprintf(path, sizeof path, "%s/%s_%s", s->out, s->name, names[i]);
+        struct stat st;
+        if (made || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (unlink(path) == 0)
+            dti_say(s->note, s->user,
+                    "removed %s: an earlier run made it, and this configuration no longer does",
+                    path);
+        size_t used = strlen(path);
+        snprintf(path + used, sizeof path - used, "-metadata.json");
+        unlink(path);
+    }
+}
+
 /* Move every output from the temporary directory into the output directory. */
 static dt_status move_outputs(run_state *s, dt_error *err)
 {
@@ -436,6 +565,8 @@ static dt_status move_outputs(run_state *s, dt_error *err)
                 status = dti_outfile_install(from, to, s->note, s->user, err);
         }
     }
+    if (status == DT_OK)
+        remove_stale(s);
     dti_signals_release(&mask);
     return status;
 }
@@ -461,6 +592,7 @@ static dt_status check_paths(const run_state *s, const char *config, dt_error *e
     what[n++] = report_file;
     dti_path_check check;
     dti_path_check_init(&check);
+    check.makes_parents = 1; /* the output directory and its parents are made */
     char path[2048];
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s_%s", s->out, s->name, what[i]);
@@ -471,7 +603,8 @@ static dt_status check_paths(const run_state *s, const char *config, dt_error *e
         for (size_t i = 0; k != DTI_RUN_OUT && i < c->count[k]; i++) {
             snprintf(path, sizeof path, "%s (line %ld of %s)", dti_run_config_key(k), c->line[k],
                      c->path);
-            dti_path_input(&check, path, c->paths[k][i], 0);
+            dti_path_input(&check, path, c->paths[k][i],
+                           k == DTI_RUN_BDC || k == DTI_RUN_PREVIOUS ? DTI_INPUT_DIRECTORY : 0);
         }
     return dti_path_check_finish(&check, err);
 }
@@ -505,6 +638,11 @@ dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note
     s.out = strdup(out ? out : default_out);
     status = s.out ? check_paths(&s, o->config, err)
                    : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (status == DT_OK && c.old_method)
+        dti_say(note, user,
+                "%s:%ld: method is now plan_method (the plan's allocation, not the maps' "
+                "classification, which is map_classification): read as plan_method",
+                c.path, c.line[DTI_RUN_METHOD]);
     if (status == DT_OK)
         status = make_work_dir(&s, err);
     char stats[1024] = "", maps[2][1024] = {"", ""}, plan[1024] = "", plan_map[1024] = "",
@@ -537,10 +675,7 @@ dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note
         dti_say(note, user, "wrote %s in %s", list, s.out);
     }
     remove_work_dir(&s);
-    if (status != DT_OK && s.created_out)
-        rmdir(s.out);
-    if (s.created_out)
-        dti_temp_forget(s.out);
+    remove_made_dirs(&s, status != DT_OK);
     for (size_t i = 0; i < s.made_count; i++)
         free(s.made[i]);
     free(s.made);

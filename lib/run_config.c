@@ -10,7 +10,21 @@
 
 #include "internal.h"
 
-enum kind { TEXT, FILES, PATH, DIRECTORY, LEVEL, BOOL, THRESHOLD, COUNT, MONEY, METHOD, UNIT };
+enum kind {
+    TEXT,
+    FILES,
+    PATH,
+    DIRECTORY,
+    LEVEL,
+    BOOL,
+    THRESHOLD,
+    COUNT,
+    MONEY,
+    METHOD,
+    UNIT,
+    CLASSIFICATION,
+    PALETTE
+};
 
 static const struct {
     const char *key;
@@ -37,10 +51,20 @@ static const struct {
     [DTI_RUN_COSTS] = {"costs", PATH},
     [DTI_RUN_LAND] = {"land", PATH},
     [DTI_RUN_HOUSEHOLDS] = {"households", BOOL},
-    [DTI_RUN_METHOD] = {"method", METHOD},
+    [DTI_RUN_METHOD] = {"plan_method", METHOD},
     [DTI_RUN_TOP] = {"top", COUNT},
     [DTI_RUN_SCALE_BAR] = {"scale_bar", UNIT},
     [DTI_RUN_BLOCKS] = {"blocks", FILES},
+    [DTI_RUN_OLD_METHOD] = {"method", METHOD},
+    [DTI_RUN_MAP_COLUMN] = {"map_column", TEXT},
+    [DTI_RUN_MAP_PALETTE] = {"map_palette", PALETTE},
+    [DTI_RUN_MAP_CLASSIFICATION] = {"map_classification", CLASSIFICATION},
+    [DTI_RUN_MAP_CLASSES] = {"map_classes", COUNT},
+    [DTI_RUN_MAP_TITLE] = {"map_title", TEXT},
+    [DTI_RUN_MAP_SUBTITLE] = {"map_subtitle", TEXT},
+    [DTI_RUN_MAP_UNITS] = {"map_units", TEXT},
+    [DTI_RUN_SYMBOLS_TITLE] = {"symbols_title", TEXT},
+    [DTI_RUN_PLAN_TITLE] = {"plan_title", TEXT},
 };
 
 void dti_run_config_free(dti_run_config *c)
@@ -172,9 +196,21 @@ static dt_status check_files(const dti_run_config *c, int k, dt_error *err)
             return dti_error_set(err, DT_ERR_IO, c->path, c->line[k], "%s: %s: %s", keys[k].key,
                                  path, strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
+            /* the rule of every command: a directory stands for a set of BDC files, and is
+             * refused where one file is read */
+            static const char *const bdc[] = {".csv", ".zip", NULL};
+            int set = k == DTI_RUN_BDC || k == DTI_RUN_PREVIOUS;
+            char names[300];
+            dti_directory_sample(path, set ? bdc : NULL, names, sizeof names);
+            if (set && names[0])
+                continue;
+            if (set)
+                return dti_error_set(err, DT_ERR_IO, c->path, c->line[k],
+                                     "%s: %s is a directory with no .csv or .zip file", keys[k].key,
+                                     path);
             return dti_error_set(err, DT_ERR_IO, c->path, c->line[k],
-                                 "%s: %s is a directory, not a file%s", keys[k].key, path,
-                                 keys[k].kind == FILES ? " (name its files: DIR/*.csv)" : "");
+                                 "%s: %s is a directory, not a file: name one%s%s%s", keys[k].key,
+                                 path, names[0] ? " (in it: " : "", names, names[0] ? ")" : "");
         }
     }
     return DT_OK;
@@ -259,9 +295,27 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
     case METHOD:
         if (strcmp(value, "auto") && strcmp(value, "greedy") && strcmp(value, "exact"))
             return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
-                                 "method = %s: expected auto, greedy or exact", value);
+                                 "%s = %s: expected auto, greedy or exact (the plan's allocation)",
+                                 key, value);
+        break;
+    case CLASSIFICATION:
+        if (strcmp(value, "quantile") && strcmp(value, "equal") && strcmp(value, "jenks") &&
+            strcmp(value, "pretty"))
+            return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
+                                 "%s = %s: expected quantile, equal, jenks or pretty", key, value);
+        break;
+    case PALETTE: {
+        dti_rgb colors[9];
+        dt_error why = {0};
+        if (dti_palette_colors(value, 5, colors, &why) != DT_OK)
+            return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "%s = %s: %s", key, value,
+                                 why.message);
         break;
     }
+    }
+    if (k == DTI_RUN_MAP_CLASSES && (atol(value) < 3 || atol(value) > 9))
+        return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "%s = %s: expected 3 to 9", key,
+                             value);
     return DT_OK;
 }
 
@@ -328,6 +382,15 @@ static dt_status parse_line(dti_run_config *c, char *text, long line, dt_error *
 dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err)
 {
     memset(c, 0, sizeof *c);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        static const char *const conf[] = {".conf", NULL};
+        char names[300];
+        dti_directory_sample(path, conf, names, sizeof names);
+        return dti_error_set(err, DT_ERR_IO, path, 0,
+                             "is a directory: name the configuration file%s%s%s",
+                             names[0] ? " (in it: " : "", names, names[0] ? ")" : "");
+    }
     FILE *fp = fopen(path, "r");
     if (!fp)
         return dti_error_set(err, DT_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
@@ -366,6 +429,17 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
                                "households goes with budget (it is how the plan ranks)");
     if (status == DT_OK)
         status = check_thresholds(c, err);
+    if (status == DT_OK && c->line[DTI_RUN_OLD_METHOD] && c->line[DTI_RUN_METHOD])
+        status = dti_error_set(err, DT_ERR_FORMAT, path, c->line[DTI_RUN_OLD_METHOD],
+                               "method is the old name of plan_method, given on line %ld: keep "
+                               "one",
+                               c->line[DTI_RUN_METHOD]);
+    if (status == DT_OK && c->line[DTI_RUN_OLD_METHOD]) { /* read as plan_method */
+        c->line[DTI_RUN_METHOD] = c->line[DTI_RUN_OLD_METHOD];
+        c->text[DTI_RUN_METHOD] = c->text[DTI_RUN_OLD_METHOD];
+        c->text[DTI_RUN_OLD_METHOD] = NULL;
+        c->old_method = 1;
+    }
     if (status != DT_OK)
         dti_run_config_free(c);
     return status;

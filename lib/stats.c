@@ -84,7 +84,7 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
     for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
         dti_path_input(&c, inputs[k].name, *(char *const *)((const char *)o + inputs[k].offset), 0);
     for (size_t i = 0; i < o->input_count; i++)
-        dti_path_input(&c, "BDC_FILE", o->inputs[i], 0);
+        dti_path_input(&c, "BDC_FILE", o->inputs[i], DTI_INPUT_DIRECTORY);
     for (size_t i = 0; i < o->block_count; i++)
         dti_path_input(&c, "--blocks", o->blocks[i], 0);
     dt_status status = dti_path_check_finish(&c, err);
@@ -325,7 +325,8 @@ const dti_command dti_stats_command = {
     .synopsis = "[OPTIONS] BDC_FILE...",
     .description = "Classify every location of FCC BDC fixed availability files as served,\n"
                    "underserved or unserved (BEAD rules) and write one row per region.\n"
-                   "BDC_FILE: CSV files, .zip archives of CSVs, or quoted glob patterns.\n",
+                   "BDC_FILE: CSV files, .zip archives of CSVs, quoted glob patterns, or\n"
+                   "directories (every .csv and .zip file in each).\n",
     .epilogue = "Columns: geoid,locations,unserved,underserved,served,pct_unserved,providers,\n"
                 "median_max_down,share_02_02,share_10_1,share_25_3,share_100_20,share_250_25,\n"
                 "share_1000_100, then the census geometry columns asked for (see the\n"
@@ -563,7 +564,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     int *bdc_states = NULL, grouped = 0;
     memset(&geo, 0, sizeof geo);
     memset(&cov, 0, sizeof cov);
-    dt_status status = dti_inputs_expand(o->inputs, o->input_count, &inputs, err);
+    dt_status status = dti_inputs_expand_dirs(o->inputs, o->input_count, &inputs, err);
     if (status != DT_OK)
         return status;
     if (o->fabric) {

@@ -519,5 +519,63 @@ expect_status 2
 expect_stderr_has "needs -o FILE"
 finish
 
+# ---- messages that say what the user did (issue 18, item 1) ----
+# One rule for directories: where BDC files are read a directory stands for its .csv and .zip
+# files (name order), so a directory holding part1.csv and part2.csv gives county.csv; where
+# one file is read, a directory is refused before any work, naming the option and the files in
+# it that it could mean.
+begin dir_of_bdc_files
+mkdir -p "$work/bdc" && cp "$data/main/part1.csv" "$data/main/part2.csv" "$work/bdc/"
+run stats -o "$work/out/result.csv" "$work/bdc"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county.csv"
+finish
+begin dir_for_fabric
+mkdir -p "$work/in" && cp "$data/main/fabric.csv" "$work/in/"
+run stats -o "$work/out/result.csv" --fabric "$work/in" "${main_files[@]}"
+expect_status 1
+expect_stderr_has "$work/in: is a directory, and --fabric reads one file: name one (in it: fabric.csv)"
+expect_out_dir
+finish
+begin dir_for_regions
+mkdir -p "$work/in" && cp "$geo/areas_4269.gpkg" "$geo/bdc.csv" "$work/in/"
+run map --regions "$work/in" --stats "$expected/county.csv" --column pct_unserved \
+  -o "$work/out/map.png"
+expect_status 1
+expect_stderr_has "$work/in: is a directory, and --regions reads one file: name one (in it: areas_4269.gpkg)"
+expect_out_dir
+finish
+begin dir_for_plan_table
+mkdir -p "$work/in"
+run plan --budget 100 -o "$work/out/plan.csv" "$work/in"
+expect_status 1
+expect_stderr_has "$work/in: is a directory, and STATS_CSV reads one file: name one"
+expect_out_dir
+finish
+# A GeoPackage or a zipped shapefile given as BDC data says what it is and where it goes.
+bad_input_case gpkg_as_bdc "areas_4269.gpkg: is a GeoPackage (an SQLite database), not a CSV file: a polygon layer goes with --regions, census blocks with --blocks" "$geo/areas_4269.gpkg"
+bad_input_case shapefile_zip_as_bdc "tl_2020_31_tabblock20.zip: holds a shapefile (tl_2020_31_tabblock20.shp) and no .csv file: census blocks go with --blocks" "$geo/tl_2020_31_tabblock20.zip"
+# An output into a directory that does not exist, or named as a directory, is refused before
+# any input is read: the input here does not exist, so reading it would be a different error.
+begin out_missing_parent
+run stats -o "$work/out/nothere/result.csv" "$data/bad/does_not_exist.csv"
+expect_status 1
+expect_stderr_has "$work/out/nothere/result.csv: cannot write: the directory $work/out/nothere does not exist"
+expect_out_dir
+finish
+begin out_names_a_directory
+run stats -o "$work/out/nothere/" "$data/bad/does_not_exist.csv"
+expect_status 1
+expect_stderr_has "names a directory (it ends in /) that does not exist: give a file name"
+expect_out_dir
+finish
+begin plan_map_missing_parent
+run plan --budget 100 --regions "$geo/areas_4269.gpkg" --map "$work/out/no/plan.png" \
+  -o "$work/out/plan.csv" "$data/bad/does_not_exist.csv"
+expect_status 1
+expect_stderr_has "$work/out/no/plan.png: cannot write: the directory $work/out/no does not exist"
+expect_out_dir
+finish
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

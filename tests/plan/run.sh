@@ -139,22 +139,35 @@ refuse "density bound with more than 18 digits" 1 \
 refuse "missing cost file" 1 "nothere.csv: cannot open" --budget 100 --costs "$data/nothere.csv" \
     "$data/stats.csv"
 
-# the map: funded 01007 (4th square) in the funded colour, 01005 (3rd) in the unfunded one
+# the map: funded 01007 (4th square) in the funded colour, 01003 (2nd) and 01009 (5th) in the
+# unfunded one, a neutral grey (#c6c6c6) that recedes; the scale bar the options ask for
 rm -rf "$tmp/out" && mkdir -p "$tmp/out"
 if "$bin" plan -q --budget 100000 --costs "$data/costs.csv" --regions "$data/regions.geojson" \
-    --map "$tmp/out/plan.png" -o "$tmp/out/plan.csv" "$data/stats.csv" 2>"$tmp/stderr"; then
+    --scale-bar km --map "$tmp/out/plan.png" -o "$tmp/out/plan.csv" "$data/stats.csv" 2>"$tmp/stderr"; then
     pass "plan with a map"
 else
     fail "plan with a map" "$(cat "$tmp/stderr")"
 fi
 pixel() { gdallocationinfo -valonly "$1" "$2" "$3" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
-# the page is 1200 points wide; the five squares fill x 100..1100, y 100..335
-got=$(pixel "$tmp/out/plan.png" 800 217)
+# the page is 1200 points wide; the five squares fill x 24..970, y 143..366 (each 189 wide)
+got=$(pixel "$tmp/out/plan.png" 700 250)
 [ "$got" = "33 113 181" ] && pass "funded region drawn #2171b5" ||
-    fail "funded region drawn #2171b5" "pixel (800,217) is [$got]"
-got=$(pixel "$tmp/out/plan.png" 400 217)
-[ "$got" = "253 174 107" ] && pass "unfunded region drawn #fdae6b" ||
-    fail "unfunded region drawn #fdae6b" "pixel (400,217) is [$got]"
+    fail "funded region drawn #2171b5" "pixel (700,250) is [$got]"
+for x in 300 870; do
+    got=$(pixel "$tmp/out/plan.png" $x 250)
+    [ "$got" = "198 198 198" ] && pass "unfunded region drawn a neutral grey #c6c6c6 (x $x)" ||
+        fail "unfunded region drawn a neutral grey #c6c6c6 (x $x)" "pixel ($x,250) is [$got]"
+done
+# the scale bar's filled half (#333333) starts at the map's left edge, 14 points below it
+got=$(pixel "$tmp/out/plan.png" 50 381)
+[ "$got" = "51 51 51" ] && pass "--scale-bar km draws the scale bar" ||
+    fail "--scale-bar km draws the scale bar" "pixel (50,381) is [$got]"
+"$bin" plan -q --budget 100000 --costs "$data/costs.csv" --regions "$data/regions.geojson" \
+    --map "$tmp/out/plain.png" -o "$tmp/out/plain.csv" "$data/stats.csv"
+got=$(pixel "$tmp/out/plain.png" 50 381)
+[ "$got" != "51 51 51" ] && pass "no scale bar unless asked" || fail "no scale bar unless asked"
+refuse "a bad --scale-bar" 2 "--scale-bar ft: expected km or mi" --budget 100 --scale-bar ft \
+    "$data/stats.csv"
 [ -z "$(find "$tmp" -name '*.tmp.*')" ] && pass "no temporary files left" ||
     fail "no temporary files left" "$(find "$tmp" -name '*.tmp.*')"
 echo "$passed passed, $failed failed"

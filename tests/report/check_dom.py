@@ -5,7 +5,8 @@ Usage: check_dom.py DOM.html CHECK ARGS...
   worst STATS.csv TOP [NAMES.txt]  the #worst table: its rows are the TOP regions with the largest
                                    share unserved (exact fractions; ties: more unserved, then id),
                                    every number as in STATS.csv; NAMES.txt: "GEOID<TAB>NAME" lines
-  sorted STATS.csv KEY TOP         after #sort=KEY: the rows are in descending KEY order
+  sorted STATS.csv KEY TOP         after #sort=KEY: every region in descending KEY order, the
+                                   first TOP shown
   prices STATS.csv                 the #price-table holds the priced regions, highest price first
   change DIFF.csv                  the change tables hold the sums of the diff table's columns
   ready                            the page's script ran (data-ready) and says where the map is
@@ -33,6 +34,7 @@ class Tables(HTMLParser):
             self.tables[a.get("id", "")] = self.current
         elif tag == "tr" and self.current is not None:
             self.row = []
+            self.row_hidden = "more" in (a.get("class") or "").split()
         elif tag in ("td", "th") and self.row is not None:
             self.cell = {"tag": tag, "text": "", "value": a.get("data-value"), "key": a.get("data-key")}
 
@@ -49,6 +51,7 @@ class Tables(HTMLParser):
                 self.current["keys"] = [c["key"] for c in self.row]
             elif self.row:
                 self.current["rows"].append(self.row)
+                self.current.setdefault("hidden", []).append(self.row_hidden)
             self.row = None
         elif tag == "table":
             self.current = None
@@ -77,6 +80,11 @@ def worst_order(rows):
                                        -int(r["unserved"]), r["geoid"]))
 
 
+def visible(table):
+    """The rows shown before "Show all": those not marked as more."""
+    return dict(table, rows=[r for r, h in zip(table["rows"], table.get("hidden", [])) if not h])
+
+
 def compare_rows(name, table, want, names=None):
     got = table["rows"]
     check(name + ": row count", len(got) == len(want), "%d rows, expected %d" % (len(got), len(want)))
@@ -87,7 +95,13 @@ def compare_rows(name, table, want, names=None):
             if key in expected:
                 # numbers carry the table's text as data-value; text cells are compared as shown
                 value_ok = cell["value"] is None or cell["value"] == expected[key]
-                if not value_ok or shown(cell["text"]) != expected[key]:
+                text = shown(cell["text"])
+                if key.endswith("_share") and expected[key] != "":
+                    # a share (0 to 1) is shown as a percentage: exactly 100 times it
+                    text_ok = cell["text"].endswith("%") and Fraction(text) == 100 * Fraction(expected[key])
+                else:
+                    text_ok = text == expected[key]
+                if not value_ok or not text_ok:
                     bad.append("row %d %s: shown %r, data-value %r, table %r"
                                % (i + 1, key, cell["text"], cell["value"], expected[key]))
             elif key == "name" and names is not None:
@@ -118,13 +132,17 @@ def main():
         table = parser.tables.get("worst")
         check("worst: the table is there", table is not None)
         if table:
-            compare_rows("worst", table, worst_order(rows)[:top], names)
+            # shown: the TOP worst; in the page (collapsed): every region, in the same order
+            compare_rows("worst", visible(table), worst_order(rows)[:top], names)
+            compare_rows("worst, the full table", table, worst_order(rows), names)
     elif what == "sorted":
         key, top = sys.argv[4], int(sys.argv[5])
         table = parser.tables.get("worst")
-        # the page holds the TOP worst regions; sorting them by KEY (descending, stable)
-        want = sorted(worst_order(rows)[:top], key=lambda r: -float(r[key]))
-        compare_rows("sorted by " + key, table, want)
+        # sorting sorts every region by KEY (descending, stable from the worst order), then
+        # shows the first TOP of the new order
+        want = sorted(worst_order(rows), key=lambda r: -float(r[key]))
+        compare_rows("sorted by " + key, visible(table), want[:top])
+        compare_rows("sorted by " + key + ", every region", table, want)
         header = [c for c in table["keys"]]
         check("sorted by " + key + ": header marked", key in header)
     elif what == "change":

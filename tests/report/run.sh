@@ -53,6 +53,13 @@ grep -q 'illustrative model defaults, not measured costs' "$page" &&
     pass "the plan's costs are called illustrative defaults" ||
     fail "the plan's costs are called illustrative defaults"
 
+# the table of regions holds every region (105 counties: 25 shown, 80 marked as more), and its
+# note names the full table (not beside the page: the path as given)
+[ "$(grep -o '<tr class="more">' "$page" | wc -l)" -eq 80 ] &&
+    grep -qF '80 more counties in the full table, <a href="datasets/kansas/truth_county_fabric.csv">' "$page" &&
+    pass "the page holds every region and links the full table" ||
+    fail "the page holds every region and links the full table"
+
 # bad input: nothing written
 mkdir -p "$tmp/bad"
 refuse() {
@@ -198,6 +205,24 @@ print(best)')
         fail "map area not blank" "only ${share:-0}% of the pixels in $box are darker than 240"
 else
     fail "map area inside the screenshot" "map box [$box]"
+fi
+# print: the bundled sample's report (three maps, a table of 25 of 105 counties, the plan)
+# prints on 2 or 3 pages, without the screen's hints and buttons; its note links the table
+# beside it by its name
+"$bin" run -q --out "$tmp/sample" datasets/kansas/dialtone.conf 2>"$tmp/stderr" ||
+    fail "the sample's report for print" "$(cat "$tmp/stderr")"
+grep -qF '80 more counties in the full table, <a href="kansas_county_stats.csv">' "$tmp/sample/kansas_report.html" &&
+    pass "the sample's note links kansas_county_stats.csv beside it" ||
+    fail "the sample's note links kansas_county_stats.csv beside it"
+browse --print-to-pdf="$tmp/sample.pdf" --no-pdf-header-footer "file://$tmp/sample/kansas_report.html" >/dev/null
+pages=$(python3 -c 'import re,sys; print(len(re.findall(rb"/Type\s*/Page(?![a-z])", open(sys.argv[1],"rb").read())))' "$tmp/sample.pdf" 2>/dev/null)
+[ "${pages:-0}" -ge 2 ] && [ "${pages:-0}" -le 3 ] && pass "the sample prints on $pages pages" ||
+    fail "the sample prints on 2 or 3 pages" "${pages:-no} pages"
+if command -v pdftotext >/dev/null 2>&1; then # poppler-utils, where installed
+    text=$(pdftotext "$tmp/sample.pdf" - 2>/dev/null)
+    ! grep -qi 'click a column\|show all' <<<"$text" && grep -q 'kansas_county_stats.csv' <<<"$text" &&
+        pass "print leaves out the screen's hints, keeps the table's name" ||
+        fail "print leaves out the screen's hints, keeps the table's name"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

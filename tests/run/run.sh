@@ -110,7 +110,14 @@ refuse "a glob that matches nothing" 1 "bad.conf:1: bdc: no file matches" \
     "bdc = $k/bdc_99_*.csv" "out = out"
 refuse "a missing fabric" 1 "bad.conf:3: fabric: $k/fabric_v2.csv: No such file" \
     "out = out" "bdc = $k/bdc_*.csv" "fabric = $k/fabric_v2.csv"
-refuse "a directory for bdc" 1 "bad.conf:1: bdc: $k is a directory" "bdc = $k" "out = out"
+# one rule for directories (as stats and diff): bdc and previous take one of BDC files, other
+# keys name one file
+mkdir -p "$tmp/no_csv" && touch "$tmp/no_csv/notes.txt"
+refuse "a directory for bdc with no BDC file" 1 \
+    "bad.conf:1: bdc: $tmp/no_csv is a directory with no .csv or .zip file" "bdc = $tmp/no_csv" "out = out"
+refuse "a directory for fabric" 1 \
+    "bad.conf:2: fabric: $root/tests/data/main is a directory, not a file: name one (in it: fabric.csv, part1.csv, part2.csv)" \
+    "bdc = $k/bdc_*.csv" "fabric = $root/tests/data/main" "out = out"
 refuse "an unknown key" 1 "bad.conf:2: unknown key 'bcd'" "out = out" "bcd = x.csv"
 refuse "no bdc" 1 "no 'bdc = FILES' line" "out = out" "by = county"
 refuse "a key twice" 1 "bad.conf:3: by is given twice (also on line 2)" "bdc = $k/bdc_*.csv" \
@@ -130,6 +137,26 @@ refuse "a step fails after others succeeded" 1 "no land area for region" "bdc = 
 "$bin" run "$tmp/none.conf" >/dev/null 2>"$tmp/stderr"
 [ $? -eq 1 ] && grep -q "none.conf: cannot open" "$tmp/stderr" && pass "a missing config" ||
     fail "a missing config" "$(cat "$tmp/stderr")"
+"$bin" run "$k" >/dev/null 2>"$tmp/stderr"
+[ $? -eq 1 ] && grep -qF "$k: is a directory: name the configuration file (in it: dialtone.conf)" "$tmp/stderr" &&
+    pass "a directory for the config" || fail "a directory for the config" "$(cat "$tmp/stderr")"
+# a directory of BDC files (bdc = DIR) reads its .csv files in name order: the diff fixture's
+# old release (part1.csv, part2.csv) gives the table of stats over the two files
+mkdir -p "$tmp/dirs"
+printf 'bdc = %s/tests/data/diff/old\nby = county\nname = d\n' "$root" >"$tmp/dirs/d.conf"
+"$bin" stats -q -o "$tmp/dirs/want.csv" tests/data/diff/old/part1.csv tests/data/diff/old/part2.csv
+# --out into missing parents: made (mkdir -p), and removed again when the run fails
+if "$bin" run -q --out "$tmp/dirs/a/b/c" "$tmp/dirs/d.conf" 2>"$tmp/stderr" &&
+    cmp -s "$tmp/dirs/a/b/c/d_county_stats.csv" "$tmp/dirs/want.csv"; then
+    pass "bdc = DIR, and --out into missing parents"
+else
+    fail "bdc = DIR, and --out into missing parents" "$(cat "$tmp/stderr")"
+fi
+printf 'bdc = %s/bdc_20_*.csv\nbudget = 100\nland = %s/tests/data/plan/land.csv\n' "$k" "$root" \
+    >"$tmp/dirs/fails.conf"
+"$bin" run -q --out "$tmp/dirs/x/y" "$tmp/dirs/fails.conf" 2>/dev/null
+[ $? -eq 1 ] && [ ! -e "$tmp/dirs/x" ] && pass "a failed run removes the parents it made" ||
+    fail "a failed run removes the parents it made" "$(ls -R "$tmp/dirs")"
 "$bin" run >/dev/null 2>"$tmp/stderr"
 [ $? -eq 2 ] && grep -q "no configuration file given" "$tmp/stderr" && pass "no config" ||
     fail "no config" "$(cat "$tmp/stderr")"
@@ -186,5 +213,78 @@ if "$bin" stats -q --fabric "$k/fabric.csv" -o "$tmp/many.csv" "$many/bdc_*.csv"
 else
     fail "stats over a quoted glob of 2,000 files" "$(cat "$tmp/stderr")"
 fi
+# ---- run's config for the maps, plan_method, stale outputs, notes once (issue 18, item 4) ----
+png_text() { # FILE KEY: a PNG text chunk's value
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+data, key = open(sys.argv[1], "rb").read()[8:], sys.argv[2].encode()
+while data:
+    n, kind = struct.unpack(">I4s", data[:8])
+    if kind == b"tEXt" and data[8:8 + n].split(b"\0")[0] == key:
+        print(data[8:8 + n].split(b"\0", 1)[1].decode("latin-1"))
+    data = data[12 + n:]
+PY
+}
+pixel() { gdallocationinfo -valonly "$1" "$2" "$3" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+mk=$tmp/mapkeys && mkdir -p "$mk"
+cat >"$mk/with_plan.conf" <<EOC
+bdc = $k/bdc_20_*.csv $k/bdc_20_*.zip
+fabric = $k/fabric.csv
+regions = $k/counties.gpkg
+budget = 20000000
+method = greedy
+map_column = share_100_20
+map_palette = Blues
+map_classification = jenks
+map_classes = 4
+map_title = "Gigabit-ready? Share at 100/20"
+map_units = percent
+name = k
+out = o
+EOC
+if "$bin" run --out "$mk/o" "$mk/with_plan.conf" 2>"$mk/stderr"; then
+    pass "a config with map keys and the old name method runs"
+else
+    fail "a config with map keys and the old name method runs" "$(cat "$mk/stderr")"
+fi
+grep -qF "with_plan.conf:5: method is now plan_method" "$mk/stderr" &&
+    grep -q '"method": "greedy"' "$mk/o/k_plan.csv-metadata.json" &&
+    pass "method is read as plan_method, with a note" ||
+    fail "method is read as plan_method, with a note" "$(cat "$mk/stderr")"
+# three maps, one projection: the note once per run
+[ "$(grep -c 'projection:' "$mk/stderr")" -eq 1 ] && pass "the projection note once per run" ||
+    fail "the projection note once per run" "$(grep 'projection:' "$mk/stderr")"
+[ "$(png_text "$mk/o/k_unserved.png" Title)" = "Gigabit-ready? Share at 100/20" ] &&
+    pass "map_title titles the map" || fail "map_title titles the map" "$(png_text "$mk/o/k_unserved.png" Title)"
+[ "$(png_text "$mk/o/k_unserved.png" Description)" = "share_100_20, by county (4 natural breaks (Jenks))" ] &&
+    pass "the subtitle names the column and the classification" ||
+    fail "the subtitle names the column and the classification" "$(png_text "$mk/o/k_unserved.png" Description)"
+png_text "$mk/o/k_unserved.png" dialtone:provenance | grep -q '"column":"share_100_20"' &&
+    pass "map_column is the column mapped" || fail "map_column is the column mapped"
+# the legend's boxes, top to bottom, are ColorBrewer's Blues for 4 classes: #eff3ff #bdd7e7 .. #2171b5
+# (their place: with map_units = percent, the labels "0.294 - 0.474 percent" set it)
+[ "$(pixel "$mk/o/k_unserved.png" 950 163)" = "239 243 255" ] &&
+    [ "$(pixel "$mk/o/k_unserved.png" 950 189)" = "189 215 231" ] &&
+    [ "$(pixel "$mk/o/k_unserved.png" 950 241)" = "33 113 181" ] &&
+    pass "map_palette and map_classes colour the legend" ||
+    fail "map_palette and map_classes colour the legend" "$(pixel "$mk/o/k_unserved.png" 950 163)"
+# the same name without a budget: the plan of the earlier run goes, with its sidecar
+grep -v '^budget\|^method' "$mk/with_plan.conf" >"$mk/no_plan.conf"
+if "$bin" run --out "$mk/o" "$mk/no_plan.conf" 2>"$mk/stderr" && [ ! -e "$mk/o/k_plan.csv" ] &&
+    [ ! -e "$mk/o/k_plan.png" ] && [ ! -e "$mk/o/k_plan.csv-metadata.json" ] &&
+    [ -e "$mk/o/k_report.html" ] && grep -qF "removed $mk/o/k_plan.csv" "$mk/stderr"; then
+    pass "a second run removes the outputs its config no longer makes"
+else
+    fail "a second run removes the outputs its config no longer makes" "$(cat "$mk/stderr")" "$(ls "$mk/o")"
+fi
+printf 'bdc = %s/bdc_*.csv\nmethod = exact\nplan_method = greedy\n' "$k" >"$mk/both.conf"
+"$bin" run --out "$mk/o2" "$mk/both.conf" 2>"$mk/stderr"
+[ $? -eq 1 ] && grep -qF "both.conf:2: method is the old name of plan_method, given on line 3" "$mk/stderr" &&
+    [ ! -e "$mk/o2" ] && pass "method and plan_method together are refused" ||
+    fail "method and plan_method together are refused" "$(cat "$mk/stderr")"
+refuse "a bad map_classification" 1 "bad.conf:2: map_classification = quintiles: expected quantile, equal, jenks or pretty" \
+    "bdc = $k/bdc_*.csv" "map_classification = quintiles" "out = out"
+refuse "a bad map_palette" 1 "bad.conf:2: map_palette = Nope:" "bdc = $k/bdc_*.csv" \
+    "map_palette = Nope" "out = out"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
