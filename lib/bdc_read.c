@@ -17,8 +17,17 @@
 
 static dt_status read_header(dti_csv *csv, dti_bdc_layout *layout, dt_error *err)
 {
-    return dti_csv_read_header(csv, dti_bdc_columns, DTI_BDC_NCOLS, layout->col,
-                               &layout->header_fields, "BDC fixed availability", err);
+    /* brand_name is read only for the provider table, and not required */
+    const char *names[DTI_BDC_NCOLS + 1];
+    int col[DTI_BDC_NCOLS + 1];
+    memcpy(names, dti_bdc_columns, sizeof dti_bdc_columns);
+    names[DTI_BDC_NCOLS] = "brand_name";
+    dt_status status = dti_csv_read_header_optional(csv, names, DTI_BDC_NCOLS, DTI_BDC_NCOLS + 1,
+                                                    col, &layout->header_fields,
+                                                    "BDC fixed availability", NULL, err);
+    memcpy(layout->col, col, sizeof layout->col);
+    layout->brand = col[DTI_BDC_NCOLS];
+    return status;
 }
 
 #define BATCH_ROWS 64

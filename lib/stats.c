@@ -29,6 +29,8 @@ struct dt_stats_options {
     size_t block_count;
     char *regions, *id_field, *households, *format, *blocks_out;
     const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
+    /* the analysts' tables (stats_tech.c) */
+    char *tech_out, *providers_out, *names, *name_field;
 };
 
 /* In parts: C99 compilers need only take string literals of 4095 bytes. */
@@ -55,6 +57,12 @@ static const char *const usage_parts[] = {
     "  --partial-out FILE    also write a partial result that 'dialtone merge'\n"
     "                        combines exactly with others (no table unless -o;\n"
     "                        not with the census geometry options)\n"
+    "  --by-technology FILE  also write the FCC's fixed broadband summary layout: per\n"
+    "                        region, biz_res and technology group, the share of\n"
+    "                        locations at 0.2/0.2 ... 1000/100 (any latency)\n"
+    "  --providers-out FILE  also write one row per region and provider\n"
+    "  --names FILE          CSV geoid,name: a name column in those two tables\n"
+    "  --name-field FIELD    the --regions layer's name field (default NAME, NAMELSAD)\n"
     "\n",
     "Prices and speeds:\n"
     "  --plans FILE          plans and prices: add median_served_price, priced_share,\n"
@@ -133,6 +141,10 @@ void dt_stats_options_free(dt_stats_options *o)
     free(o->format);
     free(o->blocks_out);
     free(o->layer_name);
+    free(o->tech_out);
+    free(o->providers_out);
+    free(o->names);
+    free(o->name_field);
     free(o);
 }
 
@@ -180,6 +192,10 @@ static int string_option(int argc, char **argv, int *i, dt_stats_options *o, int
         {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
         {"--partial-out", offsetof(dt_stats_options, partial_out)},
         {"-nln", offsetof(dt_stats_options, layer_name)},
+        {"--by-technology", offsetof(dt_stats_options, tech_out)},
+        {"--providers-out", offsetof(dt_stats_options, providers_out)},
+        {"--names", offsetof(dt_stats_options, names)},
+        {"--name-field", offsetof(dt_stats_options, name_field)},
     };
     for (size_t k = 0; k < sizeof options / sizeof *options; k++) {
         if (!dti_is_option(argv[*i], options[k].name))
@@ -230,14 +246,17 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
         size_t offset;
     } outputs[] = {{"--locations-out", offsetof(dt_stats_options, locations_out)},
                    {"--partial-out", offsetof(dt_stats_options, partial_out)},
-                   {"--blocks-out", offsetof(dt_stats_options, blocks_out)}},
+                   {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
+                   {"--by-technology", offsetof(dt_stats_options, tech_out)},
+                   {"--providers-out", offsetof(dt_stats_options, providers_out)}},
       inputs[] = {{"--fabric", offsetof(dt_stats_options, fabric)},
                   {"--regions", offsetof(dt_stats_options, regions)},
                   {"--households", offsetof(dt_stats_options, households)},
                   {"--plans", offsetof(dt_stats_options, extra.plans)},
                   {"--income", offsetof(dt_stats_options, extra.income)},
                   {"--benchmark", offsetof(dt_stats_options, extra.benchmark)},
-                  {"--measured", offsetof(dt_stats_options, extra.measured)}};
+                  {"--measured", offsetof(dt_stats_options, extra.measured)},
+                  {"--names", offsetof(dt_stats_options, names)}};
     for (size_t k = 0; k < sizeof outputs / sizeof *outputs; k++) {
         const char *path = *(char *const *)((const char *)o + outputs[k].offset);
         if (path)
@@ -257,6 +276,10 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
         status = dti_output_named("--locations-out", o->locations_out, "csv", err);
     if (status == DT_OK)
         status = dti_output_named("--blocks-out", o->blocks_out, tables, err);
+    if (status == DT_OK)
+        status = dti_output_named("--by-technology", o->tech_out, "csv", err);
+    if (status == DT_OK)
+        status = dti_output_named("--providers-out", o->providers_out, "csv", err);
     return status;
 }
 
@@ -320,6 +343,11 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--regions or --households");
     if (o->blocks_out && !o->block_count)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
+    dt_status tables = dti_tables_options_check(o->tech_out, o->providers_out, o->names,
+                                                o->name_field, o->regions, o->partial_out != NULL,
+                                                o->extra_levels, err);
+    if (tables != DT_OK)
+        return tables;
     /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
     dt_status status = dti_vector_format(o->format, o->format ? NULL : o->output, &o->driver, err);
     if (status != DT_OK)
@@ -536,10 +564,10 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
                                const dti_extra_run *extra, dti_table_out **level_tables,
-                               struct json_t *prov, dt_error *err)
+                               const dti_tables_run *analyst, struct json_t *prov, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
-    dti_table_out *blocks_out = NULL, *table = NULL;
+    dti_table_out *blocks_out = NULL, *table = NULL, *tech_out = NULL, *providers_out = NULL;
     dt_status status = DT_OK;
     if (o->partial_out) {
         if (!(partial_out = dti_outfile_open(o->partial_out, NULL, NULL, err)))
@@ -562,6 +590,20 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (blocks_out) {
         dti_prov_set_text(prov, "table", "blocks");
         dti_table_set_provenance(blocks_out, prov);
+    }
+    if (status == DT_OK && o->tech_out &&
+        !(tech_out = dti_tech_table_write(o->tech_out, cov, regions, analyst, err)))
+        status = err->status;
+    if (tech_out) {
+        dti_prov_set_text(prov, "table", "by_technology");
+        dti_table_set_provenance(tech_out, prov);
+    }
+    if (status == DT_OK && o->providers_out &&
+        !(providers_out = dti_provider_table_write(o->providers_out, cov, regions, analyst, err)))
+        status = err->status;
+    if (providers_out) {
+        dti_prov_set_text(prov, "table", "providers");
+        dti_table_set_provenance(providers_out, prov);
     }
     /* with --partial-out alone, the partial is the result */
     char *path = o->output ? level_path(o->output, o->level_name) : NULL;
@@ -590,6 +632,14 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_outfile_commit(partial_out, err);
         partial_out = NULL;
     }
+    if (status == DT_OK && tech_out) {
+        status = dti_table_commit(tech_out, err);
+        tech_out = NULL;
+    }
+    if (status == DT_OK && providers_out) {
+        status = dti_table_commit(providers_out, err);
+        providers_out = NULL;
+    }
     if (status == DT_OK && table) {
         status = dti_table_commit(table, err);
         table = NULL;
@@ -605,6 +655,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     dti_outfile_abort(locations_out);
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
+    dti_table_abort(tech_out);
+    dti_table_abort(providers_out);
     dti_table_abort(table);
     return status;
 }
@@ -618,6 +670,8 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     dt_status status = dti_coverage_init(cov, &o->rules, err);
     if (status == DT_OK && dti_extra_tracks_locations(extra))
         status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
+    if (status == DT_OK && (o->tech_out || o->providers_out))
+        status = dti_coverage_track_tables(cov, o->providers_out != NULL, err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -684,6 +738,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
                                    .verbose = o->verbose};
     dti_run_totals totals = {0};
     dti_extra_run *extra = NULL;
+    dti_tables_run analyst;
+    memset(&analyst, 0, sizeof analyst);
     int *bdc_states = NULL, grouped = 0;
     memset(&geo, 0, sizeof geo);
     memset(&cov, 0, sizeof cov);
@@ -704,15 +760,16 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         !(extra = dti_extra_load(&o->extra, err)))
         status = err->status;
     /* Several states: one at a time, unless a location table (sorted over
-     * all locations), census geometry, or price, speed or measured columns
-     * (their medians and percentiles need every location at once) are asked
+     * all locations), census geometry, price, speed or measured columns
+     * (their medians and percentiles need every location at once), or the
+     * by-technology and provider tables (not kept in partials yet) are asked
      * for. DIALTONE_STATES=split or together forces either way (tests: both
      * must give the same tables). */
     const char *mode = CPLGetConfigOption("DIALTONE_STATES", "auto");
     int forced = strcmp(mode, "split") == 0, never = strcmp(mode, "together") == 0;
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
     if (status == DT_OK && (inputs.count > 1 || forced) && !never && !o->locations_out &&
-        !geometry && !o->extra_levels && !extra) {
+        !geometry && !o->extra_levels && !extra && !o->tech_out && !o->providers_out) {
         size_t distinct = 0;
         if (!(bdc_states = dti_peek_states(&inputs, &distinct)))
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -767,6 +824,10 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
+        if (status == DT_OK && (o->tech_out || o->providers_out))
+            status = dti_tables_prepare(&analyst, &cov, &regions,
+                                        geo.have_blocks ? &geo.blocks : NULL, o->names, o->regions,
+                                        o->id_field, o->name_field, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     dti_state_set states = partial.states;
@@ -777,8 +838,8 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status =
-            write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables,
+                               &analyst, prov, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */
@@ -787,6 +848,7 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
     if (status == DT_OK && extra)
         dti_extra_notes(extra, note, user);
     dti_extra_free(extra);
+    dti_tables_run_free(&analyst);
     free(stats);
     free(bdc_states);
     dti_partial_free(&partial);
