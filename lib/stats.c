@@ -343,9 +343,9 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--regions or --households");
     if (o->blocks_out && !o->block_count)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
-    dt_status tables = dti_tables_options_check(o->tech_out, o->providers_out, o->names,
-                                                o->name_field, o->regions, o->partial_out != NULL,
-                                                o->extra_levels, err);
+    dt_status tables =
+        dti_tables_options_check(o->tech_out, o->providers_out, o->names, o->name_field, o->regions,
+                                 o->partial_out != NULL, o->extra_levels, err);
     if (tables != DT_OK)
         return tables;
     /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
@@ -825,9 +825,9 @@ dt_status dt_stats(const dt_stats_options *o, dt_progress_fn progress, dt_note_f
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
         if (status == DT_OK && (o->tech_out || o->providers_out))
-            status = dti_tables_prepare(&analyst, &cov, &regions,
-                                        geo.have_blocks ? &geo.blocks : NULL, o->names, o->regions,
-                                        o->id_field, o->name_field, err);
+            status =
+                dti_tables_prepare(&analyst, &cov, &regions, geo.have_blocks ? &geo.blocks : NULL,
+                                   o->names, o->regions, o->id_field, o->name_field, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     dti_state_set states = partial.states;

@@ -26,38 +26,37 @@ const char *const dti_tech_row_names[DTI_TECH_ROWS] = {"Copper",
                                                        "All Wired",
                                                        "All Wired and Licensed Fixed Wireless",
                                                        "All Technologies"};
-const uint8_t dti_tech_row_groups[DTI_TECH_ROWS] = {
-    G(COPPER), G(CABLE), G(FIBER), G(LFW), G(ULFW), G(GSO), G(NGSO), 1u << 7,
-    G(CABLE) | G(FIBER),
-    G(LFW) | G(ULFW),
-    G(GSO) | G(NGSO),
-    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW) | G(ULFW),
-    G(COPPER) | G(CABLE) | G(FIBER),
-    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW),
-    0xff};
+const uint8_t dti_tech_row_groups[DTI_TECH_ROWS] = {G(COPPER),
+                                                    G(CABLE),
+                                                    G(FIBER),
+                                                    G(LFW),
+                                                    G(ULFW),
+                                                    G(GSO),
+                                                    G(NGSO),
+                                                    1u << 7,
+                                                    G(CABLE) | G(FIBER),
+                                                    G(LFW) | G(ULFW),
+                                                    G(GSO) | G(NGSO),
+                                                    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW) |
+                                                        G(ULFW),
+                                                    G(COPPER) | G(CABLE) | G(FIBER),
+                                                    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW),
+                                                    0xff};
 
 const int dti_pair_tech_codes[9] = {0, 10, 40, 50, 60, 61, 70, 71, 72};
 
 int dti_tech_group(int technology)
 {
     switch (technology) {
-    case 10:
-        return GROUP_COPPER;
-    case 40:
-        return GROUP_CABLE;
-    case 50:
-        return GROUP_FIBER;
+    case 10: return GROUP_COPPER;
+    case 40: return GROUP_CABLE;
+    case 50: return GROUP_FIBER;
     case 71:
-    case 72:
-        return GROUP_LFW;
-    case 70:
-        return GROUP_ULFW;
-    case 60:
-        return GROUP_GSO;
-    case 61:
-        return GROUP_NGSO;
-    default: /* 0 and codes the FCC has not defined */
-        return 7;
+    case 72: return GROUP_LFW;
+    case 70: return GROUP_ULFW;
+    case 60: return GROUP_GSO;
+    case 61: return GROUP_NGSO;
+    default: /* 0 and codes the FCC has not defined */ return 7;
     }
 }
 
@@ -127,10 +126,10 @@ static uint32_t brand_slot(dti_coverage_tables *t, uint32_t provider, const char
 {
     uint32_t brand = dti_strtab_intern(&t->brands, s, len);
     int inserted;
-    uint32_t *slot = brand == UINT32_MAX ? NULL
-                                         : dti_u64map_put(&t->brand_index,
-                                                          (uint64_t)provider << 32 | brand,
-                                                          (uint32_t)t->brand_count, &inserted);
+    uint32_t *slot = brand == UINT32_MAX
+                         ? NULL
+                         : dti_u64map_put(&t->brand_index, (uint64_t)provider << 32 | brand,
+                                          (uint32_t)t->brand_count, &inserted);
     if (!slot)
         return UINT32_MAX;
     if (inserted) {
@@ -224,8 +223,8 @@ int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uin
         const dti_u64slot *slot = &s->pairs.slots[i];
         if (slot->key == DTI_EMPTY_KEY)
             continue;
-        uint64_t key = (uint64_t)locations[slot->key >> 32] << 32 |
-                       providers[slot->key & 0xffffffffu];
+        uint64_t key =
+            (uint64_t)locations[slot->key >> 32] << 32 | providers[slot->key & 0xffffffffu];
         int inserted;
         uint32_t *bits = dti_u64map_put(&d->pairs, key, 0, &inserted);
         if (!bits)
@@ -284,9 +283,8 @@ static const char *region_name(const dti_tables_context *ctx, size_t r)
 enum { AREAS = 3, USES = 4, TALLIES = 1 + DTI_TIER_COUNT };
 static const char *const area_names[AREAS] = {"Total", "Urban", "Rural"};
 static const char *const use_names[USES] = {"R", "B", "X", "all"};
-static const char *const speed_names[DTI_TIER_COUNT] = {"speed_02_02",  "speed_10_1",
-                                                        "speed_25_3",   "speed_100_20",
-                                                        "speed_250_25", "speed_1000_100"};
+static const char *const speed_names[DTI_TIER_COUNT] = {
+    "speed_02_02", "speed_10_1", "speed_25_3", "speed_100_20", "speed_250_25", "speed_1000_100"};
 
 typedef uint64_t tech_tally[AREAS][USES][DTI_TECH_ROWS][TALLIES];
 
@@ -323,8 +321,8 @@ static void tally_location(const dti_coverage_tables *t, size_t i, int area, tec
 }
 
 dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
-                                    const dti_region_table *regions,
-                                    const dti_tables_context *ctx, dt_error *err)
+                                    const dti_region_table *regions, const dti_tables_context *ctx,
+                                    dt_error *err)
 {
     dti_column columns[16];
     int nc = 0, with_names = ctx && ctx->region_names, with_area = ctx && ctx->block_area;
@@ -376,8 +374,8 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
                     snprintf(cells[0], sizeof cells[0], "%llu", (unsigned long long)t[0]);
                     text[c++] = cells[0];
                     for (int s = 0; s < DTI_TIER_COUNT; s++)
-                        text[c++] = dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s],
-                                                     t[0], 4);
+                        text[c++] =
+                            dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s], t[0], 4);
                     status = dti_table_write(out, text, NULL, err);
                 }
             }
@@ -662,9 +660,9 @@ static dt_status names_from_csv(name_list *l, const char *path, dt_error *err)
             break;
         }
         if (n != header_fields) {
-            status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                   "expected %d fields as in the header, found %d", header_fields,
-                                   n);
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                              "expected %d fields as in the header, found %d", header_fields, n);
             break;
         }
         char id[64], name[512];
