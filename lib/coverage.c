@@ -74,6 +74,11 @@ dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error
         dti_u64map_init(&cov->block_index, blocks) ||
         dti_u64set_init(&cov->block_providers, locations))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (cov->tables && cov->tables->providers) { /* rows of several providers per location: growing a big table rehashes every key */
+        dti_u64map_free(&cov->tables->pairs);
+        if (dti_u64map_init(&cov->tables->pairs, locations * 2))
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     return DT_OK;
 }
 

@@ -286,38 +286,55 @@ static const char *const use_names[USES] = {"R", "B", "X", "all"};
 static const char *const speed_names[DTI_TIER_COUNT] = {
     "speed_02_02", "speed_10_1", "speed_25_3", "speed_100_20", "speed_250_25", "speed_1000_100"};
 
-typedef uint64_t tech_tally[AREAS][USES][DTI_TECH_ROWS][TALLIES];
+/* Per (area, exact use 0..3, table row): how many locations have each pattern of tier bits;
+ * a location costs one increment per row, and the counts are read once per region. */
+typedef uint64_t tech_tally[AREAS][4][DTI_TECH_ROWS][64];
 
-/* Add location i (whose block's area is area: 0 unknown, 1 urban, 2 rural) to tally. */
-static void tally_location(const dti_coverage_tables *t, size_t i, int area, tech_tally *tally)
+/* Add location i (whose block's area is area: 0 unknown, 1 urban, 2 rural) to tally; *used
+ * collects the (area, use) classes touched. */
+static void tally_location(const dti_coverage_tables *t, size_t i, int area, tech_tally *tally,
+                           unsigned *used)
 {
     uint64_t tiers = i < t->count ? t->tiers[i] : 0;
     unsigned use = i < t->count ? t->use[i] : 0;
-    unsigned row_tiers[DTI_TECH_ROWS];
+    uint64_t(*c)[64] = (*tally)[area][use];
+    *used |= 1u << (area * 4 + use);
     for (int k = 0; k < DTI_TECH_ROWS; k++) {
         unsigned bits = 0;
-        for (int g = 0; g < DTI_TECH_GROUPS; g++)
-            if (dti_tech_row_groups[k] >> g & 1)
-                bits |= (unsigned)(tiers >> (6 * g)) & 63u;
-        row_tiers[k] = bits;
+        for (unsigned groups = dti_tech_row_groups[k]; groups; groups &= groups - 1)
+            bits |= (unsigned)(tiers >> (6 * __builtin_ctz(groups))) & 63u;
+        c[k][bits]++;
     }
-    int uses[USES], nuses = 0;
-    if (use & 1)
-        uses[nuses++] = 0;
-    if (use & 2)
-        uses[nuses++] = 1;
-    if (use == 3)
-        uses[nuses++] = 2;
-    uses[nuses++] = 3;
-    int areas[2] = {0, area}; /* Total, and Urban or Rural when known */
-    for (int j = 0; j < (area ? 2 : 1); j++)
-        for (int u = 0, a = areas[j]; u < nuses; u++)
-            for (int k = 0; k < DTI_TECH_ROWS; k++) {
-                uint64_t *c = (*tally)[a][uses[u]][k];
-                c[0]++;
+}
+
+/* Whether a location of exact use class `use` belongs to biz_res row u (R, B, X, all). */
+static int use_matches(int u, unsigned use)
+{
+    return u == 3 || (u == 0 && (use & 1)) || (u == 1 && (use & 2)) || (u == 2 && use == 3);
+}
+
+/* The counts of output row (a: Total, Urban, Rural; u: biz_res; k: technology row):
+ * out[0] locations, out[1 + s] those at tier s. */
+static void tally_counts(tech_tally *tally, unsigned used, int a, int u, int k,
+                         uint64_t *out)
+{
+    memset(out, 0, TALLIES * sizeof *out);
+    for (int area = 0; area < AREAS; area++) {
+        if (a && area != a)
+            continue;
+        for (unsigned use = 0; use < 4; use++) {
+            if (!(used >> (area * 4 + use) & 1) || !use_matches(u, use))
+                continue;
+            const uint64_t *c = (*tally)[area][use][k];
+            for (unsigned bits = 0; bits < 64; bits++) {
+                if (!c[bits])
+                    continue;
+                out[0] += c[bits];
                 for (int s = 0; s < DTI_TIER_COUNT; s++)
-                    c[1 + s] += row_tiers[k] >> s & 1;
+                    out[1 + s] += bits >> s & 1 ? c[bits] : 0;
             }
+        }
+    }
 }
 
 dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
@@ -338,7 +355,7 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
         columns[nc++] = (dti_column){speed_names[s], DTI_CELL_REAL};
     uint32_t *order;
     size_t *start;
-    tech_tally *tally = malloc(sizeof *tally);
+    tech_tally *tally = calloc(1, sizeof *tally);
     if (!tally || group_by_region(cov, regions, &order, &start) != 0) {
         free(tally);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -349,20 +366,23 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
     for (size_t r = 0; r < regions->count && status == DT_OK; r++) {
         if (start[r] == start[r + 1])
             continue;
-        memset(tally, 0, sizeof *tally);
+        unsigned used = 0;
         for (size_t k = start[r]; k < start[r + 1]; k++) {
             uint32_t i = order[k];
             int area = with_area ? ctx->block_area[cov->locations[i].block] : 0;
-            tally_location(cov->tables, i, area, tally);
+            tally_location(cov->tables, i, area, tally, &used);
         }
         for (int a = 0; a < (with_area ? AREAS : 1) && status == DT_OK; a++)
             for (int u = 0; u < USES && status == DT_OK; u++) {
-                if ((*tally)[a][u][0][0] == 0)
+                uint64_t t[TALLIES];
+                tally_counts(tally, used, a, u, 0, t);
+                if (t[0] == 0)
                     continue; /* no such location in the region */
                 for (int k = 0; k < DTI_TECH_ROWS && status == DT_OK; k++) {
                     char cells[DTI_TIER_COUNT + 1][32];
                     const char *text[16];
                     int c = 0;
+                    tally_counts(tally, used, a, u, k, t);
                     text[c++] = regions->ids[r];
                     if (with_names)
                         text[c++] = region_name(ctx, r);
@@ -370,15 +390,17 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
                         text[c++] = area_names[a];
                     text[c++] = use_names[u];
                     text[c++] = dti_tech_row_names[k];
-                    const uint64_t *t = (*tally)[a][u][k];
                     snprintf(cells[0], sizeof cells[0], "%llu", (unsigned long long)t[0]);
                     text[c++] = cells[0];
                     for (int s = 0; s < DTI_TIER_COUNT; s++)
-                        text[c++] =
-                            dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s], t[0], 4);
+                        text[c++] = dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s],
+                                                     t[0], 4);
                     status = dti_table_write(out, text, NULL, err);
                 }
             }
+        for (unsigned bit = 0; bit < AREAS * 4; bit++) /* clear what this region used */
+            if (used >> bit & 1)
+                memset((*tally)[bit / 4][bit % 4], 0, sizeof (*tally)[0][0]);
     }
     free(tally);
     free(order);
@@ -470,14 +492,20 @@ static provider_row *provider_rows(const dti_coverage *cov, const dti_region_tab
     dti_u64map index;
     provider_row *rows = NULL;
     size_t n = 0, cap = 0;
-    if (dti_u64map_init(&index, 1024))
+    /* the region of every location, read in order: the pairs come in hash order */
+    uint32_t *region_of = malloc((cov->location_count + 1) * sizeof *region_of);
+    if (!region_of || dti_u64map_init(&index, 1024)) {
+        free(region_of);
         return NULL;
+    }
+    for (size_t i = 0; i < cov->location_count; i++)
+        region_of[i] = regions->block_region[cov->locations[i].block];
     for (size_t i = 0; i <= pairs->mask; i++) {
         const dti_u64slot *slot = &pairs->slots[i];
         if (slot->key == DTI_EMPTY_KEY)
             continue;
         uint32_t loc = (uint32_t)(slot->key >> 32), provider = (uint32_t)slot->key;
-        uint32_t r = regions->block_region[cov->locations[loc].block];
+        uint32_t r = region_of[loc];
         if (r == DTI_NO_REGION)
             continue;
         int inserted;
@@ -502,6 +530,7 @@ static provider_row *provider_rows(const dti_coverage *cov, const dti_region_tab
         p->business += (slot->value & DTI_PAIR_BUSINESS) != 0;
     }
     dti_u64map_free(&index);
+    free(region_of);
     sort_cov = cov;
     if (n)
         qsort(rows, n, sizeof *rows, compare_provider_rows);
@@ -509,6 +538,7 @@ static provider_row *provider_rows(const dti_coverage *cov, const dti_region_tab
     return rows ? rows : calloc(1, sizeof *rows);
 nomem:
     dti_u64map_free(&index);
+    free(region_of);
     free(rows);
     return NULL;
 }
