@@ -83,10 +83,20 @@ def main():
             chosen = [l for l in locs if keep(use[l])]
             if not chosen:
                 continue
+            masks = []
+            for l in chosen:
+                per = {}
+                for g, t in met[l]:
+                    per[g] = per.get(g, 0) | 1 << t
+                masks.append(per)
             for name, groups in ROWS:
-                counts = [sum(1 for l in chosen if any((g, t) in met[l] for g in
-                                                       (groups or [x for x, _ in met[l]])))
-                          for t in range(6)]
+                counts = [0] * 6
+                for per in masks:
+                    m = 0
+                    for g in (groups or per):
+                        m |= per.get(g, 0)
+                    for t in range(6):
+                        counts[t] += m >> t & 1
                 lines.append("%s,%s,%s,%d,%s" % (c, biz, name, len(chosen),
                                                  ",".join(share(k, len(chosen)) for k in counts)))
     compare(tech_path, lines)
