@@ -17,8 +17,17 @@
 
 static dt_status read_header(dti_csv *csv, dti_bdc_layout *layout, dt_error *err)
 {
-    return dti_csv_read_header(csv, dti_bdc_columns, DTI_BDC_NCOLS, layout->col,
-                               &layout->header_fields, "BDC fixed availability", err);
+    /* brand_name is read only for the provider table, and not required */
+    const char *names[DTI_BDC_NCOLS + 1];
+    int col[DTI_BDC_NCOLS + 1];
+    memcpy(names, dti_bdc_columns, sizeof dti_bdc_columns);
+    names[DTI_BDC_NCOLS] = "brand_name";
+    dt_status status =
+        dti_csv_read_header_optional(csv, names, DTI_BDC_NCOLS, DTI_BDC_NCOLS + 1, col,
+                                     &layout->header_fields, "BDC fixed availability", NULL, err);
+    memcpy(layout->col, col, sizeof layout->col);
+    layout->brand = col[DTI_BDC_NCOLS];
+    return status;
 }
 
 #define BATCH_ROWS 64
@@ -126,8 +135,8 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                     status = (*err = bad).status;
                 break;
             }
-            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line,
-                                   why, sizeof why);
+            int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line, why,
+                                   sizeof why);
             if (added < 0)
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
             else if (added > 0)

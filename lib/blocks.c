@@ -31,6 +31,7 @@ void dti_blocks_free(dti_blocks *b)
     free(b->awater);
     free(b->housing);
     free(b->pop);
+    free(b->area);
     dti_u64map_free(&b->index);
     for (size_t s = 0; s < b->source_count; s++) {
         free(b->sources[s]);
@@ -71,7 +72,7 @@ static int reserve(dti_blocks *b)
         grow((void **)&b->aland, cap, sizeof(int64_t)) ||
         grow((void **)&b->awater, cap, sizeof(int64_t)) ||
         grow((void **)&b->housing, cap, sizeof(uint32_t)) ||
-        grow((void **)&b->pop, cap, sizeof(uint32_t)))
+        grow((void **)&b->pop, cap, sizeof(uint32_t)) || grow((void **)&b->area, cap, 1))
         return -1;
     b->cap = cap;
     return 0;
@@ -189,6 +190,12 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
     b->awater[i] = v[F_AWATER];
     b->housing[i] = (uint32_t)v[F_HOUSING];
     b->pop[i] = (uint32_t)v[F_POP];
+    /* UR20 (optional): U urban, R rural, anything else unknown */
+    const char *ur = col[NFIELDS] >= 0 && OGR_F_IsFieldSetAndNotNull(f, col[NFIELDS])
+                         ? OGR_F_GetFieldAsString(f, col[NFIELDS])
+                         : "";
+    b->area[i] = strcmp(ur, "U") == 0 ? 1 : strcmp(ur, "R") == 0 ? 2 : 0;
+    b->with_area += b->area[i] != 0;
     return DT_OK;
 }
 
@@ -199,8 +206,9 @@ static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, v
     dt_status status = dti_layer_open(b->sources[s], &layer, err);
     if (status != DT_OK)
         return status;
-    int col[NFIELDS];
+    int col[NFIELDS + 1];
     status = dti_layer_fields(&layer, field_names, NFIELDS, col, layer_what, err);
+    col[NFIELDS] = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer.layer), "UR20");
     if (status == DT_OK)
         status = dti_layer_srs(&layer, &b->layer_srs[s], err);
     if (status == DT_OK) {
@@ -217,7 +225,7 @@ static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, v
         dti_layer_close(&layer);
         return status;
     }
-    dti_layer_read_only(&layer, col, NFIELDS, 0);
+    dti_layer_read_only(&layer, col, NFIELDS + 1, 0);
     GIntBig total = OGR_L_GetFeatureCount(layer.layer, FALSE);
     OGR_L_ResetReading(layer.layer);
     CPLErrorReset();

@@ -45,6 +45,9 @@ dt_status dti_coverage_init_like(dti_coverage *cov, const dti_coverage *model, d
     if (model->extras &&
         (status = dti_coverage_track_extras(cov, model->extras->plans, err)) != DT_OK)
         dti_coverage_free(cov);
+    if (status == DT_OK && model->tables &&
+        (status = dti_coverage_track_tables(cov, model->tables->providers, err)) != DT_OK)
+        dti_coverage_free(cov);
     return status;
 }
 
@@ -71,6 +74,12 @@ dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error
         dti_u64map_init(&cov->block_index, blocks) ||
         dti_u64set_init(&cov->block_providers, locations))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (cov->tables && cov->tables->providers) { /* rows of several providers per location: growing
+                                                    a big table rehashes every key */
+        dti_u64map_free(&cov->tables->pairs);
+        if (dti_u64map_init(&cov->tables->pairs, locations * 2))
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     return DT_OK;
 }
 
@@ -91,6 +100,7 @@ void dti_coverage_free(dti_coverage *cov)
     free(cov->locations);
     free(cov->block_geoids);
     dti_extras_free(cov->extras);
+    dti_tables_free(cov->tables);
     memset(cov, 0, sizeof *cov);
 }
 
@@ -256,6 +266,8 @@ void dti_row_cache_init(dti_row_cache *cache)
 {
     cache->provider = UINT32_MAX;
     cache->provider_text[0] = '\0';
+    cache->brand_provider = cache->brand_slot = UINT32_MAX;
+    cache->brand_text[0] = '\0';
 }
 
 /* Index of a provider id, adding it when new. Numeric ids (all of the
@@ -337,6 +349,9 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
         dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
+    if (cov->tables &&
+        dti_tables_parse_row(cov, layout, f, cache, row, (int)technology, down, up) != 0)
+        return -1;
     return 0;
 }
 
@@ -376,6 +391,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
         row->block = block;
         row->index = index;
         dti_u64set_prefetch(&cov->block_providers, (uint64_t)block << 32 | row->provider);
+        if (cov->tables && cov->tables->providers)
+            dti_u64map_prefetch(&cov->tables->pairs, (uint64_t)index << 32 | row->provider);
         __builtin_prefetch(&cov->locations[index], 1);
     }
     for (size_t i = 0; i < resolved; i++) {
@@ -386,6 +403,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
                  0))
             return -1;
         if (cov->extras && dti_extras_apply_row(cov->extras, row) != 0)
+            return -1;
+        if (cov->tables && dti_tables_apply_row(cov->tables, row) != 0)
             return -1;
         dti_location_fold_row(&cov->locations[row->index], row);
     }
@@ -426,6 +445,8 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
         dti_location_fold(&dst->locations[index], from);
         if (dst->extras && src->extras)
             ok = dti_extras_merge_location(dst->extras, index, src->extras, i, providers) == 0;
+        if (ok && dst->tables && src->tables)
+            ok = dti_tables_merge_location(dst->tables, index, src->tables, i) == 0;
         locations[i] = index;
     }
     for (size_t i = 0; ok && i <= src->block_providers.mask; i++) {
@@ -440,6 +461,8 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
             ok = dti_u64set_add(&dst->location_providers, (uint64_t)locations[pair >> 32] << 32 |
                                                               providers[pair & 0xffffffffu]) >= 0;
     }
+    if (ok && dst->tables && src->tables)
+        ok = dti_tables_merge_pairs(dst, src, locations, providers) == 0;
     dst->rows += src->rows;
     dst->bad_rows += src->bad_rows;
     dst->conflicts += src->conflicts;

@@ -416,6 +416,9 @@ dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, i
         return status;
     for (int i = 0; i < count; i++) {
         columns[i] = dti_csv_column(fields, n < DTI_MAX_FIELDS ? n : DTI_MAX_FIELDS, names[i]);
+        if (columns[i] < 0 && i < required && !expected)
+            return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                 "not a %s header: no column '%s'", what, names[i]);
         if (columns[i] < 0 && i < required)
             return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
                                  "not a %s header: no column '%s' (expected %s)", what, names[i],

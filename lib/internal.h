@@ -427,6 +427,7 @@ typedef struct dti_coverage {
     size_t fabric_other_count, fabric_other_cap;
     size_t files;
     struct dti_coverage_extras *extras; /* prices and served providers (prices.c); NULL: off */
+    struct dti_coverage_tables *tables; /* by technology and provider (stats_tech.c); NULL: off */
 } dti_coverage;
 
 /* The BDC columns dialtone reads, by position in the header. */
@@ -446,6 +447,7 @@ extern const char *const dti_bdc_columns[DTI_BDC_NCOLS];
 
 typedef struct dti_bdc_layout {
     int col[DTI_BDC_NCOLS];
+    int brand; /* brand_name, an optional column: -1 when absent */
     int header_fields;
 } dti_bdc_layout;
 
@@ -453,6 +455,9 @@ typedef struct dti_bdc_layout {
 typedef struct dti_row_cache {
     uint32_t provider;
     char provider_text[48];
+    /* the analysts' tables (stats_tech.c): the last provider and brand_name spelling */
+    uint32_t brand_provider, brand_slot;
+    char brand_text[64];
 } dti_row_cache;
 void dti_row_cache_init(dti_row_cache *cache);
 
@@ -466,6 +471,10 @@ typedef struct dti_parsed_row {
     uint8_t tech; /* dti_tech_bit of a reliable row, 0 otherwise */
     long line;
     int64_t price; /* cheapest plan of a served row, micro-USD; -1 none (prices.c) */
+    /* the analysts' tables (stats_tech.c), filled only when cov->tables is on: */
+    uint8_t group, any_tiers; /* technology group; tier bits of the row, any latency */
+    uint16_t pair_bits;       /* DTI_PAIR_* bits the row gives its location and provider */
+    uint32_t brand_slot;      /* index into tables->brand_rows, UINT32_MAX none */
 } dti_parsed_row;
 
 /* Check and parse one BDC row: 0 ok; 1 bad row (reason in why); -1 out of
@@ -1030,6 +1039,8 @@ typedef struct dti_blocks {
     double *lon, *lat;       /* INTPTLON20 / INTPTLAT20, degrees */
     int64_t *aland, *awater; /* ALAND20 / AWATER20, square metres */
     uint32_t *housing, *pop; /* HOUSING20 / POP20 */
+    uint8_t *area;           /* UR20 (optional): 1 urban, 2 rural, 0 unknown */
+    size_t with_area;        /* blocks whose UR20 is U or R */
     dti_u64map index;        /* GEOID -> block index */
     size_t source_count;
     char **sources;     /* the layer specs as given */
@@ -1255,7 +1266,7 @@ int dti_location_key_compare(const dti_coverage *ca, uint64_t x, const dti_cover
 /* ---- prices, speeds and measured speeds (prices.c, speeds.c, measured.c, stats_extra.c) ---- */
 /* Read a header with names[0..required) required and names[required..count)
  * optional (columns[i] = -1 when absent); an error names the first missing
- * required column and what was expected (csv_read.c). */
+ * required column and what was expected (NULL: the message of dti_csv_read_header) (csv_read.c). */
 dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, int required,
                                        int count, int *columns, int *header_fields,
                                        const char *what, const char *expected, dt_error *err);
@@ -1450,6 +1461,79 @@ void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov,
                               void *stream);
 /* Notes for the user: unmatched rows, duplicate plans, the plain-words summary. */
 void dti_extra_notes(const dti_extra_run *run, dt_note_fn note, void *user);
+
+/* ---- the analysts' tables: by technology and by provider (stats_tech.c) ---- */
+/* The FCC's technology groups of its fixed broadband summary: Copper (10), Cable (40), Fiber
+ * (50), Licensed Fixed Wireless (71, 72), Unlicensed Fixed Wireless (70), Geostationary (60)
+ * and Non-geostationary Satellite (61), Other (0 and any other code). */
+enum { DTI_TECH_GROUPS = 8, DTI_TECH_ROWS = 15 /* groups, then the FCC's unions */ };
+extern const char *const dti_tech_row_names[DTI_TECH_ROWS];
+/* The groups (bits) each row of the table unites. */
+extern const uint8_t dti_tech_row_groups[DTI_TECH_ROWS];
+int dti_tech_group(int technology);
+
+enum {
+    DTI_PAIR_TECHS = (1 << 9) - 1, /* bit i: technology dti_pair_tech_codes[i] offered */
+    DTI_PAIR_SERVED = 1 << 9,      /* a reliable row at the served threshold */
+    DTI_PAIR_RESIDENTIAL = 1 << 10, /* a row coded R or X */
+    DTI_PAIR_BUSINESS = 1 << 11     /* a row coded B or X */
+};
+extern const int dti_pair_tech_codes[9]; /* 0 10 40 50 60 61 70 71 72 */
+
+typedef struct dti_coverage_tables {
+    int providers;   /* keep location x provider pairs and brand names */
+    uint64_t *tiers; /* per location: tier bits of group g at bits 6g .. 6g+5 (any latency) */
+    uint8_t *use;    /* per location: DTI_PAIR_RESIDENTIAL >> 10 | DTI_PAIR_BUSINESS >> 10 */
+    size_t count, cap;
+    dti_u64map pairs; /* location << 32 | provider -> DTI_PAIR_* bits */
+    dti_strtab brands;
+    dti_u64map brand_index; /* provider << 32 | brand -> index into brand_rows */
+    uint64_t *brand_rows;   /* rows of each (provider, brand_name spelling) */
+    size_t brand_count, brand_cap;
+} dti_coverage_tables;
+
+/* Start the tables in a fresh coverage (providers: also the provider pairs and brands). */
+dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *err);
+void dti_tables_free(dti_coverage_tables *t);
+/* Row hooks of coverage.c: parse (0 ok, -1 no memory), apply, merge a worker's tables. */
+int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                         dti_row_cache *cache, dti_parsed_row *row, int technology, int64_t down,
+                         int64_t up);
+int dti_tables_apply_row(dti_coverage_tables *t, const dti_parsed_row *row);
+int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
+                              const dti_coverage_tables *src, size_t i);
+/* Pairs and brands of src (after its locations are merged: locations[i], providers[p] are
+ * their indices in dst). 0 ok, -1 no memory. */
+int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uint32_t *locations,
+                           const uint32_t *providers);
+
+/* block_area: urban (1) or rural (2) of each coverage block from UR20 of the block layers, 0
+ * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed). */
+typedef struct dti_tables_context {
+    const uint8_t *block_area;
+    const char *const *region_names;
+    char **kept_names; /* what region_names point into */
+    size_t region_count;
+} dti_tables_context, dti_tables_run;
+/* Usage errors of --by-technology, --providers-out, --names and --name-field. */
+dt_status dti_tables_options_check(const char *tech_out, const char *providers_out,
+                                   const char *names, const char *name_field, const char *regions,
+                                   int partial_out, int extra_levels, dt_error *err);
+/* The areas of cov's blocks (blocks NULL or without UR20: none) and the regions' names, from
+ * names (a CSV geoid,name) or the region layer's name_field (NULL: NAME, NAMELSAD, ...). */
+dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
+                             const dti_region_table *regions, const dti_blocks *blocks,
+                             const char *names, const char *regions_spec, const char *id_field,
+                             const char *name_field, dt_error *err);
+void dti_tables_run_free(dti_tables_run *run);
+/* The by-technology table (FCC's fixed broadband summary layout) and the provider table,
+ * written to path as CSV (not yet committed). */
+dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
+                                    const dti_region_table *regions,
+                                    const dti_tables_context *ctx, dt_error *err);
+dti_table_out *dti_provider_table_write(const char *path, const dti_coverage *cov,
+                                        const dti_region_table *regions,
+                                        const dti_tables_context *ctx, dt_error *err);
 
 /* ==== plan, diff, report and run (csv_table.c, plan*.c, diff.c, report*.c, run*.c) ==== */
 

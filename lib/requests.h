@@ -26,6 +26,8 @@ struct dt_stats_options {
     size_t block_count;
     char *regions, *layer, *id_field, *households, *format, *blocks_out;
     const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
+    /* the analysts' tables (stats_tech.c) */
+    char *tech_out, *providers_out, *names, *name_field;
 };
 
 struct dt_merge_options {

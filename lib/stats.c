@@ -68,14 +68,17 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
         size_t offset;
     } outputs[] = {{"--locations-out", offsetof(dt_stats_options, locations_out)},
                    {"--partial-out", offsetof(dt_stats_options, partial_out)},
-                   {"--blocks-out", offsetof(dt_stats_options, blocks_out)}},
+                   {"--blocks-out", offsetof(dt_stats_options, blocks_out)},
+                   {"--by-technology", offsetof(dt_stats_options, tech_out)},
+                   {"--providers-out", offsetof(dt_stats_options, providers_out)}},
       inputs[] = {{"--fabric", offsetof(dt_stats_options, fabric)},
                   {"--regions", offsetof(dt_stats_options, regions)},
                   {"--households", offsetof(dt_stats_options, households)},
                   {"--plans", offsetof(dt_stats_options, extra.plans)},
                   {"--income", offsetof(dt_stats_options, extra.income)},
                   {"--benchmark", offsetof(dt_stats_options, extra.benchmark)},
-                  {"--measured", offsetof(dt_stats_options, extra.measured)}};
+                  {"--measured", offsetof(dt_stats_options, extra.measured)},
+                  {"--names", offsetof(dt_stats_options, names)}};
     for (size_t k = 0; k < sizeof outputs / sizeof *outputs; k++) {
         const char *path = *(char *const *)((const char *)o + outputs[k].offset);
         if (path)
@@ -95,6 +98,10 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
         status = dti_output_named("--locations-out", o->locations_out, "csv", err);
     if (status == DT_OK)
         status = dti_output_named("--blocks-out", o->blocks_out, tables, err);
+    if (status == DT_OK)
+        status = dti_output_named("--by-technology", o->tech_out, "csv", err);
+    if (status == DT_OK)
+        status = dti_output_named("--providers-out", o->providers_out, "csv", err);
     return status;
 }
 
@@ -158,6 +165,11 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--regions or --households");
     if (o->blocks_out && !o->block_count)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
+    dt_status tables =
+        dti_tables_options_check(o->tech_out, o->providers_out, o->names, o->name_field, o->regions,
+                                 o->partial_out != NULL, o->extra_levels, err);
+    if (tables != DT_OK)
+        return tables;
     /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
     dt_status status = dti_vector_format(o->format, o->format ? NULL : o->output, &o->driver, err);
     if (status != DT_OK)
@@ -266,6 +278,18 @@ static const dti_opt stats_options[] = {
      .help = "also write a partial result that 'dialtone merge'\n"
              "combines exactly with others (no table unless -o;\n"
              "not with the census geometry options)"},
+    DTI_SECTION("Tables to hold against the FCC's summaries:"),
+    {DTI_OPT_STRING, .names = "--by-technology", .meta = "FILE", .offset = S(tech_out),
+     .help = "also write the FCC's fixed broadband summary layout: per\n"
+             "region, biz_res and technology group, the share of\n"
+             "locations at 0.2/0.2 ... 1000/100 (any latency)"},
+    {DTI_OPT_STRING, .names = "--providers-out", .meta = "FILE", .offset = S(providers_out),
+     .help = "also write one row per region and provider"},
+    {DTI_OPT_STRING, .names = "--names", .meta = "FILE", .offset = S(names),
+     .help = "CSV geoid,name: a name column in those two tables"},
+    {DTI_OPT_STRING, .names = "--name-field", .meta = "FIELD", .offset = S(name_field),
+     .help = "the --regions layer's name field (default NAME,\n"
+             "NAMELSAD)"},
     DTI_SECTION("Prices and speeds:"),
     {DTI_OPT_STRING, .names = "--plans", .meta = "FILE", .offset = S(extra.plans),
      .help = "plans and prices: add median_served_price,\n"
@@ -408,10 +432,11 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
                                const dti_extra_run *extra, dti_table_out **level_tables,
-                               struct json_t *prov, dt_table **memory, dt_error *err)
+                               const dti_tables_run *analyst, struct json_t *prov,
+                               dt_table **memory, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
-    dti_table_out *blocks_out = NULL, *table = NULL;
+    dti_table_out *blocks_out = NULL, *table = NULL, *tech_out = NULL, *providers_out = NULL;
     dt_status status = DT_OK;
     if (o->partial_out) {
         if (!(partial_out = dti_outfile_open(o->partial_out, NULL, NULL, err)))
@@ -434,6 +459,20 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (blocks_out) {
         dti_prov_set_text(prov, "table", "blocks");
         dti_table_set_provenance(blocks_out, prov);
+    }
+    if (status == DT_OK && o->tech_out &&
+        !(tech_out = dti_tech_table_write(o->tech_out, cov, regions, analyst, err)))
+        status = err->status;
+    if (tech_out) {
+        dti_prov_set_text(prov, "table", "by_technology");
+        dti_table_set_provenance(tech_out, prov);
+    }
+    if (status == DT_OK && o->providers_out &&
+        !(providers_out = dti_provider_table_write(o->providers_out, cov, regions, analyst, err)))
+        status = err->status;
+    if (providers_out) {
+        dti_prov_set_text(prov, "table", "providers");
+        dti_table_set_provenance(providers_out, prov);
     }
     /* with --partial-out alone, the partial is the result; a table kept in memory is written
      * to a file only with -o */
@@ -463,6 +502,14 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_outfile_commit(partial_out, err);
         partial_out = NULL;
     }
+    if (status == DT_OK && tech_out) {
+        status = dti_table_commit(tech_out, err);
+        tech_out = NULL;
+    }
+    if (status == DT_OK && providers_out) {
+        status = dti_table_commit(providers_out, err);
+        providers_out = NULL;
+    }
     if (status == DT_OK && table) {
         status = dti_table_commit(table, err);
         table = NULL;
@@ -478,6 +525,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     dti_outfile_abort(locations_out);
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
+    dti_table_abort(tech_out);
+    dti_table_abort(providers_out);
     dti_table_abort(table);
     if (status != DT_OK && memory) {
         dt_table_free(*memory);
@@ -495,6 +544,8 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     dt_status status = dti_coverage_init(cov, &o->rules, err);
     if (status == DT_OK && dti_extra_tracks_locations(extra))
         status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
+    if (status == DT_OK && (o->tech_out || o->providers_out))
+        status = dti_coverage_track_tables(cov, o->providers_out != NULL, err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -561,6 +612,8 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
                                    .verbose = o->verbose};
     dti_run_totals totals = {0};
     dti_extra_run *extra = NULL;
+    dti_tables_run analyst;
+    memset(&analyst, 0, sizeof analyst);
     int *bdc_states = NULL, grouped = 0;
     memset(&geo, 0, sizeof geo);
     memset(&cov, 0, sizeof cov);
@@ -581,15 +634,16 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
         !(extra = dti_extra_load(&o->extra, err)))
         status = err->status;
     /* Several states: one at a time, unless a location table (sorted over
-     * all locations), census geometry, or price, speed or measured columns
-     * (their medians and percentiles need every location at once) are asked
+     * all locations), census geometry, price, speed or measured columns
+     * (their medians and percentiles need every location at once), or the
+     * by-technology and provider tables (not kept in partials yet) are asked
      * for. DIALTONE_STATES=split or together forces either way (tests: both
      * must give the same tables). */
     const char *mode = CPLGetConfigOption("DIALTONE_STATES", "auto");
     int forced = strcmp(mode, "split") == 0, never = strcmp(mode, "together") == 0;
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
     if (status == DT_OK && (inputs.count > 1 || forced) && !never && !o->locations_out &&
-        !geometry && !o->extra_levels && !extra) {
+        !geometry && !o->extra_levels && !extra && !o->tech_out && !o->providers_out) {
         size_t distinct = 0;
         if (!(bdc_states = dti_peek_states(&inputs, &distinct)))
             status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -644,6 +698,10 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
+        if (status == DT_OK && (o->tech_out || o->providers_out))
+            status =
+                dti_tables_prepare(&analyst, &cov, &regions, geo.have_blocks ? &geo.blocks : NULL,
+                                   o->names, o->regions, o->id_field, o->name_field, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     dti_state_set states = partial.states;
@@ -654,8 +712,8 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables, prov,
-                               memory, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables,
+                               &analyst, prov, memory, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */
@@ -664,6 +722,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     if (status == DT_OK && extra)
         dti_extra_notes(extra, note, user);
     dti_extra_free(extra);
+    dti_tables_run_free(&analyst);
     free(stats);
     free(bdc_states);
     dti_partial_free(&partial);

@@ -574,6 +574,114 @@ run plan --budget 100 --regions "$geo/areas_4269.gpkg" --map "$work/out/no/plan.
   -o "$work/out/plan.csv" "$data/bad/does_not_exist.csv"
 expect_status 1
 expect_stderr_has "$work/out/no/plan.png: cannot write: the directory $work/out/no does not exist"
+# ---- the analysts' tables: --by-technology, --providers-out (tests/data/README.md, "tables/") ----
+tables=$data/tables
+
+# expect_rows FILE GOLDEN: every line of GOLDEN (hand-worked rows) is a line of FILE.
+expect_rows() {
+  local line
+  while IFS= read -r line; do
+    grep -qxF -- "$line" "$1" || problem "missing row: $line"
+  done <"$2"
+}
+
+# expect_unions FILE: no union row below one of its parts, per region, area and biz_res.
+expect_unions() {
+  local bad
+  bad=$(awk -F, -v OFS=, '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "technology") t = i; next }
+    { key = ""; for (i = 1; i < t; i++) key = key $i SUBSEP; for (s = 1; s <= 6; s++) v[key, $t, s] = $(t + 1 + s); keys[key] = 1 }
+    END {
+      n = split("All Cable or Fiber:Cable,Fiber;All Fixed Wireless:Licensed Fixed Wireless,Unlicensed Fixed Wireless;All Satellite:Geostationary Satellite,Non-geostationary Satellite;All Terrestrial:Copper,Cable,Fiber,Licensed Fixed Wireless,Unlicensed Fixed Wireless,All Wired,All Cable or Fiber;All Wired:Copper,Cable,Fiber;All Wired and Licensed Fixed Wireless:All Wired,Licensed Fixed Wireless;All Technologies:All Terrestrial,All Satellite,Other", u, ";")
+      for (k in keys) for (j = 1; j <= n; j++) {
+        split(u[j], pu, ":"); m = split(pu[2], parts, ",")
+        for (p = 1; p <= m; p++) for (s = 1; s <= 6; s++)
+          if (v[k, pu[1], s] + 0 < v[k, parts[p], s] + 0) print pu[1] " < " parts[p]
+      }
+    }' "$1")
+  [ -z "$bad" ] || problem "union below a part: $bad"
+}
+
+begin tables_by_county
+run stats -q --by county --by-technology "$work/out/tech.csv" --providers-out "$work/out/providers.csv" \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+expect_same "$work/out/providers.csv" "$expected/tables_providers.csv"
+expect_rows "$work/out/tech.csv" "$expected/tables_tech_rows.csv"
+head -n 1 "$work/out/tech.csv" >"$work/header"
+echo "geoid,biz_res,technology,total_locations,speed_02_02,speed_10_1,speed_25_3,speed_100_20,speed_250_25,speed_1000_100" >"$work/header_want"
+expect_same "$work/header" "$work/header_want"
+# 20001: R, B, X, all; 20003: R, B, all (no location has both): 7 x 15 rows and the header
+[ "$(wc -l <"$work/out/tech.csv")" -eq 106 ] || problem "expected 106 lines, got $(wc -l <"$work/out/tech.csv")"
+expect_unions "$work/out/tech.csv"
+[ -f "$work/out/tech.csv-metadata.json" ] || problem "no provenance sidecar beside tech.csv"
+finish
+
+# Every path gives the same two tables: threads with tiny chunks, the states split or together,
+# file order with one location's rows in two files.
+begin tables_paths
+head -n 6 "$tables/bdc.csv" >"$work/a.csv"
+{ head -n 1 "$tables/bdc.csv"; tail -n +7 "$tables/bdc.csv"; } >"$work/b.csv"
+run stats -q --threads 1 --by-technology "$work/t1.csv" --providers-out "$work/p1.csv" -o "$work/r1.csv" "$tables/bdc.csv"
+for variant in "3 64 split a b" "2 100 together b a" "3 16 auto b a"; do
+  set -- $variant
+  DIALTONE_CHUNK_SIZE=$2 DIALTONE_STATES=$3 run stats -q --threads "$1" --by-technology "$work/t2.csv" \
+    --providers-out "$work/p2.csv" -o "$work/r2.csv" "$work/$4.csv" "$work/$5.csv"
+  expect_status 0
+  cmp -s "$work/t1.csv" "$work/t2.csv" || problem "by-technology differs: $variant"
+  cmp -s "$work/p1.csv" "$work/p2.csv" || problem "providers differ: $variant"
+  cmp -s "$work/r1.csv" "$work/r2.csv" || problem "region table differs: $variant"
+done
+expect_same "$work/p1.csv" "$expected/tables_providers.csv"
+finish
+
+# Urban and rural from UR20 of the blocks, names from --names.
+begin tables_area_names
+run stats -q --by county --blocks "$tables/blocks.gpkg" --names "$tables/names.csv" \
+  --by-technology "$work/out/tech.csv" --providers-out "$work/out/providers.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+expect_rows "$work/out/tech.csv" "$expected/tables_area_rows.csv"
+grep -qxF '20001,"Allen, KS",102,"FiberCo, Inc.",50,1,1,0.2000,0.0000,0.5000' "$work/out/providers.csv" ||
+  problem "no named provider row"
+# Total, Urban and Rural per biz_res present: 20001 Total 4, Urban 4 (L2 is B and X), Rural 4;
+# 20003 Total 3, Urban 2 (B, all), Rural 2 (R, all): 19 x 15 rows and the header
+[ "$(wc -l <"$work/out/tech.csv")" -eq 286 ] || problem "expected 286 lines, got $(wc -l <"$work/out/tech.csv")"
+expect_unions "$work/out/tech.csv"
+finish
+
+# Polygon regions: the layer's NAME (default) or another field names them.
+begin tables_regions_names
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
+  --providers-out "$work/out/providers.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+grep -qxF 'SA2,East Area,106,Starry Sky,61,1,0,0.5000,1.0000,0.0000' "$work/out/providers.csv" ||
+  problem "no row of SA2 named East Area"
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id --name-field sa_id \
+  --providers-out "$work/out/providers.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+grep -qxF 'SA1,SA1,101,Cable One,40,2,1,0.4000,0.4000,0.0000' "$work/out/providers.csv" ||
+  problem "--name-field sa_id not used"
+finish
+
+usage_case tables_partial_out --by-technology tech.csv --partial-out p.partial "$tables/bdc.csv"
+usage_case tables_names_with_regions --providers-out p.csv --names "$tables/names.csv" --blocks "$tables/blocks.gpkg" \
+  --regions "$tables/areas.gpkg" --id-field sa_id "$tables/bdc.csv"
+usage_case tables_names_alone --names "$tables/names.csv" "$tables/bdc.csv"
+usage_case tables_txt --by-technology tech.txt "$tables/bdc.csv"
+usage_case tables_two_levels --by county,tract --by-technology tech.csv "$tables/bdc.csv"
+
+begin tables_bad_names
+printf 'geoid,name\n20001,A\n20001,B\n' >"$work/names.csv"
+run stats -o "$work/out/result.csv" --names "$work/names.csv" --by-technology "$work/out/tech.csv" "$tables/bdc.csv"
+expect_status 1
+expect_stderr_has "$work/names.csv:3: geoid 20001 is named twice"
+expect_out_dir
+finish
+
+begin tables_bad_field
+run stats -o "$work/out/result.csv" --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
+  --name-field NOPE --providers-out "$work/out/p.csv" "$tables/bdc.csv"
+expect_status 2
+expect_stderr_has "NOPE"
 expect_out_dir
 finish
 

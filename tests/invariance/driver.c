@@ -48,11 +48,13 @@ typedef struct path {
     int locations;        /* --locations-out */
     int input;            /* 0 plain, 1 .zip, 2 .csv.gz, 3 a mix */
     int fabric, plans, partial;
+    int tables; /* --by-technology and --providers-out */
 } path;
 
 typedef struct outcome {
     int ok;
     char *table, *locations, *changes;
+    char *tech, *providers; /* --by-technology, --providers-out */
     char error[2400];
     int leftovers; /* files left in the output directory by a failed run */
 } outcome;
@@ -384,6 +386,12 @@ static int stats_once(const path *p, char *const *files, int nfiles, const char 
         add_arg(a, "--locations-out");
         add_arg(a, "%s/locations.csv", out_dir);
     }
+    if (p->tables && !partial_out) {
+        add_arg(a, "--by-technology");
+        add_arg(a, "%s/tech.csv", out_dir);
+        add_arg(a, "--providers-out");
+        add_arg(a, "%s/providers.csv", out_dir);
+    }
     if (fabric) {
         char name[4200];
         input_name(name, sizeof name, fabric, p->input, 0);
@@ -480,6 +488,13 @@ static void run_path(const path *p, outcome *o)
         rc = stats_once(p, files, m->nfiles, p->fabric ? m->fabric : NULL, NULL, &err);
         if (rc == 0)
             o->ok = 1, collect(o, "table.csv", p->locations ? "locations.csv" : NULL, NULL);
+        if (rc == 0 && p->tables) {
+            char file[4200];
+            snprintf(file, sizeof file, "%s/tech.csv", out_dir);
+            o->tech = read_text(file);
+            snprintf(file, sizeof file, "%s/providers.csv", out_dir);
+            o->providers = read_text(file);
+        }
     }
     if (rc != 0)
         fail_outcome(o, &err);
@@ -494,6 +509,8 @@ static void free_outcome(outcome *o)
     free(o->table);
     free(o->locations);
     free(o->changes);
+    free(o->tech);
+    free(o->providers);
     memset(o, 0, sizeof *o);
 }
 
@@ -647,7 +664,8 @@ static int skipped(const path *p)
     return (p->order && skips("orders")) || (p->threads > 1 && skips("threads")) ||
            (p->states && skips("states")) || (p->locations && skips("locations")) ||
            ((p->input & 1) && skips("zip")) || ((p->input & 2) && skips("gz")) ||
-           (p->partial && skips("partial")) || (p->plans && skips("plans"));
+           (p->partial && skips("partial")) || (p->plans && skips("plans")) ||
+           (p->tables && skips("tables"));
 }
 
 static void stats_case(const manifest *m, unsigned long long *rng)
@@ -700,6 +718,14 @@ static void stats_case(const manifest *m, unsigned long long *rng)
             ADD("plans ", 2, 3, list[n].plans = 1);
             ADD("plans ", 3, 2, list[n].plans = 1);
         }
+        /* the by-technology and provider tables: the same by every path */
+        int first_tables = n;
+        ADD("tables ", 0, 1, list[n].tables = 1);
+        ADD("tables ", 1, 3, list[n].tables = 1);
+        ADD("tables split ", 2, 2, list[n].tables = 1; list[n].states = "split");
+        ADD("tables together ", 3, 1, list[n].tables = 1; list[n].states = "together");
+        ADD("tables zip+gz+csv ", 0, 3, list[n].tables = 1; list[n].input = 3);
+        ADD("tables locations ", 1, 2, list[n].tables = 1; list[n].locations = 1);
 #undef ADD
 #undef CHUNK
         outcome results[40];
@@ -726,10 +752,19 @@ static void stats_case(const manifest *m, unsigned long long *rng)
                              results[first_locations].locations, list[i].label,
                              results[i].locations);
         /* --plans --speed: the same among themselves, and the plain table in front */
-        for (int i = first_plans + 1; i < n; i++)
+        for (int i = first_plans + 1; i < first_tables; i++)
             compare(&list[first_plans], &results[first_plans], &list[i], &results[i],
                     list[i].order == list[first_plans].order);
-        if (n > first_plans && results[first_plans].ok && ref->ok) {
+        for (int i = first_tables; i < n; i++) {
+            compare(&list[0], ref, &list[i], &results[i], list[i].order == list[0].order);
+            if (i > first_tables && results[i].ok && results[first_tables].ok) {
+                compare_text("by-technology table", list[first_tables].label,
+                             results[first_tables].tech, list[i].label, results[i].tech);
+                compare_text("provider table", list[first_tables].label,
+                             results[first_tables].providers, list[i].label, results[i].providers);
+            }
+        }
+        if (first_tables > first_plans && results[first_plans].ok && ref->ok) {
             char *lead = leading_columns(results[first_plans].table, 14);
             compare_text("table (first 14 columns)", list[0].label, ref->table,
                          list[first_plans].label, lead);

@@ -1,0 +1,793 @@
+/* The tables analysts hold against the FCC's: availability by technology, and by provider. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_api.h>
+
+#include "internal.h"
+
+enum { GROUP_COPPER, GROUP_CABLE, GROUP_FIBER, GROUP_LFW, GROUP_ULFW, GROUP_GSO, GROUP_NGSO };
+#define G(x) (1u << GROUP_##x)
+
+/* The FCC's names (fixed broadband summary by geography), so the tables join. */
+const char *const dti_tech_row_names[DTI_TECH_ROWS] = {"Copper",
+                                                       "Cable",
+                                                       "Fiber",
+                                                       "Licensed Fixed Wireless",
+                                                       "Unlicensed Fixed Wireless",
+                                                       "Geostationary Satellite",
+                                                       "Non-geostationary Satellite",
+                                                       "Other",
+                                                       "All Cable or Fiber",
+                                                       "All Fixed Wireless",
+                                                       "All Satellite",
+                                                       "All Terrestrial",
+                                                       "All Wired",
+                                                       "All Wired and Licensed Fixed Wireless",
+                                                       "All Technologies"};
+const uint8_t dti_tech_row_groups[DTI_TECH_ROWS] = {G(COPPER),
+                                                    G(CABLE),
+                                                    G(FIBER),
+                                                    G(LFW),
+                                                    G(ULFW),
+                                                    G(GSO),
+                                                    G(NGSO),
+                                                    1u << 7,
+                                                    G(CABLE) | G(FIBER),
+                                                    G(LFW) | G(ULFW),
+                                                    G(GSO) | G(NGSO),
+                                                    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW) |
+                                                        G(ULFW),
+                                                    G(COPPER) | G(CABLE) | G(FIBER),
+                                                    G(COPPER) | G(CABLE) | G(FIBER) | G(LFW),
+                                                    0xff};
+
+const int dti_pair_tech_codes[9] = {0, 10, 40, 50, 60, 61, 70, 71, 72};
+
+int dti_tech_group(int technology)
+{
+    switch (technology) {
+    case 10: return GROUP_COPPER;
+    case 40: return GROUP_CABLE;
+    case 50: return GROUP_FIBER;
+    case 71:
+    case 72: return GROUP_LFW;
+    case 70: return GROUP_ULFW;
+    case 60: return GROUP_GSO;
+    case 61: return GROUP_NGSO;
+    default: /* 0 and codes the FCC has not defined */ return 7;
+    }
+}
+
+static unsigned pair_tech_bit(int technology)
+{
+    for (int i = 1; i < 9; i++)
+        if (dti_pair_tech_codes[i] == technology)
+            return 1u << i;
+    return 1u; /* Other */
+}
+
+dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *err)
+{
+    dti_coverage_tables *t = calloc(1, sizeof *t);
+    if (!t)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dti_strtab_init(&t->brands);
+    t->providers = providers;
+    if (dti_u64map_init(&t->pairs, providers ? 1 << 16 : 16) ||
+        dti_u64map_init(&t->brand_index, 256)) {
+        dti_tables_free(t);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    cov->tables = t;
+    return DT_OK;
+}
+
+void dti_tables_free(dti_coverage_tables *t)
+{
+    if (!t)
+        return;
+    free(t->tiers);
+    free(t->use);
+    dti_u64map_free(&t->pairs);
+    dti_strtab_free(&t->brands);
+    dti_u64map_free(&t->brand_index);
+    free(t->brand_rows);
+    free(t);
+}
+
+/* Room for location index; 0 ok, -1 no memory. */
+static int grow(dti_coverage_tables *t, size_t index)
+{
+    if (index >= t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1 << 16;
+        while (cap <= index)
+            cap *= 2;
+        uint64_t *tiers = realloc(t->tiers, cap * sizeof *tiers);
+        if (tiers)
+            t->tiers = tiers;
+        uint8_t *use = realloc(t->use, cap);
+        if (use)
+            t->use = use;
+        if (!tiers || !use)
+            return -1;
+        t->cap = cap;
+    }
+    for (; t->count <= index; t->count++) {
+        t->tiers[t->count] = 0;
+        t->use[t->count] = 0;
+    }
+    return 0;
+}
+
+/* Slot of (provider, brand spelling) in brand_rows, added when new; UINT32_MAX no memory. */
+static uint32_t brand_slot(dti_coverage_tables *t, uint32_t provider, const char *s, size_t len)
+{
+    uint32_t brand = dti_strtab_intern(&t->brands, s, len);
+    int inserted;
+    uint32_t *slot = brand == UINT32_MAX
+                         ? NULL
+                         : dti_u64map_put(&t->brand_index, (uint64_t)provider << 32 | brand,
+                                          (uint32_t)t->brand_count, &inserted);
+    if (!slot)
+        return UINT32_MAX;
+    if (inserted) {
+        if (t->brand_count == t->brand_cap) {
+            size_t cap = t->brand_cap ? t->brand_cap * 2 : 64;
+            uint64_t *rows = realloc(t->brand_rows, cap * sizeof *rows);
+            if (!rows)
+                return UINT32_MAX;
+            t->brand_rows = rows;
+            t->brand_cap = cap;
+        }
+        t->brand_rows[t->brand_count++] = 0;
+    }
+    return *slot;
+}
+
+int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                         dti_row_cache *cache, dti_parsed_row *row, int technology, int64_t down,
+                         int64_t up)
+{
+    dti_coverage_tables *t = cov->tables;
+    row->group = (uint8_t)dti_tech_group(technology);
+    row->any_tiers = (uint8_t)(dti_row_flags(&cov->rules, down, up) & ((1u << DTI_TIER_COUNT) - 1));
+    const dti_field *use = &f[layout->col[DTI_BDC_USE]];
+    unsigned bits = pair_tech_bit(technology);
+    if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
+        bits |= DTI_PAIR_RESIDENTIAL;
+    if (use->len == 1 && (use->s[0] == 'B' || use->s[0] == 'X'))
+        bits |= DTI_PAIR_BUSINESS;
+    if (row->flags & DTI_FLAG_SERVED) /* flags are set only for reliable rows */
+        bits |= DTI_PAIR_SERVED;
+    row->pair_bits = (uint16_t)bits;
+    row->brand_slot = UINT32_MAX;
+    if (!t->providers || layout->brand < 0)
+        return 0;
+    const dti_field *b = &f[layout->brand];
+    if (cache->brand_slot != UINT32_MAX && cache->brand_provider == row->provider &&
+        b->len < sizeof cache->brand_text && memcmp(b->s, cache->brand_text, b->len) == 0 &&
+        cache->brand_text[b->len] == '\0') {
+        row->brand_slot = cache->brand_slot;
+        return 0;
+    }
+    if ((row->brand_slot = brand_slot(t, row->provider, b->s, b->len)) == UINT32_MAX)
+        return -1;
+    if (b->len < sizeof cache->brand_text) {
+        memcpy(cache->brand_text, b->s, b->len);
+        cache->brand_text[b->len] = '\0';
+        cache->brand_provider = row->provider;
+        cache->brand_slot = row->brand_slot;
+    }
+    return 0;
+}
+
+int dti_tables_apply_row(dti_coverage_tables *t, const dti_parsed_row *row)
+{
+    if (grow(t, row->index) != 0)
+        return -1;
+    t->tiers[row->index] |= (uint64_t)row->any_tiers << (6 * row->group);
+    t->use[row->index] |= (uint8_t)(row->pair_bits >> 10);
+    if (row->brand_slot != UINT32_MAX)
+        t->brand_rows[row->brand_slot]++;
+    if (t->providers) {
+        int inserted;
+        uint32_t *bits =
+            dti_u64map_put(&t->pairs, (uint64_t)row->index << 32 | row->provider, 0, &inserted);
+        if (!bits)
+            return -1;
+        *bits |= row->pair_bits;
+    }
+    return 0;
+}
+
+int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
+                              const dti_coverage_tables *src, size_t i)
+{
+    if (i >= src->count || (!src->tiers[i] && !src->use[i]))
+        return 0;
+    if (grow(dst, index) != 0)
+        return -1;
+    dst->tiers[index] |= src->tiers[i];
+    dst->use[index] |= src->use[i];
+    return 0;
+}
+
+int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uint32_t *locations,
+                           const uint32_t *providers)
+{
+    dti_coverage_tables *d = dst->tables;
+    const dti_coverage_tables *s = src->tables;
+    for (size_t i = 0; i <= s->pairs.mask; i++) {
+        const dti_u64slot *slot = &s->pairs.slots[i];
+        if (slot->key == DTI_EMPTY_KEY)
+            continue;
+        uint64_t key =
+            (uint64_t)locations[slot->key >> 32] << 32 | providers[slot->key & 0xffffffffu];
+        int inserted;
+        uint32_t *bits = dti_u64map_put(&d->pairs, key, 0, &inserted);
+        if (!bits)
+            return -1;
+        *bits |= slot->value;
+    }
+    for (size_t i = 0; i <= s->brand_index.mask; i++) {
+        const dti_u64slot *slot = &s->brand_index.slots[i];
+        if (slot->key == DTI_EMPTY_KEY)
+            continue;
+        const char *text = dti_strtab_get(&s->brands, (uint32_t)(slot->key & 0xffffffffu));
+        uint32_t to = brand_slot(d, providers[slot->key >> 32], text, strlen(text));
+        if (to == UINT32_MAX)
+            return -1;
+        d->brand_rows[to] += s->brand_rows[slot->value];
+    }
+    return 0;
+}
+
+/* ---- writing ---- */
+
+/* Locations grouped by region: order[start[r], start[r + 1]) are region r's. Locations of
+ * no region are left out. 0 ok, -1 no memory (both freed). */
+static int group_by_region(const dti_coverage *cov, const dti_region_table *regions,
+                           uint32_t **order, size_t **start)
+{
+    size_t n = cov->location_count, nr = regions->count;
+    *order = malloc((n ? n : 1) * sizeof **order);
+    *start = calloc(nr + 2, sizeof **start);
+    if (!*order || !*start) {
+        free(*order);
+        free(*start);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = regions->block_region[cov->locations[i].block];
+        if (r != DTI_NO_REGION)
+            (*start)[r + 2]++;
+    }
+    for (size_t r = 0; r < nr; r++)
+        (*start)[r + 2] += (*start)[r + 1];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = regions->block_region[cov->locations[i].block];
+        if (r != DTI_NO_REGION)
+            (*order)[(*start)[r + 1]++] = (uint32_t)i;
+    }
+    return 0;
+}
+
+static const char *region_name(const dti_tables_context *ctx, size_t r)
+{
+    const char *name = ctx && ctx->region_names ? ctx->region_names[r] : NULL;
+    return name ? name : "";
+}
+
+enum { AREAS = 3, USES = 4, TALLIES = 1 + DTI_TIER_COUNT };
+static const char *const area_names[AREAS] = {"Total", "Urban", "Rural"};
+static const char *const use_names[USES] = {"R", "B", "X", "all"};
+static const char *const speed_names[DTI_TIER_COUNT] = {
+    "speed_02_02", "speed_10_1", "speed_25_3", "speed_100_20", "speed_250_25", "speed_1000_100"};
+
+/* Per (area, exact use 0..3, table row): how many locations have each pattern of tier bits;
+ * a location costs one increment per row, and the counts are read once per region. */
+typedef uint64_t tech_tally[AREAS][4][DTI_TECH_ROWS][64];
+
+/* Add location i (whose block's area is area: 0 unknown, 1 urban, 2 rural) to tally; *used
+ * collects the (area, use) classes touched. */
+static void tally_location(const dti_coverage_tables *t, size_t i, int area, tech_tally *tally,
+                           unsigned *used)
+{
+    uint64_t tiers = i < t->count ? t->tiers[i] : 0;
+    unsigned use = i < t->count ? t->use[i] : 0;
+    uint64_t(*c)[64] = (*tally)[area][use];
+    *used |= 1u << (area * 4 + use);
+    for (int k = 0; k < DTI_TECH_ROWS; k++) {
+        unsigned bits = 0;
+        for (unsigned groups = dti_tech_row_groups[k]; groups; groups &= groups - 1)
+            bits |= (unsigned)(tiers >> (6 * __builtin_ctz(groups))) & 63u;
+        c[k][bits]++;
+    }
+}
+
+/* Whether a location of exact use class `use` belongs to biz_res row u (R, B, X, all). */
+static int use_matches(int u, unsigned use)
+{
+    return u == 3 || (u == 0 && (use & 1)) || (u == 1 && (use & 2)) || (u == 2 && use == 3);
+}
+
+/* The counts of output row (a: Total, Urban, Rural; u: biz_res; k: technology row):
+ * out[0] locations, out[1 + s] those at tier s. */
+static void tally_counts(tech_tally *tally, unsigned used, int a, int u, int k,
+                         uint64_t *out)
+{
+    memset(out, 0, TALLIES * sizeof *out);
+    for (int area = 0; area < AREAS; area++) {
+        if (a && area != a)
+            continue;
+        for (unsigned use = 0; use < 4; use++) {
+            if (!(used >> (area * 4 + use) & 1) || !use_matches(u, use))
+                continue;
+            const uint64_t *c = (*tally)[area][use][k];
+            for (unsigned bits = 0; bits < 64; bits++) {
+                if (!c[bits])
+                    continue;
+                out[0] += c[bits];
+                for (int s = 0; s < DTI_TIER_COUNT; s++)
+                    out[1 + s] += bits >> s & 1 ? c[bits] : 0;
+            }
+        }
+    }
+}
+
+dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
+                                    const dti_region_table *regions, const dti_tables_context *ctx,
+                                    dt_error *err)
+{
+    dti_column columns[16];
+    int nc = 0, with_names = ctx && ctx->region_names, with_area = ctx && ctx->block_area;
+    columns[nc++] = (dti_column){"geoid", DTI_CELL_TEXT};
+    if (with_names)
+        columns[nc++] = (dti_column){"name", DTI_CELL_TEXT};
+    if (with_area)
+        columns[nc++] = (dti_column){"area_data_type", DTI_CELL_TEXT};
+    columns[nc++] = (dti_column){"biz_res", DTI_CELL_TEXT};
+    columns[nc++] = (dti_column){"technology", DTI_CELL_TEXT};
+    columns[nc++] = (dti_column){"total_locations", DTI_CELL_INTEGER};
+    for (int s = 0; s < DTI_TIER_COUNT; s++)
+        columns[nc++] = (dti_column){speed_names[s], DTI_CELL_REAL};
+    uint32_t *order;
+    size_t *start;
+    tech_tally *tally = calloc(1, sizeof *tally);
+    if (!tally || group_by_region(cov, regions, &order, &start) != 0) {
+        free(tally);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    dti_table_out *out = dti_table_open(path, NULL, NULL, columns, nc, 0, NULL, err);
+    dt_status status = out ? DT_OK : err->status;
+    for (size_t r = 0; r < regions->count && status == DT_OK; r++) {
+        if (start[r] == start[r + 1])
+            continue;
+        unsigned used = 0;
+        for (size_t k = start[r]; k < start[r + 1]; k++) {
+            uint32_t i = order[k];
+            int area = with_area ? ctx->block_area[cov->locations[i].block] : 0;
+            tally_location(cov->tables, i, area, tally, &used);
+        }
+        for (int a = 0; a < (with_area ? AREAS : 1) && status == DT_OK; a++)
+            for (int u = 0; u < USES && status == DT_OK; u++) {
+                uint64_t t[TALLIES];
+                tally_counts(tally, used, a, u, 0, t);
+                if (t[0] == 0)
+                    continue; /* no such location in the region */
+                for (int k = 0; k < DTI_TECH_ROWS && status == DT_OK; k++) {
+                    char cells[DTI_TIER_COUNT + 1][32];
+                    const char *text[16];
+                    int c = 0;
+                    tally_counts(tally, used, a, u, k, t);
+                    text[c++] = regions->ids[r];
+                    if (with_names)
+                        text[c++] = region_name(ctx, r);
+                    if (with_area)
+                        text[c++] = area_names[a];
+                    text[c++] = use_names[u];
+                    text[c++] = dti_tech_row_names[k];
+                    snprintf(cells[0], sizeof cells[0], "%llu", (unsigned long long)t[0]);
+                    text[c++] = cells[0];
+                    for (int s = 0; s < DTI_TIER_COUNT; s++)
+                        text[c++] = dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s],
+                                                     t[0], 4);
+                    status = dti_table_write(out, text, NULL, err);
+                }
+            }
+        for (unsigned bit = 0; bit < AREAS * 4; bit++) /* clear what this region used */
+            if (used >> bit & 1)
+                memset((*tally)[bit / 4][bit % 4], 0, sizeof (*tally)[0][0]);
+    }
+    free(tally);
+    free(order);
+    free(start);
+    if (status != DT_OK) {
+        dti_table_abort(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---- by provider ---- */
+
+typedef struct provider_row {
+    uint32_t region, provider;
+    unsigned techs;
+    uint64_t locations, served, residential, business;
+} provider_row;
+
+static const dti_coverage *sort_cov;
+
+static int compare_provider_rows(const void *a, const void *b)
+{
+    const provider_row *x = a, *y = b;
+    if (x->region != y->region)
+        return x->region < y->region ? -1 : 1;
+    return dti_location_id_compare(dti_strtab_get(&sort_cov->providers, x->provider),
+                                   dti_strtab_get(&sort_cov->providers, y->provider));
+}
+
+/* The most frequent brand_name of each provider (ties: the first in byte order); NULL none. */
+static const char **best_brands(const dti_coverage *cov)
+{
+    const dti_coverage_tables *t = cov->tables;
+    size_t np = cov->providers.count;
+    const char **best = calloc(np ? np : 1, sizeof *best);
+    uint64_t *rows = calloc(np ? np : 1, sizeof *rows);
+    if (!best || !rows) {
+        free(best);
+        free(rows);
+        return NULL;
+    }
+    for (size_t i = 0; i <= t->brand_index.mask; i++) {
+        const dti_u64slot *slot = &t->brand_index.slots[i];
+        if (slot->key == DTI_EMPTY_KEY)
+            continue;
+        uint32_t p = (uint32_t)(slot->key >> 32);
+        const char *text = dti_strtab_get(&t->brands, (uint32_t)(slot->key & 0xffffffffu));
+        uint64_t n = t->brand_rows[slot->value];
+        if (!best[p] || n > rows[p] || (n == rows[p] && strcmp(text, best[p]) < 0)) {
+            best[p] = text;
+            rows[p] = n;
+        }
+    }
+    free(rows);
+    return best;
+}
+
+/* A share with 4 decimals, empty when the region has no such location. */
+static const char *share(char *buf, size_t size, uint64_t num, uint64_t den)
+{
+    if (!den)
+        return buf[0] = '\0', buf;
+    return dti_format_ratio(buf, size, num, den, 4);
+}
+
+/* Locations of each region: all, residential (a row R or X), business (a row B or X). */
+static uint64_t (*region_totals(const dti_coverage *cov, const dti_region_table *regions))[3]
+{
+    uint64_t(*totals)[3] = calloc(regions->count + 1, sizeof *totals);
+    const dti_coverage_tables *t = cov->tables;
+    for (size_t i = 0; totals && i < cov->location_count; i++) {
+        uint32_t r = regions->block_region[cov->locations[i].block];
+        if (r == DTI_NO_REGION)
+            continue;
+        unsigned use = i < t->count ? t->use[i] : 0;
+        totals[r][0]++;
+        totals[r][1] += use & 1;
+        totals[r][2] += use >> 1 & 1;
+    }
+    return totals;
+}
+
+/* One provider_row per (region, provider) with a row; sorted. NULL no memory. */
+static provider_row *provider_rows(const dti_coverage *cov, const dti_region_table *regions,
+                                   size_t *count)
+{
+    const dti_u64map *pairs = &cov->tables->pairs;
+    dti_u64map index;
+    provider_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    /* the region of every location, read in order: the pairs come in hash order */
+    uint32_t *region_of = malloc((cov->location_count + 1) * sizeof *region_of);
+    if (!region_of || dti_u64map_init(&index, 1024)) {
+        free(region_of);
+        return NULL;
+    }
+    for (size_t i = 0; i < cov->location_count; i++)
+        region_of[i] = regions->block_region[cov->locations[i].block];
+    for (size_t i = 0; i <= pairs->mask; i++) {
+        const dti_u64slot *slot = &pairs->slots[i];
+        if (slot->key == DTI_EMPTY_KEY)
+            continue;
+        uint32_t loc = (uint32_t)(slot->key >> 32), provider = (uint32_t)slot->key;
+        uint32_t r = region_of[loc];
+        if (r == DTI_NO_REGION)
+            continue;
+        int inserted;
+        uint32_t *at = dti_u64map_put(&index, (uint64_t)r << 32 | provider, (uint32_t)n, &inserted);
+        if (!at)
+            goto nomem;
+        if (inserted) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                provider_row *grown = realloc(rows, cap * sizeof *grown);
+                if (!grown)
+                    goto nomem;
+                rows = grown;
+            }
+            rows[n++] = (provider_row){.region = r, .provider = provider};
+        }
+        provider_row *p = &rows[*at];
+        p->techs |= slot->value & DTI_PAIR_TECHS;
+        p->locations++;
+        p->served += (slot->value & DTI_PAIR_SERVED) != 0;
+        p->residential += (slot->value & DTI_PAIR_RESIDENTIAL) != 0;
+        p->business += (slot->value & DTI_PAIR_BUSINESS) != 0;
+    }
+    dti_u64map_free(&index);
+    free(region_of);
+    sort_cov = cov;
+    if (n)
+        qsort(rows, n, sizeof *rows, compare_provider_rows);
+    *count = n;
+    return rows ? rows : calloc(1, sizeof *rows);
+nomem:
+    dti_u64map_free(&index);
+    free(region_of);
+    free(rows);
+    return NULL;
+}
+
+dti_table_out *dti_provider_table_write(const char *path, const dti_coverage *cov,
+                                        const dti_region_table *regions,
+                                        const dti_tables_context *ctx, dt_error *err)
+{
+    static const dti_column all[] = {{"geoid", DTI_CELL_TEXT},
+                                     {"name", DTI_CELL_TEXT},
+                                     {"provider_id", DTI_CELL_TEXT},
+                                     {"brand_name", DTI_CELL_TEXT},
+                                     {"technologies", DTI_CELL_TEXT},
+                                     {"locations", DTI_CELL_INTEGER},
+                                     {"served_locations", DTI_CELL_INTEGER},
+                                     {"share", DTI_CELL_REAL},
+                                     {"res_share", DTI_CELL_REAL},
+                                     {"bus_share", DTI_CELL_REAL}};
+    int with_names = ctx && ctx->region_names;
+    dti_column columns[10];
+    int nc = 0;
+    for (int c = 0; c < 10; c++)
+        if (c != 1 || with_names)
+            columns[nc++] = all[c];
+    size_t n = 0;
+    provider_row *rows = provider_rows(cov, regions, &n);
+    const char **brands = rows ? best_brands(cov) : NULL;
+    uint64_t(*totals)[3] = brands ? region_totals(cov, regions) : NULL;
+    if (!totals) {
+        free(rows);
+        free(brands);
+        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    dti_table_out *out = dti_table_open(path, NULL, NULL, columns, nc, 0, NULL, err);
+    dt_status status = out ? DT_OK : err->status;
+    for (size_t k = 0; k < n && status == DT_OK; k++) {
+        const provider_row *p = &rows[k];
+        char techs[64] = "", counts[2][24], shares[3][24];
+        for (int b = 0; b < 9; b++)
+            if (p->techs >> b & 1)
+                snprintf(techs + strlen(techs), sizeof techs - strlen(techs), "%s%d",
+                         techs[0] ? ";" : "", dti_pair_tech_codes[b]);
+        snprintf(counts[0], sizeof counts[0], "%llu", (unsigned long long)p->locations);
+        snprintf(counts[1], sizeof counts[1], "%llu", (unsigned long long)p->served);
+        const char *text[10];
+        int c = 0;
+        text[c++] = regions->ids[p->region];
+        if (with_names)
+            text[c++] = region_name(ctx, p->region);
+        text[c++] = dti_strtab_get(&cov->providers, p->provider);
+        text[c++] = brands[p->provider] ? brands[p->provider] : "";
+        text[c++] = techs;
+        text[c++] = counts[0];
+        text[c++] = counts[1];
+        text[c++] = share(shares[0], sizeof shares[0], p->locations, totals[p->region][0]);
+        text[c++] = share(shares[1], sizeof shares[1], p->residential, totals[p->region][1]);
+        text[c++] = share(shares[2], sizeof shares[2], p->business, totals[p->region][2]);
+        status = dti_table_write(out, text, NULL, err);
+    }
+    free(rows);
+    free(brands);
+    free(totals);
+    if (status != DT_OK) {
+        dti_table_abort(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---- options and the run ---- */
+
+dt_status dti_tables_options_check(const char *tech_out, const char *providers_out,
+                                   const char *names, const char *name_field, const char *regions,
+                                   int partial_out, int extra_levels, dt_error *err)
+{
+    int any = tech_out || providers_out;
+    if (any && partial_out)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--by-technology and --providers-out cannot be merged from partials "
+                             "yet: not with --partial-out (run stats on all the states at once)");
+    if (any && extra_levels)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--by-technology and --providers-out take one level: not with "
+                             "several --by levels");
+    if (names && regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--names is for --by regions; with --regions the names come from "
+                             "the layer (--name-field FIELD)");
+    if (name_field && !regions)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--name-field needs --regions LAYER");
+    if ((names || name_field) && !any)
+        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                             "--names and --name-field name the regions of --by-technology and "
+                             "--providers-out: give one of them");
+    return DT_OK;
+}
+
+/* Names by id: ids interned, names[index]. */
+typedef struct name_list {
+    dti_strtab ids;
+    char **names;
+    size_t cap;
+} name_list;
+
+static int name_add(name_list *l, const char *id, const char *name)
+{
+    size_t before = l->ids.count;
+    uint32_t index = dti_strtab_intern(&l->ids, id, strlen(id));
+    if (index == UINT32_MAX)
+        return -1;
+    if (index < before)
+        return 1; /* named before */
+    if (index >= l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        char **grown = realloc(l->names, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        l->names = grown;
+        l->cap = cap;
+    }
+    return (l->names[index] = strdup(name)) ? 0 : -1;
+}
+
+static void name_list_free(name_list *l)
+{
+    for (size_t i = 0; i < l->ids.count && l->names; i++)
+        free(l->names[i]);
+    free(l->names);
+    dti_strtab_free(&l->ids);
+}
+
+/* geoid,name from a CSV; a geoid named twice is an error. */
+static dt_status names_from_csv(name_list *l, const char *path, dt_error *err)
+{
+    static const char *const columns[] = {"geoid", "name"};
+    dti_csv *csv = dti_csv_open(path, path, err);
+    if (!csv)
+        return err->status;
+    int col[2], header_fields, n, rc;
+    dt_status status =
+        dti_csv_read_header(csv, columns, 2, col, &header_fields, "names (geoid,name)", err);
+    dti_field f[DTI_MAX_FIELDS];
+    while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
+        if (rc < 0) {
+            status = dti_csv_bad_record(csv) ? dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv),
+                                                             dti_csv_line(csv), "a NUL byte")
+                                             : err->status;
+            break;
+        }
+        if (n != header_fields) {
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                              "expected %d fields as in the header, found %d", header_fields, n);
+            break;
+        }
+        char id[64], name[512];
+        snprintf(id, sizeof id, "%.*s", (int)f[col[0]].len, f[col[0]].s);
+        snprintf(name, sizeof name, "%.*s", (int)f[col[1]].len, f[col[1]].s);
+        int added = f[col[0]].len && f[col[0]].len < sizeof id ? name_add(l, id, name) : 2;
+        if (added < 0)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (added > 0)
+            status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
+                                   added == 1 ? "geoid %s is named twice" : "bad geoid '%s'", id);
+    }
+    dti_csv_close(csv);
+    return status;
+}
+
+/* The id field's and the name field's text of every feature of a region layer (the first
+ * feature of an id names it, as the region's polygons are united). */
+static dt_status names_from_layer(name_list *l, const char *spec, const char *id_field,
+                                  const char *name_field, dt_error *err)
+{
+    static const char *const defaults[] = {"NAME", "NAMELSAD", "NAME20", "NAMELSAD20", "name"};
+    dti_layer layer;
+    dt_status status = dti_layer_open(spec, &layer, err);
+    if (status != DT_OK)
+        return status;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer.layer);
+    int id = OGR_FD_GetFieldIndex(defn, id_field), name = -1;
+    if (name_field)
+        name = OGR_FD_GetFieldIndex(defn, name_field);
+    for (size_t k = 0; !name_field && name < 0 && k < sizeof defaults / sizeof *defaults; k++)
+        name = OGR_FD_GetFieldIndex(defn, defaults[k]);
+    if (name_field && name < 0)
+        status = dti_error_set(err, DT_ERR_USAGE, layer.display, 0,
+                               "--name-field %s: the layer has no such field", name_field);
+    if (status == DT_OK && id >= 0 && name >= 0) {
+        int fields[2] = {id, name};
+        dti_layer_read_only(&layer, fields, 2, 0);
+        OGR_L_ResetReading(layer.layer);
+        OGRFeatureH f;
+        while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
+            if (name_add(l, OGR_F_GetFieldAsString(f, id), OGR_F_GetFieldAsString(f, name)) < 0)
+                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            OGR_F_Destroy(f);
+        }
+    }
+    dti_layer_close(&layer);
+    return status;
+}
+
+dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
+                             const dti_region_table *regions, const dti_blocks *blocks,
+                             const char *names, const char *regions_spec, const char *id_field,
+                             const char *name_field, dt_error *err)
+{
+    memset(run, 0, sizeof *run);
+    if (blocks && blocks->with_area) {
+        uint8_t *area = calloc(cov->block_count + 1, 1);
+        if (!area)
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        for (size_t b = 0; b < cov->block_count; b++) {
+            uint32_t at = dti_blocks_find(blocks, cov->block_geoids[b]);
+            area[b] = at == UINT32_MAX ? 0 : blocks->area[at];
+        }
+        run->block_area = area;
+    }
+    if (!names && !regions_spec)
+        return DT_OK;
+    name_list l;
+    memset(&l, 0, sizeof l);
+    dti_strtab_init(&l.ids);
+    dt_status status = names ? names_from_csv(&l, names, err)
+                             : names_from_layer(&l, regions_spec, id_field, name_field, err);
+    const char **by_region = calloc(regions->count + 1, sizeof *by_region);
+    char **kept = calloc(regions->count + 1, sizeof *kept);
+    if (status == DT_OK && (!by_region || !kept))
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (size_t r = 0; status == DT_OK && r < regions->count; r++) {
+        uint32_t i = dti_strtab_find(&l.ids, regions->ids[r], strlen(regions->ids[r]));
+        if (i != UINT32_MAX && !(by_region[r] = kept[r] = strdup(l.names[i])))
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    name_list_free(&l);
+    run->region_names = by_region;
+    run->kept_names = kept;
+    run->region_count = regions->count;
+    return status;
+}
+
+void dti_tables_run_free(dti_tables_run *run)
+{
+    free((void *)run->block_area);
+    for (size_t r = 0; run->kept_names && r < run->region_count; r++)
+        free(run->kept_names[r]);
+    free(run->kept_names);
+    free((void *)run->region_names);
+    memset(run, 0, sizeof *run);
+}
