@@ -200,7 +200,7 @@ static void put_change(FILE *fp, uint64_t a, uint64_t b)
             (long long)b - (long long)a);
 }
 
-void dti_diff_write(void *stream, const dti_diff *d)
+void dti_diff_write(FILE *stream, const dti_diff *d)
 {
     FILE *fp = stream;
     fputs("geoid,locations_old,locations_new,locations_change,served_old,served_new,"
@@ -246,7 +246,7 @@ static int compare_changes(const void *pa, const void *pb, void *covs)
     return dti_location_key_compare(ca, x, cb, y);
 }
 
-void dti_diff_write_changes(void *stream, dti_diff *d, const dti_coverage *old,
+void dti_diff_write_changes(FILE *stream, dti_diff *d, const dti_coverage *old,
                             const dti_coverage *new_cov)
 {
     static const char *const kinds[] = {"upgraded", "downgraded", "appeared", "vanished", "moved"};

@@ -187,7 +187,7 @@ void dti_layer_read_only(const dti_layer *layer, const int *index, int count, in
     free(ignored);
 }
 
-dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err)
+dt_status dti_layer_srs(const dti_layer *layer, OGRSpatialReferenceH *srs, dt_error *err)
 {
     *srs = NULL;
     OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(layer->layer);
@@ -212,9 +212,8 @@ dt_status dti_layer_srs(const dti_layer *layer, void **srs, dt_error *err)
     return DT_OK;
 }
 
-const char *dti_srs_name(const void *srs, char *name, size_t size)
+const char *dti_srs_name(OGRSpatialReferenceH h, char *name, size_t size)
 {
-    OGRSpatialReferenceH h = (OGRSpatialReferenceH)srs;
     const char *authority = OSRGetAuthorityName(h, NULL);
     const char *code = OSRGetAuthorityCode(h, NULL);
     if (authority && code)
@@ -224,14 +223,14 @@ const char *dti_srs_name(const void *srs, char *name, size_t size)
     return name;
 }
 
-dt_status dti_srs_transform(const void *from, const void *to, void **ct, const char *what,
-                            dt_error *err)
+dt_status dti_srs_transform(OGRSpatialReferenceH from, OGRSpatialReferenceH to,
+                            OGRCoordinateTransformationH *ct, const char *what, dt_error *err)
 {
     *ct = NULL;
-    if (OSRIsSame((OGRSpatialReferenceH)from, (OGRSpatialReferenceH)to))
+    if (OSRIsSame(from, to))
         return DT_OK;
     CPLErrorReset();
-    *ct = OCTNewCoordinateTransformation((OGRSpatialReferenceH)from, (OGRSpatialReferenceH)to);
+    *ct = OCTNewCoordinateTransformation(from, to);
     if (!*ct) {
         char from_name[160], to_name[160];
         return dti_error_gdal(err, DT_ERR_CRS, what,

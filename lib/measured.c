@@ -564,14 +564,14 @@ static int visit_region(uint32_t r, void *user)
     return 0;
 }
 
-dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const void *const *geometries,
-                                const void *srs, dti_tile_share **shares, size_t *count,
+dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGeometryH *geometries,
+                                OGRSpatialReferenceH srs, dti_tile_share **shares, size_t *count,
                                 dt_error *err)
 {
     dt_status status = DT_OK;
     area_query q = {0};
     OGRSpatialReferenceH area_srs = lonlat_srs(6933); /* WGS 84 / NSIDC EASE-Grid 2.0 Global */
-    OGRSpatialReferenceH region_srs = srs ? OSRClone((OGRSpatialReferenceH)srs) : NULL;
+    OGRSpatialReferenceH region_srs = srs ? OSRClone(srs) : NULL;
     OGRCoordinateTransformationH tile_ct = NULL, region_ct = NULL;
     double *box = malloc((nregions ? nregions : 1) * 4 * sizeof *box);
     q.regions = calloc(nregions ? nregions : 1, sizeof *q.regions);

@@ -300,7 +300,7 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
     return out;
 }
 
-void *dti_outfile_stream(dti_outfile *out) { return out->fp; }
+FILE *dti_outfile_stream(dti_outfile *out) { return out->fp; }
 
 void dti_outfile_set_provenance(dti_outfile *out, struct json_t *provenance)
 {

@@ -408,7 +408,7 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
     return DT_OK;
 }
 
-void dti_partial_write(const dti_partial *p, void *stream)
+void dti_partial_write(const dti_partial *p, FILE *stream)
 {
     FILE *fp = stream;
     const dti_rules *q = &p->rules;

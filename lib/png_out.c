@@ -33,13 +33,13 @@ static int is_ascii(const char *s)
     return 1;
 }
 
-dt_status dti_png_write(void *fp, const char *display, const unsigned char *argb, int width,
+dt_status dti_png_write(FILE *fp, const char *display, const unsigned char *argb, int width,
                         int height, int stride, const dti_png_text *texts, int text_count,
                         double dpi_scale, dt_error *err)
 {
     png_failure failure = {.message = ""};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_error,
-                                              on_warning);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* volatile: kept across longjmp */
     unsigned char *volatile row = malloc((size_t)width * 3);
@@ -54,8 +54,7 @@ dt_status dti_png_write(void *fp, const char *display, const unsigned char *argb
         png_destroy_write_struct(&png, &info);
         free(row);
         free(chunks);
-        return dti_error_set(err, DT_ERR_IO, display, 0, "cannot write PNG: %s",
-                             failure.message);
+        return dti_error_set(err, DT_ERR_IO, display, 0, "cannot write PNG: %s", failure.message);
     }
     png_init_io(png, fp);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,

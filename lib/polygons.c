@@ -79,14 +79,14 @@ static int ensure(void **array, size_t *cap, size_t need, size_t size, int count
     return 0;
 }
 
-dti_polygons *dti_polygons_new(const void *srs, int keep_geometry)
+dti_polygons *dti_polygons_new(OGRSpatialReferenceH srs, int keep_geometry)
 {
     dti_polygons *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
     dti_strtab_init(&p->ids);
     p->keep_geometry = keep_geometry;
-    if (srs && !(p->srs = OSRClone((OGRSpatialReferenceH)srs))) {
+    if (srs && !(p->srs = OSRClone(srs))) {
         dti_polygons_free(p);
         return NULL;
     }
@@ -130,11 +130,11 @@ const char *dti_polygons_id(const dti_polygons *p, size_t r)
 {
     return dti_strtab_get(&p->ids, p->order[r]);
 }
-const void *dti_polygons_geometry(const dti_polygons *p, size_t r)
+OGRGeometryH dti_polygons_geometry(const dti_polygons *p, size_t r)
 {
     return p->geometry ? p->geometry[p->order[r]] : NULL;
 }
-const void *dti_polygons_srs(const dti_polygons *p) { return p->srs; }
+OGRSpatialReferenceH dti_polygons_srs(const dti_polygons *p) { return p->srs; }
 
 static int add_ring(dti_polygons *p, OGRGeometryH ring)
 {
@@ -207,9 +207,8 @@ static int add_part(dti_polygons *p, OGRGeometryH polygon, uint32_t region)
     return 0;
 }
 
-dt_status dti_polygons_add(dti_polygons *p, const char *id, const void *geometry, dt_error *err)
+dt_status dti_polygons_add(dti_polygons *p, const char *id, OGRGeometryH g, dt_error *err)
 {
-    OGRGeometryH g = (OGRGeometryH)geometry;
     OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
     if (type != wkbPolygon && type != wkbMultiPolygon)
         return dti_error_set(err, DT_ERR_FORMAT, NULL, 0, "a %s is not a polygon",

@@ -405,7 +405,7 @@ static dt_status draw_page(cairo_t *cr, const dti_map_model *m, const dti_layout
     return status;
 }
 
-dt_status dti_render_png(const dti_map_model *m, void *fp, const char *display,
+dt_status dti_render_png(const dti_map_model *m, FILE *fp, const char *display,
                          dti_map_probe *probe, dt_error *err)
 {
     dti_layout lay;

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-void dti_svg_text(void *stream, const char *text)
+void dti_svg_text(FILE *stream, const char *text)
 {
     FILE *fp = stream;
     for (const unsigned char *c = (const unsigned char *)text; *c; c++)
@@ -45,7 +45,7 @@ static void value_text(char *buf, size_t size, double v)
     snprintf(buf, size, "%.15g", v == 0 ? 0 : v);
 }
 
-void dti_svg_region_attributes(void *stream, const dti_map_model *m, uint32_t region,
+void dti_svg_region_attributes(FILE *stream, const dti_map_model *m, uint32_t region,
                                const char *prefix)
 {
     FILE *fp = stream;
@@ -60,7 +60,7 @@ void dti_svg_region_attributes(void *stream, const dti_map_model *m, uint32_t re
     fprintf(fp, "\" data-value=\"%s\"", value);
 }
 
-void dti_svg_region_title(void *stream, const dti_map_model *m, uint32_t region)
+void dti_svg_region_title(FILE *stream, const dti_map_model *m, uint32_t region)
 {
     FILE *fp = stream;
     const dti_map_layer *ml = m->layer;
@@ -162,7 +162,7 @@ static dt_status region_paths(dti_canvas *cv, const dti_map_model *m, const dti_
     return DT_OK;
 }
 
-dt_status dti_render_svg(const dti_map_model *m, void *stream, const char *display, dt_error *err)
+dt_status dti_render_svg(const dti_map_model *m, FILE *stream, const char *display, dt_error *err)
 {
     FILE *fp = stream;
     dti_layout lay;

@@ -134,7 +134,7 @@ dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err)
     return DT_OK;
 }
 
-void dti_base64_write(void *stream, const unsigned char *data, size_t n)
+void dti_base64_write(FILE *stream, const unsigned char *data, size_t n)
 {
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     FILE *fp = stream;

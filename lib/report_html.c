@@ -675,7 +675,7 @@ static void notes(FILE *fp, dti_report *r)
     fputs("</ul>\n</section>\n", fp);
 }
 
-void dti_report_write(void *stream, dti_report *r)
+void dti_report_write(FILE *stream, dti_report *r)
 {
     FILE *fp = stream;
     const char *title = r->title ? r->title : "Broadband coverage report";

@@ -5,6 +5,10 @@
 #ifndef DIALTONE_REQUESTS_H
 #define DIALTONE_REQUESTS_H
 
+#include "map.h"
+#include "options.h"
+#include "stats.h"
+
 struct dt_stats_options {
     dti_common common; /* -q, -h, --version */
     dti_rules rules;

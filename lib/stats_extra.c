@@ -318,7 +318,7 @@ static dt_status measure(dti_extra_run *run, const dti_coverage *cov,
 static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygons, dt_error *err)
 {
     size_t nreg = run->nregions;
-    const void **geometries = calloc(nreg ? nreg : 1, sizeof *geometries);
+    OGRGeometryH *geometries = calloc(nreg ? nreg : 1, sizeof *geometries);
     dti_tile_share *shares = NULL;
     size_t nshares = 0;
     run->measured = calloc(nreg ? nreg : 1, sizeof *run->measured);
@@ -333,7 +333,7 @@ static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygon
     OSRSetAxisMappingStrategy(lonlat, OAMS_TRADITIONAL_GIS_ORDER);
     for (size_t r = 0; r < nreg; r++) {
         geometries[r] = dti_polygons_geometry(polygons, r);
-        OGRGeometryH copy = geometries[r] ? OGR_G_Clone((OGRGeometryH)geometries[r]) : NULL;
+        OGRGeometryH copy = geometries[r] ? OGR_G_Clone(geometries[r]) : NULL;
         OGREnvelope env;
         if (copy) {
             OGR_G_AssignSpatialReference(copy, (OGRSpatialReferenceH)dti_polygons_srs(polygons));
@@ -431,7 +431,7 @@ static char *format_real(char *buf, size_t size, double x, int decimals)
     return buf;
 }
 
-void dti_extra_write_header(const dti_extra_run *run, void *stream)
+void dti_extra_write_header(const dti_extra_run *run, FILE *stream)
 {
     FILE *fp = stream;
     const dti_extra_options *x = run->opt;
@@ -449,7 +449,7 @@ void dti_extra_write_header(const dti_extra_run *run, void *stream)
         fputs(",measured_down,measured_up,measured_tests,measured_to_advertised", fp);
 }
 
-void dti_extra_write_row(const dti_extra_run *run, size_t r, void *stream)
+void dti_extra_write_row(const dti_extra_run *run, size_t r, FILE *stream)
 {
     FILE *fp = stream;
     const dti_extra_options *x = run->opt;
@@ -500,14 +500,14 @@ void dti_extra_write_row(const dti_extra_run *run, size_t r, void *stream)
     }
 }
 
-void dti_extra_write_location_header(const dti_extra_run *run, void *stream)
+void dti_extra_write_location_header(const dti_extra_run *run, FILE *stream)
 {
     if (run->have_plans)
         fputs(",cheapest_served_price", stream);
 }
 
 void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov, size_t i,
-                              void *stream)
+                              FILE *stream)
 {
     if (!run->have_plans)
         return;

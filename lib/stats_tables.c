@@ -157,7 +157,7 @@ static dt_status region_rows(row *r, int before_extra, const dti_region_table *r
         if (extra && extra_cells(extra, (long)i, r->cells + before_extra,
                                  r->count - before_extra) != r->count - before_extra)
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        const void *geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
+        OGRGeometryH geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
         if (t && dti_table_write(t, r->text, geometry, err) != DT_OK)
             return err->status;
         if (mem && dti_table_add_row(mem, r->text) != 0)
@@ -350,7 +350,7 @@ static int compare_locations(const void *a, const void *b, void *coverage)
         sort_coverage->location_keys[*(const uint32_t *)b]);
 }
 
-dt_status dti_location_table_write(void *stream, const dti_coverage *cov,
+dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
                                    const dti_extra_run *extra, dt_error *err)
 {
     FILE *fp = stream;

@@ -69,7 +69,7 @@ dt_status dti_vector_format(const char *format, const char *path, const char **d
     return DT_OK;
 }
 
-void dti_csv_put_field(void *stream, const char *text)
+void dti_csv_put_field(FILE *stream, const char *text)
 {
     FILE *fp = stream;
     if (!strpbrk(text, ",\"\r\n")) {
@@ -122,7 +122,7 @@ static int open_existing(dti_table_out *t, const char *layer_name, dt_error *err
 
 dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
                               const dti_column *columns, int ncolumns, int with_geometry,
-                              const void *srs, dt_error *err)
+                              OGRSpatialReferenceH srs, dt_error *err)
 {
     dti_table_out *t = calloc(1, sizeof *t);
     if (!t || !(t->types = malloc((size_t)ncolumns * sizeof *t->types))) {
@@ -181,7 +181,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     char **options = NULL;
     if (strcmp(driver, "GeoJSON") == 0)
         options = CSLSetNameValue(options, "RFC7946", "YES");
-    t->layer = GDALDatasetCreateLayer(t->dataset, layer_name, (OGRSpatialReferenceH)srs,
+    t->layer = GDALDatasetCreateLayer(t->dataset, layer_name, srs,
                                       with_geometry ? wkbMultiPolygon : wkbNone, options);
     CSLDestroy(options);
     if (!t->layer)
@@ -201,7 +201,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     return t;
 }
 
-dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void *geometry,
+dt_status dti_table_write(dti_table_out *t, const char *const *cells, OGRGeometryH geometry,
                           dt_error *err)
 {
     if (t->csv) {
@@ -229,7 +229,7 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, const void
     }
     OGRErr rc = OGRERR_NONE;
     if (geometry) {
-        OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)geometry));
+        OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone(geometry));
         rc = multi ? OGR_F_SetGeometryDirectly(f, multi) : OGRERR_NOT_ENOUGH_MEMORY;
     }
     if (rc == OGRERR_NONE) {

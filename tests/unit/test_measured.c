@@ -199,8 +199,7 @@ static void test_area_shares(void)
     dti_tile_share *s;
     size_t n;
     dt_error err = {0};
-    CHECK_INT(dti_tiles_area_shares(t, 2, (const void *const *)regions, wgs84, &s, &n, &err),
-              DT_OK);
+    CHECK_INT(dti_tiles_area_shares(t, 2, regions, wgs84, &s, &n, &err), DT_OK);
     CHECK(fabs(share_of(s, n, 0, 0) - 0.5) < 1e-9);
     CHECK(fabs(share_of(s, n, 0, 1) - 0.5) < 1e-9);
     CHECK(fabs(share_of(s, n, 1, 0) - 2.0 / 3) < 1e-9);
@@ -222,8 +221,7 @@ static void test_area_shares(void)
     OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(wgs84, albers);
     for (int r = 0; r < 2; r++)
         OGR_G_Transform(regions[r], ct);
-    CHECK_INT(dti_tiles_area_shares(t, 2, (const void *const *)regions, albers, &s, &n, &err),
-              DT_OK);
+    CHECK_INT(dti_tiles_area_shares(t, 2, regions, albers, &s, &n, &err), DT_OK);
     CHECK(fabs(share_of(s, n, 0, 0) - 0.5) < 1e-4);
     CHECK(fabs(share_of(s, n, 1, 1) - 1.0 / 3) < 1e-4);
     free(s);
@@ -267,8 +265,8 @@ static void test_county_border(void)
     dti_tile_share *s = NULL;
     size_t n = 0;
     dt_error err;
-    CHECK(t && dti_tiles_area_shares(t, 2, (const void *const *)regions, OGR_L_GetSpatialRef(layer),
-                                     &s, &n, &err) == DT_OK);
+    CHECK(t &&
+          dti_tiles_area_shares(t, 2, regions, OGR_L_GetSpatialRef(layer), &s, &n, &err) == DT_OK);
     CHECK_INT(n, 2);
     double a = share_of(s, n, 0, 0), b = share_of(s, n, 0, 1);
     CHECK(a > 0.05 && a < 0.95 && b > 0.05 && b < 0.95);

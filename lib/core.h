@@ -1,0 +1,208 @@
+/* Errors, hashing, exact numbers and the BEAD classification rules: what every other part of the
+ * library uses. */
+#ifndef DIALTONE_CORE_H
+#define DIALTONE_CORE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dialtone/dialtone.h"
+
+#if defined(__GNUC__)
+#define DTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DTI_PRINTF(a, b)
+#endif
+
+struct json_t; /* jansson's, for provenance (provenance.c) */
+
+/* ---- errors (error.c) ---- */
+/* Fill err (may be NULL) and return status. file may be NULL, line 0. */
+dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long line,
+                        const char *fmt, ...) DTI_PRINTF(5, 6);
+/* Copy GDAL's last error message into err with status. */
+dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
+/* GDAL's process-wide set-up, once (pthread_once); dti_ogr_init also registers GDAL's
+ * drivers, for OGR and raster work. */
+void dti_gdal_init(void);
+void dti_ogr_init(void);
+/* A public call's hold on GDAL's error handling: enter pushes a quiet handler (the library
+ * never prints) whose state is this scope, leave pops it and gives the caller back its own
+ * last GDAL error. Every public call that may reach GDAL runs between the two (calls.c). */
+typedef struct dti_gdal_scope {
+    unsigned long failures; /* GDAL errors of class CE_Failure or worse during the call */
+    int caller_class, caller_number;
+    char caller_message[1024];
+} dti_gdal_scope;
+void dti_gdal_enter(dti_gdal_scope *scope);
+void dti_gdal_leave(dti_gdal_scope *scope);
+/* The public calls' bodies; calls.c wraps each in a dti_gdal_scope. dti_call_stats keeps the
+ * region table in *table when table is not NULL (and then writes it to a file only with -o). */
+dt_stats_options *dti_call_stats_options_new(int argc, char **argv, dt_error *err);
+dt_merge_options *dti_call_merge_options_new(int argc, char **argv, dt_error *err);
+dt_map_options *dti_call_map_options_new(int argc, char **argv, dt_error *err);
+dt_plan_options *dti_call_plan_options_new(int argc, char **argv, dt_error *err);
+dt_diff_options *dti_call_diff_options_new(int argc, char **argv, dt_error *err);
+dt_report_options *dti_call_report_options_new(int argc, char **argv, dt_error *err);
+dt_run_options *dti_call_run_options_new(int argc, char **argv, dt_error *err);
+dt_info_options *dti_call_info_options_new(int argc, char **argv, dt_error *err);
+dt_status dti_call_stats(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
+                         void *user, dt_table **table, dt_error *err);
+dt_status dti_call_merge(const dt_merge_options *options, dt_error *err);
+dt_status dti_call_info(const dt_info_options *options, char **text, dt_error *err);
+dt_request *dti_call_request_new(const dt_command *command, int argc, char **argv, dt_error *err);
+dt_status dti_call_request_run(dt_request *request, dt_progress_fn progress, dt_note_fn note,
+                               void *user, dt_error *err);
+dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+dt_status dti_call_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_error *err);
+dt_status dti_call_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_error *err);
+dt_status dti_call_report(const dt_report_options *options, dt_progress_fn progress,
+                          dt_note_fn note, void *user, dt_error *err);
+dt_status dti_call_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,
+                       void *user, dt_error *err);
+/* Pass a formatted note to the user's note callback (which may be NULL). */
+void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
+
+/* ---- hashing (hash.c) ---- */
+#define DTI_EMPTY_KEY UINT64_MAX
+
+static inline uint64_t dti_hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Open-addressing map from 64-bit key (never DTI_EMPTY_KEY) to uint32;
+ * key and value share a slot so a lookup touches one cache line. */
+typedef struct dti_u64slot {
+    uint64_t key;
+    uint32_t value;
+} dti_u64slot;
+
+typedef struct dti_u64map {
+    dti_u64slot *slots;
+    size_t mask; /* capacity - 1 */
+    size_t count;
+} dti_u64map;
+
+static inline void dti_u64map_prefetch(const dti_u64map *map, uint64_t key)
+{
+    __builtin_prefetch(&map->slots[dti_hash64(key) & map->mask]);
+}
+
+int dti_u64map_init(dti_u64map *map, size_t expected);
+void dti_u64map_free(dti_u64map *map);
+/* Returns the value slot for key, inserting it (value = new_value) when new;
+ * *inserted says which. NULL when out of memory. */
+uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
+/* Value for key or UINT32_MAX. */
+uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
+
+/* Open-addressing set of 64-bit keys (never DTI_EMPTY_KEY). */
+typedef struct dti_u64set {
+    uint64_t *keys;
+    size_t mask;
+    size_t count;
+} dti_u64set;
+
+int dti_u64set_init(dti_u64set *set, size_t expected);
+void dti_u64set_free(dti_u64set *set);
+/* 1 when added, 0 when present, -1 out of memory. */
+int dti_u64set_add(dti_u64set *set, uint64_t key);
+static inline void dti_u64set_prefetch(const dti_u64set *set, uint64_t key)
+{
+    __builtin_prefetch(&set->keys[dti_hash64(key) & set->mask]);
+}
+
+/* Interned strings: each distinct string gets a dense index from 0. */
+typedef struct dti_strtab {
+    char *arena;
+    size_t arena_used, arena_cap;
+    uint32_t *offsets; /* per index: start in arena (string is NUL terminated) */
+    size_t count, offsets_cap;
+    uint32_t *slots; /* hash slots: index + 1, 0 empty */
+    size_t mask;
+} dti_strtab;
+
+void dti_strtab_init(dti_strtab *tab);
+void dti_strtab_free(dti_strtab *tab);
+/* Index of the string, adding it when new; UINT32_MAX when out of memory. */
+uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len);
+/* Index of the string, or UINT32_MAX when it is not in the table. */
+uint32_t dti_strtab_find(const dti_strtab *tab, const char *s, size_t len);
+static inline const char *dti_strtab_get(const dti_strtab *tab, uint32_t index)
+{
+    return tab->arena + tab->offsets[index];
+}
+
+/* SWAR: the high bit of each byte of word that equals c (eight at a time). */
+static inline uint64_t dti_byte_mask(uint64_t word, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ULL, lows = 0x7f7f7f7f7f7f7f7fULL;
+    uint64_t x = word ^ (ones * c); /* matching bytes become zero */
+    return ~(((x & lows) + lows) | x) & (ones << 7);
+}
+
+/* How many bits a dti_byte_mask has, without needing a popcount instruction. */
+static inline unsigned dti_byte_mask_count(uint64_t mask)
+{
+    return (unsigned)(((mask >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+/* ---- numbers (numbers.c) ---- */
+/* Speeds are kept as integer micro-Mbps (1e-6 Mbps). SPEC allows at most 6
+ * decimals, so every speed and threshold is held exactly and compared exactly. */
+#define DTI_MICRO 1000000LL
+/* Parse a plain decimal digits[.digits] (also ".5" and "5.") with at most 6
+ * decimals, into millionths, at most max; no sign, exponent or spaces. 0 ok, -1 bad. */
+int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro);
+/* A speed in Mbps as dti_parse_micro reads it ("100", "0.768"), up to 1e9 Mbps. */
+int dti_parse_speed(const char *s, size_t len, int64_t *micro);
+#define DTI_SPEED_SYNTAX "a plain decimal of Mbps with at most 6 decimals"
+/* Parse an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
+int dti_parse_u64(const char *s, size_t len, uint64_t *value);
+/* Print value / 10^scale as a plain decimal without trailing zeros. */
+char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale);
+/* Round-half-up ratio num/den with `decimals` decimals, exact in integers. */
+char *dti_format_ratio(char *buf, size_t size, uint64_t num, uint64_t den, int decimals);
+/* Parse "D/U" thresholds into micro-Mbps: two speeds, both above 0. 0 ok, -1 bad. */
+int dti_parse_threshold(const char *text, int64_t *down, int64_t *up);
+#define DTI_THRESHOLD_SYNTAX                                                                       \
+    "expected DOWN/UP in Mbps, both above 0 with at most 6 decimals, e.g. 100/20"
+
+/* ---- classification (classify.c) ---- */
+enum {
+    DTI_TIER_COUNT = 6,           /* 0.2/0.2 10/1 25/3 100/20 250/25 1000/100 */
+    DTI_FLAG_SERVED = 1 << 6,     /* a reliable row met the served threshold */
+    DTI_FLAG_UNDERSERVED = 1 << 7 /* a reliable row met the underserved one */
+};
+
+typedef enum dti_class { DTI_UNSERVED = 0, DTI_UNDERSERVED = 1, DTI_SERVED = 2 } dti_class;
+
+typedef struct dti_rules {
+    int ulfw; /* technology 70 counts as reliable */
+    int64_t served_down, served_up, underserved_down, underserved_up;
+} dti_rules;
+
+extern const char *const dti_tier_names[DTI_TIER_COUNT];
+void dti_rules_default(dti_rules *rules);
+/* Underserved must not exceed served in either component (numbers.c; checked
+ * once all options are read, in whatever order they came). DT_OK, or status
+ * with err naming file and line (NULL, 0 for command-line options). */
+dt_status dti_thresholds_check(const dti_rules *rules, dt_status status, const char *file,
+                               long line, dt_error *err);
+int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
+/* Flags earned by one reliable row: tier bits and served/underserved bits. */
+unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
+dti_class dti_class_of(unsigned flags);
+const char *dti_class_name(dti_class c);
+
+#endif
