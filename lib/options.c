@@ -179,6 +179,31 @@ static dt_status parse_one(const dti_command *c, void *request, int argc, char *
     return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unknown option %s", a);
 }
 
+static dt_status add_operand(const dti_command *c, void *request, const char *a, dt_error *err);
+
+dt_status dti_request_set(void *request, const char *name, const char *value, dt_error *err)
+{
+    const dti_command *c = ((dti_common *)request)->command;
+    for (const dti_opt *e = c->options; e->kind != DTI_OPT_END; e++) {
+        if (!is_option_entry(e))
+            continue;
+        dti_opt o = resolve(e);
+        char spelling[64];
+        if (!spelled(o.names, name, 0, spelling, sizeof spelling))
+            continue;
+        if (o.meta && !value)
+            return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "option %s needs a value", name);
+        return apply(request, &o, name, o.meta ? value : NULL, err);
+    }
+    return dti_error_set(err, DT_ERR_INTERNAL, NULL, 0, "dialtone %s has no option %s", c->name,
+                         name);
+}
+
+dt_status dti_request_operand(void *request, const char *value, dt_error *err)
+{
+    return add_operand(((dti_common *)request)->command, request, value, err);
+}
+
 static dt_status add_operand(const dti_command *c, void *request, const char *a, dt_error *err)
 {
     const dti_opt *o = &c->operands;

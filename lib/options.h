@@ -116,6 +116,12 @@ void *dti_request_parse(const dti_command *command, int argc, char **argv, dt_er
 /* A request of command with its defaults, for a caller that fills the fields itself (text
  * fields with copies: dti_request_free frees them). NULL with err set when out of memory. */
 void *dti_request_new(const dti_command *command, dt_error *err);
+/* Set one option of a request by its name ("--served"), with the value's checks and messages
+ * of the command line (value NULL for a flag); for callers that fill a request from text they
+ * hold (dialtone run's configuration). A usage error names the option. */
+dt_status dti_request_set(void *request, const char *name, const char *value, dt_error *err);
+/* Add an operand (a file) as the command line's would be. */
+dt_status dti_request_operand(void *request, const char *value, dt_error *err);
 /* The checks dti_request_parse runs after the options: what a caller filling the fields by
  * hand must pass too. */
 dt_status dti_request_check(void *request, dt_error *err);

@@ -85,100 +85,70 @@ typedef struct run_state {
     char projection[1024]; /* the projection note said: once per run, not once per map */
 } run_state;
 
-/* The arguments of one step: any number (a national release is hundreds of
- * files), with the strings formatted for it owned here. */
-typedef struct argv_list {
-    const char **v;
-    int n, cap;
-    char **owned;
-    int owned_count, owned_cap;
-    int no_memory;
-} argv_list;
+/* ---- filling a step's request from the configuration: typed, through each command's option
+ * table (the same checks and messages as its command line), never through an argv array ---- */
 
-static void add(argv_list *a, const char *x)
+typedef struct step {
+    run_state *s;
+    void *request; /* dt_stats_options *, dt_map_options *, ... */
+    dt_status status;
+    dt_error *err;
+} step;
+
+static step step_new(run_state *s, const dti_command *command, dt_error *err)
 {
-    if (a->n + 1 >= a->cap) {
-        int cap = a->cap ? a->cap * 2 : 32;
-        const char **v = realloc(a->v, (size_t)cap * sizeof *v);
-        if (!v) {
-            a->no_memory = 1;
-            return;
-        }
-        a->v = v;
-        a->cap = cap;
-    }
-    a->v[a->n++] = x;
-    a->v[a->n] = NULL;
+    step st = {s, dti_request_new(command, err), DT_OK, err};
+    if (!st.request)
+        st.status = err->status;
+    return st;
 }
-static void add2(argv_list *a, const char *x, const char *y)
+/* An option set to value (nothing when value is NULL). */
+static void set(step *st, const char *option, const char *value)
 {
-    add(a, x);
-    add(a, y);
+    if (st->status == DT_OK && value)
+        st->status = dti_request_set(st->request, option, value, st->err);
 }
-/* A copy of text kept until the step ends; NULL when out of memory. */
-static const char *own(argv_list *a, const char *text)
+static void flag(step *st, const char *option, int on)
 {
-    if (a->owned_count == a->owned_cap) {
-        int cap = a->owned_cap ? a->owned_cap * 2 : 8;
-        char **owned = realloc(a->owned, (size_t)cap * sizeof *owned);
-        if (!owned) {
-            a->no_memory = 1;
-            return NULL;
-        }
-        a->owned = owned;
-        a->owned_cap = cap;
-    }
-    char *copy = strdup(text);
-    if (!copy)
-        a->no_memory = 1;
-    else
-        a->owned[a->owned_count++] = copy;
-    return copy;
+    if (st->status == DT_OK && on)
+        st->status = dti_request_set(st->request, option, NULL, st->err);
 }
-static void argv_free(argv_list *a)
+static void operand(step *st, const char *value)
 {
-    for (int i = 0; i < a->owned_count; i++)
-        free(a->owned[i]);
-    free(a->owned);
-    free(a->v);
+    if (st->status == DT_OK)
+        st->status = dti_request_operand(st->request, value, st->err);
 }
 /* An option copied from the config when it has the key. */
-static void add_key(argv_list *a, const run_state *s, const char *option, int key)
+static void set_key(step *st, const char *option, int key)
 {
-    const char *v = dti_run_config_text(s->c, key);
-    if (v)
-        add2(a, option, v);
+    set(st, option, dti_run_config_text(st->s->c, key));
 }
-static void add_path(argv_list *a, const run_state *s, const char *option, int key)
+static void set_path(step *st, const char *option, int key)
 {
-    const char *v = dti_run_config_path(s->c, key);
-    if (v)
-        add2(a, option, v);
+    set(st, option, dti_run_config_path(st->s->c, key));
 }
 
-/* work/NAME_what, remembered as an output */
-static const char *output(argv_list *a, run_state *s, const char *what)
+/* work/NAME_what into path (size 1024), remembered as an output; "" when it fails. */
+static const char *output(step *st, const char *what, char *path)
 {
-    size_t n = strlen(s->work) + strlen(s->name) + strlen(what) + 3;
-    char *path = malloc(n);
-    if (!path) {
-        a->no_memory = 1;
-        return "";
+    run_state *s = st->s;
+    path[0] = '\0';
+    if (st->status != DT_OK)
+        return path;
+    if ((size_t)snprintf(path, 1024, "%s/%s_%s", s->work, s->name, what) >= 1024) {
+        path[0] = '\0';
+        st->status = dti_error_set(st->err, DT_ERR_USAGE, s->work, 0,
+                                   "the output path is too long (over 1023 bytes)");
+        return path;
     }
-    snprintf(path, n, "%s/%s_%s", s->work, s->name, what);
-    const char *slot = own(a, path);
-    free(path);
-    if (!slot)
-        return "";
     char **made = realloc(s->made, (s->made_count + 1) * sizeof *made);
-    if (made) {
+    if (made)
         s->made = made;
-        made[s->made_count] = strdup(slot + strlen(s->work) + 1);
-        s->made_count += made[s->made_count] != NULL;
-    }
-    if (!made || s->made_count == 0 || !s->made[s->made_count - 1])
-        a->no_memory = 1;
-    return slot;
+    if (!made || !(made[s->made_count] = strdup(path + strlen(s->work) + 1)))
+        st->status = dti_error_set(st->err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    else
+        s->made_count++;
+    return path;
 }
 
 static int step_progress(double frac, const char *msg, void *user)
@@ -211,28 +181,30 @@ static void explain(const run_state *s, dt_error *err)
              s->step);
 }
 
-#define RUN_STEP(kind, state, list, err)                                                           \
-    do {                                                                                           \
-        dt_##kind##_options *opt =                                                                 \
-            (list)->no_memory ? NULL                                                               \
-                              : dt_##kind##_options_new((list)->n, (char **)(list)->v, err);       \
-        if ((list)->no_memory)                                                                     \
-            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");                            \
-        status = opt ? dt_##kind(opt, (state)->progress ? step_progress : NULL,                    \
-                                 (state)->note ? step_note : NULL, state, err)                     \
-                     : (err)->status;                                                              \
-        dt_##kind##_options_free(opt);                                                             \
-        argv_free(list);                                                                           \
-        if (status != DT_OK && err)                                                                \
-            explain(state, err);                                                                   \
-    } while (0)
-
-static void rules_args(argv_list *a, const run_state *s)
+/* Check and run a step's request, then free it. */
+static dt_status run_step(step *st, const char *name)
 {
-    if (s->c->flag[DTI_RUN_ULFW])
-        add(a, "--ulfw");
-    add_key(a, s, "--served", DTI_RUN_SERVED);
-    add_key(a, s, "--underserved", DTI_RUN_UNDERSERVED);
+    run_state *s = st->s;
+    s->step = name;
+    dt_status status = st->status;
+    if (status == DT_OK)
+        status = dti_request_check(st->request, st->err);
+    if (status == DT_OK) {
+        const dti_common *common = st->request;
+        status = common->command->run(st->request, s->progress ? step_progress : NULL,
+                                      s->note ? step_note : NULL, s, st->err);
+    }
+    dti_request_free(st->request);
+    if (status != DT_OK)
+        explain(s, st->err);
+    return status;
+}
+
+static void rules_args(step *st)
+{
+    flag(st, "--ulfw", st->s->c->flag[DTI_RUN_ULFW]);
+    set_key(st, "--served", DTI_RUN_SERVED);
+    set_key(st, "--underserved", DTI_RUN_UNDERSERVED);
 }
 
 /* The maps: the share unserved (quintiles, or as the config's map_ keys say) and the unserved
@@ -252,33 +224,29 @@ static void stats_file(const run_state *s, char *buf, size_t size)
     snprintf(buf, size, "%s_stats.csv", s->level);
 }
 
-static dt_status run_stats(run_state *s, char *stats_path, size_t size, dt_error *err)
+static dt_status run_stats(run_state *s, char *stats_path, dt_error *err)
 {
-    argv_list a = {0};
-    dt_status status;
-    add2(&a, "--by", s->level);
-    add_path(&a, s, "--fabric", DTI_RUN_FABRIC);
+    step st = step_new(s, &dti_stats_command, err);
+    set(&st, "--by", s->level);
+    set_path(&st, "--fabric", DTI_RUN_FABRIC);
     /* census blocks add the housing columns (households = yes ranks the plan by them) */
     for (size_t i = 0; i < s->c->count[DTI_RUN_BLOCKS]; i++)
-        add2(&a, "--blocks", s->c->paths[DTI_RUN_BLOCKS][i]);
-    add_key(&a, s, "--threads", DTI_RUN_THREADS);
-    rules_args(&a, s);
+        set(&st, "--blocks", s->c->paths[DTI_RUN_BLOCKS][i]);
+    set_key(&st, "--threads", DTI_RUN_THREADS);
+    rules_args(&st);
     char what[64];
     stats_file(s, what, sizeof what);
-    snprintf(stats_path, size, "%s", output(&a, s, what));
-    add2(&a, "-o", stats_path);
+    set(&st, "-o", output(&st, what, stats_path));
     for (size_t i = 0; i < s->c->count[DTI_RUN_BDC]; i++)
-        add(&a, s->c->paths[DTI_RUN_BDC][i]);
-    s->step = "stats";
-    RUN_STEP(stats, s, &a, err);
-    return status;
+        operand(&st, s->c->paths[DTI_RUN_BDC][i]);
+    return run_step(&st, "stats");
 }
 
-static void region_args(argv_list *a, const run_state *s)
+static void region_args(step *st)
 {
-    add_path(a, s, "--regions", DTI_RUN_REGIONS);
-    add_key(a, s, "--layer", DTI_RUN_LAYER);
-    add_key(a, s, "--id-field", DTI_RUN_ID_FIELD);
+    set_path(st, "--regions", DTI_RUN_REGIONS);
+    set_key(st, "--layer", DTI_RUN_LAYER);
+    set_key(st, "--id-field", DTI_RUN_ID_FIELD);
 }
 
 /* What the classes are, for the subtitle: "quintiles", "6 natural breaks (Jenks)"... */
@@ -308,7 +276,7 @@ static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], d
     const char *column = dti_run_config_text(s->c, DTI_RUN_MAP_COLUMN);
     dt_status status = DT_OK;
     for (int v = 0; v < 2 && status == DT_OK; v++) {
-        argv_list a = {0};
+        step st = step_new(s, &dti_map_command, err);
         char subtitle[512], title[512], classes[64] = "";
         /* a column of the config's own is named by its name, not by the built-in titles */
         int own = v == 0 && column && strcmp(column, views[0].column) != 0;
@@ -324,26 +292,24 @@ static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], d
         const char *own_title =
             dti_run_config_text(s->c, v == 0 ? DTI_RUN_MAP_TITLE : DTI_RUN_SYMBOLS_TITLE);
         const char *own_subtitle = v == 0 ? dti_run_config_text(s->c, DTI_RUN_MAP_SUBTITLE) : NULL;
-        region_args(&a, s);
-        add2(&a, "--stats", stats);
-        add2(&a, "--column", own ? column : views[v].column);
-        add2(&a, "--view", views[v].view);
-        add2(&a, "--title", own_title ? own_title : title);
-        add2(&a, "--subtitle", own_subtitle ? own_subtitle : subtitle);
+        region_args(&st);
+        set(&st, "--stats", stats);
+        set(&st, "--column", own ? column : views[v].column);
+        set(&st, "--view", views[v].view);
+        set(&st, "--title", own_title ? own_title : title);
+        set(&st, "--subtitle", own_subtitle ? own_subtitle : subtitle);
         if (v == 0) {
-            add_key(&a, s, "--palette", DTI_RUN_MAP_PALETTE);
-            add_key(&a, s, "--method", DTI_RUN_MAP_CLASSIFICATION);
-            add_key(&a, s, "--classes", DTI_RUN_MAP_CLASSES);
-            add_key(&a, s, "--units", DTI_RUN_MAP_UNITS);
+            set_key(&st, "--palette", DTI_RUN_MAP_PALETTE);
+            set_key(&st, "--method", DTI_RUN_MAP_CLASSIFICATION);
+            set_key(&st, "--classes", DTI_RUN_MAP_CLASSES);
+            set_key(&st, "--units", DTI_RUN_MAP_UNITS);
         }
-        add_key(&a, s, "--source", DTI_RUN_SOURCE);
-        add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
-        add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
-        add2(&a, "--width", "1200");
-        snprintf(maps[v], 1024, "%s", output(&a, s, views[v].file));
-        add2(&a, "-o", maps[v]);
-        s->step = "map";
-        RUN_STEP(map, s, &a, err);
+        set_key(&st, "--source", DTI_RUN_SOURCE);
+        set_key(&st, "--region-noun", DTI_RUN_NOUN);
+        set_key(&st, "--scale-bar", DTI_RUN_SCALE_BAR);
+        set(&st, "--width", "1200");
+        set(&st, "-o", output(&st, views[v].file, maps[v]));
+        status = run_step(&st, "map");
     }
     return status;
 }
@@ -351,80 +317,67 @@ static dt_status run_maps(run_state *s, const char *stats, char maps[2][1024], d
 static dt_status run_plan(run_state *s, const char *stats, char *plan, char *plan_map,
                           dt_error *err)
 {
-    argv_list a = {0};
-    dt_status status;
-    add2(&a, "--budget", dti_run_config_text(s->c, DTI_RUN_BUDGET));
-    add_path(&a, s, "--costs", DTI_RUN_COSTS);
-    add_path(&a, s, "--land", DTI_RUN_LAND);
-    add_key(&a, s, "--method", DTI_RUN_METHOD);
-    if (s->c->flag[DTI_RUN_HOUSEHOLDS])
-        add(&a, "--households");
-    region_args(&a, s);
+    step st = step_new(s, &dti_plan_command, err);
+    set_key(&st, "--budget", DTI_RUN_BUDGET);
+    set_path(&st, "--costs", DTI_RUN_COSTS);
+    set_path(&st, "--land", DTI_RUN_LAND);
+    set_key(&st, "--method", DTI_RUN_METHOD);
+    flag(&st, "--households", s->c->flag[DTI_RUN_HOUSEHOLDS]);
+    region_args(&st);
     if (dti_run_config_path(s->c, DTI_RUN_REGIONS)) {
-        snprintf(plan_map, 1024, "%s", output(&a, s, plan_map_file));
-        add2(&a, "--map", plan_map);
-        add_key(&a, s, "--source", DTI_RUN_SOURCE);
-        add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
-        add_key(&a, s, "--scale-bar", DTI_RUN_SCALE_BAR);
-        add_key(&a, s, "--title", DTI_RUN_PLAN_TITLE);
+        set(&st, "--map", output(&st, plan_map_file, plan_map));
+        set_key(&st, "--source", DTI_RUN_SOURCE);
+        set_key(&st, "--region-noun", DTI_RUN_NOUN);
+        set_key(&st, "--scale-bar", DTI_RUN_SCALE_BAR);
+        set_key(&st, "--title", DTI_RUN_PLAN_TITLE);
     }
-    snprintf(plan, 1024, "%s", output(&a, s, plan_file));
-    add2(&a, "-o", plan);
-    add(&a, stats);
-    s->step = "plan";
-    RUN_STEP(plan, s, &a, err);
-    return status;
+    set(&st, "-o", output(&st, plan_file, plan));
+    operand(&st, stats);
+    return run_step(&st, "plan");
 }
 
 static dt_status run_diff(run_state *s, char *change, dt_error *err)
 {
-    argv_list a = {0};
-    dt_status status;
-    add2(&a, "--by", s->level);
-    add_key(&a, s, "--threads", DTI_RUN_THREADS);
-    rules_args(&a, s);
+    step st = step_new(s, &dti_diff_command, err);
+    set(&st, "--by", s->level);
+    set_key(&st, "--threads", DTI_RUN_THREADS);
+    rules_args(&st);
     for (size_t i = 0; i < s->c->count[DTI_RUN_PREVIOUS]; i++)
-        add2(&a, "--old", s->c->paths[DTI_RUN_PREVIOUS][i]);
+        set(&st, "--old", s->c->paths[DTI_RUN_PREVIOUS][i]);
     for (size_t i = 0; i < s->c->count[DTI_RUN_BDC]; i++)
-        add2(&a, "--new", s->c->paths[DTI_RUN_BDC][i]);
-    snprintf(change, 1024, "%s", output(&a, s, change_file));
-    add2(&a, "-o", change);
-    s->step = "diff";
-    RUN_STEP(diff, s, &a, err);
-    return status;
+        set(&st, "--new", s->c->paths[DTI_RUN_BDC][i]);
+    set(&st, "-o", output(&st, change_file, change));
+    return run_step(&st, "diff");
 }
 
 static dt_status run_report(run_state *s, const char *stats, char maps[2][1024], const char *plan,
                             const char *plan_map, const char *change, dt_error *err)
 {
-    argv_list a = {0};
-    dt_status status;
-    add2(&a, "--stats", stats);
+    step st = step_new(s, &dti_report_command, err);
+    set(&st, "--stats", stats);
     for (int v = 0; v < 2; v++)
         if (maps[v][0])
-            add2(&a, "--map", maps[v]);
-    region_args(&a, s);
+            set(&st, "--map", maps[v]);
+    region_args(&st);
     if (plan[0]) {
-        add2(&a, "--plan", plan);
-        add_key(&a, s, "--budget", DTI_RUN_BUDGET);
-        add_path(&a, s, "--costs", DTI_RUN_COSTS);
+        set(&st, "--plan", plan);
+        set_key(&st, "--budget", DTI_RUN_BUDGET);
+        set_path(&st, "--costs", DTI_RUN_COSTS);
         if (plan_map[0])
-            add2(&a, "--plan-map", plan_map);
+            set(&st, "--plan-map", plan_map);
     }
     if (change[0])
-        add2(&a, "--diff", change);
-    add_key(&a, s, "--title", DTI_RUN_TITLE);
-    add_key(&a, s, "--subtitle", DTI_RUN_SUBTITLE);
-    add_key(&a, s, "--source", DTI_RUN_SOURCE);
-    add_key(&a, s, "--region-noun", DTI_RUN_NOUN);
-    add_key(&a, s, "--top", DTI_RUN_TOP);
-    rules_args(&a, s);
-    if (dti_run_config_path(s->c, DTI_RUN_FABRIC))
-        add(&a, "--fabric");
-    add2(&a, "-o", output(&a, s, report_file));
-    s->step = "report";
-    RUN_STEP(report, s, &a, err);
-    return status;
+        set(&st, "--diff", change);
+    set_key(&st, "--title", DTI_RUN_TITLE);
+    set_key(&st, "--subtitle", DTI_RUN_SUBTITLE);
+    set_key(&st, "--source", DTI_RUN_SOURCE);
+    set_key(&st, "--region-noun", DTI_RUN_NOUN);
+    set_key(&st, "--top", DTI_RUN_TOP);
+    rules_args(&st);
+    flag(&st, "--fabric", dti_run_config_path(s->c, DTI_RUN_FABRIC) != NULL);
+    char report[1024];
+    set(&st, "-o", output(&st, report_file, report));
+    return run_step(&st, "report");
 }
 
 /* ---- the run ---- */
@@ -650,7 +603,7 @@ dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note
     int have_regions = dti_run_config_path(&c, DTI_RUN_REGIONS) != NULL;
     s.from = 0, s.span = 0.6;
     if (status == DT_OK)
-        status = run_stats(&s, stats, sizeof stats, err);
+        status = run_stats(&s, stats, err);
     s.from = 0.6, s.span = 0.15;
     if (status == DT_OK && have_regions)
         status = run_maps(&s, stats, maps, err);
