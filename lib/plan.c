@@ -454,52 +454,100 @@ static void class_text(char *buf, size_t size, const dti_cost_class *c)
                  dti_format_decimal(hi, sizeof hi, c->max));
 }
 
-static void write_table(FILE *fp, const plan_state *s, int households)
+/* One row of the plan table: to the CSV (fp) and to the table in memory (mem), either NULL.
+ * 0, or -1 out of memory. */
+static int emit(FILE *fp, dt_table *mem, const char *const *cells, int n)
+{
+    for (int c = 0; fp && c < n; c++) {
+        if (c)
+            fputc(',', fp);
+        dti_csv_put_field(fp, cells[c]);
+    }
+    if (fp)
+        fputc('\n', fp);
+    return mem ? dti_table_add_row(mem, cells) : 0;
+}
+
+/* The columns of the plan table (rank,geoid,...: see the usage's epilogue). */
+static int plan_columns(dti_column *cols, int hh, int households)
+{
+    int n = 0;
+#define COL(name, type) (cols[n++] = (dti_column){(name), (type)})
+    COL("rank", DTI_CELL_INTEGER), COL("geoid", DTI_CELL_TEXT), COL("pass", DTI_CELL_TEXT);
+    COL("density", DTI_CELL_REAL), COL("density_class", DTI_CELL_TEXT);
+    COL("cost_per_location", DTI_CELL_REAL), COL("project_locations", DTI_CELL_INTEGER);
+    if (hh)
+        COL("project_households", DTI_CELL_REAL);
+    COL("cost", DTI_CELL_REAL);
+    if (households)
+        COL("cost_per_household", DTI_CELL_REAL);
+    COL("funded", DTI_CELL_TEXT), COL("cumulative_cost", DTI_CELL_REAL);
+    COL("cumulative_locations", DTI_CELL_INTEGER);
+    if (hh)
+        COL("cumulative_households", DTI_CELL_REAL);
+#undef COL
+    return n;
+}
+
+/* The plan table to fp and/or *mem (made here; NULL when out of memory). 0, or -1. */
+static int write_table(FILE *fp, dt_table **mem, const plan_state *s, int households)
 {
     int hh = s->households_from != NULL;
-    fputs("rank,geoid,pass,density,density_class,cost_per_location,project_locations", fp);
-    fputs(hh ? ",project_households,cost" : ",cost", fp);
-    fputs(households ? ",cost_per_household" : "", fp);
-    fputs(",funded,cumulative_cost,cumulative_locations", fp);
-    fputs(hh ? ",cumulative_households\n" : "\n", fp);
+    dti_column cols[16];
+    int n = plan_columns(cols, hh, households);
+    const char *names[16];
+    for (int c = 0; c < n; c++)
+        names[c] = cols[c].name;
+    if (mem && !(*mem = dti_table_new(cols, n)))
+        return -1;
+    if (fp && emit(fp, NULL, names, n) != 0)
+        return -1;
     int64_t cum_cost = 0, cum_hh = 0;
     uint64_t cum_loc = 0;
     for (size_t i = 0; i < s->count; i++) {
         const dti_project *p = &s->projects[i];
-        char a[64], b[64], text[128];
-        fprintf(fp, "%zu,", i + 1);
-        dti_csv_put_field(fp, p->geoid);
-        fprintf(fp, ",%s,%s,", p->pass ? "underserved" : "unserved",
-                format_density(a, sizeof a, p->locations, p->land_km2));
-        class_text(text, sizeof text, p->cost_class);
-        dti_csv_put_field(fp, text);
-        fprintf(fp, ",%s,%llu", dti_format_money(a, sizeof a, p->cost_class->cost_per_location),
-                (unsigned long long)p->connect);
+        char v[16][128];
+        const char *cells[16];
+        int k = 0;
+#define CELL (cells[k] = v[k], v[k++])
+        snprintf(CELL, 128, "%zu", i + 1);
+        cells[k++] = p->geoid;
+        cells[k++] = p->pass ? "underserved" : "unserved";
+        format_density(CELL, 128, p->locations, p->land_km2);
+        class_text(CELL, 128, p->cost_class);
+        dti_format_money(CELL, 128, p->cost_class->cost_per_location);
+        snprintf(CELL, 128, "%llu", (unsigned long long)p->connect);
         if (hh)
-            fprintf(fp, ",%s", format_tenths(a, sizeof a, p->households_x10));
-        fprintf(fp, ",%s", dti_format_money(a, sizeof a, p->cost));
+            format_tenths(CELL, 128, p->households_x10);
+        dti_format_money(CELL, 128, p->cost);
         if (households) {
             /* cents per household, rounded half up: cost * 10 / tenths */
+            char *b = CELL;
             if (p->households_x10 > 0)
-                dti_format_money(b, sizeof b,
+                dti_format_money(b, 128,
                                  (p->cost * 20 + p->households_x10) / (2 * p->households_x10));
             else
                 b[0] = '\0';
-            fprintf(fp, ",%s", b);
         }
         if (p->funded) {
             cum_cost += p->cost;
             cum_loc += p->connect;
             cum_hh += p->households_x10 > 0 ? p->households_x10 : 0;
-            fprintf(fp, ",yes,%s,%llu", dti_format_money(a, sizeof a, cum_cost),
-                    (unsigned long long)cum_loc);
+            cells[k++] = "yes";
+            dti_format_money(CELL, 128, cum_cost);
+            snprintf(CELL, 128, "%llu", (unsigned long long)cum_loc);
             if (hh)
-                fprintf(fp, ",%s", format_tenths(b, sizeof b, cum_hh));
+                format_tenths(CELL, 128, cum_hh);
         } else {
-            fputs(hh ? ",no,,," : ",no,,", fp);
+            cells[k++] = "no";
+            for (int e = 0; e < (hh ? 3 : 2); e++)
+                cells[k++] = "";
         }
-        fputc('\n', fp);
+#undef CELL
+        if (emit(fp, mem ? *mem : NULL, cells, k) != 0)
+            return -1;
     }
+    return 0;
 }
 
 /* ---- the map of funded regions ---- */
@@ -642,7 +690,7 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
 }
 
 dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note,
-                        void *user, dt_error *err)
+                        void *user, dt_table **table, dt_error *err)
 {
     plan_state s;
     memset(&s, 0, sizeof s);
@@ -651,7 +699,10 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
     dti_outfile *out = NULL, *map = NULL;
     dti_gdal_init();
     /* the outputs first: an unwritable path fails before the work */
-    dt_status status = (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    /* the table goes to a file with -o, or to stdout when it is not kept in memory */
+    int to_file = o->output || !table;
+    dt_status status =
+        !to_file || (out = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
     if (status == DT_OK && o->map &&
         !(map = dti_outfile_open_file(o->map, ".png", note, user, err)))
         status = err->status;
@@ -688,7 +739,8 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
                 "its counts were made with",
                 o->stats);
     if (status == DT_OK) {
-        write_table(dti_outfile_stream(out), &s, o->households);
+        if (write_table(out ? dti_outfile_stream(out) : NULL, table, &s, o->households) != 0)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         char money[64];
         prov = dti_prov_new("plan");
         dti_prov_set_text(prov, "budget", dti_format_money(money, sizeof money, o->budget));
@@ -709,13 +761,14 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
                 dti_prov_add_pass(prov, passes[k], r[k].exact, r[k].funded, r[k].reached,
                                   r[k].spent, r[k].funded_greedy, r[k].reached_greedy,
                                   r[k].spent_greedy);
-        dti_outfile_set_provenance(out, prov);
+        if (out)
+            dti_outfile_set_provenance(out, prov);
     }
     if (status == DT_OK && map)
         status = draw_map(o, &s, r, map, progress, note, user, err);
     sigset_t mask; /* both in place, or neither: an interruption waits */
     dti_signals_hold(&mask);
-    if (status == DT_OK) {
+    if (status == DT_OK && out) {
         status = dti_outfile_commit(out, err);
         out = NULL;
     }
@@ -734,5 +787,9 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
     dti_land_free(&s.land);
     dti_csv_table_free(&s.table);
     dti_cost_model_free(&s.model);
+    if (status != DT_OK && table) {
+        dt_table_free(*table);
+        *table = NULL;
+    }
     return status;
 }

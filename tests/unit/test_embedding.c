@@ -243,6 +243,43 @@ int main(void)
     CHECK_INT(CPLGetLastErrorType(), CE_Warning);
     CPLSetErrorHandler(NULL);
 
+    /* the plan in memory: the hand-worked golden tables of tests/plan, byte for byte as CSV */
+    {
+        static const struct {
+            const char *expected;
+            int argc;
+            char *argv[10];
+        } plans[] = {
+            {"tests/expected/plan/budget_100k_exact.csv",
+             7,
+             {"--budget", "100000", "--costs", "tests/data/plan/costs.csv", "--land",
+              "tests/data/plan/land.csv", "tests/data/plan/stats.csv"}},
+            {"tests/expected/plan/households_300k.csv",
+             6,
+             {"--households", "--budget", "300000", "--costs", "tests/data/plan/costs.csv",
+              "tests/data/plan/stats_households.csv"}},
+        };
+        for (size_t k = 0; k < sizeof plans / sizeof *plans; k++) {
+            dt_plan_options *p = dt_plan_options_new(plans[k].argc, (char **)plans[k].argv, &err);
+            dt_table *pt = NULL;
+            CHECK(p && dt_plan_table(p, NULL, NULL, NULL, &pt, &err) == DT_OK);
+            char *got = pt ? table_csv(pt) : NULL, *want = read_all(plans[k].expected);
+            CHECK(got && want && strcmp(got, want) == 0);
+            if (k == 0 && pt) {
+                CHECK_STR(dt_table_column_name(pt, 0), "rank");
+                CHECK_INT(dt_table_column_type(pt, 0), DT_COLUMN_INTEGER);
+                CHECK_INT(dt_table_column_type(pt, 1), DT_COLUMN_TEXT);
+                CHECK_INT(dt_table_column_index(pt, "funded"),
+                          8); /* rank geoid pass density density_class cost_per_location
+                                 project_locations cost funded */
+            }
+            free(got);
+            free(want);
+            dt_table_free(pt);
+            dt_plan_options_free(p);
+        }
+    }
+
     unlink(layer);
     unlink(capture);
     unlink(out);
