@@ -35,7 +35,6 @@ DTI_OPTIONS_NEW(info)
     }
 
 DTI_COMMAND(map)
-DTI_COMMAND(diff)
 DTI_COMMAND(report)
 DTI_COMMAND(run)
 
@@ -77,6 +76,27 @@ dt_status dt_plan_table(const dt_plan_options *options, dt_progress_fn progress,
     dti_gdal_scope scope;
     dti_gdal_enter(&scope);
     dt_status status = dti_call_plan(options, progress, note, user, table, err);
+    dti_gdal_leave(&scope);
+    return status;
+}
+
+dt_status dt_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                  void *user, dt_error *err)
+{
+    dti_gdal_scope scope;
+    dti_gdal_enter(&scope);
+    dt_status status = dti_call_diff(options, progress, note, user, NULL, err);
+    dti_gdal_leave(&scope);
+    return status;
+}
+
+dt_status dt_diff_table(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_table **table, dt_error *err)
+{
+    *table = NULL;
+    dti_gdal_scope scope;
+    dti_gdal_enter(&scope);
+    dt_status status = dti_call_diff(options, progress, note, user, table, err);
     dti_gdal_leave(&scope);
     return status;
 }

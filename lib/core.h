@@ -59,7 +59,7 @@ dt_status dti_call_map(const dt_map_options *options, dt_progress_fn progress, d
 dt_status dti_call_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
                         void *user, dt_table **table, dt_error *err);
 dt_status dti_call_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
-                        void *user, dt_error *err);
+                        void *user, dt_table **table, dt_error *err);
 dt_status dti_call_report(const dt_report_options *options, dt_progress_fn progress,
                           dt_note_fn note, void *user, dt_error *err);
 dt_status dti_call_run(const dt_run_options *options, dt_progress_fn progress, dt_note_fn note,

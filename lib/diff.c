@@ -185,7 +185,7 @@ static const char *release_label(const dt_diff_options *o, int which, char *buf,
 /* ---- the run ---- */
 
 dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_note_fn note,
-                        void *user, dt_error *err)
+                        void *user, dt_table **memory, dt_error *err)
 {
     static const char *const names[2] = {"OLD", "NEW"};
     dti_gdal_init();
@@ -196,7 +196,10 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
     memset(cov, 0, sizeof cov);
     memset(&d, 0, sizeof d);
     dti_outfile *table = NULL, *changes = NULL;
-    dt_status status = (table = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
+    /* the table goes to a file with -o, or to stdout when it is not kept in memory */
+    int to_file = o->output || !memory;
+    dt_status status =
+        !to_file || (table = dti_outfile_open(o->output, note, user, err)) ? DT_OK : err->status;
     if (status == DT_OK && o->changes_out &&
         !(changes = dti_outfile_open(o->changes_out, note, user, err)))
         status = err->status;
@@ -219,7 +222,8 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
     if (status == DT_OK)
         status = dti_diff_compare(&cov[0], &cov[1], o->prefix_digits, changes != NULL, &d, err);
     if (status == DT_OK) {
-        dti_diff_write(dti_outfile_stream(table), &d);
+        if (dti_diff_write(table ? dti_outfile_stream(table) : NULL, memory, &d) != 0)
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (changes)
             dti_diff_write_changes(dti_outfile_stream(changes), &d, &cov[0], &cov[1]);
         /* what the tables mean: the rules, the level, both releases and their states */
@@ -234,7 +238,8 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
         dti_prov_inputs(prov, "old", &inputs[0]);
         dti_prov_inputs(prov, "inputs", &inputs[1]);
         dti_prov_set_text(prov, "table", "regions");
-        dti_outfile_set_provenance(table, prov);
+        if (table)
+            dti_outfile_set_provenance(table, prov);
         if (changes) {
             dti_prov_set_text(prov, "table", "changes");
             dti_outfile_set_provenance(changes, prov);
@@ -248,7 +253,7 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
         status = dti_outfile_commit(changes, err);
         changes = NULL;
     }
-    if (status == DT_OK) {
+    if (status == DT_OK && table) {
         status = dti_outfile_commit(table, err);
         table = NULL;
     }
@@ -285,6 +290,10 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
     for (int r = 0; r < 2; r++) {
         dti_coverage_free(&cov[r]);
         dti_inputs_free(&inputs[r]);
+    }
+    if (status != DT_OK && memory) {
+        dt_table_free(*memory);
+        *memory = NULL;
     }
     return status;
 }

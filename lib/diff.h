@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "coverage.h"
+#include "stats.h"
 #include "tables.h"
 
 /* ---- dialtone diff: two coverages compared location by location (diff_compare.c) ---- */
@@ -45,7 +46,9 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
                            int want_changes, dti_diff *d, dt_error *err);
 void dti_diff_free(dti_diff *d);
 /* The region table and the table of changed locations (sorted by location id) to a FILE *. */
-void dti_diff_write(FILE *stream, const dti_diff *d);
+/* The region table of changes to fp and/or into *mem (made here), either NULL; 0, or -1 out of
+ * memory. */
+int dti_diff_write(FILE *fp, dt_table **mem, const dti_diff *d);
 void dti_diff_write_changes(FILE *stream, dti_diff *d, const dti_coverage *old,
                             const dti_coverage *new_cov);
 

@@ -194,39 +194,72 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
 
 /* ---- tables ---- */
 
-static void put_change(FILE *fp, uint64_t a, uint64_t b)
+/* The region table's columns: geoid, then counts (the changes may be negative). */
+static int diff_columns(dti_column *cols, char names[][40])
 {
-    fprintf(fp, ",%llu,%llu,%lld", (unsigned long long)a, (unsigned long long)b,
-            (long long)b - (long long)a);
+    static const char *const fixed[] = {
+        "geoid",           "locations_old",      "locations_new", "locations_change",
+        "served_old",      "served_new",         "served_change", "underserved_old",
+        "underserved_new", "underserved_change", "unserved_old",  "unserved_new",
+        "unserved_change", "appeared",           "vanished",      "upgraded",
+        "downgraded"};
+    int n = 0;
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        cols[n++] = (dti_column){fixed[k], k ? DTI_CELL_INTEGER : DTI_CELL_TEXT};
+    for (int up = 1; up >= 0; up--)
+        for (int t = 0; t < DTI_TECH_COUNT; t++) {
+            snprintf(names[n], 40, "%s_%s", up ? "upgraded" : "downgraded", dti_tech_names[t]);
+            cols[n] = (dti_column){names[n], DTI_CELL_INTEGER};
+            n++;
+        }
+    return n;
 }
 
-void dti_diff_write(FILE *stream, const dti_diff *d)
+int dti_diff_write(FILE *fp, dt_table **mem, const dti_diff *d)
 {
-    FILE *fp = stream;
-    fputs("geoid,locations_old,locations_new,locations_change,served_old,served_new,"
-          "served_change,underserved_old,underserved_new,underserved_change,unserved_old,"
-          "unserved_new,unserved_change,appeared,vanished,upgraded,downgraded",
-          fp);
-    for (int up = 1; up >= 0; up--)
-        for (int t = 0; t < DTI_TECH_COUNT; t++)
-            fprintf(fp, ",%s_%s", up ? "upgraded" : "downgraded", dti_tech_names[t]);
-    fputc('\n', fp);
+    enum { MAX_COLUMNS = 17 + 2 * DTI_TECH_COUNT };
+    dti_column cols[MAX_COLUMNS];
+    char names[MAX_COLUMNS][40];
+    int n = diff_columns(cols, names);
+    if (mem && !(*mem = dti_table_new(cols, n)))
+        return -1;
+    for (int c = 0; fp && c < n; c++)
+        fprintf(fp, "%s%s", c ? "," : "", cols[c].name);
+    if (fp)
+        fputc('\n', fp);
+    char v[MAX_COLUMNS][24];
+    const char *cells[MAX_COLUMNS];
     for (size_t r = 0; r < d->count; r++) {
         const dti_diff_region *g = &d->regions[r];
-        fputs(d->ids[r], fp);
-        put_change(fp, g->locations[0], g->locations[1]);
-        put_change(fp, g->served[0], g->served[1]);
-        put_change(fp, g->underserved[0], g->underserved[1]);
-        put_change(fp, g->unserved[0], g->unserved[1]);
-        fprintf(fp, ",%llu,%llu,%llu,%llu", (unsigned long long)g->appeared,
-                (unsigned long long)g->vanished, (unsigned long long)g->upgraded,
-                (unsigned long long)g->downgraded);
+        int k = 0;
+        cells[k++] = d->ids[r];
+#define COUNT(x)                                                                                   \
+    (snprintf(v[k], sizeof v[k], "%llu", (unsigned long long)(x)), cells[k] = v[k], k++)
+#define CHANGE(a, b)                                                                               \
+    (COUNT(a), COUNT(b), snprintf(v[k], sizeof v[k], "%lld", (long long)(b) - (long long)(a)),     \
+     cells[k] = v[k], k++)
+        CHANGE(g->locations[0], g->locations[1]);
+        CHANGE(g->served[0], g->served[1]);
+        CHANGE(g->underserved[0], g->underserved[1]);
+        CHANGE(g->unserved[0], g->unserved[1]);
+        COUNT(g->appeared), COUNT(g->vanished), COUNT(g->upgraded), COUNT(g->downgraded);
         for (int t = 0; t < DTI_TECH_COUNT; t++)
-            fprintf(fp, ",%llu", (unsigned long long)g->upgraded_by[t]);
+            COUNT(g->upgraded_by[t]);
         for (int t = 0; t < DTI_TECH_COUNT; t++)
-            fprintf(fp, ",%llu", (unsigned long long)g->downgraded_by[t]);
-        fputc('\n', fp);
+            COUNT(g->downgraded_by[t]);
+#undef CHANGE
+#undef COUNT
+        for (int c = 0; fp && c < k; c++) {
+            if (c)
+                fputc(',', fp);
+            fputs(cells[c], fp); /* GEOID prefixes and counts: never quoted */
+        }
+        if (fp)
+            fputc('\n', fp);
+        if (mem && dti_table_add_row(*mem, cells) != 0)
+            return -1;
     }
+    return 0;
 }
 
 /* A change's location key and the coverage (of covs: old, new) that names it. */

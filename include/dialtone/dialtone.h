@@ -215,8 +215,8 @@ dt_status dt_info(const dt_info_options *options, char **text, dt_error *err);
  * - err may not be NULL; on failure it holds the status, the message and the file and line of
  *   the bad input. On success its contents are unspecified.
  * - Who frees what: every _new has its _free (each accepts NULL); a dt_table from
- *   dt_stats_table or dt_plan_table is the caller's (dt_table_free); dt_info's *text is the
- *   caller's (free()); strings from dt_strerror, dt_version, dt_command_name,
+ *   dt_stats_table, dt_plan_table or dt_diff_table is the caller's (dt_table_free); dt_info's *text
+ * is the caller's (free()); strings from dt_strerror, dt_version, dt_command_name,
  *   dt_command_summary and the dt_table accessors belong to
  *   the library (the table's strings live as long as the table).
  * - The library never calls exit() and never installs signal handlers: a program that wants
@@ -268,6 +268,12 @@ dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progres
  * dialtone-plan(1); the caller frees it with dt_table_free; NULL on failure). The table is
  * also written to a file only when the options give -o; the map (--map) as dt_plan() draws it. */
 dt_status dt_plan_table(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
+                        void *user, dt_table **table, dt_error *err);
+
+/* Run `dialtone diff` as dt_diff() does and return its region table of changes in *table
+ * (columns as in dialtone-diff(1)); written to a file too only with -o; --changes-out as
+ * dt_diff() writes it. */
+dt_status dt_diff_table(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
                         void *user, dt_table **table, dt_error *err);
 
 #ifdef __cplusplus

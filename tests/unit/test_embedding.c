@@ -280,6 +280,27 @@ int main(void)
         }
     }
 
+    /* the diff in memory: the hand-worked golden tables of tests/diff, byte for byte as CSV */
+    {
+        char *args[][4] = {{"tests/data/diff/old", "tests/data/diff/new"},
+                           {"--by", "state", "tests/data/diff/old", "tests/data/diff/new"}};
+        const char *expected[] = {"tests/expected/diff/county.csv",
+                                  "tests/expected/diff/state.csv"};
+        for (int k = 0; k < 2; k++) {
+            dt_diff_options *d = dt_diff_options_new(k ? 4 : 2, args[k], &err);
+            dt_table *dtab = NULL;
+            CHECK(d && dt_diff_table(d, NULL, NULL, NULL, &dtab, &err) == DT_OK);
+            char *got = dtab ? table_csv(dtab) : NULL, *want = read_all(expected[k]);
+            CHECK(got && want && strcmp(got, want) == 0);
+            if (dtab)
+                CHECK_INT(dt_table_column_type(dtab, 6), DT_COLUMN_INTEGER); /* served_change */
+            free(got);
+            free(want);
+            dt_table_free(dtab);
+            dt_diff_options_free(d);
+        }
+    }
+
     unlink(layer);
     unlink(capture);
     unlink(out);
