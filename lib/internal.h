@@ -204,7 +204,7 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
 uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
 /* When the stream is read to its end, write its fingerprint into *record (NULL: none). */
 void dti_stream_record(dti_stream *s, dti_fingerprint *record);
-void dti_stream_close(dti_stream *s);          /* accepts NULL */
+void dti_stream_close(dti_stream *s); /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
@@ -239,6 +239,12 @@ dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count,
  * dti_csv_bad_record() true: a bad row, after which reading may go on. */
 int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, dt_error *err);
 int dti_csv_bad_record(const dti_csv *csv);
+/* The record scanner dti_csv_next uses: the default one pass over 16 bytes
+ * at a time (SSE2, or SWAR where there is none), the same over 8 bytes
+ * (SWAR), or the reference (find the record's end, then split it). All three
+ * read every input alike; tests compare them. */
+enum { DTI_CSV_SCAN_FAST, DTI_CSV_SCAN_SWAR, DTI_CSV_SCAN_REFERENCE };
+void dti_csv_set_scanner(dti_csv *csv, int scanner);
 long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
 const char *dti_csv_name(const dti_csv *csv);
 uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */
@@ -519,7 +525,7 @@ typedef struct dti_histogram {
 typedef struct dti_partial {
     dti_rules rules;
     int has_rules, digits;
-    int fabric; /* the counts include a fabric's unreported locations (f record); -1 unknown */
+    int fabric;     /* the counts include a fabric's unreported locations (f record); -1 unknown */
     dti_strtab ids; /* region id text -> index */
     dti_region_stats *stats;
     dti_histogram *downs;
@@ -1046,9 +1052,9 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver, cons
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver,
-                                     const dti_coverage *cov, const dti_region_table *regions,
-                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
+dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
+                                     const dti_region_table *regions, const dti_stats_geo *geo,
+                                     int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id (dti_location_id_compare). */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
@@ -1397,9 +1403,9 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;         /* all the region's locations */
-    uint64_t connect;           /* locations the project connects */
-    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;     /* all the region's locations */
+    uint64_t connect;       /* locations the project connects */
+    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */
