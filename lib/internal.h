@@ -204,7 +204,7 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
 uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
 /* When the stream is read to its end, write its fingerprint into *record (NULL: none). */
 void dti_stream_record(dti_stream *s, dti_fingerprint *record);
-void dti_stream_close(dti_stream *s); /* accepts NULL */
+void dti_stream_close(dti_stream *s);          /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
@@ -525,7 +525,7 @@ typedef struct dti_histogram {
 typedef struct dti_partial {
     dti_rules rules;
     int has_rules, digits;
-    int fabric;     /* the counts include a fabric's unreported locations (f record); -1 unknown */
+    int fabric; /* the counts include a fabric's unreported locations (f record); -1 unknown */
     dti_strtab ids; /* region id text -> index */
     dti_region_stats *stats;
     dti_histogram *downs;
@@ -1052,9 +1052,9 @@ dti_table_out *dti_region_table_write(const char *path, const char *driver, cons
                                       const dti_region_stats *stats, const dti_stats_geo *geo,
                                       const struct dti_extra_run *extra, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
-dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
-                                     const dti_region_table *regions, const dti_stats_geo *geo,
-                                     int prefix_digits, dt_error *err);
+dti_table_out *dti_block_table_write(const char *path, const char *driver,
+                                     const dti_coverage *cov, const dti_region_table *regions,
+                                     const dti_stats_geo *geo, int prefix_digits, dt_error *err);
 /* One row per location, sorted by location id (dti_location_id_compare). */
 dt_status dti_location_table_write(void *fp, const dti_coverage *cov,
                                    const struct dti_extra_run *extra, dt_error *err);
@@ -1403,9 +1403,9 @@ typedef struct dti_project {
     const char *geoid;
     size_t row; /* row of the stats table */
     int pass;
-    uint64_t locations;     /* all the region's locations */
-    uint64_t connect;       /* locations the project connects */
-    int64_t households_x10; /* households it reaches, tenths; -1 unknown */
+    uint64_t locations;         /* all the region's locations */
+    uint64_t connect;           /* locations the project connects */
+    int64_t households_x10;     /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
     int64_t cost;    /* cents: connect * cost_per_location */
