@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark: dialtone stats against the ogr2ogr (SQLite dialect) peer on the same synthetic state,
-# in one run. Checks both give the same county numbers; prints wall time, peak RSS and the ratio.
+# Benchmark: dialtone stats --by county against its peers on the same synthetic state, in one run:
+# DuckDB (SQL over read_csv, bench/duckdb_county.mjs), ogr2ogr (OGR's SQLite dialect) and a floor
+# (`wc -l` over the same files: reading the bytes and finding the newlines). dialtone and DuckDB
+# must both give the generator's county truth byte for byte, ogr2ogr the same first five columns.
+# Prints median wall time and peak RSS of each, and the ratios to dialtone.
 # Usage: bench/run.sh [small|medium|large]... (default: small medium)   BIN=bin/dialtone
-#        PEER=0 skips ogr2ogr (about a minute a run on large); REPEAT=N runs each command N
-#        times (default 3) and reports the median time.
+#        PEER=0 skips ogr2ogr (about a minute a run on large), DUCKDB=0 skips DuckDB;
+#        REPEAT=N runs each command N times (default 3) and reports the median time.
+# DuckDB comes from the npm package @duckdb/node-api, installed on first use under bench/.duckdb
+# (git-ignored; not a dependency of dialtone); DUCKDB_DIR=DIR uses an installation elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-bin/dialtone}
@@ -12,6 +17,21 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(small medium)
 [ -x "$bin" ] || make -s
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+duckdb_version=1.5.6-r.1
+duckdb_dir=${DUCKDB_DIR:-bench/.duckdb}
+use_duckdb=${DUCKDB:-1}
+if [ "$use_duckdb" != 0 ] && [ ! -f "$duckdb_dir/node_modules/@duckdb/node-api/package.json" ]; then
+    if ! command -v npm >/dev/null; then
+        echo "bench: no npm: DuckDB skipped (apt-get install npm)" >&2
+        use_duckdb=0
+    elif ! npm install --prefix "$duckdb_dir" --no-audit --no-fund --no-save --loglevel=error \
+        "@duckdb/node-api@$duckdb_version" >&2; then
+        echo "bench: npm could not install @duckdb/node-api@$duckdb_version: DuckDB skipped" >&2
+        use_duckdb=0
+    fi
+fi
+export DUCKDB_DIR=$duckdb_dir
 
 blocks_for() {
     case $1 in
@@ -23,7 +43,8 @@ blocks_for() {
 }
 
 # measure LABEL CMD...: one warm-up run, then REPEAT runs (default 3); print the median
-# "seconds KB" (the same for every tool: one slow or fast run does not decide the ratio).
+# "seconds KB" (the same for every tool: one slow or fast run does not decide the ratio). The
+# wall time is bash's clock around the run (to the millisecond), the peak RSS GNU time's.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 repeat=${REPEAT:-3}
@@ -34,9 +55,12 @@ measure() {
     # one run first, not counted: the VM's cores are slow for a moment after idling
     "$@" >/dev/null 2>&1 || true
     for _ in $(seq "$repeat"); do
-        /usr/bin/time -f "%e %M" -o "$tmp/$label.time" "$@" >"$tmp/$label.log" 2>&1 ||
+        local t0=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$tmp/$label.time" "$@" >"$tmp/$label.log" 2>&1 ||
             { echo "bench: $label failed:"; cat "$tmp/$label.log"; exit 1; }
-        cat "$tmp/$label.time" >>"$tmp/$label.times"
+        local t1=$EPOCHREALTIME
+        awk -v a="$t0" -v b="$t1" -v kb="$(cat "$tmp/$label.time")" 'BEGIN { printf "%.3f %d\n", b - a, kb }' \
+            >>"$tmp/$label.times"
     done
     sort -n "$tmp/$label.times" | awk '{ t[NR] = $1; m[NR] = $2 } END { print t[int((NR + 1) / 2)], m[int((NR + 1) / 2)] }'
 }
@@ -45,7 +69,12 @@ measure() {
 counties="$data/counties60/counties.gpkg"
 [ -f "$counties" ] || python3 bench/gen_bdc.py --out "$data/counties60" --seed 42 --blocks 2000 \
     --counties 60 --blocks-layer >/dev/null 2>&1
-printf '%-7s %10s %9s %10s %10s %9s %8s %10s\n' size rows dialtone_s dt_rss_MB ogr2ogr_s ogr_rss_MB ratio pipeline_s
+# cell SECONDS KB: "S MB" for the table, "- -" when not measured;
+# times_of A B: A / B as "N.Nx", "-" when either was not measured
+cell() { if [ "$1" = - ]; then printf '%8s %7s' - -; else printf '%8.3f %7d' "$1" $(($2 / 1024)); fi; }
+times_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%.1fx", a / (b > 0 ? b : 0.005) }'; }
+printf '%-7s %9s %8s %7s %8s %7s %8s %7s %8s %7s %7s %7s %7s %10s\n' size rows dialtone MB duckdb MB \
+    ogr2ogr MB floor MB duck/dt ogr/dt dt/floor pipeline_s
 for size in "${sizes[@]}"; do
     blocks=$(blocks_for "$size")
     dir="$data/$size"
@@ -64,35 +93,45 @@ for size in "${sizes[@]}"; do
         -o "$tmp/pipe.png"
     pipe_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
     cmp -s "$tmp/pipe_tract.csv" "$dir/truth_tract.csv" || { echo "bench: tract table differs from truth on $size"; exit 1; }
-    if [ "${PEER:-1}" = 0 ]; then
-        printf '%-7s %10d %9.2f %10d %10s %9s %8s %10s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) - - - "$pipe_s"
-        continue
+    duck_s=- duck_kb=0 ogr_s=- ogr_kb=0
+    if [ "$use_duckdb" != 0 ]; then
+        read -r duck_s duck_kb < <(measure duckdb node bench/duckdb_county.mjs "$tmp/duckdb.csv" "$dir"/bdc_*.csv)
+        cmp -s "$tmp/duckdb.csv" "$dir/truth_county.csv" || { echo "bench: DuckDB differs from truth on $size"; diff "$tmp/duckdb.csv" "$dir/truth_county.csv" | head; exit 1; }
     fi
-    # The peer: OGR's CSV driver over a union VRT of the files, SQLite dialect, the same rules.
-    {
-        echo '<OGRVRTDataSource><OGRVRTUnionLayer name="bdc">'
-        for f in "$dir"/bdc_*.csv; do
-            echo "<OGRVRTLayer name=\"$(basename "$f" .csv)\"><SrcDataSource>$f</SrcDataSource></OGRVRTLayer>"
-        done
-        echo '</OGRVRTUnionLayer></OGRVRTDataSource>'
-    } >"$tmp/bdc.vrt"
-    reliable="technology IN ('10','40','50','71','72') AND low_latency = '1'"
-    down="CAST(max_advertised_download_speed AS REAL)"
-    up="CAST(max_advertised_upload_speed AS REAL)"
-    sql="SELECT substr(block_geoid, 1, 5) AS geoid, COUNT(*) AS locations,
-           SUM(cls = 0) AS unserved, SUM(cls = 1) AS underserved, SUM(cls = 2) AS served
-         FROM (SELECT location_id, MIN(block_geoid) AS block_geoid,
-                 MAX(CASE WHEN $reliable AND $down >= 100 AND $up >= 20 THEN 2
-                          WHEN $reliable AND $down >= 25 AND $up >= 3 THEN 1 ELSE 0 END) AS cls
-               FROM bdc GROUP BY location_id)
-         GROUP BY 1 ORDER BY 1"
-    read -r ogr_s ogr_kb < <(measure ogr2ogr ogr2ogr -f CSV "$tmp/ogr.csv" "$tmp/bdc.vrt" -dialect SQLite -sql "$sql")
-    # same county numbers: the first five columns
-    cut -d, -f1-5 "$tmp/dialtone.csv" | tr -d '"' >"$tmp/a"
-    tr -d '"' <"$tmp/ogr.csv" | cut -d, -f1-5 >"$tmp/b"
-    cmp -s "$tmp/a" "$tmp/b" || { echo "bench: ogr2ogr and dialtone disagree on $size"; diff "$tmp/a" "$tmp/b" | head; exit 1; }
-    ratio=$(awk -v a="$ogr_s" -v b="$dt_s" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 0.01) }')
-    printf '%-7s %10d %9.2f %10d %10.2f %9d %8s %10s\n' "$size" "$rows" "$dt_s" $((dt_kb / 1024)) "$ogr_s" $((ogr_kb / 1024)) "$ratio" "$pipe_s"
+    if [ "${PEER:-1}" != 0 ]; then
+        # OGR's CSV driver over a union VRT of the files, SQLite dialect, the same rules.
+        {
+            echo '<OGRVRTDataSource><OGRVRTUnionLayer name="bdc">'
+            for f in "$dir"/bdc_*.csv; do
+                echo "<OGRVRTLayer name=\"$(basename "$f" .csv)\"><SrcDataSource>$f</SrcDataSource></OGRVRTLayer>"
+            done
+            echo '</OGRVRTUnionLayer></OGRVRTDataSource>'
+        } >"$tmp/bdc.vrt"
+        reliable="technology IN ('10','40','50','71','72') AND low_latency = '1'"
+        down="CAST(max_advertised_download_speed AS REAL)"
+        up="CAST(max_advertised_upload_speed AS REAL)"
+        sql="SELECT substr(block_geoid, 1, 5) AS geoid, COUNT(*) AS locations,
+               SUM(cls = 0) AS unserved, SUM(cls = 1) AS underserved, SUM(cls = 2) AS served
+             FROM (SELECT location_id, MIN(block_geoid) AS block_geoid,
+                     MAX(CASE WHEN $reliable AND $down >= 100 AND $up >= 20 THEN 2
+                              WHEN $reliable AND $down >= 25 AND $up >= 3 THEN 1 ELSE 0 END) AS cls
+                   FROM bdc GROUP BY location_id)
+             GROUP BY 1 ORDER BY 1"
+        read -r ogr_s ogr_kb < <(measure ogr2ogr ogr2ogr -f CSV "$tmp/ogr.csv" "$tmp/bdc.vrt" -dialect SQLite -sql "$sql")
+        # same county numbers: the first five columns
+        cut -d, -f1-5 "$tmp/dialtone.csv" | tr -d '"' >"$tmp/a"
+        tr -d '"' <"$tmp/ogr.csv" | cut -d, -f1-5 >"$tmp/b"
+        cmp -s "$tmp/a" "$tmp/b" || { echo "bench: ogr2ogr and dialtone disagree on $size"; diff "$tmp/a" "$tmp/b" | head; exit 1; }
+    fi
+    # the floor: every byte read and every newline found, nothing else
+    read -r wc_s wc_kb < <(measure floor wc -l "$dir"/bdc_*.csv)
+    printf '%-7s %9d %s %s %s %s %7s %7s %7s %10s\n' "$size" "$rows" "$(cell "$dt_s" "$dt_kb")" \
+        "$(cell "$duck_s" "$duck_kb")" "$(cell "$ogr_s" "$ogr_kb")" "$(cell "$wc_s" "$wc_kb")" \
+        "$(times_of "$duck_s" "$dt_s")" "$(times_of "$ogr_s" "$dt_s")" "$(times_of "$dt_s" "$wc_s")" "$pipe_s"
 done
-echo "(dialtone $("$bin" --version | cut -d' ' -f2), $(nproc) cores; ratio = ogr2ogr time / dialtone time;"
+duck_v=-
+[ "$use_duckdb" = 0 ] || duck_v=$(node -e "console.log(require('$(realpath "$duckdb_dir")/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null || echo '?')
+echo "(dialtone $("$bin" --version | cut -d' ' -f2), DuckDB node-api $duck_v, $(ogr2ogr --version | cut -d, -f1), $(nproc) cores,"
+echo " load average $(cut -d' ' -f1-3 /proc/loadavg); seconds are wall medians of $repeat runs, MB peak RSS;"
+echo " duck/dt = DuckDB time / dialtone time, ogr/dt likewise, dt/floor = dialtone time / wc -l time;"
 echo " pipeline = stats --by county,tract from one read + dialtone map of the counties)"

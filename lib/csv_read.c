@@ -4,6 +4,10 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define CSV_CHUNK (4u << 20)
 
 struct dti_csv {
@@ -20,6 +24,7 @@ struct dti_csv {
      * search per buffer for the bytes a file lacks, not one per record */
     size_t next[4];
     int bad_record; /* the last -1 of dti_csv_next was a bad record, not a broken file */
+    int scanner;    /* DTI_CSV_SCAN_*: the record scanner used */
 };
 
 enum { NEXT_LF, NEXT_CR, NEXT_QUOTE, NEXT_NUL };
@@ -278,6 +283,188 @@ static int split_fields(dti_csv *csv, size_t begin, size_t stop, dti_field *fiel
     return 0;
 }
 
+/* ---- the fast scanner: one pass over a record, 16 (SSE2) or 8 (SWAR) bytes at a time ----
+ * It finds the record's end and its fields together, and reads exactly as
+ * find_record_end and split_fields do (tests/unit/test_csv.c compares them on
+ * many generated buffers). It gives up (SCAN_REFERENCE) on what is rare and
+ * may be an error, leaving the buffer untouched for the reference path: a
+ * quote inside an unquoted field, text after a closing quote, a quote open
+ * at the end of the file. */
+
+enum { SCAN_MORE = 0, SCAN_FOUND = 1, SCAN_REFERENCE = 2 };
+
+/* One bit per byte of the eight at p (bit k for p[k]) that is ',', '"' or
+ * at most '\r' (NUL, LF and CR; other control bytes are looked at and passed). */
+static inline unsigned special8(const char *p)
+{
+    uint64_t word, ctl;
+    memcpy(&word, p, 8);
+    /* the high bit of each byte <= 13: (13 - b) does not borrow, for b < 128 */
+    ctl = ((0x0d0d0d0d0d0d0d0dULL | 0x8080808080808080ULL) - (word & 0x7f7f7f7f7f7f7f7fULL)) &
+          ~word & 0x8080808080808080ULL;
+    uint64_t m = dti_byte_mask(word, ',') | dti_byte_mask(word, '"') | ctl;
+    return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
+}
+
+static inline unsigned special16(const char *p)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8('\r')), v); /* v <= CR */
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+        ctl);
+    return (unsigned)_mm_movemask_epi8(m);
+#else
+    return special8(p) | special8(p + 8) << 8;
+#endif
+}
+
+/* The special bytes of buf[i, i + width), and of fewer at the end of the data. */
+static inline __attribute__((always_inline)) unsigned special_at(const char *buf, size_t i,
+                                                                 size_t end, int width)
+{
+    if (i + (size_t)width <= end)
+        return width == 16 ? special16(buf + i) : special8(buf + i);
+    char pad[16];
+    memset(pad, 'a', sizeof pad);
+    memcpy(pad, buf + i, end - i);
+    unsigned m = width == 16 ? special16(pad) : special8(pad);
+    return m & ((1u << (end - i)) - 1);
+}
+
+/* Remove the doubling of quotes from the quoted field's text in place. */
+static size_t unescape(char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < len; r++, w++) {
+        s[w] = s[r];
+        if (s[r] == '"')
+            r++; /* the second of "" */
+    }
+    return w;
+}
+
+static inline __attribute__((always_inline)) int scan_record(dti_csv *csv, dti_field *fields,
+                                                             int max_fields, int *nfields,
+                                                             size_t *stop, long *newlines, int *nul,
+                                                             int width)
+{
+    char *buf = csv->buf;
+    const size_t begin = csv->pos, end = csv->end;
+    size_t field = begin; /* where the current field starts */
+    size_t skip = begin;  /* specials before this were dealt with */
+    int n = 0, quoted = 0, escaped = 0;
+    uint64_t escaped_fields = 0; /* fields (of the first 64) holding "" */
+    *newlines = 0;
+    *nul = 0;
+    for (size_t block = begin; block < end; block += (size_t)width) {
+        unsigned m = special_at(buf, block, end, width);
+        for (; m; m &= m - 1) {
+            size_t i = block + (size_t)__builtin_ctz(m);
+            if (i < skip)
+                continue;
+            char c = buf[i];
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 == end && !csv->eof)
+                        return SCAN_MORE;
+                    if (i + 1 < end && buf[i + 1] == '"') {
+                        escaped = 1;
+                        skip = i + 2;
+                        continue;
+                    }
+                    /* the closing quote: a comma, a line end or the end must follow */
+                    char after = i + 1 < end ? buf[i + 1] : '\n';
+                    if (after != ',' && after != '\n' && after != '\r')
+                        return SCAN_REFERENCE;
+                    if (n < max_fields) {
+                        fields[n] = (dti_field){buf + field + 1, i - field - 1};
+                        if (escaped && n < 64)
+                            escaped_fields |= 1ull << n;
+                    }
+                    n++;
+                    quoted = escaped = 0;
+                    if (after == ',') {
+                        field = skip = i + 2;
+                        continue;
+                    }
+                    i++; /* the record ends at the line end after the quote */
+                    if (i == end) {
+                        *stop = end;
+                        goto found;
+                    }
+                    if (buf[i] == '\r' && i + 1 == end && !csv->eof)
+                        return SCAN_MORE;
+                    *stop = i;
+                    goto found;
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r' && i + 1 < end && buf[i + 1] == '\n')
+                        skip = i + 2;
+                    (*newlines)++;
+                } else if (c == '\0') {
+                    *nul = 1;
+                }
+                continue;
+            }
+            if (c == ',') {
+                if (n < max_fields)
+                    fields[n] = (dti_field){buf + field, i - field};
+                n++;
+                field = i + 1;
+            } else if (c == '"') {
+                if (i != field)
+                    return SCAN_REFERENCE; /* a quote inside an unquoted field */
+                quoted = 1;
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 == end && !csv->eof)
+                    return SCAN_MORE; /* maybe the first half of a CRLF */
+                if (n < max_fields)
+                    fields[n] = (dti_field){buf + field, i - field};
+                n++;
+                *stop = i;
+                goto found;
+            } else if (c == '\0') {
+                *nul = 1;
+            }
+        }
+    }
+    if (!csv->eof)
+        return SCAN_MORE;
+    if (quoted)
+        return SCAN_REFERENCE; /* unterminated: the reference path says so */
+    if (n < max_fields)
+        fields[n] = (dti_field){buf + field, end - field};
+    n++;
+    *stop = end;
+found:
+    *nfields = n;
+    if (*nul || *stop == begin)
+        return SCAN_FOUND; /* a bad row or a blank line: its fields are not used */
+    for (int k = 0; escaped_fields; k++, escaped_fields >>= 1)
+        if (escaped_fields & 1)
+            fields[k].len = unescape((char *)fields[k].s, fields[k].len);
+    /* past the 64th field: a quoted field (a quote before it) holding a quote */
+    for (int k = 64; k < n && k < max_fields; k++)
+        if (fields[k].s[-1] == '"' && memchr(fields[k].s, '"', fields[k].len))
+            fields[k].len = unescape((char *)fields[k].s, fields[k].len);
+    return SCAN_FOUND;
+}
+
+static int scan_fast(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, size_t *stop,
+                     long *newlines, int *nul)
+{
+    return scan_record(csv, fields, max_fields, nfields, stop, newlines, nul, 16);
+}
+
+static int scan_swar(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, size_t *stop,
+                     long *newlines, int *nul)
+{
+    return scan_record(csv, fields, max_fields, nfields, stop, newlines, nul, 8);
+}
+
+void dti_csv_set_scanner(dti_csv *csv, int scanner) { csv->scanner = scanner; }
+
 int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, dt_error *err)
 {
     csv->bad_record = 0;
@@ -292,6 +479,40 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         }
         size_t stop;
         long quoted_newlines;
+        if (csv->scanner != DTI_CSV_SCAN_REFERENCE) {
+            int nul, scanned = csv->scanner == DTI_CSV_SCAN_SWAR
+                                   ? scan_swar(csv, fields, max_fields, nfields, &stop,
+                                               &quoted_newlines, &nul)
+                                   : scan_fast(csv, fields, max_fields, nfields, &stop,
+                                               &quoted_newlines, &nul);
+            if (scanned == SCAN_MORE) {
+                csv->consumed += csv->pos;
+                if (csv_fill(csv, err) != 0)
+                    return -1;
+                continue;
+            }
+            if (scanned == SCAN_FOUND) {
+                size_t begin = csv->pos;
+                csv->record_line = csv->next_line;
+                csv->pos = stop;
+                if (stop < csv->end) /* past the CR, LF or CRLF */
+                    csv->pos +=
+                        csv->buf[stop] == '\r' && stop + 1 < csv->end && csv->buf[stop + 1] == '\n'
+                            ? 2
+                            : 1;
+                csv->next_line += 1 + quoted_newlines;
+                if (stop == begin)
+                    continue; /* blank line */
+                if (nul) {
+                    csv->bad_record = 1;
+                    return dti_error_set(err, DT_ERR_FORMAT, csv->name, csv->record_line,
+                                         "a NUL byte in the record"),
+                           -1;
+                }
+                return 1;
+            }
+            /* SCAN_REFERENCE: the record as the reference path reads it */
+        }
         int quoted;
         int found = find_record_end(csv, &stop, &quoted_newlines, &quoted);
         if (found == 0) {

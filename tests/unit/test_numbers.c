@@ -1,4 +1,5 @@
 /* Unit tests of exact speed parsing, decimal printing, rounding and medians. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -78,6 +79,34 @@ int main(void)
     CHECK(dti_parse_u64("080010001001001", 15, &u) == 0 && u == 80010001001001ULL);
     CHECK(dti_parse_u64("08001000100100A", 15, &u) != 0);
     CHECK(dti_parse_u64("", 0, &u) != 0);
+    /* every length 1..18 (the 8-digit words and the head before them), a non-digit at every
+     * place, and bytes just outside '0'..'9' ('/' and ':'), against digit-by-digit arithmetic;
+     * the digits sit at the end of a buffer, so a read past them would show under ASan */
+    {
+        char *digits = malloc(18);
+        unsigned seed = 7;
+        int wrong = 0;
+        for (int round = 0; round < 20000; round++) {
+            size_t len = 1 + (size_t)(round % 18);
+            char *s = digits + 18 - len;
+            uint64_t want = 0, got = 0;
+            for (size_t i = 0; i < len; i++) {
+                s[i] = (char)('0' + rand_r(&seed) % 10);
+                want = want * 10 + (uint64_t)(s[i] - '0');
+            }
+            int bad = round % 3 == 0;
+            if (bad)
+                s[rand_r(&seed) % len] = "/:a\x80 .-\0"[rand_r(&seed) % 8];
+            int rc = dti_parse_u64(s, len, &got);
+            if (bad ? rc == 0 : rc != 0 || got != want)
+                wrong++;
+        }
+        CHECK_INT(wrong, 0);
+        memcpy(digits, "999999999999999999", 18);
+        CHECK(dti_parse_u64(digits, 18, &u) == 0 && u == 999999999999999999ULL);
+        CHECK(dti_parse_u64("1234567890123456789", 19, &u) != 0);
+        free(digits);
+    }
 
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 100000000, 6), "100");
     CHECK_STR(dti_format_fixed(buf, sizeof buf, 768000, 6), "0.768");
