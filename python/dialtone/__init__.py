@@ -45,7 +45,7 @@ class _Error(ctypes.Structure):
 
 _PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
 _NOTE = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
-_COMMANDS = ("stats", "map", "plan", "report")
+_COMMANDS = ("stats", "map", "plan", "diff", "report")
 _TEXT, _INTEGER, _NUMBER = 0, 1, 2
 _lib = None
 
@@ -88,8 +88,10 @@ def _library():
         free.restype, free.argtypes = None, [p]
         run = getattr(lib, "dt_" + command)
         run.restype, run.argtypes = ctypes.c_int, [p, _PROGRESS, _NOTE, p, err]
-    lib.dt_stats_table.restype = ctypes.c_int
-    lib.dt_stats_table.argtypes = [p, _PROGRESS, _NOTE, p, ctypes.POINTER(p), err]
+    for command in ("stats", "plan", "diff"):
+        table = getattr(lib, "dt_%s_table" % command)
+        table.restype = ctypes.c_int
+        table.argtypes = [p, _PROGRESS, _NOTE, p, ctypes.POINTER(p), err]
     ul = ctypes.c_ulong
     for name, restype, args in [
         ("dt_table_columns", ul, [p]),
@@ -172,7 +174,7 @@ def _call(command, args, note, progress, keep_table=False):
     table = ctypes.c_void_p()
     try:
         if keep_table:
-            status = lib.dt_stats_table(
+            status = getattr(lib, "dt_%s_table" % command)(
                 options, on_progress, on_note, None, ctypes.byref(table), ctypes.byref(error)
             )
         else:
@@ -209,15 +211,9 @@ def _rows(lib, table):
     return names, rows
 
 
-def stats(files, by="county", fabric=None, frame=False, note=None, progress=None, **options):
-    """`dialtone stats`: the region table, one dict a region (ids as text, counts as int, the
-    rest as float; None for an empty cell), or a pandas DataFrame with frame=True. Files are
-    written only when options ask for them (output=, locations_out=, blocks_out=, ...).
-    note(text) receives the notes the command line prints; progress(frac, msg) may return
-    False to cancel."""
+def _table(command, args, frame, note, progress):
     lib = _library()
-    args = argv(files, by=by, fabric=fabric, **options)
-    table = _call("stats", args, note, progress, keep_table=True)
+    table = _call(command, args, note, progress, keep_table=True)
     try:
         names, rows = _rows(lib, table)
     finally:
@@ -227,6 +223,28 @@ def stats(files, by="county", fabric=None, frame=False, note=None, progress=None
 
         return pandas.DataFrame(rows, columns=names)
     return rows
+
+
+def stats(files, by="county", fabric=None, frame=False, note=None, progress=None, **options):
+    """`dialtone stats`: the region table, one dict a region (ids as text, counts as int, the
+    rest as float; None for an empty cell), or a pandas DataFrame with frame=True. Files are
+    written only when options ask for them (output=, locations_out=, blocks_out=, ...).
+    note(text) receives the notes the command line prints; progress(frac, msg) may return
+    False to cancel."""
+    return _table("stats", argv(files, by=by, fabric=fabric, **options), frame, note, progress)
+
+
+def plan_table(stats, budget, frame=False, note=None, progress=None, **options):
+    """`dialtone plan` on the region table file stats: the plan table (rank, geoid, pass, ...,
+    funded, ...) as dicts (or a DataFrame), written to a file only with output=; the map with
+    map= as the command line draws it."""
+    return _table("plan", argv([stats], budget=budget, **options), frame, note, progress)
+
+
+def diff(old, new, frame=False, note=None, progress=None, **options):
+    """`dialtone diff` of two releases (each a file, archive, glob or directory): the region
+    table of changes as dicts (or a DataFrame); written to a file only with output=."""
+    return _table("diff", argv([old, new], **options), frame, note, progress)
 
 
 def _outputs(options, keys):

@@ -179,6 +179,29 @@ class Commands(unittest.TestCase):
         with open(html, encoding="utf-8") as f:
             self.assertIn("<html", f.read(2000).lower())
 
+    def test_plan_and_diff_tables_equal_the_golden_files(self):
+        """The plan and the diff in memory against tests/expected, worked out by hand."""
+        data = os.path.join(ROOT, "tests", "data", "plan")
+        rows = dialtone.plan_table(os.path.join(data, "stats.csv"), 100000,
+                                   costs=os.path.join(data, "costs.csv"),
+                                   land=os.path.join(data, "land.csv"))
+        with open(os.path.join(ROOT, "tests", "expected", "plan", "budget_100k_exact.csv")) as f:
+            golden = list(csv.DictReader(f))
+        self.assertEqual(len(rows), len(golden))
+        for got, want in zip(rows, golden):
+            self.assertEqual(got["geoid"], want["geoid"])
+            self.assertEqual(got["rank"], int(want["rank"]))
+            self.assertEqual(got["funded"], want["funded"])
+            self.assertEqual(got["cost"], float(want["cost"]))
+        diff_data = os.path.join(ROOT, "tests", "data", "diff")
+        rows = dialtone.diff(os.path.join(diff_data, "old"), os.path.join(diff_data, "new"))
+        with open(os.path.join(ROOT, "tests", "expected", "diff", "county.csv")) as f:
+            golden = list(csv.DictReader(f))
+        self.assertEqual([r["geoid"] for r in rows], [g["geoid"] for g in golden])
+        for got, want in zip(rows, golden):
+            for column, text in want.items():
+                self.assertEqual(got[column], text if column == "geoid" else int(text), column)
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
