@@ -24,7 +24,8 @@ BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
 .SECONDARY:
-.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance
+.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance fuzz fuzz-build \
+  allocsweep faults
 all: $(DIALTONE)
 
 $(BUILD)/%.o: %.c
@@ -64,11 +65,38 @@ $(INVARIANCE): $(BUILD)/tests/invariance/driver.o $(LIBRARY)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LDLIBS)
 
+# The fuzz targets (tests/fuzz/fuzz_*.c), one per input parser. `make check` replays each on
+# its seed corpus and its regression inputs without libFuzzer (build/tests/fuzz/replay_*);
+# `make fuzz FUZZ_SECONDS=N` builds them with libFuzzer (clang) and runs each for N seconds.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzz.o \
+  $(BUILD)/tests/fuzz/replay.o $(LIBRARY)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz BIN_DIR=build-fuzz/bin CC=$(FUZZ_CC) \
+	  EXTRA_CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" \
+	  build-fuzz/libdialtone.a build-fuzz/tests/fuzz/fuzz.o $(FUZZ_NAMES:%=build-fuzz/tests/fuzz/fuzz_%.o)
+	for t in $(FUZZ_NAMES); do \
+	  $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/fuzz_$$t build-fuzz/tests/fuzz/fuzz_$$t.o \
+	    build-fuzz/tests/fuzz/fuzz.o build-fuzz/libdialtone.a $(LDLIBS) || exit 1; done
+
+# One target after another, one process each, at the lowest priority (shared machines).
+fuzz: fuzz-build
+	@bash tests/fuzz/run_fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
 # 1: `make check` also runs the invariance suite (300 cases); 0 leaves it out.
 INVARIANCE_IN_CHECK ?= 1
 
-check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE)
-	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) \
+check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE) $(FUZZ_REPLAY)
+	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) FUZZ_REPLAY="$(FUZZ_REPLAY)" \
 	  bash tests/run_all.sh $(DIALTONE) $(UNIT_BIN)
 
 invariance: $(INVARIANCE)
@@ -116,7 +144,8 @@ format:
 	  tests/invariance/*.c
 
 clean:
-	rm -rf build build-asan build-tsan bin
+	rm -rf build build-asan build-tsan build-fuzz build-alloc bin
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
+  $(wildcard $(BUILD)/tests/fuzz/*.d) \
   $(UNIT_SRC:%.c=$(BUILD)/%.d) $(BUILD)/tests/unit/unit.d
