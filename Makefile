@@ -92,6 +92,24 @@ fuzz-build:
 fuzz: fuzz-build
 	@bash tests/fuzz/run_fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
+# The allocation-failure sweep (tests/faults/allocsweep.sh): dialtone under ASan and LSan
+# with tests/faults/alloc_shim.c wrapped around its own allocations; every representative
+# command is run with its Nth allocation failing, for every N until it succeeds.
+ALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+ALLOC_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+allocsweep:
+	$(MAKE) BUILD=build-alloc EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" build-alloc/tests/faults/alloc_shim.o
+	$(MAKE) BUILD=build-alloc BIN_DIR=build-alloc/bin EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" \
+	  LDFLAGS="$(ALLOC_SAN) $(ALLOC_WRAP) build-alloc/tests/faults/alloc_shim.o" build-alloc/bin/dialtone
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  bash tests/faults/allocsweep.sh build-alloc/bin/dialtone $(SWEEP)
+
+# I/O faults (tests/faults/io.sh): full disks, /dev/full, vanished directories, damaged
+# archives, long lines, NUL bytes and binary files. Also part of `make check`.
+faults: $(DIALTONE)
+	@bash tests/faults/io.sh $(DIALTONE)
+
 # 1: `make check` also runs the invariance suite (300 cases); 0 leaves it out.
 INVARIANCE_IN_CHECK ?= 1
 

@@ -33,7 +33,7 @@ void dti_partial_free(dti_partial *p)
 {
     if (!p)
         return;
-    for (size_t r = 0; r < p->ids.count; r++) {
+    for (size_t r = 0; r < p->ids.count && r < p->cap; r++) { /* a region may lack its slot */
         free(p->downs[r].values);
         free(p->downs[r].counts);
     }
@@ -499,9 +499,11 @@ static const char *check_magic(dti_partial *p, const dti_field *f, int n)
     return NULL;
 }
 
+static const char out_of_memory[] = "out of memory";
+
 /* An s (state) or i (input) record of partial file number source: NULL
  * when it is new to the merge, otherwise why the file is refused (in a
- * static buffer); NULL with err->status DT_ERR_NOMEM when out of memory. */
+ * static buffer); out_of_memory (err set) when out of memory. */
 static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint32_t source,
                                  dt_error *err)
 {
@@ -531,13 +533,13 @@ static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint
     uint32_t index = dti_strtab_intern(&p->inputs, key, (size_t)len);
     if (index == UINT32_MAX) {
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
+        return out_of_memory;
     }
     if (p->inputs.count > before) {
         uint32_t *sources = realloc(p->input_source, p->inputs.count * sizeof *sources);
         if (!sources) {
             dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            return NULL;
+            return out_of_memory;
         }
         p->input_source = sources;
         sources[index] = source;
@@ -607,7 +609,10 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             continue;
         }
         if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {
-            if ((why = covered_twice(p, f, n, source, err)) != NULL || err->status == DT_ERR_NOMEM)
+            why = covered_twice(p, f, n, source, err);
+            if (why == out_of_memory) /* never a partial read in part taken as a whole one */
+                status = DT_ERR_NOMEM, why = NULL;
+            if (why || status != DT_OK)
                 break;
             continue;
         }

@@ -83,6 +83,12 @@ void fuzz_check(int ok, const char *what, const dt_error *err)
 
 void fuzz_check_error(dt_status status, const dt_error *err)
 {
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("FUZZ_VERBOSE") != NULL;
+    if (verbose)
+        fprintf(stderr, "fuzz: status %d %s:%ld: %s\n", (int)status, err->file, err->line,
+                status == DT_OK ? "" : err->message);
     if (status == DT_OK)
         return;
     fuzz_check(err->status == status, "the error's status is the status returned", err);
