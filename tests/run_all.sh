@@ -54,6 +54,10 @@ run "reading rules, both readers" bash tests/rules/run.sh "$bin"
 run "interrupted runs (SIGINT, SIGTERM)" bash tests/signals/run.sh "$bin"
 run "provenance: sidecars, info, and the commands that check them" bash tests/provenance/run.sh "$bin"
 run "outputs: links, streams, devices, same files, inputs" bash tests/outputs/run.sh "$bin"
+run "I/O faults: full disks, /dev/full, damaged inputs, long lines, NUL bytes" \
+    bash tests/faults/io.sh "$bin"
+# shellcheck disable=SC2086
+run "fuzz targets replayed on their corpora and regressions" bash tests/fuzz/run.sh $FUZZ_REPLAY
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
 # diff in-process (tests/invariance); `make check INVARIANCE_IN_CHECK=0` leaves it out.

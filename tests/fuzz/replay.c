@@ -6,8 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "fuzz.h"
+
+/* An input that takes more than this much CPU time is a hang (the issue's 1 s per input;
+ * CPU time, so that a loaded machine does not make one). */
+#define MAX_CPU_SECONDS 1.0
+static double slowest;
+static char slowest_path[4096];
+
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static long replay_file(const char *path)
 {
@@ -26,7 +40,18 @@ static long replay_file(const char *path)
         fprintf(stderr, "%s: out of memory\n", path);
         exit(1);
     }
+    double start = cpu_seconds();
     LLVMFuzzerTestOneInput(data, n);
+    double spent = cpu_seconds() - start;
+    if (spent > slowest) {
+        slowest = spent;
+        snprintf(slowest_path, sizeof slowest_path, "%s", path);
+    }
+    if (spent > MAX_CPU_SECONDS) {
+        fprintf(stderr, "%s: %.2f s of CPU time for one input (a hang: over %.0f s)\n", path,
+                spent, MAX_CPU_SECONDS);
+        exit(1);
+    }
     free(data);
     return 1;
 }
@@ -74,6 +99,7 @@ int main(int argc, char **argv)
     long done = 0;
     for (int i = 1; i < argc; i++)
         done += replay(argv[i]);
-    printf("%s: %ld passed, 0 failed\n", argc > 0 ? argv[0] : "replay", done);
+    printf("%s: %ld passed, 0 failed (slowest input %.3f s of CPU: %s)\n",
+           argc > 0 ? argv[0] : "replay", done, slowest, slowest_path);
     return 0;
 }
