@@ -219,5 +219,22 @@ expect_fault "plan: a binary file given as the stats table" "$out/p.csv" "binary
 expect_fault "merge: a binary file given as a partial" "$out/m.csv" "binary\.csv" merge \
     -o "$out/m.csv" "$bad/binary.csv"
 
+# ---- damaged dialtone tables: partials and stats tables whose numbers cannot be right ----
+# (hand-made in tests/fuzz/regress/: classes 1 + 1 + 0 of 3 locations; a histogram of 1
+# location for 2; 99999999999999999 locations twice; a stats table of 10^18 locations)
+r=tests/fuzz/regress
+expect_fault "merge: a partial whose classes do not add up" "$out/m.csv" \
+    "classes-do-not-add-up\.partial:4: .*do not add up" merge -o "$out/m.csv" \
+    "$r/partial/classes-do-not-add-up.partial"
+expect_fault "merge: a partial whose histogram is short" "$out/m.csv" \
+    "histogram-short\.partial: region 08001.*holds 1 locations, its counts 2" merge \
+    -o "$out/m.csv" "$r/partial/histogram-short.partial"
+expect_fault "merge: a partial whose counts pass 10^14" "$out/m.csv" \
+    "counts-past-1e14\.partial:4: counts too large" merge -o "$out/m.csv" \
+    "$r/partial/counts-past-1e14.partial"
+expect_fault "report: a stats table of 10^18 locations" "$out/r.html" \
+    "counts-past-1e14\.csv:2: .*not a count" report -q -o "$out/r.html" \
+    --stats "$r/stats_table/counts-past-1e14.csv"
+
 echo "faults: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
