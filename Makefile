@@ -159,7 +159,7 @@ uninstall:
 
 format:
 	clang-format -i include/dialtone/*.h lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h \
-	  tests/invariance/*.c
+	  tests/invariance/*.c tests/fuzz/*.c tests/fuzz/*.h tests/faults/*.c
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-alloc bin

@@ -78,6 +78,7 @@ void fuzz_check(int ok, const char *what, const dt_error *err)
     if (err)
         fprintf(stderr, "fuzz: last error: status %d, %s:%ld: %s\n", (int)err->status, err->file,
                 err->line, err->message);
+    remove_private_dir(); /* abort() runs no atexit handler; libFuzzer keeps the input */
     abort();
 }
 

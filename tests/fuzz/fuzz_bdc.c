@@ -91,8 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_check(strcmp(e1.message, e2.message) == 0 && e1.line == e2.line &&
                            strcmp(e1.file, e2.file) == 0,
                        "both readers give the same error", &e2);
-            fuzz_check(s1 == DT_ERR_NOMEM || e1.file[0], "a bad input's error names the file",
-                       &e1);
+            fuzz_check(s1 == DT_ERR_NOMEM || e1.file[0], "a bad input's error names the file", &e1);
         }
     }
     fuzz_vsimem_drop(path);

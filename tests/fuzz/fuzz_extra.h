@@ -11,8 +11,8 @@ static const char fixed_plans[] = "provider_id,technology,max_advertised_downloa
 static int fuzz_extra(const uint8_t *data, size_t size, int benchmark)
 {
     fuzz_init();
-    const char *plans = fuzz_vsimem("plans.csv", (const uint8_t *)fixed_plans,
-                                    sizeof fixed_plans - 1);
+    const char *plans =
+        fuzz_vsimem("plans.csv", (const uint8_t *)fixed_plans, sizeof fixed_plans - 1);
     char plans_path[256];
     strcpy(plans_path, plans);
     const char *path = fuzz_vsimem(benchmark ? "benchmark.csv" : "income.csv", data, size);

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (status == DT_OK) {
         for (size_t i = 0; i < plans.count; i++) {
             const dti_plan *p = &plans.plans[i];
-            int64_t price = dti_plans_price(&plans, p->provider, p->technology, p->state, p->down,
-                                            p->up);
+            int64_t price =
+                dti_plans_price(&plans, p->provider, p->technology, p->state, p->down, p->up);
             fuzz_check(price >= 0 && price <= p->price, "a plan read is found at its price or less",
                        NULL);
         }

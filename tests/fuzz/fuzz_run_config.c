@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static int made;
     if (!made) {
         made = 1;
-        static const char *const names[] = {"bdc.csv", "fabric.csv", "costs.csv", "land.csv",
-                                            "households.csv", "regions.gpkg"};
+        static const char *const names[] = {"bdc.csv",  "fabric.csv",     "costs.csv",
+                                            "land.csv", "households.csv", "regions.gpkg"};
         for (size_t i = 0; i < sizeof names / sizeof *names; i++)
             fuzz_file(names[i], (const uint8_t *)"x\n", 2);
     }

@@ -18,8 +18,8 @@ static void run_map_join(const char *stats)
 {
     static char layer[256];
     if (!layer[0])
-        strcpy(layer, fuzz_vsimem("three.geojson", (const uint8_t *)fixed_layer,
-                                  sizeof fixed_layer - 1));
+        strcpy(layer,
+               fuzz_vsimem("three.geojson", (const uint8_t *)fixed_layer, sizeof fixed_layer - 1));
     static const char *const columns[] = {"pct_unserved", "locations", "median_max_down"};
     for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
         dti_map_layer ml;

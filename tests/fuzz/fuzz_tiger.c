@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_check(blocks.lat[i] >= -90 && blocks.lat[i] <= 90 && blocks.lon[i] >= -180 &&
                            blocks.lon[i] <= 180,
                        "internal points are in range", NULL);
-            fuzz_check(blocks.aland[i] >= 0 && blocks.awater[i] >= 0,
-                       "areas are not negative", NULL);
+            fuzz_check(blocks.aland[i] >= 0 && blocks.awater[i] >= 0, "areas are not negative",
+                       NULL);
             fuzz_check(dti_blocks_find(&blocks, blocks.geoids[i]) == i,
                        "every block is found again", NULL);
         }

@@ -23,7 +23,7 @@ static const char *fuzz_csv_layer(const char *name, const uint8_t *data, size_t 
                      "<GeometryField encoding=\"WKT\" field=\"WKT\"/></OGRVRTLayer>"
                      "</OGRVRTDataSource>",
                      name, csv, name);
-    snprintf(vrt_path, sizeof vrt_path, "%s", fuzz_vsimem("layer.vrt", (const uint8_t *)vrt,
-                                                          (size_t)n));
+    snprintf(vrt_path, sizeof vrt_path, "%s",
+             fuzz_vsimem("layer.vrt", (const uint8_t *)vrt, (size_t)n));
     return vrt_path;
 }

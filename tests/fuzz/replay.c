@@ -48,8 +48,8 @@ static long replay_file(const char *path)
         snprintf(slowest_path, sizeof slowest_path, "%s", path);
     }
     if (spent > MAX_CPU_SECONDS) {
-        fprintf(stderr, "%s: %.2f s of CPU time for one input (a hang: over %.0f s)\n", path,
-                spent, MAX_CPU_SECONDS);
+        fprintf(stderr, "%s: %.2f s of CPU time for one input (a hang: over %.0f s)\n", path, spent,
+                MAX_CPU_SECONDS);
         exit(1);
     }
     free(data);
