@@ -37,7 +37,8 @@ BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
 .SECONDARY:
-.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance shared
+.PHONY: all check unit cli install uninstall clean asan tsan format sample invariance shared \
+  fuzz fuzz-build allocsweep faults
 all: $(DIALTONE) shared
 shared: $(SHARED) $(BUILD)/libdialtone.so $(PC_FILE)
 
@@ -104,15 +105,60 @@ $(INVARIANCE): $(BUILD)/tests/invariance/driver.o $(LIBRARY)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBRARY) $(LDLIBS)
 
+# The fuzz targets (tests/fuzz/fuzz_*.c), one per input parser. `make check` replays each on
+# its seed corpus and its regression inputs without libFuzzer (build/tests/fuzz/replay_*);
+# `make fuzz FUZZ_SECONDS=N` builds them with libFuzzer (clang) and runs each for N seconds.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzz.o \
+  $(BUILD)/tests/fuzz/replay.o $(LIBRARY)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz BIN_DIR=build-fuzz/bin CC=$(FUZZ_CC) \
+	  EXTRA_CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" \
+	  build-fuzz/libdialtone.a build-fuzz/tests/fuzz/fuzz.o $(FUZZ_NAMES:%=build-fuzz/tests/fuzz/fuzz_%.o)
+	for t in $(FUZZ_NAMES); do \
+	  $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o build-fuzz/fuzz_$$t build-fuzz/tests/fuzz/fuzz_$$t.o \
+	    build-fuzz/tests/fuzz/fuzz.o build-fuzz/libdialtone.a $(LDLIBS) || exit 1; done
+
+# One target after another, one process each, at the lowest priority (shared machines).
+fuzz: fuzz-build
+	@bash tests/fuzz/run_fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The allocation-failure sweep (tests/faults/allocsweep.sh): dialtone under ASan and LSan
+# with tests/faults/alloc_shim.c wrapped around its own allocations; every representative
+# command is run with its Nth allocation failing, for every N until it succeeds.
+ALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+ALLOC_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+allocsweep:
+	$(MAKE) BUILD=build-alloc EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" build-alloc/tests/faults/alloc_shim.o
+	$(MAKE) BUILD=build-alloc BIN_DIR=build-alloc/bin EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" \
+	  LDFLAGS="$(ALLOC_SAN) $(ALLOC_WRAP) build-alloc/tests/faults/alloc_shim.o" build-alloc/bin/dialtone
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  bash tests/faults/allocsweep.sh build-alloc/bin/dialtone $(SWEEP)
+
+# I/O faults (tests/faults/io.sh): full disks, /dev/full, vanished directories, damaged
+# archives, long lines, NUL bytes and binary files. Also part of `make check`.
+faults: $(DIALTONE)
+	@bash tests/faults/io.sh $(DIALTONE)
+
 # 1: `make check` also runs the invariance suite (300 cases); 0 leaves it out.
 INVARIANCE_IN_CHECK ?= 1
 
 # `make check` also installs into a staging directory (DESTDIR) and builds examples/ and the
 # Python module's tests against that installed library (tests/install/run.sh).
 STAGE := $(CURDIR)/$(BUILD)/stage
-check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE) shared
+check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE) shared $(FUZZ_REPLAY)
 	@rm -rf $(STAGE) && $(MAKE) -s install DESTDIR=$(STAGE) >/dev/null
-	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) \
+	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) FUZZ_REPLAY="$(FUZZ_REPLAY)" \
 	  STAGE=$(STAGE) STAGE_PREFIX=$(PREFIX) STAGE_LIBDIR=$(LIBDIR) CC="$(CC)" LDFLAGS="$(LDFLAGS)" \
 	  bash tests/run_all.sh $(DIALTONE) $(UNIT_BIN)
 
@@ -164,10 +210,11 @@ uninstall:
 
 format:
 	clang-format -i include/dialtone/*.h lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h \
-	  tests/invariance/*.c
+	  tests/invariance/*.c tests/fuzz/*.c tests/fuzz/*.h tests/faults/*.c
 
 clean:
-	rm -rf build build-asan build-tsan bin
+	rm -rf build build-asan build-tsan build-fuzz build-alloc bin
 
 -include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
+  $(wildcard $(BUILD)/tests/fuzz/*.d) \
   $(UNIT_SRC:%.c=$(BUILD)/%.d) $(BUILD)/tests/unit/unit.d

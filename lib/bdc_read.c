@@ -368,8 +368,9 @@ static int take_header(chunk *c, int eof, const char *name, dti_bdc_layout *layo
     *len = (size_t)dti_csv_offset(csv);
     dti_csv_close(csv);
     free(copy);
-    /* a header that reaches the end of the data may go on (or its CR have an LF) */
-    if (!eof && *len >= c->len)
+    /* a header that reaches the end of the data may go on (or its CR have an LF); one that
+     * consumed nothing ran into the end of the data (an open quote): more data decides */
+    if (!eof && (*len == 0 || *len >= c->len))
         return 0;
     return status == DT_OK ? 1 : -1;
 }

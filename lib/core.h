@@ -169,6 +169,18 @@ int dti_parse_speed(const char *s, size_t len, int64_t *micro);
 #define DTI_SPEED_SYNTAX "a plain decimal of Mbps with at most 6 decimals"
 /* Parse an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
 int dti_parse_u64(const char *s, size_t len, uint64_t *value);
+/* Counts of locations read back from dialtone's own tables and partials are at most this, and
+ * so are their sums (dti_count_add): far above any real count (the US has about 1.2e8
+ * locations), and low enough that the exact shares and percentages cannot overflow. */
+#define DTI_COUNT_MAX 100000000000000ULL /* 10^14 */
+/* *sum += v: 0 ok; -1 when v or the sum would pass DTI_COUNT_MAX (*sum unchanged). */
+static inline int dti_count_add(uint64_t *sum, uint64_t v)
+{
+    if (v > DTI_COUNT_MAX || *sum > DTI_COUNT_MAX - v)
+        return -1;
+    *sum += v;
+    return 0;
+}
 /* Print value / 10^scale as a plain decimal without trailing zeros. */
 char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale);
 /* Round-half-up ratio num/den with `decimals` decimals, exact in integers. */

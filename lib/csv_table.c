@@ -158,10 +158,10 @@ dt_status dti_csv_table_count(const dti_csv_table *t, size_t row, int col, uint6
                               dt_error *err)
 {
     const char *s = dti_csv_table_cell(t, row, col);
-    if (dti_parse_u64(s, strlen(s), value) == 0)
+    if (dti_parse_u64(s, strlen(s), value) == 0 && *value <= DTI_COUNT_MAX)
         return DT_OK;
     return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
-                         "column '%s' holds '%.40s', not a count", t->names[col], s);
+                         "column '%s' holds '%.40s', not a count (0 to 10^14)", t->names[col], s);
 }
 
 int dti_parse_decimal(const char *s, int decimals, int64_t *value)

@@ -33,7 +33,7 @@ void dti_partial_free(dti_partial *p)
 {
     if (!p)
         return;
-    for (size_t r = 0; r < p->ids.count; r++) {
+    for (size_t r = 0; r < p->ids.count && r < p->cap; r++) { /* a region may lack its slot */
         free(p->downs[r].values);
         free(p->downs[r].counts);
     }
@@ -80,10 +80,8 @@ static uint32_t region_of(dti_partial *p, const char *id, size_t len)
 
 static int histogram_add(dti_histogram *h, int64_t value, uint64_t count)
 {
-    if (h->n > 0 && h->values[h->n - 1] == value) {
-        h->counts[h->n - 1] += count;
-        return 0;
-    }
+    if (h->n > 0 && h->values[h->n - 1] == value)
+        return dti_count_add(&h->counts[h->n - 1], count) == 0 ? 0 : -2;
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 8;
         int64_t *values = realloc(h->values, cap * sizeof *values);
@@ -499,9 +497,11 @@ static const char *check_magic(dti_partial *p, const dti_field *f, int n)
     return NULL;
 }
 
+static const char out_of_memory[] = "out of memory";
+
 /* An s (state) or i (input) record of partial file number source: NULL
  * when it is new to the merge, otherwise why the file is refused (in
- * why, of 1600 bytes); NULL with err->status DT_ERR_NOMEM when out of memory. */
+ * why, of 1600 bytes); out_of_memory (err set) when out of memory. */
 static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint32_t source,
                                  char why[static 1600], dt_error *err)
 {
@@ -530,13 +530,13 @@ static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint
     uint32_t index = dti_strtab_intern(&p->inputs, key, (size_t)len);
     if (index == UINT32_MAX) {
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        return NULL;
+        return out_of_memory;
     }
     if (p->inputs.count > before) {
         uint32_t *sources = realloc(p->input_source, p->inputs.count * sizeof *sources);
         if (!sources) {
             dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            return NULL;
+            return out_of_memory;
         }
         p->input_source = sources;
         sources[index] = source;
@@ -607,8 +607,10 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             continue;
         }
         if (dti_field_is(&f[0], "s") || dti_field_is(&f[0], "i")) {
-            if ((why = covered_twice(p, f, n, source, refusal, err)) != NULL ||
-                err->status == DT_ERR_NOMEM)
+            why = covered_twice(p, f, n, source, refusal, err);
+            if (why == out_of_memory) /* never a partial read in part taken as a whole one */
+                status = DT_ERR_NOMEM, why = NULL;
+            if (why || status != DT_OK)
                 break;
             continue;
         }
@@ -622,11 +624,19 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             for (int i = 0; i < 4 + DTI_TIER_COUNT && !why; i++)
                 if (field_u64(&f[2 + i], &v[i]) != 0)
                     why = "bad count";
+            for (int i = 1; i < 4 + DTI_TIER_COUNT && !why; i++)
+                if (v[i] > v[0])
+                    why = "bad counts: more in a class or tier than locations";
+            if (!why && v[1] + v[2] + v[3] != v[0]) /* each below 10^18: no overflow */
+                why = "bad counts: unserved, underserved and served do not add up to locations";
             if (why)
                 break;
             dti_region_stats *s = &p->stats[r];
-            s->locations += v[0];
-            s->unserved += v[1];
+            if (dti_count_add(&s->locations, v[0]) != 0) {
+                why = "counts too large: a region's locations add up to more than 10^14";
+                break;
+            }
+            s->unserved += v[1]; /* each at most locations */
             s->underserved += v[2];
             s->served += v[3];
             for (int t = 0; t < DTI_TIER_COUNT; t++)
@@ -634,9 +644,13 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
         } else if (dti_field_is(&f[0], "d") && n == 4) {
             int64_t value;
             uint64_t count;
-            if (field_i64(&f[2], &value) != 0 || field_u64(&f[3], &count) != 0)
+            int added;
+            if (field_i64(&f[2], &value) != 0 || field_u64(&f[3], &count) != 0 ||
+                count > DTI_COUNT_MAX)
                 why = "bad histogram bin";
-            else if (histogram_add(&p->downs[r], value, count) != 0)
+            else if ((added = histogram_add(&p->downs[r], value, count)) == -2)
+                why = "bad histogram bin: its count passes 10^14";
+            else if (added != 0)
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         } else if (dti_field_is(&f[0], "p") && n == 3) {
             uint32_t provider = dti_strtab_intern(&p->providers, f[2].s, f[2].len);
@@ -655,6 +669,20 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
         status = err->status;
     else if (status == DT_OK && records == 0)
         status = dti_error_set(err, DT_ERR_FORMAT, path, 1, "empty partial file");
+    /* the medians come from the histograms: each region's must hold its locations (true
+     * before this file, so true of this file's records when true now) */
+    for (size_t r = 0; status == DT_OK && r < p->ids.count; r++) {
+        uint64_t total = 0;
+        const dti_histogram *h = &p->downs[r];
+        for (size_t i = 0; i < h->n && total <= DTI_COUNT_MAX; i++)
+            total += h->counts[i];
+        if (total != p->stats[r].locations)
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                              "region %s: its histogram of best_down holds %" PRIu64
+                              " locations, its counts %" PRIu64,
+                              dti_strtab_get(&p->ids, (uint32_t)r), total, p->stats[r].locations);
+    }
     dti_csv_close(csv);
     return status;
 }

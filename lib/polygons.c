@@ -99,8 +99,8 @@ void dti_polygons_free(dti_polygons *p)
 {
     if (!p)
         return;
-    if (p->geometry)
-        for (size_t r = 0; r < p->ids.count; r++)
+    if (p->geometry) /* a region whose slot could not be made has none */
+        for (size_t r = 0; r < p->ids.count && r < p->geometry_cap; r++)
             if (p->geometry[r])
                 OGR_G_DestroyGeometry(p->geometry[r]);
     if (p->srs)
@@ -145,10 +145,11 @@ static int add_ring(dti_polygons *p, OGRGeometryH ring)
     int closed = OGR_G_GetX(ring, n - 1) == fx && OGR_G_GetY(ring, n - 1) == fy;
     size_t need = p->vertex_count + (size_t)n + 1;
     void *xy[2] = {p->x, p->y};
-    if (need >= UINT32_MAX || ensure(xy, &p->vertex_cap, need, sizeof(double), 2))
-        return -1;
-    p->x = xy[0];
+    int failed = need >= UINT32_MAX || ensure(xy, &p->vertex_cap, need, sizeof(double), 2);
+    p->x = xy[0]; /* also after a failure: the arrays that did grow moved */
     p->y = xy[1];
+    if (failed)
+        return -1;
     for (int i = 0; i < n; i++) {
         p->x[p->vertex_count] = OGR_G_GetX(ring, i);
         p->y[p->vertex_count++] = OGR_G_GetY(ring, i);
@@ -158,9 +159,10 @@ static int add_ring(dti_polygons *p, OGRGeometryH ring)
         p->y[p->vertex_count++] = fy;
     }
     void *ends[1] = {p->ring_ends};
-    if (ensure(ends, &p->ring_cap, p->ring_count + 1, sizeof(uint32_t), 1))
-        return -1;
+    int failed_ends = ensure(ends, &p->ring_cap, p->ring_count + 1, sizeof(uint32_t), 1);
     p->ring_ends = ends[0];
+    if (failed_ends)
+        return -1;
     p->ring_ends[p->ring_count++] = (uint32_t)p->vertex_count;
     return 0;
 }
@@ -177,17 +179,18 @@ static int add_part(dti_polygons *p, OGRGeometryH polygon, uint32_t region)
         return 0;
     void *arrays[4] = {p->part_region, p->part_first, p->part_end, p->part_rings};
     size_t cap = p->part_cap;
-    if (ensure(arrays, &cap, p->part_count + 2, sizeof(uint32_t), 4))
-        return -1;
+    int failed = ensure(arrays, &cap, p->part_count + 2, sizeof(uint32_t), 4);
     void *boxes[1] = {p->box};
     size_t box_cap = p->part_cap;
-    if (ensure(boxes, &box_cap, p->part_count + 2, 4 * sizeof(double), 1))
-        return -1;
+    failed = failed || ensure(boxes, &box_cap, p->part_count + 2, 4 * sizeof(double), 1);
+    /* also after a failure: the arrays that did grow moved (part_cap stays the smallest) */
     p->part_region = arrays[0];
     p->part_first = arrays[1];
     p->part_end = arrays[2];
     p->part_rings = arrays[3];
     p->box = boxes[0];
+    if (failed)
+        return -1;
     p->part_cap = cap;
     size_t i = p->part_count++;
     p->part_region[i] = region;
@@ -220,9 +223,10 @@ dt_status dti_polygons_add(dti_polygons *p, const char *id, OGRGeometryH g, dt_e
     if (p->keep_geometry) {
         if (p->ids.count > before) {
             void *arrays[1] = {p->geometry};
-            if (ensure(arrays, &p->geometry_cap, p->ids.count, sizeof(OGRGeometryH), 1))
-                return nomem(err);
+            int failed = ensure(arrays, &p->geometry_cap, p->ids.count, sizeof(OGRGeometryH), 1);
             p->geometry = arrays[0];
+            if (failed)
+                return nomem(err);
             p->geometry[region] = OGR_G_CreateGeometry(wkbMultiPolygon);
             if (!p->geometry[region])
                 return nomem(err);

@@ -249,8 +249,15 @@ static dt_status read_facts(const char *path, const char *display, csv_facts *fa
     char *names[DTI_MAX_FIELDS];
     column_type types[DTI_MAX_FIELDS];
     memset(types, 0, sizeof types);
+    int named = 1;
     for (int c = 0; c < ncol; c++)
-        names[c] = strndup(f[c].s, f[c].len);
+        named &= (names[c] = strndup(f[c].s, f[c].len)) != NULL;
+    if (!named) { /* never a sidecar with a column's name missing */
+        for (int c = 0; c < ncol; c++)
+            free(names[c]);
+        dti_csv_close(csv);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     while ((rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &nf, err)) > 0) {
         facts->rows++;
         for (int c = 0; c < ncol && c < nf; c++)
@@ -259,13 +266,13 @@ static dt_status read_facts(const char *path, const char *display, csv_facts *fa
     dti_csv_close(csv);
     facts->columns = json_array();
     for (int c = 0; c < ncol; c++) {
-        const char *type = !names[c] || is_id_column(names[c]) || !types[c].any ? "string"
-                           : !types[c].not_integer                              ? "integer"
-                           : !types[c].not_number                               ? "decimal"
-                                                                                : "string";
+        const char *type = is_id_column(names[c]) || !types[c].any ? "string"
+                           : !types[c].not_integer                 ? "integer"
+                           : !types[c].not_number                  ? "decimal"
+                                                                   : "string";
         json_t *col = json_object();
-        set(col, "name", json_string(names[c] ? names[c] : ""));
-        set(col, "titles", json_string(names[c] ? names[c] : ""));
+        set(col, "name", json_string(names[c]));
+        set(col, "titles", json_string(names[c]));
         set(col, "datatype", json_string(type));
         json_array_append_new(facts->columns, col);
         free(names[c]);

@@ -202,10 +202,10 @@ static dt_status read_stats(dti_report *r, const dt_report_options *o, dt_error 
         if (c[1] + c[2] + c[3] != c[0])
             return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
                                  "unserved + underserved + served is not locations");
-        r->totals.locations += c[0];
-        r->totals.unserved += c[1];
-        r->totals.underserved += c[2];
-        r->totals.served += c[3];
+        if (dti_count_add(&r->totals.locations, c[0]) || dti_count_add(&r->totals.unserved, c[1]) ||
+            dti_count_add(&r->totals.underserved, c[2]) || dti_count_add(&r->totals.served, c[3]))
+            return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                                 "the regions' counts add up to more than 10^14 locations");
         r->totals.majority += c[0] && 2 * c[1] >= c[0];
         if (r->col.pct >= 0)
             snprintf(r->pct[row], sizeof r->pct[row], "%s", dti_csv_table_cell(t, row, r->col.pct));

@@ -507,10 +507,20 @@ static dt_status move_outputs(run_state *s, dt_error *err)
     char from[2048], to[2048];
     dt_status status = DT_OK;
     sigset_t mask;
+    /* which targets are new: a failure partway (out of memory, a full disk) removes the new
+     * ones it already moved, so that a failed run leaves no output */
+    unsigned char *fresh = calloc(2 * s->made_count + 1, 1);
+    if (!fresh)
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < 2 * s->made_count; i++) {
+        snprintf(to, sizeof to, "%s/%s%s", s->out, s->made[i / 2], i % 2 ? "-metadata.json" : "");
+        fresh[i] = access(to, F_OK) != 0;
+    }
+    size_t moved = 0;        /* files (i, side) moved: 2 * i + side */
     dti_signals_hold(&mask); /* all of them in place, or none */
     for (size_t i = 0; i < s->made_count && status == DT_OK; i++) {
         /* each table's metadata sidecar goes with it */
-        for (int side = 0; side < 2 && status == DT_OK; side++) {
+        for (int side = 0; side < 2 && status == DT_OK; side++, moved++) {
             const char *suffix = side ? "-metadata.json" : "";
             snprintf(from, sizeof from, "%s/%s%s", s->work, s->made[i], suffix);
             snprintf(to, sizeof to, "%s/%s%s", s->out, s->made[i], suffix);
@@ -518,9 +528,16 @@ static dt_status move_outputs(run_state *s, dt_error *err)
                 status = dti_outfile_install(from, to, s->note, s->user, err);
         }
     }
+    for (size_t k = 0; status != DT_OK && k + 1 < moved; k++)
+        if (fresh[k]) {
+            snprintf(to, sizeof to, "%s/%s%s", s->out, s->made[k / 2],
+                     k % 2 ? "-metadata.json" : "");
+            unlink(to);
+        }
     if (status == DT_OK)
         remove_stale(s);
     dti_signals_release(&mask);
+    free(fresh);
     return status;
 }
 

@@ -61,6 +61,10 @@ else
 fi
 run "one way to name a layer: FILE|layername=X and --layer X" bash tests/layers/run.sh "$bin"
 run "help and man pages list the same options" python3 tests/docs/options.py "$bin" man
+run "I/O faults: full disks, /dev/full, damaged inputs, long lines, NUL bytes" \
+    bash tests/faults/io.sh "$bin"
+# shellcheck disable=SC2086
+run "fuzz targets replayed on their corpora and regressions" bash tests/fuzz/run.sh $FUZZ_REPLAY
 
 # The invariance harness: 300 generated adversarial cases, every path of stats, merge and
 # diff in-process (tests/invariance); `make check INVARIANCE_IN_CHECK=0` leaves it out.
