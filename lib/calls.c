@@ -38,68 +38,32 @@ DTI_COMMAND(map)
 DTI_COMMAND(report)
 DTI_COMMAND(run)
 
-dt_status dt_stats(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
-                   void *user, dt_error *err)
-{
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_stats(options, progress, note, user, NULL, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
+/* A command whose result is also a table in memory: dt_X (no table) and dt_X_table. */
+#define DTI_TABLE_COMMAND(command)                                                                 \
+    dt_status dt_##command(const dt_##command##_options *options, dt_progress_fn progress,         \
+                           dt_note_fn note, void *user, dt_error *err)                             \
+    {                                                                                              \
+        dti_gdal_scope scope;                                                                      \
+        dti_gdal_enter(&scope);                                                                    \
+        dt_status status = dti_call_##command(options, progress, note, user, NULL, err);           \
+        dti_gdal_leave(&scope);                                                                    \
+        return status;                                                                             \
+    }                                                                                              \
+    dt_status dt_##command##_table(const dt_##command##_options *options,                          \
+                                   dt_progress_fn progress, dt_note_fn note, void *user,           \
+                                   dt_table **table, dt_error *err)                                \
+    {                                                                                              \
+        *table = NULL;                                                                             \
+        dti_gdal_scope scope;                                                                      \
+        dti_gdal_enter(&scope);                                                                    \
+        dt_status status = dti_call_##command(options, progress, note, user, table, err);          \
+        dti_gdal_leave(&scope);                                                                    \
+        return status;                                                                             \
+    }
 
-dt_status dt_stats_table(const dt_stats_options *options, dt_progress_fn progress, dt_note_fn note,
-                         void *user, dt_table **table, dt_error *err)
-{
-    *table = NULL;
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_stats(options, progress, note, user, table, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
-
-dt_status dt_plan(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
-                  void *user, dt_error *err)
-{
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_plan(options, progress, note, user, NULL, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
-
-dt_status dt_plan_table(const dt_plan_options *options, dt_progress_fn progress, dt_note_fn note,
-                        void *user, dt_table **table, dt_error *err)
-{
-    *table = NULL;
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_plan(options, progress, note, user, table, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
-
-dt_status dt_diff(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
-                  void *user, dt_error *err)
-{
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_diff(options, progress, note, user, NULL, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
-
-dt_status dt_diff_table(const dt_diff_options *options, dt_progress_fn progress, dt_note_fn note,
-                        void *user, dt_table **table, dt_error *err)
-{
-    *table = NULL;
-    dti_gdal_scope scope;
-    dti_gdal_enter(&scope);
-    dt_status status = dti_call_diff(options, progress, note, user, table, err);
-    dti_gdal_leave(&scope);
-    return status;
-}
+DTI_TABLE_COMMAND(stats)
+DTI_TABLE_COMMAND(plan)
+DTI_TABLE_COMMAND(diff)
 
 dt_status dt_merge(const dt_merge_options *options, dt_error *err)
 {
