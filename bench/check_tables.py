@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Independent check of `dialtone stats --by-technology` and `--providers-out`.
 
 Reads BDC availability CSVs with Python's csv module and computes, from the definitions in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs `dialtone stats` on a directory made by bench/gen_bdc.py --truth and compares every output
 # byte for byte with the generator's truth files (and, with --blocks-layer, the polygon join).
 # Usage: bench/check_truth.sh DIR [BIN]   (BIN defaults to bin/dialtone)

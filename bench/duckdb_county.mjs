@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The DuckDB peer of `dialtone stats --by county`: the whole county table (SPEC.md's
 // definitions, defaults) in one SQL statement over read_csv, written as CSV.
 // Usage: node bench/duckdb_county.mjs OUT.csv FILE.csv...

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate synthetic FCC BDC fixed availability CSVs and the exact truth for them.
 
 Everything this script writes is SYNTHETIC: invented providers, blocks, locations and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Synthetic region layers for the map benchmark: a jittered grid of polygons whose neighbours
 share every vertex (as TIGER's do), with wiggly edges, and a stats CSV for them.
 

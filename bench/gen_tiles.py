@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate SYNTHETIC measured-speed tiles shaped like Ookla's open-data fixed tiles.
 
 Everything written is invented: no number is a real speed test. The layout follows Ookla's

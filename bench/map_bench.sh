@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Map benchmark (run by hand, not in make check): 3,000 synthetic counties at 1600x1000 and
 # one million synthetic blocks, each drawn by `dialtone map`; prints the wall time of each.
 # Usage: bench/map_bench.sh [BIN] [WORKDIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark: dialtone stats --by county against its peers on the same synthetic state, in one run:
 # DuckDB (SQL over read_csv, bench/duckdb_county.mjs), ogr2ogr (OGR's SQLite dialect) and a floor
 # (`wc -l` over the same files: reading the bytes and finding the newlines). dialtone and DuckDB

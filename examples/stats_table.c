@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An example program built against the installed library (pkg-config dialtone): run `dialtone
  * stats` in memory and print the region table as CSV, then the total of one column.
  *   cc stats_table.c $(pkg-config --cflags --libs dialtone) -o stats_table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading BDC availability files into a coverage: sequential, or parallel
  * over chunks with per-thread coverages merged exactly at the end. */
 #define _GNU_SOURCE /* memrchr */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Census blocks from TIGER/Line 2020 tabblock20 layers: GEOID, areas, internal point, counts. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The public calls that may reach GDAL: each holds a GDAL error handler of its own from entry
  * to return (dti_gdal_enter/leave), so that calls on several threads, or a program's own GDAL
  * work between them, never see each other's handler or last error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* BEAD classification: which rows are reliable, and what a row earns. */
 #include "internal.h"
 

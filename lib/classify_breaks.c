@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Class breaks for maps: quantile, equal interval, Jenks (Fisher's optimum), pretty. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The commands by name, and requests of any command (dialtone.h's dt_command, dt_request). */
 #include <string.h>
 

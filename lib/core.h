@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Errors, hashing, exact numbers and the BEAD classification rules: what every other part of the
  * library uses. */
 #ifndef DIALTONE_CORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-location coverage state built by streaming BDC availability rows. */
 #include <stdio.h>
 #include <stdlib.h>

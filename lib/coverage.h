@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Coverage: per-location state from BDC rows, regions and their statistics, partial results, a run
  * one state at a time. */
 #ifndef DIALTONE_COVERAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A streaming CSV reader over GDAL's VSI layer: quotes, CR/LF/CRLF, BOM, NUL bytes, big reads. */
 #include <stdlib.h>
 #include <string.h>

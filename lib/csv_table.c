@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A whole small CSV table in memory (region tables, cost models), with checked cell parsers. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone diff: two BDC releases compared location by location, per region. */
 #include <dirent.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone diff: two coverages compared location by location. */
 #ifndef DIALTONE_DIFF_H
 #define DIALTONE_DIFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone diff: the per-location comparison of two coverages and its tables. */
 #define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status descriptions and the dt_error helpers, including GDAL's errors. */
 #include <pthread.h>
 #include <stdarg.h>

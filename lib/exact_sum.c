@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exact sums of many fractions, rounded half up only at the end (apportioned housing units). */
 #include <math.h>
 #include <stdlib.h>

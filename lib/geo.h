@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Census geometry: vector layers named by the user, TIGER/Line blocks, region polygons, households.
  */
 #ifndef DIALTONE_GEO_H

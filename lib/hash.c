@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Open-addressing hash tables: 64-bit key maps and sets, interned strings. */
 #include <stdint.h>
 #include <stdlib.h>

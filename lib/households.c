@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Housing units and households per block, split by the classes of its residential locations. */
 #include <stdio.h>
 #include <stdlib.h>

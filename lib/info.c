@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone info: what a dialtone output means, read back from its provenance (a CSV's
  * metadata sidecar, a vector dataset's metadata, a PNG's text chunk, a partial's header). */
 #define _POSIX_C_SOURCE 200809L

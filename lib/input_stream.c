@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One input's bytes through GDAL's VSI layer, checked to the end: a damaged archive is an error. */
 #include <stdarg.h>
 #include <stdio.h>

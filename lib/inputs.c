@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Expand the user's input arguments (files, globs, .zip archives) into CSVs. */
 #include <dirent.h>
 #include <glob.h>

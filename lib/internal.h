@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Cross-file internals of the dialtone library (not installed): the topic headers, in the
  * order of the library's layers. A file may include just the topics it uses. */
 #ifndef DIALTONE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening the vector layers a user names, and checking their coordinate reference systems. */
 #include <stdio.h>
 #include <stdlib.h>

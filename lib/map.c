@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone map: options, classification and labels, and the run. */
 #include <math.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Maps: class breaks, colours, the region layer, projection and layout, drawing, PNG files. */
 #ifndef DIALTONE_MAP_H
 #define DIALTONE_MAP_H

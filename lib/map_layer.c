@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The region layer of a map: polygons read through OGR into flat arrays, values joined. */
 #include <ctype.h>
 #include <math.h>

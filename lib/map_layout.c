@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The US layout: the lower 48, Alaska, Hawaii and Puerto Rico each in its own projection and
  * place, as the Census Bureau's and d3's albersUsa maps draw the nation. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Map projection through OGR/PROJ: a fitted Albers equal-area conic, or any CRS. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Measured speeds from Ookla's open-data fixed tiles: reading and checking a
  * tile layer, the tile of a location, and splitting a tile's tests over
  * regions by its share of located locations or of its area. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone merge: partial results of separate runs into one region table. */
 #include <stddef.h>
 #include <stdlib.h>

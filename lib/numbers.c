@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exact number parsing and printing: speeds in micro-Mbps, rounded ratios. */
 #include <stdio.h>
 #include <stdlib.h>

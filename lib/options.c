@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option engine (options.h): one table per command, one parser, one help writer. */
 #include <errno.h>
 #include <math.h>

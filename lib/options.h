@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option engine: every command declares its options once, in a table (name, kind, limits,
  * help), and this one piece of code parses argv into the command's request struct, checks
  * values against their limits, frees what it filled, and writes the --help text. Options

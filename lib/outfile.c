@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where every output's bytes go: through symlinks to their target, straight into FIFOs and
  * character devices, and otherwise to a temporary name beside the target renamed on success. */
 #define _GNU_SOURCE /* getrandom */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Colours: ColorBrewer schemes by name, hex colour lists, hex parsing. */
 #include <ctype.h>
 #include <stdio.h>

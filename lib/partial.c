@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Partial results: per-region counts, provider sets and best_down histograms
  * that merge exactly (medians included), across states or batch jobs. */
 #define _GNU_SOURCE /* qsort_r */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A command's outputs and inputs compared before any work: no two outputs are one file, and
  * no output is an input (SPEC "Outputs"). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone plan: options, projects from a region table, the ranked plan table and its map. */
 #include <stddef.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone plan: cost model, land area, the solver. */
 #ifndef DIALTONE_PLAN_H
 #define DIALTONE_PLAN_H

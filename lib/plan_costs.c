@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cost model of dialtone plan: density classes read from a CSV and checked. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Land area per region for dialtone plan: a geoid,land_km2 file, or a polygon layer
  * (its ALAND20 / ALAND field, else the polygons' area in an equal-area projection). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone plan: ranking projects, greedy allocation and the exact 0/1 knapsack. */
 #include <stdlib.h>
 #include <string.h>

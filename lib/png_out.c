@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PNG files through libpng: 8-bit RGB from cairo's pixels, with text chunks. */
 #include <setjmp.h>
 #include <stdio.h>

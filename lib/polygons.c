@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Region polygons: read a layer, index its parts, and find the polygon containing a point. */
 #define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <math.h>

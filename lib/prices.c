@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Plans and prices: the plans file, plan matching per BDC row, and the
  * cheapest served price and served providers kept per location. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Provenance: what every output means (version, rules, regions, fabric, states, vintage and
  * inputs with their fingerprints), written beside CSV tables as a W3C CSV on the Web
  * metadata sidecar (FILE.csv-metadata.json) and read back, checked, by the commands that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Provenance (what an output means, its CSV on the Web sidecar) and the temporaries
  * dt_remove_temporaries removes. */
 #ifndef DIALTONE_PROVENANCE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading inputs: the BDC file lists, one input's bytes checked to the end, CSV records. */
 #ifndef DIALTONE_READ_H
 #define DIALTONE_READ_H

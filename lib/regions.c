@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Regions (GEOID prefixes or polygons) and the per-region statistics of SPEC.md. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Drawing a map: class fills, outlines, outer boundary, inset frames, symbols; the PNG. */
 #include <math.h>
 #include <stdio.h>

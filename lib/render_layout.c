@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Map furniture: title, subtitle, legend, scale bar, source line, and where each goes. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The map as SVG, written by dialtone itself so a graphics desk can edit it: one <path> per
  * region (id="r-GEOID", a <title> with its name and value), class colours as CSS classes,
  * live <text> in a named font, the legend, insets and furniture as groups. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone report: options, reading the tables and images, and the run. */
 #define _GNU_SOURCE /* qsort_r: the comparison's context is an argument, not a static */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone report: the page's data and HTML. */
 #ifndef DIALTONE_REPORT_H
 #define DIALTONE_REPORT_H

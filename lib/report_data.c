@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone report: what goes into the page: images as data, their titles, region names. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone report: the one self-contained HTML page (inline CSS and JS, images as data). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The typed request of every command: the struct the option engine fills from argv, and
  * that the library's own callers (dialtone run, plan's map, report's default map) fill field
  * by field. Text fields are owned by the request (dti_request_free frees them); fields the

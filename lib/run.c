@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone run: the whole pipeline (stats, maps, plan, change, report) from one config file. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone run: the configuration file. */
 #ifndef DIALTONE_RUN_H
 #define DIALTONE_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone run: the configuration file (key = value lines), read and checked. */
 #include <ctype.h>
 #include <errno.h>

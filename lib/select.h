@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One quickselect for every element type: DTI_DEFINE_SELECT(name, type, less) defines
  * `static type name(type *v, size_t n, size_t k)`, the k-th smallest (0-based) of v[0..n),
  * reordering v; less(a, b) is the strict order. The median-of-three pivot keeps sorted and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Speed and price statistics of a group of locations (a region or the whole
  * run): percentiles, medians of prices and of exact $/Mbps ratios, competition. */
 #include <stdlib.h>

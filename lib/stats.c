@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone stats: options, the run, and the region and location tables. */
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone stats: its tables out (CSV or OGR), census geometry in a run, the price, speed and
  * analysts' tables. */
 #ifndef DIALTONE_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The price, affordability, benchmark, speed and measured-speed columns of
  * dialtone stats: options, their input files, per-region values and notes. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Census geometry in a stats run: blocks, polygon regions, households, and what is left out. */
 #include <stdio.h>
 #include <stdlib.h>

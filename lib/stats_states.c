@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone stats over a national release one state at a time, giving exactly
  * the tables of reading every state together, or saying why it cannot. */
 #include <stdlib.h>

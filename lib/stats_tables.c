@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tables dialtone stats writes: regions, blocks and locations, with exact numbers. */
 #define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tables analysts hold against the FCC's: availability by technology, and by provider. */
 #include <stdio.h>
 #include <stdlib.h>

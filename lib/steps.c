@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Temporary file names beside an output. */
 #define _GNU_SOURCE /* mkstemps */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tables in memory (dt_table): the cells of a result exactly as its CSV holds them. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tables read back: a whole CSV table in memory, money in whole cents, technologies of a class. */
 #ifndef DIALTONE_TABLES_H
 #define DIALTONE_TABLES_H

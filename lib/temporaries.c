@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The temporary files and directories the library has made and not yet renamed into place or
  * removed, so that an interrupted process can remove them (dt_remove_temporaries, from a
  * signal handler). Entries are never freed, only marked unused and reused: a handler that

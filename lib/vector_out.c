@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output tables: dialtone's exact CSV, or any OGR vector format with geometry, renamed into place.
  */
 #define _POSIX_C_SOURCE 200809L

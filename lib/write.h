@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing outputs: every output through a temporary name, and the checks of a command's paths
  * before any work. */
 #ifndef DIALTONE_WRITE_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Partial results merge exactly: two generated states, each run with --partial-out and merged
 # with `dialtone merge`, equal the generator's truths (medians from histograms). Partials that
 # would count a location twice (two of one state, two made from one input file) are refused.

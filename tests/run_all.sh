@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every test suite of `make check` and prints one closing count.
 # Usage: tests/run_all.sh BIN UNIT_TEST...
 set -u

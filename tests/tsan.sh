@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The threaded paths under ThreadSanitizer (make tsan): every worker, the chunk feeder and the
 # merge, with tiny chunks so that record boundaries and bad rows fall in every worker.
 # Usage: tests/tsan.sh BIN (a binary built with -fsanitize=thread)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Progress printer, note printer and error reporting for every subcommand. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared pieces of the dialtone command line: progress, notes, errors. */
 #ifndef DIALTONE_TOOLS_CLI_H
 #define DIALTONE_TOOLS_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone: the command line, one subcommand per tools/ file. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>

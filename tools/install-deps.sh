@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install dialtone's build and test dependencies from Debian's packages.
 set -eu
 here=$(dirname "$0")

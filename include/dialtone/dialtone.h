@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dialtone: public API of the rural broadband coverage toolkit. */
 #ifndef DIALTONE_DIALTONE_H
 #define DIALTONE_DIALTONE_H

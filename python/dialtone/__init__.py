@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """dialtone for notebooks: ctypes over libdialtone.so (standard library only).
 
 Each call builds the argv that `dialtone COMMAND` takes, as GDAL's Python utilities do, so the

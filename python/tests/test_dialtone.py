@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of the Python module against the command line and the independent references.
 
 The references are the generator's own arithmetic (bench/gen_bdc.py --truth, and the bundled

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Golden CLI tests for `dialtone stats`: run from the project root as `tests/cli/run.sh [BIN]`.
 #
 # Every expected file in tests/expected/ was computed by hand from the fixtures in tests/data/

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Rebuild tests/data/split/more.zip from tests/data/split/zip_src/*.csv (deterministic bytes)."""
 import pathlib
 import zipfile

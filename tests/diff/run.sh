@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `dialtone diff`: golden tables worked out by hand (tests/data/diff/README.md) and bad input
 # (exit status, message, nothing written). Usage: tests/diff/run.sh [BIN]
 set -u

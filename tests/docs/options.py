@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every command's --help and its man page list the same options, and every help line fits
 80 columns. Usage: options.py DIALTONE MAN_DIR. Exit 1 (with the differences) when not."""
 import re

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The allocation-failure sweep (curl's torture test): each representative command runs once
 # to count its allocations (tests/faults/alloc_shim.c counts those of dialtone's own code),
 # then once with allocation N failing for every N from 1 to that count. Every run must either

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # I/O faults: a disk that fills partway (a file-size limit, RLIMIT_FSIZE, on every writer; and
 # a 64 KiB tmpfs when this machine lets root mount one), an output directory removed while the
 # command runs, stdout on /dev/full, truncated and corrupt .zip, .gz and GeoPackage inputs, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every fuzz target shares: its input as a file the library can open (GDAL's /vsimem/,
  * or a real file for code that stats paths), and one-time GDAL setup. */
 #ifndef DIALTONE_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the BDC availability reader (tokenizer, header, rows, .gz and .zip streams),
  * through the sequential reader and the chunked parallel reader (3 threads, 97-byte chunks),
  * with and without --skip-bad-rows. Property: both readers give the same status, error and

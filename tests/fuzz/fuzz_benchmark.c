@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the --benchmark file (name,median_down_mbps,monthly_price) of stats. */
 #include "fuzz_extra.h"
 

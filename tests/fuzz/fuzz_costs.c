@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: plan's cost model (--costs, plan_costs.c): read, check the tiling of densities,
  * and find the class of a few densities. */
 #include "fuzz.h"

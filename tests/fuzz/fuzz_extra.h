@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The income and benchmark targets: one of stats' --income / --benchmark files read by
  * dti_extra_load (with a fixed plans file, as the options require). */
 #include <string.h>

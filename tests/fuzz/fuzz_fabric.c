@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the location fabric, as stats reads it after the BDC rows (coverage.c: block
  * checks, bsl_flag, unreported locations added) and as --measured reads its coordinates
  * (measured.c), against a fixed two-location BDC file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the block households file (geoid,households) of stats --households. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the --income file (geoid,median_household_income) of stats (stats_extra.c). */
 #include "fuzz_extra.h"
 

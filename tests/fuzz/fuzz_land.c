@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: plan's land area file (--land geoid,land_km2, plan_land.c). */
 #include "fuzz.h"
 

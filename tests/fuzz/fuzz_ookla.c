@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: Ookla's open-data tile fields (measured.c: avg_d_kbps, avg_u_kbps, tests and
  * the tile polygons) read from a CSV layer with a CRS (fuzz_vrt.h), then a point lookup. */
 #include "fuzz_vrt.h"

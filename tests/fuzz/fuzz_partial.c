@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the partial-file reader of dialtone merge (partial.c), read as merge reads it
  * (twice: the second read of the same partial must be refused, never counted twice), then
  * checked and finished. */

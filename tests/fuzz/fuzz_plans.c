@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the plans file of --plans (prices.c), and a price lookup in what it read. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: dialtone run's configuration file (run_config.c). It is read from a real
  * directory (the config's paths are relative to it) that holds files named bdc.csv,
  * fabric.csv, costs.csv, land.csv and households.csv, so that lines naming them get past the

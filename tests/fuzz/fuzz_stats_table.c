@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the stats table as map, plan and report read it: dti_map_join_stats on a
  * fixed three-region layer (map), and the whole of dt_plan and dt_report writing to
  * /dev/null (their readers and checks of the table, as the commands run them). */

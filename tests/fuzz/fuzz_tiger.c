@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: TIGER block attributes (blocks.c: GEOID20, INTPTLAT20/INTPTLON20, ALAND20,
  * AWATER20, HOUSING20, POP20) read from a CSV layer with a CRS (fuzz_vrt.h). */
 #include "fuzz_vrt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The input as a CSV layer with a CRS (an OGR VRT over it: GDAL's CSV driver reads no .prj),
  * for the targets of layer attributes. An input of odd length also gets the typed columns
  * of a .csvt (typed_csvt), so that both text and number fields are read. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a fuzz target without libFuzzer, on the files (or every file of the directories) named
  * on the command line: the regression tests of `make check` (tests/fuzz/regress/) and the
  * seed corpora. Prints "N passed, 0 failed"; a crash or a broken property aborts. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The fuzz targets without libFuzzer (make check): each replay driver runs its target on its
 # seed corpus (tests/fuzz/corpus/NAME) and on the inputs that once made it fail
 # (tests/fuzz/regress/NAME, one file per bug fixed). Every input must run through without a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs each fuzz target for SECONDS (one process at a time, at the lowest priority), from its
 # seed corpus (tests/fuzz/corpus/NAME, read only) into a working corpus under BUILD/corpus,
 # with the BDC dictionary. Prints each target's run time, executions and outcome, and fails

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The installed library (make check stages `make install DESTDIR=STAGE`): its layout, the
 # soname and exported symbols, examples/ built through pkg-config --define-prefix against it
 # and run, and the Python module's tests (python/tests) loading it. The expected table is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Invariance harness: every path of dt_stats, dt_merge and dt_diff over a generated case must
  * give the same bytes (or fail with the same message), and the generator's truth. */
 #include <dirent.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate small adversarial BDC cases for the invariance harness, with their truth.
 
 Everything written is SYNTHETIC. Each case is a directory caseNNNNN/ holding:

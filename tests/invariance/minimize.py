@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Shrink a failing invariance case to the fewest data rows on which two commands still disagree.
 
 Usage: minimize.py CASE_DIR OUT_DIR 'COMMAND A' 'COMMAND B' [FILE...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The invariance harness: generate CASES adversarial cases with SEED (tests/invariance/gen_cases.py)
 # and run every path of stats, merge and diff over each in-process (tests/invariance/driver.c).
 # Usage: tests/invariance/run.sh DRIVER [CASES [SEED]]   (make invariance CASES=N SEED=S)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One way to name a layer everywhere: every command that reads a layer takes FILE|layername=X
 # and --layer X alike (the same output byte for byte), map takes the layer as its operand too,
 # a source with several layers and no name is refused with the list of layers, and two

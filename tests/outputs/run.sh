@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Where every command's outputs go (SPEC "Outputs"): through a symbolic link to its target (the
 # link survives), `-o -` as a stream, straight into /dev/null and FIFOs; two outputs naming one
 # file and an output onto an input refused (exit 2) before any work, the input's bytes unchanged;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `dialtone plan`: golden plan tables worked out by hand (tests/data/plan/README.md), bad
 # input (exit status, message, nothing written), and the map of funded regions (pixels probed
 # with GDAL, never byte-compared). Usage: tests/plan/run.sh [BIN]

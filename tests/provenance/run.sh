@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Provenance: every table records what it means (a W3C CSV on the Web sidecar), and the
 # commands that read dialtone's tables state and check it. Expected values come from the
 # options given and from independent tools: xxhsum for fingerprints, Python's csv and json

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `dialtone map` from the command line: exit statuses, messages, outputs left (or not).
 # Pixels are probed by the C render tests (tests/unit/test_render.c); here only the PNG and
 # SVG signatures are checked, never their bytes. Usage: tests/render/map_cli.sh [BIN]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Check the DOM Chromium dumped from a dialtone report against the tables it was made from.
 
 Usage: check_dom.py DOM.html CHECK ARGS...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `dialtone report`: the page is self-contained; in headless Chromium its script runs, its tables
 # hold the numbers of the tables it was made from (computed here from those CSVs, never pasted),
 # clicking-order sorting works, and the screenshot shows a map. Installs nothing: without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SPEC's reading rules, through both readers: line ends, NUL bytes, speeds and thresholds,
 # low_latency/bsl_flag spellings, headers, empty ids and damaged .gz/.zip inputs.
 # Usage: tests/rules/run.sh [BIN]. The inputs are base.csv and fabric.csv re-encoded by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `dialtone run CONFIG`: the bundled sample's pipeline end to end, a config with a previous
 # release, and configs with one mistake each (clear error naming the config's line, nothing
 # written, no temporary directory left). Usage: tests/run/run.sh [BIN]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Interrupted runs leave nothing behind: SIGINT or SIGTERM at several moments of a stats run
 # (CSV, GeoPackage, several outputs) and of a whole `dialtone run` exits 130 or 143 (or 0 when
 # it finished first, with every output whole), with no temporary file or directory left, no

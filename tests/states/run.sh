@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Several states read one at a time or together, on 1-3 threads, in several file orders: the
 # same hand-worked tables (tests/data/states/README.md) or the same refusal in every path.
 # Usage: tests/states/run.sh BIN

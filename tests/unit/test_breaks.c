@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of class breaks (Jenks against brute force), number labels and palettes. */
 #include <math.h>
 #include <stdlib.h>

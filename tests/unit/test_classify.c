@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the BEAD classifier on hand-made rows (every trap in SPEC.md). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the CSV reader: quotes, CRLF, BOM, blank lines, big records. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the CSV record scanners: the fast one (16 bytes at a time), the SWAR one (8) and
  * the reference one read quotes, CR, CRLF, NUL bytes and fields across the 8- and 16-byte
  * boundaries as written by hand here, and alike on many generated buffers, from memory and from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The embedding contract (dialtone.h): stats calls on two threads in one process give the tables
  * of sequential runs; the table in memory is the CSV byte for byte; a call leaves the program's
  * GDAL error handler and last error as they were; no -o writes nothing. The expected tables are

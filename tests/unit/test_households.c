@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of household apportioning (SPEC: Households) and exact fraction sums. */
 #include <stdlib.h>
 #include <string.h>

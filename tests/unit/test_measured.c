@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of measured speeds: tile layers (fields, CRS, bad features),
  * the tile of a point (edges), and a tile's tests split over regions by
  * locations and by area (tiles straddling two regions). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of exact speed parsing, decimal printing, rounding and medians. */
 #include <stdlib.h>
 #include <string.h>

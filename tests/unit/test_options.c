@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option engine (lib/options.c) on a command of its own: every kind of option, the
  * shared ones, operands, errors, and the --help layout. Expected values are worked out from
  * the table below by hand. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the location id order, output targets and the same-file checks of paths.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

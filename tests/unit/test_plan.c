@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of dialtone plan's pieces: the exact knapsack against brute force, ranking,
  * density classes at their bounds, money, the CSV table, land from polygons. */
 #include <stdio.h>

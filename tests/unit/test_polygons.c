@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of point in polygon: holes, multipolygons, shared edges, overlaps, reprojection. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of prices: money parsing and rounding, plan matching (exact
  * speeds, technology, state), duplicates, ties, exact $/Mbps medians, and
  * percentiles and medians worked out by hand for odd and even counts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Render tests: draw hand-made regions, decode the PNG with libpng, probe pixels. */
 #include <dirent.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The unit-test harness behind unit.h. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A very small unit-test harness: CHECK macros and a closing count line. */
 #ifndef DIALTONE_TESTS_UNIT_H
 #define DIALTONE_TESTS_UNIT_H

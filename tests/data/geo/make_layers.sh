@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Rebuild the binary layers of tests/data/geo/ from the text sources in src/ (ogr2ogr, gdal-bin).
 # The sources are the truth: README.md works every expected number out from them by hand.
 set -eu

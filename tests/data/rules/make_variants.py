@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Write the reading-rules test inputs into OUTDIR (tests/rules/run.sh calls this).
 
 Every file is base.csv (or fabric.csv) re-encoded, compressed, damaged or given one extra
