@@ -14,15 +14,12 @@ static dt_status parse_budget(void *request, const dti_opt *opt, const char *nam
 {
     (void)opt;
     dt_plan_options *o = request;
-    int rc = dti_parse_cents(v, &o->budget);
+    int rc = dti_parse_budget(v, &o->budget);
     if (rc == 0) {
         o->has_budget = 1;
         return DT_OK;
     }
-    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                         "%s %s: %s; expected dollars of at least 0, e.g. 25000000 or "
-                         "25000000.50",
-                         name, v, dti_money_error(rc));
+    return dti_budget_refused(err, DT_ERR_USAGE, NULL, 0, name, v, rc);
 }
 
 static void plan_init(void *request) { ((dt_plan_options *)request)->width = 1200; }

@@ -15,11 +15,10 @@ static dt_status parse_budget(void *request, const dti_opt *opt, const char *nam
 {
     (void)opt;
     dt_report_options *o = request;
-    int rc = dti_parse_cents(v, &o->budget);
+    int rc = dti_parse_budget(v, &o->budget);
     if (rc == 0)
         return DT_OK;
-    return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: %s; expected dollars", name, v,
-                         dti_money_error(rc));
+    return dti_budget_refused(err, DT_ERR_USAGE, NULL, 0, name, v, rc);
 }
 
 static void report_init(void *request)
@@ -468,9 +467,11 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
 }
 
 /* The stats table as the page links it: its name when it is beside the page, else its path
- * as given (relative to where the command ran). Caller frees. */
+ * as given (relative to where the command ran); NULL for standard input. Caller frees. */
 static char *stats_link(const char *stats, const char *output)
 {
+    if (dti_is_stdin(stats))
+        return NULL; /* no file to link */
     const char *base = strrchr(stats, '/');
     base = base ? base + 1 : stats;
     char *stats_dir = realpath(stats, NULL), *out_dir = NULL;
