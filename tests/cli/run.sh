@@ -210,6 +210,48 @@ expect_status 0
 expect_same "$work/stdout" "$expected/state.csv"
 finish
 
+# --- "-" reads standard input, for every table or CSV input -----------------------------------
+# run_in FILE ARGS...: run with FILE as standard input.
+run_in() {
+  local input=$1
+  shift
+  ${limit[@]+"${limit[@]}"} "$bin" "$@" >"$work/stdout" 2>"$work/stderr" <"$input"
+  rc=$?
+}
+
+# the same county table as from the two files (county.csv, by hand), part1 read from stdin
+begin stdin_bdc
+run_in "$data/main/part1.csv" stats -o "$work/out/result.csv" - "$data/main/part2.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county.csv"
+grep -q '"name": "standard input"' "$work/out/result.csv-metadata.json" ||
+  problem "provenance does not name standard input"
+grep -q "\"file_bytes\": $(wc -c <"$data/main/part1.csv")," "$work/out/result.csv-metadata.json" ||
+  problem "provenance does not give the bytes read from standard input"
+finish
+
+begin stdin_fabric
+run_in "$data/main/fabric.csv" stats -o "$work/out/result.csv" --fabric - "${main_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county_fabric.csv"
+finish
+
+# a bad row on standard input is named as such, with its line
+begin stdin_bad_row
+run_in "$data/bad/bad_speed.csv" stats -o "$work/out/result.csv" -
+expect_status 1
+expect_stderr_has "standard input:5:"
+expect_out_dir
+finish
+
+# standard input is read once: two inputs cannot both be "-"
+begin stdin_twice
+run_in "$data/main/fabric.csv" stats -o "$work/out/result.csv" --fabric - -
+expect_status 2
+expect_stderr_has "--fabric - and BDC_FILE -: standard input can be read by one input only"
+expect_out_dir
+finish
+
 # --- bad input: exit 1, FILE:LINE on stderr, no output left behind ---------------------------
 
 bad_input_case missing_file does_not_exist.csv "$data/main/part1.csv" "$data/bad/does_not_exist.csv"

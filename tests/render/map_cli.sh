@@ -126,6 +126,12 @@ titles = [p.find(ns + "title").text for p in root.find(ns + "g[@id=\"regions\"]"
 labels = ["".join(t.itertext()) for t in root.find(ns + "g[@id=\"legend\"]").iter(ns + "text")]
 sys.exit(0 if titles == ["West (01001): 12.5%", "East (01003): 50%", "South (01005): 87.5%"]
          and "Under 25%" in labels else 1)' "$tmp/shares.svg"
+# --stats -: the table from standard input draws the same map (the provenance names "-")
+"$bin" map --regions "$data/three.geojson" --stats - --column pct_unserved -q -o "$tmp/in.svg" \
+    <"$data/three_stats.csv"
+"$bin" map "${common[@]}" --column pct_unserved -q -o "$tmp/file.svg"
+expect "--stats - draws what --stats FILE draws" cmp -s <(grep -v '<metadata' "$tmp/in.svg") \
+    <(grep -v '<metadata' "$tmp/file.svg")
 # text in any script: a CJK title names a fallback family after DejaVu Sans (the PNG draws
 # it in that font, tests/unit/test_render.c); an accented title is in DejaVu: no attribute
 check "CJK title" 0 "projection" -- map "${common[@]}" --column unserved \
