@@ -1,4 +1,5 @@
 /* dialtone map: options, classification and labels, and the run. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +320,26 @@ static const char *share_title(const char *column, char *buf, size_t size)
     return buf;
 }
 
+/* Whether a --source text already says what it is, so that "Source: " would repeat it: it
+ * begins with the word source, sources or data (any case: "Sources: FCC", "Data: FCC BDC",
+ * "Data from the FCC"), or with one word and a colon, in any language ("Quelle: FCC",
+ * "Fuente:", a full-width colon too). */
+static int says_source(const char *text)
+{
+    static const char *const words[] = {"sources", "source", "data"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (strncasecmp(text, words[i], n) == 0 && !isalpha((unsigned char)text[n]))
+            return 1;
+    }
+    size_t word = 0; /* letters, any byte of a UTF-8 letter included */
+    while (text[word] &&
+           (isalpha((unsigned char)text[word]) || (unsigned char)text[word] >= 0x80) &&
+           strncmp(text + word, "\xef\xbc\x9a", 3) != 0)
+        word++;
+    return word > 0 && (text[word] == ':' || strncmp(text + word, "\xef\xbc\x9a", 3) == 0);
+}
+
 static void resolve_texts(const dt_map_options *o, map_texts *t)
 {
     memset(t, 0, sizeof *t);
@@ -353,7 +374,7 @@ static void resolve_texts(const dt_map_options *o, map_texts *t)
     snprintf(t->title, sizeof t->title, "%s", o->title ? o->title : t->legend_title);
     if (o->source && o->source[0])
         snprintf(t->source, sizeof t->source, "%s%s",
-                 strncmp(o->source, "Source", 6) == 0 ? "" : "Source: ", o->source);
+                 says_source(o->source) ? "" : "Source: ", o->source);
 }
 
 /* "12.5%" or "25 Mbps" */

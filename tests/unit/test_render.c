@@ -670,6 +670,31 @@ static void test_cjk_title(void)
     free(b.rgb);
 }
 
+/* --source gets "Source: " unless it already says what it is. */
+static void test_source_label(void)
+{
+    static const char *const cases[][2] = {
+        {"hand-made fixture", "Source: hand-made fixture"},
+        {"Sources: FCC BDC; Census", "Sources: FCC BDC; Census"},
+        {"Source FCC BDC", "Source FCC BDC"},
+        {"Data: FCC BDC", "Data: FCC BDC"},
+        {"data from the FCC", "data from the FCC"},
+        {"Quelle: FCC", "Quelle: FCC"},
+        {"\u51fa\u5178\uff1aFCC", "\u51fa\u5178\uff1aFCC"}, /* a full-width colon */
+        {"Database of the FCC", "Source: Database of the FCC"},
+        {"FCC BDC, June 2024", "Source: FCC BDC, June 2024"},
+    };
+    const char *png = out_path("source.png");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r =
+            run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
+                "unserved", "--source", cases[i][0], "--width", "300", "-o", png, NULL);
+        CHECK_INT(r.status, DT_OK);
+        CHECK_STR(png_text_of(png, "Source"), cases[i][1]);
+        dti_map_projection_free(&r.proj);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/dialtone-render-XXXXXX");
@@ -686,6 +711,7 @@ int main(void)
     test_subpixel();
     test_text_fallback();
     test_cjk_title();
+    test_source_label();
     char command[128];
     snprintf(command, sizeof command, "rm -rf %s", dir);
     if (system(command) != 0)
