@@ -73,8 +73,9 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
                 break;
             t->ncols = (size_t)n;
         } else if ((size_t)n != t->ncols) {
-            status = dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                   "%d fields, but the header has %zu", n, t->ncols);
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, t->path, line, "%d %s, but the header has %zu", n,
+                              dti_plural((uint64_t)n, "field", "fields"), t->ncols);
             break;
         } else {
             if (t->nrows == row_cap) {

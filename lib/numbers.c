@@ -157,3 +157,8 @@ dt_status dti_budget_refused(dt_error *err, dt_status status, const char *file, 
                          "$25,000,000 or 25000000.50",
                          what, value, why);
 }
+
+const char *dti_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

@@ -547,12 +547,16 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
     if (status == DT_OK) {
         char pct[32];
         dti_format_ratio(pct, sizeof pct, 100 * r.totals.unserved, r.totals.locations, 1);
-        dti_say(note, user, "%zu regions, %llu locations, %s%% unserved; %zu maps%s%s",
-                r.stats.nrows, (unsigned long long)r.totals.locations, pct,
-                r.map_count + (size_t)r.has_plan_map, r.has_plan ? ", the plan" : "",
+        size_t maps = r.map_count + (size_t)r.has_plan_map;
+        dti_say(note, user, "%zu %s, %llu %s, %s%% unserved; %zu %s%s%s", r.stats.nrows,
+                dti_plural(r.stats.nrows, "region", "regions"),
+                (unsigned long long)r.totals.locations,
+                dti_plural(r.totals.locations, "location", "locations"), pct, maps,
+                dti_plural(maps, "map", "maps"), r.has_plan ? ", the plan" : "",
                 r.has_diff ? ", the change since the last filing" : "");
         if (r.priced_count)
-            dti_say(note, user, "%zu regions with prices", r.priced_count);
+            dti_say(note, user, "%zu %s with prices", r.priced_count,
+                    dti_plural(r.priced_count, "region", "regions"));
     }
     if (temp) {
         dti_temp_unlink(temp);

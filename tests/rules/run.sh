@@ -115,7 +115,7 @@ for v in lf crlf cr mixed bom_cr cr_noend base.csv.gz multi.csv.gz padded.csv.gz
     f=$in/$v
     case $v in *.*) ;; *) f=$in/$v.csv ;; esac
     good "read $v" rules_county.csv rules_locations.csv -- "$f"
-    expect_stderr_has "from 8 rows in 1 files"
+    expect_stderr_has "from 8 rows in 1 file"
     finish "read $v: 8 rows"
     # the parallel reader's workers skip bad rows themselves, without the sequential fallback
     # that would hide a record split in the wrong place: none may be found

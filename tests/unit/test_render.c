@@ -194,8 +194,8 @@ static void test_choropleth(const char *crs, const char *scale)
     CHECK_STR(png_text_of(png, "Title"), "Three regions");
     CHECK_STR(png_text_of(png, "Source"), "Source: hand-made fixture");
     CHECK_STR(png_text_of(png, "Software"), "dialtone " DT_VERSION);
-    /* the row whose id lost its leading zero joins nothing */
-    CHECK(strstr(notes, "1 rows of " DATA "three_stats.csv name no region") != NULL);
+    /* the row whose id lost its leading zero joins nothing (one row: counted nouns agree) */
+    CHECK(strstr(notes, "1 row of " DATA "three_stats.csv names no region") != NULL);
     free(im.rgb);
     dti_map_projection_free(&r.proj);
 }
