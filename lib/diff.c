@@ -276,10 +276,11 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
                 (unsigned long long)(t[1] - d.moved));
         if (d.moved)
             dti_say(note, user,
-                    "%llu %s in another %s in NEW (their block changed): "
+                    "%llu %s in another %s in NEW (%s block changed): "
                     "counted as vanished from the old region and appeared in the new",
                     (unsigned long long)d.moved,
-                    dti_plural(d.moved, "location is", "locations are"), o->level_name);
+                    dti_plural(d.moved, "location is", "locations are"), o->level_name,
+                    dti_plural(d.moved, "its", "their"));
         dti_say(note, user,
                 "counts cover reported locations only: locations no provider "
                 "reports are in neither release");

@@ -166,11 +166,12 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
     if (missing)
         dti_say(note, user,
                 "%zu %s with %llu %s %s not in the block layers (first: %015llu): "
-                "those locations are left out%s",
+                "%s left out%s",
                 missing, dti_plural(missing, "block", "blocks"),
                 (unsigned long long)missing_locations,
                 dti_plural(missing_locations, "location", "locations"),
                 dti_plural(missing, "is", "are"), (unsigned long long)first,
+                dti_plural(missing_locations, "that location is", "those locations are"),
                 o->verbose ? "" : " (--verbose lists them)");
     size_t counted = 0;
     for (size_t b = 0; b < cov->block_count; b++)

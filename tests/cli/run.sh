@@ -458,7 +458,7 @@ run stats -o "$work/out/result.csv" --verbose "${geo_blocks[@]}" "${geo_regions[
   "$geo/bdc.csv" "$geo/bdc_extra.csv"
 expect_status 0
 expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
-expect_stderr_has "block 310630001001003 (1 locations) lies in no region"
+expect_stderr_has "block 310630001001003 (1 location) lies in no region"
 expect_stderr_has "block 200390001001001 (0 locations) lies in no region"
 expect_stderr_has "block 310630001003000 (1 location) is not in the block layers"
 finish

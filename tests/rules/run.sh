@@ -158,7 +158,7 @@ good "skipping a NUL fabric row" rules_county_fabric.csv -- --skip-bad-rows \
 run 1 stats --skip-bad-rows --fabric "$in/fabric_nul.csv" --measured tests/data/prices/tiles.geojson \
     -o "$tmp/out/result.csv" "$in/lf.csv"
 expect_status 0
-expect_stderr_has "skipped 1 bad rows"
+expect_stderr_has "skipped 1 bad row "
 finish "skipping a NUL fabric row, with --measured"
 
 # --- flags, identifiers, headers ----------------------------------------------------------------

@@ -261,9 +261,9 @@ static void test_jenks_and_layer_column(void)
     CHECK(region_pixel_is(&im, &r, WEST, two[0]));
     CHECK(region_pixel_is(&im, &r, -96.1, 40.5, two[1])); /* inside one loop of the bow tie */
     CHECK(region_pixel_is(&im, &r, -96.5, 40.1, rgb(0xffffff))); /* between its loops */
-    CHECK(strstr(notes, "left out 1 features with empty and 2 with zero-area geometry "
+    CHECK(strstr(notes, "left out 1 feature with empty and 2 with zero-area geometry "
                         "(first: 01003)") != NULL);
-    CHECK(strstr(notes, "1 regions have invalid polygons (self-intersecting or the like; "
+    CHECK(strstr(notes, "1 region has an invalid polygon (self-intersecting or the like; "
                         "first: 01009)") != NULL);
     free(im.rgb);
     dti_map_projection_free(&r.proj);
