@@ -7,7 +7,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 BUILD ?= build
 CC ?= cc
-PKGS = gdal proj libpng cairo zlib libxxhash jansson
+PKGS = gdal proj libpng cairo cairo-ft fontconfig zlib libxxhash jansson
 
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))

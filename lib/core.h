@@ -159,6 +159,9 @@ static inline unsigned dti_byte_mask_count(uint64_t mask)
 }
 
 /* ---- numbers (numbers.c) ---- */
+/* The words for a count of n: one when n is 1, else many ("block layer", "block layers";
+ * "region has", "regions have"). Every message that counts things words them through this. */
+const char *dti_plural(uint64_t n, const char *one, const char *many);
 /* Speeds are kept as integer micro-Mbps (1e-6 Mbps). SPEC allows at most 6
  * decimals, so every speed and threshold is held exactly and compared exactly. */
 #define DTI_MICRO 1000000LL

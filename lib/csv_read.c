@@ -102,7 +102,7 @@ static dti_csv *open_recorded(const char *path, const char *display, size_t chun
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
         return NULL;
     }
-    csv->name = strdup(display ? display : path);
+    csv->name = strdup(dti_input_name(path, display));
     csv->buf = malloc(chunk);
     csv->cap = chunk;
     csv->next_line = 1;

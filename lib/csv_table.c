@@ -48,7 +48,7 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
 {
     memset(t, 0, sizeof *t);
     dti_gdal_init();
-    if (!(t->path = strdup(display ? display : path)))
+    if (!(t->path = strdup(dti_input_name(path, display))))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     dti_csv *csv = dti_csv_open(path, t->path, err);
     if (!csv) {
@@ -74,8 +74,9 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
                 break;
             t->ncols = (size_t)n;
         } else if ((size_t)n != t->ncols) {
-            status = dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                   "%d fields, but the header has %zu", n, t->ncols);
+            status =
+                dti_error_set(err, DT_ERR_FORMAT, t->path, line, "%d %s, but the header has %zu", n,
+                              dti_plural((uint64_t)n, "field", "fields"), t->ncols);
             break;
         } else {
             if (t->nrows == row_cap) {

@@ -268,19 +268,25 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
             t[3] += d.regions[r].downgraded;
         }
         for (int r = 0; r < 2; r++)
-            dti_say(note, user, "%s: %llu locations from %llu rows in %zu files (states %s)",
-                    names[r], (unsigned long long)cov[r].location_count,
-                    (unsigned long long)cov[r].rows, inputs[r].count, states[r]);
+            dti_say(note, user, "%s: %llu %s from %llu %s in %zu %s (states %s)", names[r],
+                    (unsigned long long)cov[r].location_count,
+                    dti_plural(cov[r].location_count, "location", "locations"),
+                    (unsigned long long)cov[r].rows, dti_plural(cov[r].rows, "row", "rows"),
+                    inputs[r].count, dti_plural(inputs[r].count, "file", "files"), states[r]);
         dti_say(note, user,
-                "%zu %s regions: %llu locations upgraded, %llu downgraded, %llu "
+                "%zu %s %s: %llu %s upgraded, %llu downgraded, %llu "
                 "appeared, %llu vanished",
-                d.count, o->level_name, (unsigned long long)t[2], (unsigned long long)t[3],
-                (unsigned long long)(t[0] - d.moved), (unsigned long long)(t[1] - d.moved));
+                d.count, o->level_name, dti_plural(d.count, "region", "regions"),
+                (unsigned long long)t[2], dti_plural(t[2], "location", "locations"),
+                (unsigned long long)t[3], (unsigned long long)(t[0] - d.moved),
+                (unsigned long long)(t[1] - d.moved));
         if (d.moved)
             dti_say(note, user,
-                    "%llu locations are in another %s in NEW (their block changed): "
+                    "%llu %s in another %s in NEW (%s block changed): "
                     "counted as vanished from the old region and appeared in the new",
-                    (unsigned long long)d.moved, o->level_name);
+                    (unsigned long long)d.moved,
+                    dti_plural(d.moved, "location is", "locations are"), o->level_name,
+                    dti_plural(d.moved, "its", "their"));
         dti_say(note, user,
                 "counts cover reported locations only: locations no provider "
                 "reports are in neither release");

@@ -36,6 +36,10 @@ dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long 
         return status;
     err->status = status;
     err->line = line;
+    /* a line is always of an input, and "-" as an input is standard input (outputs to
+     * stdout, without lines, stay "-") */
+    if (file && line > 0 && strcmp(file, "-") == 0)
+        file = "standard input";
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     va_list ap;
     va_start(ap, fmt);

@@ -169,15 +169,23 @@ static void CPL_STDCALL keep_error(CPLErr cls, CPLErrorNum num, const char *msg)
         snprintf(s->gdal_error, sizeof s->gdal_error, "%s", msg && *msg ? msg : "read error");
 }
 
+int dti_is_stdin(const char *path) { return path && strcmp(path, "-") == 0; }
+
+const char *dti_input_name(const char *path, const char *display)
+{
+    return dti_is_stdin(path) ? "standard input" : display ? display : path;
+}
+
 dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err)
 {
     dti_stream *s = calloc(1, sizeof *s);
-    if (!s || !(s->name = strdup(display ? display : path))) {
+    display = dti_input_name(path, display);
+    if (!s || !(s->name = strdup(display))) {
         free(s);
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
         return NULL;
     }
-    const char *open_path = path;
+    const char *open_path = dti_is_stdin(path) ? "/vsistdin/" : path;
     if (strncmp(path, "/vsigzip/", 9) == 0) {
         s->kind = GZIP;
         open_path = path + 9; /* the raw file: zlib inflates it */
@@ -214,7 +222,7 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
     }
     struct stat st;
     const char *kind = NULL;
-    if (s->kind == PLAIN && strncmp(path, "/vsi", 4) != 0 && stat(path, &st) == 0) {
+    if (s->kind == PLAIN && strncmp(open_path, "/vsi", 4) != 0 && stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             char names[300];
             dti_directory_sample(path, NULL, names, sizeof names);
@@ -378,6 +386,11 @@ int dti_stream_stat(const char *path, uint64_t *size, int *is_dir)
 {
     int gzip = strncmp(path, "/vsigzip/", 9) == 0;
     VSIStatBufL st;
+    if (dti_is_stdin(path)) {
+        *size = 0; /* not known before it is read */
+        *is_dir = 0;
+        return 0;
+    }
     /* A .gz is not inflated to learn its size (as VSIStatL("/vsigzip/...")
      * would, writing FILE.gz.properties beside it): its trailer's ISIZE, the
      * size mod 2^32, is close enough for progress and table sizes. */

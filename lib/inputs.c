@@ -49,7 +49,7 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
     }
     in->owns_prints = 1;
     in->paths[in->count] = strdup(path);
-    in->display[in->count] = strdup(display);
+    in->display[in->count] = strdup(dti_input_name(path, display));
     in->prints[in->count] = calloc(1, sizeof **in->prints);
     if (!in->paths[in->count] || !in->display[in->count] || !in->prints[in->count]) {
         free(in->paths[in->count]);
@@ -231,4 +231,10 @@ void dti_inputs_free(dti_inputs *inputs)
     free(inputs->display);
     free(inputs->sizes);
     memset(inputs, 0, sizeof *inputs);
+}
+
+uint64_t dti_input_size(const dti_inputs *inputs, size_t i)
+{
+    const dti_fingerprint *f = inputs->prints ? inputs->prints[i] : NULL;
+    return dti_is_stdin(inputs->paths[i]) && f && f->done ? f->bytes : inputs->sizes[i];
 }

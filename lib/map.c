@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* dialtone map: options, classification and labels, and the run. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -320,6 +321,26 @@ static const char *share_title(const char *column, char *buf, size_t size)
     return buf;
 }
 
+/* Whether a --source text already says what it is, so that "Source: " would repeat it: it
+ * begins with the word source, sources or data (any case: "Sources: FCC", "Data: FCC BDC",
+ * "Data from the FCC"), or with one word and a colon, in any language ("Quelle: FCC",
+ * "Fuente:", a full-width colon too). */
+static int says_source(const char *text)
+{
+    static const char *const words[] = {"sources", "source", "data"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (strncasecmp(text, words[i], n) == 0 && !isalpha((unsigned char)text[n]))
+            return 1;
+    }
+    size_t word = 0; /* letters, any byte of a UTF-8 letter included */
+    while (text[word] &&
+           (isalpha((unsigned char)text[word]) || (unsigned char)text[word] >= 0x80) &&
+           strncmp(text + word, "\xef\xbc\x9a", 3) != 0)
+        word++;
+    return word > 0 && (text[word] == ':' || strncmp(text + word, "\xef\xbc\x9a", 3) == 0);
+}
+
 static void resolve_texts(const dt_map_options *o, map_texts *t)
 {
     memset(t, 0, sizeof *t);
@@ -354,7 +375,7 @@ static void resolve_texts(const dt_map_options *o, map_texts *t)
     snprintf(t->title, sizeof t->title, "%s", o->title ? o->title : t->legend_title);
     if (o->source && o->source[0])
         snprintf(t->source, sizeof t->source, "%s%s",
-                 strncmp(o->source, "Source", 6) == 0 ? "" : "Source: ", o->source);
+                 says_source(o->source) ? "" : "Source: ", o->source);
 }
 
 /* "12.5%" or "25 Mbps" */
@@ -532,10 +553,10 @@ static void report(const dt_map_options *o, const map_texts *t, const dti_map_la
     size_t drawn = ml->region_count - ml->hidden_count;
     if (subpixel && 2 * subpixel > drawn)
         dti_say(note, user,
-                "%zu of %zu regions are smaller than a pixel at this size: each is drawn as "
+                "%zu of %zu %s smaller than a pixel at this size: each is drawn as "
                 "the pixel under it, so dense areas show their colour; a larger --width or "
                 "--scale shows their shapes",
-                subpixel, drawn);
+                subpixel, drawn, dti_plural(subpixel, "regions is", "regions are"));
     if (t->percent)
         dti_say(note, user, "%s holds shares (fractions): shown times 100, as percent", o->column);
     if (o->view == DTI_VIEW_SYMBOLS && !t->whole)
@@ -548,27 +569,34 @@ static void report(const dt_map_options *o, const map_texts *t, const dti_map_la
                                                                  : "it has fractional values");
     if (ml->skipped_empty || ml->skipped_zero_area)
         dti_say(note, user,
-                "left out %zu features with empty and %zu with zero-area geometry "
+                "left out %zu %s with empty and %zu with zero-area geometry "
                 "(first: %s)",
-                ml->skipped_empty, ml->skipped_zero_area, ml->first_skipped);
+                ml->skipped_empty, dti_plural(ml->skipped_empty, "feature", "features"),
+                ml->skipped_zero_area, ml->first_skipped);
     if (ml->bad_rings)
         dti_say(note, user,
-                "left out %zu invalid polygon rings (fewer than 3 points or "
+                "left out %zu invalid polygon %s (fewer than 3 points or "
                 "non-finite coordinates)",
-                ml->bad_rings);
+                ml->bad_rings, dti_plural(ml->bad_rings, "ring", "rings"));
     if (ml->invalid)
         dti_say(note, user,
-                "%zu regions have invalid polygons (self-intersecting or the like; "
+                "%zu %s (self-intersecting or the like; "
                 "first: %s): drawn as given, overlaps filled even-odd",
-                ml->invalid, ml->first_invalid);
+                ml->invalid,
+                dti_plural(ml->invalid, "region has an invalid polygon",
+                           "regions have invalid polygons"),
+                ml->first_invalid);
     if (!ml->outer_edges_usable)
         dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
-        dti_say(note, user, "%zu rows of %s name no region of the layer", unmatched,
-                o->stats ? o->stats : o->values->what);
+        dti_say(note, user, "%zu %s of %s %s no region of the layer", unmatched,
+                dti_plural(unmatched, "row", "rows"),
+                o->stats ? dti_input_name(o->stats, NULL) : o->values->what,
+                dti_plural(unmatched, "names", "name"));
     if (m->no_data_count)
-        dti_say(note, user, "%zu of %zu regions have no %s value (drawn as No data)",
-                m->no_data_count, ml->region_count, o->column);
+        dti_say(note, user, "%zu of %zu %s no %s value (drawn as No data)", m->no_data_count,
+                ml->region_count, dti_plural(m->no_data_count, "regions has", "regions have"),
+                o->column);
     dti_say(note, user, "projection: %s", proj->description);
 }
 

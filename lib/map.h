@@ -290,6 +290,20 @@ void dti_layout_compute(struct _cairo *cr, const dti_map_model *m, dti_layout *l
 void dti_layout_draw(dti_canvas *cv, const dti_map_model *m, const dti_layout *lay,
                      dti_map_probe *probe);
 
+/* Text in cr's current font (a toy face), with the characters that font lacks taken from
+ * the first font of fontconfig's fallback order that has them (render_text.c): the advance
+ * of text, and text drawn at the current point. Both walk the same runs, so what is measured
+ * is what is drawn; text the font covers is measured and drawn as cairo's own calls do. */
+double dti_text_advance(struct _cairo *cr, const char *text);
+void dti_text_show(struct _cairo *cr, const char *text);
+/* The fallback families text would use in cr's font, ", "-separated, into buf (size bytes):
+ * "" when the font covers the text. The length written. */
+size_t dti_text_fallback_families(struct _cairo *cr, const char *text, char *buf, size_t size);
+/* The length of text's first piece a line must not break inside: up to a space or newline,
+ * or one character of a script written without spaces (CJK), with the closing punctuation
+ * after it. */
+size_t dti_text_word(const char *text);
+
 /* ---- PNG files (png_out.c) ---- */
 typedef struct dti_png_text {
     const char *key, *text;

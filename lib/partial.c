@@ -357,7 +357,7 @@ dt_status dti_partial_add_inputs(dti_partial *p, const dti_inputs *inputs, dt_er
 {
     for (size_t i = 0; i < inputs->count; i++) {
         char key[1200];
-        int n = input_key(inputs->display[i], inputs->sizes[i], key, sizeof key);
+        int n = input_key(inputs->display[i], dti_input_size(inputs, i), key, sizeof key);
         if (n < 0 || (size_t)n >= sizeof key ||
             dti_strtab_intern(&p->inputs, key, (size_t)n) == UINT32_MAX)
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
@@ -557,7 +557,7 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
     if (!sources)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     p->sources = sources;
-    if (!(sources[p->source_count] = strdup(path)))
+    if (!(sources[p->source_count] = strdup(dti_input_name(path, NULL))))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     dti_key_list *lists = realloc(p->source_keys, (p->source_count + 1) * sizeof *lists);
     if (!lists) {
@@ -665,11 +665,11 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             break;
     }
     if (status == DT_OK && why)
-        status = dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv), "%s", why);
+        status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv), "%s", why);
     else if (status == DT_OK && rc < 0)
         status = err->status;
     else if (status == DT_OK && records == 0)
-        status = dti_error_set(err, DT_ERR_FORMAT, path, 1, "empty partial file");
+        status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), 1, "empty partial file");
     /* the medians come from the histograms: each region's must hold its locations (true
      * before this file, so true of this file's records when true now) */
     for (size_t r = 0; status == DT_OK && r < p->ids.count; r++) {
@@ -679,7 +679,7 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             total += h->counts[i];
         if (total != p->stats[r].locations)
             status =
-                dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), 0,
                               "region %s: its histogram of best_down holds %" PRIu64
                               " locations, its counts %" PRIu64,
                               dti_strtab_get(&p->ids, (uint32_t)r), total, p->stats[r].locations);

@@ -199,7 +199,13 @@ static void add_directory(dti_path_check *c, const char *option, const char *pat
 void dti_path_input(dti_path_check *c, const char *option, const char *path, int flags)
 {
     struct stat st;
-    if (!path || strcmp(path, "-") == 0)
+    if (dti_is_stdin(path)) {
+        char **slot = c->stdin_option ? &c->stdin_again : &c->stdin_option;
+        if (!*slot && !(*slot = strdup(option)))
+            c->nomem = 1;
+        return;
+    }
+    if (!path)
         return;
     if (strncmp(path, "/vsi", 4) == 0) {
         add_vsi(c, option, path);
@@ -264,6 +270,8 @@ static void check_free(dti_path_check *c)
     free(c->inputs);
     free(c->directory);
     free(c->dir_option);
+    free(c->stdin_option);
+    free(c->stdin_again);
     memset(c, 0, sizeof *c);
 }
 
@@ -370,6 +378,11 @@ dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
     dt_status status = DT_OK;
     if (c->nomem)
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    if (status == DT_OK && c->stdin_again)
+        status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                               "%s - and %s -: standard input can be read by one input only; "
+                               "give the other a file",
+                               c->stdin_option, c->stdin_again);
     for (size_t i = 0; status == DT_OK && i < c->output_count; i++) {
         const dti_path_entry *o = &c->outputs[i];
         if (strcmp(o->path, "-") != 0 && dti_output_kind(o->path, err) < 0)

@@ -15,15 +15,12 @@ static dt_status parse_budget(void *request, const dti_opt *opt, const char *nam
 {
     (void)opt;
     dt_plan_options *o = request;
-    int rc = dti_parse_cents(v, &o->budget);
+    int rc = dti_parse_budget(v, &o->budget);
     if (rc == 0) {
         o->has_budget = 1;
         return DT_OK;
     }
-    return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                         "%s %s: %s; expected dollars of at least 0, e.g. 25000000 or "
-                         "25000000.50",
-                         name, v, dti_money_error(rc));
+    return dti_budget_refused(err, DT_ERR_USAGE, NULL, 0, name, v, rc);
 }
 
 static void plan_init(void *request) { ((dt_plan_options *)request)->width = 1200; }
@@ -635,14 +632,14 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
         dti_say(note, user, "cost model: %s: illustrative model defaults, not measured costs",
                 s->model.source);
     else
-        dti_say(note, user, "cost model: %s (%zu density classes)", s->model.source,
-                s->model.count);
+        dti_say(note, user, "cost model: %s (%zu density %s)", s->model.source, s->model.count,
+                dti_plural(s->model.count, "class", "classes"));
     dti_say(note, user, "land area: %s", s->land_source);
     if (s->no_land)
         dti_say(note, user,
-                "%zu regions have no land area (first: %s): their density counts as "
+                "%zu %s no land area (first: %s): their density counts as "
                 "infinite, the highest class",
-                s->no_land, s->no_land_first);
+                s->no_land, dti_plural(s->no_land, "region has", "regions have"), s->no_land_first);
     if (s->households_from)
         dti_say(note, user, "households: census %s (columns %s and %s)", s->households_from,
                 s->table.names[s->col_hh[0]], s->table.names[s->col_hh[1]]);
@@ -653,17 +650,20 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
             continue;
         if (!q->considered) {
             dti_say(note, user,
-                    "%zu projects for underserved locations wait: BEAD funds every "
+                    "%zu %s for underserved locations %s: BEAD funds every "
                     "unserved project first, and some are not funded",
-                    q->count);
+                    q->count, dti_plural(q->count, "project", "projects"),
+                    dti_plural(q->count, "waits", "wait"));
             continue;
         }
         dti_say(note, user,
-                "%s: funded %zu of %zu projects for $%s, connecting %llu %s "
-                "locations (%s)",
-                what, q->funded, q->count,
+                "%s: funded %zu of %zu %s for $%s, connecting %llu %s "
+                "%s (%s)",
+                what, q->funded, q->count, dti_plural(q->count, "project", "projects"),
                 dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
-                (unsigned long long)q->reached, what, q->exact ? "exact allocation" : "greedy");
+                (unsigned long long)q->reached, what,
+                dti_plural(q->reached, "location", "locations"),
+                q->exact ? "exact allocation" : "greedy");
         if (q->exact && (q->benefit_greedy != q->benefit || q->spent_greedy != q->spent)) {
             if (o->households)
                 dti_say(note, user,

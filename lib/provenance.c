@@ -107,7 +107,7 @@ static json_t *input_list(const dti_inputs *in, json_t *vintages)
         const char *slash = strrchr(in->display[i], '/');
         const char *name = slash ? slash + 1 : in->display[i];
         set(one, "name", json_string(in->display[i]));
-        set(one, "file_bytes", json_integer((json_int_t)in->sizes[i]));
+        set(one, "file_bytes", json_integer((json_int_t)dti_input_size(in, i)));
         const dti_fingerprint *f = in->prints ? in->prints[i] : NULL;
         if (f && f->done) {
             char hex[24];
@@ -327,6 +327,8 @@ dt_status dti_sidecar_write(const char *csv_file, const char *csv_name, const ch
 int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
 {
     *provenance = NULL;
+    if (dti_is_stdin(csv_path))
+        return 0; /* standard input has no sidecar */
     char *sidecar = dti_sidecar_path(csv_path);
     if (!sidecar) {
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");

@@ -33,6 +33,8 @@ dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt
  * name order (one with none is an error). */
 dt_status dti_inputs_expand_dirs(char *const *args, size_t nargs, dti_inputs *out, dt_error *err);
 void dti_inputs_free(dti_inputs *inputs);
+/* Input i's size: on disk, or for standard input the bytes read, once read to the end. */
+uint64_t dti_input_size(const dti_inputs *inputs, size_t i);
 
 /* ---- one input's bytes, checked to the end (input_stream.c) ---- */
 /* A "/vsigzip/FILE" is inflated with zlib (every member's CRC-32 and length
@@ -49,8 +51,13 @@ uint64_t dti_stream_tell(const dti_stream *s); /* bytes read so far */
 void dti_stream_record(dti_stream *s, dti_fingerprint *record);
 void dti_stream_close(dti_stream *s); /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
- * whether path is a directory. 0 ok, -1 no such file. */
+ * whether path is a directory. 0 ok, -1 no such file. "-" (standard input): size 0. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
+/* Every table and CSV input reads standard input when its path is "-" (one stream, read
+ * once: dti_path_input refuses "-" for two inputs of a command). Its name in messages:
+ * "standard input" for "-", else display (or path when display is NULL). */
+int dti_is_stdin(const char *path);
+const char *dti_input_name(const char *path, const char *display);
 
 /* ---- CSV reading (csv_read.c) ---- */
 typedef struct dti_field {

@@ -26,12 +26,7 @@ static void use_style(cairo_t *cr, text_style st)
     cairo_set_source_rgb(cr, st.gray, st.gray, st.gray);
 }
 
-static double text_width(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, text, &ext);
-    return ext.x_advance;
-}
+static double text_width(cairo_t *cr, const char *text) { return dti_text_advance(cr, text); }
 
 static void svg_color(FILE *fp, const char *attr, double gray)
 {
@@ -40,7 +35,8 @@ static void svg_color(FILE *fp, const char *attr, double gray)
 }
 
 /* Text with its baseline at (x, y) in style st (cr's font must be st's); anchored at its end
- * when end is set. SVG gets live <text> in the page's font, so it stays editable. */
+ * when end is set. SVG gets live <text> in the page's font, so it stays editable; text that
+ * font lacks characters for names the fallback families the PNG would use. */
 static void canvas_text(dti_canvas *cv, text_style st, double x, double y, const char *text,
                         int end)
 {
@@ -50,13 +46,19 @@ static void canvas_text(dti_canvas *cv, text_style st, double x, double y, const
         fprintf(SVG(cv), "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.2f\"%s%s", x, y, st.size,
                 st.bold ? " font-weight=\"bold\"" : "", end ? " text-anchor=\"end\"" : "");
         svg_color(SVG(cv), "fill", st.gray);
+        char families[256];
+        if (dti_text_fallback_families(cv->cr, text, families, sizeof families)) {
+            fputs(" font-family=\"DejaVu Sans, ", SVG(cv));
+            dti_svg_text(cv->svg, families);
+            fputs(", sans-serif\"", SVG(cv));
+        }
         fputc('>', SVG(cv));
         dti_svg_text(cv->svg, text);
         fputs("</text>\n", SVG(cv));
         return;
     }
     cairo_move_to(cv->cr, end ? x - text_width(cv->cr, text) : x, y);
-    cairo_show_text(cv->cr, text);
+    dti_text_show(cv->cr, text);
 }
 
 static void rgb_attr(FILE *fp, const char *attr, dti_rgb c)
@@ -147,7 +149,8 @@ void dti_canvas_group_end(dti_canvas *cv)
         fputs("</g>\n", SVG(cv));
 }
 
-/* Greedy word wrap of text into at most MAX_LINES lines of width at most `width`. */
+/* Greedy word wrap of text into at most MAX_LINES lines of width at most `width`; text in
+ * scripts without spaces breaks between characters. */
 static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINES][256])
 {
     int count = 0;
@@ -158,11 +161,12 @@ static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINE
         char line[256] = "";
         size_t used = 0;
         const char *q = p;
+        int gap = 0; /* spaces before the word: CJK pieces join without one */
         for (;;) {
-            size_t word = strcspn(q, " \n");
+            size_t word = dti_text_word(q);
             char trial[256];
-            snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)used, line, used ? " " : "", (int)word,
-                     q);
+            snprintf(trial, sizeof trial, "%.*s%s%.*s", (int)used, line, used && gap ? " " : "",
+                     (int)word, q);
             if (used && text_width(cr, trial) > width)
                 break;
             snprintf(line, sizeof line, "%s", trial);
@@ -172,6 +176,7 @@ static int wrap(cairo_t *cr, const char *text, double width, char lines[MAX_LINE
                 q++;
                 break;
             }
+            gap = *q == ' ';
             while (*q == ' ')
                 q++;
             if (!*q)

@@ -16,11 +16,10 @@ static dt_status parse_budget(void *request, const dti_opt *opt, const char *nam
 {
     (void)opt;
     dt_report_options *o = request;
-    int rc = dti_parse_cents(v, &o->budget);
+    int rc = dti_parse_budget(v, &o->budget);
     if (rc == 0)
         return DT_OK;
-    return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "%s %s: %s; expected dollars", name, v,
-                         dti_money_error(rc));
+    return dti_budget_refused(err, DT_ERR_USAGE, NULL, 0, name, v, rc);
 }
 
 static void report_init(void *request)
@@ -469,9 +468,11 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
 }
 
 /* The stats table as the page links it: its name when it is beside the page, else its path
- * as given (relative to where the command ran). Caller frees. */
+ * as given (relative to where the command ran); NULL for standard input. Caller frees. */
 static char *stats_link(const char *stats, const char *output)
 {
+    if (dti_is_stdin(stats))
+        return NULL; /* no file to link */
     const char *base = strrchr(stats, '/');
     base = base ? base + 1 : stats;
     char *stats_dir = realpath(stats, NULL), *out_dir = NULL;
@@ -547,12 +548,16 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
     if (status == DT_OK) {
         char pct[32];
         dti_format_ratio(pct, sizeof pct, 100 * r.totals.unserved, r.totals.locations, 1);
-        dti_say(note, user, "%zu regions, %llu locations, %s%% unserved; %zu maps%s%s",
-                r.stats.nrows, (unsigned long long)r.totals.locations, pct,
-                r.map_count + (size_t)r.has_plan_map, r.has_plan ? ", the plan" : "",
+        size_t maps = r.map_count + (size_t)r.has_plan_map;
+        dti_say(note, user, "%zu %s, %llu %s, %s%% unserved; %zu %s%s%s", r.stats.nrows,
+                dti_plural(r.stats.nrows, "region", "regions"),
+                (unsigned long long)r.totals.locations,
+                dti_plural(r.totals.locations, "location", "locations"), pct, maps,
+                dti_plural(maps, "map", "maps"), r.has_plan ? ", the plan" : "",
                 r.has_diff ? ", the change since the last filing" : "");
         if (r.priced_count)
-            dti_say(note, user, "%zu regions with prices", r.priced_count);
+            dti_say(note, user, "%zu %s with prices", r.priced_count,
+                    dti_plural(r.priced_count, "region", "regions"));
     }
     if (temp) {
         dti_temp_unlink(temp);

@@ -464,6 +464,8 @@ static void worst_table(FILE *fp, dti_report *r)
             fputs("\">", fp);
             esc(fp, r->stats_link);
             fputs("</a>", fp);
+        } else {
+            fputs("read from standard input", fp);
         }
         fprintf(fp,
                 "<span class=\"screen\">, and in this page: <button class=\"toggle\" "

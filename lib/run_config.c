@@ -281,11 +281,9 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
         break;
     }
     case MONEY: {
-        int rc = dti_parse_cents(value, &c->budget);
+        int rc = dti_parse_budget(value, &c->budget);
         if (rc != 0)
-            return dti_error_set(err, DT_ERR_FORMAT, c->path, line,
-                                 "budget = %s: %s; expected dollars of at least 0, e.g. 25000000",
-                                 value, dti_money_error(rc));
+            return dti_budget_refused(err, DT_ERR_FORMAT, c->path, line, "budget =", value, rc);
         break;
     }
     case UNIT:

@@ -568,24 +568,31 @@ static void closing_notes(const dt_stats_options *o, const dti_run_totals *total
         counted += stats[r].locations;
     }
     if (o->regions)
-        dti_say(note, user,
-                "%llu of %llu locations in %zu regions of %s from %llu rows in %zu files",
-                (unsigned long long)counted, (unsigned long long)totals->locations, with_locations,
-                o->regions, (unsigned long long)totals->rows, totals->files);
+        dti_say(note, user, "%llu of %llu %s in %zu %s of %s from %llu %s in %zu %s",
+                (unsigned long long)counted, (unsigned long long)totals->locations,
+                dti_plural(totals->locations, "location", "locations"), with_locations,
+                dti_plural(with_locations, "region", "regions"), o->regions,
+                (unsigned long long)totals->rows, dti_plural(totals->rows, "row", "rows"),
+                totals->files, dti_plural(totals->files, "file", "files"));
     else
-        dti_say(note, user, "%llu locations in %zu %s regions from %llu rows in %zu files%s",
-                (unsigned long long)totals->locations, with_locations, o->level_name,
-                (unsigned long long)totals->rows, totals->files,
+        dti_say(note, user, "%llu %s in %zu %s %s from %llu %s in %zu %s%s",
+                (unsigned long long)totals->locations,
+                dti_plural(totals->locations, "location", "locations"), with_locations,
+                o->level_name, dti_plural(with_locations, "region", "regions"),
+                (unsigned long long)totals->rows, dti_plural(totals->rows, "row", "rows"),
+                totals->files, dti_plural(totals->files, "file", "files"),
                 totals->groups > 1 ? ", one state at a time" : "");
     if (geo->have_blocks)
-        dti_say(note, user, "%zu blocks from %zu block layers", geo->blocks.count,
-                geo->blocks.source_count);
+        dti_say(note, user, "%zu %s from %zu %s", geo->blocks.count,
+                dti_plural(geo->blocks.count, "block", "blocks"), geo->blocks.source_count,
+                dti_plural(geo->blocks.source_count, "block layer", "block layers"));
     if (totals->bad_rows)
-        dti_say(note, user, "skipped %llu bad rows (--skip-bad-rows)",
-                (unsigned long long)totals->bad_rows);
+        dti_say(note, user, "skipped %llu bad %s (--skip-bad-rows)",
+                (unsigned long long)totals->bad_rows, dti_plural(totals->bad_rows, "row", "rows"));
     if (o->fabric)
-        dti_say(note, user, "added %llu fabric locations with no availability row as unserved",
-                (unsigned long long)totals->fabric_added);
+        dti_say(note, user, "added %llu fabric %s with no availability row as unserved",
+                (unsigned long long)totals->fabric_added,
+                dti_plural(totals->fabric_added, "location", "locations"));
     else
         dti_say(note, user,
                 "counts cover reported locations only: no --fabric was given, so "

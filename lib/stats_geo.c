@@ -67,13 +67,15 @@ static void polygon_notes(const dti_stats_geo *geo, const char *layer, dt_note_f
     char fids[200];
     if (r->repaired) {
         list_fids(fids, sizeof fids, r->repaired_fids, r->repaired);
-        dti_say(note, user, "%s: repaired %zu invalid polygons with GDAL's MakeValid (features %s)",
-                layer, r->repaired, fids);
+        dti_say(note, user, "%s: repaired %zu invalid %s with GDAL's MakeValid (%s %s)", layer,
+                r->repaired, dti_plural(r->repaired, "polygon", "polygons"),
+                dti_plural(r->repaired, "feature", "features"), fids);
     }
     if (r->empty) {
         list_fids(fids, sizeof fids, r->empty_fids, r->empty);
-        dti_say(note, user, "%s: skipped %zu features without geometry (features %s)", layer,
-                r->empty, fids);
+        dti_say(note, user, "%s: skipped %zu %s without geometry (%s %s)", layer, r->empty,
+                dti_plural(r->empty, "feature", "features"),
+                dti_plural(r->empty, "feature", "features"), fids);
     }
     if (!r->validity_checked)
         dti_say(note, user, "%s: polygon validity not checked (this GDAL has no GEOS)", layer);
@@ -103,8 +105,9 @@ static size_t missing_blocks(const dti_coverage *cov, const dti_stats_geo *geo,
             *first = cov->block_geoids[b];
         *locations += geo->tallies[b].locations;
         if (verbose)
-            dti_say(note, user, "block %015llu (%u locations) is not in %s",
-                    (unsigned long long)cov->block_geoids[b], geo->tallies[b].locations, what);
+            dti_say(note, user, "block %015llu (%u %s) is not in %s",
+                    (unsigned long long)cov->block_geoids[b], geo->tallies[b].locations,
+                    dti_plural(geo->tallies[b].locations, "location", "locations"), what);
     }
     return missing;
 }
@@ -136,20 +139,23 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
         uint32_t n = locations_in(cov, geo, blocks->geoids[k]);
         left_out += n;
         if (o->verbose)
-            dti_say(note, user, "block %015llu (%u locations) lies in no region",
-                    (unsigned long long)blocks->geoids[k], n);
+            dti_say(note, user, "block %015llu (%u %s) lies in no region",
+                    (unsigned long long)blocks->geoids[k], n,
+                    dti_plural(n, "location", "locations"));
     }
     if (report.in_no_region)
-        dti_say(note, user,
-                "%zu of %zu blocks lie in no region of %s%s: their %llu locations are left out%s",
-                report.in_no_region, blocks->count, o->regions,
+        dti_say(note, user, "%zu of %zu %s in no region of %s%s: their %llu %s left out%s",
+                report.in_no_region, blocks->count,
+                dti_plural(report.in_no_region, "blocks lies", "blocks lie"), o->regions,
                 report.not_transformed ? " (some could not be transformed)" : "",
-                (unsigned long long)left_out, o->verbose ? "" : " (--verbose lists them)");
+                (unsigned long long)left_out, dti_plural(left_out, "location is", "locations are"),
+                o->verbose ? "" : " (--verbose lists them)");
     if (report.in_several)
         dti_say(note, user,
-                "%zu blocks lie in more than one region (overlapping polygons): each went to "
+                "%zu %s in more than one region (overlapping polygons): each went to "
                 "the region with the smallest id%s",
-                report.in_several, o->verbose ? "" : " (--verbose lists them)");
+                report.in_several, dti_plural(report.in_several, "block lies", "blocks lie"),
+                o->verbose ? "" : " (--verbose lists them)");
     for (size_t k = 0; several && k < blocks->count; k++)
         if (several[k])
             dti_say(note, user, "block %015llu lies in more than one region: went to %s",
@@ -160,9 +166,13 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
                                     note, user, &missing_locations, &first);
     if (missing)
         dti_say(note, user,
-                "%zu blocks with %llu locations are not in the block layers (first: %015llu): "
-                "those locations are left out%s",
-                missing, (unsigned long long)missing_locations, (unsigned long long)first,
+                "%zu %s with %llu %s %s not in the block layers (first: %015llu): "
+                "%s left out%s",
+                missing, dti_plural(missing, "block", "blocks"),
+                (unsigned long long)missing_locations,
+                dti_plural(missing_locations, "location", "locations"),
+                dti_plural(missing, "is", "are"), (unsigned long long)first,
+                dti_plural(missing_locations, "that location is", "those locations are"),
                 o->verbose ? "" : " (--verbose lists them)");
     size_t counted = 0;
     for (size_t b = 0; b < cov->block_count; b++)
@@ -220,9 +230,9 @@ static dt_status households_regions(dti_stats_geo *geo, const dti_geo_options *o
             outside += k == UINT32_MAX && h->values[i] > 0;
         }
         if (outside)
-            dti_say(note, user,
-                    "%zu blocks of %s with households are not in the block layers: left out",
-                    outside, o->households);
+            dti_say(note, user, "%zu %s of %s with households %s not in the block layers: left out",
+                    outside, dti_plural(outside, "block", "blocks"), o->households,
+                    dti_plural(outside, "is", "are"));
     } else {
         region_by_prefix(prefixes, o->prefix_digits, h->geoids, h->count, geo->household_region);
     }
@@ -230,11 +240,13 @@ static dt_status households_regions(dti_stats_geo *geo, const dti_geo_options *o
     size_t missing = missing_blocks(cov, geo, &h->index, regions, o->households, o->verbose, note,
                                     user, &locations, &first);
     if (missing)
-        return dti_error_set(err, DT_ERR_FORMAT, o->households, 0,
-                             "%zu blocks with %llu locations are not in this households file "
-                             "(first: %015llu), so the households columns would be wrong%s",
-                             missing, (unsigned long long)locations, (unsigned long long)first,
-                             o->verbose ? "" : " (--verbose lists them)");
+        return dti_error_set(
+            err, DT_ERR_FORMAT, o->households, 0,
+            "%zu %s with %llu %s %s not in this households file "
+            "(first: %015llu), so the households columns would be wrong%s",
+            missing, dti_plural(missing, "block", "blocks"), (unsigned long long)locations,
+            dti_plural(locations, "location", "locations"), dti_plural(missing, "is", "are"),
+            (unsigned long long)first, o->verbose ? "" : " (--verbose lists them)");
     return DT_OK;
 }
 
@@ -296,14 +308,15 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
                                         o->verbose, note, user, &locations, &first);
         /* the locations are counted by GEOID, but their housing would be missing */
         if (missing)
-            status =
-                dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
-                              "%zu blocks with %llu locations are not in the block layers "
-                              "(first: %015llu), so housing, pop and land_km2 would be "
-                              "wrong: give the block layer of every state in the BDC "
-                              "files%s",
-                              missing, (unsigned long long)locations, (unsigned long long)first,
-                              o->verbose ? "" : " (--verbose lists them)");
+            status = dti_error_set(
+                err, DT_ERR_FORMAT, NULL, 0,
+                "%zu %s with %llu %s %s not in the block layers "
+                "(first: %015llu), so housing, pop and land_km2 would be "
+                "wrong: give the block layer of every state in the BDC "
+                "files%s",
+                missing, dti_plural(missing, "block", "blocks"), (unsigned long long)locations,
+                dti_plural(locations, "location", "locations"), dti_plural(missing, "is", "are"),
+                (unsigned long long)first, o->verbose ? "" : " (--verbose lists them)");
     }
     if (status == DT_OK && geo->have_households)
         status = households_regions(geo, o, cov, regions, &prefixes, note, user, err);

@@ -81,5 +81,15 @@ int dti_parse_cents(const char *s, int64_t *cents);
 const char *dti_money_error(int code);
 /* "1234" or "1234.50" */
 char *dti_format_money(char *buf, size_t size, int64_t cents);
+/* A budget as a person types it (plan and report --budget, run's budget key; numbers.c):
+ * dollars as dti_parse_cents reads them, optionally after a "$" and with commas between
+ * groups of three digits ("25,000,000.50"). Suffixes are refused, never guessed at: "M" is
+ * a million to some and a thousand to others ("MM"). 0 ok, else dti_parse_cents's codes,
+ * -5 a suffix, -6 commas not between groups of three digits. */
+int dti_parse_budget(const char *s, int64_t *cents);
+/* The refusal of value given as what ("--budget", "budget ="), with the accepted spellings:
+ * status with err naming file and line (NULL, 0 for the command line). */
+dt_status dti_budget_refused(dt_error *err, dt_status status, const char *file, long line,
+                             const char *what, const char *value, int code);
 
 #endif

@@ -60,6 +60,7 @@ typedef struct dti_path_check {
     int nomem;
     int makes_parents;            /* the command creates its outputs' directories (run --out) */
     char *directory, *dir_option; /* the first directory given where one file is read */
+    char *stdin_option, *stdin_again; /* the inputs given as "-": standard input is read once */
 } dti_path_check;
 
 /* One rule for directories as inputs, in every command: where a command reads a set of BDC
@@ -74,7 +75,8 @@ void dti_path_check_init(dti_path_check *c);
 /* An output of option (path NULL or "-": stdout). */
 void dti_path_output(dti_path_check *c, const char *option, const char *path);
 /* An input of option (path NULL: none): a quoted glob stands for its matches, a /vsi path or a
- * layer (FILE|layername=NAME) for its file, a .zip for the archive itself. */
+ * layer (FILE|layername=NAME) for its file, a .zip for the archive itself; "-" is standard
+ * input, which only one input may be. */
 void dti_path_input(dti_path_check *c, const char *option, const char *path, int flags);
 /* A usage error naming both when two outputs are the same file (the same target after links,
  * . and .., or the same device and inode) or an output is one of the inputs; frees c. */

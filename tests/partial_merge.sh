@@ -108,6 +108,10 @@ for level in county tract; do
     "$bin" merge -o "$tmp/merged.csv" "$tmp/b.part" "$tmp/a.part"
     check "merge of two states' partials, --by $level" "$tmp/both.csv" "$tmp/merged.csv"
 done
+# a partial from standard input ("-") merges the same (the tract partials of the last pass)
+"$bin" merge -o "$tmp/merged.csv" "$tmp/b.part" - <"$tmp/a.part"
+{ cat "$tmp/a/truth_tract.csv"; tail -n +2 "$tmp/b/truth_tract.csv"; } >"$tmp/both.csv"
+check "merge with a partial from standard input" "$tmp/both.csv" "$tmp/merged.csv"
 # two states in one run: one at a time, the same table as the two truths together
 for level in county tract; do
     { cat "$tmp/a/truth_$level.csv"; tail -n +2 "$tmp/b/truth_$level.csv"; } >"$tmp/both.csv"

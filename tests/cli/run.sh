@@ -211,6 +211,48 @@ expect_status 0
 expect_same "$work/stdout" "$expected/state.csv"
 finish
 
+# --- "-" reads standard input, for every table or CSV input -----------------------------------
+# run_in FILE ARGS...: run with FILE as standard input.
+run_in() {
+  local input=$1
+  shift
+  ${limit[@]+"${limit[@]}"} "$bin" "$@" >"$work/stdout" 2>"$work/stderr" <"$input"
+  rc=$?
+}
+
+# the same county table as from the two files (county.csv, by hand), part1 read from stdin
+begin stdin_bdc
+run_in "$data/main/part1.csv" stats -o "$work/out/result.csv" - "$data/main/part2.csv"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county.csv"
+grep -q '"name": "standard input"' "$work/out/result.csv-metadata.json" ||
+  problem "provenance does not name standard input"
+grep -q "\"file_bytes\": $(wc -c <"$data/main/part1.csv")," "$work/out/result.csv-metadata.json" ||
+  problem "provenance does not give the bytes read from standard input"
+finish
+
+begin stdin_fabric
+run_in "$data/main/fabric.csv" stats -o "$work/out/result.csv" --fabric - "${main_files[@]}"
+expect_status 0
+expect_same "$work/out/result.csv" "$expected/county_fabric.csv"
+finish
+
+# a bad row on standard input is named as such, with its line
+begin stdin_bad_row
+run_in "$data/bad/bad_speed.csv" stats -o "$work/out/result.csv" -
+expect_status 1
+expect_stderr_has "standard input:5:"
+expect_out_dir
+finish
+
+# standard input is read once: two inputs cannot both be "-"
+begin stdin_twice
+run_in "$data/main/fabric.csv" stats -o "$work/out/result.csv" --fabric - -
+expect_status 2
+expect_stderr_has "--fabric - and BDC_FILE -: standard input can be read by one input only"
+expect_out_dir
+finish
+
 # --- bad input: exit 1, FILE:LINE on stderr, no output left behind ---------------------------
 
 bad_input_case missing_file does_not_exist.csv "$data/main/part1.csv" "$data/bad/does_not_exist.csv"
@@ -401,7 +443,11 @@ run stats -o "$work/out/result.csv" "${geo_blocks[@]}" "${geo_regions[@]}" "$geo
 expect_status 0
 expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
 expect_stderr_has "2 of 8 blocks lie in no region"
-expect_stderr_has "1 blocks with 1 locations are not in the block layers (first: 310630001003000)"
+expect_stderr_has "1 block with 1 location is not in the block layers (first: 310630001003000)"
+# counted nouns agree with their counts: 8 blocks in the two layers (tests/data/geo/README.md),
+# one block with one location missing from them, one of them lying in no region
+expect_stderr_has "8 blocks from 2 block layers"
+expect_stderr_has "their 1 location is left out"
 finish
 
 # The same blocks from one GeoPackage, the same regions reprojected to EPSG:4269: same numbers.
@@ -413,9 +459,9 @@ run stats -o "$work/out/result.csv" --verbose "${geo_blocks[@]}" "${geo_regions[
   "$geo/bdc.csv" "$geo/bdc_extra.csv"
 expect_status 0
 expect_same "$work/out/result.csv" "$expected/geo_regions.csv"
-expect_stderr_has "block 310630001001003 (1 locations) lies in no region"
+expect_stderr_has "block 310630001001003 (1 location) lies in no region"
 expect_stderr_has "block 200390001001001 (0 locations) lies in no region"
-expect_stderr_has "block 310630001003000 (1 locations) is not in the block layers"
+expect_stderr_has "block 310630001003000 (1 location) is not in the block layers"
 finish
 
 golden_case geo_households geo_regions_households.csv "${geo_blocks[@]}" "${geo_regions[@]}" \

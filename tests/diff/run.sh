@@ -76,7 +76,7 @@ golden "--by state --ulfw, changed locations" state_ulfw changes_state_ulfw -- -
 
 "$bin" diff "$data/old" "$data/new" >"$tmp/stdout" 2>"$tmp/stderr"
 if cmp -s "$expected/county.csv" "$tmp/stdout" &&
-    grep -q "1 locations are in another county in NEW" "$tmp/stderr"; then
+    grep -q "1 location is in another county in NEW (its block changed)" "$tmp/stderr"; then
     pass "stdout, and the moved location in the notes"
 else
     fail "stdout, and the moved location in the notes" "$(cat "$tmp/stderr")"

@@ -68,6 +68,17 @@ golden "exact allocation, budget 300000 (underserved pass)" budget_300k --method
 golden "greedy allocation, budget 300000 (the same)" budget_300k --method greedy \
     --budget 300000 "${base[@]}" "$data/stats.csv"
 golden "budget with cents" budget_300k --budget 300000.00 "${base[@]}" "$data/stats.csv"
+# the spellings people type: commas between groups of three, a dollar sign (300,000 dollars)
+golden "budget with commas" budget_300k --budget 300,000 "${base[@]}" "$data/stats.csv"
+golden "budget with a dollar sign" budget_300k --budget '$300,000.00' "${base[@]}" "$data/stats.csv"
+# STATS_CSV "-": the stats table from standard input, the same plan
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+if "$bin" plan -q -o "$tmp/out/plan.csv" --budget 100000 "${base[@]}" - <"$data/stats.csv" \
+    2>"$tmp/stderr" && cmp -s "$expected/budget_100k_exact.csv" "$tmp/out/plan.csv"; then
+    pass "stats table from standard input"
+else
+    fail "stats table from standard input" "$(cat "$tmp/stderr")"
+fi
 golden "land from the layer's ALAND20" budget_100k_exact --budget 100000 --costs \
     "$data/costs.csv" --regions "$data/regions.geojson" "$data/stats.csv"
 golden "--households, budget 100000" households_100k --households --budget 100000 \
@@ -104,10 +115,12 @@ else
 fi
 
 refuse "negative budget" 2 "--budget -5: negative" --budget -5 "${base[@]}" "$data/stats.csv"
-refuse "budget not a number" 2 "--budget 25M: not a number" --budget 25M "${base[@]}" \
+refuse "budget with a suffix" 2 "--budget 25M: a suffix (k, M, B) is not read" --budget 25M "${base[@]}" \
     "$data/stats.csv"
 refuse "budget with fractions of cents" 2 "more than 2 decimals" --budget 1.005 "${base[@]}" \
     "$data/stats.csv"
+refuse "budget grouped otherwise" 2 "--budget 3,00,000: commas go between groups of three digits; write dollars of at least 0 as 25000000, 25,000,000, \$25,000,000 or 25000000.50" \
+    --budget 3,00,000 "${base[@]}" "$data/stats.csv"
 refuse "no budget" 2 "--budget is required" "${base[@]}" "$data/stats.csv"
 refuse "cost classes with a gap" 1 "costs_gap.csv:3: gap: no class covers densities from 2 to 3" \
     --budget 100 --costs "$data/costs_gap.csv" "$data/stats.csv"

@@ -127,6 +127,26 @@ titles = [p.find(ns + "title").text for p in root.find(ns + "g[@id=\"regions\"]"
 labels = ["".join(t.itertext()) for t in root.find(ns + "g[@id=\"legend\"]").iter(ns + "text")]
 sys.exit(0 if titles == ["West (01001): 12.5%", "East (01003): 50%", "South (01005): 87.5%"]
          and "Under 25%" in labels else 1)' "$tmp/shares.svg"
+# --stats -: the table from standard input draws the same map (the provenance names "-")
+"$bin" map --regions "$data/three.geojson" --stats - --column pct_unserved -q -o "$tmp/in.svg" \
+    <"$data/three_stats.csv"
+"$bin" map "${common[@]}" --column pct_unserved -q -o "$tmp/file.svg"
+expect "--stats - draws what --stats FILE draws" cmp -s <(grep -v '<metadata' "$tmp/in.svg") \
+    <(grep -v '<metadata' "$tmp/file.svg")
+# text in any script: a CJK title names a fallback family after DejaVu Sans (the PNG draws
+# it in that font, tests/unit/test_render.c); an accented title is in DejaVu: no attribute
+check "CJK title" 0 "projection" -- map "${common[@]}" --column unserved \
+    --title "$(printf '\345\256\275\345\270\246 Kansas')" --subtitle "Caf$(printf '\303\251')" \
+    -o "$tmp/cjk.svg"
+expect "svg: CJK title in a fallback family, accents in DejaVu" python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+texts = {"".join(t.itertext()): t.get("font-family") for t in ET.parse(sys.argv[1]).getroot().iter(ns + "text")}
+family = texts.get("\u5bbd\u5e26 Kansas") or ""
+ok = (family.startswith("DejaVu Sans, ") and family.endswith(", sans-serif")
+      and len(family) > len("DejaVu Sans, , sans-serif") and "Caf\u00e9" in texts
+      and texts["Caf\u00e9"] is None)
+sys.exit(0 if ok else 1)' "$tmp/cjk.svg"
 check "--layout takes us, conus or none" 2 "--layout world: expected us, conus or none" -- \
     map "${common[@]}" --column unserved --layout world -o "$tmp/x.png"
 # the national layer: one path per drawn county, id r-GEOID, title "NAME (GEOID): value"

@@ -61,6 +61,18 @@ grep -q 'illustrative model defaults, not measured costs' "$page" &&
     pass "the page holds every region and links the full table" ||
     fail "the page holds every region and links the full table"
 
+# --stats -: the table from standard input; the note says where the full table came from.
+# The plan's budget in another spelling is the same budget (report checks it against the plan's)
+if "$bin" report -q --stats - --region-noun counties --plan "$tmp/plan.csv" \
+    --budget '$20,000,000' --top $top -o "$tmp/stdin.html" <"$stats" 2>"$tmp/stderr"; then
+    [ "$(grep -o '<tr class="more">' "$tmp/stdin.html" | wc -l)" -eq 80 ] &&
+        grep -qF '80 more counties in the full table, read from standard input' "$tmp/stdin.html" &&
+        pass "--stats - and --budget \$20,000,000" ||
+        fail "--stats - and --budget \$20,000,000" "the page's note or rows"
+else
+    fail "--stats - and --budget \$20,000,000" "$(cat "$tmp/stderr")"
+fi
+
 # bad input: nothing written
 mkdir -p "$tmp/bad"
 refuse() {
@@ -78,6 +90,8 @@ refuse "missing stats table" 1 "nothere.csv: cannot open" --stats "$tmp/nothere.
 refuse "missing map" 1 "nothere.png: cannot open" --stats "$stats" --map "$tmp/nothere.png"
 refuse "a map that is not a PNG" 1 "not a PNG image" --stats "$stats" --map "$stats"
 refuse "--budget without --plan" 2 "go with --plan" --stats "$stats" --budget 5
+refuse "--budget with a suffix" 2 "--budget \$20M: a suffix (k, M, B) is not read" --stats "$stats" \
+    --plan "$tmp/plan.csv" --budget '$20M'
 refuse "not a stats table" 1 "no column 'underserved'" --stats tests/data/plan/stats_no_underserved.csv
 
 # ---- in the browser ----

@@ -116,7 +116,7 @@ for v in lf crlf cr mixed bom_cr cr_noend base.csv.gz multi.csv.gz padded.csv.gz
     f=$in/$v
     case $v in *.*) ;; *) f=$in/$v.csv ;; esac
     good "read $v" rules_county.csv rules_locations.csv -- "$f"
-    expect_stderr_has "from 8 rows in 1 files"
+    expect_stderr_has "from 8 rows in 1 file"
     finish "read $v: 8 rows"
     # the parallel reader's workers skip bad rows themselves, without the sequential fallback
     # that would hide a record split in the wrong place: none may be found
@@ -159,7 +159,7 @@ good "skipping a NUL fabric row" rules_county_fabric.csv -- --skip-bad-rows \
 run 1 stats --skip-bad-rows --fabric "$in/fabric_nul.csv" --measured tests/data/prices/tiles.geojson \
     -o "$tmp/out/result.csv" "$in/lf.csv"
 expect_status 0
-expect_stderr_has "skipped 1 bad rows"
+expect_stderr_has "skipped 1 bad row "
 finish "skipping a NUL fabric row, with --measured"
 
 # --- flags, identifiers, headers ----------------------------------------------------------------

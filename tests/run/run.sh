@@ -128,6 +128,8 @@ refuse "a negative budget" 1 "bad.conf:2: budget = -5: negative" "bdc = $k/bdc_*
     "budget = -5" "out = out"
 refuse "a budget that is not a number" 1 "bad.conf:2: budget = lots: not a number" \
     "bdc = $k/bdc_*.csv" "budget = lots" "out = out"
+refuse "a budget with a suffix" 1 "bad.conf:2: budget = \$20M: a suffix (k, M, B) is not read" \
+    "bdc = $k/bdc_*.csv" "budget = \$20M" "out = out"
 refuse "a bad scale bar" 1 "bad.conf:2: scale_bar = ft: expected km or mi" \
     "bdc = $k/bdc_*.csv" "scale_bar = ft" "out = out"
 refuse "not key = value" 1 "bad.conf:1: expected key = value" "bdc $k/bdc_*.csv" "out = out"

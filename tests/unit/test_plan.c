@@ -259,6 +259,55 @@ static void check_money(void)
     CHECK_INT(v, 33);
 }
 
+/* Budgets as people type them: "$" and commas between groups of three are read; a suffix
+ * and any other grouping are refused (never guessed). Cents by hand: dollars times 100. */
+static void check_budget_spellings(void)
+{
+    static const struct {
+        const char *text;
+        int rc;
+        int64_t cents;
+    } cases[] = {
+        {"25000000", 0, 2500000000LL},
+        {"25,000,000", 0, 2500000000LL},
+        {"$25,000,000", 0, 2500000000LL},
+        {"$25000000", 0, 2500000000LL},
+        {"25,000,000.50", 0, 2500000050LL},
+        {"1,000", 0, 100000},
+        {"$0.5", 0, 50},
+        {"999", 0, 99900},
+        {"$20M", -5, 0},
+        {"20MM", -5, 0},
+        {"20k", -5, 0},
+        {"1.5B", -5, 0},
+        {"25,00,000", -6, 0},
+        {"2,5", -6, 0},
+        {"1000,000", -6, 0},
+        {"1,0000", -6, 0},
+        {"1.000,50", -6, 0},
+        {"1,000,", -6, 0},
+        {",000", -6, 0},
+        {"20 million", -1, 0},
+        {"$", -1, 0},
+        {"$$5", -1, 0},
+        {"-5", -2, 0},
+        {"$-5", -2, 0},
+        {"1,000.001", -3, 0},
+        {"99,999,999,999,999,999", -4, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t c = -1;
+        int rc = dti_parse_budget(cases[i].text, &c);
+        if (rc != cases[i].rc || (rc == 0 && c != cases[i].cents))
+            fprintf(stderr, "     budget '%s': %d, %lld\n", cases[i].text, rc, (long long)c);
+        CHECK(rc == cases[i].rc && (rc != 0 || c == cases[i].cents));
+    }
+    dt_error err = {0};
+    dti_budget_refused(&err, DT_ERR_USAGE, NULL, 0, "--budget", "$20M", -5);
+    CHECK(strstr(err.message, "--budget $20M: a suffix (k, M, B) is not read") == err.message);
+    CHECK(strstr(err.message, "25,000,000, $25,000,000") != NULL);
+}
+
 static void check_exact_decimals(void)
 {
     dti_decimal d;
@@ -396,6 +445,7 @@ static void check_land_from_geometry(void)
 int main(void)
 {
     check_exact_against_brute_force();
+    check_budget_spellings();
     check_exact_ties();
     check_exact_limits();
     check_ranking();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cairo.h>
 #include <ogr_srs_api.h>
 #include <png.h>
 
@@ -194,8 +195,8 @@ static void test_choropleth(const char *crs, const char *scale)
     CHECK_STR(png_text_of(png, "Title"), "Three regions");
     CHECK_STR(png_text_of(png, "Source"), "Source: hand-made fixture");
     CHECK_STR(png_text_of(png, "Software"), "dialtone " DT_VERSION);
-    /* the row whose id lost its leading zero joins nothing */
-    CHECK(strstr(notes, "1 rows of " DATA "three_stats.csv name no region") != NULL);
+    /* the row whose id lost its leading zero joins nothing (one row: counted nouns agree) */
+    CHECK(strstr(notes, "1 row of " DATA "three_stats.csv names no region") != NULL);
     free(im.rgb);
     dti_map_projection_free(&r.proj);
 }
@@ -261,9 +262,9 @@ static void test_jenks_and_layer_column(void)
     CHECK(region_pixel_is(&im, &r, WEST, two[0]));
     CHECK(region_pixel_is(&im, &r, -96.1, 40.5, two[1])); /* inside one loop of the bow tie */
     CHECK(region_pixel_is(&im, &r, -96.5, 40.1, rgb(0xffffff))); /* between its loops */
-    CHECK(strstr(notes, "left out 1 features with empty and 2 with zero-area geometry "
+    CHECK(strstr(notes, "left out 1 feature with empty and 2 with zero-area geometry "
                         "(first: 01003)") != NULL);
-    CHECK(strstr(notes, "1 regions have invalid polygons (self-intersecting or the like; "
+    CHECK(strstr(notes, "1 region has an invalid polygon (self-intersecting or the like; "
                         "first: 01009)") != NULL);
     free(im.rgb);
     dti_map_projection_free(&r.proj);
@@ -541,6 +542,160 @@ static void test_subpixel(void)
     dti_map_projection_free(&r.proj);
 }
 
+/* Text drawn at (8, 40) on a white 160 x 60 page, in DejaVu Sans 30 (bold when asked), by
+ * dialtone's text call (fallback 1) or cairo's toy call; the page's pixels, ARGB32. */
+static unsigned char *text_pixels(const char *text, int bold, int fallback)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 160, 60);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 30);
+    cairo_move_to(cr, 8, 40);
+    (fallback ? dti_text_show : cairo_show_text)(cr, text);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    size_t size = (size_t)cairo_image_surface_get_stride(s) * 60;
+    unsigned char *copy = malloc(size);
+    if (copy)
+        memcpy(copy, cairo_image_surface_get_data(s), size);
+    cairo_surface_destroy(s);
+    return copy;
+}
+
+static int same_pixels(const unsigned char *a, const unsigned char *b)
+{
+    return a && b && memcmp(a, b, (size_t)160 * 4 * 60) == 0;
+}
+
+static int blank_pixels(const unsigned char *a)
+{
+    for (size_t i = 0; a && i < (size_t)160 * 60; i++)
+        if (a[4 * i] != 0xff)
+            return 0;
+    return a != NULL;
+}
+
+/* Characters DejaVu Sans lacks come from a fallback font (packages.txt installs a CJK one,
+ * fonts-wqy-microhei). With cairo's toy call every missing character is the same .notdef
+ * box, so two different ideographs draw the same pixels, and the same as U+10FFFD, which is
+ * unassigned and in no font; drawn by dti_text_show they are real glyphs, so they differ
+ * from each other and from the box. Accented Latin is in DejaVu: drawn as before. */
+static void test_text_fallback(void)
+{
+    for (int bold = 0; bold < 2; bold++) {
+        unsigned char *box = text_pixels("\U0010FFFD", bold, 1);
+        unsigned char *toy_zhong = text_pixels("\u4e2d", bold, 0);
+        unsigned char *toy_wen = text_pixels("\u6587", bold, 0);
+        unsigned char *zhong = text_pixels("\u4e2d", bold, 1);
+        unsigned char *wen = text_pixels("\u6587", bold, 1);
+        CHECK(!blank_pixels(box));
+        CHECK(same_pixels(toy_zhong, toy_wen)); /* the toy API: both the box */
+        CHECK(same_pixels(toy_zhong, box));
+        CHECK(!blank_pixels(zhong) && !blank_pixels(wen));
+        CHECK(!same_pixels(zhong, box));
+        CHECK(!same_pixels(wen, box));
+        CHECK(!same_pixels(zhong, wen));
+        unsigned char *cafe_toy = text_pixels("Caf\u00e9", bold, 0);
+        unsigned char *cafe = text_pixels("Caf\u00e9", bold, 1);
+        unsigned char *plain = text_pixels("Cafe", bold, 1);
+        CHECK(same_pixels(cafe, cafe_toy)); /* covered text: cairo's own call, same pixels */
+        CHECK(!same_pixels(cafe, plain));   /* and the accent is drawn */
+        free(box), free(toy_zhong), free(toy_wen), free(zhong), free(wen);
+        free(cafe_toy), free(cafe), free(plain);
+    }
+    /* Measuring walks the same runs as drawing: the advance is where drawing leaves the
+     * current point. An ideograph is full-width: one em, the font size (30), in any CJK
+     * font; "A" and "B" keep DejaVu's advances. */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+    cairo_t *cr = cairo_create(s);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 30);
+    CHECK(fabs(dti_text_advance(cr, "\u4e2d") - 30) < 0.01);
+    cairo_text_extents_t a, b;
+    cairo_text_extents(cr, "A", &a);
+    cairo_text_extents(cr, "B", &b);
+    double mixed = dti_text_advance(cr, "A\u4e2d\u6587B");
+    CHECK(fabs(mixed - (a.x_advance + 60 + b.x_advance)) < 0.01);
+    cairo_move_to(cr, 5, 20);
+    dti_text_show(cr, "A\u4e2d\u6587B");
+    double x, y;
+    cairo_get_current_point(cr, &x, &y);
+    /* cairo keeps the current point in 24.8 fixed point: 1/256 per run at most */
+    CHECK(fabs(x - 5 - mixed) < 3.0 / 256 && y == 20);
+    char families[128];
+    CHECK(dti_text_fallback_families(cr, "Caf\u00e9", families, sizeof families) == 0);
+    CHECK_STR(families, "");
+    CHECK(dti_text_fallback_families(cr, "A\u4e2dB\u6587", families, sizeof families) > 0);
+    CHECK(strstr(families, "DejaVu") == NULL && strchr(families, ',') == NULL); /* one font */
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    /* line breaks: at spaces, and between CJK characters (3 bytes each in UTF-8), never
+     * before closing punctuation (U+FF0C, the full-width comma) */
+    CHECK_INT(dti_text_word("Kansas counties"), 6);
+    CHECK_INT(dti_text_word("\u4e2d\u6587"), 3);
+    CHECK_INT(dti_text_word("ab\u4e2d"), 2);
+    CHECK_INT(dti_text_word("\u4e2d\uff0c\u6587"), 6);
+    CHECK_INT(dti_text_word("Caf\u00e9 x"), 5);
+}
+
+/* A map whose title is CJK: the title band differs from the same title in boxes. */
+static void test_cjk_title(void)
+{
+    const char *cjk = out_path("cjk.png"), *boxes = out_path("boxes.png");
+    run_result r =
+        run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
+            "unserved", "--title", "\u5bbd\u5e26\u8986\u76d6", "--width", "400", "-o", cjk, NULL);
+    CHECK_INT(r.status, DT_OK);
+    dti_map_projection_free(&r.proj);
+    run_result q =
+        run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
+            "unserved", "--title", "\U0010FFFD\U0010FFFD\U0010FFFD\U0010FFFD", "--width", "400",
+            "-o", boxes, NULL);
+    CHECK_INT(q.status, DT_OK);
+    dti_map_projection_free(&q.proj);
+    image a = decode(cjk), b = decode(boxes);
+    CHECK(a.rgb && b.rgb && a.width == b.width && a.height == b.height);
+    size_t differ = 0, band = (size_t)r.probe.map_y * (size_t)a.width * 3;
+    for (size_t i = 0; a.rgb && b.rgb && a.width == b.width && i < band; i++)
+        differ += a.rgb[i] != b.rgb[i];
+    CHECK(differ > 100);
+    free(a.rgb);
+    free(b.rgb);
+}
+
+/* --source gets "Source: " unless it already says what it is. */
+static void test_source_label(void)
+{
+    static const char *const cases[][2] = {
+        {"hand-made fixture", "Source: hand-made fixture"},
+        {"Sources: FCC BDC; Census", "Sources: FCC BDC; Census"},
+        {"Source FCC BDC", "Source FCC BDC"},
+        {"Data: FCC BDC", "Data: FCC BDC"},
+        {"data from the FCC", "data from the FCC"},
+        {"Quelle: FCC", "Quelle: FCC"},
+        {"\u51fa\u5178\uff1aFCC", "\u51fa\u5178\uff1aFCC"}, /* a full-width colon */
+        {"Database of the FCC", "Source: Database of the FCC"},
+        {"FCC BDC, June 2024", "Source: FCC BDC, June 2024"},
+    };
+    const char *png = out_path("source.png");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r =
+            run("--regions", DATA "three.geojson", "--stats", DATA "three_stats.csv", "--column",
+                "unserved", "--source", cases[i][0], "--width", "300", "-o", png, NULL);
+        CHECK_INT(r.status, DT_OK);
+        CHECK_STR(png_text_of(png, "Source"), cases[i][1]);
+        dti_map_projection_free(&r.proj);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/dialtone-render-XXXXXX");
@@ -555,6 +710,9 @@ int main(void)
     test_us_layout();
     test_alaska();
     test_subpixel();
+    test_text_fallback();
+    test_cjk_title();
+    test_source_label();
     char command[128];
     snprintf(command, sizeof command, "rm -rf %s", dir);
     if (system(command) != 0)
