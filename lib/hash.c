@@ -106,14 +106,14 @@ static int u64map_grow(dti_u64map *map)
     return 0;
 }
 
-uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
+dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
 {
     size_t slot = dti_hash64(key) & map->mask;
     for (;;) {
         uint64_t k = map->slots[slot].key;
         if (k == key) {
             *inserted = 0;
-            return &map->slots[slot].value;
+            return &map->slots[slot];
         }
         if (k == DTI_EMPTY_KEY)
             break;
@@ -122,13 +122,18 @@ uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int 
     if ((map->count + 1) * 3 > (map->mask + 1) * 2) {
         if (u64map_grow(map) != 0)
             return NULL;
-        return dti_u64map_put(map, key, new_value, inserted);
+        return dti_u64map_put_slot(map, key, new_value, inserted);
     }
-    map->slots[slot].key = key;
-    map->slots[slot].value = new_value;
+    map->slots[slot] = (dti_u64slot){key, new_value, 0};
     map->count++;
     *inserted = 1;
-    return &map->slots[slot].value;
+    return &map->slots[slot];
+}
+
+uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
+{
+    dti_u64slot *slot = dti_u64map_put_slot(map, key, new_value, inserted);
+    return slot ? &slot->value : NULL;
 }
 
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key)
