@@ -49,7 +49,7 @@ static void table_free(void *table, size_t bytes)
 static size_t capacity_for(size_t expected)
 {
     size_t cap = 16;
-    while (cap < expected + expected / 2 + 1) /* load <= 2/3 */
+    while (cap < expected + expected / 3 + 1) /* load <= 3/4 */
         cap <<= 1;
     return cap;
 }
@@ -119,7 +119,7 @@ dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_val
             break;
         slot = (slot + 1) & map->mask;
     }
-    if ((map->count + 1) * 3 > (map->mask + 1) * 2) {
+    if ((map->count + 1) * 4 > (map->mask + 1) * 3) {
         if (u64map_grow(map) != 0)
             return NULL;
         return dti_u64map_put_slot(map, key, new_value, inserted);
@@ -197,7 +197,7 @@ int dti_u64set_add(dti_u64set *set, uint64_t key)
             break;
         slot = (slot + 1) & set->mask;
     }
-    if ((set->count + 1) * 3 > (set->mask + 1) * 2) {
+    if ((set->count + 1) * 4 > (set->mask + 1) * 3) {
         if (u64set_grow(set) != 0)
             return -1;
         return dti_u64set_add(set, key);
