@@ -488,14 +488,14 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     }
     int started = 0;
     if (status == DT_OK)
-        status = dti_coverage_reserve(cov, inputs->total_size, err);
+        status = dti_coverage_reserve(cov, inputs, err);
     for (int t = 0; t < threads && status == DT_OK; t++) {
         dti_coverage *own = t == 0 ? cov : &covs[t];
         if (t > 0) {
             status = dti_coverage_init_like(own, cov, err);
             if (status != DT_OK)
                 break;
-            status = dti_coverage_reserve(own, inputs->total_size, err);
+            status = dti_coverage_reserve(own, inputs, err);
             if (status != DT_OK)
                 break;
         }
@@ -567,7 +567,7 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
             return status;
         *cov = fresh;
     }
-    status = dti_coverage_reserve(cov, inputs->total_size, err);
+    status = dti_coverage_reserve(cov, inputs, err);
     if (status == DT_OK)
         status = read_sequential(cov, inputs, progress, user, err);
 finish:

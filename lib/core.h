@@ -82,10 +82,13 @@ static inline uint64_t dti_hash64(uint64_t x)
 }
 
 /* Open-addressing map from 64-bit key (never DTI_EMPTY_KEY) to uint32;
- * key and value share a slot so a lookup touches one cache line. */
+ * key and value share a slot so a lookup touches one cache line. The slot's
+ * other 4 bytes (tag, 0 on insertion) are the caller's: what it would
+ * otherwise fetch from a second array on every lookup. */
 typedef struct dti_u64slot {
     uint64_t key;
     uint32_t value;
+    uint32_t tag;
 } dti_u64slot;
 
 typedef struct dti_u64map {
@@ -104,6 +107,8 @@ void dti_u64map_free(dti_u64map *map);
 /* Returns the value slot for key, inserting it (value = new_value) when new;
  * *inserted says which. NULL when out of memory. */
 uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
+/* The same, returning the whole slot (valid until the next insertion). */
+dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
 /* Value for key or UINT32_MAX. */
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
 

@@ -26,7 +26,7 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
     dti_strtab_init(&cov->location_names);
     if (dti_u64map_init(&cov->location_index, 1 << 16) ||
         dti_u64map_init(&cov->block_index, 1 << 14) ||
-        dti_u64set_init(&cov->block_providers, 1 << 14) ||
+        dti_block_providers_init(&cov->block_providers) ||
         dti_u64set_init(&cov->location_providers, 16) ||
         dti_u64map_init(&cov->provider_numbers, 256) || dti_u64map_init(&cov->fabric_other, 16)) {
         dti_coverage_free(cov);
@@ -52,28 +52,53 @@ dt_status dti_coverage_init_like(dti_coverage *cov, const dti_coverage *model, d
     return status;
 }
 
-dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err)
+/* Bytes per BDC row in the first 64 KiB of the first input; 0 when it cannot tell (the
+ * reading proper reports any error). */
+static uint64_t sampled_row_bytes(const dti_inputs *inputs)
 {
-    /* BDC rows run about 100 bytes; a location has several rows, a block
-     * several locations. Growing a big table costs a rehash of every key, so
-     * start near the expected size (still growing when it is exceeded). */
-    size_t locations = (size_t)(input_bytes / 700), blocks = (size_t)(input_bytes / 3000);
-    if (cov->location_index.count || locations < (1 << 16))
+    dt_error quiet = {0};
+    dti_csv *csv = dti_csv_open_sized(inputs->paths[0], inputs->display[0], 64 << 10, &quiet);
+    dti_field f[DTI_MAX_FIELDS];
+    int n;
+    uint64_t rows = 0, start = 0, end = 0;
+    if (csv && dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &quiet) > 0) { /* the header */
+        start = end = dti_csv_offset(csv);
+        while (end - start < (60 << 10) && dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &quiet) > 0)
+            rows++, end = dti_csv_offset(csv);
+    }
+    dti_csv_close(csv);
+    return rows >= 16 ? (end - start) / rows : 0;
+}
+
+dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
+{
+    /* A location has several rows (5.6 in the generator's states), a block
+     * several locations (3 there, more in real states). Growing a big table
+     * costs a rehash of every key and both tables at once, so start near the
+     * expected size, from the row length of the first rows (brand names and
+     * line ends vary; still growing when it is exceeded). */
+    uint64_t bytes = inputs->total_size;
+    if (inputs->count == 0 || bytes < (16u << 20) || cov->location_index.count)
+        return DT_OK;
+    uint64_t row_bytes = sampled_row_bytes(inputs);
+    size_t locations = (size_t)(row_bytes ? bytes * 10 / (row_bytes * 56) : bytes / 700);
+    size_t blocks = locations / 4, cap = locations + locations / 4;
+    if (locations < (1 << 16))
         return DT_OK;
     dti_u64map_free(&cov->location_index);
     dti_u64map_free(&cov->block_index);
-    dti_u64set_free(&cov->block_providers);
-    uint64_t *keys = realloc(cov->location_keys, locations * sizeof *keys);
+    /* the arrays with a margin: pages never reached are never touched */
+    uint64_t *keys = realloc(cov->location_keys, cap * sizeof *keys);
     if (keys)
         cov->location_keys = keys;
-    dti_location *locs = realloc(cov->locations, locations * sizeof *locs);
+    dti_location *locs = realloc(cov->locations, cap * sizeof *locs);
     if (locs)
         cov->locations = locs;
     if (keys && locs)
-        cov->location_cap = locations;
+        cov->location_cap = cap;
     if (!keys || !locs || dti_u64map_init(&cov->location_index, locations) ||
         dti_u64map_init(&cov->block_index, blocks) ||
-        dti_u64set_init(&cov->block_providers, locations))
+        dti_block_providers_reserve(&cov->block_providers, blocks))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (cov->tables && cov->tables->providers) { /* rows of several providers per location: growing
                                                     a big table rehashes every key */
@@ -91,7 +116,7 @@ void dti_coverage_free(dti_coverage *cov)
     dti_u64map_free(&cov->location_index);
     dti_u64map_free(&cov->block_index);
     dti_u64map_free(&cov->provider_numbers);
-    dti_u64set_free(&cov->block_providers);
+    dti_block_providers_free(&cov->block_providers);
     dti_u64set_free(&cov->location_providers);
     dti_u64map_free(&cov->fabric_other);
     free(cov->fabric_other_blocks);
@@ -143,12 +168,14 @@ static int location_key(dti_coverage *cov, const dti_field *f, uint64_t *key)
 }
 
 /* Dense index of a location, creating it in block when new. *index is
- * UINT32_MAX when out of memory. Returns the location's stored block. */
+ * UINT32_MAX when out of memory. Returns the location's stored block, which
+ * the hash slot keeps beside the index (its tag): one cache line per lookup,
+ * not a second miss on cov->locations. */
 static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uint32_t *index)
 {
     int inserted;
-    uint32_t *slot =
-        dti_u64map_put(&cov->location_index, key, (uint32_t)cov->location_count, &inserted);
+    dti_u64slot *slot =
+        dti_u64map_put_slot(&cov->location_index, key, (uint32_t)cov->location_count, &inserted);
     *index = UINT32_MAX;
     if (!slot)
         return block;
@@ -165,12 +192,13 @@ static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uin
                 return block;
             cov->location_cap = cap;
         }
+        slot->tag = block;
         cov->location_keys[cov->location_count] = key;
         cov->locations[cov->location_count] = (dti_location){.block = block};
         cov->location_count++;
     }
-    *index = *slot;
-    return cov->locations[*slot].block;
+    *index = slot->value;
+    return slot->tag;
 }
 
 const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t size)
@@ -391,14 +419,14 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
         }
         row->block = block;
         row->index = index;
-        dti_u64set_prefetch(&cov->block_providers, (uint64_t)block << 32 | row->provider);
+        dti_block_providers_prefetch(&cov->block_providers, block, row->provider);
         if (cov->tables && cov->tables->providers)
             dti_u64map_prefetch(&cov->tables->pairs, (uint64_t)index << 32 | row->provider);
         __builtin_prefetch(&cov->locations[index], 1);
     }
     for (size_t i = 0; i < resolved; i++) {
         const dti_parsed_row *row = &rows[i];
-        if (dti_u64set_add(&cov->block_providers, (uint64_t)row->block << 32 | row->provider) < 0 ||
+        if (dti_block_providers_add(&cov->block_providers, row->block, row->provider) != 0 ||
             (cov->track_location_providers &&
              dti_u64set_add(&cov->location_providers, (uint64_t)row->index << 32 | row->provider) <
                  0))
@@ -450,12 +478,9 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
             ok = dti_tables_merge_location(dst->tables, index, src->tables, i) == 0;
         locations[i] = index;
     }
-    for (size_t i = 0; ok && i <= src->block_providers.mask; i++) {
-        uint64_t pair = src->block_providers.keys[i];
-        if (pair != DTI_EMPTY_KEY)
-            ok = dti_u64set_add(&dst->block_providers, (uint64_t)blocks[pair >> 32] << 32 |
-                                                           providers[pair & 0xffffffffu]) >= 0;
-    }
+    if (ok)
+        ok = dti_block_providers_merge(&dst->block_providers, &src->block_providers,
+                                       src->block_count, blocks, providers) == 0;
     for (size_t i = 0; ok && i <= src->location_providers.mask; i++) {
         uint64_t pair = src->location_providers.keys[i];
         if (pair != DTI_EMPTY_KEY)

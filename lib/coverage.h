@@ -31,6 +31,22 @@ typedef struct dti_location {
     uint8_t served_techs, underserved_techs;
 } dti_location;
 
+/* The distinct providers of each block: a bitmap per block over provider ordinals, indexed
+ * directly by block (no hashing, no rehash); its width grows 1, 2, 4 ... words with the
+ * providers seen, up to max_bits. A provider ordinal beyond the widest bitmap goes to the
+ * pair set instead, so a coverage with thousands of providers is still counted exactly. */
+typedef struct dti_block_providers {
+    uint64_t *bits;  /* blocks * words, zero where no row was seen */
+    size_t blocks;   /* blocks the bitmaps cover */
+    size_t words;    /* per block */
+    size_t limit;    /* providers below it have their bit now: min(words * 64, max_bits) */
+    size_t max_bits; /* DTI_PROVIDER_BITS, or DIALTONE_PROVIDER_BITS for tests */
+    dti_u64set wide; /* block << 32 | provider for providers >= max_bits */
+} dti_block_providers;
+
+/* 512 providers per block bitmap (64 bytes: one cache line); a state has a few hundred. */
+#define DTI_PROVIDER_BITS 512
+
 typedef struct dti_coverage {
     dti_rules rules;
     int track_location_providers;
@@ -42,10 +58,10 @@ typedef struct dti_coverage {
     dti_u64map block_index; /* 15-digit block GEOID -> dense index */
     uint64_t *block_geoids;
     size_t block_count, block_cap;
-    dti_strtab providers;          /* provider_id text -> index */
-    dti_u64map provider_numbers;   /* numeric provider_id -> index */
-    dti_strtab location_names;     /* location ids that are not plain numbers */
-    dti_u64set block_providers;    /* block << 32 | provider */
+    dti_strtab providers;        /* provider_id text -> index */
+    dti_u64map provider_numbers; /* numeric provider_id -> index */
+    dti_strtab location_names;   /* location ids that are not plain numbers */
+    dti_block_providers block_providers;
     dti_u64set location_providers; /* location << 32 | provider, when tracked */
     uint64_t rows, bad_rows, fabric_added;
     uint64_t conflicts;    /* rows whose location was seen in another block */
@@ -118,6 +134,39 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
  * in why); -1 out of memory. */
 int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
                        size_t why_size);
+int dti_block_providers_init(dti_block_providers *bp); /* 0 ok, -1 out of memory */
+void dti_block_providers_free(dti_block_providers *bp);
+/* Bitmaps for at least `blocks` blocks (grown as needed anyway). 0 ok, -1 out of memory. */
+int dti_block_providers_reserve(dti_block_providers *bp, size_t blocks);
+/* Add src's pairs of its first src_blocks blocks to dst, block b as blocks[b] and provider p
+ * as providers[p]. 0 ok, -1 out of memory. */
+int dti_block_providers_merge(dti_block_providers *dst, const dti_block_providers *src,
+                              size_t src_blocks, const uint32_t *blocks, const uint32_t *providers);
+/* Record that provider has a row in block (the slow path of dti_block_providers_add: wider
+ * or more bitmaps, or the pair set): 0 ok, -1 out of memory. */
+int dti_block_providers_widen(dti_block_providers *bp, uint32_t block, uint32_t provider);
+static inline int dti_block_providers_add(dti_block_providers *bp, uint32_t block,
+                                          uint32_t provider)
+{
+    if (block < bp->blocks && provider < bp->limit) {
+        bp->bits[block * bp->words + (provider >> 6)] |= 1ULL << (provider & 63);
+        return 0;
+    }
+    return dti_block_providers_widen(bp, block, provider);
+}
+static inline void dti_block_providers_prefetch(const dti_block_providers *bp, uint32_t block,
+                                                uint32_t provider)
+{
+    if (block < bp->blocks && provider < bp->limit)
+        __builtin_prefetch(&bp->bits[block * bp->words + (provider >> 6)], 1);
+}
+/* Call visit(user, region, provider) once for each distinct pair of a region (block_region[block]
+ * over the nreg regions; DTI_NO_REGION left out) and a provider with a row in one of its blocks.
+ * 0 ok, -1 out of memory, or visit's nonzero return, which stops the walk. */
+int dti_region_providers_each(const dti_coverage *cov, const uint32_t *block_region, size_t nreg,
+                              int (*visit)(void *user, uint32_t region, uint32_t provider),
+                              void *user);
+
 /* Fold src into dst (locations, blocks, providers); a location found in two
  * different blocks counts in dst->conflicts. */
 dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err);
@@ -164,8 +213,9 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
  * tracking settings, price extras), to be merged into it. */
 dt_status dti_coverage_init_like(dti_coverage *cov, const dti_coverage *model, dt_error *err);
 void dti_coverage_free(dti_coverage *cov);
-/* Size an empty coverage's tables for about input_bytes of BDC rows. */
-dt_status dti_coverage_reserve(dti_coverage *cov, uint64_t input_bytes, dt_error *err);
+/* Size an empty coverage's tables for the BDC rows of inputs (their total size and the row
+ * length of the first input's first rows). */
+dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err);
 /* Read every BDC CSV of inputs into cov (bdc_read.c), on up to `threads`
  * threads; the result and any error are those of a sequential read. */
 dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,

@@ -50,7 +50,7 @@ static void table_free(void *table, size_t bytes)
 static size_t capacity_for(size_t expected)
 {
     size_t cap = 16;
-    while (cap < expected + expected / 2 + 1) /* load <= 2/3 */
+    while (cap < expected + expected / 3 + 1) /* load <= 3/4 */
         cap <<= 1;
     return cap;
 }
@@ -107,29 +107,34 @@ static int u64map_grow(dti_u64map *map)
     return 0;
 }
 
-uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
+dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
 {
     size_t slot = dti_hash64(key) & map->mask;
     for (;;) {
         uint64_t k = map->slots[slot].key;
         if (k == key) {
             *inserted = 0;
-            return &map->slots[slot].value;
+            return &map->slots[slot];
         }
         if (k == DTI_EMPTY_KEY)
             break;
         slot = (slot + 1) & map->mask;
     }
-    if ((map->count + 1) * 3 > (map->mask + 1) * 2) {
+    if ((map->count + 1) * 4 > (map->mask + 1) * 3) {
         if (u64map_grow(map) != 0)
             return NULL;
-        return dti_u64map_put(map, key, new_value, inserted);
+        return dti_u64map_put_slot(map, key, new_value, inserted);
     }
-    map->slots[slot].key = key;
-    map->slots[slot].value = new_value;
+    map->slots[slot] = (dti_u64slot){key, new_value, 0};
     map->count++;
     *inserted = 1;
-    return &map->slots[slot].value;
+    return &map->slots[slot];
+}
+
+uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
+{
+    dti_u64slot *slot = dti_u64map_put_slot(map, key, new_value, inserted);
+    return slot ? &slot->value : NULL;
 }
 
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key)
@@ -193,7 +198,7 @@ int dti_u64set_add(dti_u64set *set, uint64_t key)
             break;
         slot = (slot + 1) & set->mask;
     }
-    if ((set->count + 1) * 3 > (set->mask + 1) * 2) {
+    if ((set->count + 1) * 4 > (set->mask + 1) * 3) {
         if (u64set_grow(set) != 0)
             return -1;
         return dti_u64set_add(set, key);

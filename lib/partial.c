@@ -286,6 +286,27 @@ dt_status dti_partial_check_keys(const dti_partial *p, dt_error *err)
                          key & DTI_NAMED_BIT ? "with a non-numeric id" : id, p->sources[first]);
 }
 
+typedef struct add_providers {
+    dti_partial *p;
+    const dti_coverage *cov;
+    const uint32_t *target; /* per coverage region: its index in p, UINT32_MAX none */
+} add_providers;
+
+/* One distinct (region, provider) pair of a coverage into the partial's pairs. */
+static int add_provider(void *user, uint32_t region, uint32_t provider)
+{
+    const add_providers *ap = user;
+    uint32_t r = ap->target[region];
+    if (r == UINT32_MAX)
+        return 0;
+    const char *text = dti_strtab_get(&ap->cov->providers, provider);
+    uint32_t index = dti_strtab_intern(&ap->p->providers, text, strlen(text));
+    return index != UINT32_MAX &&
+                   dti_u64set_add(&ap->p->region_providers, (uint64_t)r << 32 | index) >= 0
+               ? 0
+               : -1;
+}
+
 dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_region_table *regions,
                           const dti_region_stats *stats, dt_error *err)
 {
@@ -322,19 +343,9 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_reg
         for (size_t i = 0; ok && i < n; i++)
             ok = histogram_add(&p->downs[target[r]], downs[from + i], 1) == 0;
     }
-    const dti_u64set *pairs = &cov->block_providers;
-    for (size_t i = 0; ok && i <= pairs->mask; i++) {
-        uint64_t pair = pairs->keys[i];
-        if (pair == DTI_EMPTY_KEY)
-            continue;
-        uint32_t r = target[regions->block_region[pair >> 32]];
-        if (r == UINT32_MAX)
-            continue;
-        const char *text = dti_strtab_get(&cov->providers, (uint32_t)(pair & 0xffffffffu));
-        uint32_t provider = dti_strtab_intern(&p->providers, text, strlen(text));
-        ok = provider != UINT32_MAX &&
-             dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) >= 0;
-    }
+    add_providers ap = {p, cov, target};
+    if (ok)
+        ok = dti_region_providers_each(cov, regions->block_region, nreg, add_provider, &ap) == 0;
     for (size_t b = 0; b < cov->block_count; b++)
         dti_state_set_add(&p->states, (int)(cov->block_geoids[b] / DTI_STATE_DIVISOR));
     if (ok && p->track_keys)

@@ -123,6 +123,13 @@ int64_t dti_median_x2(int64_t *values, size_t n)
     return lower + upper;
 }
 
+static int count_provider(void *user, uint32_t region, uint32_t provider)
+{
+    (void)provider;
+    ((dti_region_stats *)user)[region].providers++;
+    return 0;
+}
+
 dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
                                    dti_region_stats **out, dt_error *err)
 {
@@ -130,14 +137,10 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     dti_region_stats *stats = calloc(nreg ? nreg : 1, sizeof *stats);
     size_t *start = calloc(nreg + 1, sizeof *start);
     int64_t *downs = malloc((nloc ? nloc : 1) * sizeof *downs);
-    dti_u64set region_providers;
-    int set_ok = dti_u64set_init(&region_providers, nreg * 8) == 0;
-    if (!stats || !start || !downs || !set_ok) {
+    if (!stats || !start || !downs) {
         free(stats);
         free(start);
         free(downs);
-        if (set_ok)
-            dti_u64set_free(&region_providers);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < nloc; i++) {
@@ -162,7 +165,6 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
         free(stats);
         free(start);
         free(downs);
-        dti_u64set_free(&region_providers);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < nloc; i++) {
@@ -174,28 +176,13 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     for (size_t r = 0; r < nreg; r++)
         stats[r].median_down_x2 = dti_median_x2(downs + start[r], stats[r].locations);
     free(fill);
-    /* distinct (region, provider) from the distinct (block, provider) pairs */
-    const dti_u64set *pairs = &cov->block_providers;
-    for (size_t i = 0; i <= pairs->mask; i++) {
-        uint64_t pair = pairs->keys[i];
-        if (pair == DTI_EMPTY_KEY)
-            continue;
-        uint64_t r = regions->block_region[pair >> 32];
-        if (r == DTI_NO_REGION)
-            continue;
-        int added = dti_u64set_add(&region_providers, r << 32 | (pair & 0xffffffffu));
-        if (added < 0) {
-            free(stats);
-            free(start);
-            free(downs);
-            dti_u64set_free(&region_providers);
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        }
-        stats[r].providers += (uint64_t)added;
-    }
     free(start);
     free(downs);
-    dti_u64set_free(&region_providers);
+    /* distinct (region, provider): the OR of the region's block bitmaps */
+    if (dti_region_providers_each(cov, regions->block_region, nreg, count_provider, stats) != 0) {
+        free(stats);
+        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     *out = stats;
     return DT_OK;
 }

@@ -14,7 +14,8 @@
 /* Usage: driver [-v] [--skip KIND,...] CASE_DIR... (or a directory of caseNNNNN directories).
  * Prints one line per disagreement (-v: all of them, else the first 6 of a case) and ends with
  * "invariance: N passed, M failed" (cases). Exit 1 when one failed. --skip leaves out paths while
- * a known bug is open: orders, threads, states, locations, zip, gz, partial, plans, diff. */
+ * a known bug is open: orders, threads, states, locations, zip, gz, partial, plans, tables,
+ * bitmaps, diff. */
 
 #define MAX_FILES 48
 #define MAX_PARTIALS 8
@@ -49,7 +50,8 @@ typedef struct path {
     int locations;        /* --locations-out */
     int input;            /* 0 plain, 1 .zip, 2 .csv.gz, 3 a mix */
     int fabric, plans, partial;
-    int tables; /* --by-technology and --providers-out */
+    int tables;                /* --by-technology and --providers-out */
+    const char *provider_bits; /* DIALTONE_PROVIDER_BITS (block bitmaps' width), NULL unset */
 } path;
 
 typedef struct outcome {
@@ -316,6 +318,10 @@ static void set_config(const path *p)
         setenv("DIALTONE_STATES", p->states, 1);
     else
         unsetenv("DIALTONE_STATES");
+    if (p->provider_bits)
+        setenv("DIALTONE_PROVIDER_BITS", p->provider_bits, 1);
+    else
+        unsetenv("DIALTONE_PROVIDER_BITS");
 }
 
 typedef struct args {
@@ -666,7 +672,7 @@ static int skipped(const path *p)
            (p->states && skips("states")) || (p->locations && skips("locations")) ||
            ((p->input & 1) && skips("zip")) || ((p->input & 2) && skips("gz")) ||
            (p->partial && skips("partial")) || (p->plans && skips("plans")) ||
-           (p->tables && skips("tables"));
+           (p->tables && skips("tables")) || (p->provider_bits && skips("bitmaps"));
 }
 
 static void stats_case(const manifest *m, unsigned long long *rng)
@@ -712,6 +718,11 @@ static void stats_case(const manifest *m, unsigned long long *rng)
         ADD("zip+gz+csv split ", 0, 1, list[n].input = 3; list[n].states = "split");
         ADD("partials+merge ", 0, 1, list[n].partial = 1);
         ADD("partials+merge ", 0, 3, list[n].partial = 1);
+        /* providers per block in the pair set (0) or split between bitmaps and the set (3) */
+        ADD("bitmaps 0 ", 1, 1, list[n].provider_bits = "0");
+        ADD("bitmaps 3 ", 2, 3, list[n].provider_bits = "3");
+        ADD("bitmaps 3 split ", 3, 2, list[n].provider_bits = "3"; list[n].states = "split");
+        ADD("bitmaps 3 partials+merge ", 0, 3, list[n].provider_bits = "3"; list[n].partial = 1);
         int first_plans = n;
         if (m->plans && !fab) {
             ADD("plans ", 0, 1, list[n].plans = 1);
