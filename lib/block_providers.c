@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The distinct providers of each block as bitmaps over provider ordinals, and of each region. */
 #include <stdlib.h>
 #include <string.h>

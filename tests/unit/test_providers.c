@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the distinct providers per block and region (bitmaps over provider ordinals, the
  * pair set beyond them), through the threads' merge and the partials, and of the location's
  * block kept in its hash slot. */
