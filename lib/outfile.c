@@ -231,8 +231,15 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
         return NULL;
     }
     snprintf(out->temp, n, "%s.tmp.XXXXXX", out->target);
-    int fd = create_temporary(out->temp);
-    if (fd >= 0 && dti_temp_add(out->temp, DTI_TEMP_FILE) != 0) {
+    /* made and listed with SIGINT and SIGTERM held: an interruption in between would leave it */
+    sigset_t mask;
+    dti_signals_hold(&mask);
+    int fd = create_temporary(out->temp),
+        listed = fd >= 0 && dti_temp_add(out->temp, DTI_TEMP_FILE) == 0;
+    if (fd >= 0 && !listed)
+        unlink(out->temp);
+    dti_signals_release(&mask);
+    if (fd >= 0 && !listed) {
         close(fd);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         dti_outfile_abort(out);
@@ -278,14 +285,23 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
         dti_outfile_abort(out);
         return NULL;
     }
-    if (!mkdtemp(out->temp_dir)) {
+    sigset_t mask;
+    dti_signals_hold(&mask); /* made and listed together (see dti_outfile_open) */
+    int made = mkdtemp(out->temp_dir) != NULL;
+    int listed = made && dti_temp_add(out->temp_dir, DTI_TEMP_TREE) == 0;
+    if (made && !listed)
+        rmdir(out->temp_dir);
+    dti_signals_release(&mask);
+    if (!made) {
         dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot write here: %s", strerror(errno));
         free(out->temp_dir);
         out->temp_dir = NULL;
         dti_outfile_abort(out);
         return NULL;
     }
-    if (dti_temp_add(out->temp_dir, DTI_TEMP_TREE) != 0) {
+    if (!listed) {
+        free(out->temp_dir);
+        out->temp_dir = NULL;
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         dti_outfile_abort(out);
         return NULL;
@@ -320,15 +336,23 @@ static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_e
     if (!(*temp = malloc(n)))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     snprintf(*temp, n, "%s.tmp.XXXXXX", *final);
-    int fd = create_temporary(*temp);
-    if (fd < 0) {
+    sigset_t mask;
+    dti_signals_hold(&mask); /* made and listed together (see dti_outfile_open) */
+    int fd = create_temporary(*temp), listed = fd >= 0 && dti_temp_add(*temp, DTI_TEMP_FILE) == 0;
+    if (fd >= 0 && !listed)
+        unlink(*temp);
+    dti_signals_release(&mask);
+    if (fd < 0 || !listed) {
+        int saved = errno;
         free(*temp);
         *temp = NULL;
-        return dti_error_set(err, DT_ERR_IO, *final, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        }
+        return dti_error_set(err, DT_ERR_IO, *final, 0, "cannot write: %s", strerror(saved));
     }
     close(fd);
-    if (dti_temp_add(*temp, DTI_TEMP_FILE) != 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return dti_sidecar_write(out->temp, out->path, *temp, out->provenance, err);
 }
 const char *dti_outfile_path(const dti_outfile *out) { return out->file; }

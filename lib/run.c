@@ -400,13 +400,27 @@ static dt_status make_out_dir(run_state *s, dt_error *err)
                 if (created)
                     s->created = created;
                 status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            } else if (s->created = created, mkdir(path, 0777) != 0) {
-                free(created[s->created_count]);
-                status = dti_error_set(err, DT_ERR_IO, s->out, 0,
-                                       "cannot create the output directory %s: %s", path,
-                                       strerror(errno));
-            } else if (dti_temp_add(created[s->created_count++], DTI_TEMP_EMPTY_DIR) != 0) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            } else {
+                s->created = created;
+                sigset_t mask; /* made and listed together */
+                dti_signals_hold(&mask);
+                int made = mkdir(path, 0777) == 0, saved = errno;
+                int listed =
+                    made && dti_temp_add(created[s->created_count], DTI_TEMP_EMPTY_DIR) == 0;
+                if (made && !listed)
+                    rmdir(path);
+                dti_signals_release(&mask);
+                if (!made) {
+                    free(created[s->created_count]);
+                    status = dti_error_set(err, DT_ERR_IO, s->out, 0,
+                                           "cannot create the output directory %s: %s", path,
+                                           strerror(saved));
+                } else if (!listed) {
+                    free(created[s->created_count]);
+                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                } else {
+                    s->created_count++;
+                }
             }
         } else if (!S_ISDIR(st.st_mode)) {
             status = dti_error_set(err, DT_ERR_IO, s->out, 0, "%s is not a directory", path);
@@ -444,13 +458,19 @@ static dt_status make_work_dir(run_state *s, dt_error *err)
     if (!(s->work = malloc(n)))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     snprintf(s->work, n, "%s/.dialtone-run.tmp.XXXXXX", s->out);
-    if (!mkdtemp(s->work)) {
+    sigset_t mask;
+    dti_signals_hold(&mask); /* made and listed together: an interruption between would leave it */
+    int made = mkdtemp(s->work) != NULL, saved = errno;
+    int listed = made && dti_temp_add(s->work, DTI_TEMP_TREE) == 0;
+    if (made && !listed)
+        rmdir(s->work);
+    dti_signals_release(&mask);
+    if (!made) {
         free(s->work);
         s->work = NULL;
-        return dti_error_set(err, DT_ERR_IO, s->out, 0, "cannot write: %s", strerror(errno));
+        return dti_error_set(err, DT_ERR_IO, s->out, 0, "cannot write: %s", strerror(saved));
     }
-    if (dti_temp_add(s->work, DTI_TEMP_TREE) != 0) {
-        rmdir(s->work);
+    if (!listed) {
         free(s->work);
         s->work = NULL;
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");

@@ -18,15 +18,20 @@ char *dti_temp_beside(const char *path, const char *suffix, dt_error *err)
         return NULL;
     }
     snprintf(name, n, "%s.tmp.XXXXXX%s", path, suffix);
-    int fd = mkstemps(name, (int)strlen(suffix));
+    sigset_t mask;
+    dti_signals_hold(&mask); /* made and listed together: an interruption between would leave it */
+    int fd = mkstemps(name, (int)strlen(suffix)), saved = errno;
+    int listed = fd >= 0 && dti_temp_add(name, DTI_TEMP_FILE) == 0;
+    if (fd >= 0 && !listed)
+        unlink(name);
+    dti_signals_release(&mask);
     if (fd < 0) {
-        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
+        dti_error_set(err, DT_ERR_IO, path, 0, "cannot write: %s", strerror(saved));
         free(name);
         return NULL;
     }
     close(fd);
-    if (dti_temp_add(name, DTI_TEMP_FILE) != 0) {
-        unlink(name);
+    if (!listed) {
         free(name);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         return NULL;
