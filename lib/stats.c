@@ -553,6 +553,8 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     status = dti_coverage_read_bdc(cov, bdc, o->threads, progress, user, err);
     if (status == DT_OK && fabric)
         status = dti_coverage_read_fabric(cov, fabric, bdc, NULL, 0, err);
+    if (status == DT_OK && cov->tables && dti_tables_pairs_finish(cov->tables) != 0)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return status;
 }
 

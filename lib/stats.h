@@ -321,17 +321,26 @@ enum {
     DTI_PAIR_BUSINESS = 1 << 11     /* a row coded B or X */
 };
 extern const int dti_pair_tech_codes[9]; /* 0 10 40 50 60 61 70 71 72 */
+#define DTI_PAIR_MAX_PROVIDERS (1u << 20) /* provider indices a pair record holds */
 
 typedef struct dti_coverage_tables {
     int providers;   /* keep location x provider pairs and brand names */
     uint64_t *tiers; /* per location: tier bits of group g at bits 6g .. 6g+5 (any latency) */
     uint8_t *use;    /* per location: DTI_PAIR_RESIDENTIAL >> 10 | DTI_PAIR_BUSINESS >> 10 */
     size_t count, cap;
-    dti_u64map pairs; /* location << 32 | provider -> DTI_PAIR_* bits */
+    /* location x provider pairs: one record per row appended (location << 32 | provider << 12 |
+     * DTI_PAIR_* bits), sorted and collapsed to one per pair when the list fills up and before
+     * it is read (dti_tables_pairs_finish): sequential writes instead of a hash probe a row */
+    uint64_t *pairs;
+    size_t pair_count, pair_cap, compact_at; /* compact_at: sort a full list from this size */
+    int pair_overflow; /* a provider index beyond DTI_PAIR_MAX_PROVIDERS: refused when read */
     dti_strtab brands;
     dti_u64map brand_index; /* provider << 32 | brand -> index into brand_rows */
     uint64_t *brand_rows;   /* rows of each (provider, brand_name spelling) */
+    uint32_t *brand_text;   /* the spelling (index into brands) of each */
     size_t brand_count, brand_cap;
+    uint32_t *provider_memo; /* per provider: 1 + the slot of its last spelling, 0 none */
+    size_t memo_cap;
 } dti_coverage_tables;
 
 /* Start the tables in a fresh coverage (providers: also the provider pairs and brands). */
@@ -339,8 +348,7 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
 void dti_tables_free(dti_coverage_tables *t);
 /* Row hooks of coverage.c: parse (0 ok, -1 no memory), apply, merge a worker's tables. */
 int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
-                         dti_row_cache *cache, dti_parsed_row *row, int technology, int64_t down,
-                         int64_t up);
+                         dti_parsed_row *row, int technology, int64_t down, int64_t up);
 int dti_tables_apply_row(dti_coverage_tables *t, const dti_parsed_row *row);
 int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
                               const dti_coverage_tables *src, size_t i);
@@ -348,6 +356,12 @@ int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
  * their indices in dst). 0 ok, -1 no memory. */
 int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uint32_t *locations,
                            const uint32_t *providers);
+/* Room for about `pairs` pair records up front (a big state); 0 ok, -1 no memory. */
+int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs);
+/* Sort and collapse the pairs: one record per (location, provider), bits ORed, in order
+ * (after the last row, before the tables are written).
+ * 0 ok, -1 no memory. */
+int dti_tables_pairs_finish(dti_coverage_tables *t);
 
 /* block_area: urban (1) or rural (2) of each coverage block from UR20 of the block layers, 0
  * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed). */
