@@ -31,7 +31,8 @@ struct dt_stats_options {
     char *regions, *layer, *id_field, *households, *format, *blocks_out;
     const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
     /* the analysts' tables (stats_tech.c) */
-    char *tech_out, *providers_out, *names, *name_field;
+    char *tech_out, *providers_out, *names, *name_field, *keep_fields;
+    int area, area_given; /* --area: 0 total, 1 urban, 2 rural (as dti_blocks.area) */
 };
 
 struct dt_merge_options {

@@ -137,6 +137,23 @@ static const char *repeated_level(const dt_stats_options *o)
     return NULL;
 }
 
+/* The options the tables' labels and areas come from. */
+static dti_label_options label_options(const dt_stats_options *o)
+{
+    return (dti_label_options){.tech_out = o->tech_out,
+                               .providers_out = o->providers_out,
+                               .output = o->output,
+                               .partial_out = o->partial_out,
+                               .names = o->names,
+                               .regions = o->regions,
+                               .id_field = o->id_field,
+                               .name_field = o->name_field,
+                               .keep_fields = o->keep_fields,
+                               .extra_levels = o->extra_levels,
+                               .area_given = o->area_given,
+                               .block_count = o->block_count};
+}
+
 /* Combinations of the census geometry options that cannot work. */
 static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
 {
@@ -165,9 +182,8 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--regions or --households");
     if (o->blocks_out && !o->block_count)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
-    dt_status tables =
-        dti_tables_options_check(o->tech_out, o->providers_out, o->names, o->name_field, o->regions,
-                                 o->partial_out != NULL, o->extra_levels, err);
+    dti_label_options labels = label_options(o);
+    dt_status tables = dti_tables_options_check(&labels, err);
     if (tables != DT_OK)
         return tables;
     /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
@@ -256,6 +272,7 @@ static dt_status stats_run(void *request, dt_progress_fn progress, dt_note_fn no
 }
 
 #define S(field) offsetof(dt_stats_options, field)
+static const char *const area_words[] = {"total", "urban", "rural", NULL};
 static const dti_opt stats_options[] = {
     {DTI_OPT_CALL, .names = "--by", .meta = "LEVEL", .parse = parse_by,
      .help = "region: state, county (default), tract, blockgroup,\n"
@@ -286,10 +303,17 @@ static const dti_opt stats_options[] = {
     {DTI_OPT_STRING, .names = "--providers-out", .meta = "FILE", .offset = S(providers_out),
      .help = "also write one row per region and provider"},
     {DTI_OPT_STRING, .names = "--names", .meta = "FILE", .offset = S(names),
-     .help = "CSV geoid,name: a name column in those two tables"},
+     .help = "CSV geoid,name: a name column after geoid in every\n"
+             "table of --by regions"},
     {DTI_OPT_STRING, .names = "--name-field", .meta = "FIELD", .offset = S(name_field),
-     .help = "the --regions layer's name field (default NAME,\n"
-             "NAMELSAD)"},
+     .help = "the --regions layer's name field, the tables' name\n"
+             "column (default NAME, NAMELSAD)"},
+    {DTI_OPT_STRING, .names = "--keep-fields", .meta = "F1,F2", .offset = S(keep_fields),
+     .help = "more fields of the --regions layer in the region table"},
+    {DTI_OPT_CHOICE, .names = "--area", .meta = "AREA", .offset = S(area), .words = area_words,
+     .expect = "urban, rural or total", .given = S(area_given),
+     .help = "count only locations in urban or rural blocks (UR20\n"
+             "of --blocks), or all of them (total, the default)"},
     DTI_SECTION("Prices and speeds:"),
     {DTI_OPT_STRING, .names = "--plans", .meta = "FILE", .offset = S(extra.plans),
      .help = "plans and prices: add median_served_price,\n"
@@ -393,6 +417,8 @@ static struct json_t *run_provenance(const dt_stats_options *o, const dti_inputs
     dti_prov_inputs(p, "inputs", inputs);
     if (o->block_count)
         dti_prov_set_int(p, "block_layers", (long long)o->block_count);
+    if (o->area) /* --area urban|rural: the tables count the locations of those blocks only */
+        dti_prov_set_text(p, "area", o->area == 1 ? "urban" : "rural");
     return p;
 }
 
@@ -411,9 +437,16 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
+        dti_tables_run names; /* --names: the file names every level's regions it holds */
+        memset(&names, 0, sizeof names);
+        dti_label_options labels = {.names = o->names};
+        if (status == DT_OK && o->names)
+            status = dti_tables_prepare(&names, cov, &regions, NULL, &labels, err);
         if (status == DT_OK)
-            status = dti_region_table_write(path, o->driver, NULL, &regions, stats, &no_geometry,
-                                            NULL, &tables[k], NULL, err);
+            status = dti_region_table_write_labeled(path, o->driver, NULL, &regions, stats,
+                                                    &no_geometry, NULL, o->names ? &names : NULL,
+                                                    &tables[k], NULL, err);
+        dti_tables_run_free(&names);
         if (status == DT_OK) {
             dti_prov_regions(prov, o->extra_names[k], NULL, NULL);
             dti_table_set_provenance(tables[k], prov);
@@ -481,8 +514,9 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     int to_file = o->output || (!o->partial_out && !memory);
     if (status == DT_OK && (to_file || memory))
-        status = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo, extra,
-                                        to_file ? &table : NULL, memory, err);
+        status = dti_region_table_write_labeled(path, o->driver, o->layer_name, regions, stats,
+                                                geo, extra, analyst, to_file ? &table : NULL,
+                                                memory, err);
     dti_prov_set_text(prov, "table", "regions");
     if (table)
         dti_table_set_provenance(table, prov);
@@ -611,6 +645,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
                                    .prefix_digits = o->prefix_digits,
                                    .keep_region_geometry =
                                        o->driver != NULL || o->extra.measured != NULL,
+                                   .area = o->area,
                                    .verbose = o->verbose};
     dti_run_totals totals = {0};
     dti_extra_run *extra = NULL;
@@ -700,10 +735,10 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
-        if (status == DT_OK && (o->tech_out || o->providers_out))
-            status =
-                dti_tables_prepare(&analyst, &cov, &regions, geo.have_blocks ? &geo.blocks : NULL,
-                                   o->names, o->regions, o->id_field, o->name_field, err);
+        dti_label_options labels = label_options(o);
+        if (status == DT_OK && (o->tech_out || o->providers_out || o->names || o->regions))
+            status = dti_tables_prepare(&analyst, &cov, &regions,
+                                        geo.have_blocks ? &geo.blocks : NULL, &labels, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     dti_state_set states = partial.states;

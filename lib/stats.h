@@ -52,6 +52,7 @@ typedef struct dti_geo_options {
     const char *regions, *id_field; /* polygon regions, or NULL for GEOID prefixes */
     const char *households;         /* geoid,households file or NULL */
     int prefix_digits;              /* GEOID prefix regions */
+    int area;                       /* 1 urban, 2 rural: only the blocks of that UR20; 0 all */
     int keep_region_geometry, verbose;
 } dti_geo_options;
 
@@ -92,6 +93,15 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
                                  const dti_region_table *regions, const dti_region_stats *stats,
                                  const dti_stats_geo *geo, const struct dti_extra_run *extra,
                                  dti_table_out **file, dt_table **mem, dt_error *err);
+/* The same with labels (NULL: none): the name, the kept fields and, in vector outputs, the id
+ * field under its own name, after geoid. */
+struct dti_tables_context;
+dt_status dti_region_table_write_labeled(const char *path, const char *driver,
+                                         const char *layer_name, const dti_region_table *regions,
+                                         const dti_region_stats *stats, const dti_stats_geo *geo,
+                                         const struct dti_extra_run *extra,
+                                         const struct dti_tables_context *labels,
+                                         dti_table_out **file, dt_table **mem, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
 dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
                                      const dti_region_table *regions, const dti_stats_geo *geo,
@@ -364,24 +374,41 @@ int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs);
 int dti_tables_pairs_finish(dti_coverage_tables *t);
 
 /* block_area: urban (1) or rural (2) of each coverage block from UR20 of the block layers, 0
- * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed). */
+ * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed);
+ * name_found: a names file or a name field of the layer gave them (the region table has a
+ * name column only then). keep_count fields of the region layer (--keep-fields): their names,
+ * cell types, and region r's values at keep_values[r * keep_count + j] (NULL: no feature).
+ * id_field: the region layer's id field, which vector outputs carry under its own name too. */
 typedef struct dti_tables_context {
     const uint8_t *block_area;
     const char *const *region_names;
     char **kept_names; /* what region_names point into */
     size_t region_count;
+    int name_found, keep_count;
+    char **keep_names;
+    dti_cell_type *keep_types;
+    char **keep_values;
+    const char *id_field;
 } dti_tables_context, dti_tables_run;
-/* Usage errors of --by-technology, --providers-out, --names and --name-field. */
-dt_status dti_tables_options_check(const char *tech_out, const char *providers_out,
-                                   const char *names, const char *name_field, const char *regions,
-                                   int partial_out, int extra_levels, dt_error *err);
-/* The areas of cov's blocks (blocks NULL or without UR20: none) and the regions' names, from
- * names (a CSV geoid,name) or the region layer's name_field (NULL: NAME, NAMELSAD, ...). */
+/* What the tables' labels and areas come from (options of dialtone stats). */
+typedef struct dti_label_options {
+    const char *tech_out, *providers_out, *output, *partial_out;
+    const char *names, *regions, *id_field, *name_field, *keep_fields;
+    int extra_levels, area_given;
+    size_t block_count;
+} dti_label_options;
+/* Usage errors of --by-technology, --providers-out, --names, --name-field, --keep-fields and
+ * --area (stats_names.c). */
+dt_status dti_tables_options_check(const dti_label_options *o, dt_error *err);
+/* The areas of cov's blocks (blocks NULL or without UR20: none) and the regions' names and
+ * kept fields, from o->names (a CSV geoid,name) or the region layer (o->regions: its
+ * o->name_field, NULL: NAME, NAMELSAD, ...; o->keep_fields). */
 dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
                              const dti_region_table *regions, const dti_blocks *blocks,
-                             const char *names, const char *regions_spec, const char *id_field,
-                             const char *name_field, dt_error *err);
+                             const dti_label_options *o, dt_error *err);
 void dti_tables_run_free(dti_tables_run *run);
+/* Whether name is a column of the region table (any case) (stats_tables.c). */
+int dti_region_column_known(const char *name);
 /* The by-technology table (FCC's fixed broadband summary layout) and the provider table,
  * written to path as CSV (not yet committed). */
 dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,

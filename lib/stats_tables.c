@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ogr_api.h>
 
@@ -97,10 +98,46 @@ static void extra_columns(row *r, const dti_extra_run *extra)
                    : DTI_CELL_REAL);
 }
 
-static void region_columns(row *r, const dti_stats_geo *geo)
+/* The label columns after geoid: the id field under its own name (vector outputs; not when it
+ * is spelled geoid), name, the kept fields. Their count. */
+static int label_columns(row *r, const dti_tables_context *labels, int vector)
+{
+    int before = r->count;
+    if (!labels)
+        return 0;
+    if (vector && labels->id_field && strcasecmp(labels->id_field, "geoid") != 0)
+        column(r, labels->id_field, DTI_CELL_TEXT);
+    if (labels->name_found && labels->region_names)
+        column(r, "name", DTI_CELL_TEXT);
+    for (int j = 0; j < labels->keep_count; j++)
+        column(r, labels->keep_names[j], labels->keep_types[j]);
+    return r->count - before;
+}
+
+/* Region i's label cells, pointing at the labels' text (names may be long). */
+static void label_cells(row *r, int *at, const dti_tables_context *labels, int vector,
+                        const dti_region_table *regions, size_t i)
+{
+    if (!labels)
+        return;
+    if (vector && labels->id_field && strcasecmp(labels->id_field, "geoid") != 0)
+        r->text[(*at)++] = regions->ids[i];
+    if (labels->name_found && labels->region_names) {
+        const char *name = labels->region_names[i];
+        r->text[(*at)++] = name ? name : "";
+    }
+    for (int j = 0; j < labels->keep_count; j++) {
+        const char *v = labels->keep_values[i * (size_t)labels->keep_count + (size_t)j];
+        r->text[(*at)++] = v ? v : "";
+    }
+}
+
+static void region_columns(row *r, const dti_stats_geo *geo, const dti_tables_context *labels,
+                           int vector)
 {
     static const char *const counts[] = {"locations", "unserved", "underserved", "served"};
     column(r, "geoid", DTI_CELL_TEXT);
+    label_columns(r, labels, vector);
     for (int i = 0; i < 4; i++)
         column(r, counts[i], DTI_CELL_INTEGER);
     column(r, "pct_unserved", DTI_CELL_REAL);
@@ -124,8 +161,9 @@ static void region_columns(row *r, const dti_stats_geo *geo)
  * table (either may be NULL): both take the very same cells. */
 static dt_status region_rows(row *r, int before_extra, const dti_region_table *regions,
                              const dti_region_stats *stats, const dti_stats_geo *geo,
-                             const dti_extra_run *extra, int with_geometry, dti_table_out *t,
-                             dt_table *mem, dt_error *err)
+                             const dti_extra_run *extra, const dti_tables_context *labels,
+                             int vector, int with_geometry, dti_table_out *t, dt_table *mem,
+                             dt_error *err)
 {
     for (size_t i = 0; i < regions->count; i++) {
         const dti_region_stats *s = &stats[i];
@@ -134,6 +172,7 @@ static dt_status region_rows(row *r, int before_extra, const dti_region_table *r
         int at = 0;
         snprintf(cell(r, &at), CELL, "%s", ""); /* the id may be long: point at it instead */
         r->text[0] = regions->ids[i];
+        label_cells(r, &at, labels, vector, regions, i);
         put_u64(r, &at, s->locations);
         put_u64(r, &at, s->unserved);
         put_u64(r, &at, s->underserved);
@@ -171,6 +210,32 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
                                  const dti_stats_geo *geo, const dti_extra_run *extra,
                                  dti_table_out **file, dt_table **mem, dt_error *err)
 {
+    return dti_region_table_write_labeled(path, driver, layer_name, regions, stats, geo, extra,
+                                          NULL, file, mem, err);
+}
+
+int dti_region_column_known(const char *name)
+{
+    row *r = calloc(1, sizeof *r);
+    dti_stats_geo geo;
+    memset(&geo, 0, sizeof geo);
+    geo.have_blocks = geo.have_households = 1;
+    int known = 0;
+    if (r)
+        region_columns(r, &geo, NULL, 0);
+    for (int c = 0; r && c < r->count; c++)
+        known |= strcasecmp(r->columns[c].name, name) == 0;
+    free(r);
+    return known;
+}
+
+dt_status dti_region_table_write_labeled(const char *path, const char *driver,
+                                         const char *layer_name, const dti_region_table *regions,
+                                         const dti_region_stats *stats, const dti_stats_geo *geo,
+                                         const dti_extra_run *extra,
+                                         const dti_tables_context *labels, dti_table_out **file,
+                                         dt_table **mem, dt_error *err)
+{
     row *r = calloc(1, sizeof *r);
     if (file)
         *file = NULL;
@@ -178,7 +243,8 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
         *mem = NULL;
     if (!r)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    region_columns(r, geo);
+    int vector = driver != NULL;
+    region_columns(r, geo, labels, vector);
     int before_extra = r->count;
     if (extra)
         extra_columns(r, extra);
@@ -193,7 +259,8 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
     if (status == DT_OK && mem && !(m = dti_table_new(r->columns, r->count)))
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK)
-        status = region_rows(r, before_extra, regions, stats, geo, extra, with_geometry, t, m, err);
+        status = region_rows(r, before_extra, regions, stats, geo, extra, labels, vector,
+                             with_geometry, t, m, err);
     free(r);
     if (status != DT_OK) {
         dti_table_abort(t);

@@ -665,7 +665,13 @@ finish
 usage_case tables_partial_out --by-technology tech.csv --partial-out p.partial "$tables/bdc.csv"
 usage_case tables_names_with_regions --providers-out p.csv --names "$tables/names.csv" --blocks "$tables/blocks.gpkg" \
   --regions "$tables/areas.gpkg" --id-field sa_id "$tables/bdc.csv"
-usage_case tables_names_alone --names "$tables/names.csv" "$tables/bdc.csv"
+usage_case tables_keep_without_regions --keep-fields NAME "$tables/bdc.csv"
+usage_case tables_area_without_blocks --area urban "$tables/bdc.csv"
+usage_case tables_area_bad --blocks "$tables/blocks.gpkg" --area suburban "$tables/bdc.csv"
+usage_case tables_keep_clash --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields county_fips,locations "$tables/bdc.csv"
+usage_case tables_keep_missing --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields NOPE "$tables/bdc.csv"
 usage_case tables_txt --by-technology tech.txt "$tables/bdc.csv"
 usage_case tables_two_levels --by county,tract --by-technology tech.csv "$tables/bdc.csv"
 
@@ -682,6 +688,61 @@ run stats -o "$work/out/result.csv" --blocks "$tables/blocks.gpkg" --regions "$t
   --name-field NOPE --providers-out "$work/out/p.csv" "$tables/bdc.csv"
 expect_status 2
 expect_stderr_has "NOPE"
+expect_out_dir
+finish
+
+# Names in the region table (tests/data/README.md, "tables/"): --names with --by county, the
+# layer's NAME and --keep-fields with --regions; in vector outputs the id field under its own
+# name too. Counts by hand: 20001 = SA1 holds L1 (300/10: underserved), L2 (served), L3
+# (satellite: unserved), L4 (71 at 50/5: underserved), L5 (0.1/0.1: unserved); 20003 = SA2 holds
+# L6 (underserved) and L7 (unserved).
+begin tables_region_names
+run stats -q --by county --names "$tables/names.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/result.csv" | grep -q '^geoid,name,locations,unserved,' || problem "no name column after geoid"
+grep -q '^20001,"Allen, KS",5,2,2,1,40.00,' "$work/out/result.csv" || problem "20001 not named Allen, KS"
+grep -q '^20003,Anderson,2,1,1,0,50.00,' "$work/out/result.csv" || problem "20003 not named Anderson"
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields county_fips,pop_est -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/result.csv" | grep -q '^geoid,name,county_fips,pop_est,locations,' || problem "kept fields missing"
+grep -q '^SA1,West Area,20001,1200,5,2,2,1,40.00,' "$work/out/result.csv" || problem "SA1's row"
+grep -q '^SA2,East Area,20003,340,2,1,1,0,50.00,' "$work/out/result.csv" || problem "SA2's row"
+for ext in gpkg geojson; do
+  int=Integer64
+  [ $ext = geojson ] && int=Integer # GeoJSON reads small whole numbers as 32-bit
+  run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+    --keep-fields pop_est -o "$work/out/regions.$ext" "$tables/bdc.csv"
+  expect_status 0
+  expect_ogr "$work/out/regions.$ext" "geoid (String) = SA2" "sa_id (String) = SA2" "name (String) = East Area" \
+    "pop_est ($int) = 340" "locations ($int) = 2"
+  rm -f "$work/out/regions.$ext"
+done
+finish
+
+# --area: only the locations of urban (or rural) blocks. Urban: SA1 holds L1 (underserved) and L2
+# (served), SA2 L6 (underserved). Rural: 20001 holds L3, L5 (unserved) and L4 (underserved): 2 of 3
+# unserved = 66.67; 20003 holds L7 (unserved). Providers: 103 104 105 in 20001; 106 107 in 20003.
+begin tables_area_filter
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id --area urban \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^SA1,West Area,2,0,1,1,0.00,2,' "$work/out/result.csv" || problem "urban SA1"
+grep -q '^SA2,East Area,1,0,1,0,0.00,1,' "$work/out/result.csv" || problem "urban SA2"
+run stats -q --by county --blocks "$tables/blocks.gpkg" --names "$tables/names.csv" --area rural \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^20001,"Allen, KS",3,2,1,0,66.67,3,0.1,' "$work/out/result.csv" || problem "rural 20001"
+grep -q '^20003,Anderson,1,1,0,0,100.00,2,0,' "$work/out/result.csv" || problem "rural 20003"
+[ "$(wc -l <"$work/out/result.csv")" -eq 3 ] || problem "expected a header and 2 rows"
+grep -q '"area": *"rural"' "$work/out/result.csv-metadata.json" || problem "no area in the provenance"
+finish
+
+# Block layers without UR20 cannot say urban or rural: refused, nothing written.
+begin tables_area_no_ur20
+run stats -o "$work/out/result.csv" "${geo_blocks[@]}" --area urban "$geo/bdc.csv"
+expect_status 1
+expect_stderr_has "--area urban: no block of the block layers has a UR20 of U or R"
 expect_out_dir
 finish
 
