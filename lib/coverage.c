@@ -345,8 +345,7 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
         dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
-    if (cov->tables &&
-        dti_tables_parse_row(cov, layout, f, row, (int)technology, down, up) != 0)
+    if (cov->tables && dti_tables_parse_row(cov, layout, f, row, (int)technology, down, up) != 0)
         return -1;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cpl_conv.h>
 
@@ -95,7 +96,7 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
     if (status == DT_OK && !o->format)
         status = dti_output_named("-o", o->output, tables, err);
     if (status == DT_OK)
-        status = dti_output_named("--locations-out", o->locations_out, "csv", err);
+        status = dti_output_named("--locations-out", o->locations_out, tables, err);
     if (status == DT_OK)
         status = dti_output_named("--blocks-out", o->blocks_out, tables, err);
     if (status == DT_OK)
@@ -205,6 +206,21 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
         if (status == DT_OK && !o->blocks_driver)
             o->blocks_driver = o->driver;
     }
+    if (status == DT_OK && o->locations_out) {
+        /* a point layer: from the name (.gpkg ...), or -of when the name does not say CSV */
+        size_t len = strlen(o->locations_out);
+        status = dti_vector_format(NULL, o->locations_out, &o->locations_driver, err);
+        if (status == DT_OK && !o->locations_driver &&
+            !(len >= 4 && strcasecmp(o->locations_out + len - 4, ".csv") == 0))
+            o->locations_driver = o->driver;
+        if (status == DT_OK && o->locations_driver && !o->fabric)
+            return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                 "--locations-out %s writes points: give --fabric FILE (the "
+                                 "locations' latitude and longitude)",
+                                 o->locations_out);
+    }
+    if (status == DT_OK)
+        status = check_vector_output("--locations-out", o->locations_out, o->locations_driver, err);
     if (status == DT_OK)
         status = check_vector_output("-o", o->output, o->driver, err);
     if (status == DT_OK)
@@ -464,12 +480,13 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
 static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
-                               const dti_extra_run *extra, dti_table_out **level_tables,
-                               const dti_tables_run *analyst, struct json_t *prov,
-                               dt_table **memory, dt_error *err)
+                               const dti_extra_run *extra, const dti_inputs *fabric,
+                               dti_table_out **level_tables, const dti_tables_run *analyst,
+                               struct json_t *prov, dt_table **memory, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL, *tech_out = NULL, *providers_out = NULL;
+    dti_table_out *locations_layer = NULL;
     dt_status status = DT_OK;
     if (o->partial_out) {
         if (!(partial_out = dti_outfile_open(o->partial_out, NULL, NULL, err)))
@@ -477,13 +494,35 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         dti_partial_write(partial, dti_outfile_stream(partial_out));
     }
     if (o->locations_out) {
-        if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
-            status = err->status;
-        else
-            status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
+        /* each location's region and, with a fabric, its coordinates */
+        dti_location_context where = {.regions = regions};
+        size_t n = cov->location_count + 1, located;
+        double *lon = o->fabric ? malloc(n * sizeof *lon) : NULL;
+        double *lat = o->fabric ? malloc(n * sizeof *lat) : NULL;
+        if (o->fabric && (!lon || !lat))
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (o->fabric)
+            status = dti_fabric_coordinates(cov, fabric, lon, lat, &located, err);
+        where.lon = lon;
+        where.lat = lat;
+        if (status == DT_OK && o->locations_driver) {
+            if (!(locations_layer = dti_location_layer_write(o->locations_out, o->locations_driver,
+                                                             cov, &where, err)))
+                status = err->status;
+        } else if (status == DT_OK) {
+            if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
+                status = err->status;
+            else
+                status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra,
+                                                  &where, err);
+        }
+        free(lon);
+        free(lat);
         dti_prov_set_text(prov, "table", "locations");
         if (locations_out)
             dti_outfile_set_provenance(locations_out, prov);
+        if (locations_layer)
+            dti_table_set_provenance(locations_layer, prov);
     }
     if (status == DT_OK && o->blocks_out &&
         !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
@@ -514,9 +553,9 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     int to_file = o->output || (!o->partial_out && !memory);
     if (status == DT_OK && (to_file || memory))
-        status = dti_region_table_write_labeled(path, o->driver, o->layer_name, regions, stats,
-                                                geo, extra, analyst, to_file ? &table : NULL,
-                                                memory, err);
+        status =
+            dti_region_table_write_labeled(path, o->driver, o->layer_name, regions, stats, geo,
+                                           extra, analyst, to_file ? &table : NULL, memory, err);
     dti_prov_set_text(prov, "table", "regions");
     if (table)
         dti_table_set_provenance(table, prov);
@@ -527,6 +566,10 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (status == DT_OK && locations_out) {
         status = dti_outfile_commit(locations_out, err);
         locations_out = NULL;
+    }
+    if (status == DT_OK && locations_layer) {
+        status = dti_table_commit(locations_layer, err);
+        locations_layer = NULL;
     }
     if (status == DT_OK && blocks_out) {
         status = dti_table_commit(blocks_out, err);
@@ -557,6 +600,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     }
     dti_signals_release(&mask);
     dti_outfile_abort(locations_out);
+    dti_table_abort(locations_layer);
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
     dti_table_abort(tech_out);
@@ -578,8 +622,10 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     dt_status status = dti_coverage_init(cov, &o->rules, err);
     if (status == DT_OK && dti_extra_tracks_locations(extra))
         status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
-    if (status == DT_OK && (o->tech_out || o->providers_out))
-        status = dti_coverage_track_tables(cov, o->providers_out != NULL, err);
+    /* the provider pairs: the provider table, the location layer's served providers */
+    int pairs = o->providers_out != NULL || o->locations_driver != NULL;
+    if (status == DT_OK && (o->tech_out || pairs))
+        status = dti_coverage_track_tables(cov, pairs, err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -749,8 +795,8 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables,
-                               &analyst, prov, memory, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, &fabric,
+                               level_tables, &analyst, prov, memory, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */

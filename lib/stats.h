@@ -24,7 +24,9 @@ dt_status dti_vector_format(const char *format, const char *path, const char **d
                             dt_error *err);
 /* Open a table: driver NULL writes CSV (stdout when path is NULL or "-");
  * otherwise an OGR layer named layer_name, with MultiPolygon geometry in srs
- * when with_geometry. Everything goes to a temporary name until commit. */
+ * when with_geometry (Point geometry when it is DTI_GEOMETRY_POINTS). Everything goes to a
+ * temporary name until commit. */
+enum { DTI_GEOMETRY_POINTS = 2 };
 dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
                               const dti_column *columns, int ncolumns, int with_geometry,
                               OGRSpatialReferenceH srs, dt_error *err);
@@ -106,9 +108,27 @@ dt_status dti_region_table_write_labeled(const char *path, const char *driver,
 dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
                                      const dti_region_table *regions, const dti_stats_geo *geo,
                                      int prefix_digits, dt_error *err);
-/* One row per location, sorted by location id (dti_location_id_compare). */
+/* What a location table adds to each location: its region (regions NULL: none) and, with a
+ * fabric, its coordinates (lon, lat per location, NAN unknown; NULL: no fabric). */
+typedef struct dti_location_context {
+    const dti_region_table *regions;
+    const double *lon, *lat;
+} dti_location_context;
+/* One row per location, sorted by location id (dti_location_id_compare); region, latitude and
+ * longitude after the other columns. */
 dt_status dti_location_table_write(FILE *fp, const dti_coverage *cov,
-                                   const struct dti_extra_run *extra, dt_error *err);
+                                   const struct dti_extra_run *extra,
+                                   const dti_location_context *ctx, dt_error *err);
+/* The same as a point layer "locations" of an OGR format (not yet committed): class, best
+ * speeds, providers, and the providers and technologies at served speed (cov tracks tables
+ * with providers) (stats_locations.c). */
+dti_table_out *dti_location_layer_write(const char *path, const char *driver,
+                                        const dti_coverage *cov, const dti_location_context *ctx,
+                                        dt_error *err);
+/* Location indices in table order; NULL no memory. The caller frees it. */
+uint32_t *dti_location_order(const dti_coverage *cov);
+/* Providers of each location (the location_providers set); NULL no memory. */
+uint32_t *dti_location_provider_counts(const dti_coverage *cov);
 /* The order of location tables (stats_tables.c): ids of digits only by value (any number of
  * digits; equal values such as "007" and "7" by text), then every other id by text (bytes). */
 int dti_location_id_compare(const char *a, const char *b);
@@ -330,7 +350,7 @@ enum {
     DTI_PAIR_RESIDENTIAL = 1 << 10, /* a row coded R or X */
     DTI_PAIR_BUSINESS = 1 << 11     /* a row coded B or X */
 };
-extern const int dti_pair_tech_codes[9]; /* 0 10 40 50 60 61 70 71 72 */
+extern const int dti_pair_tech_codes[9];  /* 0 10 40 50 60 61 70 71 72 */
 #define DTI_PAIR_MAX_PROVIDERS (1u << 20) /* provider indices a pair record holds */
 
 typedef struct dti_coverage_tables {

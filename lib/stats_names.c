@@ -167,9 +167,9 @@ static dt_status labels_from_layer(label_list *l, dti_tables_run *run, const cha
     for (int j = 0; status == DT_OK && j < run->keep_count; j++) {
         int at = OGR_FD_GetFieldIndex(defn, run->keep_names[j]);
         if (at < 0)
-            status = dti_error_set(err, DT_ERR_USAGE, layer.display, 0,
-                                   "--keep-fields %s: the layer has no such field",
-                                   run->keep_names[j]);
+            status =
+                dti_error_set(err, DT_ERR_USAGE, layer.display, 0,
+                              "--keep-fields %s: the layer has no such field", run->keep_names[j]);
         else
             run->keep_types[j] = field_cell_type(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, at)));
         if (fields)
@@ -262,8 +262,8 @@ dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
     if (!o->names && !o->regions)
         return DT_OK;
     run->id_field = o->regions ? o->id_field : NULL;
-    dt_status status = o->keep_fields ? keep_fields_split(run, o->keep_fields, o->id_field, err)
-                                      : DT_OK;
+    dt_status status =
+        o->keep_fields ? keep_fields_split(run, o->keep_fields, o->id_field, err) : DT_OK;
     if (status != DT_OK)
         return status;
     label_list l;

@@ -1,5 +1,6 @@
 /* The tables dialtone stats writes: regions, blocks and locations, with exact numbers. */
 #define _GNU_SOURCE /* open_memstream */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,28 +418,49 @@ static int compare_locations(const void *a, const void *b, void *coverage)
         sort_coverage->location_keys[*(const uint32_t *)b]);
 }
 
+uint32_t *dti_location_order(const dti_coverage *cov)
+{
+    size_t n = cov->location_count;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, compare_locations, (void *)cov);
+    return order;
+}
+
+uint32_t *dti_location_provider_counts(const dti_coverage *cov)
+{
+    uint32_t *providers = calloc(cov->location_count + 1, sizeof *providers);
+    const dti_u64set *pairs = &cov->location_providers;
+    for (size_t i = 0; providers && i <= pairs->mask; i++)
+        if (pairs->keys[i] != DTI_EMPTY_KEY)
+            providers[pairs->keys[i] >> 32]++;
+    return providers;
+}
+
 dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
-                                   const dti_extra_run *extra, dt_error *err)
+                                   const dti_extra_run *extra, const dti_location_context *ctx,
+                                   dt_error *err)
 {
     FILE *fp = stream;
     size_t n = cov->location_count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    uint32_t *providers = calloc(n ? n : 1, sizeof *providers);
+    uint32_t *order = dti_location_order(cov);
+    uint32_t *providers = order ? dti_location_provider_counts(cov) : NULL;
     if (!order || !providers) {
         free(order);
         free(providers);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, compare_locations, (void *)cov);
-    const dti_u64set *pairs = &cov->location_providers;
-    for (size_t i = 0; i <= pairs->mask; i++)
-        if (pairs->keys[i] != DTI_EMPTY_KEY)
-            providers[pairs->keys[i] >> 32]++;
+    int with_region = ctx && ctx->regions, with_coordinates = ctx && ctx->lon;
     fputs("location_id,block_geoid,class,best_down,best_up,providers", fp);
     if (extra)
         dti_extra_write_location_header(extra, fp);
+    if (with_region)
+        fputs(",region", fp);
+    if (with_coordinates)
+        fputs(",latitude,longitude", fp);
     fputc('\n', fp);
     for (size_t k = 0; k < n; k++) {
         uint32_t i = order[k];
@@ -451,6 +473,16 @@ dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
                 dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
         if (extra)
             dti_extra_write_location(extra, cov, i, fp);
+        if (with_region) {
+            uint32_t r = ctx->regions->block_region[loc->block];
+            fputc(',', fp);
+            if (r != DTI_NO_REGION)
+                dti_csv_put_field(fp, ctx->regions->ids[r]);
+        }
+        if (with_coordinates && !isnan(ctx->lat[i]))
+            fprintf(fp, ",%.15g,%.15g", ctx->lat[i], ctx->lon[i]);
+        else if (with_coordinates)
+            fputs(",,", fp);
         fputc('\n', fp);
     }
     free(order);

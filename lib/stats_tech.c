@@ -217,7 +217,6 @@ int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const 
 
 /* ---- location x provider pairs ---- */
 
-
 int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs)
 {
     if (pairs <= t->pair_cap)
@@ -558,14 +557,14 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
                     snprintf(cells[0], sizeof cells[0], "%llu", (unsigned long long)t[0]);
                     text[c++] = cells[0];
                     for (int s = 0; s < DTI_TIER_COUNT; s++)
-                        text[c++] = dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s],
-                                                     t[0], 4);
+                        text[c++] =
+                            dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s], t[0], 4);
                     status = dti_table_write(out, text, NULL, err);
                 }
             }
         for (unsigned bit = 0; bit < AREAS * 4; bit++) /* clear what this region used */
             if (used >> bit & 1)
-                memset((*tally)[bit / 4][bit % 4], 0, sizeof (*tally)[0][0]);
+                memset((*tally)[bit / 4][bit % 4], 0, sizeof(*tally)[0][0]);
     }
     free(tally);
     free(sums);

@@ -633,7 +633,57 @@ for variant in "3 64 split a b" "2 100 together b a" "3 16 auto b a"; do
   cmp -s "$work/r1.csv" "$work/r2.csv" || problem "region table differs: $variant"
 done
 expect_same "$work/p1.csv" "$expected/tables_providers.csv"
+# The named region table (--regions, --keep-fields, --area) and the location layer: the same on
+# every path too (the pairs compacted on every fill with DIALTONE_PAIR_COMPACT=1)
+geo_args=(--blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id
+  --keep-fields county_fips,pop_est --fabric "$tables/fabric.csv")
+for area in total rural; do
+  run stats -q --threads 1 "${geo_args[@]}" --area $area --providers-out "$work/p1.csv" \
+    --locations-out "$work/l1.gpkg" -o "$work/r1.csv" "$tables/bdc.csv"
+  expect_status 0
+  ogr2ogr -f CSV "$work/l1.csv" "$work/l1.gpkg" && rm -f "$work/l1.gpkg"
+  for variant in "3 64 split a b 1" "2 100 together b a 4194304" "3 16 auto b a 1"; do
+    set -- $variant
+    DIALTONE_PAIR_COMPACT=$6 DIALTONE_CHUNK_SIZE=$2 DIALTONE_STATES=$3 run stats -q --threads "$1" \
+      "${geo_args[@]}" --area $area --providers-out "$work/p2.csv" --locations-out "$work/l2.gpkg" \
+      -o "$work/r2.csv" "$work/$4.csv" "$work/$5.csv"
+    expect_status 0
+    ogr2ogr -f CSV "$work/l2.csv" "$work/l2.gpkg" && rm -f "$work/l2.gpkg"
+    cmp -s "$work/p1.csv" "$work/p2.csv" || problem "providers differ: $area $variant"
+    cmp -s "$work/r1.csv" "$work/r2.csv" || problem "named region table differs: $area $variant"
+    cmp -s "$work/l1.csv" "$work/l2.csv" || problem "location layer differs: $area $variant"
+    rm -f "$work/l2.csv"
+  done
+  rm -f "$work/l1.csv"
+done
 finish
+
+# The location layer (tests/data/README.md, "tables/"): points from the fabric, the class, the
+# best speeds, and who offers served speeds with what. L2: 101 cable 1000/50 and 102 fiber
+# 1000/1000 both meet 100/20 -> served, 101;102, 40;50. L4: its 71 row is 50/5 (underserved),
+# 70 is not reliable -> no served provider. L8 is in the fabric only: unserved, no provider.
+begin locations_layer
+run stats -q --by county --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.gpkg" \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+expect_ogr "$work/out/locations.gpkg" "Geometry: Point" "Feature Count: 8" 'ID["EPSG",4326]' \
+  "served_providers (String) = 101;102" "served_technologies (String) = 40;50" \
+  "region (String) = 20003" "class (String) = unserved"
+ogrinfo -ro -al -geom=ISO_WKT "$work/out/locations.gpkg" | grep -qF "POINT (-94.94 37.06)" || problem "L2's point"
+ogr2ogr -f CSV -lco STRING_QUOTING=IF_NEEDED "$work/loc.csv" "$work/out/locations.gpkg" -sql \
+  "SELECT location_id, region, class, best_down, best_up, providers, served_providers, served_technologies FROM locations"
+grep -qxF '4,20001,underserved,50,5,1,,' "$work/loc.csv" || problem "L4's row"
+grep -qxF '8,20003,unserved,0,0,0,,' "$work/loc.csv" || problem "L8's row"
+grep -qxF '2,20001,served,1000,1000,2,"101;102","40;50"' "$work/loc.csv" || problem "L2's row"
+# CSV: the region and the fabric's coordinates after the other columns
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
+  --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/locations.csv" | grep -qxF 'location_id,block_geoid,class,best_down,best_up,providers,region,latitude,longitude' ||
+  problem "location table header"
+grep -qxF '7,200030001001002,unserved,0,0,2,SA2,37.06,-94.7' "$work/out/locations.csv" || problem "L7's row"
+finish
+usage_case locations_layer_no_fabric --locations-out l.gpkg "$tables/bdc.csv"
 
 # Urban and rural from UR20 of the blocks, names from --names.
 begin tables_area_names
