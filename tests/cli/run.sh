@@ -675,13 +675,11 @@ ogr2ogr -f CSV -lco STRING_QUOTING=IF_NEEDED "$work/loc.csv" "$work/out/location
 grep -qxF '4,20001,underserved,50,5,1,,' "$work/loc.csv" || problem "L4's row"
 grep -qxF '8,20003,unserved,0,0,0,,' "$work/loc.csv" || problem "L8's row"
 grep -qxF '2,20001,served,1000,1000,2,"101;102","40;50"' "$work/loc.csv" || problem "L2's row"
-# CSV: the region and the fabric's coordinates after the other columns
+# with --regions, the region is the polygon's id
 run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
-  --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+  --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.geojson" -o "$work/out/result.csv" "$tables/bdc.csv"
 expect_status 0
-head -n 1 "$work/out/locations.csv" | grep -qxF 'location_id,block_geoid,class,best_down,best_up,providers,region,latitude,longitude' ||
-  problem "location table header"
-grep -qxF '7,200030001001002,unserved,0,0,2,SA2,37.06,-94.7' "$work/out/locations.csv" || problem "L7's row"
+expect_ogr "$work/out/locations.geojson" "Feature Count: 8" "region (String) = SA2" "location_id (String) = 7"
 finish
 usage_case locations_layer_no_fabric --locations-out l.gpkg "$tables/bdc.csv"
 
