@@ -756,6 +756,14 @@ expect_status 0
 head -n 1 "$work/out/result.csv" | grep -q '^geoid,name,county_fips,pop_est,locations,' || problem "kept fields missing"
 grep -q '^SA1,West Area,20001,1200,5,2,2,1,40.00,' "$work/out/result.csv" || problem "SA1's row"
 grep -q '^SA2,East Area,20003,340,2,1,1,0,50.00,' "$work/out/result.csv" || problem "SA2's row"
+# --names names every level of --by county,tract it holds; 20003 and its tract it does not
+printf 'geoid,name\n20001,"Allen, KS"\n20001000100,Tract One\n' >"$work/names.csv"
+run stats -q --by county,tract --names "$work/names.csv" -o "$work/out/{by}.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^20001000100,Tract One,5,2,2,1,40.00,' "$work/out/tract.csv" || problem "tract not named"
+grep -q '^20003000100,,2,1,1,0,50.00,' "$work/out/tract.csv" || problem "unnamed tract"
+grep -q '^20001,"Allen, KS",5,' "$work/out/county.csv" || problem "county not named"
+rm -f "$work/out/"*
 for ext in gpkg geojson; do
   int=Integer64
   [ $ext = geojson ] && int=Integer # GeoJSON reads small whole numbers as 32-bit
