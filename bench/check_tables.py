@@ -6,7 +6,12 @@ Reads BDC availability CSVs with Python's csv module and computes, from the defi
 man/dialtone-stats.1 (not from dialtone's code), the by-technology table and the provider table
 by county, then compares them with the files dialtone wrote, line for line.
 
-Usage: check_tables.py TECH_CSV PROVIDERS_CSV BDC_CSV...   (exit 1 on the first difference)
+Usage: check_tables.py [--fabric FABRIC_CSV] [--locations LAYER_CSV] TECH_CSV PROVIDERS_CSV BDC_CSV...
+  (exit 1 on the first difference). --locations: the location layer of --locations-out
+  FILE.gpkg turned into CSV (ogr2ogr -f CSV), checked location by location: region (county),
+  class, served_providers and served_technologies (reported locations only; fabric-only ones
+  must be unserved with none). --fabric: the run's fabric, whose locations with bsl_flag true
+  and no row join the universe (biz_res all only).
 """
 import csv
 import sys
@@ -45,7 +50,17 @@ def id_key(text):
 
 
 def main():
-    tech_path, prov_path, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    layer_path = fabric_path = None
+    while args[:1] in (["--locations"], ["--fabric"]):
+        if args[0] == "--locations":
+            layer_path = args[1]
+        else:
+            fabric_path = args[1]
+        args = args[2:]
+    tech_path, prov_path, inputs = args[0], args[1], args[2:]
+    served_techs = defaultdict(set)  # location -> technologies of reliable rows at 100/20
+    under = set()                    # locations with a reliable row at 25/3
     met = defaultdict(set)     # location -> {(group, tier)}
     use = defaultdict(int)     # location -> 1 residential row, 2 business row
     county = {}
@@ -69,9 +84,19 @@ def main():
                 p[0].add(tech if tech in GROUPS or tech == 0 else 0)
                 reliable = tech in RELIABLE and r["low_latency"].lower() in ("1", "true", "t", "yes", "y")
                 p[1] = p[1] or (reliable and down >= 100 and up >= 20)
+                if reliable and down >= 100 and up >= 20:
+                    served_techs[loc].add(tech)
+                if reliable and down >= 25 and up >= 3:
+                    under.add(loc)
                 p[2] = p[2] or bits & 1 == 1
                 p[3] = p[3] or bits & 2 == 2
                 brands[pid][r["brand_name"]] += 1
+    reported = set(county)
+    if fabric_path:
+        with open(fabric_path, newline="", encoding="utf-8-sig") as f:
+            for r in csv.DictReader(f):
+                if r["bsl_flag"].lower() in ("1", "true", "t", "yes", "y"):
+                    county.setdefault(r["location_id"], r["block_geoid"][:5])
     by_region = defaultdict(list)
     for loc, c in county.items():
         by_region[c].append(loc)
@@ -123,7 +148,37 @@ def main():
             c, pid, brand, ";".join(str(t) for t in sorted(techs)), n, served, share(n, tot[0]),
             share(res, tot[1]) if tot[1] else "", share(bus, tot[2]) if tot[2] else ""))
     compare(prov_path, lines)
-    print("check_tables: both tables agree (%d locations, %d regions)" % (len(county), len(by_region)))
+    if layer_path:
+        check_layer(layer_path, county, reported, pairs, served_techs, under)
+    print("check_tables: the tables agree (%d locations, %d regions)" % (len(county), len(by_region)))
+
+
+def check_layer(path, county, reported, pairs, served_techs, under):
+    served_by = defaultdict(list)
+    for (loc, pid), (_, served, _, _) in pairs.items():
+        if served:
+            served_by[loc].append(pid)
+    seen = 0
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            loc = row["location_id"]
+            if loc not in reported:  # from the fabric only
+                want = ("unserved", "", "")
+                if row["region"] != county.get(loc):
+                    sys.exit("check_tables: %s: fabric location %s in region %s" % (path, loc, row["region"]))
+            else:
+                seen += 1
+                cls = "served" if served_techs[loc] else "underserved" if loc in under else "unserved"
+                want = (cls, ";".join(sorted(served_by[loc], key=id_key)),
+                        ";".join(str(t) for t in sorted(served_techs[loc])))
+                if row["region"] != county[loc]:
+                    sys.exit("check_tables: %s: location %s in region %s, expected %s"
+                             % (path, loc, row["region"], county[loc]))
+            have = (row["class"], row["served_providers"], row["served_technologies"])
+            if have != want:
+                sys.exit("check_tables: %s: location %s has %s, expected %s" % (path, loc, have, want))
+    if seen != len(reported):
+        sys.exit("check_tables: %s holds %d reported locations, expected %d" % (path, seen, len(reported)))
 
 
 def compare(path, want):

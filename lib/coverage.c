@@ -100,10 +100,8 @@ dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_e
         dti_u64map_init(&cov->block_index, blocks) ||
         dti_block_providers_reserve(&cov->block_providers, blocks))
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    if (cov->tables && cov->tables->providers) { /* rows of several providers per location: growing
-                                                    a big table rehashes every key */
-        dti_u64map_free(&cov->tables->pairs);
-        if (dti_u64map_init(&cov->tables->pairs, locations * 2))
+    if (cov->tables && cov->tables->providers) { /* several pairs a location */
+        if (dti_tables_reserve_pairs(cov->tables, locations * 2) != 0)
             return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
     return DT_OK;
@@ -295,8 +293,6 @@ void dti_row_cache_init(dti_row_cache *cache)
 {
     cache->provider = UINT32_MAX;
     cache->provider_text[0] = '\0';
-    cache->brand_provider = cache->brand_slot = UINT32_MAX;
-    cache->brand_text[0] = '\0';
 }
 
 /* Index of a provider id, adding it when new. Numeric ids (all of the
@@ -378,8 +374,7 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
         dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
-    if (cov->tables &&
-        dti_tables_parse_row(cov, layout, f, cache, row, (int)technology, down, up) != 0)
+    if (cov->tables && dti_tables_parse_row(cov, layout, f, row, (int)technology, down, up) != 0)
         return -1;
     return 0;
 }
@@ -420,8 +415,6 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
         row->block = block;
         row->index = index;
         dti_block_providers_prefetch(&cov->block_providers, block, row->provider);
-        if (cov->tables && cov->tables->providers)
-            dti_u64map_prefetch(&cov->tables->pairs, (uint64_t)index << 32 | row->provider);
         __builtin_prefetch(&cov->locations[index], 1);
     }
     for (size_t i = 0; i < resolved; i++) {

@@ -102,9 +102,6 @@ typedef struct dti_bdc_layout {
 typedef struct dti_row_cache {
     uint32_t provider;
     char provider_text[48];
-    /* the analysts' tables (stats_tech.c): the last provider and brand_name spelling */
-    uint32_t brand_provider, brand_slot;
-    char brand_text[64];
 } dti_row_cache;
 void dti_row_cache_init(dti_row_cache *cache);
 

@@ -30,9 +30,10 @@ struct dt_stats_options {
     char **blocks;
     size_t block_count;
     char *regions, *layer, *id_field, *households, *format, *blocks_out;
-    const char *driver, *blocks_driver; /* OGR driver names, NULL for CSV */
+    const char *driver, *blocks_driver, *locations_driver; /* OGR driver names, NULL for CSV */
     /* the analysts' tables (stats_tech.c) */
-    char *tech_out, *providers_out, *names, *name_field;
+    char *tech_out, *providers_out, *names, *name_field, *keep_fields;
+    int area, area_given; /* --area: 0 total, 1 urban, 2 rural (as dti_blocks.area) */
 };
 
 struct dt_merge_options {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cpl_conv.h>
 
@@ -96,7 +97,7 @@ static dt_status check_paths(const dt_stats_options *o, dt_error *err)
     if (status == DT_OK && !o->format)
         status = dti_output_named("-o", o->output, tables, err);
     if (status == DT_OK)
-        status = dti_output_named("--locations-out", o->locations_out, "csv", err);
+        status = dti_output_named("--locations-out", o->locations_out, tables, err);
     if (status == DT_OK)
         status = dti_output_named("--blocks-out", o->blocks_out, tables, err);
     if (status == DT_OK)
@@ -138,6 +139,23 @@ static const char *repeated_level(const dt_stats_options *o)
     return NULL;
 }
 
+/* The options the tables' labels and areas come from. */
+static dti_label_options label_options(const dt_stats_options *o)
+{
+    return (dti_label_options){.tech_out = o->tech_out,
+                               .providers_out = o->providers_out,
+                               .output = o->output,
+                               .partial_out = o->partial_out,
+                               .names = o->names,
+                               .regions = o->regions,
+                               .id_field = o->id_field,
+                               .name_field = o->name_field,
+                               .keep_fields = o->keep_fields,
+                               .extra_levels = o->extra_levels,
+                               .area_given = o->area_given,
+                               .block_count = o->block_count};
+}
+
 /* Combinations of the census geometry options that cannot work. */
 static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
 {
@@ -166,9 +184,8 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
                              "--regions or --households");
     if (o->blocks_out && !o->block_count)
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--blocks-out needs --blocks LAYER");
-    dt_status tables =
-        dti_tables_options_check(o->tech_out, o->providers_out, o->names, o->name_field, o->regions,
-                                 o->partial_out != NULL, o->extra_levels, err);
+    dti_label_options labels = label_options(o);
+    dt_status tables = dti_tables_options_check(&labels, err);
     if (tables != DT_OK)
         return tables;
     /* without -of, an output name ending .gpkg, .geojson, .fgb or .shp names the format */
@@ -190,6 +207,21 @@ static dt_status check_geometry_options(dt_stats_options *o, dt_error *err)
         if (status == DT_OK && !o->blocks_driver)
             o->blocks_driver = o->driver;
     }
+    if (status == DT_OK && o->locations_out) {
+        /* a point layer: from the name (.gpkg ...), or -of when the name does not say CSV */
+        size_t len = strlen(o->locations_out);
+        status = dti_vector_format(NULL, o->locations_out, &o->locations_driver, err);
+        if (status == DT_OK && !o->locations_driver &&
+            !(len >= 4 && strcasecmp(o->locations_out + len - 4, ".csv") == 0))
+            o->locations_driver = o->driver;
+        if (status == DT_OK && o->locations_driver && !o->fabric)
+            return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                                 "--locations-out %s writes points: give --fabric FILE (the "
+                                 "locations' latitude and longitude)",
+                                 o->locations_out);
+    }
+    if (status == DT_OK)
+        status = check_vector_output("--locations-out", o->locations_out, o->locations_driver, err);
     if (status == DT_OK)
         status = check_vector_output("-o", o->output, o->driver, err);
     if (status == DT_OK)
@@ -257,6 +289,7 @@ static dt_status stats_run(void *request, dt_progress_fn progress, dt_note_fn no
 }
 
 #define S(field) offsetof(dt_stats_options, field)
+static const char *const area_words[] = {"total", "urban", "rural", NULL};
 static const dti_opt stats_options[] = {
     {DTI_OPT_CALL, .names = "--by", .meta = "LEVEL", .parse = parse_by,
      .help = "region: state, county (default), tract, blockgroup,\n"
@@ -287,10 +320,17 @@ static const dti_opt stats_options[] = {
     {DTI_OPT_STRING, .names = "--providers-out", .meta = "FILE", .offset = S(providers_out),
      .help = "also write one row per region and provider"},
     {DTI_OPT_STRING, .names = "--names", .meta = "FILE", .offset = S(names),
-     .help = "CSV geoid,name: a name column in those two tables"},
+     .help = "CSV geoid,name: a name column after geoid in every\n"
+             "table of --by regions"},
     {DTI_OPT_STRING, .names = "--name-field", .meta = "FIELD", .offset = S(name_field),
-     .help = "the --regions layer's name field (default NAME,\n"
-             "NAMELSAD)"},
+     .help = "the --regions layer's name field, the tables' name\n"
+             "column (default NAME, NAMELSAD)"},
+    {DTI_OPT_STRING, .names = "--keep-fields", .meta = "F1,F2", .offset = S(keep_fields),
+     .help = "more fields of the --regions layer in the region table"},
+    {DTI_OPT_CHOICE, .names = "--area", .meta = "AREA", .offset = S(area), .words = area_words,
+     .expect = "urban, rural or total", .given = S(area_given),
+     .help = "count only locations in urban or rural blocks (UR20\n"
+             "of --blocks), or all of them (total, the default)"},
     DTI_SECTION("Prices and speeds:"),
     {DTI_OPT_STRING, .names = "--plans", .meta = "FILE", .offset = S(extra.plans),
      .help = "plans and prices: add median_served_price,\n"
@@ -394,6 +434,8 @@ static struct json_t *run_provenance(const dt_stats_options *o, const dti_inputs
     dti_prov_inputs(p, "inputs", inputs);
     if (o->block_count)
         dti_prov_set_int(p, "block_layers", (long long)o->block_count);
+    if (o->area) /* --area urban|rural: the tables count the locations of those blocks only */
+        dti_prov_set_text(p, "area", o->area == 1 ? "urban" : "rural");
     return p;
 }
 
@@ -412,9 +454,16 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
                       : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
+        dti_tables_run names; /* --names: the file names every level's regions it holds */
+        memset(&names, 0, sizeof names);
+        dti_label_options labels = {.names = o->names};
+        if (status == DT_OK && o->names)
+            status = dti_tables_prepare(&names, cov, &regions, NULL, &labels, err);
         if (status == DT_OK)
-            status = dti_region_table_write(path, o->driver, NULL, &regions, stats, &no_geometry,
-                                            NULL, &tables[k], NULL, err);
+            status = dti_region_table_write_labeled(path, o->driver, NULL, &regions, stats,
+                                                    &no_geometry, NULL, o->names ? &names : NULL,
+                                                    &tables[k], NULL, err);
+        dti_tables_run_free(&names);
         if (status == DT_OK) {
             dti_prov_regions(prov, o->extra_names[k], NULL, NULL);
             dti_table_set_provenance(tables[k], prov);
@@ -432,12 +481,13 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
 static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *cov,
                                const dti_region_table *regions, const dti_region_stats *stats,
                                const dti_stats_geo *geo, const dti_partial *partial,
-                               const dti_extra_run *extra, dti_table_out **level_tables,
-                               const dti_tables_run *analyst, struct json_t *prov,
-                               dt_table **memory, dt_error *err)
+                               const dti_extra_run *extra, const dti_inputs *fabric,
+                               dti_table_out **level_tables, const dti_tables_run *analyst,
+                               struct json_t *prov, dt_table **memory, dt_error *err)
 {
     dti_outfile *locations_out = NULL, *partial_out = NULL;
     dti_table_out *blocks_out = NULL, *table = NULL, *tech_out = NULL, *providers_out = NULL;
+    dti_table_out *locations_layer = NULL;
     dt_status status = DT_OK;
     if (o->partial_out) {
         if (!(partial_out = dti_outfile_open(o->partial_out, NULL, NULL, err)))
@@ -445,13 +495,38 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         dti_partial_write(partial, dti_outfile_stream(partial_out));
     }
     if (o->locations_out) {
-        if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
-            status = err->status;
-        else
-            status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra, err);
+        /* each location's region and, with a fabric, its coordinates */
+        dti_location_context where = {.regions = regions};
+        size_t n = cov->location_count + 1, located;
+        double *lon = o->fabric ? malloc(n * sizeof *lon) : NULL;
+        double *lat = o->fabric ? malloc(n * sizeof *lat) : NULL;
+        if (o->fabric && (!lon || !lat))
+            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        else if (o->fabric)
+            status = dti_fabric_coordinates(cov, fabric, lon, lat, &located, err);
+        where.lon = lon;
+        where.lat = lat;
+        if (status == DT_OK && o->locations_driver) {
+            if (!(locations_layer = dti_location_layer_write(o->locations_out, o->locations_driver,
+                                                             cov, &where, err)))
+                status = err->status;
+        } else if (status == DT_OK) {
+            if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
+                status = err->status;
+            else
+                /* the CSV keeps its columns for now: region, latitude and longitude (pass
+                 * &where) change every location table the tests and the
+                 * generators' truths hold; the point layer has them */
+                status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra,
+                                                  NULL, err);
+        }
+        free(lon);
+        free(lat);
         dti_prov_set_text(prov, "table", "locations");
         if (locations_out)
             dti_outfile_set_provenance(locations_out, prov);
+        if (locations_layer)
+            dti_table_set_provenance(locations_layer, prov);
     }
     if (status == DT_OK && o->blocks_out &&
         !(blocks_out = dti_block_table_write(o->blocks_out, o->blocks_driver, cov, regions, geo,
@@ -482,8 +557,9 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     int to_file = o->output || (!o->partial_out && !memory);
     if (status == DT_OK && (to_file || memory))
-        status = dti_region_table_write(path, o->driver, o->layer_name, regions, stats, geo, extra,
-                                        to_file ? &table : NULL, memory, err);
+        status =
+            dti_region_table_write_labeled(path, o->driver, o->layer_name, regions, stats, geo,
+                                           extra, analyst, to_file ? &table : NULL, memory, err);
     dti_prov_set_text(prov, "table", "regions");
     if (table)
         dti_table_set_provenance(table, prov);
@@ -494,6 +570,10 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     if (status == DT_OK && locations_out) {
         status = dti_outfile_commit(locations_out, err);
         locations_out = NULL;
+    }
+    if (status == DT_OK && locations_layer) {
+        status = dti_table_commit(locations_layer, err);
+        locations_layer = NULL;
     }
     if (status == DT_OK && blocks_out) {
         status = dti_table_commit(blocks_out, err);
@@ -524,6 +604,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
     }
     dti_signals_release(&mask);
     dti_outfile_abort(locations_out);
+    dti_table_abort(locations_layer);
     dti_outfile_abort(partial_out);
     dti_table_abort(blocks_out);
     dti_table_abort(tech_out);
@@ -545,8 +626,10 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     dt_status status = dti_coverage_init(cov, &o->rules, err);
     if (status == DT_OK && dti_extra_tracks_locations(extra))
         status = dti_coverage_track_extras(cov, dti_extra_plans(extra), err);
-    if (status == DT_OK && (o->tech_out || o->providers_out))
-        status = dti_coverage_track_tables(cov, o->providers_out != NULL, err);
+    /* the provider pairs: the provider table, the location layer's served providers */
+    int pairs = o->providers_out != NULL || o->locations_driver != NULL;
+    if (status == DT_OK && (o->tech_out || pairs))
+        status = dti_coverage_track_tables(cov, pairs, err);
     if (status != DT_OK)
         return status;
     cov->skip_bad_rows = o->skip_bad_rows;
@@ -554,6 +637,8 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     status = dti_coverage_read_bdc(cov, bdc, o->threads, progress, user, err);
     if (status == DT_OK && fabric)
         status = dti_coverage_read_fabric(cov, fabric, bdc, NULL, 0, err);
+    if (status == DT_OK && cov->tables && dti_tables_pairs_finish(cov->tables) != 0)
+        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     return status;
 }
 
@@ -617,6 +702,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
                                    .prefix_digits = o->prefix_digits,
                                    .keep_region_geometry =
                                        o->driver != NULL || o->extra.measured != NULL,
+                                   .area = o->area,
                                    .verbose = o->verbose};
     dti_run_totals totals = {0};
     dti_extra_run *extra = NULL;
@@ -706,10 +792,10 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
         if (status == DT_OK && extra)
             status = dti_extra_compute(extra, &cov, &regions, stats, o->fabric ? &fabric : NULL,
                                        geo.polygons, err);
-        if (status == DT_OK && (o->tech_out || o->providers_out))
-            status =
-                dti_tables_prepare(&analyst, &cov, &regions, geo.have_blocks ? &geo.blocks : NULL,
-                                   o->names, o->regions, o->id_field, o->name_field, err);
+        dti_label_options labels = label_options(o);
+        if (status == DT_OK && (o->tech_out || o->providers_out || o->names || o->regions))
+            status = dti_tables_prepare(&analyst, &cov, &regions,
+                                        geo.have_blocks ? &geo.blocks : NULL, &labels, err);
     }
     dti_table_out *level_tables[4] = {NULL};
     dti_state_set states = partial.states;
@@ -720,8 +806,8 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
     if (status == DT_OK && o->extra_levels)
         status = write_extra_levels(o, &cov, prov, level_tables, err);
     if (status == DT_OK)
-        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, level_tables,
-                               &analyst, prov, memory, err);
+        status = write_outputs(o, &cov, &regions, stats, &geo, &partial, extra, &fabric,
+                               level_tables, &analyst, prov, memory, err);
     dti_prov_free(prov);
     for (int k = 0; k < o->extra_levels; k++)
         dti_table_abort(level_tables[k]); /* not written: NULL, or an error before them */

@@ -25,7 +25,9 @@ dt_status dti_vector_format(const char *format, const char *path, const char **d
                             dt_error *err);
 /* Open a table: driver NULL writes CSV (stdout when path is NULL or "-");
  * otherwise an OGR layer named layer_name, with MultiPolygon geometry in srs
- * when with_geometry. Everything goes to a temporary name until commit. */
+ * when with_geometry (Point geometry when it is DTI_GEOMETRY_POINTS). Everything goes to a
+ * temporary name until commit. */
+enum { DTI_GEOMETRY_POINTS = 2 };
 dti_table_out *dti_table_open(const char *path, const char *driver, const char *layer_name,
                               const dti_column *columns, int ncolumns, int with_geometry,
                               OGRSpatialReferenceH srs, dt_error *err);
@@ -53,6 +55,7 @@ typedef struct dti_geo_options {
     const char *regions, *id_field; /* polygon regions, or NULL for GEOID prefixes */
     const char *households;         /* geoid,households file or NULL */
     int prefix_digits;              /* GEOID prefix regions */
+    int area;                       /* 1 urban, 2 rural: only the blocks of that UR20; 0 all */
     int keep_region_geometry, verbose;
 } dti_geo_options;
 
@@ -93,13 +96,40 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
                                  const dti_region_table *regions, const dti_region_stats *stats,
                                  const dti_stats_geo *geo, const struct dti_extra_run *extra,
                                  dti_table_out **file, dt_table **mem, dt_error *err);
+/* The same with labels (NULL: none): the name, the kept fields and, in vector outputs, the id
+ * field under its own name, after geoid. */
+struct dti_tables_context;
+dt_status dti_region_table_write_labeled(const char *path, const char *driver,
+                                         const char *layer_name, const dti_region_table *regions,
+                                         const dti_region_stats *stats, const dti_stats_geo *geo,
+                                         const struct dti_extra_run *extra,
+                                         const struct dti_tables_context *labels,
+                                         dti_table_out **file, dt_table **mem, dt_error *err);
 /* Write one row per block of the layers (not yet committed), in layer order. */
 dti_table_out *dti_block_table_write(const char *path, const char *driver, const dti_coverage *cov,
                                      const dti_region_table *regions, const dti_stats_geo *geo,
                                      int prefix_digits, dt_error *err);
-/* One row per location, sorted by location id (dti_location_id_compare). */
+/* What a location table adds to each location: its region (regions NULL: none) and, with a
+ * fabric, its coordinates (lon, lat per location, NAN unknown; NULL: no fabric). */
+typedef struct dti_location_context {
+    const dti_region_table *regions;
+    const double *lon, *lat;
+} dti_location_context;
+/* One row per location, sorted by location id (dti_location_id_compare); region, latitude and
+ * longitude after the other columns. */
 dt_status dti_location_table_write(FILE *fp, const dti_coverage *cov,
-                                   const struct dti_extra_run *extra, dt_error *err);
+                                   const struct dti_extra_run *extra,
+                                   const dti_location_context *ctx, dt_error *err);
+/* The same as a point layer "locations" of an OGR format (not yet committed): class, best
+ * speeds, providers, and the providers and technologies at served speed (cov tracks tables
+ * with providers) (stats_locations.c). */
+dti_table_out *dti_location_layer_write(const char *path, const char *driver,
+                                        const dti_coverage *cov, const dti_location_context *ctx,
+                                        dt_error *err);
+/* Location indices in table order; NULL no memory. The caller frees it. */
+uint32_t *dti_location_order(const dti_coverage *cov);
+/* Providers of each location (the location_providers set); NULL no memory. */
+uint32_t *dti_location_provider_counts(const dti_coverage *cov);
 /* The order of location tables (stats_tables.c): ids of digits only by value (any number of
  * digits; equal values such as "007" and "7" by text), then every other id by text (bytes). */
 int dti_location_id_compare(const char *a, const char *b);
@@ -321,18 +351,27 @@ enum {
     DTI_PAIR_RESIDENTIAL = 1 << 10, /* a row coded R or X */
     DTI_PAIR_BUSINESS = 1 << 11     /* a row coded B or X */
 };
-extern const int dti_pair_tech_codes[9]; /* 0 10 40 50 60 61 70 71 72 */
+extern const int dti_pair_tech_codes[9];  /* 0 10 40 50 60 61 70 71 72 */
+#define DTI_PAIR_MAX_PROVIDERS (1u << 20) /* provider indices a pair record holds */
 
 typedef struct dti_coverage_tables {
     int providers;   /* keep location x provider pairs and brand names */
     uint64_t *tiers; /* per location: tier bits of group g at bits 6g .. 6g+5 (any latency) */
     uint8_t *use;    /* per location: DTI_PAIR_RESIDENTIAL >> 10 | DTI_PAIR_BUSINESS >> 10 */
     size_t count, cap;
-    dti_u64map pairs; /* location << 32 | provider -> DTI_PAIR_* bits */
+    /* location x provider pairs: one record per row appended (location << 32 | provider << 12 |
+     * DTI_PAIR_* bits), sorted and collapsed to one per pair when the list fills up and before
+     * it is read (dti_tables_pairs_finish): sequential writes instead of a hash probe a row */
+    uint64_t *pairs;
+    size_t pair_count, pair_cap, compact_at; /* compact_at: sort a full list from this size */
+    int pair_overflow; /* a provider index beyond DTI_PAIR_MAX_PROVIDERS: refused when read */
     dti_strtab brands;
     dti_u64map brand_index; /* provider << 32 | brand -> index into brand_rows */
     uint64_t *brand_rows;   /* rows of each (provider, brand_name spelling) */
+    uint32_t *brand_text;   /* the spelling (index into brands) of each */
     size_t brand_count, brand_cap;
+    uint32_t *provider_memo; /* per provider: 1 + the slot of its last spelling, 0 none */
+    size_t memo_cap;
 } dti_coverage_tables;
 
 /* Start the tables in a fresh coverage (providers: also the provider pairs and brands). */
@@ -340,8 +379,7 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
 void dti_tables_free(dti_coverage_tables *t);
 /* Row hooks of coverage.c: parse (0 ok, -1 no memory), apply, merge a worker's tables. */
 int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
-                         dti_row_cache *cache, dti_parsed_row *row, int technology, int64_t down,
-                         int64_t up);
+                         dti_parsed_row *row, int technology, int64_t down, int64_t up);
 int dti_tables_apply_row(dti_coverage_tables *t, const dti_parsed_row *row);
 int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
                               const dti_coverage_tables *src, size_t i);
@@ -349,26 +387,49 @@ int dti_tables_merge_location(dti_coverage_tables *dst, uint32_t index,
  * their indices in dst). 0 ok, -1 no memory. */
 int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uint32_t *locations,
                            const uint32_t *providers);
+/* Room for about `pairs` pair records up front (a big state); 0 ok, -1 no memory. */
+int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs);
+/* Sort and collapse the pairs: one record per (location, provider), bits ORed, in order
+ * (after the last row, before the tables are written).
+ * 0 ok, -1 no memory. */
+int dti_tables_pairs_finish(dti_coverage_tables *t);
 
 /* block_area: urban (1) or rural (2) of each coverage block from UR20 of the block layers, 0
- * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed). */
+ * unknown; NULL: no area split. region_names (NULL: none) names each region (NULL: unnamed);
+ * name_found: a names file or a name field of the layer gave them (the region table has a
+ * name column only then). keep_count fields of the region layer (--keep-fields): their names,
+ * cell types, and region r's values at keep_values[r * keep_count + j] (NULL: no feature).
+ * id_field: the region layer's id field, which vector outputs carry under its own name too. */
 typedef struct dti_tables_context {
     const uint8_t *block_area;
     const char *const *region_names;
     char **kept_names; /* what region_names point into */
     size_t region_count;
+    int name_found, keep_count;
+    char **keep_names;
+    dti_cell_type *keep_types;
+    char **keep_values;
+    const char *id_field;
 } dti_tables_context, dti_tables_run;
-/* Usage errors of --by-technology, --providers-out, --names and --name-field. */
-dt_status dti_tables_options_check(const char *tech_out, const char *providers_out,
-                                   const char *names, const char *name_field, const char *regions,
-                                   int partial_out, int extra_levels, dt_error *err);
-/* The areas of cov's blocks (blocks NULL or without UR20: none) and the regions' names, from
- * names (a CSV geoid,name) or the region layer's name_field (NULL: NAME, NAMELSAD, ...). */
+/* What the tables' labels and areas come from (options of dialtone stats). */
+typedef struct dti_label_options {
+    const char *tech_out, *providers_out, *output, *partial_out;
+    const char *names, *regions, *id_field, *name_field, *keep_fields;
+    int extra_levels, area_given;
+    size_t block_count;
+} dti_label_options;
+/* Usage errors of --by-technology, --providers-out, --names, --name-field, --keep-fields and
+ * --area (stats_names.c). */
+dt_status dti_tables_options_check(const dti_label_options *o, dt_error *err);
+/* The areas of cov's blocks (blocks NULL or without UR20: none) and the regions' names and
+ * kept fields, from o->names (a CSV geoid,name) or the region layer (o->regions: its
+ * o->name_field, NULL: NAME, NAMELSAD, ...; o->keep_fields). */
 dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
                              const dti_region_table *regions, const dti_blocks *blocks,
-                             const char *names, const char *regions_spec, const char *id_field,
-                             const char *name_field, dt_error *err);
+                             const dti_label_options *o, dt_error *err);
 void dti_tables_run_free(dti_tables_run *run);
+/* Whether name is a column of the region table (any case) (stats_tables.c). */
+int dti_region_column_known(const char *name);
 /* The by-technology table (FCC's fixed broadband summary layout) and the provider table,
  * written to path as CSV (not yet committed). */
 dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,

@@ -279,6 +279,44 @@ static dt_status sums(dti_stats_geo *geo, const dti_coverage *cov, const dti_reg
     return status;
 }
 
+/* --area urban|rural: the blocks of the other area, and those whose UR20 is neither U nor R,
+ * belong to no region, so every region table counts the area's locations, housing and land. */
+static dt_status keep_area(dti_stats_geo *geo, const dti_geo_options *o, const dti_coverage *cov,
+                           dti_region_table *regions, dt_note_fn note, void *user, dt_error *err)
+{
+    const dti_blocks *b = &geo->blocks;
+    const char *name = o->area == 1 ? "urban" : "rural";
+    if (!b->with_area)
+        return dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
+                             "--area %s: no block of the block layers has a UR20 of U or R", name);
+    for (size_t k = 0; k < b->count; k++)
+        if (b->area[k] != o->area)
+            geo->layer_region[k] = DTI_NO_REGION;
+    uint64_t unknown = 0;
+    for (size_t c = 0; c < cov->block_count; c++) {
+        uint32_t at = dti_blocks_find(b, cov->block_geoids[c]);
+        int area = at == UINT32_MAX ? 0 : b->area[at];
+        if (area != o->area)
+            regions->block_region[c] = DTI_NO_REGION;
+        if (area == 0)
+            unknown += geo->tallies[c].locations;
+    }
+    if (unknown)
+        dti_say(note, user, "--area %s: %llu locations in blocks of no known UR20 left out", name,
+                (unsigned long long)unknown);
+    return DT_OK;
+}
+
+/* --area: households of blocks outside the area count nowhere. */
+static void keep_area_households(dti_stats_geo *geo, const dti_geo_options *o)
+{
+    for (size_t h = 0; h < geo->households.count; h++) {
+        uint32_t at = dti_blocks_find(&geo->blocks, geo->households.geoids[h]);
+        if (at == UINT32_MAX || geo->blocks.area[at] != o->area)
+            geo->household_region[h] = DTI_NO_REGION;
+    }
+}
+
 dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dti_coverage *cov,
                           dti_region_table *regions, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
@@ -318,8 +356,12 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
                 dti_plural(locations, "location", "locations"), dti_plural(missing, "is", "are"),
                 (unsigned long long)first, o->verbose ? "" : " (--verbose lists them)");
     }
+    if (status == DT_OK && o->area && geo->have_blocks)
+        status = keep_area(geo, o, cov, regions, note, user, err);
     if (status == DT_OK && geo->have_households)
         status = households_regions(geo, o, cov, regions, &prefixes, note, user, err);
+    if (status == DT_OK && geo->have_households && o->area && geo->have_blocks)
+        keep_area_households(geo, o);
     if (have_map)
         dti_u64map_free(&prefixes);
     if (status == DT_OK)

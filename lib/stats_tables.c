@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The tables dialtone stats writes: regions, blocks and locations, with exact numbers. */
 #define _GNU_SOURCE /* open_memstream */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ogr_api.h>
 
@@ -98,10 +100,46 @@ static void extra_columns(row *r, const dti_extra_run *extra)
                    : DTI_CELL_REAL);
 }
 
-static void region_columns(row *r, const dti_stats_geo *geo)
+/* The label columns after geoid: the id field under its own name (vector outputs; not when it
+ * is spelled geoid), name, the kept fields. Their count. */
+static int label_columns(row *r, const dti_tables_context *labels, int vector)
+{
+    int before = r->count;
+    if (!labels)
+        return 0;
+    if (vector && labels->id_field && strcasecmp(labels->id_field, "geoid") != 0)
+        column(r, labels->id_field, DTI_CELL_TEXT);
+    if (labels->name_found && labels->region_names)
+        column(r, "name", DTI_CELL_TEXT);
+    for (int j = 0; j < labels->keep_count; j++)
+        column(r, labels->keep_names[j], labels->keep_types[j]);
+    return r->count - before;
+}
+
+/* Region i's label cells, pointing at the labels' text (names may be long). */
+static void label_cells(row *r, int *at, const dti_tables_context *labels, int vector,
+                        const dti_region_table *regions, size_t i)
+{
+    if (!labels)
+        return;
+    if (vector && labels->id_field && strcasecmp(labels->id_field, "geoid") != 0)
+        r->text[(*at)++] = regions->ids[i];
+    if (labels->name_found && labels->region_names) {
+        const char *name = labels->region_names[i];
+        r->text[(*at)++] = name ? name : "";
+    }
+    for (int j = 0; j < labels->keep_count; j++) {
+        const char *v = labels->keep_values[i * (size_t)labels->keep_count + (size_t)j];
+        r->text[(*at)++] = v ? v : "";
+    }
+}
+
+static void region_columns(row *r, const dti_stats_geo *geo, const dti_tables_context *labels,
+                           int vector)
 {
     static const char *const counts[] = {"locations", "unserved", "underserved", "served"};
     column(r, "geoid", DTI_CELL_TEXT);
+    label_columns(r, labels, vector);
     for (int i = 0; i < 4; i++)
         column(r, counts[i], DTI_CELL_INTEGER);
     column(r, "pct_unserved", DTI_CELL_REAL);
@@ -125,8 +163,9 @@ static void region_columns(row *r, const dti_stats_geo *geo)
  * table (either may be NULL): both take the very same cells. */
 static dt_status region_rows(row *r, int before_extra, const dti_region_table *regions,
                              const dti_region_stats *stats, const dti_stats_geo *geo,
-                             const dti_extra_run *extra, int with_geometry, dti_table_out *t,
-                             dt_table *mem, dt_error *err)
+                             const dti_extra_run *extra, const dti_tables_context *labels,
+                             int vector, int with_geometry, dti_table_out *t, dt_table *mem,
+                             dt_error *err)
 {
     for (size_t i = 0; i < regions->count; i++) {
         const dti_region_stats *s = &stats[i];
@@ -135,6 +174,7 @@ static dt_status region_rows(row *r, int before_extra, const dti_region_table *r
         int at = 0;
         snprintf(cell(r, &at), CELL, "%s", ""); /* the id may be long: point at it instead */
         r->text[0] = regions->ids[i];
+        label_cells(r, &at, labels, vector, regions, i);
         put_u64(r, &at, s->locations);
         put_u64(r, &at, s->unserved);
         put_u64(r, &at, s->underserved);
@@ -172,6 +212,32 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
                                  const dti_stats_geo *geo, const dti_extra_run *extra,
                                  dti_table_out **file, dt_table **mem, dt_error *err)
 {
+    return dti_region_table_write_labeled(path, driver, layer_name, regions, stats, geo, extra,
+                                          NULL, file, mem, err);
+}
+
+int dti_region_column_known(const char *name)
+{
+    row *r = calloc(1, sizeof *r);
+    dti_stats_geo geo;
+    memset(&geo, 0, sizeof geo);
+    geo.have_blocks = geo.have_households = 1;
+    int known = 0;
+    if (r)
+        region_columns(r, &geo, NULL, 0);
+    for (int c = 0; r && c < r->count; c++)
+        known |= strcasecmp(r->columns[c].name, name) == 0;
+    free(r);
+    return known;
+}
+
+dt_status dti_region_table_write_labeled(const char *path, const char *driver,
+                                         const char *layer_name, const dti_region_table *regions,
+                                         const dti_region_stats *stats, const dti_stats_geo *geo,
+                                         const dti_extra_run *extra,
+                                         const dti_tables_context *labels, dti_table_out **file,
+                                         dt_table **mem, dt_error *err)
+{
     row *r = calloc(1, sizeof *r);
     if (file)
         *file = NULL;
@@ -179,7 +245,8 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
         *mem = NULL;
     if (!r)
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    region_columns(r, geo);
+    int vector = driver != NULL;
+    region_columns(r, geo, labels, vector);
     int before_extra = r->count;
     if (extra)
         extra_columns(r, extra);
@@ -194,7 +261,8 @@ dt_status dti_region_table_write(const char *path, const char *driver, const cha
     if (status == DT_OK && mem && !(m = dti_table_new(r->columns, r->count)))
         status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     if (status == DT_OK)
-        status = region_rows(r, before_extra, regions, stats, geo, extra, with_geometry, t, m, err);
+        status = region_rows(r, before_extra, regions, stats, geo, extra, labels, vector,
+                             with_geometry, t, m, err);
     free(r);
     if (status != DT_OK) {
         dti_table_abort(t);
@@ -351,28 +419,49 @@ static int compare_locations(const void *a, const void *b, void *coverage)
         sort_coverage->location_keys[*(const uint32_t *)b]);
 }
 
+uint32_t *dti_location_order(const dti_coverage *cov)
+{
+    size_t n = cov->location_count;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, compare_locations, (void *)cov);
+    return order;
+}
+
+uint32_t *dti_location_provider_counts(const dti_coverage *cov)
+{
+    uint32_t *providers = calloc(cov->location_count + 1, sizeof *providers);
+    const dti_u64set *pairs = &cov->location_providers;
+    for (size_t i = 0; providers && i <= pairs->mask; i++)
+        if (pairs->keys[i] != DTI_EMPTY_KEY)
+            providers[pairs->keys[i] >> 32]++;
+    return providers;
+}
+
 dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
-                                   const dti_extra_run *extra, dt_error *err)
+                                   const dti_extra_run *extra, const dti_location_context *ctx,
+                                   dt_error *err)
 {
     FILE *fp = stream;
     size_t n = cov->location_count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    uint32_t *providers = calloc(n ? n : 1, sizeof *providers);
+    uint32_t *order = dti_location_order(cov);
+    uint32_t *providers = order ? dti_location_provider_counts(cov) : NULL;
     if (!order || !providers) {
         free(order);
         free(providers);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, compare_locations, (void *)cov);
-    const dti_u64set *pairs = &cov->location_providers;
-    for (size_t i = 0; i <= pairs->mask; i++)
-        if (pairs->keys[i] != DTI_EMPTY_KEY)
-            providers[pairs->keys[i] >> 32]++;
+    int with_region = ctx && ctx->regions, with_coordinates = ctx && ctx->lon;
     fputs("location_id,block_geoid,class,best_down,best_up,providers", fp);
     if (extra)
         dti_extra_write_location_header(extra, fp);
+    if (with_region)
+        fputs(",region", fp);
+    if (with_coordinates)
+        fputs(",latitude,longitude", fp);
     fputc('\n', fp);
     for (size_t k = 0; k < n; k++) {
         uint32_t i = order[k];
@@ -385,6 +474,16 @@ dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
                 dti_format_fixed(up, sizeof up, loc->best_up, 6), providers[i]);
         if (extra)
             dti_extra_write_location(extra, cov, i, fp);
+        if (with_region) {
+            uint32_t r = ctx->regions->block_region[loc->block];
+            fputc(',', fp);
+            if (r != DTI_NO_REGION)
+                dti_csv_put_field(fp, ctx->regions->ids[r]);
+        }
+        if (with_coordinates && !isnan(ctx->lat[i]))
+            fprintf(fp, ",%.15g,%.15g", ctx->lat[i], ctx->lon[i]);
+        else if (with_coordinates)
+            fputs(",,", fp);
         fputc('\n', fp);
     }
     free(order);

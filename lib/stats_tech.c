@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
 #include <ogr_api.h>
 
 #include "internal.h"
@@ -63,10 +64,17 @@ int dti_tech_group(int technology)
 
 static unsigned pair_tech_bit(int technology)
 {
-    for (int i = 1; i < 9; i++)
-        if (dti_pair_tech_codes[i] == technology)
-            return 1u << i;
-    return 1u; /* Other */
+    switch (technology) { /* the bits of dti_pair_tech_codes */
+    case 10: return 1u << 1;
+    case 40: return 1u << 2;
+    case 50: return 1u << 3;
+    case 60: return 1u << 4;
+    case 61: return 1u << 5;
+    case 70: return 1u << 6;
+    case 71: return 1u << 7;
+    case 72: return 1u << 8;
+    default: return 1u; /* Other */
+    }
 }
 
 dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *err)
@@ -76,8 +84,10 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     dti_strtab_init(&t->brands);
     t->providers = providers;
-    if (dti_u64map_init(&t->pairs, providers ? 1 << 16 : 16) ||
-        dti_u64map_init(&t->brand_index, 256)) {
+    /* DIALTONE_PAIR_COMPACT=N: compact from N records on (tests: 1, on every fill) */
+    long compact = atol(CPLGetConfigOption("DIALTONE_PAIR_COMPACT", "4194304"));
+    t->compact_at = compact > 0 ? (size_t)compact : 4194304;
+    if (dti_u64map_init(&t->brand_index, 256)) {
         dti_tables_free(t);
         return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
     }
@@ -91,10 +101,12 @@ void dti_tables_free(dti_coverage_tables *t)
         return;
     free(t->tiers);
     free(t->use);
-    dti_u64map_free(&t->pairs);
+    free(t->pairs);
     dti_strtab_free(&t->brands);
     dti_u64map_free(&t->brand_index);
     free(t->brand_rows);
+    free(t->brand_text);
+    free(t->provider_memo);
     free(t);
 }
 
@@ -137,23 +149,57 @@ static uint32_t brand_slot(dti_coverage_tables *t, uint32_t provider, const char
         if (t->brand_count == t->brand_cap) {
             size_t cap = t->brand_cap ? t->brand_cap * 2 : 64;
             uint64_t *rows = realloc(t->brand_rows, cap * sizeof *rows);
-            if (!rows)
+            if (rows)
+                t->brand_rows = rows;
+            uint32_t *texts = realloc(t->brand_text, cap * sizeof *texts);
+            if (texts)
+                t->brand_text = texts;
+            if (!rows || !texts)
                 return UINT32_MAX;
-            t->brand_rows = rows;
             t->brand_cap = cap;
         }
-        t->brand_rows[t->brand_count++] = 0;
+        t->brand_rows[t->brand_count] = 0;
+        t->brand_text[t->brand_count++] = brand;
     }
     return *slot;
 }
 
+/* The slot of a row's brand: most providers use one spelling, so the last spelling of each
+ * provider is tried first. UINT32_MAX no memory. */
+static uint32_t row_brand_slot(dti_coverage_tables *t, uint32_t provider, const dti_field *b)
+{
+    if (provider < t->memo_cap && t->provider_memo[provider]) {
+        uint32_t slot = t->provider_memo[provider] - 1;
+        const char *text = dti_strtab_get(&t->brands, t->brand_text[slot]);
+        if (strncmp(text, b->s, b->len) == 0 && text[b->len] == '\0')
+            return slot;
+    }
+    uint32_t slot = brand_slot(t, provider, b->s, b->len);
+    if (slot == UINT32_MAX)
+        return slot;
+    if (provider >= t->memo_cap) {
+        size_t cap = t->memo_cap ? t->memo_cap : 256;
+        while (cap <= provider)
+            cap *= 2;
+        uint32_t *memo = realloc(t->provider_memo, cap * sizeof *memo);
+        if (!memo)
+            return UINT32_MAX;
+        memset(memo + t->memo_cap, 0, (cap - t->memo_cap) * sizeof *memo);
+        t->provider_memo = memo;
+        t->memo_cap = cap;
+    }
+    t->provider_memo[provider] = slot + 1;
+    return slot;
+}
+
 int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
-                         dti_row_cache *cache, dti_parsed_row *row, int technology, int64_t down,
-                         int64_t up)
+                         dti_parsed_row *row, int technology, int64_t down, int64_t up)
 {
     dti_coverage_tables *t = cov->tables;
     row->group = (uint8_t)dti_tech_group(technology);
-    row->any_tiers = (uint8_t)(dti_row_flags(&cov->rules, down, up) & ((1u << DTI_TIER_COUNT) - 1));
+    /* a reliable row's flags hold its tiers already (dti_row_reduce) */
+    unsigned flags = row->tech ? row->flags : dti_row_flags(&cov->rules, down, up);
+    row->any_tiers = (uint8_t)(flags & ((1u << DTI_TIER_COUNT) - 1));
     const dti_field *use = &f[layout->col[DTI_BDC_USE]];
     unsigned bits = pair_tech_bit(technology);
     if (use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X'))
@@ -166,21 +212,116 @@ int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const 
     row->brand_slot = UINT32_MAX;
     if (!t->providers || layout->brand < 0)
         return 0;
-    const dti_field *b = &f[layout->brand];
-    if (cache->brand_slot != UINT32_MAX && cache->brand_provider == row->provider &&
-        b->len < sizeof cache->brand_text && memcmp(b->s, cache->brand_text, b->len) == 0 &&
-        cache->brand_text[b->len] == '\0') {
-        row->brand_slot = cache->brand_slot;
+    row->brand_slot = row_brand_slot(t, row->provider, &f[layout->brand]);
+    return row->brand_slot == UINT32_MAX ? -1 : 0;
+}
+
+/* ---- location x provider pairs ---- */
+
+int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs)
+{
+    if (pairs <= t->pair_cap)
+        return 0;
+    uint64_t *grown = realloc(t->pairs, pairs * sizeof *grown);
+    if (!grown)
+        return -1;
+    t->pairs = grown;
+    t->pair_cap = pairs;
+    return 0;
+}
+
+/* Sort pair records (hi << 32 | provider << 12 | bits, hi a location or a region) by hi, then
+ * provider: an LSD radix sort, 11 bits a pass, over the bits that vary only, with the provider
+ * field packed down to the bits it uses (a state's few hundred providers need 9 of its 20).
+ * 0 ok, -1 no memory. */
+static int sort_pairs(uint64_t *pairs, size_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t providers = 0, all_or = 0, all_and = ~0ULL;
+    for (size_t i = 0; i < n; i++)
+        providers |= pairs[i] >> 12 & 0xfffffu;
+    unsigned width = providers ? 32u - (unsigned)__builtin_clz((unsigned)providers) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = (pairs[i] >> 32) << width | (pairs[i] >> 12 & 0xfffffu);
+        pairs[i] = key << 12 | (pairs[i] & 0xfffu);
+        all_or |= key;
+        all_and &= key;
+    }
+    uint64_t *tmp = malloc(n * sizeof *tmp), *from = pairs, *to = tmp;
+    if (!tmp)
+        return -1;
+    uint64_t vary = all_or ^ all_and;
+    size_t count[2048];
+    for (unsigned shift = 0; shift < 52 && vary >> shift; shift += 11) {
+        if ((vary >> shift & 2047u) == 0)
+            continue; /* every key has this digit */
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[from[i] >> (12 + shift) & 2047u]++;
+        for (size_t d = 0, at = 0; d < 2048; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[from[i] >> (12 + shift) & 2047u]++] = from[i];
+        uint64_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    uint64_t low = (1ULL << width) - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = from[i] >> 12;
+        pairs[i] = (key >> width) << 32 | (key & low) << 12 | (from[i] & 0xfffu);
+    }
+    free(tmp);
+    return 0;
+}
+
+/* Collapse each (location, provider) of sorted pairs[0..n) to one record; the new count. */
+static size_t collapse_pairs(uint64_t *pairs, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out && (pairs[out - 1] ^ pairs[i]) >> 12 == 0)
+            pairs[out - 1] |= pairs[i];
+        else
+            pairs[out++] = pairs[i];
+    }
+    return out;
+}
+
+int dti_tables_pairs_finish(dti_coverage_tables *t)
+{
+    if (sort_pairs(t->pairs, t->pair_count) != 0)
+        return -1;
+    t->pair_count = collapse_pairs(t->pairs, t->pair_count);
+    return 0;
+}
+
+/* Append one pair record. A full list grows; a big one (compact_at records, 32 MB) is
+ * first sorted and collapsed, and grows only when that frees no more than half of it, so that
+ * memory follows the distinct pairs, not the rows. 0 ok, -1 no memory. */
+static int add_pair(dti_coverage_tables *t, uint32_t location, uint32_t provider, unsigned bits)
+{
+    if (provider >= DTI_PAIR_MAX_PROVIDERS) {
+        t->pair_overflow = 1;
         return 0;
     }
-    if ((row->brand_slot = brand_slot(t, row->provider, b->s, b->len)) == UINT32_MAX)
-        return -1;
-    if (b->len < sizeof cache->brand_text) {
-        memcpy(cache->brand_text, b->s, b->len);
-        cache->brand_text[b->len] = '\0';
-        cache->brand_provider = row->provider;
-        cache->brand_slot = row->brand_slot;
+    uint64_t pair = (uint64_t)location << 32 | (uint64_t)provider << 12 | bits;
+    if (t->pair_count && (t->pairs[t->pair_count - 1] ^ pair) >> 12 == 0) {
+        t->pairs[t->pair_count - 1] |= pair; /* the rows of a pair often come together */
+        return 0;
     }
+    if (t->pair_count == t->pair_cap) {
+        if (t->pair_cap >= t->compact_at && dti_tables_pairs_finish(t) != 0)
+            return -1;
+        if (t->pair_count * 2 >= t->pair_cap &&
+            dti_tables_reserve_pairs(t, t->pair_cap ? t->pair_cap * 2 : 1 << 12) != 0)
+            return -1;
+    }
+    t->pairs[t->pair_count++] = pair;
     return 0;
 }
 
@@ -192,14 +333,8 @@ int dti_tables_apply_row(dti_coverage_tables *t, const dti_parsed_row *row)
     t->use[row->index] |= (uint8_t)(row->pair_bits >> 10);
     if (row->brand_slot != UINT32_MAX)
         t->brand_rows[row->brand_slot]++;
-    if (t->providers) {
-        int inserted;
-        uint32_t *bits =
-            dti_u64map_put(&t->pairs, (uint64_t)row->index << 32 | row->provider, 0, &inserted);
-        if (!bits)
-            return -1;
-        *bits |= row->pair_bits;
-    }
+    if (t->providers && add_pair(t, row->index, row->provider, row->pair_bits) != 0)
+        return -1;
     return 0;
 }
 
@@ -220,17 +355,12 @@ int dti_tables_merge_pairs(dti_coverage *dst, const dti_coverage *src, const uin
 {
     dti_coverage_tables *d = dst->tables;
     const dti_coverage_tables *s = src->tables;
-    for (size_t i = 0; i <= s->pairs.mask; i++) {
-        const dti_u64slot *slot = &s->pairs.slots[i];
-        if (slot->key == DTI_EMPTY_KEY)
-            continue;
-        uint64_t key =
-            (uint64_t)locations[slot->key >> 32] << 32 | providers[slot->key & 0xffffffffu];
-        int inserted;
-        uint32_t *bits = dti_u64map_put(&d->pairs, key, 0, &inserted);
-        if (!bits)
+    d->pair_overflow |= s->pair_overflow;
+    for (size_t i = 0; i < s->pair_count; i++) {
+        uint64_t pair = s->pairs[i];
+        if (add_pair(d, locations[pair >> 32], providers[(pair >> 12) & 0xfffffu],
+                     (unsigned)(pair & 0xfffu)) != 0)
             return -1;
-        *bits |= slot->value;
     }
     for (size_t i = 0; i <= s->brand_index.mask; i++) {
         const dti_u64slot *slot = &s->brand_index.slots[i];
@@ -291,20 +421,32 @@ static const char *const speed_names[DTI_TIER_COUNT] = {
  * a location costs one increment per row, and the counts are read once per region. */
 typedef uint64_t tech_tally[AREAS][4][DTI_TECH_ROWS][64];
 
+/* The tier fields (6 bits at 6g) of the groups each row unites. */
+static uint64_t row_field_mask(int k)
+{
+    uint64_t mask = 0;
+    for (unsigned groups = dti_tech_row_groups[k]; groups; groups &= groups - 1)
+        mask |= 63ULL << (6 * __builtin_ctz(groups));
+    return mask;
+}
+
 /* Add location i (whose block's area is area: 0 unknown, 1 urban, 2 rural) to tally; *used
- * collects the (area, use) classes touched. */
+ * collects the (area, use) classes touched. fields: row_field_mask of each row. */
 static void tally_location(const dti_coverage_tables *t, size_t i, int area, tech_tally *tally,
-                           unsigned *used)
+                           unsigned *used, const uint64_t *fields)
 {
     uint64_t tiers = i < t->count ? t->tiers[i] : 0;
     unsigned use = i < t->count ? t->use[i] : 0;
     uint64_t(*c)[64] = (*tally)[area][use];
     *used |= 1u << (area * 4 + use);
-    for (int k = 0; k < DTI_TECH_ROWS; k++) {
-        unsigned bits = 0;
-        for (unsigned groups = dti_tech_row_groups[k]; groups; groups &= groups - 1)
-            bits |= (unsigned)(tiers >> (6 * __builtin_ctz(groups))) & 63u;
-        c[k][bits]++;
+    for (int k = 0; k < DTI_TECH_GROUPS; k++) /* the groups themselves */
+        c[k][(tiers >> (6 * k)) & 63u]++;
+    for (int k = DTI_TECH_GROUPS; k < DTI_TECH_ROWS; k++) { /* unions: OR the 8 fields */
+        uint64_t x = tiers & fields[k];
+        x |= x >> 24;
+        x |= x >> 12;
+        x |= x >> 6;
+        c[k][x & 63u]++;
     }
 }
 
@@ -314,10 +456,32 @@ static int use_matches(int u, unsigned use)
     return u == 3 || (u == 0 && (use & 1)) || (u == 1 && (use & 2)) || (u == 2 && use == 3);
 }
 
+/* The counts of each (area, exact use, row) class used: [0] locations, [1 + s] at tier s. */
+typedef uint64_t tech_sums[AREAS][4][DTI_TECH_ROWS][TALLIES];
+
+static void tally_sum(tech_tally *tally, unsigned used, tech_sums *sums)
+{
+    for (unsigned bit = 0; bit < AREAS * 4; bit++) {
+        if (!(used >> bit & 1))
+            continue;
+        for (int k = 0; k < DTI_TECH_ROWS; k++) {
+            const uint64_t *c = (*tally)[bit / 4][bit % 4][k];
+            uint64_t *out = (*sums)[bit / 4][bit % 4][k];
+            memset(out, 0, TALLIES * sizeof *out);
+            for (unsigned bits = 0; bits < 64; bits++) {
+                if (!c[bits])
+                    continue;
+                out[0] += c[bits];
+                for (int s = 0; s < DTI_TIER_COUNT; s++)
+                    out[1 + s] += bits >> s & 1 ? c[bits] : 0;
+            }
+        }
+    }
+}
+
 /* The counts of output row (a: Total, Urban, Rural; u: biz_res; k: technology row):
  * out[0] locations, out[1 + s] those at tier s. */
-static void tally_counts(tech_tally *tally, unsigned used, int a, int u, int k,
-                         uint64_t *out)
+static void tally_counts(tech_sums *sums, unsigned used, int a, int u, int k, uint64_t *out)
 {
     memset(out, 0, TALLIES * sizeof *out);
     for (int area = 0; area < AREAS; area++) {
@@ -326,14 +490,8 @@ static void tally_counts(tech_tally *tally, unsigned used, int a, int u, int k,
         for (unsigned use = 0; use < 4; use++) {
             if (!(used >> (area * 4 + use) & 1) || !use_matches(u, use))
                 continue;
-            const uint64_t *c = (*tally)[area][use][k];
-            for (unsigned bits = 0; bits < 64; bits++) {
-                if (!c[bits])
-                    continue;
-                out[0] += c[bits];
-                for (int s = 0; s < DTI_TIER_COUNT; s++)
-                    out[1 + s] += bits >> s & 1 ? c[bits] : 0;
-            }
+            for (int s = 0; s < TALLIES; s++)
+                out[s] += (*sums)[area][use][k][s];
         }
     }
 }
@@ -357,8 +515,13 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
     uint32_t *order;
     size_t *start;
     tech_tally *tally = calloc(1, sizeof *tally);
-    if (!tally || group_by_region(cov, regions, &order, &start) != 0) {
+    tech_sums *sums = malloc(sizeof *sums);
+    uint64_t fields[DTI_TECH_ROWS];
+    for (int k = 0; k < DTI_TECH_ROWS; k++)
+        fields[k] = row_field_mask(k);
+    if (!tally || !sums || group_by_region(cov, regions, &order, &start) != 0) {
         free(tally);
+        free(sums);
         dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
         return NULL;
     }
@@ -371,19 +534,20 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
         for (size_t k = start[r]; k < start[r + 1]; k++) {
             uint32_t i = order[k];
             int area = with_area ? ctx->block_area[cov->locations[i].block] : 0;
-            tally_location(cov->tables, i, area, tally, &used);
+            tally_location(cov->tables, i, area, tally, &used, fields);
         }
+        tally_sum(tally, used, sums);
         for (int a = 0; a < (with_area ? AREAS : 1) && status == DT_OK; a++)
             for (int u = 0; u < USES && status == DT_OK; u++) {
                 uint64_t t[TALLIES];
-                tally_counts(tally, used, a, u, 0, t);
+                tally_counts(sums, used, a, u, DTI_TECH_ROWS - 1, t);
                 if (t[0] == 0)
                     continue; /* no such location in the region */
                 for (int k = 0; k < DTI_TECH_ROWS && status == DT_OK; k++) {
                     char cells[DTI_TIER_COUNT + 1][32];
                     const char *text[16];
                     int c = 0;
-                    tally_counts(tally, used, a, u, k, t);
+                    tally_counts(sums, used, a, u, k, t);
                     text[c++] = regions->ids[r];
                     if (with_names)
                         text[c++] = region_name(ctx, r);
@@ -394,16 +558,17 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
                     snprintf(cells[0], sizeof cells[0], "%llu", (unsigned long long)t[0]);
                     text[c++] = cells[0];
                     for (int s = 0; s < DTI_TIER_COUNT; s++)
-                        text[c++] = dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s],
-                                                     t[0], 4);
+                        text[c++] =
+                            dti_format_ratio(cells[1 + s], sizeof cells[1 + s], t[1 + s], t[0], 4);
                     status = dti_table_write(out, text, NULL, err);
                 }
             }
         for (unsigned bit = 0; bit < AREAS * 4; bit++) /* clear what this region used */
             if (used >> bit & 1)
-                memset((*tally)[bit / 4][bit % 4], 0, sizeof (*tally)[0][0]);
+                memset((*tally)[bit / 4][bit % 4], 0, sizeof(*tally)[0][0]);
     }
     free(tally);
+    free(sums);
     free(order);
     free(start);
     if (status != DT_OK) {
@@ -485,61 +650,50 @@ static uint64_t (*region_totals(const dti_coverage *cov, const dti_region_table 
     return totals;
 }
 
-/* One provider_row per (region, provider) with a row; sorted. NULL no memory. */
+/* One provider_row per (region, provider) with a row; sorted. NULL no memory. The pairs
+ * (finished: one per location and provider) become region << 32 | provider << 12 | bits,
+ * sorted again, so that each (region, provider) is one run. */
 static provider_row *provider_rows(const dti_coverage *cov, const dti_region_table *regions,
                                    size_t *count)
 {
-    const dti_u64map *pairs = &cov->tables->pairs;
-    dti_u64map index;
+    const dti_coverage_tables *t = cov->tables;
+    size_t n = 0, np = 0;
+    uint64_t *keys = malloc((t->pair_count + 1) * sizeof *keys);
     provider_row *rows = NULL;
-    size_t n = 0, cap = 0;
-    /* the region of every location, read in order: the pairs come in hash order */
-    uint32_t *region_of = malloc((cov->location_count + 1) * sizeof *region_of);
-    if (!region_of || dti_u64map_init(&index, 1024)) {
-        free(region_of);
+    if (!keys)
         return NULL;
+    for (size_t i = 0; i < t->pair_count; i++) {
+        uint32_t r = regions->block_region[cov->locations[t->pairs[i] >> 32].block];
+        if (r != DTI_NO_REGION)
+            keys[n++] = (uint64_t)r << 32 | (t->pairs[i] & 0xffffffffu);
     }
-    for (size_t i = 0; i < cov->location_count; i++)
-        region_of[i] = regions->block_region[cov->locations[i].block];
-    for (size_t i = 0; i <= pairs->mask; i++) {
-        const dti_u64slot *slot = &pairs->slots[i];
-        if (slot->key == DTI_EMPTY_KEY)
-            continue;
-        uint32_t loc = (uint32_t)(slot->key >> 32), provider = (uint32_t)slot->key;
-        uint32_t r = region_of[loc];
-        if (r == DTI_NO_REGION)
-            continue;
-        int inserted;
-        uint32_t *at = dti_u64map_put(&index, (uint64_t)r << 32 | provider, (uint32_t)n, &inserted);
-        if (!at)
-            goto nomem;
-        if (inserted) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                provider_row *grown = realloc(rows, cap * sizeof *grown);
-                if (!grown)
-                    goto nomem;
-                rows = grown;
-            }
-            rows[n++] = (provider_row){.region = r, .provider = provider};
-        }
-        provider_row *p = &rows[*at];
-        p->techs |= slot->value & DTI_PAIR_TECHS;
+    if (sort_pairs(keys, n) != 0)
+        goto nomem;
+    for (size_t i = 0; i < n; i++)
+        np += i == 0 || (keys[i] ^ keys[i - 1]) >> 12 != 0;
+    if (!(rows = calloc(np + 1, sizeof *rows)))
+        goto nomem;
+    np = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || (keys[i] ^ keys[i - 1]) >> 12 != 0)
+            rows[np++] = (provider_row){.region = (uint32_t)(keys[i] >> 32),
+                                        .provider = (uint32_t)(keys[i] >> 12) & 0xfffffu};
+        provider_row *p = &rows[np - 1];
+        unsigned bits = (unsigned)(keys[i] & 0xfffu);
+        p->techs |= bits & DTI_PAIR_TECHS;
         p->locations++;
-        p->served += (slot->value & DTI_PAIR_SERVED) != 0;
-        p->residential += (slot->value & DTI_PAIR_RESIDENTIAL) != 0;
-        p->business += (slot->value & DTI_PAIR_BUSINESS) != 0;
+        p->served += (bits & DTI_PAIR_SERVED) != 0;
+        p->residential += (bits & DTI_PAIR_RESIDENTIAL) != 0;
+        p->business += (bits & DTI_PAIR_BUSINESS) != 0;
     }
-    dti_u64map_free(&index);
-    free(region_of);
+    free(keys);
     sort_cov = cov;
-    if (n)
-        qsort(rows, n, sizeof *rows, compare_provider_rows);
-    *count = n;
-    return rows ? rows : calloc(1, sizeof *rows);
+    if (np)
+        qsort(rows, np, sizeof *rows, compare_provider_rows);
+    *count = np;
+    return rows;
 nomem:
-    dti_u64map_free(&index);
-    free(region_of);
+    free(keys);
     free(rows);
     return NULL;
 }
@@ -565,6 +719,13 @@ dti_table_out *dti_provider_table_write(const char *path, const dti_coverage *co
         if (c != 1 || with_names)
             columns[nc++] = all[c];
     size_t n = 0;
+    if (cov->tables->pair_overflow) {
+        dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
+                      "--providers-out: more than %u distinct provider_id values; the provider "
+                      "table holds at most that many",
+                      DTI_PAIR_MAX_PROVIDERS);
+        return NULL;
+    }
     provider_row *rows = provider_rows(cov, regions, &n);
     const char **brands = rows ? best_brands(cov) : NULL;
     uint64_t(*totals)[3] = brands ? region_totals(cov, regions) : NULL;
@@ -608,187 +769,4 @@ dti_table_out *dti_provider_table_write(const char *path, const dti_coverage *co
         return NULL;
     }
     return out;
-}
-
-/* ---- options and the run ---- */
-
-dt_status dti_tables_options_check(const char *tech_out, const char *providers_out,
-                                   const char *names, const char *name_field, const char *regions,
-                                   int partial_out, int extra_levels, dt_error *err)
-{
-    int any = tech_out || providers_out;
-    if (any && partial_out)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--by-technology and --providers-out cannot be merged from partials "
-                             "yet: not with --partial-out (run stats on all the states at once)");
-    if (any && extra_levels)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--by-technology and --providers-out take one level: not with "
-                             "several --by levels");
-    if (names && regions)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--names is for --by regions; with --regions the names come from "
-                             "the layer (--name-field FIELD)");
-    if (name_field && !regions)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "--name-field needs --regions LAYER");
-    if ((names || name_field) && !any)
-        return dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                             "--names and --name-field name the regions of --by-technology and "
-                             "--providers-out: give one of them");
-    return DT_OK;
-}
-
-/* Names by id: ids interned, names[index]. */
-typedef struct name_list {
-    dti_strtab ids;
-    char **names;
-    size_t cap;
-} name_list;
-
-static int name_add(name_list *l, const char *id, const char *name)
-{
-    size_t before = l->ids.count;
-    uint32_t index = dti_strtab_intern(&l->ids, id, strlen(id));
-    if (index == UINT32_MAX)
-        return -1;
-    if (index < before)
-        return 1; /* named before */
-    if (index >= l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        char **grown = realloc(l->names, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        l->names = grown;
-        l->cap = cap;
-    }
-    return (l->names[index] = strdup(name)) ? 0 : -1;
-}
-
-static void name_list_free(name_list *l)
-{
-    for (size_t i = 0; i < l->ids.count && l->names; i++)
-        free(l->names[i]);
-    free(l->names);
-    dti_strtab_free(&l->ids);
-}
-
-/* geoid,name from a CSV; a geoid named twice is an error. */
-static dt_status names_from_csv(name_list *l, const char *path, dt_error *err)
-{
-    static const char *const columns[] = {"geoid", "name"};
-    dti_csv *csv = dti_csv_open(path, path, err);
-    if (!csv)
-        return err->status;
-    int col[2], header_fields, n, rc;
-    dt_status status =
-        dti_csv_read_header(csv, columns, 2, col, &header_fields, "names (geoid,name)", err);
-    dti_field f[DTI_MAX_FIELDS];
-    while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
-        if (rc < 0) {
-            status = dti_csv_bad_record(csv) ? dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv),
-                                                             dti_csv_line(csv), "a NUL byte")
-                                             : err->status;
-            break;
-        }
-        if (n != header_fields) {
-            status =
-                dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                              "expected %d fields as in the header, found %d", header_fields, n);
-            break;
-        }
-        char id[64], name[512];
-        snprintf(id, sizeof id, "%.*s", (int)f[col[0]].len, f[col[0]].s);
-        snprintf(name, sizeof name, "%.*s", (int)f[col[1]].len, f[col[1]].s);
-        int added = f[col[0]].len && f[col[0]].len < sizeof id ? name_add(l, id, name) : 2;
-        if (added < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        else if (added > 0)
-            status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
-                                   added == 1 ? "geoid %s is named twice" : "bad geoid '%s'", id);
-    }
-    dti_csv_close(csv);
-    return status;
-}
-
-/* The id field's and the name field's text of every feature of a region layer (the first
- * feature of an id names it, as the region's polygons are united). */
-static dt_status names_from_layer(name_list *l, const char *spec, const char *id_field,
-                                  const char *name_field, dt_error *err)
-{
-    static const char *const defaults[] = {"NAME", "NAMELSAD", "NAME20", "NAMELSAD20", "name"};
-    dti_layer layer;
-    dt_status status = dti_layer_open(spec, &layer, err);
-    if (status != DT_OK)
-        return status;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer.layer);
-    int id = OGR_FD_GetFieldIndex(defn, id_field), name = -1;
-    if (name_field)
-        name = OGR_FD_GetFieldIndex(defn, name_field);
-    for (size_t k = 0; !name_field && name < 0 && k < sizeof defaults / sizeof *defaults; k++)
-        name = OGR_FD_GetFieldIndex(defn, defaults[k]);
-    if (name_field && name < 0)
-        status = dti_error_set(err, DT_ERR_USAGE, layer.display, 0,
-                               "--name-field %s: the layer has no such field", name_field);
-    if (status == DT_OK && id >= 0 && name >= 0) {
-        int fields[2] = {id, name};
-        dti_layer_read_only(&layer, fields, 2, 0);
-        OGR_L_ResetReading(layer.layer);
-        OGRFeatureH f;
-        while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
-            if (name_add(l, OGR_F_GetFieldAsString(f, id), OGR_F_GetFieldAsString(f, name)) < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-            OGR_F_Destroy(f);
-        }
-    }
-    dti_layer_close(&layer);
-    return status;
-}
-
-dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
-                             const dti_region_table *regions, const dti_blocks *blocks,
-                             const char *names, const char *regions_spec, const char *id_field,
-                             const char *name_field, dt_error *err)
-{
-    memset(run, 0, sizeof *run);
-    if (blocks && blocks->with_area) {
-        uint8_t *area = calloc(cov->block_count + 1, 1);
-        if (!area)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-        for (size_t b = 0; b < cov->block_count; b++) {
-            uint32_t at = dti_blocks_find(blocks, cov->block_geoids[b]);
-            area[b] = at == UINT32_MAX ? 0 : blocks->area[at];
-        }
-        run->block_area = area;
-    }
-    if (!names && !regions_spec)
-        return DT_OK;
-    name_list l;
-    memset(&l, 0, sizeof l);
-    dti_strtab_init(&l.ids);
-    dt_status status = names ? names_from_csv(&l, names, err)
-                             : names_from_layer(&l, regions_spec, id_field, name_field, err);
-    const char **by_region = calloc(regions->count + 1, sizeof *by_region);
-    char **kept = calloc(regions->count + 1, sizeof *kept);
-    if (status == DT_OK && (!by_region || !kept))
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    for (size_t r = 0; status == DT_OK && r < regions->count; r++) {
-        uint32_t i = dti_strtab_find(&l.ids, regions->ids[r], strlen(regions->ids[r]));
-        if (i != UINT32_MAX && !(by_region[r] = kept[r] = strdup(l.names[i])))
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-    }
-    name_list_free(&l);
-    run->region_names = by_region;
-    run->kept_names = kept;
-    run->region_count = regions->count;
-    return status;
-}
-
-void dti_tables_run_free(dti_tables_run *run)
-{
-    free((void *)run->block_area);
-    for (size_t r = 0; run->kept_names && r < run->region_count; r++)
-        free(run->kept_names[r]);
-    free(run->kept_names);
-    free((void *)run->region_names);
-    memset(run, 0, sizeof *run);
 }

@@ -27,6 +27,7 @@ struct dti_table_out {
     OGRLayerH layer;
     char *path;
     int in_transaction;
+    int points; /* point geometry (DTI_GEOMETRY_POINTS), else multipolygons */
 };
 
 /* File extensions that name a vector format without -of. */
@@ -182,8 +183,12 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     char **options = NULL;
     if (strcmp(driver, "GeoJSON") == 0)
         options = CSLSetNameValue(options, "RFC7946", "YES");
+    t->points = with_geometry == DTI_GEOMETRY_POINTS;
     t->layer = GDALDatasetCreateLayer(t->dataset, layer_name, srs,
-                                      with_geometry ? wkbMultiPolygon : wkbNone, options);
+                                      t->points       ? wkbPoint
+                                      : with_geometry ? wkbMultiPolygon
+                                                      : wkbNone,
+                                      options);
     CSLDestroy(options);
     if (!t->layer)
         return fail(t, DT_ERR_IO, path, "cannot create the layer", err);
@@ -230,7 +235,8 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, OGRGeometr
     }
     OGRErr rc = OGRERR_NONE;
     if (geometry) {
-        OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone(geometry));
+        OGRGeometryH multi =
+            t->points ? OGR_G_Clone(geometry) : OGR_G_ForceToMultiPolygon(OGR_G_Clone(geometry));
         rc = multi ? OGR_F_SetGeometryDirectly(f, multi) : OGRERR_NOT_ENOUGH_MEMORY;
     }
     if (rc == OGRERR_NONE) {

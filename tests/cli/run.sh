@@ -680,7 +680,55 @@ for variant in "3 64 split a b" "2 100 together b a" "3 16 auto b a"; do
   cmp -s "$work/r1.csv" "$work/r2.csv" || problem "region table differs: $variant"
 done
 expect_same "$work/p1.csv" "$expected/tables_providers.csv"
+# The named region table (--regions, --keep-fields, --area) and the location layer: the same on
+# every path too (the pairs compacted on every fill with DIALTONE_PAIR_COMPACT=1)
+geo_args=(--blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id
+  --keep-fields county_fips,pop_est --fabric "$tables/fabric.csv")
+for area in total rural; do
+  run stats -q --threads 1 "${geo_args[@]}" --area $area --providers-out "$work/p1.csv" \
+    --locations-out "$work/l1.gpkg" -o "$work/r1.csv" "$tables/bdc.csv"
+  expect_status 0
+  ogr2ogr -f CSV "$work/l1.csv" "$work/l1.gpkg" && rm -f "$work/l1.gpkg"
+  for variant in "3 64 split a b 1" "2 100 together b a 4194304" "3 16 auto b a 1"; do
+    set -- $variant
+    DIALTONE_PAIR_COMPACT=$6 DIALTONE_CHUNK_SIZE=$2 DIALTONE_STATES=$3 run stats -q --threads "$1" \
+      "${geo_args[@]}" --area $area --providers-out "$work/p2.csv" --locations-out "$work/l2.gpkg" \
+      -o "$work/r2.csv" "$work/$4.csv" "$work/$5.csv"
+    expect_status 0
+    ogr2ogr -f CSV "$work/l2.csv" "$work/l2.gpkg" && rm -f "$work/l2.gpkg"
+    cmp -s "$work/p1.csv" "$work/p2.csv" || problem "providers differ: $area $variant"
+    cmp -s "$work/r1.csv" "$work/r2.csv" || problem "named region table differs: $area $variant"
+    cmp -s "$work/l1.csv" "$work/l2.csv" || problem "location layer differs: $area $variant"
+    rm -f "$work/l2.csv"
+  done
+  rm -f "$work/l1.csv"
+done
 finish
+
+# The location layer (tests/data/README.md, "tables/"): points from the fabric, the class, the
+# best speeds, and who offers served speeds with what. L2: 101 cable 1000/50 and 102 fiber
+# 1000/1000 both meet 100/20 -> served, 101;102, 40;50. L4: its 71 row is 50/5 (underserved),
+# 70 is not reliable -> no served provider. L8 is in the fabric only: unserved, no provider.
+begin locations_layer
+run stats -q --by county --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.gpkg" \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+expect_ogr "$work/out/locations.gpkg" "Geometry: Point" "Feature Count: 8" 'ID["EPSG",4326]' \
+  "served_providers (String) = 101;102" "served_technologies (String) = 40;50" \
+  "region (String) = 20003" "class (String) = unserved"
+ogrinfo -ro -al -geom=ISO_WKT "$work/out/locations.gpkg" | grep -qF "POINT (-94.94 37.06)" || problem "L2's point"
+ogr2ogr -f CSV -lco STRING_QUOTING=IF_NEEDED "$work/loc.csv" "$work/out/locations.gpkg" -sql \
+  "SELECT location_id, region, class, best_down, best_up, providers, served_providers, served_technologies FROM locations"
+grep -qxF '4,20001,underserved,50,5,1,,' "$work/loc.csv" || problem "L4's row"
+grep -qxF '8,20003,unserved,0,0,0,,' "$work/loc.csv" || problem "L8's row"
+grep -qxF '2,20001,served,1000,1000,2,"101;102","40;50"' "$work/loc.csv" || problem "L2's row"
+# with --regions, the region is the polygon's id
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
+  --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.geojson" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+expect_ogr "$work/out/locations.geojson" "Feature Count: 8" "region (String) = SA2" "location_id (String) = 7"
+finish
+usage_case locations_layer_no_fabric --locations-out l.gpkg "$tables/bdc.csv"
 
 # Urban and rural from UR20 of the blocks, names from --names.
 begin tables_area_names
@@ -712,7 +760,13 @@ finish
 usage_case tables_partial_out --by-technology tech.csv --partial-out p.partial "$tables/bdc.csv"
 usage_case tables_names_with_regions --providers-out p.csv --names "$tables/names.csv" --blocks "$tables/blocks.gpkg" \
   --regions "$tables/areas.gpkg" --id-field sa_id "$tables/bdc.csv"
-usage_case tables_names_alone --names "$tables/names.csv" "$tables/bdc.csv"
+usage_case tables_keep_without_regions --keep-fields NAME "$tables/bdc.csv"
+usage_case tables_area_without_blocks --area urban "$tables/bdc.csv"
+usage_case tables_area_bad --blocks "$tables/blocks.gpkg" --area suburban "$tables/bdc.csv"
+usage_case tables_keep_clash --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields county_fips,locations "$tables/bdc.csv"
+usage_case tables_keep_missing --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields NOPE "$tables/bdc.csv"
 usage_case tables_txt --by-technology tech.txt "$tables/bdc.csv"
 usage_case tables_two_levels --by county,tract --by-technology tech.csv "$tables/bdc.csv"
 
@@ -729,6 +783,69 @@ run stats -o "$work/out/result.csv" --blocks "$tables/blocks.gpkg" --regions "$t
   --name-field NOPE --providers-out "$work/out/p.csv" "$tables/bdc.csv"
 expect_status 2
 expect_stderr_has "NOPE"
+expect_out_dir
+finish
+
+# Names in the region table (tests/data/README.md, "tables/"): --names with --by county, the
+# layer's NAME and --keep-fields with --regions; in vector outputs the id field under its own
+# name too. Counts by hand: 20001 = SA1 holds L1 (300/10: underserved), L2 (served), L3
+# (satellite: unserved), L4 (71 at 50/5: underserved), L5 (0.1/0.1: unserved); 20003 = SA2 holds
+# L6 (underserved) and L7 (unserved).
+begin tables_region_names
+run stats -q --by county --names "$tables/names.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/result.csv" | grep -q '^geoid,name,locations,unserved,' || problem "no name column after geoid"
+grep -q '^20001,"Allen, KS",5,2,2,1,40.00,' "$work/out/result.csv" || problem "20001 not named Allen, KS"
+grep -q '^20003,Anderson,2,1,1,0,50.00,' "$work/out/result.csv" || problem "20003 not named Anderson"
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+  --keep-fields county_fips,pop_est -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/result.csv" | grep -q '^geoid,name,county_fips,pop_est,locations,' || problem "kept fields missing"
+grep -q '^SA1,West Area,20001,1200,5,2,2,1,40.00,' "$work/out/result.csv" || problem "SA1's row"
+grep -q '^SA2,East Area,20003,340,2,1,1,0,50.00,' "$work/out/result.csv" || problem "SA2's row"
+# --names names every level of --by county,tract it holds; 20003 and its tract it does not
+printf 'geoid,name\n20001,"Allen, KS"\n20001000100,Tract One\n' >"$work/names.csv"
+run stats -q --by county,tract --names "$work/names.csv" -o "$work/out/{by}.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^20001000100,Tract One,5,2,2,1,40.00,' "$work/out/tract.csv" || problem "tract not named"
+grep -q '^20003000100,,2,1,1,0,50.00,' "$work/out/tract.csv" || problem "unnamed tract"
+grep -q '^20001,"Allen, KS",5,' "$work/out/county.csv" || problem "county not named"
+rm -f "$work/out/"*
+for ext in gpkg geojson; do
+  int=Integer64
+  [ $ext = geojson ] && int=Integer # GeoJSON reads small whole numbers as 32-bit
+  run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas_fields.gpkg" --id-field sa_id \
+    --keep-fields pop_est -o "$work/out/regions.$ext" "$tables/bdc.csv"
+  expect_status 0
+  expect_ogr "$work/out/regions.$ext" "geoid (String) = SA2" "sa_id (String) = SA2" "name (String) = East Area" \
+    "pop_est ($int) = 340" "locations ($int) = 2"
+  rm -f "$work/out/regions.$ext"
+done
+finish
+
+# --area: only the locations of urban (or rural) blocks. Urban: SA1 holds L1 (underserved) and L2
+# (served), SA2 L6 (underserved). Rural: 20001 holds L3, L5 (unserved) and L4 (underserved): 2 of 3
+# unserved = 66.67; 20003 holds L7 (unserved). Providers: 103 104 105 in 20001; 106 107 in 20003.
+begin tables_area_filter
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id --area urban \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^SA1,West Area,2,0,1,1,0.00,2,' "$work/out/result.csv" || problem "urban SA1"
+grep -q '^SA2,East Area,1,0,1,0,0.00,1,' "$work/out/result.csv" || problem "urban SA2"
+run stats -q --by county --blocks "$tables/blocks.gpkg" --names "$tables/names.csv" --area rural \
+  -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+grep -q '^20001,"Allen, KS",3,2,1,0,66.67,3,0.1,' "$work/out/result.csv" || problem "rural 20001"
+grep -q '^20003,Anderson,1,1,0,0,100.00,2,0,' "$work/out/result.csv" || problem "rural 20003"
+[ "$(wc -l <"$work/out/result.csv")" -eq 3 ] || problem "expected a header and 2 rows"
+grep -q '"area": *"rural"' "$work/out/result.csv-metadata.json" || problem "no area in the provenance"
+finish
+
+# Block layers without UR20 cannot say urban or rural: refused, nothing written.
+begin tables_area_no_ur20
+run stats -o "$work/out/result.csv" "${geo_blocks[@]}" --area urban "$geo/bdc.csv"
+expect_status 1
+expect_stderr_has "--area urban: no block of the block layers has a UR20 of U or R"
 expect_out_dir
 finish
 
