@@ -99,7 +99,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
     dti_row_cache_init(&cache);
     batch *b = malloc(sizeof *b);
     if (!b)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     b->n = 0;
     dt_status status = DT_OK;
     for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
@@ -128,7 +128,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                 dt_error bad = *err; /* a conflict among the batched rows comes first */
                 int flushed = flush_batch(cov, b, &bad_line, why, sizeof why);
                 if (flushed < 0)
-                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                    status = dti_nomem(err);
                 else if (flushed > 0)
                     status =
                         dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
@@ -139,7 +139,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
             int added = add_record(cov, b, &layout, f, n, dti_csv_line(csv), &cache, &bad_line, why,
                                    sizeof why);
             if (added < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             else if (added > 0)
                 status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
             if ((++seen & 0xffff) == 0 && progress && status == DT_OK) {
@@ -153,7 +153,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
         if (status == DT_OK) {
             int flushed = flush_batch(cov, b, &bad_line, why, sizeof why);
             if (flushed < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             else if (flushed > 0)
                 status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
         }
@@ -361,7 +361,7 @@ static int take_header(chunk *c, int eof, const char *name, dti_bdc_layout *layo
     if (!csv) {
         free(copy);
         if (!copy)
-            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            dti_nomem(err);
         return -1;
     }
     memcpy(copy, c->data, c->len);
@@ -394,7 +394,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
     chunk *c = *spare; /* holds the unfinished record of the last chunk */
     while (!eof && status == DT_OK) {
         if (c->len == c->cap && reserve(c, c->cap * 2) != 0) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         size_t got;
@@ -431,7 +431,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         next->len = 0;
         if (reserve(next, c->len - end) != 0) {
             give_back(p, next);
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         memcpy(next->data, c->data + end, c->len - end);
@@ -507,7 +507,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         started++;
     }
     if (status == DT_ERR_NOMEM)
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
     chunk *spare = chunks ? &chunks[0] : NULL;
     uint64_t done = 0;
     for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
@@ -525,7 +525,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     for (int t = 0; t < started; t++)
         pthread_join(workers[t].thread, NULL);
     if (status == DT_OK && p.no_memory)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (int t = 1; t < started && status == DT_OK && !p.failed; t++)
         status = dti_coverage_merge(cov, &covs[t], err);
     for (int t = 1; t < threads && covs; t++)

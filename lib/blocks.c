@@ -169,11 +169,11 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
             return bad_feature(err, layer, f, geoid_text, col, k, "a whole number >= 0");
     }
     if (reserve(b) != 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     int inserted;
     uint32_t *slot = dti_u64map_put(&b->index, geoid, (uint32_t)b->count, &inserted);
     if (!slot)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (!inserted) {
         size_t first = 0;
         while (b->source_end[first] <= *slot && first < source)
@@ -258,13 +258,13 @@ dt_status dti_blocks_read(dti_blocks *b, char *const *specs, size_t count, dt_pr
     if (!b->sources || !b->source_end || !b->layer_srs || !b->point_srs ||
         dti_u64map_init(&b->index, 1 << 16) != 0) {
         dti_blocks_free(b);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     b->source_count = count;
     for (size_t s = 0; s < count; s++)
         if (!(b->sources[s] = strdup(specs[s]))) {
             dti_blocks_free(b);
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         }
     for (size_t s = 0; s < count; s++) {
         dt_status status = read_source(b, s, progress, user, err);

@@ -22,6 +22,8 @@ struct json_t; /* jansson's, for provenance (provenance.c) */
 /* Fill err (may be NULL) and return status. file may be NULL, line 0. */
 dt_status dti_error_set(dt_error *err, dt_status status, const char *file, long line,
                         const char *fmt, ...) DTI_PRINTF(5, 6);
+/* The one out-of-memory error: err filled (may be NULL), DT_ERR_NOMEM returned. */
+dt_status dti_nomem(dt_error *err);
 /* Copy GDAL's last error message into err with status. */
 dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, const char *what);
 /* GDAL's process-wide set-up, once (pthread_once); dti_ogr_init also registers GDAL's

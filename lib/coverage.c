@@ -30,7 +30,7 @@ dt_status dti_coverage_init(dti_coverage *cov, const dti_rules *rules, dt_error 
         dti_u64set_init(&cov->location_providers, 16) ||
         dti_u64map_init(&cov->provider_numbers, 256) || dti_u64map_init(&cov->fabric_other, 16)) {
         dti_coverage_free(cov);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -99,10 +99,10 @@ dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_e
     if (!keys || !locs || dti_u64map_init(&cov->location_index, locations) ||
         dti_u64map_init(&cov->block_index, blocks) ||
         dti_block_providers_reserve(&cov->block_providers, blocks))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (cov->tables && cov->tables->providers) { /* several pairs a location */
         if (dti_tables_reserve_pairs(cov->tables, locations * 2) != 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -493,7 +493,7 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
     free(providers);
     free(blocks);
     free(locations);
-    return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return ok ? DT_OK : dti_nomem(err);
 }
 
 /* "FILE:LINE" of the first row of location id in inputs, or "an earlier row":
@@ -597,7 +597,7 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
             else if ((k = location_key(cov, &f[col[0]], &key)) == -1)
                 why = "empty location_id";
             if (k == -2) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
                 break;
             }
             if (why) {
@@ -632,14 +632,14 @@ dt_status dti_coverage_read_fabric(dti_coverage *cov, const dti_inputs *inputs,
                 continue; /* reported, or listed again */
             if (!flag) {
                 if (remember_other(cov, key, geoid) != 0)
-                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                    status = dti_nomem(err);
                 continue;
             }
             uint32_t block = block_of(cov, geoid), index;
             if (block != UINT32_MAX)
                 location_of(cov, key, block, &index);
             if (block == UINT32_MAX || index == UINT32_MAX)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             cov->fabric_added++;
         }
         dti_csv_close(csv);

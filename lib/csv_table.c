@@ -49,7 +49,7 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
     memset(t, 0, sizeof *t);
     dti_gdal_init();
     if (!(t->path = strdup(dti_input_name(path, display))))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dti_csv *csv = dti_csv_open(path, t->path, err);
     if (!csv) {
         dti_csv_table_free(t);
@@ -127,7 +127,7 @@ nomem:
     free(offsets);
     dti_csv_close(csv);
     dti_csv_table_free(t);
-    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return dti_nomem(err);
 }
 
 int dti_csv_table_column(const dti_csv_table *t, const char *name)

@@ -43,12 +43,12 @@ static dt_status diff_check(void *request, dt_error *err)
             return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "expected two releases: OLD NEW");
         for (int r = 0; r < 2; r++)
             if (add_release_arg(o, r, o->operands[r]) != 0)
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                return dti_nomem(err);
     } else if (o->operand_count == 1) {
         /* one operand with --old/--new: it completes the release that has no file */
         int r = o->release_count[0] ? 1 : 0;
         if (add_release_arg(o, r, o->operands[0]) != 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
     }
     if (!o->release_count[0] || !o->release_count[1])
         return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "no %s release given",
@@ -224,7 +224,7 @@ dt_status dti_call_diff(const dt_diff_options *o, dt_progress_fn progress, dt_no
         status = dti_diff_compare(&cov[0], &cov[1], o->prefix_digits, changes != NULL, &d, err);
     if (status == DT_OK) {
         if (dti_diff_write(table ? dti_outfile_stream(table) : NULL, memory, &d) != 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         if (changes)
             dti_diff_write_changes(dti_outfile_stream(changes), &d, &cov[0], &cov[1]);
         /* what the tables mean: the rules, the level, both releases and their states */

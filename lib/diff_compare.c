@@ -39,7 +39,7 @@ static dt_status make_regions(dti_diff *d, const dti_coverage *const cov[2], int
     dti_u64map index;
     if (!prefixes || dti_u64map_init(&index, 1024) != 0) {
         free(prefixes);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     dt_status status = DT_OK;
     size_t count = 0;
@@ -48,7 +48,7 @@ static dt_status make_regions(dti_diff *d, const dti_coverage *const cov[2], int
             int inserted;
             uint64_t prefix = cov[c]->block_geoids[b] / divisor;
             if (!dti_u64map_put(&index, prefix, 0, &inserted)) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
                 break;
             }
             if (inserted)
@@ -61,13 +61,13 @@ static dt_status make_regions(dti_diff *d, const dti_coverage *const cov[2], int
         for (int c = 0; c < 2; c++)
             d->block_region[c] = malloc((cov[c]->block_count + 1) * sizeof(uint32_t));
         if (!d->ids || !d->regions || !d->block_region[0] || !d->block_region[1])
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
     }
     for (size_t r = 0; status == DT_OK && r < count; r++) {
         int inserted;
         *dti_u64map_put(&index, prefixes[r], 0, &inserted) = (uint32_t)r;
         if (!(d->ids[r] = malloc((size_t)digits + 1))) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         snprintf(d->ids[r], (size_t)digits + 1, "%0*llu", digits, (unsigned long long)prefixes[r]);
@@ -137,7 +137,7 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
     dt_status status = make_regions(d, cov, digits, err);
     uint8_t *matched = calloc(new_cov->location_count + 1, 1);
     if (status == DT_OK && !matched)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (size_t i = 0; status == DT_OK && i < old->location_count; i++) {
         const dti_location *a = &old->locations[i];
         dti_class ca = dti_class_of(a->flags);
@@ -146,7 +146,7 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
         uint32_t j = find_in_new(old, new_cov, i);
         int kind = -1, tech = -1;
         if (j == UINT32_MAX - 1) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         if (j == UINT32_MAX) {
@@ -175,7 +175,7 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
             }
         }
         if (want_changes && kind >= 0 && add_change(d, (uint32_t)i, j, kind, tech) != 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
     }
     for (size_t j = 0; status == DT_OK && j < new_cov->location_count; j++) {
         const dti_location *b = &new_cov->locations[j];
@@ -185,7 +185,7 @@ dt_status dti_diff_compare(const dti_coverage *old, dti_coverage *new_cov, int d
             continue;
         rb->appeared++;
         if (want_changes && add_change(d, UINT32_MAX, (uint32_t)j, DTI_CHANGE_APPEARED, -1) != 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
     }
     free(matched);
     if (status != DT_OK)

@@ -129,3 +129,8 @@ void dti_ogr_init(void)
     dti_gdal_init();
     pthread_once(&ogr_once, ogr_setup);
 }
+
+dt_status dti_nomem(dt_error *err)
+{
+    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+}

@@ -11,7 +11,7 @@ dt_status dti_block_tallies(const dti_coverage *cov, dti_block_tally **out, dt_e
     size_t n = cov->block_count;
     dti_block_tally *t = calloc(n ? n : 1, sizeof *t);
     if (!t)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t i = 0; i < cov->location_count; i++) {
         const dti_location *loc = &cov->locations[i];
         dti_block_tally *b = &t[loc->block];
@@ -93,7 +93,7 @@ dt_status dti_households_read(const char *path, dti_block_counts *c, dt_error *e
 {
     memset(c, 0, sizeof *c);
     if (dti_u64map_init(&c->index, 1 << 14) != 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dti_csv *csv = dti_csv_open(path, path, err);
     if (!csv) {
         dti_block_counts_free(c);
@@ -141,14 +141,14 @@ dt_status dti_households_read(const char *path, dti_block_counts *c, dt_error *e
             if (values)
                 c->values = values;
             if (!geoids || !values) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
                 break;
             }
         }
         int inserted;
         uint32_t *slot = dti_u64map_put(&c->index, geoid, (uint32_t)c->count, &inserted);
         if (!slot) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         } else if (!inserted) {
             status =
                 dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv),

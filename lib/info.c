@@ -182,7 +182,7 @@ dt_status dti_call_info(const dt_info_options *o, char **text, dt_error *err)
                 free(pretty);
                 free(*text);
                 *text = NULL;
-                return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                return dti_nomem(err);
             }
             *text = t;
             cap = grown;

@@ -315,7 +315,7 @@ static int read_gzip(dti_stream *s, unsigned char *buf, size_t n, size_t *got, d
                             "truncated gzip file: the compressed data ends before the "
                             "end of its stream");
         } else if (rc == Z_MEM_ERROR) {
-            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            dti_nomem(err);
             return -1;
         } else if (rc != Z_OK) {
             const char *why = z->msg ? z->msg : "invalid data";

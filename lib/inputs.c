@@ -44,7 +44,7 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
         if (prints)
             in->prints = prints;
         if (!paths || !names || !sizes || !prints)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         *cap = n;
     }
     in->owns_prints = 1;
@@ -55,7 +55,7 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
         free(in->paths[in->count]);
         free(in->display[in->count]);
         free(in->prints[in->count]);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     in->sizes[in->count] = size;
     in->total_size += size;
@@ -191,7 +191,7 @@ dt_status dti_inputs_expand_dirs(char *const *args, size_t n, dti_inputs *out, d
         DIR *dir = stat(args[i], &st) == 0 && S_ISDIR(st.st_mode) ? opendir(args[i]) : NULL;
         if (!dir) {
             if (push_name(&l, NULL, args[i]) != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             continue;
         }
         size_t before = l.count;
@@ -200,7 +200,7 @@ dt_status dti_inputs_expand_dirs(char *const *args, size_t n, dti_inputs *out, d
             if (e->d_name[0] != '.' &&
                 (ends_with(e->d_name, ".csv") || ends_with(e->d_name, ".zip")) &&
                 push_name(&l, args[i], e->d_name) != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
         closedir(dir);
         if (status == DT_OK && l.count == before)
             status =

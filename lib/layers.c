@@ -48,7 +48,7 @@ dt_status dti_layer_spec(const char *path, const char *layer_name, char **spec, 
                              bar + strlen(layer_suffix), layer_name);
     size_t n = strlen(path) + (layer_name ? strlen(layer_suffix) + strlen(layer_name) : 0) + 1;
     if (!(*spec = malloc(n)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (layer_name && !bar)
         snprintf(*spec, n, "%s%s%s", path, layer_suffix, layer_name);
     else
@@ -77,7 +77,7 @@ dt_status dti_layer_open(const char *spec, dti_layer *layer, dt_error *err)
     if (!path || !layer->display) {
         free(path);
         dti_layer_close(layer);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     const char *name = NULL;
     char *bar = strstr(path, layer_suffix);
@@ -206,7 +206,7 @@ dt_status dti_layer_srs(const dti_layer *layer, OGRSpatialReferenceH *srs, dt_er
     }
     OGRSpatialReferenceH copy = OSRClone(layer_srs);
     if (!copy)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     /* x = longitude (easting), y = latitude (northing), whatever EPSG says */
     OSRSetAxisMappingStrategy(copy, OAMS_TRADITIONAL_GIS_ORDER);
     *srs = copy;

@@ -452,7 +452,7 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
     } else {
         nb = dti_breaks_compute(o->method, sorted, n, o->classes, breaks);
         if (nb < 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         threshold_labels = o->method == DTI_BREAKS_PRETTY && nb > 0;
         decimals = threshold_labels ? dti_breaks_decimals(breaks, nb, min, max)
                                     : dti_breaks_round(breaks, nb, min, max);
@@ -659,7 +659,7 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
         sorted = malloc((ml.region_count ? ml.region_count : 1) * sizeof *sorted);
         m.region_class = malloc(ml.region_count ? ml.region_count : 1);
         if (!sorted || !m.region_class)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
     }
     if (status == DT_OK) {
         t.whole = t.kind == KIND_COUNT || (t.kind == KIND_UNKNOWN && !t.percent &&

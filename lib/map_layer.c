@@ -272,16 +272,14 @@ static dt_status keep_name(dti_map_layer *ml, size_t *names_cap, OGRFeatureH f, 
     if (*names_cap != ml->region_cap) {
         char **names = realloc(ml->names, ml->region_cap * sizeof *names);
         if (!names)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         ml->names = names;
         *names_cap = ml->region_cap;
     }
     const char *name =
         OGR_F_IsFieldSetAndNotNull(f, name_index) ? OGR_F_GetFieldAsString(f, name_index) : "";
     ml->names[region] = name[0] ? strdup(name) : NULL;
-    return name[0] && !ml->names[region]
-               ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
-               : DT_OK;
+    return name[0] && !ml->names[region] ? dti_nomem(err) : DT_OK;
 }
 
 static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index, int value_index,
@@ -519,12 +517,12 @@ dt_status dti_map_join_values(dti_map_layer *ml, const dti_map_values *v, size_t
         ml->values[r] = NAN;
     uint8_t *seen = calloc(ml->region_count ? ml->region_count : 1, 1);
     if (!seen)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dt_status status = DT_OK;
     for (size_t i = 0; i < v->count && status == DT_OK; i++) {
         uint32_t r = dti_strtab_intern(&ml->ids, v->ids[i], strlen(v->ids[i]));
         if (r == UINT32_MAX)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (r >= ml->region_count)
             (*unmatched)++;
         else if (seen[r])
@@ -578,7 +576,7 @@ dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err)
     if (!slots || !shared) {
         free(slots);
         free(shared);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     size_t matched = 0, real_edges = 0;
     for (size_t r = 0; r < ml->ring_count; r++)
@@ -611,7 +609,7 @@ dt_status dti_map_outer_edges(dti_map_layer *ml, dt_error *err)
     ml->outer_edges = malloc((outer ? outer : 1) * sizeof *ml->outer_edges);
     if (!ml->outer_edges) {
         free(shared);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t r = 0; r < ml->ring_count; r++)
         for (size_t i = ml->ring_point[r]; i + 1 < ml->ring_point[r + 1]; i++)

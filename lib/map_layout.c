@@ -79,7 +79,7 @@ static dt_status keep_rings(dti_map_layer *ml, uint8_t *zone, const uint8_t keep
 {
     uint8_t *drawn = calloc(ml->region_count ? ml->region_count : 1, 1);
     if (!drawn)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     size_t np = 0, nr = 0, nf = 0;
     for (size_t f = 0; f < ml->feature_count; f++) {
         size_t r0 = ml->feature_ring[f], r1 = ml->feature_ring[f + 1], first = nr;
@@ -273,7 +273,7 @@ dt_status dti_map_layout_apply(dti_map_layer *ml, dti_map_layout layout, void *s
     int met[TERRITORY_COUNT] = {0};
     dt_status status = DT_OK;
     if (!zone)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     else if (!OSRIsGeographic(src) && !ct)
         status = dti_error_gdal(err, DT_ERR_CRS, NULL, "cannot find the layer's longitudes");
     if (status == DT_OK)

@@ -150,7 +150,7 @@ dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_layout lay
     /* in blocks: a failure names the first point that would not project */
     int *ok = status == DT_OK && !zoned ? malloc(65536 * sizeof *ok) : NULL;
     if (status == DT_OK && !zoned && !ok)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (size_t i = 0; status == DT_OK && !zoned && i < ml->point_count; i += 65536) {
         size_t n = ml->point_count - i < 65536 ? ml->point_count - i : 65536;
         int all = OCTTransformEx(proj->transform, (int)n, ml->x + i, ml->y + i, NULL, ok);

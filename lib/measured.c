@@ -228,7 +228,7 @@ dti_tiles *dti_tiles_open(const char *spec, dt_error *err)
     dti_tiles *t = calloc(1, sizeof *t);
     if (!t || !(t->display = strdup(spec))) {
         free(t);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     dt_status status = open_layer(t, spec, err);
@@ -366,7 +366,7 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
         features++;
         int rc = add_tile(t, f, why, sizeof why);
         if (rc < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (why[0])
             status = dti_error_set(err, DT_ERR_FORMAT, t->display, 0, "feature FID %lld: %s",
                                    (long long)OGR_F_GetFID(f), why);
@@ -376,7 +376,7 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
         CPLGetLastErrorMsg()[0])
         status = dti_error_gdal(err, DT_ERR_IO, t->display, "cannot read the tiles");
     if (status == DT_OK && grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     t->loaded = status == DT_OK;
     return status;
 }
@@ -440,7 +440,7 @@ dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
     *shares = NULL;
     *count = 0;
     if (!pairs)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t i = 0; i < nlocations; i++)
         if (tile_of[i] != UINT32_MAX && region_of[i] != UINT32_MAX)
             pairs[n++] = (uint64_t)tile_of[i] << 32 | region_of[i];
@@ -448,7 +448,7 @@ dt_status dti_tiles_location_shares(size_t nlocations, const uint32_t *tile_of,
     *shares = malloc((n ? n : 1) * sizeof **shares);
     if (!*shares) {
         free(pairs);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t i = 0; i < n;) { /* one tile: pairs[i .. end) */
         size_t end = i;
@@ -583,7 +583,7 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
     if (!area_srs || !region_srs)
         status = dti_error_set(err, DT_ERR_CRS, NULL, 0, "no CRS for the area split");
     else if (!box || !q.regions || !q.stamp)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK) {
         OSRSetAxisMappingStrategy(region_srs, OAMS_TRADITIONAL_GIS_ORDER);
         tile_ct = OCTNewCoordinateTransformation(t->srs, area_srs);
@@ -604,7 +604,7 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
     }
     if (status == DT_OK && grid_build(&index, box, box + nregions, box + 2 * nregions,
                                       box + 3 * nregions, nregions) != 0)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (size_t i = 0; status == DT_OK && i < t->count; i++) {
         OGRGeometryH plain = tile_polygon(t, i);
         q.tile = plain ? equal_area_copy(plain, t->srs, tile_ct) : NULL;
@@ -623,7 +623,7 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
                      : 0;
         OGR_G_DestroyGeometry(q.tile);
         if (rc == -1)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (rc)
             status = dti_error_gdal(err, DT_ERR_FORMAT, t->display,
                                     "cannot intersect a tile with a region polygon");

@@ -43,21 +43,16 @@ static int spelled(const char *names, const char *arg, int takes_value, char *na
     return 0;
 }
 
-static dt_status nomem(dt_error *err)
-{
-    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-}
-
 static dt_status add_to_list(void *request, const dti_opt *o, const char *value, dt_error *err)
 {
     char ***items = FIELD(request, o->offset, char **);
     size_t *count = FIELD(request, o->offset2, size_t);
     char **grown = realloc(*items, (*count + 2) * sizeof *grown);
     if (!grown)
-        return nomem(err);
+        return dti_nomem(err);
     *items = grown;
     if (!(grown[*count] = strdup(value)))
-        return nomem(err);
+        return dti_nomem(err);
     grown[++*count] = NULL;
     return DT_OK;
 }
@@ -85,7 +80,7 @@ static dt_status apply(void *request, const dti_opt *o, const char *name, const 
     case DTI_OPT_FLAG: *FIELD(request, o->offset, int) = o->value ? o->value : 1; break;
     case DTI_OPT_STRING:
         if (dti_replace_string(FIELD(request, o->offset, char *), value) != 0)
-            return nomem(err);
+            return dti_nomem(err);
         break;
     case DTI_OPT_LIST:
         if (add_to_list(request, o, value, err) != DT_OK)
@@ -215,7 +210,7 @@ static dt_status add_operand(const dti_command *c, void *request, const char *a,
         if (*slot)
             return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "one %s only (%s and %s)", o->meta,
                                  *slot, a);
-        return dti_replace_string(slot, a) == 0 ? DT_OK : nomem(err);
+        return dti_replace_string(slot, a) == 0 ? DT_OK : dti_nomem(err);
     }
     return dti_error_set(err, DT_ERR_USAGE, NULL, 0, "unexpected argument '%s'", a);
 }
@@ -224,7 +219,7 @@ void *dti_request_new(const dti_command *c, dt_error *err)
 {
     dti_common *request = calloc(1, c->size);
     if (!request) {
-        nomem(err);
+        dti_nomem(err);
         return NULL;
     }
     request->command = c;

@@ -99,7 +99,7 @@ char *dti_path_resolve_links(const char *path, dt_error *err)
         free(cur);
         cur = next;
     }
-    dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dti_nomem(err);
     return NULL;
 }
 
@@ -136,7 +136,7 @@ static dti_outfile *prepare(const char *path, dt_note_fn note, void *user, dt_er
     dti_outfile *out = calloc(1, sizeof *out);
     if (!out || !(out->path = strdup(path ? path : "-"))) {
         free(out);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     out->kind = DTI_OUT_STDOUT;
@@ -226,7 +226,7 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
     }
     size_t n = strlen(out->target) + 16;
     if (!(out->temp = malloc(n))) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_outfile_abort(out);
         return NULL;
     }
@@ -241,7 +241,7 @@ dti_outfile *dti_outfile_open(const char *path, dt_note_fn note, void *user, dt_
     dti_signals_release(&mask);
     if (fd >= 0 && !listed) {
         close(fd);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_outfile_abort(out);
         return NULL;
     }
@@ -281,7 +281,7 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
                  dir[strlen(dir) - 1] == '/' ? "" : "/", name);
     free(dir);
     if (!out->temp_dir) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_outfile_abort(out);
         return NULL;
     }
@@ -302,7 +302,7 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
     if (!listed) {
         free(out->temp_dir);
         out->temp_dir = NULL;
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_outfile_abort(out);
         return NULL;
     }
@@ -310,7 +310,7 @@ dti_outfile *dti_outfile_open_file(const char *path, const char *suffix, dt_note
     snprintf(file_name, sizeof file_name, "%s%s", name,
              out->kind == DTI_OUT_RENAME ? "" : (suffix ? suffix : ""));
     if (!(out->file = join(out->temp_dir, strlen(out->temp_dir), file_name))) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_outfile_abort(out);
         return NULL;
     }
@@ -331,10 +331,10 @@ static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_e
 {
     *temp = NULL;
     if (!(* final = dti_sidecar_path(out->path)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     size_t n = strlen(*final) + 16;
     if (!(*temp = malloc(n)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     snprintf(*temp, n, "%s.tmp.XXXXXX", *final);
     sigset_t mask;
     dti_signals_hold(&mask); /* made and listed together (see dti_outfile_open) */
@@ -348,7 +348,7 @@ static dt_status write_sidecar(dti_outfile *out, char **temp, char **final, dt_e
         *temp = NULL;
         if (fd >= 0) {
             close(fd);
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         }
         return dti_error_set(err, DT_ERR_IO, *final, 0, "cannot write: %s", strerror(saved));
     }
@@ -432,7 +432,7 @@ static dt_status commit_files(dti_outfile *out, dt_error *err)
         int main_file = strcmp(e->d_name, base_name(out->target)) == 0;
         char *to = main_file ? strdup(out->target) : join(out->target, dir_len, e->d_name);
         if (!from || !to)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (rename(from, to) != 0)
             status = dti_error_set(err, DT_ERR_IO, main_file ? out->path : to, 0,
                                    "cannot rename into place: %s", strerror(errno));

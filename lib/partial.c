@@ -26,7 +26,7 @@ dt_status dti_partial_init(dti_partial *p, const dti_rules *rules, int digits, d
     dti_strtab_init(&p->providers);
     dti_strtab_init(&p->inputs);
     if (dti_u64set_init(&p->region_providers, 1024) != 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     return DT_OK;
 }
 
@@ -275,7 +275,7 @@ dt_status dti_partial_check_keys(const dti_partial *p, dt_error *err)
     uint64_t key;
     int shared = dti_key_lists_shared(p->source_keys, p->source_count, &first, &second, &key);
     if (shared < 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (!shared)
         return DT_OK;
     char id[32];
@@ -354,7 +354,7 @@ dt_status dti_partial_add(dti_partial *p, const dti_coverage *cov, const dti_reg
     free(target);
     free(start);
     free(downs);
-    return ok ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return ok ? DT_OK : dti_nomem(err);
 }
 
 /* An input's identity in a partial: its file name (without directories) and size. */
@@ -371,7 +371,7 @@ dt_status dti_partial_add_inputs(dti_partial *p, const dti_inputs *inputs, dt_er
         int n = input_key(inputs->display[i], dti_input_size(inputs, i), key, sizeof key);
         if (n < 0 || (size_t)n >= sizeof key ||
             dti_strtab_intern(&p->inputs, key, (size_t)n) == UINT32_MAX)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -412,7 +412,7 @@ dt_status dti_partial_finish(dti_partial *p, dti_region_table *regions, dti_regi
     if (!ok) {
         free(stats);
         dti_regions_free(regions);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     *out = stats;
     return DT_OK;
@@ -541,13 +541,13 @@ static const char *covered_twice(dti_partial *p, const dti_field *f, int n, uint
     size_t before = p->inputs.count;
     uint32_t index = dti_strtab_intern(&p->inputs, key, (size_t)len);
     if (index == UINT32_MAX) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return out_of_memory;
     }
     if (p->inputs.count > before) {
         uint32_t *sources = realloc(p->input_source, p->inputs.count * sizeof *sources);
         if (!sources) {
-            dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            dti_nomem(err);
             return out_of_memory;
         }
         p->input_source = sources;
@@ -566,14 +566,14 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
 {
     char **sources = realloc(p->sources, (p->source_count + 1) * sizeof *sources);
     if (!sources)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     p->sources = sources;
     if (!(sources[p->source_count] = strdup(dti_input_name(path, NULL))))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dti_key_list *lists = realloc(p->source_keys, (p->source_count + 1) * sizeof *lists);
     if (!lists) {
         free(sources[p->source_count]);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     p->source_keys = lists;
     lists[p->source_count] = (dti_key_list){NULL, 0};
@@ -596,7 +596,7 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
         if (dti_field_is(&f[0], "k") && n == 2) {
             int rc_keys = read_keys(&p->source_keys[source], &key_cap, &f[1]);
             if (rc_keys == -2) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
                 break;
             }
             if (rc_keys < 0) {
@@ -628,7 +628,7 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
         }
         uint32_t r = n >= 2 ? region_of(p, f[1].s, f[1].len) : UINT32_MAX;
         if (n >= 2 && r == UINT32_MAX) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         if (dti_field_is(&f[0], "r") && n == 6 + DTI_TIER_COUNT) {
@@ -663,12 +663,12 @@ dt_status dti_partial_read(dti_partial *p, const char *path, dt_error *err)
             else if ((added = histogram_add(&p->downs[r], value, count)) == -2)
                 why = "bad histogram bin: its count passes 10^14";
             else if (added != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
         } else if (dti_field_is(&f[0], "p") && n == 3) {
             uint32_t provider = dti_strtab_intern(&p->providers, f[2].s, f[2].len);
             if (provider == UINT32_MAX ||
                 dti_u64set_add(&p->region_providers, (uint64_t)r << 32 | provider) < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
         } else {
             why = "unknown record";
         }

@@ -361,7 +361,7 @@ static dt_status check_parent(const dti_path_entry *o, dt_error *err)
     char *dir = slash ? strndup(t, slash == t ? 1 : (size_t)(slash - t)) : strdup(".");
     dt_status status = DT_OK;
     if (!dir)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     else if (stat(dir, &st) != 0)
         status = dti_error_set(err, DT_ERR_IO, o->path, 0,
                                "cannot write: the directory %s does not exist", dir);
@@ -377,7 +377,7 @@ dt_status dti_path_check_finish(dti_path_check *c, dt_error *err)
 {
     dt_status status = DT_OK;
     if (c->nomem)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK && c->stdin_again)
         status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
                                "%s - and %s -: standard input can be read by one input only; "

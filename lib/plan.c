@@ -245,7 +245,7 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
         return status;
     size_t known = seen->count;
     if (dti_strtab_intern(seen, geoid, strlen(geoid)) == UINT32_MAX)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (seen->count == known)
         return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row], "region %s appears twice",
                              geoid);
@@ -294,8 +294,7 @@ static dt_status build_projects(plan_state *s, const dt_plan_options *o, dt_erro
     dti_strtab seen;
     dti_strtab_init(&seen);
     s->projects = calloc(2 * t->nrows + 1, sizeof *s->projects);
-    dt_status status =
-        s->projects ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = s->projects ? DT_OK : dti_nomem(err);
     for (size_t r = 0; status == DT_OK && r < t->nrows; r++)
         status = add_projects(s, o, r, &seen, err);
     dti_strtab_free(&seen);
@@ -304,7 +303,7 @@ static dt_status build_projects(plan_state *s, const dt_plan_options *o, dt_erro
     /* stable split: unserved projects before underserved ones */
     dti_project *sorted = malloc((s->count + 1) * sizeof *sorted);
     if (!sorted)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     size_t k = 0;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1)
@@ -359,7 +358,7 @@ static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, 
         dti_exact_size size;
         int rc = dti_plan_exact(p, n, budget, DTI_EXACT_MAX_CELLS, &size);
         if (rc < 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         if (rc == 0 && method == METHOD_EXACT) {
             char why[400];
             exact_too_large(why, sizeof why, &size, households);
@@ -560,7 +559,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
     const char **ids = malloc((s->table.nrows + 1) * sizeof *ids);
     double *values = malloc((s->table.nrows + 1) * sizeof *values);
     dt_map_options *m = state && ids && values ? dti_request_new(&dti_map_command, err) : NULL;
-    dt_status status = m ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = m ? DT_OK : dti_nomem(err);
     size_t regions = 0, funded = 0;
     for (size_t i = 0; status == DT_OK && i < s->count; i++) {
         uint8_t v = s->projects[i].funded ? 2 : 1;
@@ -609,8 +608,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
         m->width = o->width;
         m->scale_bar = o->scale_bar;
         m->values = &funded_values;
-        status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
-                     : dti_request_check(m, err);
+        status = bad ? dti_nomem(err) : dti_request_check(m, err);
     }
     if (status == DT_OK)
         status = dt_map(m, progress, note, user, err);
@@ -741,7 +739,7 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
                 o->stats);
     if (status == DT_OK) {
         if (write_table(out ? dti_outfile_stream(out) : NULL, table, &s, o->households) != 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         char money[64];
         prov = dti_prov_new("plan");
         dti_prov_set_text(prov, "budget", dti_format_money(money, sizeof money, o->budget));

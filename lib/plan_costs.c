@@ -64,7 +64,7 @@ static dt_status read_rows(dti_cost_model *m, const dti_csv_table *t, dt_error *
     if (t->nrows == 0)
         return dti_error_set(err, DT_ERR_FORMAT, t->path, 0, "no density class in the file");
     if (!(m->classes = calloc(t->nrows, sizeof *m->classes)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t r = 0; r < t->nrows; r++) {
         dti_cost_class *c = &m->classes[m->count++];
         const char *min = dti_csv_table_cell(t, r, col[0]), *max = dti_csv_table_cell(t, r, col[1]);
@@ -145,7 +145,7 @@ dt_status dti_cost_model_read(dti_cost_model *m, const char *path, dt_error *err
         VSILFILE *fp = VSIFileFromMemBuffer(memory_path, (GByte *)(uintptr_t)dti_default_costs,
                                             (vsi_l_offset)strlen(dti_default_costs), FALSE);
         if (!fp)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         VSIFCloseL(fp);
     }
     dti_csv_table t;

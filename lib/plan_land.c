@@ -57,7 +57,7 @@ static dt_status land_set_m2(dti_land *land, const char *id, double m2, const ch
                              "region %s: a land area of %.0f square metres is not a region's", id,
                              m2);
     if (land_set(land, id, km2) < 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     return DT_OK;
 }
 
@@ -86,7 +86,7 @@ dt_status dti_land_read_csv(dti_land *land, const char *path, dt_error *err)
         const char *id = dti_csv_table_cell(&t, r, col[0]);
         int rc = status == DT_OK ? land_set(land, id, km2) : 0;
         if (rc < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (rc > 0)
             status = dti_error_set(err, DT_ERR_FORMAT, t.path, t.lines[r],
                                    "region %s appears twice", id);
@@ -117,7 +117,7 @@ static dt_status areas_from_geometry(dti_land *land, dti_map_layer *ml, dt_error
     double *area = calloc(ml->region_count ? ml->region_count : 1, sizeof *area);
     if (!area) {
         dti_map_projection_free(&proj);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t f = 0; f < ml->feature_count; f++)
         for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++) {

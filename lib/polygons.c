@@ -58,11 +58,6 @@ struct dti_polygons {
     uint32_t *cell_parts;
 };
 
-static dt_status nomem(dt_error *err)
-{
-    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-}
-
 static int ensure(void **array, size_t *cap, size_t need, size_t size, int count)
 {
     if (need <= *cap)
@@ -220,17 +215,17 @@ dt_status dti_polygons_add(dti_polygons *p, const char *id, OGRGeometryH g, dt_e
     size_t before = p->ids.count;
     uint32_t region = dti_strtab_intern(&p->ids, id, strlen(id));
     if (region == UINT32_MAX)
-        return nomem(err);
+        return dti_nomem(err);
     if (p->keep_geometry) {
         if (p->ids.count > before) {
             void *arrays[1] = {p->geometry};
             int failed = ensure(arrays, &p->geometry_cap, p->ids.count, sizeof(OGRGeometryH), 1);
             p->geometry = arrays[0];
             if (failed)
-                return nomem(err);
+                return dti_nomem(err);
             p->geometry[region] = OGR_G_CreateGeometry(wkbMultiPolygon);
             if (!p->geometry[region])
-                return nomem(err);
+                return dti_nomem(err);
         }
         OGRErr rc = OGRERR_NONE;
         if (type == wkbPolygon)
@@ -239,13 +234,13 @@ dt_status dti_polygons_add(dti_polygons *p, const char *id, OGRGeometryH g, dt_e
             for (int k = 0; k < OGR_G_GetGeometryCount(g) && rc == OGRERR_NONE; k++)
                 rc = OGR_G_AddGeometry(p->geometry[region], OGR_G_GetGeometryRef(g, k));
         if (rc != OGRERR_NONE)
-            return nomem(err);
+            return dti_nomem(err);
     }
     if (type == wkbPolygon)
-        return add_part(p, g, region) == 0 ? DT_OK : nomem(err);
+        return add_part(p, g, region) == 0 ? DT_OK : dti_nomem(err);
     for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
         if (add_part(p, OGR_G_GetGeometryRef(g, k), region) != 0)
-            return nomem(err);
+            return dti_nomem(err);
     return DT_OK;
 }
 
@@ -280,7 +275,7 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
     p->slab_first = malloc((np + 1) * sizeof *p->slab_first);
     p->slab_height = malloc((np ? np : 1) * sizeof *p->slab_height);
     if (!p->slab_first || !p->slab_height)
-        return nomem(err);
+        return dti_nomem(err);
     for (size_t i = 0; i < np; i++) {
         size_t edges = p->part_end[i] - p->part_first[i];
         size_t n = edges / 8 + 1;
@@ -300,7 +295,7 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
     p->slab_first[np] = (uint32_t)total;
     p->slab_start = calloc(total + 2, sizeof *p->slab_start);
     if (!p->slab_start)
-        return nomem(err);
+        return dti_nomem(err);
     /* two passes over the edges: count per slab, then place */
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
@@ -309,7 +304,7 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
             p->slab_edges =
                 malloc((p->slab_start[total] ? p->slab_start[total] : 1) * sizeof *p->slab_edges);
             if (!p->slab_edges)
-                return nomem(err);
+                return dti_nomem(err);
         }
         for (size_t i = 0; i < np; i++) {
             long n = (long)(p->slab_first[i + 1] - p->slab_first[i]);
@@ -376,7 +371,7 @@ static dt_status build_grid(dti_polygons *p, dt_error *err)
     size_t ncells = (size_t)nx * (size_t)ny;
     p->cell_start = calloc(ncells + 2, sizeof *p->cell_start);
     if (!p->cell_start)
-        return nomem(err);
+        return dti_nomem(err);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             for (size_t c = 0; c < ncells; c++)
@@ -384,7 +379,7 @@ static dt_status build_grid(dti_polygons *p, dt_error *err)
             size_t n = p->cell_start[ncells];
             p->cell_parts = malloc((n ? n : 1) * sizeof *p->cell_parts);
             if (!p->cell_parts)
-                return nomem(err);
+                return dti_nomem(err);
         }
         size_t *count = p->cell_start + (pass == 0);
         for (size_t i = 0; i < np; i++) {
@@ -417,7 +412,7 @@ dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
     uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
     if (!p->order || !rank) {
         free(rank);
-        return nomem(err);
+        return dti_nomem(err);
     }
     for (size_t r = 0; r < n; r++)
         p->order[r] = (uint32_t)r;
@@ -533,7 +528,7 @@ static dt_status read_feature(dti_polygons *p, const dti_layer *layer, int id_fi
         g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
     dt_status status = DT_OK;
     if (!g)
-        return nomem(err);
+        return dti_nomem(err);
     if (report->validity_checked && !OGR_G_IsValid(g)) {
         OGRGeometryH fixed = OGR_G_MakeValid(g);
         OGRGeometryH polygons = fixed ? polygons_of(fixed) : NULL;
@@ -581,7 +576,7 @@ dti_polygons *dti_polygons_read(const char *spec, const char *id_field, int keep
     if (status == DT_OK)
         status = dti_layer_srs(&layer, &srs, err);
     if (status == DT_OK && !(p = dti_polygons_new(srs, keep_geometry)))
-        status = nomem(err);
+        status = dti_nomem(err);
     if (srs)
         OSRDestroySpatialReference(srs);
     if (status == DT_OK) {
@@ -622,7 +617,7 @@ dt_status dti_polygons_assign(const dti_polygons *p, const dti_blocks *blocks,
     memset(report, 0, sizeof *report);
     double *x = malloc(CHUNK * sizeof *x), *y = malloc(CHUNK * sizeof *y);
     int *ok = malloc(CHUNK * sizeof *ok);
-    dt_status status = x && y && ok ? DT_OK : nomem(err);
+    dt_status status = x && y && ok ? DT_OK : dti_nomem(err);
     size_t start = 0;
     for (size_t s = 0; s < blocks->source_count && status == DT_OK; s++) {
         void *ct = NULL;

@@ -199,7 +199,7 @@ dt_status dti_plans_read(const char *path, dti_plans *p, dt_error *err)
     memset(p, 0, sizeof *p);
     dti_strtab_init(&p->providers);
     if (plans_rehash(p, 64) != 0)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dti_csv *csv = dti_csv_open(path, path, err);
     if (!csv) {
         dti_plans_free(p);
@@ -227,7 +227,7 @@ dt_status dti_plans_read(const char *path, dti_plans *p, dt_error *err)
             plan.line = dti_csv_line(csv);
             p->rows++;
             if (nomem || plans_add(p, &plan) != 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             continue;
         }
         status = dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv), "%s", why);
@@ -249,14 +249,14 @@ dt_status dti_coverage_track_extras(dti_coverage *cov, const dti_plans *plans, d
         return dti_error_set(err, DT_ERR_INTERNAL, NULL, 0, "price tracking on a used coverage");
     dti_coverage_extras *x = calloc(1, sizeof *x);
     if (!x)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     x->plans = plans;
     cov->extras = x;
     for (size_t i = 0; plans && i < plans->providers.count; i++) {
         const char *id = dti_strtab_get(&plans->providers, (uint32_t)i);
         uint32_t index = dti_coverage_provider(cov, id, strlen(id));
         if (index == UINT32_MAX)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         if (index != i) /* a coverage that already had providers */
             return dti_error_set(err, DT_ERR_INTERNAL, NULL, 0,
                                  "plan providers interned out of order");

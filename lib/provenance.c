@@ -257,7 +257,7 @@ static dt_status read_facts(const char *path, const char *display, csv_facts *fa
         for (int c = 0; c < ncol; c++)
             free(names[c]);
         dti_csv_close(csv);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     while ((rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &nf, err)) > 0) {
         facts->rows++;
@@ -331,7 +331,7 @@ int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
         return 0; /* standard input has no sidecar */
     char *sidecar = dti_sidecar_path(csv_path);
     if (!sidecar) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return -1;
     }
     FILE *probe = fopen(sidecar, "rb");

@@ -27,7 +27,7 @@ dt_status dti_regions_by_prefix(const dti_coverage *cov, int digits, dti_region_
     if (!prefixes || !regions->block_region || dti_u64map_init(&index, 1024) != 0) {
         free(prefixes);
         dti_regions_free(regions);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     /* Distinct prefixes, sorted: fixed-width numbers sort as their text. */
     size_t count = 0;
@@ -62,7 +62,7 @@ nomem:
     free(prefixes);
     dti_u64map_free(&index);
     dti_regions_free(regions);
-    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    return dti_nomem(err);
 }
 
 dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *blocks,
@@ -75,13 +75,13 @@ dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *b
     regions->block_region = malloc((nblocks ? nblocks : 1) * sizeof *regions->block_region);
     if (!regions->ids || !regions->block_region) {
         dti_regions_free(regions);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     regions->count = count;
     for (size_t r = 0; r < count; r++)
         if (!(regions->ids[r] = strdup(dti_polygons_id(polygons, r)))) {
             dti_regions_free(regions);
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         }
     /* SPEC: a location whose block is not in the blocks layer is left out */
     for (size_t b = 0; b < nblocks; b++) {
@@ -141,7 +141,7 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
         free(stats);
         free(start);
         free(downs);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t i = 0; i < nloc; i++) {
         const dti_location *loc = &cov->locations[i];
@@ -165,7 +165,7 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
         free(stats);
         free(start);
         free(downs);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t i = 0; i < nloc; i++) {
         uint32_t r = regions->block_region[cov->locations[i].block];
@@ -181,7 +181,7 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     /* distinct (region, provider): the OR of the region's block bitmaps */
     if (dti_region_providers_each(cov, regions->block_region, nreg, count_provider, stats) != 0) {
         free(stats);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     *out = stats;
     return DT_OK;

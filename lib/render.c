@@ -267,7 +267,7 @@ dt_status dti_render_symbols(dti_canvas *cv, const dti_map_model *m, const dti_p
     if (!sym || !best) {
         free(sym);
         free(best);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t f = 0; f < ml->feature_count; f++) {
         uint32_t region = ml->feature_region[f];

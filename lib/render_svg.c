@@ -119,7 +119,7 @@ static dt_status region_paths(dti_canvas *cv, const dti_map_model *m, const dti_
     if (!first || !order) {
         free(first);
         free(order);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     for (size_t f = 0; f < ml->feature_count; f++)
         first[ml->feature_region[f] + 1]++;
@@ -129,7 +129,7 @@ static dt_status region_paths(dti_canvas *cv, const dti_map_model *m, const dti_
     if (!next) {
         free(first);
         free(order);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     memcpy(next, first, ml->region_count * sizeof *next);
     for (size_t f = 0; f < ml->feature_count; f++)

@@ -192,7 +192,7 @@ static dt_status read_stats(dti_report *r, const dt_report_options *o, dt_error 
     r->pct = malloc((n + 1) * sizeof *r->pct);
     r->worst = malloc((n + 1) * sizeof *r->worst);
     if (!r->counts || !r->pct || !r->worst)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t row = 0; row < n; row++) {
         uint64_t *c = r->counts + 4 * row; /* locations, unserved, underserved, served */
         for (int k = 0; k < 4 && status == DT_OK; k++)
@@ -237,7 +237,7 @@ static dt_status read_prices(dti_report *r, dt_error *err)
     r->priced_rows = malloc((t->nrows + 1) * sizeof *r->priced_rows);
     r->price_values = malloc((t->nrows + 1) * sizeof *r->price_values);
     if (!r->priced_rows || !r->price_values)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t row = 0; row < t->nrows; row++) {
         const char *cell = dti_csv_table_cell(t, row, col);
         double v;
@@ -261,7 +261,7 @@ static dt_status read_plan(dti_report *r, const char *path, dt_error *err)
     if (status == DT_OK)
         status = dti_csv_table_require(t, names, 5, col, "a plan table of dialtone plan", err);
     if (status == DT_OK && !(r->funded_rows = malloc((t->nrows + 1) * sizeof *r->funded_rows)))
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     int unserved_left = 0;
     for (size_t row = 0; status == DT_OK && row < t->nrows; row++) {
         int under = strcmp(dti_csv_table_cell(t, row, col[1]), "underserved") == 0;
@@ -351,13 +351,12 @@ static dt_status default_map(dti_report *r, const dt_report_options *o, const ch
               dti_set_text(&m->source, o->source) | dti_set_text(&m->region_noun, o->region_noun) |
               dti_set_text(&m->output, temp) | dti_set_text(&m->svg, temp_svg);
     m->width = 1200;
-    dt_status status = bad ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
-                           : dti_request_check(m, err);
+    dt_status status = bad ? dti_nomem(err) : dti_request_check(m, err);
     if (status == DT_OK)
         status = dt_map(m, progress, note, user, err);
     dti_request_free(m);
     if (status == DT_OK && !(r->maps = calloc(1, sizeof *r->maps)))
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK && (status = dti_figure_read(&r->maps[0], temp, err)) == DT_OK)
         r->map_count = 1;
     if (status == DT_OK)
@@ -526,7 +525,7 @@ dt_status dti_call_report(const dt_report_options *o, dt_progress_fn progress, d
         status = dti_names_read(&r.names, o->regions, o->layer, o->id_field, err);
     if (status == DT_OK && o->map_count) {
         if (!(r.maps = calloc(o->map_count, sizeof *r.maps)))
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         for (size_t i = 0; status == DT_OK && i < o->map_count; i++, r.map_count++)
             status = dti_figure_read(&r.maps[i], o->maps[i], err);
     } else if (status == DT_OK && o->regions) {

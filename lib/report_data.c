@@ -72,7 +72,7 @@ dt_status dti_figure_read_svg(dti_figure *f, const char *path, dt_error *err)
     int failed = ferror(fp);
     fclose(fp);
     if (!text)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     text[n] = '\0';
     char *start = strstr(text, "<svg");
     if (failed || !start) {
@@ -109,7 +109,7 @@ dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err)
     }
     VSIFCloseL(fp);
     if (!f->png)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     f->size = n;
     static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (n < 33 || memcmp(f->png, signature, 8) != 0 || memcmp(f->png + 12, "IHDR", 4) != 0) {
@@ -209,19 +209,19 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
             const char *key = OGR_F_GetFieldAsString(feature, id);
             uint32_t index = dti_strtab_intern(&names->ids, key, strlen(key));
             if (index == UINT32_MAX) {
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             } else if (index == names->count) { /* the first feature of an id names it */
                 if (names->count == cap) {
                     cap = cap ? cap * 2 : 256;
                     char **n = realloc(names->names, cap * sizeof *n);
                     if (!n)
-                        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                        status = dti_nomem(err);
                     else
                         names->names = n;
                 }
                 if (status == DT_OK &&
                     !(names->names[names->count++] = strdup(OGR_F_GetFieldAsString(feature, name))))
-                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                    status = dti_nomem(err);
             }
             OGR_F_Destroy(feature);
         }

@@ -146,7 +146,7 @@ static const char *output(step *st, const char *what, char *path)
     if (made)
         s->made = made;
     if (!made || !(made[s->made_count] = strdup(path + strlen(s->work) + 1)))
-        st->status = dti_error_set(st->err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        st->status = dti_nomem(st->err);
     else
         s->made_count++;
     return path;
@@ -388,7 +388,7 @@ static dt_status run_report(run_state *s, const char *stats, char maps[2][1024],
 static dt_status make_out_dir(run_state *s, dt_error *err)
 {
     char *path = strdup(s->out);
-    dt_status status = path ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = path ? DT_OK : dti_nomem(err);
     for (char *end = path ? path + 1 : NULL; status == DT_OK && end;) {
         char *slash = strchr(end, '/');
         if (slash)
@@ -399,7 +399,7 @@ static dt_status make_out_dir(run_state *s, dt_error *err)
             if (!created || !(created[s->created_count] = strdup(path))) {
                 if (created)
                     s->created = created;
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             } else {
                 s->created = created;
                 sigset_t mask; /* made and listed together */
@@ -417,7 +417,7 @@ static dt_status make_out_dir(run_state *s, dt_error *err)
                                            strerror(saved));
                 } else if (!listed) {
                     free(created[s->created_count]);
-                    status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                    status = dti_nomem(err);
                 } else {
                     s->created_count++;
                 }
@@ -456,7 +456,7 @@ static dt_status make_work_dir(run_state *s, dt_error *err)
         return dti_error_set(err, DT_ERR_IO, s->out, 0, "not a directory");
     size_t n = strlen(s->out) + 32;
     if (!(s->work = malloc(n)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     snprintf(s->work, n, "%s/.dialtone-run.tmp.XXXXXX", s->out);
     sigset_t mask;
     dti_signals_hold(&mask); /* made and listed together: an interruption between would leave it */
@@ -473,7 +473,7 @@ static dt_status make_work_dir(run_state *s, dt_error *err)
     if (!listed) {
         free(s->work);
         s->work = NULL;
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -532,7 +532,7 @@ static dt_status move_outputs(run_state *s, dt_error *err)
      * ones it already moved, so that a failed run leaves no output */
     unsigned char *fresh = calloc(2 * s->made_count + 1, 1);
     if (!fresh)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (size_t i = 0; i < 2 * s->made_count; i++) {
         snprintf(to, sizeof to, "%s/%s%s", s->out, s->made[i / 2], i % 2 ? "-metadata.json" : "");
         fresh[i] = access(to, F_OK) != 0;
@@ -627,8 +627,7 @@ dt_status dti_call_run(const dt_run_options *o, dt_progress_fn progress, dt_note
     char default_out[1100];
     snprintf(default_out, sizeof default_out, "%s/out", c.dir);
     s.out = strdup(out ? out : default_out);
-    status = s.out ? check_paths(&s, o->config, err)
-                   : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    status = s.out ? check_paths(&s, o->config, err) : dti_nomem(err);
     if (status == DT_OK && c.old_method)
         dti_say(note, user,
                 "%s:%ld: method is now plan_method (the plan's allocation, not the maps' "

@@ -243,7 +243,7 @@ static dt_status check_value(dti_run_config *c, int k, char *value, dt_error *er
     case DIRECTORY: {
         int rc = split_words(c, k, value);
         if (rc == -1)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         if (rc == -2)
             return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "%s: a quote is not closed",
                                  key);
@@ -372,7 +372,7 @@ static dt_status parse_line(dti_run_config *c, char *text, long line, dt_error *
     }
     c->line[k] = line;
     if (!(c->text[k] = strdup(value)))
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     if (!*value)
         return dti_error_set(err, DT_ERR_FORMAT, c->path, line, "%s has no value", key);
     return check_value(c, k, value, err);
@@ -396,8 +396,7 @@ dt_status dti_run_config_read(dti_run_config *c, const char *path, dt_error *err
     c->path = strdup(path);
     const char *slash = strrchr(path, '/');
     c->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    dt_status status =
-        c->path && c->dir ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = c->path && c->dir ? DT_OK : dti_nomem(err);
     char *buf = NULL; /* lines of any length: a national release lists hundreds of files */
     size_t buf_size = 0;
     long line = 0;

@@ -450,8 +450,8 @@ static dt_status write_extra_levels(const dt_stats_options *o, const dti_coverag
         dti_region_table regions = {0};
         dti_region_stats *stats = NULL;
         char *path = level_path(o->output, o->extra_names[k]);
-        status = path ? dti_regions_by_prefix(cov, o->extra_digits[k], &regions, err)
-                      : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status =
+            path ? dti_regions_by_prefix(cov, o->extra_digits[k], &regions, err) : dti_nomem(err);
         if (status == DT_OK)
             status = dti_region_stats_compute(cov, &regions, &stats, err);
         dti_tables_run names; /* --names: the file names every level's regions it holds */
@@ -501,7 +501,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         double *lon = o->fabric ? malloc(n * sizeof *lon) : NULL;
         double *lat = o->fabric ? malloc(n * sizeof *lat) : NULL;
         if (o->fabric && (!lon || !lat))
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (o->fabric)
             status = dti_fabric_coordinates(cov, fabric, lon, lat, &located, err);
         where.lon = lon;
@@ -554,7 +554,7 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
      * to a file only with -o */
     char *path = o->output ? level_path(o->output, o->level_name) : NULL;
     if (o->output && !path)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     int to_file = o->output || (!o->partial_out && !memory);
     if (status == DT_OK && (to_file || memory))
         status =
@@ -638,7 +638,7 @@ static dt_status read_coverage(const dt_stats_options *o, const dti_inputs *bdc,
     if (status == DT_OK && fabric)
         status = dti_coverage_read_fabric(cov, fabric, bdc, NULL, 0, err);
     if (status == DT_OK && cov->tables && dti_tables_pairs_finish(cov->tables) != 0)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     return status;
 }
 
@@ -740,7 +740,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
         !geometry && !o->extra_levels && !extra && !o->tech_out && !o->providers_out) {
         size_t distinct = 0;
         if (!(bdc_states = dti_peek_states(&inputs, &distinct)))
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         grouped = distinct >= (forced ? 1u : 2u);
     }
     if (status == DT_OK && grouped) {

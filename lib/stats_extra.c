@@ -168,7 +168,7 @@ static dt_status read_income(dti_extra_run *run, const char *path, dt_error *err
                 id = UINT32_MAX;
         }
         if (id == UINT32_MAX) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         run->incomes[id] = income;
@@ -223,7 +223,7 @@ dti_extra_run *dti_extra_load(const dti_extra_options *x, dt_error *err)
 {
     dti_extra_run *run = calloc(1, sizeof *run);
     if (!run) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     run->opt = x;
@@ -255,7 +255,7 @@ static dt_status group_locations(const dti_coverage *cov, const dti_region_table
     *order = malloc((nloc ? nloc : 1) * sizeof **order);
     *start = calloc(nreg + 2, sizeof **start);
     if (!*order || !*start)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     size_t *next = *start + 1; /* next[r]: counts, then fill positions */
     for (size_t i = 0; i < nloc; i++) {
         uint32_t r = regions->block_region[cov->locations[i].block];
@@ -287,7 +287,7 @@ static dt_status measure(dti_extra_run *run, const dti_coverage *cov,
     run->measured = calloc(run->nregions ? run->nregions : 1, sizeof *run->measured);
     dt_status status = lon && lat && tile_of && region_of && run->measured
                            ? dti_fabric_coordinates(cov, fabric, lon, lat, &run->located, err)
-                           : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                           : dti_nomem(err);
     double bbox[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; status == DT_OK && i < nloc; i++)
         if (!isnan(lon[i])) {
@@ -325,7 +325,7 @@ static dt_status measure_by_area(dti_extra_run *run, const dti_polygons *polygon
     run->measured = calloc(nreg ? nreg : 1, sizeof *run->measured);
     if (!geometries || !run->measured) {
         free(geometries);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     /* read only the tiles near the regions: their extent in longitude/latitude */
     double bbox[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
@@ -376,7 +376,7 @@ dt_status dti_extra_compute(dti_extra_run *run, const dti_coverage *cov,
     run->region_income = malloc((nreg ? nreg : 1) * sizeof *run->region_income);
     dt_status status = scratch && run->groups && run->region_income && (ratios || !run->have_plans)
                            ? group_locations(cov, regions, &order, &start, err)
-                           : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                           : dti_nomem(err);
     for (size_t r = 0; status == DT_OK && r < nreg; r++) {
         dti_group_extra *g = &run->groups[r];
         const uint32_t *locs = order + start[r];

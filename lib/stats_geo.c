@@ -6,11 +6,6 @@
 
 #include "internal.h"
 
-static dt_status nomem(dt_error *err)
-{
-    return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
-}
-
 void dti_geo_free(dti_stats_geo *geo)
 {
     if (!geo)
@@ -121,7 +116,7 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
     dti_assign_report report;
     uint8_t *several = NULL;
     if (o->verbose && !(several = calloc(blocks->count ? blocks->count : 1, 1)))
-        return nomem(err);
+        return dti_nomem(err);
     dt_status status = dti_polygons_assign(geo->polygons, blocks, geo->layer_region, several,
                                            &report, progress, user, err);
     if (status == DT_OK)
@@ -188,7 +183,7 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
 static dt_status prefix_map(const dti_region_table *regions, dti_u64map *map, dt_error *err)
 {
     if (dti_u64map_init(map, regions->count * 2 + 16) != 0)
-        return nomem(err);
+        return dti_nomem(err);
     for (size_t r = 0; r < regions->count; r++) {
         uint64_t prefix;
         int inserted;
@@ -196,7 +191,7 @@ static dt_status prefix_map(const dti_region_table *regions, dti_u64map *map, dt
             continue;
         uint32_t *slot = dti_u64map_put(map, prefix, (uint32_t)r, &inserted);
         if (!slot)
-            return nomem(err);
+            return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -221,7 +216,7 @@ static dt_status households_regions(dti_stats_geo *geo, const dti_geo_options *o
     const dti_block_counts *h = &geo->households;
     if (!(geo->household_region =
               malloc((h->count ? h->count : 1) * sizeof *geo->household_region)))
-        return nomem(err);
+        return dti_nomem(err);
     if (geo->polygons) {
         size_t outside = 0;
         for (size_t i = 0; i < h->count; i++) {
@@ -261,7 +256,7 @@ static dt_status sums(dti_stats_geo *geo, const dti_coverage *cov, const dti_reg
         geo->pop = calloc(nreg ? nreg : 1, sizeof *geo->pop);
         geo->aland = calloc(nreg ? nreg : 1, sizeof *geo->aland);
         if (!geo->pop || !geo->aland)
-            return nomem(err);
+            return dti_nomem(err);
         for (size_t k = 0; k < b->count; k++) {
             uint32_t r = geo->layer_region[k];
             if (r == DTI_NO_REGION)
@@ -325,7 +320,7 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
     size_t nblocks = geo->blocks.count;
     if (status == DT_OK && geo->have_blocks &&
         !(geo->layer_region = malloc((nblocks ? nblocks : 1) * sizeof *geo->layer_region)))
-        status = nomem(err);
+        status = dti_nomem(err);
     if (status != DT_OK)
         return status;
     if (geo->polygons)

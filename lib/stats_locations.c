@@ -96,7 +96,7 @@ dti_table_out *dti_location_layer_write(const char *path, const char *driver,
     dt_status status = DT_OK;
     if (!order || !counts || !ids || !start || !providers_text || !srs ||
         OSRImportFromEPSG(srs, 4326) != OGRERR_NONE)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK) {
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
         if (!(out = dti_table_open(path, driver, "locations", columns, NC, DTI_GEOMETRY_POINTS, srs,
@@ -111,7 +111,7 @@ dti_table_out *dti_location_layer_write(const char *path, const char *driver,
         snprintf(block, sizeof block, "%015llu", (unsigned long long)cov->block_geoids[loc->block]);
         snprintf(count, sizeof count, "%u", counts[i]);
         if (served_providers(cov, start, i, ids, &providers_text, &text_size) != 0) {
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
             break;
         }
         served_technologies(loc, techs, sizeof techs);
@@ -132,8 +132,7 @@ dti_table_out *dti_location_layer_write(const char *path, const char *driver,
         OGRGeometryH point = located ? OGR_G_CreateGeometry(wkbPoint) : NULL;
         if (point)
             OGR_G_SetPoint_2D(point, 0, ctx->lon[i], ctx->lat[i]);
-        status = located && !point ? dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory")
-                                   : dti_table_write(out, cells, point, err);
+        status = located && !point ? dti_nomem(err) : dti_table_write(out, cells, point, err);
         if (point)
             OGR_G_DestroyGeometry(point);
     }

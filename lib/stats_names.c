@@ -124,7 +124,7 @@ static dt_status names_from_csv(label_list *l, const char *path, dt_error *err)
         const char *cells[1] = {name};
         int added = f[col[0]].len && f[col[0]].len < sizeof id ? label_add(l, id, cells) : 2;
         if (added < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (added > 0)
             status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), dti_csv_line(csv),
                                    added == 1 ? "geoid %s is named twice" : "bad geoid '%s'", id);
@@ -164,7 +164,7 @@ static dt_status labels_from_layer(label_list *l, dti_tables_run *run, const cha
                                "--name-field %s: the layer has no such field", name_field);
     int *fields = calloc((size_t)run->keep_count + 2, sizeof *fields);
     if (status == DT_OK && !fields)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (int j = 0; status == DT_OK && j < run->keep_count; j++) {
         int at = OGR_FD_GetFieldIndex(defn, run->keep_names[j]);
         if (at < 0)
@@ -185,7 +185,7 @@ static dt_status labels_from_layer(label_list *l, dti_tables_run *run, const cha
         OGRFeatureH f;
         const char **cells = calloc((size_t)l->stride, sizeof *cells);
         if (!cells)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         /* copies: the text of a number field lives only until the next call */
         char *id_text = NULL;
         while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
@@ -199,7 +199,7 @@ static dt_status labels_from_layer(label_list *l, dti_tables_run *run, const cha
                 ok &= cells[1 + j] != NULL;
             }
             if (!ok || label_add(l, id_text, cells) < 0)
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
             for (int c = 0; c < l->stride; c++)
                 free((char *)cells[c]);
             free(id_text);
@@ -223,12 +223,12 @@ static dt_status keep_fields_split(dti_tables_run *run, const char *list, const 
     run->keep_names = calloc((size_t)count, sizeof *run->keep_names);
     run->keep_types = calloc((size_t)count, sizeof *run->keep_types);
     if (!run->keep_names || !run->keep_types)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     const char *p = list;
     for (int j = 0; j < count; j++) {
         size_t len = strcspn(p, ",");
         if (!(run->keep_names[j] = strndup(p, len)))
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         run->keep_count = j + 1;
         const char *f = run->keep_names[j];
         int clash = strcasecmp(f, "geoid") == 0 || strcasecmp(f, "name") == 0 ||
@@ -253,7 +253,7 @@ dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
     if (blocks && blocks->with_area) {
         uint8_t *area = calloc(cov->block_count + 1, 1);
         if (!area)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         for (size_t b = 0; b < cov->block_count; b++) {
             uint32_t at = dti_blocks_find(blocks, cov->block_geoids[b]);
             area[b] = at == UINT32_MAX ? 0 : blocks->area[at];
@@ -286,17 +286,17 @@ dt_status dti_tables_prepare(dti_tables_run *run, const dti_coverage *cov,
     run->keep_values = values;
     run->region_count = nr;
     if (status == DT_OK && (!by_region || !kept || !values))
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     for (size_t r = 0; status == DT_OK && r < nr; r++) {
         uint32_t i = dti_strtab_find(&l.ids, regions->ids[r], strlen(regions->ids[r]));
         if (i == UINT32_MAX)
             continue;
         char *const *cells = l.cells + (size_t)i * (size_t)l.stride;
         if (cells[0] && !(by_region[r] = kept[r] = strdup(cells[0])))
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         for (size_t j = 0; status == DT_OK && j < nk; j++)
             if (!(values[r * nk + j] = strdup(cells[1 + j])))
-                status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+                status = dti_nomem(err);
     }
     label_list_free(&l);
     return status;

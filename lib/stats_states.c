@@ -30,7 +30,7 @@ static dt_status inputs_of_state(const dti_inputs *all, const int *states, int s
     }
     if (!ok) {
         dti_inputs_free(out);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -218,7 +218,7 @@ static dt_status one_state(const dti_state_run *run, int state, const dti_inputs
         status = dti_coverage_read_fabric(&cov, run->fabric, bdc, seen, seen_known, err);
     *foreign = status == DT_OK && cov.foreign_rows > 0;
     if (status == DT_OK && !*foreign && dti_key_list_collect(&cov, keys) != 0)
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK && !*foreign)
         status = dti_regions_by_prefix(&cov, run->prefix_digits, &regions, err);
     if (status == DT_OK && !*foreign)
@@ -240,8 +240,7 @@ dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti
     dti_state_set *seen = calloc(nfabric + 1, sizeof *seen), in_fabric = {{0, 0}}, done = {{0, 0}};
     dti_key_list *keys = calloc(100, sizeof *keys);
     size_t groups = 0;
-    dt_status status =
-        seen && keys ? DT_OK : dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+    dt_status status = seen && keys ? DT_OK : dti_nomem(err);
     *fallback = DTI_FALLBACK_NONE;
     /* pass 0: the states of the BDC files; pass 1: states only the fabric has */
     for (int pass = 0; pass < 2 && status == DT_OK && !*fallback; pass++) {
@@ -279,7 +278,7 @@ dt_status dti_stats_by_state(const dti_state_run *run, dti_partial *partial, dti
         uint64_t key;
         int shared = dti_key_lists_shared(keys, groups, &first, &second, &key);
         if (shared < 0)
-            status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            status = dti_nomem(err);
         else if (shared)
             *fallback = DTI_FALLBACK_TWO_STATES;
     }

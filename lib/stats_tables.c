@@ -197,12 +197,12 @@ static dt_status region_rows(row *r, int before_extra, const dti_region_table *r
         }
         if (extra && extra_cells(extra, (long)i, r->cells + before_extra,
                                  r->count - before_extra) != r->count - before_extra)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
         OGRGeometryH geometry = with_geometry ? dti_polygons_geometry(geo->polygons, i) : NULL;
         if (t && dti_table_write(t, r->text, geometry, err) != DT_OK)
             return err->status;
         if (mem && dti_table_add_row(mem, r->text) != 0)
-            return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+            return dti_nomem(err);
     }
     return DT_OK;
 }
@@ -244,7 +244,7 @@ dt_status dti_region_table_write_labeled(const char *path, const char *driver,
     if (mem)
         *mem = NULL;
     if (!r)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     int vector = driver != NULL;
     region_columns(r, geo, labels, vector);
     int before_extra = r->count;
@@ -259,7 +259,7 @@ dt_status dti_region_table_write_labeled(const char *path, const char *driver,
                                      geo->polygons ? dti_polygons_srs(geo->polygons) : NULL, err)))
         status = err->status;
     if (status == DT_OK && mem && !(m = dti_table_new(r->columns, r->count)))
-        status = dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        status = dti_nomem(err);
     if (status == DT_OK)
         status = region_rows(r, before_extra, regions, stats, geo, extra, labels, vector,
                              with_geometry, t, m, err);
@@ -344,7 +344,7 @@ dti_table_out *dti_block_table_write(const char *path, const char *driver, const
 {
     block_writer *w = calloc(1, sizeof *w);
     if (!w) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     static const char *const counts[] = {"locations", "unserved", "underserved", "served",
@@ -452,7 +452,7 @@ dt_status dti_location_table_write(FILE *stream, const dti_coverage *cov,
     if (!order || !providers) {
         free(order);
         free(providers);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     int with_region = ctx && ctx->regions, with_coordinates = ctx && ctx->lon;
     fputs("location_id,block_geoid,class,best_down,best_up,providers", fp);

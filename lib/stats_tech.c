@@ -81,7 +81,7 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
 {
     dti_coverage_tables *t = calloc(1, sizeof *t);
     if (!t)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     dti_strtab_init(&t->brands);
     t->providers = providers;
     /* DIALTONE_PAIR_COMPACT=N: compact from N records on (tests: 1, on every fill) */
@@ -89,7 +89,7 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
     t->compact_at = compact > 0 ? (size_t)compact : 4194304;
     if (dti_u64map_init(&t->brand_index, 256)) {
         dti_tables_free(t);
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     }
     cov->tables = t;
     return DT_OK;
@@ -522,7 +522,7 @@ dti_table_out *dti_tech_table_write(const char *path, const dti_coverage *cov,
     if (!tally || !sums || group_by_region(cov, regions, &order, &start) != 0) {
         free(tally);
         free(sums);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     dti_table_out *out = dti_table_open(path, NULL, NULL, columns, nc, 0, NULL, err);
@@ -732,7 +732,7 @@ dti_table_out *dti_provider_table_write(const char *path, const dti_coverage *co
     if (!totals) {
         free(rows);
         free(brands);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     dti_table_out *out = dti_table_open(path, NULL, NULL, columns, nc, 0, NULL, err);

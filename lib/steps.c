@@ -14,7 +14,7 @@ char *dti_temp_beside(const char *path, const char *suffix, dt_error *err)
     size_t n = strlen(path) + strlen(suffix) + 16;
     char *name = malloc(n);
     if (!name) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     snprintf(name, n, "%s.tmp.XXXXXX%s", path, suffix);
@@ -33,7 +33,7 @@ char *dti_temp_beside(const char *path, const char *suffix, dt_error *err)
     close(fd);
     if (!listed) {
         free(name);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     return name;

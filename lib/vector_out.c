@@ -129,7 +129,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     dti_table_out *t = calloc(1, sizeof *t);
     if (!t || !(t->types = malloc((size_t)ncolumns * sizeof *t->types))) {
         free(t);
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         return NULL;
     }
     t->ncolumns = ncolumns;
@@ -161,7 +161,7 @@ dti_table_out *dti_table_open(const char *path, const char *driver, const char *
     char suffix[32];
     snprintf(suffix, sizeof suffix, "%s%s", extension ? "." : "", extension ? extension : "");
     if (!(t->path = strdup(path))) {
-        dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        dti_nomem(err);
         dti_table_abort(t);
         return NULL;
     }
@@ -222,7 +222,7 @@ dt_status dti_table_write(dti_table_out *t, const char *const *cells, OGRGeometr
     }
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t->layer));
     if (!f)
-        return dti_error_set(err, DT_ERR_NOMEM, NULL, 0, "out of memory");
+        return dti_nomem(err);
     for (int c = 0; c < t->ncolumns; c++) {
         if (t->types[c] != DTI_CELL_TEXT && cells[c][0] == '\0')
             OGR_F_SetFieldNull(f, c);
