@@ -311,7 +311,11 @@ static dt_status each_in_source(const dti_blocks *b, size_t s, int with_geometry
                                    (long long)OGR_F_GetFID(f));
         } else {
             OGRGeometryH geometry = with_geometry ? OGR_F_GetGeometryRef(f) : NULL;
-            if (geometry && ct && OGR_G_Transform(geometry, ct) != OGRERR_NONE)
+            if (geometry && !dti_geometry_finite(geometry))
+                status = dti_error_set(err, DT_ERR_FORMAT, layer.display, 0,
+                                       "feature %lld has a coordinate that is not a finite number",
+                                       (long long)OGR_F_GetFID(f));
+            else if (geometry && ct && OGR_G_Transform(geometry, ct) != OGRERR_NONE)
                 status = dti_error_gdal(err, DT_ERR_CRS, layer.display,
                                         CPLSPrintf("feature %lld: cannot transform the geometry",
                                                    (long long)OGR_F_GetFID(f)));

@@ -28,6 +28,9 @@ dt_status dti_layer_open_named(const char *path, const char *layer_name, dti_lay
  * NULL; NULL when path is). The caller frees it. */
 dt_status dti_layer_spec(const char *path, const char *layer_name, char **spec, dt_error *err);
 void dti_layer_close(dti_layer *layer);
+/* 1 when every coordinate of g (and of its parts) is a finite number; a reader refuses a
+ * feature with an infinite or NaN coordinate (its box would break every index). */
+int dti_geometry_finite(OGRGeometryH g);
 /* Field indices of names[0..count) into index[]; an error names the first
  * missing field and lists the layer's fields. what: "TIGER block layer". */
 dt_status dti_layer_fields(const dti_layer *layer, const char *const *names, int count, int *index,
@@ -43,8 +46,31 @@ const char *dti_srs_name(OGRSpatialReferenceH srs, char *name, size_t size);
 /* A transformation between two CRS, or *ct = NULL when they are the same.
  * The caller frees *ct with OCTDestroyCoordinateTransformation(). */
 dt_status dti_srs_transform(OGRSpatialReferenceH from, OGRSpatialReferenceH to,
-                            OGRCoordinateTransformationH *ct, const char *what,
-                            dt_error *err);
+                            OGRCoordinateTransformationH *ct, const char *what, dt_error *err);
+
+/* ---- one index of boxes (boxgrid.c) ---- */
+/* Boxes (xmin, ymin, xmax, ymax) on a uniform grid over their extent; a box is listed in
+ * every cell it touches, or in big[] (offered to every query) when it would touch too many
+ * or is not finite. Queries give candidates: the caller tests each against its box. */
+typedef struct dti_boxgrid {
+    double x0, y0, x1, y1, cw, ch; /* extent and cell size */
+    long nx, ny;                   /* 0 when every box is big */
+    size_t *cell_start;            /* per cell: first index into cell_items; +1 sentinel */
+    uint32_t *cell_items;
+    uint32_t *big;
+    size_t nbig;
+} dti_boxgrid;
+/* Index n boxes read at minx[i * stride] and so on. 0, or -1 out of memory (free it). */
+int dti_boxgrid_build(dti_boxgrid *g, const double *minx, const double *miny, const double *maxx,
+                      const double *maxy, size_t stride, size_t n);
+/* The boxes listed in the cell of (x, y): *items[0..return); the big ones come apart. */
+size_t dti_boxgrid_point(const dti_boxgrid *g, double x, double y, const uint32_t **items);
+/* Call visit(item) for every box listed in a cell the query box touches and every big one
+ * (an item may come more than once). Returns visit's first non-zero. */
+typedef int (*dti_boxgrid_visit)(uint32_t item, void *user);
+int dti_boxgrid_query(const dti_boxgrid *g, double minx, double miny, double maxx, double maxy,
+                      dti_boxgrid_visit visit, void *user);
+void dti_boxgrid_free(dti_boxgrid *g);
 
 /* ---- census blocks: TIGER/Line 2020 tabblock20 layers (blocks.c) ---- */
 typedef struct dti_blocks {
@@ -57,10 +83,11 @@ typedef struct dti_blocks {
     size_t with_area;        /* blocks whose UR20 is U or R */
     dti_u64map index;        /* GEOID -> block index */
     size_t source_count;
-    char **sources;     /* the layer specs as given */
-    size_t *source_end; /* blocks of source s: [source_end[s-1], source_end[s]) */
+    char **sources;                  /* the layer specs as given */
+    size_t *source_end;              /* blocks of source s: [source_end[s-1], source_end[s]) */
     OGRSpatialReferenceH *layer_srs; /* per source: the layer's CRS */
-    OGRSpatialReferenceH *point_srs;   /* per source: CRS of the internal points (its geographic CRS) */
+    OGRSpatialReferenceH
+        *point_srs; /* per source: CRS of the internal points (its geographic CRS) */
 } dti_blocks;
 
 /* Read every block layer (attributes and internal points only). A GEOID seen

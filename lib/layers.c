@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Opening the vector layers a user names, and checking their coordinate reference systems. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,21 @@ done:
     if (status != DT_OK)
         dti_layer_close(layer);
     return status;
+}
+
+int dti_geometry_finite(OGRGeometryH g)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    for (int k = 0; k < parts; k++)
+        if (!dti_geometry_finite(OGR_G_GetGeometryRef(g, k)))
+            return 0;
+    int n = OGR_G_GetPointCount(g);
+    for (int i = 0; i < n; i++) {
+        double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+        if (!isfinite(x) || !isfinite(y))
+            return 0;
+    }
+    return 1;
 }
 
 void dti_layer_close(dti_layer *layer)

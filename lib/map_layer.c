@@ -303,7 +303,10 @@ static dt_status read_features(dti_map_layer *ml, OGRLayerH layer, int id_index,
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         size_t ring_start = ml->ring_count, point_start = ml->point_count;
         double area = 0;
-        if (g && !OGR_G_IsEmpty(g))
+        if (g && !OGR_G_IsEmpty(g) && !dti_geometry_finite(g))
+            status = dti_error_set(err, DT_ERR_FORMAT, path, 0,
+                                   "region %s has a coordinate that is not a finite number", id);
+        else if (g && !OGR_G_IsEmpty(g))
             status = add_geometry(ml, g, &area, path, id, err);
         if (status == DT_OK && !(area > 0)) {
             /* nothing to draw: roll back the rings of a degenerate feature */

@@ -17,18 +17,6 @@
 enum { TILE_DOWN, TILE_UP, TILE_TESTS, TILE_FIELDS };
 static const char *const tile_fields[TILE_FIELDS] = {"avg_d_kbps", "avg_u_kbps", "tests"};
 
-/* Boxes on a uniform grid of cells: a box is listed in every cell it
- * touches, or in `big` when it would touch too many. */
-typedef struct grid {
-    double x0, y0, cw, ch;
-    int64_t nx, ny;
-    dti_u64map cells;      /* cell key -> first entry + 1 */
-    uint32_t *item, *next; /* entries: a box and the next entry of its cell (+ 1) */
-    size_t entries, cap;
-    uint32_t *big;
-    size_t nbig;
-} grid;
-
 struct dti_tiles {
     char *display;
     GDALDatasetH dataset;
@@ -40,140 +28,9 @@ struct dti_tiles {
     double *minx, *miny, *maxx, *maxy;
     int64_t *down, *up, *tests; /* kbps, kbps, count */
     OGRGeometryH *shape;        /* tiles that are not axis-aligned rectangles; else NULL */
-    grid index;
+    dti_boxgrid index;
     int loaded;
 };
-
-static void grid_free(grid *g)
-{
-    dti_u64map_free(&g->cells);
-    free(g->item);
-    free(g->next);
-    free(g->big);
-    memset(g, 0, sizeof *g);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Median of the sizes of the first boxes: the cell size. */
-static double typical_size(const double *lo, const double *hi, size_t n)
-{
-    size_t m = n < 1001 ? n : 1001;
-    double *sizes = malloc((m ? m : 1) * sizeof *sizes);
-    if (!sizes || m == 0) {
-        free(sizes);
-        return 1;
-    }
-    for (size_t i = 0; i < m; i++)
-        sizes[i] = hi[i] - lo[i];
-    qsort(sizes, m, sizeof *sizes, cmp_double);
-    double size = sizes[m / 2];
-    free(sizes);
-    return size > 0 && isfinite(size) ? size : 1;
-}
-
-static uint64_t cell_key(int64_t ix, int64_t iy) { return (uint64_t)ix << 32 | (uint64_t)iy; }
-
-/* Cell range of a box, clamped to the grid: 0 when it misses the grid. */
-static int cell_range(const grid *g, double minx, double miny, double maxx, double maxy,
-                      int64_t *ix0, int64_t *iy0, int64_t *ix1, int64_t *iy1)
-{
-    double fx0 = floor((minx - g->x0) / g->cw), fy0 = floor((miny - g->y0) / g->ch);
-    double fx1 = floor((maxx - g->x0) / g->cw), fy1 = floor((maxy - g->y0) / g->ch);
-    if (!(fx1 >= 0 && fy1 >= 0 && fx0 < (double)g->nx && fy0 < (double)g->ny))
-        return 0;
-    *ix0 = fx0 < 0 ? 0 : (int64_t)fx0;
-    *iy0 = fy0 < 0 ? 0 : (int64_t)fy0;
-    *ix1 = fx1 >= (double)g->nx ? g->nx - 1 : (int64_t)fx1;
-    *iy1 = fy1 >= (double)g->ny ? g->ny - 1 : (int64_t)fy1;
-    return 1;
-}
-
-static int grid_build(grid *g, const double *minx, const double *miny, const double *maxx,
-                      const double *maxy, size_t n)
-{
-    memset(g, 0, sizeof *g);
-    double x1 = -INFINITY, y1 = -INFINITY;
-    g->x0 = g->y0 = INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        g->x0 = fmin(g->x0, minx[i]), g->y0 = fmin(g->y0, miny[i]);
-        x1 = fmax(x1, maxx[i]), y1 = fmax(y1, maxy[i]);
-    }
-    g->cw = typical_size(minx, maxx, n);
-    g->ch = typical_size(miny, maxy, n);
-    if (n == 0) {
-        g->x0 = g->y0 = 0;
-        x1 = y1 = 0;
-    }
-    /* at most about 2^28 cells a side; coarser cells for huge extents */
-    while ((x1 - g->x0) / g->cw > 268435456.0)
-        g->cw *= 2;
-    while ((y1 - g->y0) / g->ch > 268435456.0)
-        g->ch *= 2;
-    g->nx = (int64_t)floor((x1 - g->x0) / g->cw) + 1;
-    g->ny = (int64_t)floor((y1 - g->y0) / g->ch) + 1;
-    if (dti_u64map_init(&g->cells, n * 2 + 16) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int64_t ix0, iy0, ix1, iy1;
-        cell_range(g, minx[i], miny[i], maxx[i], maxy[i], &ix0, &iy0, &ix1, &iy1);
-        if ((ix1 - ix0 + 1) * (iy1 - iy0 + 1) > 64) {
-            uint32_t *big = realloc(g->big, (g->nbig + 1) * sizeof *big);
-            if (!big)
-                return -1;
-            g->big = big;
-            g->big[g->nbig++] = (uint32_t)i;
-            continue;
-        }
-        for (int64_t ix = ix0; ix <= ix1; ix++)
-            for (int64_t iy = iy0; iy <= iy1; iy++) {
-                if (g->entries == g->cap) {
-                    size_t cap = g->cap ? g->cap * 2 : 1024;
-                    uint32_t *item = realloc(g->item, cap * sizeof *item);
-                    if (item)
-                        g->item = item;
-                    uint32_t *next = realloc(g->next, cap * sizeof *next);
-                    if (next)
-                        g->next = next;
-                    if (!item || !next)
-                        return -1;
-                    g->cap = cap;
-                }
-                int inserted;
-                uint32_t *head = dti_u64map_put(&g->cells, cell_key(ix, iy), 0, &inserted);
-                if (!head)
-                    return -1;
-                g->item[g->entries] = (uint32_t)i;
-                g->next[g->entries] = *head;
-                *head = (uint32_t)++g->entries;
-            }
-    }
-    return 0;
-}
-
-/* Call visit(item) for every box listed in a cell the query box touches
- * (an item may come more than once). Returns visit's first non-zero. */
-typedef int (*grid_visit)(uint32_t item, void *user);
-static int grid_query(const grid *g, double minx, double miny, double maxx, double maxy,
-                      grid_visit visit, void *user)
-{
-    int64_t ix0, iy0, ix1, iy1;
-    int rc = 0;
-    for (size_t k = 0; k < g->nbig && !rc; k++)
-        rc = visit(g->big[k], user);
-    if (!cell_range(g, minx, miny, maxx, maxy, &ix0, &iy0, &ix1, &iy1))
-        return rc;
-    for (int64_t ix = ix0; ix <= ix1 && !rc; ix++)
-        for (int64_t iy = iy0; iy <= iy1 && !rc; iy++)
-            for (uint32_t e = dti_u64map_get(&g->cells, cell_key(ix, iy));
-                 e != UINT32_MAX && e != 0 && !rc; e = g->next[e - 1])
-                rc = visit(g->item[e - 1], user);
-    return rc;
-}
 
 /* ---- the tile layer ---- */
 
@@ -199,7 +56,7 @@ void dti_tiles_free(dti_tiles *t)
     free(t->shape);
     free(t->minx), free(t->miny), free(t->maxx), free(t->maxy);
     free(t->down), free(t->up), free(t->tests);
-    grid_free(&t->index);
+    dti_boxgrid_free(&t->index);
     if (t->from_lonlat)
         OCTDestroyCoordinateTransformation(t->from_lonlat);
     if (t->srs)
@@ -307,6 +164,9 @@ static int add_tile(dti_tiles *t, OGRFeatureH f, char *why, size_t size)
         return snprintf(why, size, "no tile polygon"), 0;
     if (type != wkbPolygon && type != wkbMultiPolygon)
         return snprintf(why, size, "a %s, not a tile polygon", OGRGeometryTypeToName(type)), 0;
+    if (!dti_geometry_finite(g))
+        return snprintf(why, size, "a tile polygon with a coordinate that is not a finite number"),
+               0;
     if (t->count == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
         double **d[] = {&t->minx, &t->miny, &t->maxx, &t->maxy};
@@ -375,7 +235,8 @@ dt_status dti_tiles_load(dti_tiles *t, const double *bbox, dt_error *err)
     if (status == DT_OK && CPLGetLastErrorType() == CE_Failure && features == 0 &&
         CPLGetLastErrorMsg()[0])
         status = dti_error_gdal(err, DT_ERR_IO, t->display, "cannot read the tiles");
-    if (status == DT_OK && grid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, t->count) != 0)
+    if (status == DT_OK &&
+        dti_boxgrid_build(&t->index, t->minx, t->miny, t->maxx, t->maxy, 1, t->count) != 0)
         status = dti_nomem(err);
     t->loaded = status == DT_OK;
     return status;
@@ -417,7 +278,7 @@ uint32_t dti_tiles_find(const dti_tiles *t, double lon, double lat)
         return UINT32_MAX;
     if (t->from_lonlat && !OCTTransform(t->from_lonlat, 1, &q.x, &q.y, NULL))
         return UINT32_MAX;
-    grid_query(&t->index, q.x, q.y, q.x, q.y, visit_point, &q);
+    dti_boxgrid_query(&t->index, q.x, q.y, q.x, q.y, visit_point, &q);
     if (q.point)
         OGR_G_DestroyGeometry(q.point);
     return q.found;
@@ -577,7 +438,7 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
     double *box = malloc((nregions ? nregions : 1) * 4 * sizeof *box);
     q.regions = calloc(nregions ? nregions : 1, sizeof *q.regions);
     q.stamp = calloc(nregions ? nregions : 1, sizeof *q.stamp);
-    grid index = {0};
+    dti_boxgrid index = {0};
     *shares = NULL;
     *count = 0;
     if (!area_srs || !region_srs)
@@ -602,8 +463,8 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
         box[r] = env.MinX, box[nregions + r] = env.MinY;
         box[2 * nregions + r] = env.MaxX, box[3 * nregions + r] = env.MaxY;
     }
-    if (status == DT_OK && grid_build(&index, box, box + nregions, box + 2 * nregions,
-                                      box + 3 * nregions, nregions) != 0)
+    if (status == DT_OK && dti_boxgrid_build(&index, box, box + nregions, box + 2 * nregions,
+                                             box + 3 * nregions, 1, nregions) != 0)
         status = dti_nomem(err);
     for (size_t i = 0; status == DT_OK && i < t->count; i++) {
         OGRGeometryH plain = tile_polygon(t, i);
@@ -618,9 +479,9 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
         OGR_G_GetEnvelope(q.tile, &env);
         q.tile_area = OGR_G_Area(q.tile);
         q.tile_index = (uint32_t)i;
-        int rc = q.tile_area > 0
-                     ? grid_query(&index, env.MinX, env.MinY, env.MaxX, env.MaxY, visit_region, &q)
-                     : 0;
+        int rc = q.tile_area > 0 ? dti_boxgrid_query(&index, env.MinX, env.MinY, env.MaxX, env.MaxY,
+                                                     visit_region, &q)
+                                 : 0;
         OGR_G_DestroyGeometry(q.tile);
         if (rc == -1)
             status = dti_nomem(err);
@@ -639,7 +500,7 @@ dt_status dti_tiles_area_shares(const dti_tiles *t, size_t nregions, const OGRGe
         OSRDestroySpatialReference(area_srs);
     if (region_srs)
         OSRDestroySpatialReference(region_srs);
-    grid_free(&index);
+    dti_boxgrid_free(&index);
     free(box);
     free(q.regions);
     free(q.stamp);

@@ -51,11 +51,7 @@ struct dti_polygons {
     double *slab_height;
     size_t *slab_start;   /* per slab: first edge in slab_edges; total + 1 */
     uint32_t *slab_edges; /* first vertex of an edge */
-    /* grid over parts */
-    double gx0, gy0, gx1, gy1, gw, gh; /* extent and cell size */
-    int gnx, gny;
-    size_t *cell_start;
-    uint32_t *cell_parts;
+    dti_boxgrid grid;     /* over the parts' boxes */
 };
 
 static int ensure(void **array, size_t *cap, size_t need, size_t size, int count)
@@ -116,8 +112,7 @@ void dti_polygons_free(dti_polygons *p)
     free(p->slab_height);
     free(p->slab_start);
     free(p->slab_edges);
-    free(p->cell_start);
-    free(p->cell_parts);
+    dti_boxgrid_free(&p->grid);
     free(p);
 }
 
@@ -335,75 +330,6 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
     return DT_OK;
 }
 
-static long cell_of(double v, double v0, double size, long n)
-{
-    long c = (long)floor((v - v0) / size);
-    return c < 0 ? 0 : c >= n ? n - 1 : c;
-}
-
-/* A uniform grid of about four cells per part over the parts' extent. */
-static dt_status build_grid(dti_polygons *p, dt_error *err)
-{
-    size_t np = p->part_count;
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    for (size_t i = 0; i < np; i++) {
-        x0 = fmin(x0, p->box[4 * i]);
-        y0 = fmin(y0, p->box[4 * i + 1]);
-        x1 = fmax(x1, p->box[4 * i + 2]);
-        y1 = fmax(y1, p->box[4 * i + 3]);
-    }
-    if (np == 0)
-        x0 = y0 = 0, x1 = y1 = 1;
-    double w = x1 - x0 > 0 ? x1 - x0 : 1, h = y1 - y0 > 0 ? y1 - y0 : 1;
-    double cells = 4.0 * (double)(np ? np : 1);
-    long nx = (long)ceil(sqrt(cells * w / h)), ny;
-    nx = nx < 1 ? 1 : nx > 2048 ? 2048 : nx;
-    ny = (long)ceil(cells / (double)nx);
-    ny = ny < 1 ? 1 : ny > 2048 ? 2048 : ny;
-    p->gx0 = x0;
-    p->gy0 = y0;
-    p->gx1 = x1;
-    p->gy1 = y1;
-    p->gw = w / (double)nx;
-    p->gh = h / (double)ny;
-    p->gnx = (int)nx;
-    p->gny = (int)ny;
-    size_t ncells = (size_t)nx * (size_t)ny;
-    p->cell_start = calloc(ncells + 2, sizeof *p->cell_start);
-    if (!p->cell_start)
-        return dti_nomem(err);
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            for (size_t c = 0; c < ncells; c++)
-                p->cell_start[c + 1] += p->cell_start[c];
-            size_t n = p->cell_start[ncells];
-            p->cell_parts = malloc((n ? n : 1) * sizeof *p->cell_parts);
-            if (!p->cell_parts)
-                return dti_nomem(err);
-        }
-        size_t *count = p->cell_start + (pass == 0);
-        for (size_t i = 0; i < np; i++) {
-            const double *b = &p->box[4 * i];
-            long cx0 = cell_of(b[0], x0, p->gw, nx), cx1 = cell_of(b[2], x0, p->gw, nx);
-            long cy0 = cell_of(b[1], y0, p->gh, ny), cy1 = cell_of(b[3], y0, p->gh, ny);
-            for (long cy = cy0; cy <= cy1; cy++)
-                for (long cx = cx0; cx <= cx1; cx++) {
-                    size_t c = (size_t)cy * (size_t)nx + (size_t)cx;
-                    if (pass == 0)
-                        count[c]++;
-                    else
-                        p->cell_parts[count[c]++] = (uint32_t)i;
-                }
-        }
-        if (pass == 1) {
-            for (size_t c = ncells; c > 0; c--)
-                p->cell_start[c] = p->cell_start[c - 1];
-            p->cell_start[0] = 0;
-        }
-    }
-    return DT_OK;
-}
-
 dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
 {
     size_t n = p->ids.count;
@@ -424,7 +350,10 @@ dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
         p->part_region[i] = rank[p->part_region[i]];
     free(rank);
     dt_status status = build_slabs(p, err);
-    return status == DT_OK ? build_grid(p, err) : status;
+    if (status == DT_OK && dti_boxgrid_build(&p->grid, p->box, p->box + 1, p->box + 2, p->box + 3,
+                                             4, p->part_count) != 0)
+        status = dti_nomem(err);
+    return status;
 }
 
 /* Even-odd rule over the edges of the point's slab in part i. */
@@ -450,25 +379,29 @@ static int part_contains(const dti_polygons *p, size_t i, double px, double py)
     return inside;
 }
 
+/* Part i's region when it contains (x, y), else DTI_NO_REGION. */
+static uint32_t part_hit(const dti_polygons *p, uint32_t i, double x, double y, uint32_t found)
+{
+    const double *b = &p->box[4 * i];
+    if (x < b[0] || x > b[2] || y < b[1] || y > b[3] || p->part_region[i] == found)
+        return DTI_NO_REGION;
+    return part_contains(p, i, x, y) ? p->part_region[i] : DTI_NO_REGION;
+}
+
 uint32_t dti_polygons_locate(const dti_polygons *p, double x, double y, int *several)
 {
     *several = 0;
-    if (!(x >= p->gx0 && y >= p->gy0 && x <= p->gx1 && y <= p->gy1))
-        return DTI_NO_REGION;
-    size_t c = (size_t)cell_of(y, p->gy0, p->gh, p->gny) * (size_t)p->gnx +
-               (size_t)cell_of(x, p->gx0, p->gw, p->gnx);
+    const uint32_t *cell;
+    size_t n = dti_boxgrid_point(&p->grid, x, y, &cell);
     uint32_t found = DTI_NO_REGION;
-    for (size_t k = p->cell_start[c]; k < p->cell_start[c + 1]; k++) {
-        uint32_t i = p->cell_parts[k];
-        const double *b = &p->box[4 * i];
-        if (x < b[0] || x > b[2] || y < b[1] || y > b[3] || p->part_region[i] == found)
-            continue;
-        if (!part_contains(p, i, x, y))
+    for (size_t k = 0; k < n + p->grid.nbig; k++) {
+        uint32_t r = part_hit(p, k < n ? cell[k] : p->grid.big[k - n], x, y, found);
+        if (r == DTI_NO_REGION)
             continue;
         if (found != DTI_NO_REGION)
             *several = 1;
-        if (p->part_region[i] < found)
-            found = p->part_region[i];
+        if (r < found)
+            found = r;
     }
     return found;
 }
@@ -523,6 +456,10 @@ static dt_status read_feature(dti_polygons *p, const dti_layer *layer, int id_fi
         remember(report->empty_fids, ++report->empty, fid);
         return DT_OK;
     }
+    if (!dti_geometry_finite(g))
+        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
+                             "feature %lld (id %s) has a coordinate that is not a finite number",
+                             fid, id);
     OGRGeometryH owned = NULL;
     if (OGR_G_HasCurveGeometry(g, TRUE))
         g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);

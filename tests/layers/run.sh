@@ -98,5 +98,21 @@ same "report: --layer X = FILE|layername=X" "$tmp/r1.html" "$tmp/r2.html"
 if grep -q "Morton" "$tmp/r1.html"; then ok "report: names come from the named layer"; else
     bad "report: no county name in the page"; fi
 
+# A coordinate that is not a finite number (GDAL reads "-inf" in WKT) is refused by every
+# reader of polygons, naming the file and the feature, before any output is written.
+printf 'WKT,GEOID\n"POLYGON ((-100 38,-99 38,-99 39,-100 39,-100 38))",20001\n%s\n' \
+    '"POLYGON ((-98 38,-inf 38,-97 39,-98 39,-98 38))",20003' >"$tmp/inf.csv"
+ogr2ogr -q -f GPKG "$tmp/inf.gpkg" "$tmp/inf.csv" -a_srs EPSG:4326 -nln regions 2>/dev/null
+check "stats: a polygon with an infinite coordinate is refused" 1 \
+    "inf.gpkg: feature 2 \(id 20003\) has a coordinate that is not a finite number" -- \
+    stats "${bdc[@]}" --blocks $blocks --regions "$tmp/inf.gpkg" --id-field GEOID \
+    -o "$tmp/never.csv"
+check "map: a polygon with an infinite coordinate is refused" 1 \
+    "inf.gpkg: region 20003 has a coordinate that is not a finite number" -- \
+    map "$tmp/inf.gpkg" --stats "$tmp/county.csv" --column unserved --id-field GEOID \
+    -o "$tmp/never.png"
+if [ -e "$tmp/never.csv" ] || [ -e "$tmp/never.png" ]; then bad "refused runs wrote nothing"; else
+    ok "refused runs wrote nothing (infinite coordinates)"; fi
+
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
