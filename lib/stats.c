@@ -495,8 +495,10 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
         dti_partial_write(partial, dti_outfile_stream(partial_out));
     }
     if (o->locations_out) {
-        /* each location's region and, with a fabric, its coordinates */
+        /* each location's region and, with a fabric, its coordinates; the CSV names the
+         * region only for a polygon layer (a GEOID level's region is the block's prefix) */
         dti_location_context where = {.regions = regions};
+        dti_location_context csv_where = {.regions = o->regions ? regions : NULL};
         size_t n = cov->location_count + 1, located;
         double *lon = o->fabric ? malloc(n * sizeof *lon) : NULL;
         double *lat = o->fabric ? malloc(n * sizeof *lat) : NULL;
@@ -504,8 +506,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
             status = dti_nomem(err);
         else if (o->fabric)
             status = dti_fabric_coordinates(cov, fabric, lon, lat, &located, err);
-        where.lon = lon;
-        where.lat = lat;
+        where.lon = csv_where.lon = lon;
+        where.lat = csv_where.lat = lat;
         if (status == DT_OK && o->locations_driver) {
             if (!(locations_layer = dti_location_layer_write(o->locations_out, o->locations_driver,
                                                              cov, &where, err)))
@@ -514,11 +516,8 @@ static dt_status write_outputs(const dt_stats_options *o, const dti_coverage *co
             if (!(locations_out = dti_outfile_open(o->locations_out, NULL, NULL, err)))
                 status = err->status;
             else
-                /* the CSV keeps its columns for now: region, latitude and longitude (pass
-                 * &where) change every location table the tests and the
-                 * generators' truths hold; the point layer has them */
                 status = dti_location_table_write(dti_outfile_stream(locations_out), cov, extra,
-                                                  NULL, err);
+                                                  &csv_where, err);
         }
         free(lon);
         free(lat);

@@ -727,6 +727,19 @@ run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-
   --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.geojson" -o "$work/out/result.csv" "$tables/bdc.csv"
 expect_status 0
 expect_ogr "$work/out/locations.geojson" "Feature Count: 8" "region (String) = SA2" "location_id (String) = 7"
+# the CSV location table ends in the same region and fabric coordinates as the point layer
+run stats -q --blocks "$tables/blocks.gpkg" --regions "$tables/areas.gpkg" --id-field sa_id \
+  --fabric "$tables/fabric.csv" --locations-out "$work/out/locations.csv" -o "$work/out/result.csv" "$tables/bdc.csv"
+expect_status 0
+head -n 1 "$work/out/locations.csv" | grep -qxF \
+  "location_id,block_geoid,class,best_down,best_up,providers,region,latitude,longitude" ||
+  problem "CSV location header: $(head -n 1 "$work/out/locations.csv")"
+ogr2ogr -f CSV -lco STRING_QUOTING=IF_NEEDED "$work/layer.csv" "$work/out/locations.geojson" -sql \
+  "SELECT location_id, region, latitude, longitude FROM locations"
+tail -n +2 "$work/layer.csv" | sort >"$work/layer.sorted"
+cut -d, -f1,7-9 "$work/out/locations.csv" | tail -n +2 | sort >"$work/csv.sorted"
+cmp -s "$work/layer.sorted" "$work/csv.sorted" || problem "CSV and point layer disagree on region or coordinates"
+grep -q '^7,.*,SA2,' "$work/out/locations.csv" || problem "location 7 is not in SA2 in the CSV"
 finish
 usage_case locations_layer_no_fabric --locations-out l.gpkg "$tables/bdc.csv"
 

@@ -248,8 +248,10 @@ def make_rows(rng, locations, providers):
     return rows
 
 
-def truth(rows, fabric_rows, with_fabric):
-    """(county table text, locations table text) from SPEC's definitions."""
+def truth(rows, fabric_rows, with_fabric, coordinates=None):
+    """(county table text, locations table text) from SPEC's definitions. coordinates: with the
+    fabric, location id -> (latitude, longitude) text of its first fabric record; the location
+    table then ends in latitude,longitude as the shortest decimals that read back the same."""
     locs = {}  # id -> [block, mask, best_down, best_up, providers]
     for r in rows:
         loc = locs.setdefault(r["location_id"], [r["block_geoid"], 0, 0, 0, set()])
@@ -286,8 +288,14 @@ def truth(rows, fabric_rows, with_fabric):
     for lid in sorted(locs, key=id_sort_key):
         block, mask, down, up, providers = locs[lid]
         cls = "served" if mask & BIT_100_20 else "underserved" if mask & BIT_25_3 else "unserved"
-        loc_lines.append("%s,%s,%s,%s,%s,%d\n" % (csv_field(lid), block, cls, fmt_fixed(down, 6),
-                                                 fmt_fixed(up, 6), len(providers)))
+        where = ""
+        if with_fabric:
+            lat, lon = coordinates.get(lid, ("", ""))
+            where = ",%s,%s" % (("%.15g" % float(lat), "%.15g" % float(lon)) if lat else ("", ""))
+        loc_lines.append("%s,%s,%s,%s,%s,%d%s\n" % (csv_field(lid), block, cls, fmt_fixed(down, 6),
+                                                   fmt_fixed(up, 6), len(providers), where))
+    if with_fabric:
+        loc_lines[0] = LOCATIONS_HEADER.rstrip("\n") + ",latitude,longitude\n"
     return "".join(lines), "".join(loc_lines)
 
 
@@ -570,7 +578,10 @@ def generate_stats_case(case):
         case.files["expect_county.csv"] = county.encode()
         case.files["expect_locations.csv"] = locs.encode()
     if has_fabric and case.expect_fabric[0] == "ok":
-        county, locs = truth(rows, fabric_rows, True)
+        first = {}
+        for rec in case.fabric_recs:
+            first.setdefault(rec["location_id"], (rec["latitude"], rec["longitude"]))
+        county, locs = truth(rows, fabric_rows, True, first)
         case.files["expect_county_fabric.csv"] = county.encode()
         case.files["expect_locations_fabric.csv"] = locs.encode()
     case.manifest.insert(0, "expect %s %s" % case.expect)
