@@ -7,6 +7,9 @@
 # FUZZ_TIMEOUT seconds of wall-clock time per input (default 1; on a loaded shared machine
 # use more: the replay of `make check` holds every corpus input to 1 s of CPU time instead).
 # libFuzzer runs in one process (no -jobs/-workers: those fork and log to ./fuzz-N.log).
+# FUZZ_SEED (default 1) fixes the mutations, so that CI's smoke explores what a developer's
+# run of the same command explored and cannot fail at random; FUZZ_SEED=0 lets libFuzzer pick
+# a new seed each run (the development campaigns: new ground every time).
 # Usage: tests/fuzz/run_fuzz.sh BUILD SECONDS NAME...
 set -u
 build=${1:?usage: run_fuzz.sh BUILD SECONDS NAME...}
@@ -23,7 +26,7 @@ for name in "$@"; do
     start=$(date +%s)
     TIMEFORMAT='%3U %3S'
     { time ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-        nice -n 19 "$build/fuzz_$name" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-1}" \
+        nice -n 19 "$build/fuzz_$name" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-1}" -seed="${FUZZ_SEED:-1}" \
         -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 -dict="$here/bdc.dict" \
         -artifact_prefix="$build/artifacts/$name-" "$work" "$here/corpus/$name" >"$log" 2>&1; } \
         2>"$log.time"
