@@ -310,32 +310,3 @@ char *dti_format_decimal(char *buf, size_t size, dti_decimal d)
                  (unsigned long long)(d.digits % p));
     return buf;
 }
-
-const char *dti_money_error(int code)
-{
-    switch (code) {
-    case -2: return "negative";
-    case -3: return "more than 2 decimals (cents)";
-    case -4: return "too large";
-    default: return "not a number";
-    }
-}
-
-int dti_parse_cents(const char *s, int64_t *cents)
-{
-    int rc = dti_parse_decimal(s, 2, cents);
-    if (rc == 1)
-        return -3;
-    if (rc == 0 && *cents > DTI_MONEY_MAX)
-        return -4;
-    return rc;
-}
-
-char *dti_format_money(char *buf, size_t size, int64_t cents)
-{
-    if (cents % 100 == 0)
-        snprintf(buf, size, "%lld", (long long)(cents / 100));
-    else
-        snprintf(buf, size, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
-    return buf;
-}

@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "geo.h"
 #include "map.h"
+#include "money.h"
 #include "options.h"
 #include "plan.h"
 #include "provenance.h"

@@ -171,47 +171,6 @@ dt_status dti_thresholds_check(const dti_rules *rules, dt_status status, const c
         rules->underserved_down > rules->served_down ? "download" : "upload");
 }
 
-int dti_parse_budget(const char *s, int64_t *cents)
-{
-    char plain[64];
-    size_t n = 0;
-    const char *p = s + (s[0] == '$');
-    size_t digits = strspn(p, "0123456789"); /* the first group */
-    int grouped = p[digits] == ',';
-    if (grouped && (digits == 0 || digits > 3))
-        return -6;
-    for (; *p && n + 1 < sizeof plain; p++) {
-        if (*p == ',') {
-            if (strspn(p + 1, "0123456789") != 3 || (p[4] && p[4] != ',' && p[4] != '.'))
-                return strchr(".0123456789", p[1]) ? -6 : -1;
-            continue;
-        }
-        if (*p == '.' && strchr(p, ','))
-            return -6; /* a comma after the point: 1.000,50 is not read */
-        plain[n++] = *p;
-    }
-    if (*p)
-        return -4; /* longer than any budget below DTI_MONEY_MAX */
-    plain[n] = '\0';
-    size_t number = strspn(plain, "0123456789.");
-    if (number > 0 && plain[number] && strchr("kKmMbBtT", plain[number]))
-        return -5;
-    return dti_parse_cents(plain, cents);
-}
-
-dt_status dti_budget_refused(dt_error *err, dt_status status, const char *file, long line,
-                             const char *what, const char *value, int code)
-{
-    const char *why = code == -5   ? "a suffix (k, M, B) is not read, because M is a million to "
-                                     "some and a thousand to others (MM)"
-                      : code == -6 ? "commas go between groups of three digits"
-                                   : dti_money_error(code);
-    return dti_error_set(err, status, file, line,
-                         "%s %s: %s; write dollars of at least 0 as 25000000, 25,000,000, "
-                         "$25,000,000 or 25000000.50",
-                         what, value, why);
-}
-
 const char *dti_plural(uint64_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;

@@ -222,16 +222,6 @@ static dt_status region_land(plan_state *s, size_t row, const char *geoid, dti_d
     return DT_OK;
 }
 
-/* cost = connect * cost_per_location, refusing sums that leave the money range */
-static int project_cost(uint64_t connect, int64_t per_location, int64_t *cost)
-{
-    dti_u128 c = (dti_u128)connect * (uint64_t)per_location;
-    if (c > (dti_u128)DTI_MONEY_MAX)
-        return -1;
-    *cost = (int64_t)c;
-    return 0;
-}
-
 static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t row, dti_strtab *seen,
                               dt_error *err)
 {
@@ -279,9 +269,13 @@ static dt_status add_projects(plan_state *s, const dt_plan_options *o, size_t ro
             (status = dti_csv_table_decimal(t, row, s->col_hh[pass], 1, &p->households_x10, err)) !=
                 DT_OK)
             return status;
-        if (project_cost(p->connect, cls->cost_per_location, &p->cost) != 0)
+        char per[32];
+        if (dti_money_mul(cls->cost_per_location, p->connect, &p->cost) != 0)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
-                                 "region %s: the project would cost more than $10^15", geoid);
+                                 "region %s: the project (%llu locations at $%s) would cost "
+                                 "more than $1,000,000,000,000 (10^12)",
+                                 geoid, (unsigned long long)p->connect,
+                                 dti_money_format(per, sizeof per, cls->cost_per_location, 0));
         p->benefit = o->households ? p->households_x10 : (int64_t)p->connect;
     }
     return DT_OK;
@@ -319,8 +313,16 @@ static dt_status build_projects(plan_state *s, const dt_plan_options *o, dt_erro
 
 /* ---- allocation ---- */
 
+/* The funded costs add up past the money range (a budget is at most DTI_MONEY_MAX, so this
+ * would be a bug: refused rather than wrapped). */
+static dt_status money_overflow(dt_error *err)
+{
+    return dti_error_set(err, DT_ERR_FORMAT, NULL, 0,
+                         "the funded costs add up to more than $1,000,000,000,000 (10^12)");
+}
+
 typedef struct pass_result {
-    int64_t spent, spent_greedy;
+    dti_money spent, spent_greedy;
     uint64_t reached, reached_greedy; /* locations */
     int64_t benefit, benefit_greedy;
     size_t funded, funded_greedy, count;
@@ -346,7 +348,7 @@ static void exact_too_large(char *buf, size_t size, const dti_exact_size *z, int
                  (unsigned long long)DTI_EXACT_MAX_CELLS);
 }
 
-static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, int households,
+static dt_status allocate(dti_project *p, size_t n, dti_money budget, int method, int households,
                           pass_result *r, dt_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -374,13 +376,15 @@ static dt_status allocate(dti_project *p, size_t n, int64_t budget, int method, 
         if (!r->exact)
             p[i].funded = p[i].funded_greedy;
         if (p[i].funded) {
-            r->spent += p[i].cost;
+            if (dti_money_add(r->spent, p[i].cost, &r->spent) != 0)
+                return money_overflow(err);
             r->reached += p[i].connect;
             r->benefit += p[i].benefit;
             r->funded++;
         }
         if (p[i].funded_greedy) {
-            r->spent_greedy += p[i].cost;
+            if (dti_money_add(r->spent_greedy, p[i].cost, &r->spent_greedy) != 0)
+                return money_overflow(err);
             r->reached_greedy += p[i].connect;
             r->benefit_greedy += p[i].benefit;
             r->funded_greedy++;
@@ -486,7 +490,8 @@ static int plan_columns(dti_column *cols, int hh, int households)
     return n;
 }
 
-/* The plan table to fp and/or *mem (made here; NULL when out of memory). 0, or -1. */
+/* The plan table to fp and/or *mem (made here; NULL when out of memory). 0, -1 out of memory,
+ * or -2 a cumulative cost past DTI_MONEY_MAX. */
 static int write_table(FILE *fp, dt_table **mem, const plan_state *s, int households)
 {
     int hh = s->households_from != NULL;
@@ -499,7 +504,8 @@ static int write_table(FILE *fp, dt_table **mem, const plan_state *s, int househ
         return -1;
     if (fp && emit(fp, NULL, names, n) != 0)
         return -1;
-    int64_t cum_cost = 0, cum_hh = 0;
+    dti_money cum_cost = 0;
+    int64_t cum_hh = 0;
     uint64_t cum_loc = 0;
     for (size_t i = 0; i < s->count; i++) {
         const dti_project *p = &s->projects[i];
@@ -512,26 +518,26 @@ static int write_table(FILE *fp, dt_table **mem, const plan_state *s, int househ
         cells[k++] = p->pass ? "underserved" : "unserved";
         format_density(CELL, 128, p->locations, p->land_km2);
         class_text(CELL, 128, p->cost_class);
-        dti_format_money(CELL, 128, p->cost_class->cost_per_location);
+        dti_money_format(CELL, 128, p->cost_class->cost_per_location, 0);
         snprintf(CELL, 128, "%llu", (unsigned long long)p->connect);
         if (hh)
             format_tenths(CELL, 128, p->households_x10);
-        dti_format_money(CELL, 128, p->cost);
+        dti_money_format(CELL, 128, p->cost, 0);
         if (households) {
-            /* cents per household, rounded half up: cost * 10 / tenths */
+            /* per household: cost * 10 / tenths, rounded half up to the cent */
             char *b = CELL;
             if (p->households_x10 > 0)
-                dti_format_money(b, 128,
-                                 (p->cost * 20 + p->households_x10) / (2 * p->households_x10));
+                dti_money_format_scaled(b, 128, p->cost, 10, (uint64_t)p->households_x10, 0);
             else
                 b[0] = '\0';
         }
         if (p->funded) {
-            cum_cost += p->cost;
+            if (dti_money_add(cum_cost, p->cost, &cum_cost) != 0)
+                return -2;
             cum_loc += p->connect;
             cum_hh += p->households_x10 > 0 ? p->households_x10 : 0;
             cells[k++] = "yes";
-            dti_format_money(CELL, 128, cum_cost);
+            dti_money_format(CELL, 128, cum_cost, 0);
             snprintf(CELL, 128, "%llu", (unsigned long long)cum_loc);
             if (hh)
                 format_tenths(CELL, 128, cum_hh);
@@ -575,7 +581,7 @@ static dt_status draw_map(const dt_plan_options *o, const plan_state *s, const p
     }
     dti_map_values funded_values = {"the plan", regions, ids, values};
     char money[64], unserved[64], underserved[80], subtitle[512], funded_label[128];
-    dti_format_number(money, sizeof money, (double)o->budget / 100, 0);
+    dti_format_number(money, sizeof money, dti_money_dollars(o->budget), 0);
     dti_format_number(unserved, sizeof unserved, (double)r[0].reached, 0);
     underserved[0] = '\0';
     if (r[1].reached)
@@ -658,7 +664,7 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
                 "%s: funded %zu of %zu %s for $%s, connecting %llu %s "
                 "%s (%s)",
                 what, q->funded, q->count, dti_plural(q->count, "project", "projects"),
-                dti_format_number(a, sizeof a, (double)q->spent / 100, 0),
+                dti_format_number(a, sizeof a, dti_money_dollars(q->spent), 0),
                 (unsigned long long)q->reached, what,
                 dti_plural(q->reached, "location", "locations"),
                 q->exact ? "exact allocation" : "greedy");
@@ -669,23 +675,25 @@ static void report(const dt_plan_options *o, const plan_state *s, const pass_res
                         "would reach %s for $%s",
                         what, dti_format_number(b, sizeof b, (double)q->benefit / 10, 1),
                         dti_format_number(c, sizeof c, (double)q->benefit_greedy / 10, 1),
-                        dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
+                        dti_format_number(a, sizeof a, dti_money_dollars(q->spent_greedy), 0));
             else
                 dti_say(note, user,
                         "%s: the exact allocation reaches %llu %s; greedy would "
                         "reach %llu for $%s",
                         what, (unsigned long long)q->reached, unit,
                         (unsigned long long)q->reached_greedy,
-                        dti_format_number(a, sizeof a, (double)q->spent_greedy / 100, 0));
+                        dti_format_number(a, sizeof a, dti_money_dollars(q->spent_greedy), 0));
         } else if (!q->exact && o->method == METHOD_AUTO) {
             char why[400];
             exact_too_large(why, sizeof why, &q->size, o->households);
             dti_say(note, user, "%s: greedy only: %s", what, why);
         }
     }
-    dti_say(note, user, "budget $%s: $%s left",
-            dti_format_number(a, sizeof a, (double)o->budget / 100, 0),
-            dti_format_number(b, sizeof b, (double)(o->budget - r[0].spent - r[1].spent) / 100, 0));
+    /* spent <= budget in each pass, the second from what the first left */
+    dti_say(
+        note, user, "budget $%s: $%s left",
+        dti_format_number(a, sizeof a, dti_money_dollars(o->budget), 0),
+        dti_format_number(b, sizeof b, dti_money_dollars(o->budget - r[0].spent - r[1].spent), 0));
 }
 
 dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_note_fn note,
@@ -738,11 +746,12 @@ dt_status dti_call_plan(const dt_plan_options *o, dt_progress_fn progress, dt_no
                 "its counts were made with",
                 o->stats);
     if (status == DT_OK) {
-        if (write_table(out ? dti_outfile_stream(out) : NULL, table, &s, o->households) != 0)
-            status = dti_nomem(err);
+        int rc = write_table(out ? dti_outfile_stream(out) : NULL, table, &s, o->households);
+        if (rc != 0)
+            status = rc == -2 ? money_overflow(err) : dti_nomem(err);
         char money[64];
         prov = dti_prov_new("plan");
-        dti_prov_set_text(prov, "budget", dti_format_money(money, sizeof money, o->budget));
+        dti_prov_set_text(prov, "budget", dti_money_format(money, sizeof money, o->budget, 0));
         dti_prov_set_text(prov, "method",
                           o->method == METHOD_EXACT    ? "exact"
                           : o->method == METHOD_GREEDY ? "greedy"

@@ -8,16 +8,15 @@
 /* ---- dialtone plan: cost model (plan_costs.c), land (plan_land.c), solver (plan_solve.c) ---- */
 __extension__ typedef unsigned __int128 dti_u128;
 
-#define DTI_COST_PER_LOCATION_MAX 10000000000LL /* $100,000,000 in cents */
 #define DTI_DEFAULT_COSTS_NAME "datasets/cost_model.csv (built in)"
 /* The text of datasets/cost_model.csv, compiled in by the Makefile (cost_model.c). */
 extern const char dti_default_costs[];
 
 /* Density bounds in locations per km2, exactly as the cost model writes them. */
 typedef struct dti_cost_class {
-    dti_decimal min, max;      /* [min, max) */
-    int unbounded;             /* no max: up to infinity */
-    int64_t cost_per_location; /* cents */
+    dti_decimal min, max;        /* [min, max) */
+    int unbounded;               /* no max: up to infinity */
+    dti_money cost_per_location; /* at most DTI_COST_PER_LOCATION_MAX */
     long line;
     char label[96];
 } dti_cost_class;
@@ -67,7 +66,7 @@ typedef struct dti_project {
     int64_t households_x10; /* households it reaches, tenths; -1 unknown */
     dti_decimal land_km2;
     const dti_cost_class *cost_class;
-    int64_t cost;    /* cents: connect * cost_per_location */
+    dti_money cost;  /* connect * cost_per_location, at most DTI_MONEY_MAX */
     int64_t benefit; /* what the plan maximises: connect, or households_x10 */
     int funded, funded_greedy;
 } dti_project;
@@ -88,13 +87,13 @@ typedef struct dti_exact_size {
 void dti_plan_rank(dti_project *p, size_t n);
 /* In rank order, fund (funded_greedy) every project that reaches something and still fits;
  * returns the money spent. */
-int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget);
+dti_money dti_plan_greedy(dti_project *p, size_t n, dti_money budget);
 /* The 0/1 knapsack solved exactly (funded), p in rank order: the most reached within the
  * budget; of those allocations the cheapest; of those the one that funds the higher-ranked
  * projects (the first rank where two differ is funded), so that exact funds greedy's set
  * whenever greedy's is optimal. 1 solved, 0 too large (size->reach over DTI_EXACT_MAX_REACH
  * or size->cells over max_cells), -1 out of memory. */
-int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+int dti_plan_exact(dti_project *p, size_t n, dti_money budget, uint64_t max_cells,
                    dti_exact_size *size);
 /* Create an empty file beside path named path.tmp.XXXXXX + suffix; caller frees the name
  * and removes the file. NULL with err on failure. */

@@ -82,15 +82,16 @@ static dt_status read_rows(dti_cost_model *m, const dti_csv_table *t, dt_error *
         if (!c->unbounded && dti_decimal_compare(c->max, c->min) <= 0)
             return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
                                  "max_density %s is not above min_density %s", max, min);
-        rc = dti_parse_cents(cost, &c->cost_per_location);
+        rc = dti_money_parse(cost, strlen(cost), DTI_MONEY_CENTS, DTI_COST_PER_LOCATION_MAX,
+                             &c->cost_per_location);
+        if (rc == -4)
+            return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
+                                 "cost_per_location %s is over $100,000,000 per location", cost);
         if (rc != 0)
             return dti_error_set(
                 err, DT_ERR_FORMAT, t->path, line,
                 "cost_per_location '%.40s' is %s (dollars, e.g. 12000 or 12000.50)", cost,
                 dti_money_error(rc));
-        if (c->cost_per_location > DTI_COST_PER_LOCATION_MAX)
-            return dti_error_set(err, DT_ERR_FORMAT, t->path, line,
-                                 "cost_per_location %s is over $100,000,000 per location", cost);
         snprintf(c->label, sizeof c->label, "%s",
                  label >= 0 ? dti_csv_table_cell(t, r, label) : "");
     }

@@ -37,9 +37,9 @@ void dti_plan_rank(dti_project *p, size_t n)
         qsort(p, n, sizeof *p, compare_projects);
 }
 
-int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget)
+dti_money dti_plan_greedy(dti_project *p, size_t n, dti_money budget)
 {
-    int64_t left = budget;
+    dti_money left = budget; /* cost <= left: no subtraction goes below 0 */
     for (size_t i = 0; i < n; i++) {
         p[i].funded_greedy = p[i].benefit > 0 && p[i].cost <= left;
         if (p[i].funded_greedy)
@@ -57,7 +57,7 @@ int64_t dti_plan_greedy(dti_project *p, size_t n, int64_t budget)
  * budget count as unreachable (adding projects to one cannot bring it back under), so no sum
  * exceeds the budget. least[v] holds cost + 1, 0 unreachable: calloc'd pages never written
  * cost no memory. take[k][v] records the choices for the walk forward. */
-int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
+int dti_plan_exact(dti_project *p, size_t n, dti_money budget, uint64_t max_cells,
                    dti_exact_size *size)
 {
     size_t *items = malloc((n ? n : 1) * sizeof *items), count = 0;
@@ -89,6 +89,7 @@ int dti_plan_exact(dti_project *p, size_t n, int64_t budget, uint64_t max_cells,
         return -1;
     }
     least[0] = 1;
+    /* from <= limit and cost <= DTI_MONEY_MAX: from + cost stays far below 2^64 */
     uint64_t reach = 0, limit = (uint64_t)budget + 1;
     for (size_t k = count; k-- > 0;) {
         const dti_project *q = &p[items[k]];

@@ -7,20 +7,6 @@
 
 #include "internal.h"
 
-int dti_parse_money(const char *s, size_t len, int64_t *micro)
-{
-    return dti_parse_micro(s, len, DTI_MAX_PRICE, micro);
-}
-
-char *dti_format_money_x2(char *buf, size_t size, int64_t micro_x2)
-{
-    /* micro_x2 / 2 micro-dollars = micro_x2 / 20000 cents, rounded half up */
-    uint64_t cents = ((uint64_t)micro_x2 + 10000) / 20000;
-    snprintf(buf, size, "%llu.%02llu", (unsigned long long)(cents / 100),
-             (unsigned long long)(cents % 100));
-    return buf;
-}
-
 uint16_t dti_state_code(const char *s, size_t len)
 {
     if (len != 2)
@@ -74,8 +60,8 @@ static int plans_rehash(dti_plans *p, size_t cap)
     return 0;
 }
 
-int64_t dti_plans_price(const dti_plans *p, uint32_t provider, int technology, uint16_t state,
-                        int64_t down, int64_t up)
+dti_money dti_plans_price(const dti_plans *p, uint32_t provider, int technology, uint16_t state,
+                          int64_t down, int64_t up)
 {
     uint32_t v;
     /* a state's plan already holds the lower of its price and the stateless one */
@@ -159,7 +145,8 @@ static const char *check_plan(dti_plans *p, const dti_field *f, const int *col, 
     if (price->len > 0 && price->s[0] == '-')
         return snprintf(why, size, "monthly_price '%s' is negative: a price is 0 or more", text),
                why;
-    if (dti_parse_money(price->s, price->len, &plan->price) != 0)
+    if (dti_money_parse(price->s, price->len, DTI_MONEY_PRICE_DECIMALS, DTI_MAX_PRICE,
+                        &plan->price) != 0)
         return snprintf(why, size,
                         "monthly_price '%s' is not a price (US dollars as a plain decimal with "
                         "at most 6 decimals, e.g. 49.99, at most 1000000)",

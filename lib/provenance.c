@@ -464,8 +464,8 @@ void dti_prov_partial(json_t *p, const dti_partial *partial)
 }
 
 void dti_prov_add_pass(json_t *p, const char *pass, int exact, size_t funded, uint64_t locations,
-                       int64_t cents, size_t greedy_funded, uint64_t greedy_locations,
-                       int64_t greedy_cents)
+                       dti_money cost, size_t greedy_funded, uint64_t greedy_locations,
+                       dti_money greedy_cost)
 {
     json_t *list = json_object_get(p, "allocation"), *one = json_object();
     if (!json_is_array(list)) {
@@ -477,10 +477,10 @@ void dti_prov_add_pass(json_t *p, const char *pass, int exact, size_t funded, ui
     set(one, "method", json_string(exact ? "exact" : "greedy"));
     set(one, "funded", json_integer((json_int_t)funded));
     set(one, "locations", json_integer((json_int_t)locations));
-    set(one, "cost", json_string(dti_format_money(money, sizeof money, cents)));
+    set(one, "cost", json_string(dti_money_format(money, sizeof money, cost, 0)));
     set(one, "greedy_funded", json_integer((json_int_t)greedy_funded));
     set(one, "greedy_locations", json_integer((json_int_t)greedy_locations));
-    set(one, "greedy_cost", json_string(dti_format_money(money, sizeof money, greedy_cents)));
+    set(one, "greedy_cost", json_string(dti_money_format(money, sizeof money, greedy_cost, 0)));
     json_array_append_new(list, one);
 }
 

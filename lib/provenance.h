@@ -5,6 +5,7 @@
 #define DIALTONE_PROVENANCE_H
 
 #include "coverage.h"
+#include "money.h"
 
 /* ---- provenance (provenance.c): what an output means, and its CSV on the Web sidecar ---- */
 /* A new provenance object {"dialtone": version, "command": command}; dti_prov_free it. */
@@ -42,8 +43,8 @@ struct json_t *dti_prov_get_object(const struct json_t *p, const char *key); /* 
 /* One pass of a plan's allocation ("unserved", "underserved") into p's "allocation" list:
  * what it funded (exact or greedy) and what greedy would have funded. */
 void dti_prov_add_pass(struct json_t *p, const char *pass, int exact, size_t funded,
-                       uint64_t locations, int64_t cents, size_t greedy_funded,
-                       uint64_t greedy_locations, int64_t greedy_cents);
+                       uint64_t locations, dti_money cost, size_t greedy_funded,
+                       uint64_t greedy_locations, dti_money greedy_cost);
 /* The sentence a report gives when a pass's exact allocation differs from greedy (empty when
  * none does), from a plan's provenance. */
 void dti_prov_method_note(const struct json_t *plan, char *buf, size_t size);

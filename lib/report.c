@@ -266,19 +266,23 @@ static dt_status read_plan(dti_report *r, const char *path, dt_error *err)
     for (size_t row = 0; status == DT_OK && row < t->nrows; row++) {
         int under = strcmp(dti_csv_table_cell(t, row, col[1]), "underserved") == 0;
         int funded = strcmp(dti_csv_table_cell(t, row, col[2]), "yes") == 0;
-        int64_t cost;
+        const char *cell = dti_csv_table_cell(t, row, col[3]);
+        dti_money cost;
         uint64_t locations;
-        if (dti_parse_cents(dti_csv_table_cell(t, row, col[3]), &cost) != 0)
+        if (dti_money_parse(cell, strlen(cell), DTI_MONEY_CENTS, DTI_MONEY_MAX, &cost) != 0)
             status = dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
-                                   "cost '%.40s' is not an amount of dollars",
-                                   dti_csv_table_cell(t, row, col[3]));
+                                   "cost '%.40s' is not an amount of dollars", cell);
         else
             status = dti_csv_table_count(t, row, col[4], &locations, err);
+        if (status == DT_OK && funded &&
+            dti_money_add(r->plan_totals.cost, cost, &r->plan_totals.cost) != 0)
+            status = dti_error_set(err, DT_ERR_FORMAT, t->path, t->lines[row],
+                                   "the funded costs up to this row add up to more than "
+                                   "$1,000,000,000,000 (10^12)");
         if (status != DT_OK)
             break;
         if (funded) {
             r->funded_rows[r->plan_totals.funded++] = row;
-            r->plan_totals.cost += cost;
             r->plan_totals.locations[under] += locations;
         } else if (!under) {
             unserved_left = 1;
@@ -440,19 +444,21 @@ static dt_status from_provenance(dti_report *r, const dt_report_options *o, dt_n
         status = err->status;
     if (status == DT_OK && plan) {
         const char *budget = dti_prov_get_text(plan, "budget");
-        int64_t cents = 0;
+        dti_money made_with = 0;
         struct json_t *source = dti_prov_get_object(plan, "source");
-        if (!budget || dti_parse_cents(budget, &cents) != 0)
+        if (!budget || dti_money_parse(budget, strlen(budget), DTI_MONEY_CENTS, DTI_MONEY_MAX,
+                                       &made_with) != 0)
             status = dti_error_set(err, DT_ERR_FORMAT, o->plan, 0,
                                    "its metadata does not say its budget");
-        else if (o->has_budget && cents != o->budget)
-            status = dti_error_set(err, DT_ERR_USAGE, NULL, 0,
-                                   "--budget %s, but %s was made with a budget of $%s (its "
-                                   "metadata): drop --budget or make the plan again",
-                                   dti_format_money(want, sizeof want, o->budget), o->plan, budget);
+        else if (o->has_budget && made_with != o->budget)
+            status =
+                dti_error_set(err, DT_ERR_USAGE, NULL, 0,
+                              "--budget %s, but %s was made with a budget of $%s (its "
+                              "metadata): drop --budget or make the plan again",
+                              dti_money_format(want, sizeof want, o->budget, 0), o->plan, budget);
         else if (stats && source)
             status = same_rules_as_stats(source, o->plan, r, o, err);
-        r->budget = cents;
+        r->budget = made_with;
         r->has_budget = 1;
         dti_prov_method_note(plan, r->plan_method_note, sizeof r->plan_method_note);
     }

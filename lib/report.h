@@ -44,7 +44,7 @@ typedef struct dti_report_totals {
 
 typedef struct dti_plan_totals {
     size_t funded, waiting;
-    int64_t cost;          /* cents */
+    dti_money cost;        /* of the funded projects */
     uint64_t locations[2]; /* unserved, underserved connected */
 } dti_plan_totals;
 
@@ -70,7 +70,7 @@ typedef struct dti_report {
     dti_plan_totals plan_totals;
     char plan_method_note[640]; /* where the exact allocation differs from greedy, and why */
     size_t *funded_rows;
-    int64_t budget;
+    dti_money budget;
     dti_figure plan_map;
     dti_csv_table diff;
     dti_report_change change;

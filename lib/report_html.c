@@ -529,11 +529,12 @@ static void plan_section(FILE *fp, dti_report *r)
     char a[64], b[64], c[64];
     fputs("<section id=\"plan\"><h2>The plan</h2>\n<p>", fp);
     if (r->has_budget)
-        fprintf(fp, "With a budget of $%s, ", count_text(a, sizeof a, (uint64_t)(r->budget / 100)));
+        fprintf(fp, "With a budget of $%s, ",
+                count_text(a, sizeof a, (uint64_t)(r->budget / DTI_MONEY_UNIT)));
     fprintf(fp,
             "%zu of %zu projects are funded for $%s, connecting %s unserved and %s "
             "underserved locations.",
-            p->funded, r->plan.nrows, count_text(b, sizeof b, (uint64_t)(p->cost / 100)),
+            p->funded, r->plan.nrows, count_text(b, sizeof b, (uint64_t)(p->cost / DTI_MONEY_UNIT)),
             count_text(a, sizeof a, p->locations[0]), count_text(c, sizeof c, p->locations[1]));
     if (p->waiting)
         fprintf(fp,

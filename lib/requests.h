@@ -80,7 +80,7 @@ struct dt_plan_options {
     dti_common common; /* -q, -h, --version */
     char *stats, *output, *costs, *land, *regions, *layer, *id_field, *map;
     char *title, *subtitle, *source, *region_noun;
-    int64_t budget;
+    dti_money budget;
     int has_budget, households, method, width;
     dti_scale_bar scale_bar; /* of the map */
 };
@@ -91,7 +91,7 @@ struct dt_report_options {
     char *title, *subtitle, *source, *region_noun;
     char **maps;
     size_t map_count;
-    int64_t budget;
+    dti_money budget;
     int has_budget, top, fabric;
     int rules_given; /* --ulfw, --served or --underserved: checked against the data's */
     dti_rules rules;

@@ -4,6 +4,7 @@
 #define DIALTONE_RUN_H
 
 #include "core.h"
+#include "money.h"
 
 /* ---- dialtone run: the configuration file (run_config.c) ---- */
 enum {
@@ -52,8 +53,8 @@ typedef struct dti_run_config {
     char **paths[DTI_RUN_KEY_COUNT]; /* file keys: the words, resolved against dir */
     size_t count[DTI_RUN_KEY_COUNT];
     int flag[DTI_RUN_KEY_COUNT]; /* yes/no keys */
-    int64_t budget;              /* cents */
-    int old_method;              /* plan_method was given by its old name, method */
+    dti_money budget;
+    int old_method; /* plan_method was given by its old name, method */
 } dti_run_config;
 
 /* Read and check a configuration: unknown keys, bad values and missing files are errors

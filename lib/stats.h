@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "geo.h"
+#include "money.h"
 
 /* ---- tables out: dialtone's CSV or any OGR vector format (vector_out.c) ---- */
 typedef enum dti_cell_type { DTI_CELL_TEXT, DTI_CELL_INTEGER, DTI_CELL_REAL } dti_cell_type;
@@ -143,15 +144,9 @@ int dti_location_key_compare(const dti_coverage *ca, uint64_t x, const dti_cover
 dt_status dti_csv_read_header_optional(dti_csv *csv, const char *const *names, int required,
                                        int count, int *columns, int *header_fields,
                                        const char *what, const char *expected, dt_error *err);
-/* Money is integer micro-dollars (1e-6 USD), like speeds in micro-Mbps. */
-#define DTI_MAX_PRICE (1000000LL * DTI_MICRO) /* a monthly price above $1,000,000 is bad input */
-/* Parse a price: a plain non-negative decimal of dollars with at most 6
- * decimals ("49.99", "0", "1200."); no sign, exponent, currency sign or
- * spaces; at most DTI_MAX_PRICE. 0 ok, -1 bad. */
-int dti_parse_money(const char *s, size_t len, int64_t *micro);
-/* Twice an amount of micro-dollars (a median) as dollars with 2 decimals,
- * rounded half up exactly: "67.63". */
-char *dti_format_money_x2(char *buf, size_t size, int64_t micro_x2);
+/* Prices are dti_money (money.h): micro-dollars, read with DTI_MONEY_PRICE_DECIMALS decimals
+ * up to DTI_MAX_PRICE and shown with DTI_MONEY_2_DECIMALS. */
+
 /* k-th smallest (0-based) of values[0..n), reordering values (regions.c). */
 int64_t dti_select_kth(int64_t *values, size_t n, size_t k);
 /* Nearest-rank percentile: the smallest value with at least pct% of the
@@ -161,7 +156,8 @@ int64_t dti_percentile(int64_t *values, size_t n, unsigned pct);
 
 /* One priced plan of a plans file (SPEC "Prices"). */
 typedef struct dti_plan {
-    int64_t down, up, price;    /* micro-Mbps, micro-USD a month */
+    int64_t down, up;           /* micro-Mbps */
+    dti_money price;            /* a month */
     uint32_t provider;          /* index into dti_plans.providers */
     uint16_t technology, state; /* state: two letters as c0 << 8 | c1, 0 any state */
     long line;
@@ -185,14 +181,14 @@ void dti_plans_free(dti_plans *plans);
 /* Price of the cheapest plan for this provider (an index of plans->providers),
  * technology, speeds and state (0: unknown), or -1. A plan with a state
  * applies only to rows of that state; one without applies everywhere. */
-int64_t dti_plans_price(const dti_plans *plans, uint32_t provider, int technology, uint16_t state,
-                        int64_t down, int64_t up);
+dti_money dti_plans_price(const dti_plans *plans, uint32_t provider, int technology, uint16_t state,
+                          int64_t down, int64_t up);
 /* Two letters as a state code (upper-cased), 0 when the field is not two letters. */
 uint16_t dti_state_code(const char *s, size_t len);
 
 /* What a tracking coverage keeps per location beyond dti_location. */
 typedef struct dti_location_extra {
-    int64_t price;             /* cheapest served price, micro-USD; -1 none */
+    dti_money price;           /* cheapest served price; -1 none */
     int64_t price_down;        /* download of the plan at that price: the largest among ties */
     uint32_t served_provider;  /* one provider with a reliable served row; UINT32_MAX none */
     uint32_t served_providers; /* 0, 1, or 2 meaning two or more */
@@ -229,7 +225,7 @@ dti_location_extra dti_extras_of(const dti_coverage_extras *x, size_t i);
 /* Statistics of a group of locations (a region, or the whole run) (speeds.c). */
 typedef struct dti_group_extra {
     uint64_t locations, served, priced; /* priced: served locations with a price */
-    int64_t median_price_x2;            /* twice the median price, micro-USD (priced > 0) */
+    dti_money median_price_x2;          /* twice the median price (priced > 0) */
     uint64_t per_mbps_count;            /* priced locations whose plan has a download > 0 */
     uint64_t per_mbps_q4;               /* their median price / download, $/Mbps * 10^4 */
     int64_t median_down_x2, p90_down, median_up_x2, p90_up; /* micro-Mbps */

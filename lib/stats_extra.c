@@ -48,16 +48,17 @@ struct dti_extra_run {
     dti_plans plans;
     /* --income: geoid -> annual income in micro-dollars, -1 when missing or 0 */
     dti_strtab income_ids;
-    int64_t *incomes;
+    dti_money *incomes;
     long *income_lines;
     /* --benchmark */
     char bench_name[256], bench_source[256];
-    int64_t bench_down, bench_price;
+    int64_t bench_down;
+    dti_money bench_price;
     dti_tiles *tiles;
     /* results */
     size_t nregions;
     dti_group_extra *groups, all;
-    int64_t *region_income;
+    dti_money *region_income;
     dti_measured *measured;
     size_t regions_written, regions_no_income, located, in_tiles;
     int by_area;               /* --measured split tiles by area over polygon regions */
@@ -98,7 +99,7 @@ static void field_text(const dti_field *f, char *buf, size_t size)
 }
 
 /* One income value: 0 ok (*micro, -1 for missing), else the reason in why. */
-static int parse_income(const dti_field *f, int64_t *micro, char *why, size_t size)
+static int parse_income(const dti_field *f, dti_money *micro, char *why, size_t size)
 {
     char text[64];
     field_text(f, text, sizeof text);
@@ -109,7 +110,7 @@ static int parse_income(const dti_field *f, int64_t *micro, char *why, size_t si
     }
     if (text[0] == '-')
         return snprintf(why, size, "median_household_income '%s' is negative", text), -1;
-    if (dti_parse_money(f->s, f->len, micro) != 0)
+    if (dti_money_parse(f->s, f->len, DTI_MONEY_PRICE_DECIMALS, DTI_MAX_PRICE, micro) != 0)
         return snprintf(why, size,
                         "median_household_income '%s' is not an amount of dollars "
                         "(a plain decimal, or empty when unknown)",
@@ -202,7 +203,8 @@ static dt_status read_benchmark(dti_extra_run *run, const char *path, dt_error *
         else if (dti_parse_speed(f[col[1]].s, f[col[1]].len, &run->bench_down) != 0 ||
                  run->bench_down <= 0)
             why = "median_down_mbps is not a speed above 0 (" DTI_SPEED_SYNTAX ")";
-        else if (dti_parse_money(f[col[2]].s, f[col[2]].len, &run->bench_price) != 0 ||
+        else if (dti_money_parse(f[col[2]].s, f[col[2]].len, DTI_MONEY_PRICE_DECIMALS,
+                                 DTI_MAX_PRICE, &run->bench_price) != 0 ||
                  run->bench_price <= 0)
             why = "monthly_price is not a price above 0 (dollars as a plain decimal)";
         if (why) {
@@ -458,7 +460,7 @@ void dti_extra_write_row(const dti_extra_run *run, size_t r, FILE *stream)
     char a[48] = "", b[48] = "", c[48] = "";
     if (x->plans) {
         if (g->priced)
-            dti_format_money_x2(a, sizeof a, g->median_price_x2);
+            dti_money_format_scaled(a, sizeof a, g->median_price_x2, 1, 2, DTI_MONEY_2_DECIMALS);
         dti_format_ratio(b, sizeof b, g->priced, g->served, 4); /* empty when none served */
         if (g->per_mbps_count)
             snprintf(c, sizeof c, "%llu.%04llu", (unsigned long long)(g->per_mbps_q4 / 10000),
@@ -515,7 +517,7 @@ void dti_extra_write_location(const dti_extra_run *run, const dti_coverage *cov,
     dti_location_extra e = dti_extras_of(cov->extras, i);
     char price[48] = "";
     if (e.price >= 0)
-        dti_format_money_x2(price, sizeof price, 2 * e.price);
+        dti_money_format(price, sizeof price, e.price, DTI_MONEY_2_DECIMALS);
     fprintf(stream, ",%s", price);
 }
 
@@ -544,12 +546,13 @@ static void summary(const dti_extra_run *run, dt_note_fn note, void *user)
         snprintf(scope, sizeof scope, "all states of the run together");
     else
         snprintf(scope, sizeof scope, "state %02d as a whole", run->state < 0 ? 0 : run->state);
-    dti_format_money_x2(bench_price, sizeof bench_price, 2 * run->bench_price);
+    dti_money_format(bench_price, sizeof bench_price, run->bench_price, DTI_MONEY_2_DECIMALS);
     dti_format_fixed(bench_down, sizeof bench_down, run->bench_down, 6);
     char words[512];
     if (g->priced)
         snprintf(words, sizeof words, "median served price $%s, %s times the benchmark's $%s",
-                 dti_format_money_x2(price, sizeof price, g->median_price_x2),
+                 dti_money_format_scaled(price, sizeof price, g->median_price_x2, 1, 2,
+                                         DTI_MONEY_2_DECIMALS),
                  dti_format_ratio(ratio, sizeof ratio, (uint64_t)g->median_price_x2,
                                   2 * (uint64_t)run->bench_price, 2),
                  bench_price);

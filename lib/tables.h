@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Tables read back: a whole CSV table in memory, money in whole cents, technologies of a class. */
+/* Tables read back: a whole CSV table in memory, exact decimals, technologies of a class. */
 #ifndef DIALTONE_TABLES_H
 #define DIALTONE_TABLES_H
 
 #include "core.h"
+#include "money.h"
 
 /* ==== plan, diff, report and run (csv_table.c, plan*.c, diff.c, report*.c, run*.c) ==== */
 
@@ -72,24 +73,5 @@ int dti_decimal_from_micro(uint64_t micro, dti_decimal *d);
 int dti_decimal_compare(dti_decimal a, dti_decimal b);
 /* The exact value: "0.0000001", "40", "7.5". */
 char *dti_format_decimal(char *buf, size_t size, dti_decimal d);
-
-/* ---- money: whole cents in int64 ---- */
-#define DTI_MONEY_MAX 100000000000000000LL /* $10^15 in cents: sums stay far from overflow */
-/* Dollars with at most 2 decimals into cents: 0 ok, -1 not a number, -2 negative,
- * -3 more than 2 decimals, -4 above DTI_MONEY_MAX. dti_money_error() words the code. */
-int dti_parse_cents(const char *s, int64_t *cents);
-const char *dti_money_error(int code);
-/* "1234" or "1234.50" */
-char *dti_format_money(char *buf, size_t size, int64_t cents);
-/* A budget as a person types it (plan and report --budget, run's budget key; numbers.c):
- * dollars as dti_parse_cents reads them, optionally after a "$" and with commas between
- * groups of three digits ("25,000,000.50"). Suffixes are refused, never guessed at: "M" is
- * a million to some and a thousand to others ("MM"). 0 ok, else dti_parse_cents's codes,
- * -5 a suffix, -6 commas not between groups of three digits. */
-int dti_parse_budget(const char *s, int64_t *cents);
-/* The refusal of value given as what ("--budget", "budget ="), with the accepted spellings:
- * status with err naming file and line (NULL, 0 for the command line). */
-dt_status dti_budget_refused(dt_error *err, dt_status status, const char *file, long line,
-                             const char *what, const char *value, int code);
 
 #endif

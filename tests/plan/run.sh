@@ -153,6 +153,23 @@ refuse "density bound with more than 18 digits" 1 \
 refuse "missing cost file" 1 "nothere.csv: cannot open" --budget 100 --costs "$data/nothere.csv" \
     "$data/stats.csv"
 
+# money at its limits (tests/data/plan/README.md, "Money at its limits"): budgets, costs and
+# their sums and products at most $10^12, a cost per location at most $10^8
+golden "money at the limit: \$10^12 budget, cost and sum; \$10^13 per household" money_limit \
+    --households --budget '$1,000,000,000,000' --costs "$data/costs_max.csv" "$data/stats_money.csv"
+refuse "budget a cent above \$10^12" 2 \
+    "--budget 1000000000000.01: above the limit of \$1,000,000,000,000 (10^12); write dollars" \
+    --budget 1000000000000.01 "${base[@]}" "$data/stats.csv"
+refuse "cost per location a cent above \$10^8" 1 \
+    "costs_over.csv:2: cost_per_location 100000000.01 is over \$100,000,000 per location" \
+    --budget 100 --costs "$data/costs_over.csv" "$data/stats_money.csv"
+refuse "a project cost above \$10^12" 1 \
+    "stats_money_over.csv:3: region 03003: the project (10001 locations at \$100000000) would cost more than \$1,000,000,000,000 (10^12)" \
+    --budget 100 --costs "$data/costs_max.csv" "$data/stats_money_over.csv"
+refuse "a project cost that would wrap 64 bits to \$55,926,290.45" 1 \
+    "stats_money_wrap.csv:2: region 03005: the project (184468 locations at \$100000000) would cost more than \$1,000,000,000,000 (10^12)" \
+    --budget 100000000 --costs "$data/costs_max.csv" "$data/stats_money_wrap.csv"
+
 # the map: funded 01007 (4th square) in the funded colour, 01003 (2nd) and 01009 (5th) in the
 # unfunded one, a neutral grey (#c6c6c6) that recedes; the scale bar the options ask for
 rm -rf "$tmp/out" && mkdir -p "$tmp/out"

@@ -93,6 +93,11 @@ refuse "--budget without --plan" 2 "go with --plan" --stats "$stats" --budget 5
 refuse "--budget with a suffix" 2 "--budget \$20M: a suffix (k, M, B) is not read" --stats "$stats" \
     --plan "$tmp/plan.csv" --budget '$20M'
 refuse "not a stats table" 1 "no column 'underserved'" --stats tests/data/plan/stats_no_underserved.csv
+# two funded projects of $600,000,000,000 each (hand-made plan table): each is within the money
+# limit of $10^12, their sum of $1.2 * 10^12 is not, and is refused rather than wrapped
+refuse "funded costs adding up past \$10^12" 1 \
+    "plan_over_limit.csv:3: the funded costs up to this row add up to more than \$1,000,000,000,000 (10^12)" \
+    --stats "$stats" --plan tests/data/report/plan_over_limit.csv
 
 # ---- in the browser ----
 chromium=$(command -v chromium || command -v chromium-browser || true)

@@ -130,6 +130,9 @@ refuse "a budget that is not a number" 1 "bad.conf:2: budget = lots: not a numbe
     "bdc = $k/bdc_*.csv" "budget = lots" "out = out"
 refuse "a budget with a suffix" 1 "bad.conf:2: budget = \$20M: a suffix (k, M, B) is not read" \
     "bdc = $k/bdc_*.csv" "budget = \$20M" "out = out"
+refuse "a budget above \$10^12" 1 \
+    "bad.conf:2: budget = 1,000,000,000,001: above the limit of \$1,000,000,000,000 (10^12)" \
+    "bdc = $k/bdc_*.csv" "budget = 1,000,000,000,001" "out = out"
 refuse "a bad scale bar" 1 "bad.conf:2: scale_bar = ft: expected km or mi" \
     "bdc = $k/bdc_*.csv" "scale_bar = ft" "out = out"
 refuse "not key = value" 1 "bad.conf:1: expected key = value" "bdc $k/bdc_*.csv" "out = out"

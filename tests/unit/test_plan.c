@@ -220,62 +220,120 @@ static void check_cost_model(void)
     dt_error err = {0};
     CHECK_INT(dti_cost_model_read(&m, NULL, &err), DT_OK); /* datasets/cost_model.csv */
     CHECK_INT(m.count, 5);
-    CHECK_INT(m.classes[0].cost_per_location, 3000000);
+    CHECK_INT(m.classes[0].cost_per_location, 30000000000LL); /* $30,000 */
     CHECK_STR(m.source, DTI_DEFAULT_COSTS_NAME);
     /* 5 locations on 5 km2 is density 1 exactly: the class from 1 up */
     dti_decimal five = {5, 0}, none = {0, 0};
-    CHECK_INT(dti_cost_class_of(&m, 5, five)->cost_per_location, 1500000);
-    CHECK_INT(dti_cost_class_of(&m, 4, five)->cost_per_location, 3000000);
-    CHECK_INT(dti_cost_class_of(&m, 1, none)->cost_per_location, 200000); /* no land: the top */
+    CHECK_INT(dti_cost_class_of(&m, 5, five)->cost_per_location, 15000000000LL);
+    CHECK_INT(dti_cost_class_of(&m, 4, five)->cost_per_location, 30000000000LL);
+    CHECK_INT(dti_cost_class_of(&m, 1, none)->cost_per_location,
+              2000000000LL); /* no land: the top */
     dti_cost_model_free(&m);
 
     const char *text = "# a comment line, with commas\nmin_density,max_density,cost_per_location\n"
                        "25,inf,10.5\n0,25,99\n";
     CHECK_INT(dti_cost_model_read(&m, dt_unit_temp_file(text, strlen(text)), &err), DT_OK);
     CHECK_INT(m.count, 2);
-    CHECK_INT(m.classes[1].cost_per_location, 1050);
+    CHECK_INT(m.classes[1].cost_per_location, 10500000); /* $10.50 */
     CHECK_INT(m.classes[1].line, 3);
     dti_cost_model_free(&m);
 }
 
+/* Money is micro-dollars: $1 is 10^6. Budgets and costs take at most 2 decimals (never
+ * rounded), are at most $10^12, and sums and products past $10^12 are refused. */
+static dti_money cents_rule(const char *text, int *rc)
+{
+    dti_money m = -7;
+    *rc = dti_money_parse(text, strlen(text), DTI_MONEY_CENTS, DTI_MONEY_MAX, &m);
+    return m;
+}
+
 static void check_money(void)
 {
-    int64_t c;
-    CHECK_INT(dti_parse_cents("25000000", &c), 0);
-    CHECK_INT(c, 2500000000LL);
-    CHECK_INT(dti_parse_cents("0.5", &c), 0);
-    CHECK_INT(c, 50);
-    CHECK_INT(dti_parse_cents("-1", &c), -2);
-    CHECK_INT(dti_parse_cents("1e6", &c), -1);
-    CHECK_INT(dti_parse_cents("", &c), -1);
-    CHECK_INT(dti_parse_cents(".", &c), -1);
-    CHECK_INT(dti_parse_cents("1.001", &c), -3);
-    CHECK_INT(dti_parse_cents("99999999999999999999", &c), -4);
+    int rc;
+    CHECK_INT(cents_rule("25000000", &rc), 25000000000000LL);
+    CHECK_INT(rc, 0);
+    CHECK_INT(cents_rule("0.5", &rc), 500000);
+    CHECK_INT(rc, 0);
+    CHECK_INT(cents_rule("12.34", &rc), 12340000);
+    CHECK_INT(rc, 0);
+    CHECK_INT(cents_rule("1000000000000", &rc), 1000000000000000000LL); /* $10^12: the limit */
+    CHECK_INT(rc, 0);
+    static const struct {
+        const char *text;
+        int rc;
+    } refused[] = {{"-1", -2},
+                   {"1e6", -1},
+                   {"", -1},
+                   {".", -1},
+                   {"1.001", -3},
+                   {"1.000", -3},
+                   {"1,000", -1},
+                   {" 1", -1},
+                   {"1 ", -1},
+                   {"1000000000000.01", -4}, /* a cent past $10^12 */
+                   {"1000000000001", -4},
+                   {"99999999999999999999", -4},
+                   {"99999999999999999999999999999999", -4}};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        cents_rule(refused[i].text, &rc);
+        if (rc != refused[i].rc)
+            fprintf(stderr, "     money '%s': %d\n", refused[i].text, rc);
+        CHECK_INT(rc, refused[i].rc);
+    }
+    CHECK_STR(dti_money_error(-4), "above the limit of $1,000,000,000,000 (10^12)");
     char buf[32];
-    CHECK_STR(dti_format_money(buf, sizeof buf, 123456), "1234.56");
-    CHECK_STR(dti_format_money(buf, sizeof buf, 123400), "1234");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 1234560000, 0), "1234.56");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 1234000000, 0), "1234");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 1234000000, DTI_MONEY_2_DECIMALS), "1234.00");
+    CHECK_STR(dti_money_format(buf, sizeof buf, DTI_MONEY_MAX, 0), "1000000000000");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 0, 0), "0");
+    /* per household, by hand: $1000 over 3 households (30 tenths) is 333.333.. -> 333.33;
+     * $1000.05 over 30 tenths is 333.35 exactly; $0.05 over 2 tenths (0.2) is 0.25;
+     * $0.01 over 20 tenths is 0.005 -> 0.01 (half up); $10^12 over 1 tenth is $10^13 */
+    CHECK_STR(dti_money_format_scaled(buf, sizeof buf, 1000000000, 10, 30, 0), "333.33");
+    CHECK_STR(dti_money_format_scaled(buf, sizeof buf, 1000050000, 10, 30, 0), "333.35");
+    CHECK_STR(dti_money_format_scaled(buf, sizeof buf, 50000, 10, 2, 0), "0.25");
+    CHECK_STR(dti_money_format_scaled(buf, sizeof buf, 10000, 10, 20, 0), "0.01");
+    CHECK_STR(dti_money_format_scaled(buf, sizeof buf, DTI_MONEY_MAX, 10, 1, 0), "10000000000000");
+    CHECK(dti_money_dollars(25000000050000LL) == 2500000005.0 / 100); /* $25,000,000.05 */
+    /* checked sums and products */
+    dti_money m = 5;
+    CHECK_INT(dti_money_add(DTI_MONEY_MAX - 1, 1, &m), 0);
+    CHECK_INT(m, DTI_MONEY_MAX);
+    m = 5;
+    CHECK_INT(dti_money_add(DTI_MONEY_MAX, 1, &m), -1);
+    CHECK_INT(m, 5); /* untouched */
+    CHECK_INT(dti_money_add(INT64_MAX, INT64_MAX, &m), -1);
+    CHECK_INT(dti_money_mul(DTI_COST_PER_LOCATION_MAX, 10000, &m), 0); /* $10^8 x 10^4 */
+    CHECK_INT(m, DTI_MONEY_MAX);
+    CHECK_INT(dti_money_mul(DTI_COST_PER_LOCATION_MAX, 10001, &m), -1);
+    CHECK_INT(dti_money_mul(2, UINT64_MAX, &m), -1); /* would wrap in 64 bits */
+    CHECK_INT(dti_money_mul(0, UINT64_MAX, &m), 0);
+    CHECK_INT(m, 0);
     int64_t v;
     CHECK_INT(dti_parse_decimal("3.25", 1, &v), 1); /* rounded half up */
     CHECK_INT(v, 33);
 }
 
 /* Budgets as people type them: "$" and commas between groups of three are read; a suffix
- * and any other grouping are refused (never guessed). Cents by hand: dollars times 100. */
+ * and any other grouping are refused (never guessed). By hand: dollars times 10^6. */
 static void check_budget_spellings(void)
 {
     static const struct {
         const char *text;
         int rc;
-        int64_t cents;
+        dti_money micro;
     } cases[] = {
-        {"25000000", 0, 2500000000LL},
-        {"25,000,000", 0, 2500000000LL},
-        {"$25,000,000", 0, 2500000000LL},
-        {"$25000000", 0, 2500000000LL},
-        {"25,000,000.50", 0, 2500000050LL},
-        {"1,000", 0, 100000},
-        {"$0.5", 0, 50},
-        {"999", 0, 99900},
+        {"25000000", 0, 25000000000000LL},
+        {"25,000,000", 0, 25000000000000LL},
+        {"$25,000,000", 0, 25000000000000LL},
+        {"$25000000", 0, 25000000000000LL},
+        {"25,000,000.50", 0, 25000000500000LL},
+        {"1,000", 0, 1000000000},
+        {"$0.5", 0, 500000},
+        {"999", 0, 999000000},
+        {"$1,000,000,000,000", 0, 1000000000000000000LL}, /* the limit, $10^12 */
         {"$20M", -5, 0},
         {"20MM", -5, 0},
         {"20k", -5, 0},
@@ -294,13 +352,14 @@ static void check_budget_spellings(void)
         {"$-5", -2, 0},
         {"1,000.001", -3, 0},
         {"99,999,999,999,999,999", -4, 0},
+        {"1,000,000,000,000.01", -4, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int64_t c = -1;
+        dti_money c = -1;
         int rc = dti_parse_budget(cases[i].text, &c);
-        if (rc != cases[i].rc || (rc == 0 && c != cases[i].cents))
+        if (rc != cases[i].rc || (rc == 0 && c != cases[i].micro))
             fprintf(stderr, "     budget '%s': %d, %lld\n", cases[i].text, rc, (long long)c);
-        CHECK(rc == cases[i].rc && (rc != 0 || c == cases[i].cents));
+        CHECK(rc == cases[i].rc && (rc != 0 || c == cases[i].micro));
     }
     dt_error err = {0};
     dti_budget_refused(&err, DT_ERR_USAGE, NULL, 0, "--budget", "$20M", -5);
@@ -363,22 +422,23 @@ static void check_density_bounds(void)
     dti_decimal d;
     /* 10 / 1.0000001 = 9.9999990000001: below 10 (10 * 10^7 = 10^8 < 10 * 10000001) */
     dti_parse_exact("1.0000001", &d);
-    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 10000);
+    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 100 * DTI_MONEY_UNIT);
     dti_parse_exact("1", &d); /* 10 exactly: the class from 10 */
-    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 5000);
+    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 50 * DTI_MONEY_UNIT);
     dti_parse_exact("0.9999999", &d); /* 10.0000010000001 */
-    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 5000);
+    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 50 * DTI_MONEY_UNIT);
     /* 0.0000001 km2 is land: 1 location on it is 10^7, not an infinite density */
     dti_parse_exact("0.0000001", &d);
-    CHECK_INT(dti_cost_class_of(&m, 1, d)->cost_per_location, 5000);
-    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location, 1000); /* 10^8 exactly */
-    CHECK_INT(dti_cost_class_of(&m, 9, d)->cost_per_location, 5000);  /* 9 * 10^7 */
-    dti_parse_exact("0", &d);                                         /* no land: infinite */
-    CHECK_INT(dti_cost_class_of(&m, 1, d)->cost_per_location, 1000);
+    CHECK_INT(dti_cost_class_of(&m, 1, d)->cost_per_location, 50 * DTI_MONEY_UNIT);
+    CHECK_INT(dti_cost_class_of(&m, 10, d)->cost_per_location,
+              10 * DTI_MONEY_UNIT); /* 10^8 exactly */
+    CHECK_INT(dti_cost_class_of(&m, 9, d)->cost_per_location, 50 * DTI_MONEY_UNIT); /* 9 * 10^7 */
+    dti_parse_exact("0", &d); /* no land: infinite */
+    CHECK_INT(dti_cost_class_of(&m, 1, d)->cost_per_location, 10 * DTI_MONEY_UNIT);
     /* the largest counts and finest areas stay exact: 2^64 - 1 locations on 10^-18 km2 */
     dti_parse_exact("0.000000000000000001", &d);
-    CHECK_INT(dti_cost_class_of(&m, UINT64_MAX, d)->cost_per_location, 1000);
-    CHECK_INT(dti_cost_class_of(&m, 0, d)->cost_per_location, 10000);
+    CHECK_INT(dti_cost_class_of(&m, UINT64_MAX, d)->cost_per_location, 10 * DTI_MONEY_UNIT);
+    CHECK_INT(dti_cost_class_of(&m, 0, d)->cost_per_location, 100 * DTI_MONEY_UNIT);
     dti_cost_model_free(&m);
 
     /* a bound with 10 decimals: 2 locations per km2 is under 2.0000000001, 20000000001
@@ -387,10 +447,10 @@ static void check_density_bounds(void)
                        "2.0000000001,,50\n";
     CHECK_INT(dti_cost_model_read(&m, dt_unit_temp_file(fine, strlen(fine)), &err), DT_OK);
     dti_parse_exact("1", &d);
-    CHECK_INT(dti_cost_class_of(&m, 2, d)->cost_per_location, 10000);
+    CHECK_INT(dti_cost_class_of(&m, 2, d)->cost_per_location, 100 * DTI_MONEY_UNIT);
     dti_parse_exact("10000000000", &d);
-    CHECK_INT(dti_cost_class_of(&m, 20000000001ULL, d)->cost_per_location, 5000);
-    CHECK_INT(dti_cost_class_of(&m, 20000000000ULL, d)->cost_per_location, 10000);
+    CHECK_INT(dti_cost_class_of(&m, 20000000001ULL, d)->cost_per_location, 50 * DTI_MONEY_UNIT);
+    CHECK_INT(dti_cost_class_of(&m, 20000000000ULL, d)->cost_per_location, 100 * DTI_MONEY_UNIT);
     dti_cost_model_free(&m);
 
     const char *gap = "min_density,max_density,cost_per_location\n0,2.0000000001,100\n"

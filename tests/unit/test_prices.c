@@ -10,8 +10,10 @@
 
 static int64_t money(const char *text)
 {
-    int64_t v = -7;
-    return dti_parse_money(text, strlen(text), &v) == 0 ? v : -1;
+    dti_money v = -7;
+    return dti_money_parse(text, strlen(text), DTI_MONEY_PRICE_DECIMALS, DTI_MAX_PRICE, &v) == 0
+               ? v
+               : -1;
 }
 
 static int64_t speed(const char *text)
@@ -56,12 +58,20 @@ static void test_money(void)
     CHECK_INT(money("."), -1);
     CHECK_INT(money("call us"), -1);
     /* medians are doubled: x2 / 2 micro-dollars, rounded half up to cents */
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 75000000LL), "75.00");
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 55250000LL + 80000000LL), "67.63"); /* 67.625 */
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 135240000LL), "67.62");
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 4999LL), "0.00"); /* 0.004999 */
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 2 * 5000LL), "0.01"); /* 0.005 */
-    CHECK_STR(dti_format_money_x2(buf, sizeof buf, 0), "0.00");
+#define X2(x2) dti_money_format_scaled(buf, sizeof buf, (x2), 1, 2, DTI_MONEY_2_DECIMALS)
+    CHECK_STR(X2(2 * 75000000LL), "75.00");
+    CHECK_STR(X2(55250000LL + 80000000LL), "67.63"); /* 67.625 */
+    CHECK_STR(X2(135240000LL), "67.62");
+    CHECK_STR(X2(2 * 4999LL), "0.00");     /* 0.004999 */
+    CHECK_STR(X2(2 * 5000LL), "0.01");     /* 0.005 */
+    CHECK_STR(X2(2 * 5000LL - 1), "0.00"); /* 0.0049995 */
+    CHECK_STR(X2(0), "0.00");
+#undef X2
+    /* one price, not a median: the same rounding */
+    CHECK_STR(dti_money_format(buf, sizeof buf, 49990000, DTI_MONEY_2_DECIMALS), "49.99");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 1200000000, DTI_MONEY_2_DECIMALS), "1200.00");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 994999, DTI_MONEY_2_DECIMALS), "0.99");
+    CHECK_STR(dti_money_format(buf, sizeof buf, 995000, DTI_MONEY_2_DECIMALS), "1.00");
     CHECK_INT(dti_state_code("KS", 2), 'K' << 8 | 'S');
     CHECK_INT(dti_state_code("ks", 2), 'K' << 8 | 'S');
     CHECK_INT(dti_state_code("K", 1), 0);
