@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cpl_conv.h>
 #include <cpl_error.h>
-#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
