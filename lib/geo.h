@@ -104,6 +104,78 @@ typedef dt_status (*dti_block_fn)(uint32_t block, void *geometry, void *user, dt
 dt_status dti_blocks_each(const dti_blocks *blocks, int with_geometry, dti_block_fn fn, void *user,
                           dt_error *err);
 
+/* ---- a layer of region polygons: vertices, rings, features, ids (region_layer.c) ---- */
+/* What reading a region layer left out or repaired, for notes. */
+typedef struct dti_region_notes {
+    size_t features;         /* read */
+    size_t empty, zero_area; /* features left out: no geometry, nothing to draw */
+    size_t bad_rings;        /* rings of fewer than three points, left out */
+    size_t repaired;         /* invalid geometry made valid (MakeValid) */
+    size_t invalid;          /* invalid geometry counted (checked up to 50,000 features) */
+    int64_t empty_fids[8], repaired_fids[8];     /* the first few */
+    char first_skipped[128], first_invalid[128]; /* region ids */
+    int validity_checked;                        /* repairing, and GDAL has GEOS */
+} dti_region_notes;
+
+/* Every polygon of a layer in flat arrays: a feature is the rings of one OGR feature, each
+ * exterior ring followed by its holes, all closed (last vertex == first). */
+typedef struct dti_region_layer {
+    double *x, *y; /* every vertex, in the layer's CRS (a map projects them in place) */
+    size_t point_count, point_cap;
+    uint32_t *ring_point; /* ring r: points [ring_point[r], ring_point[r + 1]) */
+    uint8_t *ring_outer;  /* 1 for an exterior ring, 0 for a hole */
+    size_t ring_count, ring_cap;
+    uint32_t *feature_ring;   /* feature f: rings [feature_ring[f], feature_ring[f + 1]) */
+    uint32_t *feature_region; /* index into ids */
+    size_t feature_count, feature_cap;
+    dti_strtab ids;         /* region ids in order of appearance (a map's join adds others) */
+    size_t region_count;    /* the layer's regions: ids 0 .. region_count - 1 */
+    char **names;           /* per region when keep_names: NAMELSAD or NAME, NULL when none */
+    OGRGeometryH *geometry; /* per region when keep_geometry: a MultiPolygon of its polygons */
+    size_t region_cap;      /* of names and geometry */
+    int keep_names, keep_geometry;
+    dti_region_notes notes;
+} dti_region_layer;
+
+/* How to read a layer; each caller names what it needs. */
+typedef struct dti_region_read {
+    const char *display; /* the layer in messages */
+    int id_index;        /* field of the region id, -1: the feature id */
+    /* Every feature must have an id; messages name a feature by FID and id ("feature 3 (id
+     * 31)"), else by the region id ("region 31": the id may be the FID). Geometry must be a
+     * Polygon or MultiPolygon (else collections of them are read too). */
+    int id_required;
+    int names;          /* keep each region's name: its first feature's dti_region_name_fields */
+    int repair;         /* invalid geometry is repaired with MakeValid (when GDAL has GEOS); else
+                           it is counted in notes.invalid */
+    int skip_zero_area; /* leave out features with nothing to draw, counted */
+    const int *fields;  /* other fields the caller reads in new_region (up to 6) */
+    int field_count;
+    /* Called for each feature that brings a new region (region == its index). */
+    dt_status (*new_region)(OGRFeatureH f, uint32_t region, const char *id, void *user,
+                            dt_error *err);
+    void *region_user;
+    dt_progress_fn progress; /* reading regions: 0 .. 0.4 */
+    void *user;
+} dti_region_read;
+
+/* An empty layer; keep_geometry keeps one MultiPolygon per region. */
+void dti_region_layer_init(dti_region_layer *rl, int keep_geometry);
+/* Read every feature of layer into rl (made with dti_region_layer_init); the caller checks
+ * the layer's GDAL error state and that it found a region. dti_region_layer_free() frees
+ * it, also after a failure. */
+dt_status dti_region_layer_read(dti_region_layer *rl, const dti_layer *layer,
+                                const dti_region_read *how, dt_error *err);
+/* Add a Polygon or MultiPolygon (OGRGeometryH, linear, not taken) as a feature of region id. */
+dt_status dti_region_layer_add(dti_region_layer *rl, const char *id, OGRGeometryH geometry,
+                               dt_error *err);
+void dti_region_layer_free(dti_region_layer *rl);
+/* Index of the id field: id_field, or when NULL the first of GEOID, GEOID20, GEOID10 and
+ * geoid present; -1 when none. */
+int dti_region_id_field(OGRFeatureDefnH defn, const char *id_field);
+/* Fields that name a region (NAMELSAD, NAME ...), in order of preference; NULL-terminated. */
+extern const char *const dti_region_name_fields[];
+
 /* ---- region polygons: read, index, point in polygon (polygons.c) ---- */
 typedef struct dti_polygons dti_polygons;
 
@@ -125,6 +197,10 @@ dt_status dti_polygons_add(dti_polygons *polygons, const char *id, OGRGeometryH 
                            dt_error *err);
 /* Sort regions by id (numerically when numeric_ids) and build the index. */
 dt_status dti_polygons_index(dti_polygons *polygons, int numeric_ids, dt_error *err);
+/* The index of a layer the caller keeps, unchanged, until dti_polygons_free(); regions sorted
+ * as dti_polygons_index does, srs (may be NULL) cloned. NULL on failure (err says why). */
+dti_polygons *dti_polygons_over(const dti_region_layer *layer, OGRSpatialReferenceH srs,
+                                int numeric_ids, dt_error *err);
 void dti_polygons_free(dti_polygons *polygons);
 size_t dti_polygons_count(const dti_polygons *polygons);
 const char *dti_polygons_id(const dti_polygons *polygons, size_t region);

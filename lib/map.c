@@ -461,7 +461,7 @@ static dt_status classify(const dt_map_options *o, const map_texts *t, dti_map_m
     dt_status status = dti_palette_colors(t->palette, m->class_count, m->class_colors, err);
     if (status != DT_OK)
         return status;
-    for (size_t r = 0; r < ml->region_count; r++) {
+    for (size_t r = 0; r < ml->geo.region_count; r++) {
         double v = ml->values[r];
         int c = isnan(v) ? DTI_NO_DATA_CLASS : dti_class_of_value(breaks, nb, v);
         m->region_class[r] = (uint8_t)c;
@@ -526,7 +526,7 @@ static dt_status symbol_scale(const map_texts *t, dti_map_model *m, const double
         m->symbol_legend[i] = i > 0 && values[i] >= values[i - 1] ? 0 : values[i];
         format_value(m->symbol_labels[i], sizeof m->symbol_labels[i], values[i], decimals, t);
     }
-    for (size_t r = 0; r < m->layer->region_count; r++)
+    for (size_t r = 0; r < m->layer->geo.region_count; r++)
         m->no_data_count +=
             isnan(m->layer->values[r]) && !(m->layer->region_hidden && m->layer->region_hidden[r]);
     return DT_OK;
@@ -550,7 +550,7 @@ static void report(const dt_map_options *o, const map_texts *t, const dti_map_la
                 "none draws everything)",
                 o->layout == DTI_LAYOUT_CONUS ? "lower 48" : "US", proj->left_out,
                 proj->left_out_rings, ml->hidden_count);
-    size_t drawn = ml->region_count - ml->hidden_count;
+    size_t drawn = ml->geo.region_count - ml->hidden_count;
     if (subpixel && 2 * subpixel > drawn)
         dti_say(note, user,
                 "%zu of %zu %s smaller than a pixel at this size: each is drawn as "
@@ -567,25 +567,25 @@ static void report(const dt_map_options *o, const map_texts *t, const dti_map_la
                 t->kind == KIND_PERCENT || t->kind == KIND_SHARE ? "a share"
                 : t->kind == KIND_MEASURE                        ? "a speed or price"
                                                                  : "it has fractional values");
-    if (ml->skipped_empty || ml->skipped_zero_area)
+    if (ml->geo.notes.empty || ml->geo.notes.zero_area)
         dti_say(note, user,
                 "left out %zu %s with empty and %zu with zero-area geometry "
                 "(first: %s)",
-                ml->skipped_empty, dti_plural(ml->skipped_empty, "feature", "features"),
-                ml->skipped_zero_area, ml->first_skipped);
-    if (ml->bad_rings)
+                ml->geo.notes.empty, dti_plural(ml->geo.notes.empty, "feature", "features"),
+                ml->geo.notes.zero_area, ml->geo.notes.first_skipped);
+    if (ml->geo.notes.bad_rings)
         dti_say(note, user,
                 "left out %zu invalid polygon %s (fewer than 3 points or "
                 "non-finite coordinates)",
-                ml->bad_rings, dti_plural(ml->bad_rings, "ring", "rings"));
-    if (ml->invalid)
+                ml->geo.notes.bad_rings, dti_plural(ml->geo.notes.bad_rings, "ring", "rings"));
+    if (ml->geo.notes.invalid)
         dti_say(note, user,
                 "%zu %s (self-intersecting or the like; "
                 "first: %s): drawn as given, overlaps filled even-odd",
-                ml->invalid,
-                dti_plural(ml->invalid, "region has an invalid polygon",
+                ml->geo.notes.invalid,
+                dti_plural(ml->geo.notes.invalid, "region has an invalid polygon",
                            "regions have invalid polygons"),
-                ml->first_invalid);
+                ml->geo.notes.first_invalid);
     if (!ml->outer_edges_usable)
         dti_say(note, user, "no outer boundary line: neighbouring regions do not share vertices");
     if (unmatched)
@@ -595,7 +595,7 @@ static void report(const dt_map_options *o, const map_texts *t, const dti_map_la
                 dti_plural(unmatched, "names", "name"));
     if (m->no_data_count)
         dti_say(note, user, "%zu of %zu %s no %s value (drawn as No data)", m->no_data_count,
-                ml->region_count, dti_plural(m->no_data_count, "regions has", "regions have"),
+                ml->geo.region_count, dti_plural(m->no_data_count, "regions has", "regions have"),
                 o->column);
     dti_say(note, user, "projection: %s", proj->description);
 }
@@ -656,15 +656,15 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
     if (status == DT_OK && !step(progress, user, 0.55, "classifying"))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     if (status == DT_OK) {
-        sorted = malloc((ml.region_count ? ml.region_count : 1) * sizeof *sorted);
-        m.region_class = malloc(ml.region_count ? ml.region_count : 1);
+        sorted = malloc((ml.geo.region_count ? ml.geo.region_count : 1) * sizeof *sorted);
+        m.region_class = malloc(ml.geo.region_count ? ml.geo.region_count : 1);
         if (!sorted || !m.region_class)
             status = dti_nomem(err);
     }
     if (status == DT_OK) {
         t.whole = t.kind == KIND_COUNT || (t.kind == KIND_UNKNOWN && !t.percent &&
                                            !(t.suffix && strcmp(t.suffix, "%") == 0));
-        for (size_t r = 0; r < ml.region_count; r++) {
+        for (size_t r = 0; r < ml.geo.region_count; r++) {
             if (t.percent)
                 ml.values[r] *= 100;
             double v = ml.values[r];

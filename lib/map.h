@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core.h"
+#include "geo.h"
 
 /* ==== maps: dialtone map (map*.c, classify_breaks.c, palette.c, render*.c, png_out.c) ==== */
 
@@ -62,30 +63,17 @@ const char *dti_palette_names(char *names, size_t size);
 
 /* ---- region layer: polygons in flat arrays (map_layer.c) ---- */
 typedef struct dti_map_layer {
-    double *x, *y; /* every vertex; source CRS until dti_map_project() */
-    size_t point_count, point_cap;
-    size_t *ring_point;  /* ring r: points [ring_point[r], ring_point[r + 1]) */
-    uint8_t *ring_outer; /* 1 for an exterior ring, 0 for a hole */
-    size_t ring_count, ring_cap;
-    size_t *feature_ring; /* feature f: rings [feature_ring[f], feature_ring[f + 1]) */
-    uint32_t *feature_region;
-    size_t feature_count, feature_cap;
-    dti_strtab ids;      /* region ids (text); the layer's come first */
-    size_t region_count; /* regions drawn: ids 0 .. region_count - 1 */
-    double *values;      /* per region (region_cap): NaN when no data */
+    dti_region_layer geo; /* vertices (source CRS until dti_map_project()), rings, features,
+                             ids (the layer's first), names; notes of what was left out */
+    double *values;       /* per region (region_cap): NaN when no data */
     size_t region_cap;
     size_t *outer_edges; /* point i: edge (i, i + 1) lies on the outer boundary */
     size_t outer_edge_count;
     int outer_edges_usable; /* 0: neighbours' edges do not match, no outer line */
     char *srs_wkt;
     char *layer_name;
-    char **names;           /* per region (region_cap): NAMELSAD or NAME, NULL when none */
     uint8_t *region_hidden; /* per region: 1 when a layout leaves all of it out; NULL: none */
     size_t hidden_count;
-    /* what was left out, for notes */
-    size_t skipped_empty, skipped_zero_area, bad_rings;
-    size_t invalid; /* self-intersecting and the like (checked up to 50,000 features) */
-    char first_skipped[128], first_invalid[128];
 } dti_map_layer;
 
 /* Read the polygons of path's layer (layer_name, or the first), each with its id_field text
@@ -96,8 +84,6 @@ dt_status dti_map_layer_read(dti_map_layer *ml, const char *path, const char *la
                              const char *id_field, const char *value_column,
                              dt_progress_fn progress, void *user, dt_error *err);
 void dti_map_layer_free(dti_map_layer *ml);
-/* Fields that name a region (NAMELSAD, NAME ...), in order of preference; NULL-terminated. */
-extern const char *const dti_region_name_fields[];
 /* Parse a mapped value: empty, NaN, NA, null give NaN (no data). 0 ok, -1 not a number. */
 int dti_parse_value(const char *s, size_t len, double *value);
 /* Join a stats CSV (first column named geoid; `column` numeric) by region id as text.
@@ -134,13 +120,14 @@ enum { DTI_ZONE_CONUS, DTI_ZONE_ALASKA, DTI_ZONE_HAWAII, DTI_ZONE_CARIBBEAN, DTI
 
 typedef struct dti_map_projection {
     char description[512];
-    double meters_per_unit;        /* 0 for a geographic CRS: no scale bar */
-    double xmin, ymin, xmax, ymax; /* projected extent of the layer (and inset frames) */
+    double meters_per_unit;                 /* 0 for a geographic CRS: no scale bar */
+    double xmin, ymin, xmax, ymax;          /* projected extent of the layer (and inset frames) */
     OGRCoordinateTransformationH transform; /* source to map */
     /* a composed layout: each zone its own projection, then x * scale + dx, y * scale + dy */
     int zoned;
     OGRCoordinateTransformationH zone_transform[DTI_ZONE_COUNT];
-    OGRCoordinateTransformationH to_lonlat; /* source to longitude/latitude; NULL when the source is geographic */
+    OGRCoordinateTransformationH
+        to_lonlat; /* source to longitude/latitude; NULL when the source is geographic */
     double zone_scale[DTI_ZONE_COUNT], zone_dx[DTI_ZONE_COUNT], zone_dy[DTI_ZONE_COUNT];
     int has_frame[DTI_ZONE_COUNT]; /* insets get a thin frame: xmin, ymin, xmax, ymax */
     double frame[DTI_ZONE_COUNT][4];
@@ -159,8 +146,9 @@ dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_layout lay
 /* The US layout (map_layout.c): picks the layout, projects and places each part; called
  * by dti_map_project on a geographic copy of the layer's CRS. *applied is 0 when the
  * layout is NONE after all (AUTO on a layer that is not national). */
-dt_status dti_map_layout_apply(dti_map_layer *ml, dti_map_layout layout, OGRSpatialReferenceH src_srs,
-                               dti_map_projection *proj, int *applied, dt_error *err);
+dt_status dti_map_layout_apply(dti_map_layer *ml, dti_map_layout layout,
+                               OGRSpatialReferenceH src_srs, dti_map_projection *proj, int *applied,
+                               dt_error *err);
 /* One source point through the US layout (its zone's projection and place): 0 ok, -1 when
  * it lies in no part of the layout. */
 int dti_map_layout_project_point(const dti_map_projection *proj, double *x, double *y);

@@ -77,42 +77,42 @@ static int to_lonlat(void *ct, double *x, double *y)
 static dt_status keep_rings(dti_map_layer *ml, uint8_t *zone, const uint8_t keep[256],
                             dt_error *err)
 {
-    uint8_t *drawn = calloc(ml->region_count ? ml->region_count : 1, 1);
+    uint8_t *drawn = calloc(ml->geo.region_count ? ml->geo.region_count : 1, 1);
     if (!drawn)
         return dti_nomem(err);
     size_t np = 0, nr = 0, nf = 0;
-    for (size_t f = 0; f < ml->feature_count; f++) {
-        size_t r0 = ml->feature_ring[f], r1 = ml->feature_ring[f + 1], first = nr;
-        uint32_t region = ml->feature_region[f];
+    for (size_t f = 0; f < ml->geo.feature_count; f++) {
+        size_t r0 = ml->geo.feature_ring[f], r1 = ml->geo.feature_ring[f + 1], first = nr;
+        uint32_t region = ml->geo.feature_region[f];
         for (size_t r = r0; r < r1; r++) {
-            size_t a = ml->ring_point[r], b = ml->ring_point[r + 1];
+            size_t a = ml->geo.ring_point[r], b = ml->geo.ring_point[r + 1];
             if (!keep[zone[r]])
                 continue;
-            memmove(ml->x + np, ml->x + a, (b - a) * sizeof *ml->x);
-            memmove(ml->y + np, ml->y + a, (b - a) * sizeof *ml->y);
-            ml->ring_point[nr] = np;
-            ml->ring_outer[nr] = ml->ring_outer[r];
+            memmove(ml->geo.x + np, ml->geo.x + a, (b - a) * sizeof *ml->geo.x);
+            memmove(ml->geo.y + np, ml->geo.y + a, (b - a) * sizeof *ml->geo.y);
+            ml->geo.ring_point[nr] = np;
+            ml->geo.ring_outer[nr] = ml->geo.ring_outer[r];
             zone[nr++] = zone[r];
             np += b - a;
         }
         if (nr > first) {
-            ml->feature_ring[nf] = first;
-            ml->feature_region[nf++] = region;
+            ml->geo.feature_ring[nf] = first;
+            ml->geo.feature_region[nf++] = region;
             drawn[region] = 1;
         }
     }
-    ml->ring_point[nr] = np;
-    ml->feature_ring[nf] = nr;
-    ml->point_count = np;
-    ml->ring_count = nr;
-    ml->feature_count = nf;
+    ml->geo.ring_point[nr] = np;
+    ml->geo.feature_ring[nf] = nr;
+    ml->geo.point_count = np;
+    ml->geo.ring_count = nr;
+    ml->geo.feature_count = nf;
     ml->hidden_count = 0;
-    for (size_t r = 0; r < ml->region_count; r++)
+    for (size_t r = 0; r < ml->geo.region_count; r++)
         ml->hidden_count += !drawn[r];
     free(ml->region_hidden);
     ml->region_hidden = NULL;
     if (ml->hidden_count) {
-        for (size_t r = 0; r < ml->region_count; r++)
+        for (size_t r = 0; r < ml->geo.region_count; r++)
             drawn[r] = !drawn[r];
         ml->region_hidden = drawn;
     } else {
@@ -138,9 +138,9 @@ static dt_status assign_zones(dti_map_layer *ml, void *ct, uint8_t *zone, size_t
                               int met[TERRITORY_COUNT], dt_error *err)
 {
     int z = ZONE_OUTSIDE;
-    for (size_t r = 0; r < ml->ring_count; r++) {
-        if (ml->ring_outer[r]) { /* holes follow their exterior ring */
-            double x = ml->x[ml->ring_point[r]], y = ml->y[ml->ring_point[r]];
+    for (size_t r = 0; r < ml->geo.ring_count; r++) {
+        if (ml->geo.ring_outer[r]) { /* holes follow their exterior ring */
+            double x = ml->geo.x[ml->geo.ring_point[r]], y = ml->geo.y[ml->geo.ring_point[r]];
             int t = -1;
             if (to_lonlat(ct, &x, &y) != 0)
                 return dti_error_gdal(err, DT_ERR_CRS, NULL,
@@ -150,7 +150,7 @@ static dt_status assign_zones(dti_map_layer *ml, void *ct, uint8_t *zone, size_t
                 met[t] = 1;
         }
         zone[r] = (uint8_t)z;
-        counts[z] += ml->ring_outer[r];
+        counts[z] += ml->geo.ring_outer[r];
     }
     return DT_OK;
 }
@@ -208,16 +208,16 @@ static dt_status place_zones(dti_map_layer *ml, const uint8_t *zone, const size_
         proj->zone_dx[z] = z ? cx + zones[z].dx * R - s * ax : 0;
         proj->zone_dy[z] = z ? cy - zones[z].dy * R - s * ay : 0;
     }
-    for (size_t r = 0; r < ml->ring_count; r++) {
+    for (size_t r = 0; r < ml->geo.ring_count; r++) {
         int z = zone[r];
-        size_t a = ml->ring_point[r], n = ml->ring_point[r + 1] - a;
+        size_t a = ml->geo.ring_point[r], n = ml->geo.ring_point[r + 1] - a;
         int *each = malloc(n * sizeof *each);
         int all = each &&
-                  OCTTransformEx(proj->zone_transform[z], (int)n, ml->x + a, ml->y + a, NULL, each);
+                  OCTTransformEx(proj->zone_transform[z], (int)n, ml->geo.x + a, ml->geo.y + a, NULL, each);
         for (size_t i = 0; all && i < n; i++) {
-            all = each[i] && isfinite(ml->x[a + i]) && isfinite(ml->y[a + i]);
-            ml->x[a + i] = ml->x[a + i] * proj->zone_scale[z] + proj->zone_dx[z];
-            ml->y[a + i] = ml->y[a + i] * proj->zone_scale[z] + proj->zone_dy[z];
+            all = each[i] && isfinite(ml->geo.x[a + i]) && isfinite(ml->geo.y[a + i]);
+            ml->geo.x[a + i] = ml->geo.x[a + i] * proj->zone_scale[z] + proj->zone_dx[z];
+            ml->geo.y[a + i] = ml->geo.y[a + i] * proj->zone_scale[z] + proj->zone_dy[z];
         }
         free(each);
         if (!all)
@@ -231,10 +231,10 @@ static dt_status place_zones(dti_map_layer *ml, const uint8_t *zone, const size_
         double *b = proj->frame[z];
         b[0] = b[1] = INFINITY;
         b[2] = b[3] = -INFINITY;
-        for (size_t r = 0; r < ml->ring_count; r++)
-            for (size_t i = ml->ring_point[r]; zone[r] == z && i < ml->ring_point[r + 1]; i++) {
-                b[0] = fmin(b[0], ml->x[i]), b[1] = fmin(b[1], ml->y[i]);
-                b[2] = fmax(b[2], ml->x[i]), b[3] = fmax(b[3], ml->y[i]);
+        for (size_t r = 0; r < ml->geo.ring_count; r++)
+            for (size_t i = ml->geo.ring_point[r]; zone[r] == z && i < ml->geo.ring_point[r + 1]; i++) {
+                b[0] = fmin(b[0], ml->geo.x[i]), b[1] = fmin(b[1], ml->geo.y[i]);
+                b[2] = fmax(b[2], ml->geo.x[i]), b[3] = fmax(b[3], ml->geo.y[i]);
             }
         double pad = 0.012 * R;
         b[0] -= pad, b[1] -= pad, b[2] += pad, b[3] += pad;
@@ -246,10 +246,10 @@ static dt_status place_zones(dti_map_layer *ml, const uint8_t *zone, const size_
     double shift = ak[2] + 0.01 * R - hi[0];
     if (proj->has_frame[DTI_ZONE_ALASKA] && proj->has_frame[DTI_ZONE_HAWAII] && shift > 0 &&
         hi[1] < ak[3] && ak[1] < hi[3]) {
-        for (size_t r = 0; r < ml->ring_count; r++)
-            for (size_t i = ml->ring_point[r];
-                 zone[r] == DTI_ZONE_HAWAII && i < ml->ring_point[r + 1]; i++)
-                ml->x[i] += shift;
+        for (size_t r = 0; r < ml->geo.ring_count; r++)
+            for (size_t i = ml->geo.ring_point[r];
+                 zone[r] == DTI_ZONE_HAWAII && i < ml->geo.ring_point[r + 1]; i++)
+                ml->geo.x[i] += shift;
         hi[0] += shift, hi[2] += shift;
         proj->zone_dx[DTI_ZONE_HAWAII] += shift;
     }
@@ -268,7 +268,7 @@ dt_status dti_map_layout_apply(dti_map_layer *ml, dti_map_layout layout, void *s
         return dti_error_gdal(err, DT_ERR_CRS, NULL, "the layer's CRS has no geographic base");
     OSRSetAxisMappingStrategy(geog, OAMS_TRADITIONAL_GIS_ORDER);
     void *ct = OSRIsGeographic(src) ? NULL : OCTNewCoordinateTransformation(src, geog);
-    uint8_t *zone = malloc(ml->ring_count ? ml->ring_count : 1);
+    uint8_t *zone = malloc(ml->geo.ring_count ? ml->geo.ring_count : 1);
     size_t counts[256] = {0};
     int met[TERRITORY_COUNT] = {0};
     dt_status status = DT_OK;

@@ -63,14 +63,14 @@ static dt_status fitted_albers(OGRSpatialReferenceH src, const dti_map_layer *ml
                                dt_error *err)
 {
     double box[4];
-    extent(ml->x, ml->y, ml->point_count, box);
+    extent(ml->geo.x, ml->geo.y, ml->geo.point_count, box);
     OGRSpatialReferenceH geog = OSRCloneGeogCS(src);
     if (!geog)
         return dti_error_gdal(err, DT_ERR_CRS, NULL, "the layer's CRS has no geographic base");
     OSRSetAxisMappingStrategy(geog, OAMS_TRADITIONAL_GIS_ORDER);
     double lon0 = box[0], lat0 = box[1], lon1 = box[2], lat1 = box[3];
     if (OSRIsGeographic(src))
-        longitude_extent(ml->x, ml->point_count, &lon0, &lon1);
+        longitude_extent(ml->geo.x, ml->geo.point_count, &lon0, &lon1);
     else {
         OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, geog);
         int ok = ct && OCTTransformBounds(ct, box[0], box[1], box[2], box[3], &lon0, &lat0, &lon1,
@@ -151,18 +151,18 @@ dt_status dti_map_project(dti_map_layer *ml, const char *crs, dti_map_layout lay
     int *ok = status == DT_OK && !zoned ? malloc(65536 * sizeof *ok) : NULL;
     if (status == DT_OK && !zoned && !ok)
         status = dti_nomem(err);
-    for (size_t i = 0; status == DT_OK && !zoned && i < ml->point_count; i += 65536) {
-        size_t n = ml->point_count - i < 65536 ? ml->point_count - i : 65536;
-        int all = OCTTransformEx(proj->transform, (int)n, ml->x + i, ml->y + i, NULL, ok);
+    for (size_t i = 0; status == DT_OK && !zoned && i < ml->geo.point_count; i += 65536) {
+        size_t n = ml->geo.point_count - i < 65536 ? ml->geo.point_count - i : 65536;
+        int all = OCTTransformEx(proj->transform, (int)n, ml->geo.x + i, ml->geo.y + i, NULL, ok);
         for (size_t j = 0; j < n && status == DT_OK; j++)
-            if (!all || !ok[j] || !isfinite(ml->x[i + j]) || !isfinite(ml->y[i + j]))
+            if (!all || !ok[j] || !isfinite(ml->geo.x[i + j]) || !isfinite(ml->geo.y[i + j]))
                 status = dti_error_gdal(err, DT_ERR_CRS, NULL,
                                         "cannot project the layer into the map's CRS");
     }
     free(ok);
     if (status == DT_OK) {
         double box[4];
-        extent(ml->x, ml->y, ml->point_count, box);
+        extent(ml->geo.x, ml->geo.y, ml->geo.point_count, box);
         for (int z = 0; z < DTI_ZONE_COUNT; z++)
             if (proj->has_frame[z]) { /* the insets' frames are part of the map */
                 box[0] = fmin(box[0], proj->frame[z][0]), box[1] = fmin(box[1], proj->frame[z][1]);

@@ -114,22 +114,22 @@ static dt_status areas_from_geometry(dti_land *land, dti_map_layer *ml, dt_error
     dt_status status = dti_map_project(ml, NULL, DTI_LAYOUT_NONE, &proj, err);
     if (status != DT_OK)
         return status;
-    double *area = calloc(ml->region_count ? ml->region_count : 1, sizeof *area);
+    double *area = calloc(ml->geo.region_count ? ml->geo.region_count : 1, sizeof *area);
     if (!area) {
         dti_map_projection_free(&proj);
         return dti_nomem(err);
     }
-    for (size_t f = 0; f < ml->feature_count; f++)
-        for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++) {
-            size_t p = ml->ring_point[r], n = ml->ring_point[r + 1] - p;
-            double a = fabs(ring_area2(ml->x + p, ml->y + p, n)) / 2;
-            area[ml->feature_region[f]] += ml->ring_outer[r] ? a : -a;
+    for (size_t f = 0; f < ml->geo.feature_count; f++)
+        for (size_t r = ml->geo.feature_ring[f]; r < ml->geo.feature_ring[f + 1]; r++) {
+            size_t p = ml->geo.ring_point[r], n = ml->geo.ring_point[r + 1] - p;
+            double a = fabs(ring_area2(ml->geo.x + p, ml->geo.y + p, n)) / 2;
+            area[ml->geo.feature_region[f]] += ml->geo.ring_outer[r] ? a : -a;
         }
     /* the areas are doubles (projected coordinates, summed rings): rounded once, to whole
      * square metres, and exact from there on; holes larger than their ring give 0 */
     double unit2 = proj.meters_per_unit * proj.meters_per_unit;
-    for (size_t r = 0; status == DT_OK && r < ml->region_count; r++)
-        status = land_set_m2(land, dti_strtab_get(&ml->ids, (uint32_t)r),
+    for (size_t r = 0; status == DT_OK && r < ml->geo.region_count; r++)
+        status = land_set_m2(land, dti_strtab_get(&ml->geo.ids, (uint32_t)r),
                              area[r] > 0 ? area[r] * unit2 : 0, land->layer_path, err);
     snprintf(land->source, sizeof land->source,
              "the area of the polygons of %s (layer %s), projected to an %s (ALAND would leave "
@@ -157,10 +157,10 @@ dt_status dti_land_read_layer(dti_land *land, const char *path, const char *laye
             dti_map_layer_free(&with);
             continue;
         }
-        for (size_t r = 0; status == DT_OK && r < with.region_count; r++) {
+        for (size_t r = 0; status == DT_OK && r < with.geo.region_count; r++) {
             double v = with.values[r]; /* square metres: whole numbers in TIGER/Line, exact */
             if (!isnan(v) && v >= 0)
-                status = land_set_m2(land, dti_strtab_get(&with.ids, (uint32_t)r), v, path, err);
+                status = land_set_m2(land, dti_strtab_get(&with.geo.ids, (uint32_t)r), v, path, err);
         }
         snprintf(land->source, sizeof land->source, "field %s of %s (layer %s)", fields[i], path,
                  with.layer_name);

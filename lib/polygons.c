@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cpl_conv.h>
 #include <cpl_error.h>
-#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -29,23 +27,16 @@
  */
 struct dti_polygons {
     OGRSpatialReferenceH srs;
-    int keep_geometry;
-    dti_strtab ids;         /* region id text -> index in order of appearance */
-    OGRGeometryH *geometry; /* per region (appearance order): MultiPolygon when kept */
-    size_t geometry_cap;
-    uint32_t *order; /* sorted position -> appearance index */
+    dti_region_layer own;          /* the layer read or added to here */
+    const dti_region_layer *layer; /* &own, or a layer the caller keeps (dti_polygons_over) */
+    uint32_t *order;               /* sorted position -> region of the layer */
     size_t region_count;
-    /* vertices of every ring, rings closed (last == first) */
-    double *x, *y;
-    size_t vertex_count, vertex_cap;
-    /* parts */
-    uint32_t *part_region;           /* appearance index until dti_polygons_index, then sorted */
-    uint32_t *part_first, *part_end; /* vertex range */
-    uint32_t *ring_ends;             /* ring end offsets, all parts */
-    uint32_t *part_rings;            /* per part: first index into ring_ends; +1 sentinel */
-    size_t ring_count, ring_cap;
-    double *box; /* per part: xmin, ymin, xmax, ymax */
-    size_t part_count, part_cap;
+    const double *x, *y; /* the layer's vertices */
+    /* parts: an exterior ring and its holes */
+    uint32_t *part_ring;   /* per part: first ring; +1 sentinel */
+    uint32_t *part_region; /* sorted position of its region */
+    double *box;           /* per part: xmin, ymin, xmax, ymax */
+    size_t part_count;
     /* slabs per part */
     uint32_t *slab_first; /* per part: first slab; part_count + 1 */
     double *slab_height;
@@ -54,30 +45,13 @@ struct dti_polygons {
     dti_boxgrid grid;     /* over the parts' boxes */
 };
 
-static int ensure(void **array, size_t *cap, size_t need, size_t size, int count)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    for (int i = 0; i < count; i++) {
-        void *p = realloc(array[i], n * size);
-        if (!p)
-            return -1;
-        array[i] = p;
-    }
-    *cap = n;
-    return 0;
-}
-
 dti_polygons *dti_polygons_new(OGRSpatialReferenceH srs, int keep_geometry)
 {
     dti_polygons *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    dti_strtab_init(&p->ids);
-    p->keep_geometry = keep_geometry;
+    dti_region_layer_init(&p->own, keep_geometry);
+    p->layer = &p->own;
     if (srs && !(p->srs = OSRClone(srs))) {
         dti_polygons_free(p);
         return NULL;
@@ -91,22 +65,12 @@ void dti_polygons_free(dti_polygons *p)
 {
     if (!p)
         return;
-    if (p->geometry) /* a region whose slot could not be made has none */
-        for (size_t r = 0; r < p->ids.count && r < p->geometry_cap; r++)
-            if (p->geometry[r])
-                OGR_G_DestroyGeometry(p->geometry[r]);
     if (p->srs)
         OSRDestroySpatialReference(p->srs);
-    dti_strtab_free(&p->ids);
-    free(p->geometry);
+    dti_region_layer_free(&p->own);
     free(p->order);
-    free(p->x);
-    free(p->y);
+    free(p->part_ring);
     free(p->part_region);
-    free(p->part_first);
-    free(p->part_end);
-    free(p->part_rings);
-    free(p->ring_ends);
     free(p->box);
     free(p->slab_first);
     free(p->slab_height);
@@ -119,124 +83,17 @@ void dti_polygons_free(dti_polygons *p)
 size_t dti_polygons_count(const dti_polygons *p) { return p->region_count; }
 const char *dti_polygons_id(const dti_polygons *p, size_t r)
 {
-    return dti_strtab_get(&p->ids, p->order[r]);
+    return dti_strtab_get(&p->layer->ids, p->order[r]);
 }
 OGRGeometryH dti_polygons_geometry(const dti_polygons *p, size_t r)
 {
-    return p->geometry ? p->geometry[p->order[r]] : NULL;
+    return p->layer->geometry ? p->layer->geometry[p->order[r]] : NULL;
 }
 OGRSpatialReferenceH dti_polygons_srs(const dti_polygons *p) { return p->srs; }
 
-static int add_ring(dti_polygons *p, OGRGeometryH ring)
-{
-    int n = OGR_G_GetPointCount(ring);
-    if (n < 3)
-        return 0; /* a degenerate ring encloses nothing */
-    double fx = OGR_G_GetX(ring, 0), fy = OGR_G_GetY(ring, 0);
-    int closed = OGR_G_GetX(ring, n - 1) == fx && OGR_G_GetY(ring, n - 1) == fy;
-    size_t need = p->vertex_count + (size_t)n + 1;
-    void *xy[2] = {p->x, p->y};
-    int failed = need >= UINT32_MAX || ensure(xy, &p->vertex_cap, need, sizeof(double), 2);
-    p->x = xy[0]; /* also after a failure: the arrays that did grow moved */
-    p->y = xy[1];
-    if (failed)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        p->x[p->vertex_count] = OGR_G_GetX(ring, i);
-        p->y[p->vertex_count++] = OGR_G_GetY(ring, i);
-    }
-    if (!closed) {
-        p->x[p->vertex_count] = fx;
-        p->y[p->vertex_count++] = fy;
-    }
-    void *ends[1] = {p->ring_ends};
-    int failed_ends = ensure(ends, &p->ring_cap, p->ring_count + 1, sizeof(uint32_t), 1);
-    p->ring_ends = ends[0];
-    if (failed_ends)
-        return -1;
-    p->ring_ends[p->ring_count++] = (uint32_t)p->vertex_count;
-    return 0;
-}
-
-/* One Polygon (shell and holes) as a part of region. */
-static int add_part(dti_polygons *p, OGRGeometryH polygon, uint32_t region)
-{
-    size_t first_vertex = p->vertex_count, first_ring = p->ring_count;
-    int rings = OGR_G_GetGeometryCount(polygon);
-    for (int k = 0; k < rings; k++)
-        if (add_ring(p, OGR_G_GetGeometryRef(polygon, k)) != 0)
-            return -1;
-    if (p->ring_count == first_ring)
-        return 0;
-    void *arrays[4] = {p->part_region, p->part_first, p->part_end, p->part_rings};
-    size_t cap = p->part_cap;
-    int failed = ensure(arrays, &cap, p->part_count + 2, sizeof(uint32_t), 4);
-    void *boxes[1] = {p->box};
-    size_t box_cap = p->part_cap;
-    failed = failed || ensure(boxes, &box_cap, p->part_count + 2, 4 * sizeof(double), 1);
-    /* also after a failure: the arrays that did grow moved (part_cap stays the smallest) */
-    p->part_region = arrays[0];
-    p->part_first = arrays[1];
-    p->part_end = arrays[2];
-    p->part_rings = arrays[3];
-    p->box = boxes[0];
-    if (failed)
-        return -1;
-    p->part_cap = cap;
-    size_t i = p->part_count++;
-    p->part_region[i] = region;
-    p->part_first[i] = (uint32_t)first_vertex;
-    p->part_end[i] = (uint32_t)p->vertex_count;
-    p->part_rings[i] = (uint32_t)first_ring;
-    p->part_rings[i + 1] = (uint32_t)p->ring_count;
-    double *b = &p->box[4 * i];
-    b[0] = b[2] = p->x[first_vertex];
-    b[1] = b[3] = p->y[first_vertex];
-    for (size_t v = first_vertex; v < p->vertex_count; v++) {
-        b[0] = fmin(b[0], p->x[v]);
-        b[1] = fmin(b[1], p->y[v]);
-        b[2] = fmax(b[2], p->x[v]);
-        b[3] = fmax(b[3], p->y[v]);
-    }
-    return 0;
-}
-
 dt_status dti_polygons_add(dti_polygons *p, const char *id, OGRGeometryH g, dt_error *err)
 {
-    OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (type != wkbPolygon && type != wkbMultiPolygon)
-        return dti_error_set(err, DT_ERR_FORMAT, NULL, 0, "a %s is not a polygon",
-                             OGRGeometryTypeToName(type));
-    size_t before = p->ids.count;
-    uint32_t region = dti_strtab_intern(&p->ids, id, strlen(id));
-    if (region == UINT32_MAX)
-        return dti_nomem(err);
-    if (p->keep_geometry) {
-        if (p->ids.count > before) {
-            void *arrays[1] = {p->geometry};
-            int failed = ensure(arrays, &p->geometry_cap, p->ids.count, sizeof(OGRGeometryH), 1);
-            p->geometry = arrays[0];
-            if (failed)
-                return dti_nomem(err);
-            p->geometry[region] = OGR_G_CreateGeometry(wkbMultiPolygon);
-            if (!p->geometry[region])
-                return dti_nomem(err);
-        }
-        OGRErr rc = OGRERR_NONE;
-        if (type == wkbPolygon)
-            rc = OGR_G_AddGeometry(p->geometry[region], g);
-        else
-            for (int k = 0; k < OGR_G_GetGeometryCount(g) && rc == OGRERR_NONE; k++)
-                rc = OGR_G_AddGeometry(p->geometry[region], OGR_G_GetGeometryRef(g, k));
-        if (rc != OGRERR_NONE)
-            return dti_nomem(err);
-    }
-    if (type == wkbPolygon)
-        return add_part(p, g, region) == 0 ? DT_OK : dti_nomem(err);
-    for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
-        if (add_part(p, OGR_G_GetGeometryRef(g, k), region) != 0)
-            return dti_nomem(err);
-    return DT_OK;
+    return dti_region_layer_add(&p->own, id, g, err);
 }
 
 typedef struct region_sort {
@@ -247,8 +104,8 @@ typedef struct region_sort {
 static int compare_regions(const void *a, const void *b, void *context)
 {
     const region_sort *sort = context;
-    const char *x = dti_strtab_get(&sort->polygons->ids, *(const uint32_t *)a);
-    const char *y = dti_strtab_get(&sort->polygons->ids, *(const uint32_t *)b);
+    const char *x = dti_strtab_get(&sort->polygons->layer->ids, *(const uint32_t *)a);
+    const char *y = dti_strtab_get(&sort->polygons->layer->ids, *(const uint32_t *)b);
     if (sort->numeric) {
         long long u = strtoll(x, NULL, 10), v = strtoll(y, NULL, 10);
         if (u != v)
@@ -272,7 +129,8 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
     if (!p->slab_first || !p->slab_height)
         return dti_nomem(err);
     for (size_t i = 0; i < np; i++) {
-        size_t edges = p->part_end[i] - p->part_first[i];
+        const uint32_t *rp = p->layer->ring_point;
+        size_t edges = rp[p->part_ring[i + 1]] - rp[p->part_ring[i]];
         size_t n = edges / 8 + 1;
         if (n > 4096)
             n = 4096;
@@ -305,9 +163,9 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
             long n = (long)(p->slab_first[i + 1] - p->slab_first[i]);
             double y0 = p->box[4 * i + 1], h = p->slab_height[i];
             size_t *count = p->slab_start + p->slab_first[i] + (pass == 0);
-            for (uint32_t r = p->part_rings[i]; r < p->part_rings[i + 1]; r++) {
-                uint32_t first = r == p->part_rings[i] ? p->part_first[i] : p->ring_ends[r - 1];
-                for (uint32_t v = first; v + 1 < p->ring_ends[r]; v++) {
+            for (uint32_t r = p->part_ring[i]; r < p->part_ring[i + 1]; r++) {
+                const uint32_t *rp = p->layer->ring_point;
+                for (uint32_t v = rp[r]; v + 1 < rp[r + 1]; v++) {
                     double ya = p->y[v], yb = p->y[v + 1];
                     if (ya == yb)
                         continue; /* horizontal: never crossed by a horizontal ray */
@@ -330,10 +188,48 @@ static dt_status build_slabs(dti_polygons *p, dt_error *err)
     return DT_OK;
 }
 
+/* The parts of the layer (an exterior ring and the holes after it), with their boxes and
+ * the sorted positions of their regions (rank). */
+static dt_status build_parts(dti_polygons *p, const uint32_t *rank, dt_error *err)
+{
+    const dti_region_layer *rl = p->layer;
+    size_t np = 0;
+    for (size_t r = 0; r < rl->ring_count; r++)
+        np += rl->ring_outer[r];
+    p->part_ring = malloc((np + 1) * sizeof *p->part_ring);
+    p->part_region = malloc((np ? np : 1) * sizeof *p->part_region);
+    p->box = malloc((np ? np : 1) * 4 * sizeof *p->box);
+    if (!p->part_ring || !p->part_region || !p->box)
+        return dti_nomem(err);
+    for (size_t f = 0; f < rl->feature_count; f++)
+        for (uint32_t r = rl->feature_ring[f]; r < rl->feature_ring[f + 1]; r++) {
+            if (!rl->ring_outer[r])
+                continue; /* a hole follows its exterior ring, in the same feature */
+            p->part_region[p->part_count] = rank[rl->feature_region[f]];
+            p->part_ring[p->part_count++] = r;
+        }
+    p->part_ring[np] = (uint32_t)rl->ring_count;
+    for (size_t i = 0; i < np; i++) {
+        size_t first = rl->ring_point[p->part_ring[i]], end = rl->ring_point[p->part_ring[i + 1]];
+        double *b = &p->box[4 * i];
+        b[0] = b[2] = rl->x[first];
+        b[1] = b[3] = rl->y[first];
+        for (size_t v = first; v < end; v++) {
+            b[0] = fmin(b[0], rl->x[v]);
+            b[1] = fmin(b[1], rl->y[v]);
+            b[2] = fmax(b[2], rl->x[v]);
+            b[3] = fmax(b[3], rl->y[v]);
+        }
+    }
+    return DT_OK;
+}
+
 dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
 {
-    size_t n = p->ids.count;
+    size_t n = p->layer->region_count;
     p->region_count = n;
+    p->x = p->layer->x;
+    p->y = p->layer->y;
     p->order = malloc((n ? n : 1) * sizeof *p->order);
     uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
     if (!p->order || !rank) {
@@ -346,14 +242,30 @@ dt_status dti_polygons_index(dti_polygons *p, int numeric_ids, dt_error *err)
     qsort_r(p->order, n, sizeof *p->order, compare_regions, &sort);
     for (size_t r = 0; r < n; r++)
         rank[p->order[r]] = (uint32_t)r;
-    for (size_t i = 0; i < p->part_count; i++)
-        p->part_region[i] = rank[p->part_region[i]];
+    dt_status status = build_parts(p, rank, err);
     free(rank);
-    dt_status status = build_slabs(p, err);
+    if (status == DT_OK)
+        status = build_slabs(p, err);
     if (status == DT_OK && dti_boxgrid_build(&p->grid, p->box, p->box + 1, p->box + 2, p->box + 3,
                                              4, p->part_count) != 0)
         status = dti_nomem(err);
     return status;
+}
+
+dti_polygons *dti_polygons_over(const dti_region_layer *layer, OGRSpatialReferenceH srs,
+                                int numeric_ids, dt_error *err)
+{
+    dti_polygons *p = dti_polygons_new(srs, 0);
+    if (!p) {
+        dti_nomem(err);
+        return NULL;
+    }
+    p->layer = layer;
+    if (dti_polygons_index(p, numeric_ids, err) != DT_OK) {
+        dti_polygons_free(p);
+        return NULL;
+    }
+    return p;
 }
 
 /* Even-odd rule over the edges of the point's slab in part i. */
@@ -406,104 +318,12 @@ uint32_t dti_polygons_locate(const dti_polygons *p, double x, double y, int *sev
     return found;
 }
 
-/* Polygons only, from what MakeValid returns (it may add lines or points). */
-static OGRGeometryH polygons_of(OGRGeometryH g)
-{
-    OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (type == wkbPolygon || type == wkbMultiPolygon)
-        return OGR_G_Clone(g);
-    OGRGeometryH out = OGR_G_CreateGeometry(wkbMultiPolygon);
-    if (type == wkbGeometryCollection && out)
-        for (int k = 0; k < OGR_G_GetGeometryCount(g); k++) {
-            OGRGeometryH part = OGR_G_GetGeometryRef(g, k);
-            OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(part));
-            if (t == wkbPolygon)
-                OGR_G_AddGeometry(out, part);
-            else if (t == wkbMultiPolygon)
-                for (int j = 0; j < OGR_G_GetGeometryCount(part); j++)
-                    OGR_G_AddGeometry(out, OGR_G_GetGeometryRef(part, j));
-        }
-    return out;
-}
-
-static int have_geos(void)
-{
-#if defined(GDAL_VERSION_NUM) && GDAL_VERSION_NUM >= 3040000
-    int major, minor, patch;
-    return OGRGetGEOSVersion(&major, &minor, &patch) ? 1 : 0;
-#else
-    return 1;
-#endif
-}
-
-static void remember(int64_t *fids, size_t count, int64_t fid)
-{
-    if (count <= 8)
-        fids[count - 1] = fid;
-}
-
-/* One feature into p: linear, valid (repaired when GDAL can), polygonal. */
-static dt_status read_feature(dti_polygons *p, const dti_layer *layer, int id_field, OGRFeatureH f,
-                              dti_polygons_report *report, dt_error *err)
-{
-    long long fid = (long long)OGR_F_GetFID(f);
-    if (!OGR_F_IsFieldSetAndNotNull(f, id_field) || !*OGR_F_GetFieldAsString(f, id_field))
-        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
-                             "feature %lld has no value in the id field", fid);
-    const char *id = OGR_F_GetFieldAsString(f, id_field);
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
-    if (!g || OGR_G_IsEmpty(g)) {
-        remember(report->empty_fids, ++report->empty, fid);
-        return DT_OK;
-    }
-    if (!dti_geometry_finite(g))
-        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
-                             "feature %lld (id %s) has a coordinate that is not a finite number",
-                             fid, id);
-    OGRGeometryH owned = NULL;
-    if (OGR_G_HasCurveGeometry(g, TRUE))
-        g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
-    dt_status status = DT_OK;
-    if (!g)
-        return dti_nomem(err);
-    if (report->validity_checked && !OGR_G_IsValid(g)) {
-        OGRGeometryH fixed = OGR_G_MakeValid(g);
-        OGRGeometryH polygons = fixed ? polygons_of(fixed) : NULL;
-        if (fixed)
-            OGR_G_DestroyGeometry(fixed);
-        if (!polygons || OGR_G_IsEmpty(polygons)) {
-            if (polygons)
-                OGR_G_DestroyGeometry(polygons);
-            if (owned)
-                OGR_G_DestroyGeometry(owned);
-            return dti_error_gdal(err, DT_ERR_FORMAT, layer->display,
-                                  CPLSPrintf("feature %lld (id %s) has an invalid geometry that "
-                                             "MakeValid cannot repair into polygons",
-                                             fid, id));
-        }
-        if (owned)
-            OGR_G_DestroyGeometry(owned);
-        g = owned = polygons;
-        remember(report->repaired_fids, ++report->repaired, fid);
-    }
-    status = dti_polygons_add(p, id, g, err);
-    if (owned)
-        OGR_G_DestroyGeometry(owned);
-    if (status == DT_ERR_FORMAT) {
-        char why[sizeof err->message];
-        snprintf(why, sizeof why, "%s", err ? err->message : "not a polygon");
-        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0, "feature %lld (id %s): %s", fid,
-                             id, why);
-    }
-    return status;
-}
-
 dti_polygons *dti_polygons_read(const char *spec, const char *id_field, int keep_geometry,
                                 dti_polygons_report *report, dt_error *err)
 {
     memset(report, 0, sizeof *report);
     dti_layer layer;
-    if (dti_layer_open(spec, &layer, err) != DT_OK)
+    if (dti_layer_open_named(spec, NULL, &layer, err) != DT_OK)
         return NULL;
     int col;
     void *srs = NULL;
@@ -517,23 +337,23 @@ dti_polygons *dti_polygons_read(const char *spec, const char *id_field, int keep
     if (srs)
         OSRDestroySpatialReference(srs);
     if (status == DT_OK) {
-        dti_layer_read_only(&layer, &col, 1, 1);
-        report->validity_checked = have_geos();
-        OGRFieldType type =
-            OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(layer.layer), col));
-        OGR_L_ResetReading(layer.layer);
-        CPLErrorReset();
-        OGRFeatureH f;
-        while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
-            report->features++;
-            status = read_feature(p, &layer, col, f, report, err);
-            OGR_F_Destroy(f);
-        }
+        dti_region_read how = {
+            .display = layer.display, .id_index = col, .id_required = 1, .repair = 1};
+        status = dti_region_layer_read(&p->own, &layer, &how, err);
+        const dti_region_notes *notes = &p->own.notes;
+        report->features = notes->features;
+        report->repaired = notes->repaired;
+        report->empty = notes->empty;
+        memcpy(report->repaired_fids, notes->repaired_fids, sizeof report->repaired_fids);
+        memcpy(report->empty_fids, notes->empty_fids, sizeof report->empty_fids);
+        report->validity_checked = notes->validity_checked;
         if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
             status = dti_error_gdal(err, DT_ERR_IO, layer.display, "reading failed");
-        if (status == DT_OK && p->ids.count == 0)
+        if (status == DT_OK && p->own.region_count == 0)
             status = dti_error_set(err, DT_ERR_FORMAT, layer.display, 0,
                                    "no region polygon in this layer");
+        OGRFieldType type =
+            OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(layer.layer), col));
         if (status == DT_OK)
             status = dti_polygons_index(p, type == OFTInteger || type == OFTInteger64, err);
     }

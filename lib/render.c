@@ -31,8 +31,8 @@ static void path_close(dti_canvas *cv)
  * pixel) to the last one kept: a million blocks stay fast. */
 int dti_pen_ring(dti_canvas *cv, const dti_map_layer *ml, const dti_pen *p, size_t r, int which)
 {
-    size_t a = ml->ring_point[r], b = ml->ring_point[r + 1];
-    const double *x = ml->x, *y = ml->y;
+    size_t a = ml->geo.ring_point[r], b = ml->geo.ring_point[r + 1];
+    const double *x = ml->geo.x, *y = ml->geo.y;
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (size_t i = a; i < b; i++) {
         x0 = fmin(x0, x[i]), x1 = fmax(x1, x[i]);
@@ -41,7 +41,7 @@ int dti_pen_ring(dti_canvas *cv, const dti_map_layer *ml, const dti_pen *p, size
     if (p->s * (x1 - x0) < p->pixel && p->s * (y1 - y0) < p->pixel) {
         /* under a pixel: antialiased at its size it would vanish; the pixel under its
          * centre shows its colour instead (holes in it would show nothing) */
-        if (!(which & DTI_RINGS_SQUARES) || !ml->ring_outer[r])
+        if (!(which & DTI_RINGS_SQUARES) || !ml->geo.ring_outer[r])
             return 0;
         double cx = p->ox + p->s * ((x0 + x1) / 2 - p->xmin);
         double cy = p->oy + p->s * (p->ymax - (y0 + y1) / 2);
@@ -77,7 +77,7 @@ static int add_feature(dti_canvas *cv, const dti_map_layer *ml, const dti_pen *p
                        int which)
 {
     int any = 0;
-    for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++)
+    for (size_t r = ml->geo.feature_ring[f]; r < ml->geo.feature_ring[f + 1]; r++)
         any |= dti_pen_ring(cv, ml, p, r, which);
     return any;
 }
@@ -99,9 +99,9 @@ static void draw_fills(cairo_t *cr, const dti_map_model *m, const dti_pen *p)
         for (int pass = 0; pass < 2; pass++) {
             int any = 0;
             cairo_new_path(cr);
-            for (size_t f = 0; f < ml->feature_count; f++) {
-                int fc = m->view == DTI_VIEW_CHOROPLETH ? m->region_class[ml->feature_region[f]]
-                         : isnan(ml->values[ml->feature_region[f]]) ? DTI_NO_DATA_CLASS
+            for (size_t f = 0; f < ml->geo.feature_count; f++) {
+                int fc = m->view == DTI_VIEW_CHOROPLETH ? m->region_class[ml->geo.feature_region[f]]
+                         : isnan(ml->values[ml->geo.feature_region[f]]) ? DTI_NO_DATA_CLASS
                                                                     : 0;
                 if (fc == cls)
                     any |= add_feature(&cv, ml, p, f, pass ? DTI_RINGS_SQUARES : DTI_RINGS_SHAPES);
@@ -123,7 +123,7 @@ int dti_render_outlines(const dti_map_model *m, double s)
     double page_area = s * s * (m->projection->xmax - m->projection->xmin) *
                        (m->projection->ymax - m->projection->ymin);
     /* not when a region is under ~6 x 6 points on average */
-    return ml->feature_count >= 2 && page_area / (double)ml->feature_count >= 40.0;
+    return ml->geo.feature_count >= 2 && page_area / (double)ml->geo.feature_count >= 40.0;
 }
 
 static void draw_outlines(cairo_t *cr, const dti_map_model *m, const dti_pen *p, double u)
@@ -133,7 +133,7 @@ static void draw_outlines(cairo_t *cr, const dti_map_model *m, const dti_pen *p,
         return;
     dti_canvas cv = {cr, NULL};
     cairo_new_path(cr);
-    for (size_t f = 0; f < ml->feature_count; f++)
+    for (size_t f = 0; f < ml->geo.feature_count; f++)
         add_feature(&cv, ml, p, f, DTI_RINGS_SHAPES);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_set_line_width(cr, 0.7 * u);
@@ -156,9 +156,9 @@ void dti_render_outer_boundary(dti_canvas *cv, const dti_map_layer *ml, const dt
     size_t last = (size_t)-1;
     for (size_t k = 0; k < ml->outer_edge_count; k++) {
         size_t i = ml->outer_edges[k];
-        double ax = p->ox + p->s * (ml->x[i] - p->xmin), ay = p->oy + p->s * (p->ymax - ml->y[i]);
-        double bx = p->ox + p->s * (ml->x[i + 1] - p->xmin);
-        double by = p->oy + p->s * (p->ymax - ml->y[i + 1]);
+        double ax = p->ox + p->s * (ml->geo.x[i] - p->xmin), ay = p->oy + p->s * (p->ymax - ml->geo.y[i]);
+        double bx = p->ox + p->s * (ml->geo.x[i + 1] - p->xmin);
+        double by = p->oy + p->s * (p->ymax - ml->geo.y[i + 1]);
         if (last == (size_t)-1 || i != last + 1)
             path_point(cv, ax, ay, 1);
         path_point(cv, bx, by, 0);
@@ -178,11 +178,11 @@ void dti_render_outer_boundary(dti_canvas *cv, const dti_map_layer *ml, const dt
 static double ring_area2(const dti_map_layer *ml, size_t r, double *cx, double *cy)
 {
     double a = 0, sx = 0, sy = 0;
-    size_t s0 = ml->ring_point[r], s1 = ml->ring_point[r + 1];
-    double x0 = ml->x[s0], y0 = ml->y[s0];
+    size_t s0 = ml->geo.ring_point[r], s1 = ml->geo.ring_point[r + 1];
+    double x0 = ml->geo.x[s0], y0 = ml->geo.y[s0];
     for (size_t i = s0; i + 1 < s1; i++) {
-        double xa = ml->x[i] - x0, ya = ml->y[i] - y0;
-        double xb = ml->x[i + 1] - x0, yb = ml->y[i + 1] - y0;
+        double xa = ml->geo.x[i] - x0, ya = ml->geo.y[i] - y0;
+        double xb = ml->geo.x[i + 1] - x0, yb = ml->geo.y[i + 1] - y0;
         double cross = xa * yb - xb * ya;
         a += cross;
         sx += (xa + xb) * cross;
@@ -201,10 +201,10 @@ static size_t scanline(const dti_map_layer *ml, size_t r0, size_t r1, double y, 
 {
     size_t n = 0;
     for (size_t r = r0; r < r1; r++)
-        for (size_t i = ml->ring_point[r]; i + 1 < ml->ring_point[r + 1] && n < cap; i++) {
-            double ya = ml->y[i], yb = ml->y[i + 1];
+        for (size_t i = ml->geo.ring_point[r]; i + 1 < ml->geo.ring_point[r + 1] && n < cap; i++) {
+            double ya = ml->geo.y[i], yb = ml->geo.y[i + 1];
             if ((ya > y) != (yb > y))
-                xs[n++] = ml->x[i] + (y - ya) / (yb - ya) * (ml->x[i + 1] - ml->x[i]);
+                xs[n++] = ml->geo.x[i] + (y - ya) / (yb - ya) * (ml->geo.x[i + 1] - ml->geo.x[i]);
         }
     for (size_t i = 1; i < n; i++) /* insertion sort: crossings are few */
         for (size_t j = i; j > 0 && xs[j - 1] > xs[j]; j--) {
@@ -262,20 +262,20 @@ dt_status dti_render_symbols(dti_canvas *cv, const dti_map_model *m, const dti_p
                              double u, dt_error *err)
 {
     const dti_map_layer *ml = m->layer;
-    symbol *sym = calloc(ml->region_count ? ml->region_count : 1, sizeof *sym);
-    double *best = calloc(ml->region_count ? ml->region_count : 1, sizeof *best);
+    symbol *sym = calloc(ml->geo.region_count ? ml->geo.region_count : 1, sizeof *sym);
+    double *best = calloc(ml->geo.region_count ? ml->geo.region_count : 1, sizeof *best);
     if (!sym || !best) {
         free(sym);
         free(best);
         return dti_nomem(err);
     }
-    for (size_t f = 0; f < ml->feature_count; f++) {
-        uint32_t region = ml->feature_region[f];
-        for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++) {
-            if (!ml->ring_outer[r])
+    for (size_t f = 0; f < ml->geo.feature_count; f++) {
+        uint32_t region = ml->geo.feature_region[f];
+        for (size_t r = ml->geo.feature_ring[f]; r < ml->geo.feature_ring[f + 1]; r++) {
+            if (!ml->geo.ring_outer[r])
                 continue;
             size_t end = r + 1; /* the holes of this exterior ring follow it */
-            while (end < ml->feature_ring[f + 1] && !ml->ring_outer[end])
+            while (end < ml->geo.feature_ring[f + 1] && !ml->geo.ring_outer[end])
                 end++;
             double area = 0;
             anchor_point(ml, r, end, &area, &sym[region].x, &sym[region].y, best[region]);
@@ -284,7 +284,7 @@ dt_status dti_render_symbols(dti_canvas *cv, const dti_map_model *m, const dti_p
         }
     }
     size_t n = 0;
-    for (size_t r = 0; r < ml->region_count; r++) {
+    for (size_t r = 0; r < ml->geo.region_count; r++) {
         double v = ml->values[r];
         if (!(v > 0) || !(best[r] > 0))
             continue;
@@ -363,22 +363,22 @@ size_t dti_render_subpixel_regions(const dti_map_model *m)
     dti_render_measure(m, &lay, NULL);
     dti_pen p = dti_render_pen(&lay, 1.0 / m->scale);
     const dti_map_layer *ml = m->layer;
-    uint8_t *large = calloc(ml->region_count ? ml->region_count : 1, 1);
+    uint8_t *large = calloc(ml->geo.region_count ? ml->geo.region_count : 1, 1);
     if (!large)
         return 0;
-    for (size_t f = 0; f < ml->feature_count; f++)
-        for (size_t r = ml->feature_ring[f]; r < ml->feature_ring[f + 1]; r++) {
-            size_t a = ml->ring_point[r], b = ml->ring_point[r + 1];
+    for (size_t f = 0; f < ml->geo.feature_count; f++)
+        for (size_t r = ml->geo.feature_ring[f]; r < ml->geo.feature_ring[f + 1]; r++) {
+            size_t a = ml->geo.ring_point[r], b = ml->geo.ring_point[r + 1];
             double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
             for (size_t i = a; i < b; i++) {
-                x0 = fmin(x0, ml->x[i]), x1 = fmax(x1, ml->x[i]);
-                y0 = fmin(y0, ml->y[i]), y1 = fmax(y1, ml->y[i]);
+                x0 = fmin(x0, ml->geo.x[i]), x1 = fmax(x1, ml->geo.x[i]);
+                y0 = fmin(y0, ml->geo.y[i]), y1 = fmax(y1, ml->geo.y[i]);
             }
             if (p.s * (x1 - x0) >= p.pixel || p.s * (y1 - y0) >= p.pixel)
-                large[ml->feature_region[f]] = 1;
+                large[ml->geo.feature_region[f]] = 1;
         }
     size_t small = 0;
-    for (size_t r = 0; r < ml->region_count; r++)
+    for (size_t r = 0; r < ml->geo.region_count; r++)
         small += !large[r] && !(ml->region_hidden && ml->region_hidden[r]);
     free(large);
     return small;

@@ -253,7 +253,7 @@ static void legend_measure(cairo_t *cr, const dti_map_model *m, double u, double
     if (m->view == DTI_VIEW_CHOROPLETH) {
         char count[32];
         use_style(cr, count_style(u));
-        dti_format_number(count, sizeof count, (double)m->layer->region_count, 0);
+        dti_format_number(count, sizeof count, (double)m->layer->geo.region_count, 0);
         double cw = text_width(cr, count), hw = text_width(cr, m->region_noun);
         g->width += 28 * u + (cw > hw ? cw : hw);
     }

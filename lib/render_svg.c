@@ -51,7 +51,7 @@ void dti_svg_region_attributes(FILE *stream, const dti_map_model *m, uint32_t re
 {
     FILE *fp = stream;
     char value[64] = "";
-    const char *id = dti_strtab_get(&m->layer->ids, region);
+    const char *id = dti_strtab_get(&m->layer->geo.ids, region);
     fputs(" id=\"", fp);
     svg_id(fp, prefix, id);
     fputs("\" data-geoid=\"", fp);
@@ -65,8 +65,8 @@ void dti_svg_region_title(FILE *stream, const dti_map_model *m, uint32_t region)
 {
     FILE *fp = stream;
     const dti_map_layer *ml = m->layer;
-    const char *name = ml->names ? ml->names[region] : NULL;
-    const char *id = dti_strtab_get(&ml->ids, region);
+    const char *name = ml->geo.names ? ml->geo.names[region] : NULL;
+    const char *id = dti_strtab_get(&ml->geo.ids, region);
     fputs("<title>", fp);
     if (name) {
         dti_svg_text(fp, name);
@@ -114,29 +114,29 @@ static dt_status region_paths(dti_canvas *cv, const dti_map_model *m, const dti_
 {
     const dti_map_layer *ml = m->layer;
     FILE *fp = cv->svg;
-    size_t *first = calloc(ml->region_count + 1, sizeof *first);
-    size_t *order = malloc((ml->feature_count ? ml->feature_count : 1) * sizeof *order);
+    size_t *first = calloc(ml->geo.region_count + 1, sizeof *first);
+    size_t *order = malloc((ml->geo.feature_count ? ml->geo.feature_count : 1) * sizeof *order);
     if (!first || !order) {
         free(first);
         free(order);
         return dti_nomem(err);
     }
-    for (size_t f = 0; f < ml->feature_count; f++)
-        first[ml->feature_region[f] + 1]++;
-    for (size_t r = 0; r < ml->region_count; r++)
+    for (size_t f = 0; f < ml->geo.feature_count; f++)
+        first[ml->geo.feature_region[f] + 1]++;
+    for (size_t r = 0; r < ml->geo.region_count; r++)
         first[r + 1] += first[r];
-    size_t *next = malloc((ml->region_count ? ml->region_count : 1) * sizeof *next);
+    size_t *next = malloc((ml->geo.region_count ? ml->geo.region_count : 1) * sizeof *next);
     if (!next) {
         free(first);
         free(order);
         return dti_nomem(err);
     }
-    memcpy(next, first, ml->region_count * sizeof *next);
-    for (size_t f = 0; f < ml->feature_count; f++)
-        order[next[ml->feature_region[f]]++] = f;
+    memcpy(next, first, ml->geo.region_count * sizeof *next);
+    for (size_t f = 0; f < ml->geo.feature_count; f++)
+        order[next[ml->geo.feature_region[f]]++] = f;
     free(next);
     dti_canvas_group(cv, "regions");
-    for (size_t r = 0; r < ml->region_count; r++) {
+    for (size_t r = 0; r < ml->geo.region_count; r++) {
         if (first[r] == first[r + 1])
             continue; /* not drawn */
         int cls = m->view == DTI_VIEW_CHOROPLETH ? m->region_class[r]
@@ -150,7 +150,7 @@ static dt_status region_paths(dti_canvas *cv, const dti_map_model *m, const dti_
             fprintf(fp, " class=\"c%d\" d=\"", cls);
         for (size_t k = first[r]; k < first[r + 1]; k++) {
             size_t f = order[k];
-            for (size_t ring = ml->feature_ring[f]; ring < ml->feature_ring[f + 1]; ring++)
+            for (size_t ring = ml->geo.feature_ring[f]; ring < ml->geo.feature_ring[f + 1]; ring++)
                 dti_pen_ring(cv, ml, p, ring, DTI_RINGS_ALL);
         }
         fputs("\">", fp);

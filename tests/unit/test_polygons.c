@@ -227,6 +227,53 @@ static void test_assign_reprojected(void)
     OSRDestroySpatialReference(nad83);
 }
 
+/* One read of tests/data/geo/areas_5070.gpkg (README.md: A with a hole, C in the hole, B in
+ * two parts) serves a point lookup and then a map: the index borrows the map's layer. */
+static void test_one_layer_for_lookup_and_map(void)
+{
+    dti_map_layer ml;
+    dt_error err = {0};
+    CHECK_INT(dti_map_layer_read(&ml, "tests/data/geo/areas_5070.gpkg", NULL, "AREA_ID", NULL, NULL,
+                                 NULL, &err),
+              DT_OK);
+    const dti_region_layer *rl = &ml.geo;
+    /* the layer as written: A (shell, hole), B (two shells), C (one shell), 5 points a ring */
+    CHECK_INT(rl->region_count, 3);
+    CHECK_INT(rl->feature_count, 3);
+    CHECK_INT(rl->ring_count, 5);
+    CHECK_INT(rl->point_count, 25);
+    static const int outer[] = {1, 0, 1, 1, 1}, feature_ring[] = {0, 2, 4, 5};
+    for (int r = 0; r < 5; r++)
+        CHECK_INT(rl->ring_outer[r], outer[r]);
+    for (int f = 0; f < 4; f++)
+        CHECK_INT(rl->feature_ring[f], feature_ring[f]);
+    CHECK_STR(dti_strtab_get(&rl->ids, 0), "A");
+    CHECK_STR(rl->names[2], "Island in the hole of A");
+    dti_polygons *p = dti_polygons_over(rl, NULL, 0, &err);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK_INT(dti_polygons_count(p), 3);
+        CHECK_STR(at(p, -357500, 1882500), "A"); /* A's shell, left of its hole */
+        CHECK_STR(at(p, -350000, 1890000), "C"); /* the island in A's hole */
+        CHECK_STR(at(p, -346000, 1886000), "");  /* A's hole, outside C */
+        CHECK_STR(at(p, -330000, 1885000), "B"); /* B's first part */
+        CHECK_STR(at(p, -315000, 1900000), "B"); /* B's second part */
+        CHECK_STR(at(p, -322000, 1892500), "");  /* the strip between B's parts */
+        dti_polygons_free(p);
+    }
+    /* the map: no two rings share an edge, so all 5 x 4 edges are outer boundary */
+    CHECK_INT(dti_map_outer_edges(&ml, &err), DT_OK);
+    CHECK_INT(ml.outer_edge_count, 20);
+    CHECK_INT(ml.outer_edges_usable, 1);
+    dti_map_projection proj;
+    memset(&proj, 0, sizeof proj);
+    CHECK_INT(dti_map_project(&ml, NULL, DTI_LAYOUT_NONE, &proj, &err), DT_OK);
+    CHECK_INT(ml.geo.point_count, 25);
+    CHECK(proj.xmin < proj.xmax && proj.ymin < proj.ymax);
+    dti_map_projection_free(&proj);
+    dti_map_layer_free(&ml);
+}
+
 int main(void)
 {
     dti_gdal_init();
@@ -235,5 +282,6 @@ int main(void)
     test_overlap_and_numeric_ids();
     test_many_vertices();
     test_assign_reprojected();
+    test_one_layer_for_lookup_and_map();
     return dt_unit_report("polygons");
 }
