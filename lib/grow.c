@@ -32,7 +32,7 @@ static int realloc_at(void *array_ptr, size_t n, size_t elem_size)
     return 0;
 }
 
-int dti_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size, size_t first)
+int dti_grow_to(void *array_ptr, size_t *cap, size_t need, size_t elem_size, size_t first)
 {
     if (need <= *cap)
         return 0;
@@ -43,8 +43,8 @@ int dti_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size, size_t
     return 0;
 }
 
-int dti_grow_n(void *const arrays[], const size_t elem_sizes[], int count, size_t *cap, size_t need,
-               size_t first)
+int dti_grow_n_to(void *const arrays[], const size_t elem_sizes[], int count, size_t *cap,
+                  size_t need, size_t first)
 {
     if (need <= *cap)
         return 0;
