@@ -337,18 +337,7 @@ static size_t last_record_end(const char *data, size_t len)
 }
 
 /* Grow c so that it can hold at least need bytes. */
-static int reserve(chunk *c, size_t need)
-{
-    if (need <= c->cap)
-        return 0;
-    size_t cap = c->cap * 2 > need ? c->cap * 2 : need;
-    char *data = realloc(c->data, cap);
-    if (!data)
-        return -1;
-    c->data = data;
-    c->cap = cap;
-    return 0;
-}
+static int reserve(chunk *c, size_t need) { return dti_grow(&c->data, &c->cap, need, 1, need); }
 
 /* The header at the start of c (BOM already removed), read by the CSV reader
  * itself so that it ends where the sequential reader's does. 1 read (*len is

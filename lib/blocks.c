@@ -53,30 +53,13 @@ uint32_t dti_blocks_find(const dti_blocks *b, uint64_t geoid)
     return b->count ? dti_u64map_get(&b->index, geoid) : UINT32_MAX;
 }
 
-static int grow(void **array, size_t cap, size_t size)
-{
-    void *p = realloc(*array, cap * size);
-    if (!p)
-        return -1;
-    *array = p;
-    return 0;
-}
-
 static int reserve(dti_blocks *b)
 {
-    if (b->count < b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap * 2 : 1 << 14;
-    if (grow((void **)&b->geoids, cap, sizeof *b->geoids) ||
-        grow((void **)&b->lon, cap, sizeof(double)) ||
-        grow((void **)&b->lat, cap, sizeof(double)) ||
-        grow((void **)&b->aland, cap, sizeof(int64_t)) ||
-        grow((void **)&b->awater, cap, sizeof(int64_t)) ||
-        grow((void **)&b->housing, cap, sizeof(uint32_t)) ||
-        grow((void **)&b->pop, cap, sizeof(uint32_t)) || grow((void **)&b->area, cap, 1))
-        return -1;
-    b->cap = cap;
-    return 0;
+    void *const arrays[] = {&b->geoids, &b->lon,     &b->lat, &b->aland,
+                            &b->awater, &b->housing, &b->pop, &b->area};
+    const size_t sizes[] = {sizeof *b->geoids, sizeof *b->lon,     sizeof *b->lat, sizeof *b->aland,
+                            sizeof *b->awater, sizeof *b->housing, sizeof *b->pop, sizeof *b->area};
+    return dti_grow_n(arrays, sizes, 8, &b->cap, b->count + 1, 1 << 14);
 }
 
 /* TIGER writes internal points as signed text with 7 decimals ('+38.1234567',

@@ -70,6 +70,33 @@ dt_status dti_call_run(const dt_run_options *options, dt_progress_fn progress, d
 /* Pass a formatted note to the user's note callback (which may be NULL). */
 void dti_say(dt_note_fn note, void *user, const char *fmt, ...) DTI_PRINTF(3, 4);
 
+/* ---- growable arrays (grow.c) ---- */
+/* Room for at least need elements of elem_size bytes in the array whose address is array_ptr
+ * (a T **, passed as void *) and whose capacity is *cap elements: a capacity of 0 becomes first
+ * (at least 1), and a capacity doubles until it holds need. 0 ok (*cap is the new capacity),
+ * -1 out of memory or a size past SIZE_MAX bytes; then the array and *cap are as they were.
+ * need <= *cap does nothing (inline); dti_grow_to is the growing part. The caller frees the
+ * array. */
+int dti_grow_to(void *array_ptr, size_t *cap, size_t need, size_t elem_size, size_t first);
+static inline int dti_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size,
+                           size_t first)
+{
+    /* the check inline: most calls, one per element added, find room */
+    return need <= *cap ? 0 : dti_grow_to(array_ptr, cap, need, elem_size, first);
+}
+/* The same for count parallel arrays that share the capacity *cap: arrays[i] is the address of
+ * the i-th (a T **), elem_sizes[i] its element size. All grow or *cap stays: after a failure the
+ * arrays grown before it have moved to their larger blocks, and every array is still valid,
+ * freeable and holds at least *cap elements with its old contents, so *cap describes them all
+ * and a later call grows the rest. */
+int dti_grow_n_to(void *const arrays[], const size_t elem_sizes[], int count, size_t *cap,
+                  size_t need, size_t first);
+static inline int dti_grow_n(void *const arrays[], const size_t elem_sizes[], int count,
+                             size_t *cap, size_t need, size_t first)
+{
+    return need <= *cap ? 0 : dti_grow_n_to(arrays, elem_sizes, count, cap, need, first);
+}
+
 /* ---- hashing (hash.c) ---- */
 #define DTI_EMPTY_KEY UINT64_MAX
 

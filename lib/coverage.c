@@ -70,6 +70,14 @@ static uint64_t sampled_row_bytes(const dti_inputs *inputs)
     return rows >= 16 ? (end - start) / rows : 0;
 }
 
+/* Room for need locations (location_keys and locations share location_cap); 0 ok, -1 no memory. */
+static int grow_locations(dti_coverage *cov, size_t need, size_t first)
+{
+    void *const arrays[] = {&cov->location_keys, &cov->locations};
+    const size_t sizes[] = {sizeof *cov->location_keys, sizeof *cov->locations};
+    return dti_grow_n(arrays, sizes, 2, &cov->location_cap, need, first);
+}
+
 dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
 {
     /* A location has several rows (5.6 in the generator's states), a block
@@ -88,15 +96,7 @@ dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_e
     dti_u64map_free(&cov->location_index);
     dti_u64map_free(&cov->block_index);
     /* the arrays with a margin: pages never reached are never touched */
-    uint64_t *keys = realloc(cov->location_keys, cap * sizeof *keys);
-    if (keys)
-        cov->location_keys = keys;
-    dti_location *locs = realloc(cov->locations, cap * sizeof *locs);
-    if (locs)
-        cov->locations = locs;
-    if (keys && locs)
-        cov->location_cap = cap;
-    if (!keys || !locs || dti_u64map_init(&cov->location_index, locations) ||
+    if (grow_locations(cov, cap, cap) != 0 || dti_u64map_init(&cov->location_index, locations) ||
         dti_u64map_init(&cov->block_index, blocks) ||
         dti_block_providers_reserve(&cov->block_providers, blocks))
         return dti_nomem(err);
@@ -137,14 +137,9 @@ static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
     if (!slot)
         return UINT32_MAX;
     if (inserted) {
-        if (cov->block_count == cov->block_cap) {
-            size_t cap = cov->block_cap ? cov->block_cap * 2 : 1024;
-            uint64_t *geoids = realloc(cov->block_geoids, cap * sizeof *geoids);
-            if (!geoids)
-                return UINT32_MAX;
-            cov->block_geoids = geoids;
-            cov->block_cap = cap;
-        }
+        if (dti_grow(&cov->block_geoids, &cov->block_cap, cov->block_count + 1,
+                     sizeof *cov->block_geoids, 1024) != 0)
+            return UINT32_MAX;
         cov->block_geoids[cov->block_count++] = geoid;
     }
     return *slot;
@@ -178,18 +173,8 @@ static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uin
     if (!slot)
         return block;
     if (inserted) {
-        if (cov->location_count == cov->location_cap) {
-            size_t cap = cov->location_cap ? cov->location_cap * 2 : 1 << 16;
-            uint64_t *keys = realloc(cov->location_keys, cap * sizeof *keys);
-            if (keys)
-                cov->location_keys = keys;
-            dti_location *locs = realloc(cov->locations, cap * sizeof *locs);
-            if (locs)
-                cov->locations = locs;
-            if (!keys || !locs)
-                return block;
-            cov->location_cap = cap;
-        }
+        if (grow_locations(cov, cov->location_count + 1, 1 << 16) != 0)
+            return block;
         slot->tag = block;
         cov->location_keys[cov->location_count] = key;
         cov->locations[cov->location_count] = (dti_location){.block = block};
@@ -545,14 +530,9 @@ static int remember_other(dti_coverage *cov, uint64_t key, uint64_t geoid)
         return -1;
     if (!inserted)
         return 0;
-    if (cov->fabric_other_count == cov->fabric_other_cap) {
-        size_t cap = cov->fabric_other_cap ? cov->fabric_other_cap * 2 : 256;
-        uint64_t *blocks = realloc(cov->fabric_other_blocks, cap * sizeof *blocks);
-        if (!blocks)
-            return -1;
-        cov->fabric_other_blocks = blocks;
-        cov->fabric_other_cap = cap;
-    }
+    if (dti_grow(&cov->fabric_other_blocks, &cov->fabric_other_cap, cov->fabric_other_count + 1,
+                 sizeof *cov->fabric_other_blocks, 256) != 0)
+        return -1;
     cov->fabric_other_blocks[cov->fabric_other_count++] = geoid;
     return 0;
 }

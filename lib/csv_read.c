@@ -59,13 +59,8 @@ static int csv_fill(dti_csv *csv, dt_error *err)
         csv->pos = 0;
     }
     forget_positions(csv);
-    if (csv->end == csv->cap) {
-        char *grown = realloc(csv->buf, csv->cap * 2);
-        if (!grown)
-            return dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory"), -1;
-        csv->buf = grown;
-        csv->cap *= 2;
-    }
+    if (dti_grow(&csv->buf, &csv->cap, csv->end + 1, 1, 1) != 0)
+        return dti_error_set(err, DT_ERR_NOMEM, csv->name, 0, "out of memory"), -1;
     size_t want = csv->cap - csv->end, n;
     if (dti_stream_read(csv->in, csv->buf + csv->end, want, &n, err) != 0)
         return -1;

@@ -21,16 +21,8 @@ void dti_csv_table_free(dti_csv_table *t)
 /* Append text to the arena; returns its offset or SIZE_MAX when out of memory. */
 static size_t arena_add(dti_csv_table *t, size_t *cap, const char *s, size_t len)
 {
-    if (t->arena_used + len + 1 > *cap) {
-        size_t n = *cap ? *cap : 4096;
-        while (n < t->arena_used + len + 1)
-            n *= 2;
-        char *a = realloc(t->arena, n);
-        if (!a)
-            return SIZE_MAX;
-        t->arena = a;
-        *cap = n;
-    }
+    if (dti_grow(&t->arena, cap, t->arena_used + len + 1, 1, 4096) != 0)
+        return SIZE_MAX;
     size_t at = t->arena_used;
     memcpy(t->arena + at, s, len);
     t->arena[at + len] = '\0';
@@ -79,25 +71,12 @@ dt_status dti_csv_table_read(dti_csv_table *t, const char *path, const char *dis
                               dti_plural((uint64_t)n, "field", "fields"), t->ncols);
             break;
         } else {
-            if (t->nrows == row_cap) {
-                row_cap = row_cap ? row_cap * 2 : 64;
-                long *lines = realloc(t->lines, row_cap * sizeof *lines);
-                if (!lines)
-                    goto nomem;
-                t->lines = lines;
-            }
+            if (dti_grow(&t->lines, &row_cap, t->nrows + 1, sizeof *t->lines, 64) != 0)
+                goto nomem;
             t->lines[t->nrows++] = line;
         }
-        if ((t->nrows + 1) * t->ncols > cell_cap) {
-            size_t c = cell_cap ? cell_cap * 2 : 256;
-            while (c < (t->nrows + 1) * t->ncols)
-                c *= 2;
-            size_t *o = realloc(offsets, c * sizeof *o);
-            if (!o)
-                goto nomem;
-            offsets = o;
-            cell_cap = c;
-        }
+        if (dti_grow(&offsets, &cell_cap, (t->nrows + 1) * t->ncols, sizeof *offsets, 256) != 0)
+            goto nomem;
         for (int i = 0; i < n; i++) {
             size_t at = arena_add(t, &arena_cap, f[i].s, f[i].len);
             if (at == SIZE_MAX)

@@ -105,14 +105,8 @@ static int credited(const dti_location *loc, dti_class c)
 
 static int add_change(dti_diff *d, uint32_t old_index, uint32_t new_index, int kind, int tech)
 {
-    if (d->change_count == d->change_cap) {
-        size_t cap = d->change_cap ? d->change_cap * 2 : 256;
-        dti_diff_change *c = realloc(d->changes, cap * sizeof *c);
-        if (!c)
-            return -1;
-        d->changes = c;
-        d->change_cap = cap;
-    }
+    if (dti_grow(&d->changes, &d->change_cap, d->change_count + 1, sizeof *d->changes, 256) != 0)
+        return -1;
     d->changes[d->change_count++] =
         (dti_diff_change){old_index, new_index, (uint8_t)kind, (int8_t)tech};
     return 0;

@@ -108,17 +108,7 @@ typedef struct big {
 
 static int big_reserve(big *a, size_t n)
 {
-    if (n <= a->cap)
-        return 0;
-    size_t cap = a->cap ? a->cap : 4;
-    while (cap < n)
-        cap *= 2;
-    uint32_t *p = realloc(a->limb, cap * sizeof *p);
-    if (!p)
-        return -1;
-    a->limb = p;
-    a->cap = cap;
-    return 0;
+    return dti_grow(&a->limb, &a->cap, n, sizeof *a->limb, 4);
 }
 
 static int big_set(big *a, uint32_t v)

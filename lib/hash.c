@@ -258,26 +258,11 @@ uint32_t dti_strtab_intern(dti_strtab *tab, const char *s, size_t len)
         if (strncmp(t, s, len) == 0 && t[len] == '\0')
             return v - 1;
     }
-    if (tab->arena_used + len + 1 > tab->arena_cap) {
-        size_t cap = tab->arena_cap ? tab->arena_cap * 2 : 4096;
-        while (cap < tab->arena_used + len + 1)
-            cap *= 2;
-        if (cap > UINT32_MAX)
-            return UINT32_MAX;
-        char *arena = realloc(tab->arena, cap);
-        if (!arena)
-            return UINT32_MAX;
-        tab->arena = arena;
-        tab->arena_cap = cap;
-    }
-    if (tab->count == tab->offsets_cap) {
-        size_t cap = tab->offsets_cap ? tab->offsets_cap * 2 : 64;
-        uint32_t *offsets = realloc(tab->offsets, cap * sizeof *offsets);
-        if (!offsets)
-            return UINT32_MAX;
-        tab->offsets = offsets;
-        tab->offsets_cap = cap;
-    }
+    /* offsets are 32-bit: the arena's capacity (4096 doubled) stays within UINT32_MAX bytes */
+    if (tab->arena_used + len + 1 > (size_t)1 << 31 ||
+        dti_grow(&tab->arena, &tab->arena_cap, tab->arena_used + len + 1, 1, 4096) != 0 ||
+        dti_grow(&tab->offsets, &tab->offsets_cap, tab->count + 1, sizeof *tab->offsets, 64) != 0)
+        return UINT32_MAX;
     uint32_t index = (uint32_t)tab->count;
     tab->offsets[index] = (uint32_t)tab->arena_used;
     memcpy(tab->arena + tab->arena_used, s, len);

@@ -132,18 +132,11 @@ dt_status dti_households_read(const char *path, dti_block_counts *c, dt_error *e
             status = dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv), "%s", why);
             break;
         }
-        if (c->count == cap) {
-            cap = cap ? cap * 2 : 1 << 14;
-            uint64_t *geoids = realloc(c->geoids, cap * sizeof *geoids);
-            if (geoids)
-                c->geoids = geoids;
-            uint32_t *values = realloc(c->values, cap * sizeof *values);
-            if (values)
-                c->values = values;
-            if (!geoids || !values) {
-                status = dti_nomem(err);
-                break;
-            }
+        void *const arrays[] = {&c->geoids, &c->values};
+        const size_t sizes[] = {sizeof *c->geoids, sizeof *c->values};
+        if (dti_grow_n(arrays, sizes, 2, &cap, c->count + 1, 1 << 14) != 0) {
+            status = dti_nomem(err);
+            break;
         }
         int inserted;
         uint32_t *slot = dti_u64map_put(&c->index, geoid, (uint32_t)c->count, &inserted);

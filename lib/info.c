@@ -175,17 +175,11 @@ dt_status dti_call_info(const dt_info_options *o, char **text, dt_error *err)
         char *pretty = dti_prov_pretty(p);
         json_decref(p);
         size_t need = (pretty ? strlen(pretty) : 0) + strlen(o->files[i]) + 8;
-        if (used + need > cap) {
-            size_t grown = (used + need) * 2;
-            char *t = realloc(*text, grown);
-            if (!t || !pretty) {
-                free(pretty);
-                free(*text);
-                *text = NULL;
-                return dti_nomem(err);
-            }
-            *text = t;
-            cap = grown;
+        if (!pretty || dti_grow(text, &cap, used + need, 1, 4096) != 0) {
+            free(pretty);
+            free(*text);
+            *text = NULL;
+            return dti_nomem(err);
         }
         used += (size_t)snprintf(*text + used, cap - used, o->count > 1 ? "%s:\n%s\n" : "%.0s%s\n",
                                  o->files[i], pretty);

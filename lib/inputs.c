@@ -29,24 +29,11 @@ static dt_status add_input(dti_inputs *in, size_t *cap, const char *path, const 
         return dti_error_set(err, DT_ERR_IO, display, 0, "cannot open: no such file");
     if (is_dir)
         return dti_error_set(err, DT_ERR_IO, display, 0, "is a directory, not a CSV file");
-    if (in->count == *cap) {
-        size_t n = *cap ? *cap * 2 : 8;
-        char **paths = realloc(in->paths, n * sizeof *paths);
-        if (paths)
-            in->paths = paths;
-        char **names = realloc(in->display, n * sizeof *names);
-        if (names)
-            in->display = names;
-        uint64_t *sizes = realloc(in->sizes, n * sizeof *sizes);
-        if (sizes)
-            in->sizes = sizes;
-        dti_fingerprint **prints = realloc(in->prints, n * sizeof *prints);
-        if (prints)
-            in->prints = prints;
-        if (!paths || !names || !sizes || !prints)
-            return dti_nomem(err);
-        *cap = n;
-    }
+    void *const arrays[] = {&in->paths, &in->display, &in->sizes, &in->prints};
+    const size_t sizes[] = {sizeof *in->paths, sizeof *in->display, sizeof *in->sizes,
+                            sizeof *in->prints};
+    if (dti_grow_n(arrays, sizes, 4, cap, in->count + 1, 8) != 0)
+        return dti_nomem(err);
     in->owns_prints = 1;
     in->paths[in->count] = strdup(path);
     in->display[in->count] = strdup(dti_input_name(path, display));
@@ -167,14 +154,8 @@ typedef struct name_list {
 
 static int push_name(name_list *l, const char *dir, const char *name)
 {
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **names = realloc(l->names, cap * sizeof *names);
-        if (!names)
-            return -1;
-        l->names = names;
-        l->cap = cap;
-    }
+    if (dti_grow(&l->names, &l->cap, l->count + 1, sizeof *l->names, 16) != 0)
+        return -1;
     size_t len = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
     if (!(l->names[l->count] = malloc(len)))
         return -1;

@@ -167,28 +167,12 @@ static int add_tile(dti_tiles *t, OGRFeatureH f, char *why, size_t size)
     if (!dti_geometry_finite(g))
         return snprintf(why, size, "a tile polygon with a coordinate that is not a finite number"),
                0;
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        double **d[] = {&t->minx, &t->miny, &t->maxx, &t->maxy};
-        int64_t **n[] = {&t->down, &t->up, &t->tests};
-        for (int k = 0; k < 4; k++) {
-            double *p = realloc(*d[k], cap * sizeof *p);
-            if (!p)
-                return -1;
-            *d[k] = p;
-        }
-        for (int k = 0; k < 3; k++) {
-            int64_t *p = realloc(*n[k], cap * sizeof *p);
-            if (!p)
-                return -1;
-            *n[k] = p;
-        }
-        OGRGeometryH *shape = realloc(t->shape, cap * sizeof *shape);
-        if (!shape)
-            return -1;
-        t->shape = shape;
-        t->cap = cap;
-    }
+    void *const arrays[] = {&t->minx, &t->miny, &t->maxx,  &t->maxy,
+                            &t->down, &t->up,   &t->tests, &t->shape};
+    const size_t sizes[] = {sizeof *t->minx, sizeof *t->miny, sizeof *t->maxx,  sizeof *t->maxy,
+                            sizeof *t->down, sizeof *t->up,   sizeof *t->tests, sizeof *t->shape};
+    if (dti_grow_n(arrays, sizes, 8, &t->cap, t->count + 1, 1024) != 0)
+        return -1;
     OGREnvelope env;
     OGR_G_GetEnvelope(g, &env);
     size_t i = t->count;
@@ -414,14 +398,8 @@ static int visit_region(uint32_t r, void *user)
     OGR_G_DestroyGeometry(both);
     if (!(share > 1e-12))
         return 0;
-    if (q->count == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        dti_tile_share *out = realloc(q->out, cap * sizeof *out);
-        if (!out)
-            return -1;
-        q->out = out;
-        q->cap = cap;
-    }
+    if (dti_grow(&q->out, &q->cap, q->count + 1, sizeof *q->out, 256) != 0)
+        return -1;
     q->out[q->count++] = (dti_tile_share){q->tile_index, r, share > 1 ? 1 : share};
     return 0;
 }

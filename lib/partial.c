@@ -62,18 +62,10 @@ static uint32_t region_of(dti_partial *p, const char *id, size_t len)
     uint32_t r = dti_strtab_intern(&p->ids, id, len);
     if (r == UINT32_MAX || p->ids.count == before)
         return r;
-    if (p->ids.count > p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
-        dti_region_stats *stats = realloc(p->stats, cap * sizeof *stats);
-        if (stats)
-            p->stats = stats;
-        dti_histogram *downs = realloc(p->downs, cap * sizeof *downs);
-        if (downs)
-            p->downs = downs;
-        if (!stats || !downs)
-            return UINT32_MAX;
-        p->cap = cap;
-    }
+    void *const arrays[] = {&p->stats, &p->downs};
+    const size_t sizes[] = {sizeof *p->stats, sizeof *p->downs};
+    if (dti_grow_n(arrays, sizes, 2, &p->cap, p->ids.count, 256) != 0)
+        return UINT32_MAX;
     memset(&p->stats[r], 0, sizeof p->stats[r]);
     memset(&p->downs[r], 0, sizeof p->downs[r]);
     return r;
@@ -83,18 +75,10 @@ static int histogram_add(dti_histogram *h, int64_t value, uint64_t count)
 {
     if (h->n > 0 && h->values[h->n - 1] == value)
         return dti_count_add(&h->counts[h->n - 1], count) == 0 ? 0 : -2;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 8;
-        int64_t *values = realloc(h->values, cap * sizeof *values);
-        if (values)
-            h->values = values;
-        uint64_t *counts = realloc(h->counts, cap * sizeof *counts);
-        if (counts)
-            h->counts = counts;
-        if (!values || !counts)
-            return -1;
-        h->cap = cap;
-    }
+    void *const arrays[] = {&h->values, &h->counts};
+    const size_t sizes[] = {sizeof *h->values, sizeof *h->counts};
+    if (dti_grow_n(arrays, sizes, 2, &h->cap, h->n + 1, 8) != 0)
+        return -1;
     h->values[h->n] = value;
     h->counts[h->n++] = count;
     return 0;
@@ -160,17 +144,9 @@ static int append_keys(dti_partial *p, const dti_coverage *cov)
     dti_key_list list;
     if (dti_key_list_collect(cov, &list) != 0)
         return -1;
-    if (p->key_count + list.n > p->key_cap) {
-        size_t cap = p->key_cap ? p->key_cap : 1024;
-        while (cap < p->key_count + list.n)
-            cap *= 2;
-        uint64_t *keys = realloc(p->keys, cap * sizeof *keys);
-        if (!keys) {
-            free(list.keys);
-            return -1;
-        }
-        p->keys = keys;
-        p->key_cap = cap;
+    if (dti_grow(&p->keys, &p->key_cap, p->key_count + list.n, sizeof *p->keys, 1024) != 0) {
+        free(list.keys);
+        return -1;
     }
     if (list.n) /* p->keys may still be NULL when there is nothing to add */
         memcpy(p->keys + p->key_count, list.keys, list.n * sizeof *list.keys);
@@ -254,14 +230,8 @@ static int read_keys(dti_key_list *list, size_t *cap, const dti_field *f)
         if (list->n > 0 && delta == 0)
             return -1; /* not ascending */
         key += delta;
-        if (list->n == *cap) {
-            size_t grown = *cap ? *cap * 2 : 1024;
-            uint64_t *keys = realloc(list->keys, grown * sizeof *keys);
-            if (!keys)
-                return -2;
-            list->keys = keys;
-            *cap = grown;
-        }
+        if (dti_grow(&list->keys, cap, list->n + 1, sizeof *list->keys, 1024) != 0)
+            return -2;
         list->keys[list->n++] = key;
         delta = 0;
         shift = 0;

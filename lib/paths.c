@@ -29,15 +29,9 @@ static dti_path_entry *push(dti_path_check *c, int output, const char *option, c
     dti_path_entry **list = output ? &c->outputs : &c->inputs;
     size_t *count = output ? &c->output_count : &c->input_count;
     size_t *cap = output ? &c->output_cap : &c->input_cap;
-    if (*count == *cap) {
-        size_t n = *cap ? *cap * 2 : 16;
-        dti_path_entry *grown = realloc(*list, n * sizeof *grown);
-        if (!grown) {
-            c->nomem = 1;
-            return NULL;
-        }
-        *list = grown;
-        *cap = n;
+    if (dti_grow(list, cap, *count + 1, sizeof **list, 16) != 0) {
+        c->nomem = 1;
+        return NULL;
     }
     dti_path_entry *e = &(*list)[*count];
     memset(e, 0, sizeof *e);

@@ -30,16 +30,11 @@ static int land_set(dti_land *land, const char *id, dti_decimal km2)
     if (index == UINT32_MAX)
         return -1;
     if (index >= land->cap) {
-        size_t cap = land->cap ? land->cap : 256;
-        while (cap <= index)
-            cap *= 2;
-        dti_decimal *a = realloc(land->km2, cap * sizeof *a);
-        if (!a)
+        size_t old = land->cap;
+        if (dti_grow(&land->km2, &land->cap, (size_t)index + 1, sizeof *land->km2, 256) != 0)
             return -1;
-        for (size_t i = land->cap; i < cap; i++)
-            a[i] = (dti_decimal){0, -1};
-        land->km2 = a;
-        land->cap = cap;
+        for (size_t i = old; i < land->cap; i++)
+            land->km2[i] = (dti_decimal){0, -1};
     }
     if (land->km2[index].scale >= 0)
         return 1;

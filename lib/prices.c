@@ -85,14 +85,8 @@ static int plans_add(dti_plans *p, const dti_plan *plan)
             *q = *plan;
         return 0;
     }
-    if (p->count == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        dti_plan *plans = realloc(p->plans, cap * sizeof *plans);
-        if (!plans)
-            return -1;
-        p->plans = plans;
-        p->cap = cap;
-    }
+    if (dti_grow(&p->plans, &p->cap, p->count + 1, sizeof *p->plans, 64) != 0)
+        return -1;
     p->plans[p->count] = *plan;
     p->slots[slot] = (uint32_t)++p->count;
     p->has_states |= plan->state != 0;
@@ -269,16 +263,8 @@ dti_location_extra dti_extras_of(const dti_coverage_extras *x, size_t i)
 /* The extras of location index, created (empty) when new; NULL: no memory. */
 static dti_location_extra *extra_at(dti_coverage_extras *x, uint32_t index)
 {
-    if (index >= x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 1024;
-        while (cap <= index)
-            cap *= 2;
-        dti_location_extra *grown = realloc(x->locations, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        x->locations = grown;
-        x->cap = cap;
-    }
+    if (dti_grow(&x->locations, &x->cap, (size_t)index + 1, sizeof *x->locations, 1024) != 0)
+        return NULL;
     for (; x->count <= index; x->count++)
         x->locations[x->count] = no_extra;
     return &x->locations[index];

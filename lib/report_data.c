@@ -54,20 +54,16 @@ dt_status dti_figure_read_svg(dti_figure *f, const char *path, dt_error *err)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return dti_error_set(err, DT_ERR_IO, path, 0, "cannot open for reading");
-    size_t cap = 1 << 16, n = 0, got;
-    char *text = malloc(cap);
-    while (text && (got = fread(text + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *bigger = realloc(text, cap * 2);
-            if (!bigger) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = bigger;
-            cap *= 2;
+    size_t cap = 0, n = 0, got = 0;
+    char *text = NULL;
+    for (;; n += got) { /* room for one more byte and the NUL */
+        if (dti_grow(&text, &cap, n + 2, 1, 1 << 16) != 0) {
+            free(text);
+            text = NULL;
+            break;
         }
+        if ((got = fread(text + n, 1, cap - n - 1, fp)) == 0)
+            break;
     }
     int failed = ferror(fp);
     fclose(fp);
@@ -92,20 +88,15 @@ dt_status dti_figure_read(dti_figure *f, const char *path, dt_error *err)
     VSILFILE *fp = VSIFOpenL(path, "rb");
     if (!fp)
         return dti_error_set(err, DT_ERR_IO, path, 0, "cannot open for reading");
-    size_t cap = 1 << 16, n = 0, got;
-    f->png = malloc(cap);
-    while (f->png && (got = VSIFReadL(f->png + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *bigger = realloc(f->png, cap * 2);
-            if (!bigger) {
-                free(f->png);
-                f->png = NULL;
-                break;
-            }
-            f->png = bigger;
-            cap *= 2;
+    size_t cap = 0, n = 0, got = 0;
+    for (;; n += got) { /* room for one more byte */
+        if (dti_grow(&f->png, &cap, n + 1, 1, 1 << 16) != 0) {
+            free(f->png);
+            f->png = NULL;
+            break;
         }
+        if ((got = VSIFReadL(f->png + n, 1, cap - n, fp)) == 0)
+            break;
     }
     VSIFCloseL(fp);
     if (!f->png)
@@ -211,14 +202,8 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
             if (index == UINT32_MAX) {
                 status = dti_nomem(err);
             } else if (index == names->count) { /* the first feature of an id names it */
-                if (names->count == cap) {
-                    cap = cap ? cap * 2 : 256;
-                    char **n = realloc(names->names, cap * sizeof *n);
-                    if (!n)
-                        status = dti_nomem(err);
-                    else
-                        names->names = n;
-                }
+                if (dti_grow(&names->names, &cap, names->count + 1, sizeof *names->names, 256) != 0)
+                    status = dti_nomem(err);
                 if (status == DT_OK &&
                     !(names->names[names->count++] = strdup(OGR_F_GetFieldAsString(feature, name))))
                     status = dti_nomem(err);

@@ -165,13 +165,8 @@ static int split_words(dti_run_config *c, int k, char *value)
                 p++;
         }
         *end = '\0';
-        if (c->count[k] == cap) {
-            cap = cap ? cap * 2 : 8;
-            char **paths = realloc(c->paths[k], cap * sizeof *paths);
-            if (!paths)
-                return -1;
-            c->paths[k] = paths;
-        }
+        if (dti_grow(&c->paths[k], &cap, c->count[k] + 1, sizeof *c->paths[k], 8) != 0)
+            return -1;
         if (!(c->paths[k][c->count[k]] = resolve(c, start)))
             return -1;
         c->count[k]++;

@@ -157,17 +157,10 @@ static dt_status read_income(dti_extra_run *run, const char *path, dt_error *err
             status = dti_error_set(err, DT_ERR_FORMAT, path, dti_csv_line(csv), "%s", why);
             break;
         }
-        if (id != UINT32_MAX && id >= cap) {
-            cap = cap ? cap * 2 : 256;
-            int64_t *incomes = realloc(run->incomes, cap * sizeof *incomes);
-            if (incomes)
-                run->incomes = incomes;
-            long *lines = realloc(run->income_lines, cap * sizeof *lines);
-            if (lines)
-                run->income_lines = lines;
-            if (!incomes || !lines)
-                id = UINT32_MAX;
-        }
+        void *const arrays[] = {&run->incomes, &run->income_lines};
+        const size_t sizes[] = {sizeof *run->incomes, sizeof *run->income_lines};
+        if (id != UINT32_MAX && dti_grow_n(arrays, sizes, 2, &cap, (size_t)id + 1, 256) != 0)
+            id = UINT32_MAX;
         if (id == UINT32_MAX) {
             status = dti_nomem(err);
             break;

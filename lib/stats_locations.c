@@ -47,13 +47,8 @@ static int served_providers(const dti_coverage *cov, const size_t *start, size_t
     for (size_t k = 0; k < n; k++) {
         const char *id = dti_strtab_get(&cov->providers, ids[k]);
         size_t need = len + strlen(id) + 2;
-        if (need > *size) {
-            char *grown = realloc(*text, need * 2);
-            if (!grown)
-                return -1;
-            *text = grown;
-            *size = need * 2;
-        }
+        if (dti_grow(text, size, need, 1, 256) != 0)
+            return -1;
         len += (size_t)snprintf(*text + len, *size - len, "%s%s", k ? ";" : "", id);
     }
     return 0;

@@ -71,14 +71,10 @@ static int label_add(label_list *l, const char *id, const char *const *cells)
         return -1;
     if (index < before)
         return 1;
-    if (index >= l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        char **grown = realloc(l->cells, cap * (size_t)l->stride * sizeof *grown);
-        if (!grown)
-            return -1;
-        l->cells = grown;
-        l->cap = cap;
-    }
+    /* a row of stride cells per id */
+    if (dti_grow(&l->cells, &l->cap, (size_t)index + 1, (size_t)l->stride * sizeof *l->cells,
+                 256) != 0)
+        return -1;
     char **at = l->cells + (size_t)index * (size_t)l->stride;
     int ok = 1;
     for (int c = 0; c < l->stride; c++)

@@ -113,20 +113,10 @@ void dti_tables_free(dti_coverage_tables *t)
 /* Room for location index; 0 ok, -1 no memory. */
 static int grow(dti_coverage_tables *t, size_t index)
 {
-    if (index >= t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1 << 16;
-        while (cap <= index)
-            cap *= 2;
-        uint64_t *tiers = realloc(t->tiers, cap * sizeof *tiers);
-        if (tiers)
-            t->tiers = tiers;
-        uint8_t *use = realloc(t->use, cap);
-        if (use)
-            t->use = use;
-        if (!tiers || !use)
-            return -1;
-        t->cap = cap;
-    }
+    void *const arrays[] = {&t->tiers, &t->use};
+    const size_t sizes[] = {sizeof *t->tiers, sizeof *t->use};
+    if (dti_grow_n(arrays, sizes, 2, &t->cap, index + 1, 1 << 16) != 0)
+        return -1;
     for (; t->count <= index; t->count++) {
         t->tiers[t->count] = 0;
         t->use[t->count] = 0;
@@ -146,18 +136,10 @@ static uint32_t brand_slot(dti_coverage_tables *t, uint32_t provider, const char
     if (!slot)
         return UINT32_MAX;
     if (inserted) {
-        if (t->brand_count == t->brand_cap) {
-            size_t cap = t->brand_cap ? t->brand_cap * 2 : 64;
-            uint64_t *rows = realloc(t->brand_rows, cap * sizeof *rows);
-            if (rows)
-                t->brand_rows = rows;
-            uint32_t *texts = realloc(t->brand_text, cap * sizeof *texts);
-            if (texts)
-                t->brand_text = texts;
-            if (!rows || !texts)
-                return UINT32_MAX;
-            t->brand_cap = cap;
-        }
+        void *const arrays[] = {&t->brand_rows, &t->brand_text};
+        const size_t sizes[] = {sizeof *t->brand_rows, sizeof *t->brand_text};
+        if (dti_grow_n(arrays, sizes, 2, &t->brand_cap, t->brand_count + 1, 64) != 0)
+            return UINT32_MAX;
         t->brand_rows[t->brand_count] = 0;
         t->brand_text[t->brand_count++] = brand;
     }
@@ -178,15 +160,11 @@ static uint32_t row_brand_slot(dti_coverage_tables *t, uint32_t provider, const 
     if (slot == UINT32_MAX)
         return slot;
     if (provider >= t->memo_cap) {
-        size_t cap = t->memo_cap ? t->memo_cap : 256;
-        while (cap <= provider)
-            cap *= 2;
-        uint32_t *memo = realloc(t->provider_memo, cap * sizeof *memo);
-        if (!memo)
+        size_t old = t->memo_cap;
+        if (dti_grow(&t->provider_memo, &t->memo_cap, (size_t)provider + 1,
+                     sizeof *t->provider_memo, 256) != 0)
             return UINT32_MAX;
-        memset(memo + t->memo_cap, 0, (cap - t->memo_cap) * sizeof *memo);
-        t->provider_memo = memo;
-        t->memo_cap = cap;
+        memset(t->provider_memo + old, 0, (t->memo_cap - old) * sizeof *t->provider_memo);
     }
     t->provider_memo[provider] = slot + 1;
     return slot;
@@ -220,14 +198,8 @@ int dti_tables_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const 
 
 int dti_tables_reserve_pairs(dti_coverage_tables *t, size_t pairs)
 {
-    if (pairs <= t->pair_cap)
-        return 0;
-    uint64_t *grown = realloc(t->pairs, pairs * sizeof *grown);
-    if (!grown)
-        return -1;
-    t->pairs = grown;
-    t->pair_cap = pairs;
-    return 0;
+    /* pairs exactly at first; the callers grow a list that has pairs by doubling it */
+    return dti_grow(&t->pairs, &t->pair_cap, pairs, sizeof *t->pairs, pairs);
 }
 
 /* Sort pair records (hi << 32 | provider << 12 | bits, hi a location or a region) by hi, then

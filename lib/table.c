@@ -57,14 +57,8 @@ dt_table *dti_table_new(const dti_column *columns, int ncolumns)
 
 int dti_table_add_row(dt_table *t, const char *const *cells)
 {
-    if (t->nrows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        unsigned char **rows = realloc(t->rows, cap * sizeof *rows);
-        if (!rows)
-            return -1;
-        t->rows = rows;
-        t->cap = cap;
-    }
+    if (dti_grow(&t->rows, &t->cap, t->nrows + 1, sizeof *t->rows, 64) != 0)
+        return -1;
     size_t size = t->ncolumns * sizeof(uint32_t);
     for (size_t c = 0; c < t->ncolumns; c++)
         size += strlen(cells[c]) + 1;
