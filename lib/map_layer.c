@@ -14,22 +14,6 @@
 
 #include "internal.h"
 
-static int reserve(void *slot, size_t *cap, size_t need, size_t elem)
-{
-    void **p = slot;
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 void dti_map_layer_free(dti_map_layer *ml)
 {
     if (!ml)
@@ -114,7 +98,7 @@ static dt_status new_region(OGRFeatureH f, uint32_t region, const char *id, void
 {
     value_read *v = user;
     dti_map_layer *ml = v->ml;
-    if (reserve(&ml->values, &ml->region_cap, ml->geo.region_count, sizeof *ml->values) != 0)
+    if (dti_grow(&ml->values, &ml->region_cap, ml->geo.region_count, sizeof *ml->values, 256) != 0)
         return dti_nomem(err);
     ml->values[region] = NAN;
     if (v->index < 0)

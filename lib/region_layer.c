@@ -13,26 +13,6 @@
 
 #include "internal.h"
 
-/* Arrays of one length grow together: each of count arrays (elements of size[i]) to at
- * least need; *cap is their common capacity. On failure the arrays that did grow stay
- * valid (the old capacity still holds for all). */
-static int grow(void **arrays[], const size_t size[], int count, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
-    for (int i = 0; i < count; i++) {
-        void *p = realloc(*arrays[i], n * size[i]);
-        if (!p)
-            return -1;
-        *arrays[i] = p;
-    }
-    *cap = n;
-    return 0;
-}
-
 void dti_region_layer_init(dti_region_layer *rl, int keep_geometry)
 {
     memset(rl, 0, sizeof *rl);
@@ -85,9 +65,9 @@ static int add_ring(dti_region_layer *rl, OGRGeometryH ring, int outer, double *
         return DEGENERATE;
     if (start + (size_t)n + 1 >= UINT32_MAX)
         return TOO_MANY;
-    void **points[] = {(void **)&rl->x, (void **)&rl->y};
+    void *const points[] = {&rl->x, &rl->y};
     const size_t point_size[] = {sizeof *rl->x, sizeof *rl->y};
-    if (grow(points, point_size, 2, &rl->point_cap, start + (size_t)n + 1) != 0)
+    if (dti_grow_n(points, point_size, 2, &rl->point_cap, start + (size_t)n + 1, 256) != 0)
         return NO_MEMORY;
     double *x = rl->x + start, *y = rl->y + start;
     OGR_G_GetPoints(ring, x, sizeof(double), y, sizeof(double), NULL, 0);
@@ -99,9 +79,9 @@ static int add_ring(dti_region_layer *rl, OGRGeometryH ring, int outer, double *
     }
     if (count < 4)
         return DEGENERATE;
-    void **rings[] = {(void **)&rl->ring_point, (void **)&rl->ring_outer};
+    void *const rings[] = {&rl->ring_point, &rl->ring_outer};
     const size_t ring_size[] = {sizeof *rl->ring_point, sizeof *rl->ring_outer};
-    if (grow(rings, ring_size, 2, &rl->ring_cap, rl->ring_count + 2) != 0)
+    if (dti_grow_n(rings, ring_size, 2, &rl->ring_cap, rl->ring_count + 2, 256) != 0)
         return NO_MEMORY;
     if (area && outer)
         *area += ring_fan_area(x, y, count);
@@ -151,21 +131,17 @@ static dt_status intern_region(dti_region_layer *rl, const char *id, uint32_t *r
     *is_new = *region == rl->region_count;
     if (!*is_new)
         return DT_OK;
-    if ((rl->keep_names || rl->keep_geometry) && rl->region_count == rl->region_cap) {
-        size_t cap = rl->region_cap ? 2 * rl->region_cap : 256;
-        if (rl->keep_names) {
-            char **names = realloc(rl->names, cap * sizeof *names);
-            if (!names)
-                return dti_nomem(err);
-            rl->names = names;
-        }
-        if (rl->keep_geometry) {
-            OGRGeometryH *geometry = realloc(rl->geometry, cap * sizeof *geometry);
-            if (!geometry)
-                return dti_nomem(err);
-            rl->geometry = geometry;
-        }
-        rl->region_cap = cap;
+    if (rl->keep_names || rl->keep_geometry) {
+        void *const arrays[] = {&rl->names, &rl->geometry};
+        const size_t sizes[] = {sizeof *rl->names, sizeof *rl->geometry};
+        /* names first: with names only, the geometry array is not grown */
+        int count = rl->keep_geometry ? 2 : 1;
+        void *const geometry_only[] = {&rl->geometry};
+        if (rl->keep_names
+                ? dti_grow_n(arrays, sizes, count, &rl->region_cap, rl->region_count + 1, 256)
+                : dti_grow_n(geometry_only, sizes + 1, 1, &rl->region_cap, rl->region_count + 1,
+                             256))
+            return dti_nomem(err);
     }
     if (rl->keep_names)
         rl->names[*region] = NULL;
@@ -193,9 +169,9 @@ static dt_status keep_geometry(dti_region_layer *rl, uint32_t region, OGRGeometr
 static dt_status add_feature(dti_region_layer *rl, uint32_t region, size_t ring_start,
                              dt_error *err)
 {
-    void **features[] = {(void **)&rl->feature_ring, (void **)&rl->feature_region};
+    void *const features[] = {&rl->feature_ring, &rl->feature_region};
     const size_t feature_size[] = {sizeof *rl->feature_ring, sizeof *rl->feature_region};
-    if (grow(features, feature_size, 2, &rl->feature_cap, rl->feature_count + 2) != 0)
+    if (dti_grow_n(features, feature_size, 2, &rl->feature_cap, rl->feature_count + 2, 256) != 0)
         return dti_nomem(err);
     rl->feature_region[rl->feature_count] = region;
     rl->feature_ring[rl->feature_count] = (uint32_t)ring_start;
