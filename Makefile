@@ -36,6 +36,22 @@ PC_FILE := $(BUILD)/dialtone.pc
 BIN_DIR ?= bin
 DIALTONE := $(BIN_DIR)/dialtone
 
+# bin/dialtone loads GDAL (and PROJ, cairo, libpng, fontconfig, FreeType) only when a command
+# first calls into it: loading libgdal's hundred dependencies costs 90-140 ms of every run,
+# --version included. tools/lazy_stub.sh writes a trampoline per imported function, which
+# tools/lazy/lazy_load.c resolves at its first call. The library itself links normally.
+# x86-64 only; `make LAZY=0` links the program normally too.
+LAZY ?= $(if $(filter x86_64-%,$(shell $(CC) -dumpmachine)),1,0)
+LAZY_LIBS = gdal proj cairo png16 fontconfig freetype
+ifeq ($(LAZY),1)
+LAZY_FILES := $(foreach l,$(LAZY_LIBS),$(shell $(CC) -print-file-name=lib$(l).so))
+LAZY_OBJ := $(BUILD)/gen/lazy_stub.o $(BUILD)/tools/lazy/lazy_load.o
+DIALTONE_LIBS = $(filter-out $(LAZY_LIBS:%=-l%),$(LDLIBS)) -ldl
+else
+LAZY_OBJ :=
+DIALTONE_LIBS = $(LDLIBS)
+endif
+
 .SECONDARY:
 .PHONY: all check unit cli install uninstall clean asan tsan format sample invariance shared \
   fuzz fuzz-build allocsweep faults
@@ -87,9 +103,24 @@ $(LIBRARY): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(DIALTONE): $(TOOL_OBJ) $(LIBRARY)
+$(DIALTONE): $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBRARY) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY) $(DIALTONE_LIBS)
+
+# The lazy binding's trampolines and tables: every function the program's objects import from
+# the libraries of LAZY_LIBS (a data symbol is a build error).
+$(BUILD)/gen/lazy_stub.S: tools/lazy_stub.sh $(TOOL_OBJ) $(LIBRARY)
+	@mkdir -p $(dir $@)
+	sh tools/lazy_stub.sh $@ $(BUILD)/gen/lazy_stub.h $(LAZY_FILES) -- $(TOOL_OBJ) $(LIBRARY)
+
+$(BUILD)/gen/lazy_stub.h: $(BUILD)/gen/lazy_stub.S
+
+$(BUILD)/gen/lazy_stub.o: $(BUILD)/gen/lazy_stub.S
+	$(CC) $(EXTRA_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/lazy/lazy_load.o: tools/lazy/lazy_load.c $(BUILD)/gen/lazy_stub.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/gen -c $< -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIBRARY)
 	@mkdir -p $(dir $@)
@@ -161,7 +192,7 @@ INVARIANCE_IN_CHECK ?= 1
 STAGE := $(CURDIR)/$(BUILD)/stage
 check: $(DIALTONE) $(UNIT_BIN) $(INVARIANCE) shared $(FUZZ_REPLAY)
 	@rm -rf $(STAGE) && $(MAKE) -s install DESTDIR=$(STAGE) >/dev/null
-	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) FUZZ_REPLAY="$(FUZZ_REPLAY)" \
+	@INVARIANCE=$(INVARIANCE) INVARIANCE_IN_CHECK=$(INVARIANCE_IN_CHECK) FUZZ_REPLAY="$(FUZZ_REPLAY)" DIALTONE_LAZY=$(LAZY) \
 	  STAGE=$(STAGE) STAGE_PREFIX=$(PREFIX) STAGE_LIBDIR=$(LIBDIR) CC="$(CC)" LDFLAGS="$(LDFLAGS)" \
 	  bash tests/run_all.sh $(DIALTONE) $(UNIT_BIN)
 
@@ -219,5 +250,6 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz build-alloc bin
 
 -include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(BUILD)/tests/invariance/driver.d \
+  $(BUILD)/tools/lazy/lazy_load.d \
   $(wildcard $(BUILD)/tests/fuzz/*.d) \
   $(UNIT_SRC:%.c=$(BUILD)/%.d) $(BUILD)/tests/unit/unit.d

@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cpl_conv.h>
-
 #include "internal.h"
 
 #define CHUNK_SIZE (8u << 20)
@@ -456,7 +454,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     pthread_cond_init(&p.has_free, NULL);
     int nchunks = threads * CHUNKS_PER_WORKER + 1;
     /* tests set a tiny chunk to put record boundaries everywhere */
-    size_t chunk_size = (size_t)atol(CPLGetConfigOption("DIALTONE_CHUNK_SIZE", "0"));
+    size_t chunk_size = (size_t)atol(dti_config_option("DIALTONE_CHUNK_SIZE", "0"));
     if (chunk_size < 16) {
         /* small inputs: chunks small enough that every thread gets several */
         uint64_t share = inputs->total_size / ((uint64_t)threads * 4);

@@ -3,15 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cpl_conv.h>
-
 #include "internal.h"
 
 int dti_block_providers_init(dti_block_providers *bp)
 {
     memset(bp, 0, sizeof *bp);
     /* tests narrow the bitmaps (0: every provider in the pair set) to run the wide path */
-    const char *bits = CPLGetConfigOption("DIALTONE_PROVIDER_BITS", NULL);
+    const char *bits = dti_config_option("DIALTONE_PROVIDER_BITS", NULL);
     long max_bits = bits ? atol(bits) : DTI_PROVIDER_BITS;
     bp->max_bits = max_bits < 0                   ? 0
                    : max_bits > DTI_PROVIDER_BITS ? DTI_PROVIDER_BITS

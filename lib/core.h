@@ -30,13 +30,23 @@ dt_status dti_error_gdal(dt_error *err, dt_status status, const char *file, cons
  * drivers, for OGR and raster work. */
 void dti_gdal_init(void);
 void dti_ogr_init(void);
+/* Whether GDAL is loaded: always, linked normally; bin/dialtone loads it at its first use
+ * (tools/lazy), defines this function and calls dti_gdal_loaded_hook once GDAL is there. */
+int dti_gdal_loaded(void);
+void dti_gdal_loaded_hook(void);
+/* CPLGetConfigOption(key, fallback), without loading GDAL for it (before, the environment). */
+const char *dti_config_option(const char *key, const char *fallback);
 /* A public call's hold on GDAL's error handling: enter pushes a quiet handler (the library
  * never prints) whose state is this scope, leave pops it and gives the caller back its own
- * last GDAL error. Every public call that may reach GDAL runs between the two (calls.c). */
+ * last GDAL error. Every public call that may reach GDAL runs between the two (calls.c).
+ * A call that begins before GDAL is loaded pushes nothing; should GDAL be loaded during it,
+ * the process-wide handler set then keeps it quiet just as well. */
 typedef struct dti_gdal_scope {
     unsigned long failures; /* GDAL errors of class CE_Failure or worse during the call */
     int caller_class, caller_number;
     char caller_message[1024];
+    int pushed;                   /* GDAL was loaded on entering, the handler pushed */
+    struct dti_gdal_scope *outer; /* when not: the enclosing call's unpushed scope */
 } dti_gdal_scope;
 void dti_gdal_enter(dti_gdal_scope *scope);
 void dti_gdal_leave(dti_gdal_scope *scope);

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cpl_conv.h>
@@ -90,9 +91,33 @@ static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
         scope->failures++;
 }
 
+/* Linked normally, GDAL is there from the start. bin/dialtone binds it lazily (tools/lazy):
+ * its stub defines this function too, and calls dti_gdal_loaded_hook when GDAL is loaded. */
+__attribute__((weak)) int dti_gdal_loaded(void) { return 1; }
+
+/* The innermost call on this thread that began before GDAL was loaded (so it pushed no
+ * handler): the process-wide handler installed when GDAL is loaded keeps such a call quiet. */
+static _Thread_local dti_gdal_scope *unpushed;
+
+static void CPL_STDCALL process_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    if (!unpushed) { /* outside every call (another thread of the program): GDAL's default */
+        CPLDefaultErrorHandler(cls, num, msg);
+        return;
+    }
+    if (cls >= CE_Failure)
+        unpushed->failures++;
+}
+
 void dti_gdal_enter(dti_gdal_scope *scope)
 {
     scope->failures = 0;
+    scope->pushed = dti_gdal_loaded();
+    if (!scope->pushed) { /* GDAL is not loaded: nothing to push, no last error to keep */
+        scope->outer = unpushed;
+        unpushed = scope;
+        return;
+    }
     /* the caller's own last error, given back on leaving (CPLErrorStateBackuper in C) */
     scope->caller_class = (int)CPLGetLastErrorType();
     scope->caller_number = CPLGetLastErrorNo();
@@ -102,6 +127,12 @@ void dti_gdal_enter(dti_gdal_scope *scope)
 
 void dti_gdal_leave(dti_gdal_scope *scope)
 {
+    if (!scope->pushed) {
+        unpushed = scope->outer;
+        if (dti_gdal_loaded()) /* loaded during the call: the caller had no last error */
+            CPLErrorSetState(CE_None, CPLE_None, "");
+        return;
+    }
     CPLPopErrorHandler();
     CPLErrorSetState((CPLErr)scope->caller_class, scope->caller_number, scope->caller_message);
 }
@@ -117,17 +148,36 @@ static void gdal_setup(void)
         CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
 }
 
+void dti_gdal_loaded_hook(void)
+{
+    CPLSetErrorHandler(process_handler);
+    pthread_once(&gdal_once, gdal_setup);
+}
+
 static void ogr_setup(void) { GDALAllRegister(); }
 
 /* Reading CSVs needs only GDAL's VSI layer; registering every driver costs
  * tens of milliseconds, so only vector work asks for it (dti_ogr_init). Each runs once
- * per process, whichever thread asks first. */
-void dti_gdal_init(void) { pthread_once(&gdal_once, gdal_setup); }
+ * per process, whichever thread asks first. Before GDAL is loaded there is nothing to set
+ * up: dti_gdal_loaded_hook does it when GDAL is loaded. */
+void dti_gdal_init(void)
+{
+    if (dti_gdal_loaded())
+        pthread_once(&gdal_once, gdal_setup);
+}
 
 void dti_ogr_init(void)
 {
     dti_gdal_init();
     pthread_once(&ogr_once, ogr_setup);
+}
+
+const char *dti_config_option(const char *key, const char *fallback)
+{
+    if (dti_gdal_loaded())
+        return CPLGetConfigOption(key, fallback);
+    const char *value = getenv(key); /* all CPLGetConfigOption could see so far */
+    return value ? value : fallback;
 }
 
 dt_status dti_nomem(dt_error *err)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* One input's bytes through GDAL's VSI layer, checked to the end: a damaged archive is an error. */
+/* One input's bytes, checked to the end: a damaged archive is an error. Plain files, standard
+ * input and .gz files are read with stdio (and zlib), without GDAL; zip members and other
+ * /vsi paths through GDAL's VSI layer. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,11 @@
 enum kind { PLAIN, GZIP, ZIP_MEMBER };
 
 struct dti_stream {
-    VSILFILE *fp;
+    FILE *file;         /* a plain file, standard input, a plain .gz: stdio */
+    VSILFILE *fp;       /* a zip member or a /vsi path: GDAL */
+    int read_errno;     /* a stdio read failed so */
+    int stdin_refused;  /* standard input asked again beyond what is kept of it */
+    uint64_t stdin_pos; /* standard input: where this stream is in it */
     enum kind kind;
     char *name;
     uint64_t delivered; /* bytes handed to the caller */
@@ -65,6 +72,112 @@ static int read_at(VSILFILE *fp, uint64_t offset, void *buf, size_t n)
 {
     return VSIFSeekL(fp, (vsi_l_offset)offset, SEEK_SET) == 0 && VSIFReadL(buf, 1, n, fp) == n ? 0
                                                                                                : -1;
+}
+
+/* A "/vsi..." path is GDAL's; every other path is the file system's, and is read without GDAL
+ * (which is then not even loaded, in bin/dialtone). */
+static int is_vsi(const char *path) { return strncmp(path, "/vsi", 4) == 0; }
+
+int dti_path_stat(const char *path, uint64_t *size, int *is_dir, int *is_reg)
+{
+    if (is_vsi(path)) {
+        VSIStatBufL st;
+        if (VSIStatL(path, &st) != 0)
+            return -1;
+        *size = (uint64_t)st.st_size;
+        *is_dir = VSI_ISDIR(st.st_mode);
+        *is_reg = VSI_ISREG(st.st_mode);
+        return 0;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    *size = (uint64_t)st.st_size;
+    *is_dir = S_ISDIR(st.st_mode);
+    *is_reg = S_ISREG(st.st_mode);
+    return 0;
+}
+
+/* Standard input is read once, but a command may open it more than once (to peek at its first
+ * rows, then to read it): its first CPL_VSISTDIN_BUFFER_LIMIT bytes (1 MiB) are kept and given
+ * again to every later stream, and a stream that would need more than was kept fails, as
+ * GDAL's /vsistdin/ does (and says). One stream at a time reads it (dti_path_input). */
+static struct {
+    unsigned char *bytes;
+    size_t len, cap, limit; /* limit 0: not yet known */
+    uint64_t read;          /* bytes read from stdin so far */
+} kept_stdin;
+
+static size_t stdin_limit(void)
+{
+    const char *text = dti_config_option("CPL_VSISTDIN_BUFFER_LIMIT", "1048576");
+    unsigned long long n = strtoull(text, NULL, 10);
+    unsigned long long unit = strstr(text, "GB") ? 1ull << 30 : strstr(text, "MB") ? 1ull << 20 : 1;
+    return n > (SIZE_MAX - 1) / unit ? SIZE_MAX - 1 : (size_t)(n * unit);
+}
+
+static int stdin_read(dti_stream *s, unsigned char *buf, size_t n, size_t *got)
+{
+    if (!kept_stdin.limit)
+        kept_stdin.limit = stdin_limit();
+    *got = 0;
+    if (s->stdin_pos < kept_stdin.read && kept_stdin.read >= kept_stdin.limit &&
+        s->stdin_pos + n > kept_stdin.limit) {
+        s->stdin_refused = 1;
+        return -1;
+    }
+    if (s->stdin_pos < kept_stdin.len) {
+        size_t k =
+            kept_stdin.len - (size_t)s->stdin_pos < n ? kept_stdin.len - (size_t)s->stdin_pos : n;
+        memcpy(buf, kept_stdin.bytes + s->stdin_pos, k);
+        s->stdin_pos += k;
+        *got = k;
+        if (k == n)
+            return 0;
+    }
+    errno = 0;
+    size_t r = fread(buf + *got, 1, n - *got, stdin);
+    if (r < n - *got && ferror(stdin)) {
+        s->read_errno = errno ? errno : EIO;
+        return -1;
+    }
+    if (kept_stdin.read < kept_stdin.limit && r > 0) {
+        size_t room = kept_stdin.limit - kept_stdin.len, keep = r < room ? r : room;
+        if (kept_stdin.len + keep > kept_stdin.cap) {
+            size_t cap = kept_stdin.len + keep;
+            cap = cap < kept_stdin.limit - cap / 3 ? cap + cap / 3 : kept_stdin.limit;
+            unsigned char *bytes = realloc(kept_stdin.bytes, cap);
+            if (!bytes)
+                return -2;
+            kept_stdin.bytes = bytes;
+            kept_stdin.cap = cap;
+        }
+        memcpy(kept_stdin.bytes + kept_stdin.len, buf + *got, keep);
+        kept_stdin.len += keep;
+    }
+    kept_stdin.read += r;
+    s->stdin_pos += r;
+    *got += r;
+    return 0;
+}
+
+/* Up to n bytes of the raw input, fewer only at its end or on an error (-1: s->read_errno or
+ * s->stdin_refused; -2 out of memory). */
+static int raw_read(dti_stream *s, void *buf, size_t n, size_t *got)
+{
+    if (s->file == stdin)
+        return stdin_read(s, buf, n, got);
+    if (!s->file) {
+        *got = VSIFReadL(buf, 1, n, s->fp);
+        return 0;
+    }
+    errno = 0;
+    *got = fread(buf, 1, n, s->file);
+    if (*got < n && ferror(s->file)) {
+        s->read_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
 }
 
 /* The uncompressed size, CRC-32 and compression method that archive's
@@ -185,7 +298,7 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
         dti_error_set(err, DT_ERR_NOMEM, display, 0, "out of memory");
         return NULL;
     }
-    const char *open_path = dti_is_stdin(path) ? "/vsistdin/" : path;
+    const char *open_path = path;
     if (strncmp(path, "/vsigzip/", 9) == 0) {
         s->kind = GZIP;
         open_path = path + 9; /* the raw file: zlib inflates it */
@@ -222,7 +335,7 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
     }
     struct stat st;
     const char *kind = NULL;
-    if (s->kind == PLAIN && strncmp(open_path, "/vsi", 4) != 0 && stat(path, &st) == 0) {
+    if (s->kind == PLAIN && !dti_is_stdin(path) && !is_vsi(path) && stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             char names[300];
             dti_directory_sample(path, NULL, names, sizeof names);
@@ -238,7 +351,13 @@ dti_stream *dti_stream_open(const char *path, const char *display, dt_error *err
             return NULL;
         }
     }
-    if (!(s->fp = VSIFOpenL(open_path, "rb"))) {
+    if (dti_is_stdin(open_path))
+        s->file = stdin;
+    else if (!is_vsi(open_path))
+        s->file = fopen(open_path, "rb");
+    else
+        s->fp = VSIFOpenL(open_path, "rb");
+    if (!s->file && !s->fp) {
         dti_stream_close(s);
         dti_error_set(err, DT_ERR_IO, display, 0, "cannot open for reading");
         return NULL;
@@ -252,6 +371,8 @@ void dti_stream_close(dti_stream *s)
         return;
     if (s->fp)
         VSIFCloseL(s->fp);
+    if (s->file && s->file != stdin)
+        fclose(s->file);
     if (s->z_ready)
         inflateEnd(&s->z);
     free(s->in);
@@ -284,7 +405,10 @@ static int read_gzip(dti_stream *s, unsigned char *buf, size_t n, size_t *got, d
     z->avail_out = (uInt)n;
     while (z->avail_out > 0) {
         if (z->avail_in == 0 && !s->raw_eof) {
-            size_t in = VSIFReadL(s->in, 1, GZIP_IN, s->fp);
+            size_t in;
+            int raw = raw_read(s, s->in, GZIP_IN, &in);
+            if (raw != 0)
+                return raw;
             s->raw_eof = in < GZIP_IN;
             z->next_in = s->in;
             z->avail_in = (uInt)in;
@@ -353,16 +477,32 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
     if (s->done || n == 0)
         return 0;
     s->gdal_error[0] = '\0';
-    CPLPushErrorHandlerEx(keep_error, s);
+    if (s->fp) /* GDAL's errors are the read's; stdio needs no handler (nor GDAL loaded) */
+        CPLPushErrorHandlerEx(keep_error, s);
     int rc = 0;
     if (s->kind == GZIP) {
         rc = read_gzip(s, buf, n, got, err);
     } else {
-        *got = VSIFReadL(buf, 1, n, s->fp);
+        rc = raw_read(s, buf, n, got);
         s->done = *got < n;
     }
-    CPLPopErrorHandler();
-    if (rc == 0 && s->gdal_error[0])
+    if (s->fp)
+        CPLPopErrorHandler();
+    if (rc == -2) {
+        dti_nomem(err);
+        rc = -1;
+    } else if (s->read_errno)
+        rc = fail(s, err, "read error: %s", strerror(s->read_errno));
+    else if (s->stdin_refused) /* GDAL's /vsistdin/ message, which this replaces */
+        rc = fail(
+            s, err,
+            "read error: Backward Seek() unsupported on /vsistdin beyond maximum buffer "
+            "limit (%llu bytes).\nThis limit can be extended by setting the "
+            "CPL_VSISTDIN_BUFFER_LIMIT configuration option to a number of bytes, or by "
+            "using the '/vsistdin?buffer_limit=number_of_bytes' filename.\nA limit of -1 means "
+            "unlimited.",
+            (unsigned long long)kept_stdin.limit);
+    else if (rc == 0 && s->gdal_error[0])
         rc = fail(s, err, s->kind == PLAIN ? "read error: %s" : "damaged zip archive member: %s",
                   s->gdal_error);
     if (rc != 0)
@@ -384,8 +524,7 @@ int dti_stream_read(dti_stream *s, void *buf, size_t n, size_t *got, dt_error *e
 
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir)
 {
-    int gzip = strncmp(path, "/vsigzip/", 9) == 0;
-    VSIStatBufL st;
+    int gzip = strncmp(path, "/vsigzip/", 9) == 0, is_reg;
     if (dti_is_stdin(path)) {
         *size = 0; /* not known before it is read */
         *is_dir = 0;
@@ -394,17 +533,24 @@ int dti_stream_stat(const char *path, uint64_t *size, int *is_dir)
     /* A .gz is not inflated to learn its size (as VSIStatL("/vsigzip/...")
      * would, writing FILE.gz.properties beside it): its trailer's ISIZE, the
      * size mod 2^32, is close enough for progress and table sizes. */
-    if (VSIStatL(gzip ? path + 9 : path, &st) != 0)
+    const char *file = gzip ? path + 9 : path;
+    if (dti_path_stat(file, size, is_dir, &is_reg) != 0)
         return -1;
-    *is_dir = VSI_ISDIR(st.st_mode);
-    *size = (uint64_t)st.st_size;
-    if (gzip && !*is_dir && st.st_size >= 18) {
-        VSILFILE *fp = VSIFOpenL(path + 9, "rb");
-        unsigned char trailer[4];
-        if (fp && read_at(fp, (uint64_t)st.st_size - 4, trailer, 4) == 0 && le32(trailer) > *size)
+    uint64_t file_size = *size;
+    unsigned char trailer[4];
+    if (gzip && !*is_dir && file_size >= 18 && is_vsi(file)) {
+        VSILFILE *fp = VSIFOpenL(file, "rb");
+        if (fp && read_at(fp, file_size - 4, trailer, 4) == 0 && le32(trailer) > *size)
             *size = le32(trailer);
         if (fp)
             VSIFCloseL(fp);
+    } else if (gzip && !*is_dir && file_size >= 18) {
+        FILE *fp = fopen(file, "rb");
+        if (fp && fseeko(fp, (off_t)(file_size - 4), SEEK_SET) == 0 &&
+            fread(trailer, 1, 4, fp) == 4 && le32(trailer) > *size)
+            *size = le32(trailer);
+        if (fp)
+            fclose(fp);
     }
     return 0;
 }

@@ -58,12 +58,11 @@ static int compare_strings(const void *a, const void *b)
 /* Every CSV inside a zip archive, in name order. */
 static dt_status add_zip(dti_inputs *in, size_t *cap, const char *zip_path, dt_error *err)
 {
-    char *root = CPLStrdup(CPLSPrintf("/vsizip/%s", zip_path));
-    VSIStatBufL st;
-    if (VSIStatL(zip_path, &st) != 0) {
-        CPLFree(root);
+    uint64_t size;
+    int is_dir, is_reg;
+    if (dti_path_stat(zip_path, &size, &is_dir, &is_reg) != 0)
         return dti_error_set(err, DT_ERR_IO, zip_path, 0, "cannot open: no such file");
-    }
+    char *root = CPLStrdup(CPLSPrintf("/vsizip/%s", zip_path));
     char **members = VSIReadDirRecursive(root);
     if (!members) {
         CPLFree(root);
@@ -108,9 +107,14 @@ static dt_status add_one(dti_inputs *in, size_t *cap, const char *path, dt_error
     if (strncmp(path, "/vsi", 4) != 0 && ends_with(path, ".zip"))
         return add_zip(in, cap, path, err);
     if (strncmp(path, "/vsi", 4) != 0 && ends_with(path, ".gz")) {
-        char *vsi = CPLStrdup(CPLSPrintf("/vsigzip/%s", path));
+        /* "/vsigzip/" marks it for dti_stream_open, which inflates it itself: no GDAL */
+        size_t len = strlen("/vsigzip/") + strlen(path) + 1;
+        char *vsi = malloc(len);
+        if (!vsi)
+            return dti_nomem(err);
+        snprintf(vsi, len, "/vsigzip/%s", path);
         dt_status status = add_input(in, cap, vsi, path, err);
-        CPLFree(vsi);
+        free(vsi);
         return status;
     }
     return add_input(in, cap, path, path, err);
@@ -123,9 +127,10 @@ dt_status dti_inputs_expand(char *const *args, size_t nargs, dti_inputs *out, dt
     dt_status status = DT_OK;
     for (size_t a = 0; a < nargs && status == DT_OK; a++) {
         const char *arg = args[a];
-        VSIStatBufL st;
+        uint64_t size;
+        int is_dir, is_reg;
         /* A pattern the shell did not expand (quoted, or from a config). */
-        if (strpbrk(arg, "*?[") && VSIStatL(arg, &st) != 0) {
+        if (strpbrk(arg, "*?[") && dti_path_stat(arg, &size, &is_dir, &is_reg) != 0) {
             glob_t g;
             int rc = glob(arg, 0, NULL, &g);
             if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {

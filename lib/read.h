@@ -18,7 +18,7 @@ typedef struct dti_fingerprint {
 } dti_fingerprint;
 
 typedef struct dti_inputs {
-    char **paths;   /* what GDAL's VSI layer opens */
+    char **paths;   /* what dti_stream_open opens */
     char **display; /* what messages name */
     uint64_t *sizes;
     uint64_t total_size;
@@ -53,6 +53,9 @@ void dti_stream_close(dti_stream *s); /* accepts NULL */
 /* Size (a .gz: its uncompressed size from the trailer, never inflated) and
  * whether path is a directory. 0 ok, -1 no such file. "-" (standard input): size 0. */
 int dti_stream_stat(const char *path, uint64_t *size, int *is_dir);
+/* stat(2) of a path, or GDAL's VSIStatL of a "/vsi..." one: its size, whether it is a
+ * directory and whether a regular file. 0 ok, -1 no such file. */
+int dti_path_stat(const char *path, uint64_t *size, int *is_dir, int *is_reg);
 /* Every table and CSV input reads standard input when its path is "-" (one stream, read
  * once: dti_path_input refuses "-" for two inputs of a command). Its name in messages:
  * "standard input" for "-", else display (or path when display is NULL). */

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cpl_conv.h>
-
 #include "internal.h"
 
 /* --by LEVEL[,LEVEL...]: the first is the main level, the rest extra. */
@@ -732,7 +730,7 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
      * by-technology and provider tables (not kept in partials yet) are asked
      * for. DIALTONE_STATES=split or together forces either way (tests: both
      * must give the same tables). */
-    const char *mode = CPLGetConfigOption("DIALTONE_STATES", "auto");
+    const char *mode = dti_config_option("DIALTONE_STATES", "auto");
     int forced = strcmp(mode, "split") == 0, never = strcmp(mode, "together") == 0;
     int geometry = o->block_count || o->regions || o->households || o->blocks_out;
     if (status == DT_OK && (inputs.count > 1 || forced) && !never && !o->locations_out &&

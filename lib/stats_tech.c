@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cpl_conv.h>
 #include <ogr_api.h>
 
 #include "internal.h"
@@ -85,7 +84,7 @@ dt_status dti_coverage_track_tables(dti_coverage *cov, int providers, dt_error *
     dti_strtab_init(&t->brands);
     t->providers = providers;
     /* DIALTONE_PAIR_COMPACT=N: compact from N records on (tests: 1, on every fill) */
-    long compact = atol(CPLGetConfigOption("DIALTONE_PAIR_COMPACT", "4194304"));
+    long compact = atol(dti_config_option("DIALTONE_PAIR_COMPACT", "4194304"));
     t->compact_at = compact > 0 ? (size_t)compact : 4194304;
     if (dti_u64map_init(&t->brand_index, 256)) {
         dti_tables_free(t);

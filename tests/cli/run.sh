@@ -862,5 +862,81 @@ expect_stderr_has "--area urban: no block of the block layers has a UR20 of U or
 expect_out_dir
 finish
 
+# --- start-up: GDAL (and cairo, libpng, PROJ) are loaded only by a command that needs them ------
+# bin/dialtone binds them lazily (tools/lazy_stub.sh) unless built with LAZY=0 (make check says
+# which in DIALTONE_LAZY; by hand: lazily on x86-64). The dynamic loader's LD_DEBUG=files names
+# every library it loads on stderr, "file=libgdal.so.32 [0]; dynamically loaded by ..." for one
+# loaded by dlopen; the outputs are the goldens above (computed by hand).
+lazy=${DIALTONE_LAZY:-$([ "$(uname -m)" = x86_64 ] && echo 1 || echo 0)}
+# loads LIB...: each LIB (a soname prefix such as libgdal.so) was loaded; loads_none: none was.
+loads() {
+  local lib
+  for lib in "$@"; do
+    grep -q "file=$lib" "$work/stderr" || problem "$lib was not loaded"
+  done
+}
+loads_none() {
+  local lib
+  for lib in "$@"; do
+    ! grep -q "file=$lib" "$work/stderr" || problem "$lib was loaded: $(grep -m 1 "file=$lib" "$work/stderr")"
+  done
+}
+heavy=(libgdal.so libproj.so libcairo.so libpng16.so libfontconfig.so)
+if [ "$lazy" = 1 ]; then
+  begin startup_version
+  LD_DEBUG=files run --version
+  expect_status 0
+  [ "$(cat "$work/stdout")" = "dialtone $(sed -n 's/^#define DT_VERSION "\(.*\)"/\1/p' include/dialtone/dialtone.h)" ] ||
+    problem "--version printed: $(head -c 200 "$work/stdout")"
+  loads_none "${heavy[@]}"
+  grep -q "NEEDED.*libgdal" <(readelf -d "$bin" 2>/dev/null) && problem "$bin is linked with libgdal"
+  finish
+
+  # plain CSVs, a .gz (inflated by zlib) and standard input: the county table, no GDAL
+  begin startup_plain_stats
+  gzip -c "$data/main/part2.csv" >"$work/part2.csv.gz"
+  LD_DEBUG=files run_in "$data/main/part1.csv" stats -o "$work/out/result.csv" - "$work/part2.csv.gz"
+  expect_status 0
+  expect_same "$work/out/result.csv" "$expected/county.csv"
+  loads_none "${heavy[@]}"
+  LD_DEBUG=files run stats -o "$work/out/result.csv" --fabric "$data/main/fabric.csv" "${main_files[@]}"
+  expect_status 0
+  expect_same "$work/out/result.csv" "$expected/county_fabric.csv"
+  loads_none "${heavy[@]}"
+  finish
+
+  # a zip archive (read through GDAL's /vsizip/) loads GDAL in the middle of the call
+  begin startup_zip_loads_gdal
+  (cd "$data/main" && python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED); [z.write(f) for f in sys.argv[2:]]; z.close()" "$work/parts.zip" part1.csv part2.csv)
+  LD_DEBUG=files run stats -o "$work/out/result.csv" "$work/parts.zip"
+  expect_status 0
+  expect_same "$work/out/result.csv" "$expected/county.csv"
+  grep -q "file=libgdal.so.* dynamically loaded" "$work/stderr" || problem "libgdal was not loaded by dlopen"
+  finish
+
+  begin startup_blocks_load_gdal
+  LD_DEBUG=files run stats -o "$work/out/result.csv" --by county "${geo_blocks[@]}" "$geo/bdc.csv"
+  expect_status 0
+  expect_same "$work/out/result.csv" "$expected/geo_county.csv"
+  loads libgdal.so libproj.so
+  finish
+
+  # GDAL's errors in a call that loaded GDAL midway still go into the one message (no GDAL
+  # "ERROR 4: ..." line of its own on stderr), as when GDAL is there from the start
+  begin startup_gdal_error_quiet
+  # (SQLite reports the truncated GeoPackage through GDAL: "database disk image is malformed")
+  head -c $(($(wc -c <"$geo/blocks.gpkg") / 2)) "$geo/blocks.gpkg" >"$work/truncated.gpkg"
+  run stats -o "$work/out/result.csv" --blocks "$work/truncated.gpkg" "$geo/bdc.csv"
+  expect_status 1
+  [ "$(wc -l <"$work/stderr")" -eq 1 ] && grep -q "^dialtone stats: $work/truncated.gpkg" "$work/stderr" ||
+    problem "stderr is not the one message naming truncated.gpkg"
+  expect_out_dir
+  finish
+else
+  begin startup_linked_normally
+  grep -q "NEEDED.*libgdal" <(readelf -d "$bin" 2>/dev/null) || problem "LAZY=0, yet $bin does not link libgdal"
+  finish
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
