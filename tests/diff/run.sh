@@ -10,16 +10,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-diff.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 data=tests/data/diff
 expected=tests/expected/diff
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 
 # golden NAME EXPECTED [CHANGES_EXPECTED] -- ARGS...: the tables written with -o (and
 # --changes-out) equal the hand-made ones.

@@ -20,15 +20,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 
 in=$tmp/in # inputs, listed before and after every case
 out=$tmp/out

@@ -14,15 +14,7 @@ prefix=${STAGE_PREFIX:-/usr/local}
 libdir=$stage${STAGE_LIBDIR:-$prefix/lib}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-install.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 check() {
     local name=$1
     shift

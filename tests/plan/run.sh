@@ -11,16 +11,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-plan.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 data=tests/data/plan
 expected=tests/expected/plan
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 
 # golden NAME EXPECTED ARGS...: the plan table written with -o equals the hand-made one.
 golden() {

@@ -11,15 +11,7 @@ case $bin in /*) ;; */*) bin="$PWD/$bin" ;; esac
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-report.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 
 kansas=datasets/kansas
 stats=$kansas/truth_county_fabric.csv # a dialtone stats table (the generator's own arithmetic)

@@ -10,15 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 root=$PWD
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-run.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    printf '%s\n' "$@" | sed 's/^/     /'
-}
+. tests/lib.sh
 signature() { head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
 
 # the bundled sample, written elsewhere with --out
