@@ -95,22 +95,21 @@ static char *png_provenance(const char *path)
 /* The provenance of one file as a JSON object (new reference), or NULL with err set. */
 static json_t *provenance_of(const char *path, dt_error *err)
 {
-    json_error_t jerr;
     if (ends_with(path, "-metadata.json")) {
-        json_t *doc = json_load_file(path, 0, &jerr), *p = NULL;
-        if (!doc)
-            dti_error_set(err, DT_ERR_FORMAT, path, jerr.line, "not JSON: %s", jerr.text);
-        else if (!(p = json_object_get(doc, "dialtone:provenance")) || !json_is_object(p))
+        json_t *doc = dti_json_read_file(path, err), *p = NULL; /* NULL: err is set */
+        if (doc && (!(p = json_object_get(doc, "dialtone:provenance")) || !json_is_object(p))) {
             dti_error_set(err, DT_ERR_FORMAT, path, 0, "not a dialtone table's metadata");
-        else
+            p = NULL;
+        } else if (doc) {
             json_incref(p);
+        }
         json_decref(doc);
         return p;
     }
     if (ends_with(path, ".png")) {
         char *text = png_provenance(path);
-        json_t *p = text ? json_loads(text, 0, &jerr) : NULL;
-        if (!p)
+        json_t *p = text ? dti_json_parse(text, strlen(text), path, err) : NULL;
+        if (!p && (!text || err->status != DT_ERR_NOMEM))
             dti_error_set(err, DT_ERR_FORMAT, path, 0,
                           "no dialtone provenance in this PNG (not made by dialtone map?)");
         free(text);
@@ -134,6 +133,11 @@ static json_t *provenance_of(const char *path, dt_error *err)
             p = dti_prov_new("stats --partial-out");
             dti_prov_partial(p, &partial);
             json_object_del(p, "partials");
+            if (!dti_prov_ok(p)) {
+                json_decref(p);
+                p = NULL;
+                dti_nomem(err);
+            }
         }
         dti_partial_free(&partial);
         return p;
@@ -142,10 +146,10 @@ static json_t *provenance_of(const char *path, dt_error *err)
         dti_ogr_init();
         GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
         const char *text = ds ? GDALGetMetadataItem(ds, "DIALTONE_PROVENANCE", NULL) : NULL;
-        json_t *p = text ? json_loads(text, 0, &jerr) : NULL;
+        json_t *p = text ? dti_json_parse(text, strlen(text), path, err) : NULL;
         if (ds)
             GDALClose(ds);
-        if (ds && !p)
+        if (ds && !p && (!text || err->status != DT_ERR_NOMEM))
             dti_error_set(err, DT_ERR_FORMAT, path, 0, "no dialtone provenance in its metadata");
         if (ds)
             return p;

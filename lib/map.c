@@ -640,7 +640,8 @@ dt_status dti_map_run(const dt_map_options *o, dt_progress_fn progress, dt_note_
                           : o->values                        ? o->values->what
                                                              : NULL);
         dti_prov_set_object(prov, "source", source);
-        prov_text = dti_prov_text(prov);
+        if (!(prov_text = dti_prov_text(prov))) /* never a map without its provenance */
+            status = dti_nomem(err);
     }
     dti_prov_free(source);
     dti_prov_free(prov);

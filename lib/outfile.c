@@ -27,6 +27,7 @@ struct dti_outfile {
     char *temp_dir; /* file mode: where the writer makes its file(s) */
     char *file;     /* file mode: the file the writer writes, temp_dir/NAME */
     struct json_t *provenance; /* a CSV's sidecar, written on commit */
+    int provenance_lost;       /* set_provenance ran out of memory: commit fails */
 };
 
 /* dir (its first dir_len bytes; none: the current directory) / name */
@@ -322,7 +323,8 @@ FILE *dti_outfile_stream(dti_outfile *out) { return out->fp; }
 void dti_outfile_set_provenance(dti_outfile *out, struct json_t *provenance)
 {
     json_decref(out->provenance);
-    out->provenance = provenance ? json_deep_copy(provenance) : NULL; /* as it is now */
+    out->provenance = dti_prov_copy(provenance); /* as it is now */
+    out->provenance_lost = !dti_prov_ok(out->provenance);
 }
 
 /* Beside the CSV as the user named it (so that a link's sidecar is found by the link's
@@ -465,7 +467,9 @@ dt_status dti_outfile_commit(dti_outfile *out, dt_error *err)
         status = dti_error_set(err, DT_ERR_IO, out->path, 0, "write failed: %s", strerror(errno));
     } else {
         char *side_temp = NULL, *side = NULL;
-        if (out->temp && out->provenance)
+        if (out->temp && out->provenance_lost) /* never a table without its sidecar */
+            status = dti_nomem(err);
+        else if (out->temp && out->provenance)
             status = write_sidecar(out, &side_temp, &side, err);
         if (status == DT_OK && out->temp && rename(out->temp, out->target) != 0)
             status = dti_error_set(err, DT_ERR_IO, out->path, 0, "cannot rename into place: %s",

@@ -17,21 +17,34 @@
 #define CSVW_CONTEXT "http://www.w3.org/ns/csvw"
 #define DIALTONE_NS "urn:x-dialtone:"
 
-/* jansson's allocation failures surface as NULLs; a provenance object that could not be
- * built is reported when it is written */
-static void set(json_t *o, const char *key, json_t *value)
+/* jansson reports an allocation failure as a NULL value or a -1, and drops the value it was
+ * given. Every builder here checks each call and counts a failure in `bad`; a provenance a
+ * builder could not complete is spoiled: its "dialtone" member is removed (which allocates
+ * nothing), so that dti_prov_ok says no and no output is written with it. Never a sidecar
+ * with a field silently missing. */
+static int put(json_t *o, const char *key, json_t *value)
 {
-    if (o)
-        json_object_set_new(o, key, value);
-    else
-        json_decref(value); /* no object (a failed run): nothing to hold it */
+    return json_object_set_new(o, key, value) != 0; /* NULL o or value: -1, value dropped */
 }
+
+static int push(json_t *a, json_t *value) { return json_array_append_new(a, value) != 0; }
+
+static void spoil(json_t *p, int bad)
+{
+    if (bad)
+        json_object_del(p, "dialtone");
+}
+
+int dti_prov_ok(const json_t *p) { return json_is_string(json_object_get(p, "dialtone")); }
 
 json_t *dti_prov_new(const char *command)
 {
     json_t *p = json_object();
-    set(p, "dialtone", json_string(dt_version()));
-    set(p, "command", json_string(command));
+    if (p &&
+        (put(p, "dialtone", json_string(dt_version())) | put(p, "command", json_string(command)))) {
+        json_decref(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -50,40 +63,46 @@ void dti_prov_rules(json_t *p, const dti_rules *r)
 {
     json_t *rules = json_object(), *tech = json_array();
     static const int reliable[] = {10, 40, 50, 71, 72};
+    int bad = 0;
     for (size_t i = 0; i < sizeof reliable / sizeof *reliable; i++)
-        json_array_append_new(tech, json_integer(reliable[i]));
+        bad |= push(tech, json_integer(reliable[i]));
     if (r->ulfw)
-        json_array_append_new(tech, json_integer(70));
-    set(rules, "served", threshold(r->served_down, r->served_up));
-    set(rules, "underserved", threshold(r->underserved_down, r->underserved_up));
-    set(rules, "ulfw", json_boolean(r->ulfw));
-    set(rules, "reliable_technologies", tech);
-    set(rules, "low_latency_required", json_true());
-    set(p, "rules", rules);
+        bad |= push(tech, json_integer(70));
+    bad |= put(rules, "served", threshold(r->served_down, r->served_up));
+    bad |= put(rules, "underserved", threshold(r->underserved_down, r->underserved_up));
+    bad |= put(rules, "ulfw", json_boolean(r->ulfw));
+    bad |= put(rules, "reliable_technologies", tech);
+    bad |= put(rules, "low_latency_required", json_true());
+    bad |= put(p, "rules", rules);
+    spoil(p, bad);
 }
 
 void dti_prov_regions(json_t *p, const char *level, const char *layer, const char *id_field)
 {
     json_t *regions = json_object();
+    int bad = 0;
     if (layer) {
-        set(regions, "layer", json_string(layer));
-        set(regions, "id_field", json_string(id_field ? id_field : ""));
+        bad |= put(regions, "layer", json_string(layer));
+        bad |= put(regions, "id_field", json_string(id_field ? id_field : ""));
     } else {
-        set(regions, "level", json_string(level ? level : "county"));
+        bad |= put(regions, "level", json_string(level ? level : "county"));
     }
-    set(p, "regions", regions);
+    bad |= put(p, "regions", regions);
+    spoil(p, bad);
 }
 
 void dti_prov_states(json_t *p, const dti_state_set *states)
 {
     json_t *list = json_array();
+    int bad = 0;
     for (int s = 0; s < 100; s++)
         if (dti_state_set_has(states, s)) {
             char code[12];
             snprintf(code, sizeof code, "%02d", s);
-            json_array_append_new(list, json_string(code));
+            bad |= push(list, json_string(code));
         }
-    set(p, "states", list);
+    bad |= put(p, "states", list);
+    spoil(p, bad);
 }
 
 /* The FCC's release in a file name: _J24 is June 2024, _D23 December 2023. */
@@ -99,21 +118,21 @@ static int vintage_of(const char *name, char *out, size_t size)
     return 0;
 }
 
-static json_t *input_list(const dti_inputs *in, json_t *vintages)
+static json_t *input_list(const dti_inputs *in, json_t *vintages, int *bad)
 {
     json_t *list = json_array();
     for (size_t i = 0; in && i < in->count; i++) {
         json_t *one = json_object();
         const char *slash = strrchr(in->display[i], '/');
         const char *name = slash ? slash + 1 : in->display[i];
-        set(one, "name", json_string(in->display[i]));
-        set(one, "file_bytes", json_integer((json_int_t)dti_input_size(in, i)));
+        *bad |= put(one, "name", json_string(in->display[i]));
+        *bad |= put(one, "file_bytes", json_integer((json_int_t)dti_input_size(in, i)));
         const dti_fingerprint *f = in->prints ? in->prints[i] : NULL;
         if (f && f->done) {
             char hex[24];
             snprintf(hex, sizeof hex, "%016" PRIx64, f->xxh3);
-            set(one, "bytes", json_integer((json_int_t)f->bytes));
-            set(one, "xxh3", json_string(hex));
+            *bad |= put(one, "bytes", json_integer((json_int_t)f->bytes));
+            *bad |= put(one, "xxh3", json_string(hex));
         }
         char vintage[32];
         if (vintages && vintage_of(name, vintage, sizeof vintage)) {
@@ -121,9 +140,9 @@ static json_t *input_list(const dti_inputs *in, json_t *vintages)
             for (size_t k = 0; k < json_array_size(vintages); k++)
                 seen |= strcmp(json_string_value(json_array_get(vintages, k)), vintage) == 0;
             if (!seen)
-                json_array_append_new(vintages, json_string(vintage));
+                *bad |= push(vintages, json_string(vintage));
         }
-        json_array_append_new(list, one);
+        *bad |= push(list, one);
     }
     return list;
 }
@@ -131,36 +150,88 @@ static json_t *input_list(const dti_inputs *in, json_t *vintages)
 void dti_prov_inputs(json_t *p, const char *key, const dti_inputs *in)
 {
     json_t *vintages = json_array();
-    set(p, key, input_list(in, vintages));
+    int bad = !vintages;
+    json_t *list = input_list(in, vintages, &bad); /* before bad is read below */
+    bad |= put(p, key, list);
     if (strcmp(key, "fabric") != 0 && json_array_size(vintages))
-        set(p, "vintage", vintages);
+        bad |= put(p, "vintage", vintages);
     else {
         if (strcmp(key, "fabric") != 0)
-            set(p, "vintage", json_null());
+            bad |= put(p, "vintage", json_null());
         json_decref(vintages);
     }
+    spoil(p, bad);
 }
 
 void dti_prov_set_text(json_t *p, const char *key, const char *value)
 {
-    set(p, key, value ? json_string(value) : json_null());
+    spoil(p, put(p, key, value ? json_string(value) : json_null()));
 }
 
 void dti_prov_set_int(json_t *p, const char *key, long long value)
 {
-    set(p, key, json_integer(value));
+    spoil(p, put(p, key, json_integer(value)));
 }
 
-void dti_prov_set_bool(json_t *p, const char *key, int value) { set(p, key, json_boolean(value)); }
+void dti_prov_set_bool(json_t *p, const char *key, int value)
+{
+    spoil(p, put(p, key, json_boolean(value)));
+}
 
 void dti_prov_set_object(json_t *p, const char *key, json_t *value)
 {
-    set(p, key, value ? json_incref(value) : json_null());
+    spoil(p, put(p, key, value ? json_incref(value) : json_null()));
+}
+
+json_t *dti_prov_copy(const json_t *value)
+{
+    json_t *copy = NULL;
+    if (json_is_object(value)) {
+        const char *key;
+        json_t *member;
+        copy = json_object();
+        json_object_foreach((json_t *)value, key, member)
+        {
+            if (copy && put(copy, key, dti_prov_copy(member))) {
+                json_decref(copy);
+                copy = NULL;
+            }
+        }
+    } else if (json_is_array(value)) {
+        size_t i;
+        json_t *member;
+        copy = json_array();
+        json_array_foreach(value, i, member)
+        {
+            if (copy && push(copy, dti_prov_copy(member))) {
+                json_decref(copy);
+                copy = NULL;
+            }
+        }
+    } else if (value) {
+        copy = json_copy((json_t *)value); /* a scalar: whole or NULL */
+    }
+    return copy;
+}
+
+/* json_dumps, checked by reading the text back: jansson 2.14 goes on when it cannot append a
+ * sorted object's key (the key's dump_string result is not checked), which leaves the key out
+ * of the text. Out of memory anywhere here: NULL. */
+static char *dump(const json_t *value, size_t flags)
+{
+    char *text = json_dumps(value, flags);
+    json_t *back = text ? json_loads(text, 0, NULL) : NULL;
+    if (!back || !json_equal(back, (json_t *)value)) {
+        free(text);
+        text = NULL;
+    }
+    json_decref(back);
+    return text;
 }
 
 char *dti_prov_text(const json_t *p)
 {
-    return p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) : NULL;
+    return dti_prov_ok(p) ? dump(p, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) : NULL;
 }
 
 /* ---- the CSV on the Web sidecar ---- */
@@ -266,17 +337,23 @@ static dt_status read_facts(const char *path, const char *display, csv_facts *fa
     }
     dti_csv_close(csv);
     facts->columns = json_array();
+    int bad = 0;
     for (int c = 0; c < ncol; c++) {
         const char *type = is_id_column(names[c]) || !types[c].any ? "string"
                            : !types[c].not_integer                 ? "integer"
                            : !types[c].not_number                  ? "decimal"
                                                                    : "string";
         json_t *col = json_object();
-        set(col, "name", json_string(names[c]));
-        set(col, "titles", json_string(names[c]));
-        set(col, "datatype", json_string(type));
-        json_array_append_new(facts->columns, col);
+        bad |= put(col, "name", json_string(names[c]));
+        bad |= put(col, "titles", json_string(names[c]));
+        bad |= put(col, "datatype", json_string(type));
+        bad |= push(facts->columns, col);
         free(names[c]);
+    }
+    if (bad) {
+        json_decref(facts->columns);
+        facts->columns = NULL;
+        return rc < 0 ? err->status : dti_nomem(err);
     }
     return rc < 0 ? err->status : DT_OK;
 }
@@ -301,27 +378,96 @@ dt_status dti_sidecar_write(const char *csv_file, const char *csv_name, const ch
 {
     csv_facts facts;
     dt_status status = read_facts(csv_file, csv_name, &facts, err);
+    if (status != DT_OK)
+        return status;
+    if (!dti_prov_ok(provenance)) { /* a builder ran out of memory */
+        json_decref(facts.columns);
+        return dti_nomem(err);
+    }
     json_t *doc = json_object(), *context = json_array(), *ns = json_object(),
            *schema = json_object();
     char hex[24];
     snprintf(hex, sizeof hex, "%016" PRIx64, facts.xxh3);
-    json_object_set_new(ns, "dialtone", json_string(DIALTONE_NS));
-    json_array_append_new(context, json_string(CSVW_CONTEXT));
-    json_array_append_new(context, ns);
-    set(doc, "@context", context);
-    set(doc, "url", json_string(base_name(csv_name)));
-    set(doc, "dc:creator", json_string("dialtone"));
-    set(schema, "columns", facts.columns ? facts.columns : json_array());
-    set(doc, "tableSchema", schema);
-    set(doc, "dialtone:rows", json_integer((json_int_t)facts.rows));
-    set(doc, "dialtone:bytes", json_integer((json_int_t)facts.bytes));
-    set(doc, "dialtone:xxh3", json_string(hex));
-    set(doc, "dialtone:provenance", provenance ? json_deep_copy(provenance) : json_null());
-    if (status == DT_OK &&
-        json_dump_file(doc, sidecar_file, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII) != 0)
-        status = dti_error_set(err, DT_ERR_IO, csv_name, 0, "cannot write its metadata sidecar");
+    int bad = put(ns, "dialtone", json_string(DIALTONE_NS));
+    bad |= push(context, json_string(CSVW_CONTEXT));
+    bad |= push(context, ns);
+    bad |= put(doc, "@context", context);
+    bad |= put(doc, "url", json_string(base_name(csv_name)));
+    bad |= put(doc, "dc:creator", json_string("dialtone"));
+    bad |= put(schema, "columns", facts.columns);
+    bad |= put(doc, "tableSchema", schema);
+    bad |= put(doc, "dialtone:rows", json_integer((json_int_t)facts.rows));
+    bad |= put(doc, "dialtone:bytes", json_integer((json_int_t)facts.bytes));
+    bad |= put(doc, "dialtone:xxh3", json_string(hex));
+    bad |= put(doc, "dialtone:provenance", json_incref((json_t *)provenance));
+    char *text = bad ? NULL : dump(doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     json_decref(doc);
+    if (!text)
+        return dti_nomem(err);
+    FILE *fp = fopen(sidecar_file, "wb");
+    size_t len = strlen(text);
+    int failed = !fp || fwrite(text, 1, len, fp) != len;
+    if (fp && fclose(fp) != 0)
+        failed = 1;
+    free(text);
+    if (failed)
+        status = dti_error_set(err, DT_ERR_IO, csv_name, 0, "cannot write its metadata sidecar: %s",
+                               strerror(errno));
     return status;
+}
+
+/* jansson 2.14's parser does not check every allocation: one that fails can cut a string
+ * short without an error, or read as a syntax error, and it gives no out-of-memory code. So
+ * every text is parsed twice: two parses of the same bytes differ only when an allocation
+ * failed, and a syntax error is one both parses report alike. */
+json_t *dti_json_parse(const char *text, size_t len, const char *display, dt_error *err)
+{
+    json_error_t e1, e2;
+    json_t *a = json_loadb(text, len, 0, &e1), *b = json_loadb(text, len, 0, &e2);
+    if (a && b && json_equal(a, b)) {
+        json_decref(b);
+        return a;
+    }
+    json_decref(a);
+    json_decref(b);
+    if (!a && !b && e1.line == e2.line && e1.column == e2.column && strcmp(e1.text, e2.text) == 0 &&
+        json_error_code(&e1) != json_error_out_of_memory) {
+        dti_error_set(err, DT_ERR_FORMAT, display, e1.line > 0 ? e1.line : 0, "not JSON: %s",
+                      e1.text);
+        return NULL;
+    }
+    dti_nomem(err);
+    return NULL;
+}
+
+json_t *dti_json_read_file(const char *path, dt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        dti_error_set(err, DT_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0, n = 0;
+    int failed = 0;
+    do {
+        if (dti_grow(&text, &cap, len + 65536, 1, 65536) != 0) {
+            failed = 1;
+            break;
+        }
+        len += n = fread(text + len, 1, cap - len, fp);
+    } while (n > 0);
+    int read_error = ferror(fp);
+    fclose(fp);
+    json_t *doc = NULL;
+    if (failed)
+        dti_nomem(err);
+    else if (read_error)
+        dti_error_set(err, DT_ERR_IO, path, 0, "read error");
+    else
+        doc = dti_json_parse(text, len, path, err);
+    free(text);
+    return doc;
 }
 
 int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
@@ -340,14 +486,12 @@ int dti_sidecar_read(const char *csv_path, json_t **provenance, dt_error *err)
         return 0;
     }
     fclose(probe);
-    json_error_t jerr;
-    json_t *doc = json_load_file(sidecar, 0, &jerr);
+    json_t *doc = dti_json_read_file(sidecar, err);
     int rc = 1;
     json_t *rows = doc ? json_object_get(doc, "dialtone:rows") : NULL;
     json_t *hash = doc ? json_object_get(doc, "dialtone:xxh3") : NULL;
     json_t *prov = doc ? json_object_get(doc, "dialtone:provenance") : NULL;
     if (!doc) {
-        dti_error_set(err, DT_ERR_FORMAT, sidecar, jerr.line, "not JSON: %s", jerr.text);
         rc = -1;
     } else if (!json_is_integer(rows) || !json_is_string(hash) || !json_is_object(prov) ||
                !json_is_string(json_object_get(prov, "command"))) {
@@ -436,7 +580,7 @@ json_t *dti_prov_get_object(const json_t *p, const char *key)
 
 char *dti_prov_pretty(const json_t *p)
 {
-    return p ? json_dumps(p, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    return p ? dump(p, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 }
 
 void dti_prov_partial(json_t *p, const dti_partial *partial)
@@ -444,23 +588,25 @@ void dti_prov_partial(json_t *p, const dti_partial *partial)
     const char *level = dti_level_name(partial->digits);
     dti_prov_rules(p, &partial->rules);
     dti_prov_regions(p, level, NULL, NULL);
-    set(p, "universe",
-        json_string(partial->fabric > 0 ? "reported locations and a fabric's "
-                                          "unreported ones (as unserved)"
-                                        : "reported locations only"));
+    spoil(p, put(p, "universe",
+                 json_string(partial->fabric > 0 ? "reported locations and a fabric's "
+                                                   "unreported ones (as unserved)"
+                                                 : "reported locations only")));
     dti_prov_states(p, &partial->states);
     json_t *inputs = json_array(), *sources = json_array();
+    int bad = 0;
     for (size_t i = 0; i < partial->inputs.count; i++) {
         const char *key = dti_strtab_get(&partial->inputs, (uint32_t)i), *tab = strchr(key, '\t');
         json_t *one = json_object();
-        set(one, "name", json_stringn(key, tab ? (size_t)(tab - key) : strlen(key)));
-        set(one, "file_bytes", json_integer(tab ? strtoll(tab + 1, NULL, 10) : 0));
-        json_array_append_new(inputs, one);
+        bad |= put(one, "name", json_stringn(key, tab ? (size_t)(tab - key) : strlen(key)));
+        bad |= put(one, "file_bytes", json_integer(tab ? strtoll(tab + 1, NULL, 10) : 0));
+        bad |= push(inputs, one);
     }
     for (size_t i = 0; i < partial->source_count; i++)
-        json_array_append_new(sources, json_string(partial->sources[i]));
-    set(p, "inputs", inputs);
-    set(p, "partials", sources);
+        bad |= push(sources, json_string(partial->sources[i]));
+    bad |= put(p, "inputs", inputs);
+    bad |= put(p, "partials", sources);
+    spoil(p, bad);
 }
 
 void dti_prov_add_pass(json_t *p, const char *pass, int exact, size_t funded, uint64_t locations,
@@ -468,20 +614,26 @@ void dti_prov_add_pass(json_t *p, const char *pass, int exact, size_t funded, ui
                        dti_money greedy_cost)
 {
     json_t *list = json_object_get(p, "allocation"), *one = json_object();
+    int bad = 0;
     if (!json_is_array(list)) {
         list = json_array();
-        set(p, "allocation", list);
+        bad |= put(p, "allocation", list);
     }
     char money[64];
-    set(one, "pass", json_string(pass));
-    set(one, "method", json_string(exact ? "exact" : "greedy"));
-    set(one, "funded", json_integer((json_int_t)funded));
-    set(one, "locations", json_integer((json_int_t)locations));
-    set(one, "cost", json_string(dti_money_format(money, sizeof money, cost, 0)));
-    set(one, "greedy_funded", json_integer((json_int_t)greedy_funded));
-    set(one, "greedy_locations", json_integer((json_int_t)greedy_locations));
-    set(one, "greedy_cost", json_string(dti_money_format(money, sizeof money, greedy_cost, 0)));
-    json_array_append_new(list, one);
+    bad |= put(one, "pass", json_string(pass));
+    bad |= put(one, "method", json_string(exact ? "exact" : "greedy"));
+    bad |= put(one, "funded", json_integer((json_int_t)funded));
+    bad |= put(one, "locations", json_integer((json_int_t)locations));
+    bad |= put(one, "cost", json_string(dti_money_format(money, sizeof money, cost, 0)));
+    bad |= put(one, "greedy_funded", json_integer((json_int_t)greedy_funded));
+    bad |= put(one, "greedy_locations", json_integer((json_int_t)greedy_locations));
+    bad |=
+        put(one, "greedy_cost", json_string(dti_money_format(money, sizeof money, greedy_cost, 0)));
+    if (bad) /* list may be gone with p's member: never append to it then */
+        json_decref(one);
+    else
+        bad |= push(list, one);
+    spoil(p, bad);
 }
 
 void dti_prov_method_note(const json_t *plan, char *buf, size_t size)

@@ -11,6 +11,11 @@
 /* A new provenance object {"dialtone": version, "command": command}; dti_prov_free it. */
 struct json_t *dti_prov_new(const char *command);
 void dti_prov_free(struct json_t *p);
+/* 1 when p is a whole provenance: every builder below that ran out of memory (jansson's
+ * allocations) spoils it, and nothing writes a spoiled or NULL provenance. */
+int dti_prov_ok(const struct json_t *p);
+/* A deep copy, whole or NULL (out of memory). */
+struct json_t *dti_prov_copy(const struct json_t *value);
 void dti_prov_rules(struct json_t *p, const dti_rules *rules);
 /* regions: a GEOID level, or a polygon layer (level NULL) and its id field */
 void dti_prov_regions(struct json_t *p, const char *level, const char *layer, const char *id_field);
@@ -22,7 +27,8 @@ void dti_prov_set_text(struct json_t *p, const char *key, const char *value);
 void dti_prov_set_int(struct json_t *p, const char *key, long long value);
 void dti_prov_set_bool(struct json_t *p, const char *key, int value);
 void dti_prov_set_object(struct json_t *p, const char *key, struct json_t *value);
-/* Compact JSON text (PNG chunks, partial headers); free() it. NULL when out of memory. */
+/* Compact JSON text (PNG chunks, GDAL metadata); free() it. NULL when out of memory or p is
+ * not dti_prov_ok. */
 char *dti_prov_text(const struct json_t *p);
 char *dti_prov_pretty(const struct json_t *p);
 /* FILE.csv-metadata.json for FILE.csv (W3C CSV on the Web's place for it); free() it. */
@@ -34,6 +40,10 @@ dt_status dti_sidecar_write(const char *csv_file, const char *csv_name, const ch
 /* The provenance of a dialtone CSV table from its sidecar: 1 (*provenance, decref it), 0 no
  * sidecar, -1 a sidecar that is not dialtone's or does not match the table (error set). */
 int dti_sidecar_read(const char *csv_path, struct json_t **provenance, dt_error *err);
+/* A JSON text (len bytes) or file, parsed twice, since jansson's parser may cut a string short
+ * when an allocation fails: NULL with err set, out of memory or "not JSON" at display's line. */
+struct json_t *dti_json_parse(const char *text, size_t len, const char *display, dt_error *err);
+struct json_t *dti_json_read_file(const char *path, dt_error *err);
 /* A string at a dotted path ("rules.served"), or NULL. */
 const char *dti_prov_get_text(const struct json_t *p, const char *path);
 int dti_prov_get_rules(const struct json_t *p, dti_rules *rules); /* 0 ok, -1 missing */

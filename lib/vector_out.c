@@ -27,7 +27,8 @@ struct dti_table_out {
     OGRLayerH layer;
     char *path;
     int in_transaction;
-    int points; /* point geometry (DTI_GEOMETRY_POINTS), else multipolygons */
+    int points;          /* point geometry (DTI_GEOMETRY_POINTS), else multipolygons */
+    int provenance_lost; /* set_provenance ran out of memory: commit fails */
 };
 
 /* File extensions that name a vector format without -of. */
@@ -255,9 +256,10 @@ void dti_table_set_provenance(dti_table_out *t, struct json_t *provenance)
         dti_outfile_set_provenance(t->csv, provenance);
         return;
     }
-    char *text = dti_prov_text(provenance);
-    if (text && t->dataset)
-        GDALSetMetadataItem(t->dataset, "DIALTONE_PROVENANCE", text, NULL);
+    char *text = dti_prov_text(provenance); /* NULL: out of memory */
+    if (!text || !t->dataset ||
+        GDALSetMetadataItem(t->dataset, "DIALTONE_PROVENANCE", text, NULL) != CE_None)
+        t->provenance_lost = 1;
     free(text);
 }
 
@@ -269,9 +271,10 @@ dt_status dti_table_commit(dti_table_out *t, dt_error *err)
         dti_table_abort(t);
         return status;
     }
-    dt_status status = DT_OK;
+    dt_status status = t->provenance_lost ? dti_nomem(err) : DT_OK;
     CPLErrorReset();
-    if (t->in_transaction && GDALDatasetCommitTransaction(t->dataset) != OGRERR_NONE)
+    if (status == DT_OK && t->in_transaction &&
+        GDALDatasetCommitTransaction(t->dataset) != OGRERR_NONE)
         status = dti_error_gdal(err, DT_ERR_IO, t->path, "cannot commit the output");
     GDALClose(t->dataset);
     t->dataset = NULL;
