@@ -181,6 +181,7 @@ typedef struct pool {
     int failed; /* a bad row that is not skipped: the sequential reader reports it */
     int no_memory;
     const dti_inputs *inputs;
+    size_t expected_locations; /* each worker sizes its own tables for them */
 } pool;
 
 typedef struct worker {
@@ -220,6 +221,11 @@ static void *work(void *arg)
     dti_row_cache cache;
     dti_row_cache_init(&cache);
     batch *b = malloc(sizeof *b);
+    dt_error reserve_err = {0};
+    if (b && dti_coverage_reserve_for(w->cov, p->expected_locations, &reserve_err) != DT_OK) {
+        free(b); /* out of memory: the loop below skips every chunk */
+        b = NULL;
+    }
     chunk *c;
     while ((c = take_work(p)) != NULL) {
         dt_error err;
@@ -474,15 +480,12 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         }
     }
     int started = 0;
-    if (status == DT_OK)
-        status = dti_coverage_reserve(cov, inputs, err);
+    if (status == DT_OK && !cov->location_index.count) /* the tables: in each worker */
+        p.expected_locations = dti_coverage_expected_locations(inputs);
     for (int t = 0; t < threads && status == DT_OK; t++) {
         dti_coverage *own = t == 0 ? cov : &covs[t];
         if (t > 0) {
             status = dti_coverage_init_like(own, cov, err);
-            if (status != DT_OK)
-                break;
-            status = dti_coverage_reserve(own, inputs, err);
             if (status != DT_OK)
                 break;
         }

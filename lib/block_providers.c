@@ -28,6 +28,8 @@ void dti_block_providers_free(dti_block_providers *bp)
  * calloc: pages never touched stay unmapped. */
 static int resize(dti_block_providers *bp, size_t blocks, size_t words)
 {
+    if (words == 0 || blocks > SIZE_MAX / words / sizeof *bp->bits)
+        return -1; /* blocks x words x 8 bytes past size_t: as out of memory */
     if (words == bp->words) {
         uint64_t *bits = realloc(bp->bits, blocks * words * sizeof *bits);
         if (!bits)

@@ -78,7 +78,7 @@ static int grow_locations(dti_coverage *cov, size_t need, size_t first)
     return dti_grow_n(arrays, sizes, 2, &cov->location_cap, need, first);
 }
 
-dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
+size_t dti_coverage_expected_locations(const dti_inputs *inputs)
 {
     /* A location has several rows (5.6 in the generator's states), a block
      * several locations (3 there, more in real states). Growing a big table
@@ -86,13 +86,18 @@ dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_e
      * expected size, from the row length of the first rows (brand names and
      * line ends vary; still growing when it is exceeded). */
     uint64_t bytes = inputs->total_size;
-    if (inputs->count == 0 || bytes < (16u << 20) || cov->location_index.count)
-        return DT_OK;
+    if (inputs->count == 0 || bytes < (16u << 20))
+        return 0;
     uint64_t row_bytes = sampled_row_bytes(inputs);
     size_t locations = (size_t)(row_bytes ? bytes * 10 / (row_bytes * 56) : bytes / 700);
-    size_t blocks = locations / 4, cap = locations + locations / 4;
-    if (locations < (1 << 16))
+    return locations < (1 << 16) ? 0 : locations;
+}
+
+dt_status dti_coverage_reserve_for(dti_coverage *cov, size_t locations, dt_error *err)
+{
+    if (locations == 0 || cov->location_index.count)
         return DT_OK;
+    size_t blocks = locations / 4, cap = locations + locations / 4;
     dti_u64map_free(&cov->location_index);
     dti_u64map_free(&cov->block_index);
     /* the arrays with a margin: pages never reached are never touched */
@@ -105,6 +110,13 @@ dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_e
             return dti_nomem(err);
     }
     return DT_OK;
+}
+
+dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err)
+{
+    if (cov->location_index.count)
+        return DT_OK;
+    return dti_coverage_reserve_for(cov, dti_coverage_expected_locations(inputs), err);
 }
 
 void dti_coverage_free(dti_coverage *cov)

@@ -213,6 +213,11 @@ void dti_coverage_free(dti_coverage *cov);
 /* Size an empty coverage's tables for the BDC rows of inputs (their total size and the row
  * length of the first input's first rows). */
 dt_status dti_coverage_reserve(dti_coverage *cov, const dti_inputs *inputs, dt_error *err);
+/* The same in two steps: the locations to expect (0: no reservation; reads the first input's
+ * first rows), then the tables sized for them (in each reading thread, which so zeroes its own
+ * tables' pages in parallel with the others). */
+size_t dti_coverage_expected_locations(const dti_inputs *inputs);
+dt_status dti_coverage_reserve_for(dti_coverage *cov, size_t locations, dt_error *err);
 /* Read every BDC CSV of inputs into cov (bdc_read.c), on up to `threads`
  * threads; the result and any error are those of a sequential read. */
 dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int threads,
