@@ -3,6 +3,9 @@
  * over chunks with per-thread coverages merged exactly at the end. */
 #define _GNU_SOURCE /* memrchr */
 #include <pthread.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -298,6 +301,22 @@ static void put_work(pool *p, chunk *c)
 static size_t count_quotes(const char *data, size_t len)
 {
     size_t quotes = 0, i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time: each lane counts its quotes (0xFF is -1, subtracted) for up to 255
+     * blocks, then the lanes are summed */
+    const __m128i quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    while (i + 16 <= len) {
+        __m128i lanes = zero;
+        size_t blocks = (len - i) / 16 > 255 ? 255 : (len - i) / 16;
+        for (size_t k = 0; k < blocks; k++, i += 16) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(data + i));
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(bytes, quote));
+        }
+        __m128i sums = _mm_sad_epu8(lanes, zero); /* two 64-bit sums of 8 lanes each */
+        quotes +=
+            (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
     for (; i + 8 <= len; i += 8) {
         uint64_t word;
         memcpy(&word, data + i, 8);
