@@ -173,6 +173,8 @@ void dti_region_layer_free(dti_region_layer *rl);
 /* Index of the id field: id_field, or when NULL the first of GEOID, GEOID20, GEOID10 and
  * geoid present; -1 when none. */
 int dti_region_id_field(OGRFeatureDefnH defn, const char *id_field);
+/* The first of dti_region_name_fields the layer has, or -1. */
+int dti_region_name_field(OGRFeatureDefnH defn);
 /* Fields that name a region (NAMELSAD, NAME ...), in order of preference; NULL-terminated. */
 extern const char *const dti_region_name_fields[];
 

@@ -228,7 +228,7 @@ int dti_region_id_field(OGRFeatureDefnH defn, const char *id_field)
 const char *const dti_region_name_fields[] = {"NAMELSAD", "NAMELSAD20", "NAME",
                                               "NAME20",   "name",       NULL};
 
-static int find_name_field(OGRFeatureDefnH defn)
+int dti_region_name_field(OGRFeatureDefnH defn)
 {
     for (int i = 0; dti_region_name_fields[i]; i++) {
         int index = OGR_FD_GetFieldIndex(defn, dti_region_name_fields[i]);
@@ -405,7 +405,7 @@ dt_status dti_region_layer_read(dti_region_layer *rl, const dti_layer *layer,
                                 const dti_region_read *how, dt_error *err)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer->layer);
-    int name_index = how->names ? find_name_field(defn) : -1;
+    int name_index = how->names ? dti_region_name_field(defn) : -1;
     rl->keep_names = name_index >= 0;
     enum { MAX_READ = 8 };
     int fields[MAX_READ] = {how->id_index, name_index}, count = 2;

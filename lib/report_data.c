@@ -164,22 +164,9 @@ const char *dti_names_find(dti_names *names, const char *id)
     return index < names->count ? names->names[index] : NULL;
 }
 
-static int find_field(OGRFeatureDefnH defn, const char *given, const char *const *names)
-{
-    if (given)
-        return OGR_FD_GetFieldIndex(defn, given);
-    for (int i = 0; names[i]; i++) {
-        int index = OGR_FD_GetFieldIndex(defn, names[i]);
-        if (index >= 0)
-            return index;
-    }
-    return -1;
-}
-
 dt_status dti_names_read(dti_names *names, const char *path, const char *layer_name,
                          const char *id_field, dt_error *err)
 {
-    static const char *const id_fields[] = {"GEOID", "GEOID20", "GEOID10", "geoid", NULL};
     memset(names, 0, sizeof *names);
     dti_strtab_init(&names->ids);
     dti_ogr_init();
@@ -190,8 +177,7 @@ dt_status dti_names_read(dti_names *names, const char *path, const char *layer_n
         return status;
     OGRLayerH layer = opened.layer;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    int id = find_field(defn, id_field, id_fields),
-        name = find_field(defn, NULL, dti_region_name_fields);
+    int id = dti_region_id_field(defn, id_field), name = dti_region_name_field(defn);
     size_t cap = 0;
     if (id >= 0 && name >= 0) {
         OGR_L_ResetReading(layer);
