@@ -499,7 +499,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         }
     }
     int started = 0;
-    if (status == DT_OK && !cov->location_index.count) /* the tables: in each worker */
+    if (status == DT_OK) /* the tables: in each worker (a coverage with locations keeps its own) */
         p.expected_locations = dti_coverage_expected_locations(inputs);
     for (int t = 0; t < threads && status == DT_OK; t++) {
         dti_coverage *own = t == 0 ? cov : &covs[t];
