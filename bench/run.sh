@@ -18,6 +18,14 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(small medium)
 [ -x "$bin" ] || make -s
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+# The batched hash lookups only pay when their prefetches are in the binary: GCC 12 deleted a
+# loop of __builtin_prefetch calls (lib/core.h dti_prefetch says why). Warn when they are gone.
+if [ "$(uname -m)" = x86_64 ] && command -v objdump >/dev/null; then
+    prefetches=$(objdump -d --no-show-raw-insn "$bin" |
+        awk '/<dti_coverage_apply>:/, /^$/' | grep -c prefetch || true)
+    [ "$prefetches" -ge 3 ] ||
+        echo "bench: warning: dti_coverage_apply has $prefetches prefetch instructions (expected 4 or more)" >&2
+fi
 
 duckdb_version=1.5.6-r.1
 duckdb_dir=${DUCKDB_DIR:-bench/.duckdb}

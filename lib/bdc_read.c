@@ -32,7 +32,7 @@ static dt_status read_header(dti_csv *csv, dti_bdc_layout *layout, dt_error *err
     return status;
 }
 
-#define BATCH_ROWS 64
+#define BATCH_ROWS 256
 
 typedef struct batch {
     dti_parsed_row rows[BATCH_ROWS];

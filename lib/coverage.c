@@ -376,12 +376,16 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     return 0;
 }
 
-/* Rows come in batches so that the hash slots of the whole batch can be
- * fetched from memory at once instead of one cache miss after another. */
+/* Rows come in batches so that the hash slots of the rows APPLY_AHEAD places on are being
+ * fetched from memory while a row is resolved, instead of one cache miss after another (a
+ * whole batch at once overflows the core's outstanding misses: the last ones are still in
+ * flight when they are needed). */
+#define APPLY_AHEAD 16
 int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
                        size_t why_size)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t ahead = n < APPLY_AHEAD ? n : APPLY_AHEAD;
+    for (size_t i = 0; i < ahead; i++) {
         dti_u64map_prefetch(&cov->block_index, rows[i].geoid);
         dti_u64map_prefetch(&cov->location_index, rows[i].key);
     }
@@ -389,6 +393,10 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     int result = 0;
     for (; resolved < n; resolved++) {
         dti_parsed_row *row = &rows[resolved];
+        if (resolved + APPLY_AHEAD < n) {
+            dti_u64map_prefetch(&cov->block_index, row[APPLY_AHEAD].geoid);
+            dti_u64map_prefetch(&cov->location_index, row[APPLY_AHEAD].key);
+        }
         uint32_t block = block_of(cov, row->geoid), index;
         if (block == UINT32_MAX)
             return -1;
@@ -412,7 +420,7 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
         row->block = block;
         row->index = index;
         dti_block_providers_prefetch(&cov->block_providers, block, row->provider);
-        __builtin_prefetch(&cov->locations[index], 1);
+        dti_prefetch(&cov->locations[index]);
     }
     for (size_t i = 0; i < resolved; i++) {
         const dti_parsed_row *row = &rows[i];
@@ -451,22 +459,32 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
         const char *text = dti_strtab_get(&src->providers, (uint32_t)i);
         ok = (providers[i] = provider_index(dst, text, strlen(text))) != UINT32_MAX;
     }
-    for (size_t b = 0; ok && b < src->block_count; b++)
+    /* one hash lookup in dst per block and per location: each fetched APPLY_AHEAD ahead */
+    for (size_t b = 0; ok && b < src->block_count; b++) {
+        if (b + APPLY_AHEAD < src->block_count)
+            dti_u64map_prefetch(&dst->block_index, src->block_geoids[b + APPLY_AHEAD]);
         ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;
+    }
     for (size_t i = 0; ok && i < src->location_count; i++) {
-        const dti_location *from = &src->locations[i];
+        if (i + APPLY_AHEAD < src->location_count &&
+            !(src->location_keys[i + APPLY_AHEAD] & DTI_NAMED_BIT))
+            dti_u64map_prefetch(&dst->location_index, src->location_keys[i + APPLY_AHEAD]);
         uint64_t key = rekey(dst, src, src->location_keys[i]);
-        uint32_t block = blocks[from->block], index = UINT32_MAX;
+        uint32_t block = blocks[src->locations[i].block], index = UINT32_MAX;
         if (key != UINT64_MAX && location_of(dst, key, block, &index) != block)
             dst->conflicts++;
-        if (!(ok = index != UINT32_MAX))
-            break;
-        dti_location_fold(&dst->locations[index], from);
+        ok = (locations[i] = index) != UINT32_MAX;
+    }
+    /* then the folds, dst's location fetched APPLY_AHEAD ahead (every index is known now) */
+    for (size_t i = 0; ok && i < src->location_count; i++) {
+        if (i + APPLY_AHEAD < src->location_count)
+            dti_prefetch(&dst->locations[locations[i + APPLY_AHEAD]]);
+        uint32_t index = locations[i];
+        dti_location_fold(&dst->locations[index], &src->locations[i]);
         if (dst->extras && src->extras)
             ok = dti_extras_merge_location(dst->extras, index, src->extras, i, providers) == 0;
         if (ok && dst->tables && src->tables)
             ok = dti_tables_merge_location(dst->tables, index, src->tables, i) == 0;
-        locations[i] = index;
     }
     if (ok)
         ok = dti_block_providers_merge(&dst->block_providers, &src->block_providers,

@@ -155,7 +155,7 @@ static inline void dti_block_providers_prefetch(const dti_block_providers *bp, u
                                                 uint32_t provider)
 {
     if (block < bp->blocks && provider < bp->limit)
-        __builtin_prefetch(&bp->bits[block * bp->words + (provider >> 6)], 1);
+        dti_prefetch(&bp->bits[block * bp->words + (provider >> 6)]);
 }
 /* Call visit(user, region, provider) once for each distinct pair of a region (block_region[block]
  * over the nreg regions; DTI_NO_REGION left out) and a provider with a row in one of its blocks.
