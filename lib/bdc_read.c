@@ -2,12 +2,18 @@
 /* Reading BDC availability files into a coverage: sequential, or parallel
  * over chunks with per-thread coverages merged exactly at the end. */
 #define _GNU_SOURCE /* memrchr */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <xxhash.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -172,6 +178,11 @@ typedef struct chunk {
     char *data;
     size_t len, cap;
     size_t input;
+    int target; /* the worker it is meant for (a range of a split file), -1 any */
+    /* a range task (data NULL): the worker reads bytes [start, end) of fd itself (end
+     * UINT64_MAX: to the end of the file); checks_end: another range starts at end */
+    int fd, checks_end;
+    uint64_t start, end;
     dti_bdc_layout layout;
     struct chunk *next;
 } chunk;
@@ -185,24 +196,37 @@ typedef struct pool {
     int no_memory;
     const dti_inputs *inputs;
     size_t expected_locations; /* each worker sizes its own tables for them */
+    int threads;
+    size_t chunk_size;
+    uint64_t range_bytes; /* read by the workers from their ranges, for progress */
+    int running;          /* workers not finished */
+    pthread_cond_t finished;
 } pool;
 
 typedef struct worker {
     pthread_t thread;
     pool *pool;
     dti_coverage *cov;
+    int self;
 } worker;
 
-static chunk *take_work(pool *p)
+/* The next chunk for worker self: the oldest meant for it or for any worker, else the oldest
+ * of all (a worker never waits while there is work). NULL when the work is over. */
+static chunk *take_work(pool *p, int self)
 {
     pthread_mutex_lock(&p->mutex);
     while (!p->work_head && !p->closed)
         pthread_cond_wait(&p->has_work, &p->mutex);
-    chunk *c = p->work_head;
+    chunk **at = &p->work_head, *before = NULL;
+    for (chunk *c = p->work_head; c && c->target >= 0 && c->target != self; c = c->next)
+        before = c, at = &c->next;
+    if (!*at)
+        at = &p->work_head, before = NULL;
+    chunk *c = *at;
     if (c) {
-        p->work_head = c->next;
-        if (!p->work_head)
-            p->work_tail = NULL;
+        *at = c->next;
+        if (p->work_tail == c)
+            p->work_tail = before;
     }
     pthread_mutex_unlock(&p->mutex);
     return c;
@@ -217,6 +241,81 @@ static void give_back(pool *p, chunk *c)
     pthread_mutex_unlock(&p->mutex);
 }
 
+/* Parse the records of data[0, len) into the worker's coverage. 0 ok, 1 a bad row (the
+ * sequential reader reports it), 2 out of memory. */
+static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, size_t len,
+                         const dti_bdc_layout *layout, const char *display)
+{
+    dt_error err;
+    dti_csv *csv = dti_csv_open_memory(data, len, display, 1, &err);
+    if (!csv)
+        return 2;
+    dti_field f[DTI_MAX_FIELDS];
+    int n, rc, failed = 0;
+    char why[256];
+    long bad_line;
+    b->n = 0;
+    while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
+        if (rc < 0 && dti_csv_bad_record(csv) && w->cov->skip_bad_rows) {
+            w->cov->bad_rows++; /* a NUL byte: skipped like any bad row */
+            continue;
+        }
+        int added =
+            rc < 0 ? 1 : add_record(w->cov, b, layout, f, n, 0, cache, &bad_line, why, sizeof why);
+        failed = added < 0 ? 2 : added;
+    }
+    if (!failed) {
+        int flushed = flush_batch(w->cov, b, &bad_line, why, sizeof why);
+        failed = flushed < 0 ? 2 : flushed;
+    }
+    dti_csv_close(csv);
+    return failed;
+}
+
+static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got);
+static size_t last_record_end(const char *data, size_t len);
+static size_t count_quotes(const char *data, size_t len);
+
+/* Read a range task's bytes into the worker's buffer a chunk at a time, each cut after its
+ * last whole record, and parse them. The range starts at a record (the guess that the range
+ * before checks); where another range starts at its end, its last bytes must end outside
+ * quotes, or that guess was wrong. 0 ok, 1 a bad row, a read error or a wrong guess (the
+ * sequential reader reads it all again), 2 out of memory. */
+static int read_range(worker *w, batch *b, dti_row_cache *cache, const chunk *r, char **buf,
+                      size_t *cap)
+{
+    pool *p = w->pool;
+    uint64_t pos = r->start;
+    size_t len = 0;
+    for (;;) {
+        if (len == *cap && dti_grow(buf, cap, *cap * 2, 1, *cap * 2) != 0)
+            return 2;
+        size_t want = *cap - len, got;
+        if (r->end != UINT64_MAX && want > r->end - pos)
+            want = (size_t)(r->end - pos);
+        if (read_at(r->fd, *buf + len, want, pos, &got) != 0)
+            return 1;
+        pos += got;
+        len += got;
+        __atomic_add_fetch(&p->range_bytes, got, __ATOMIC_RELAXED);
+        int eof = got < want || (r->end != UINT64_MAX && pos >= r->end);
+        if (eof && r->checks_end && count_quotes(*buf, len) % 2 != 0)
+            return 1; /* the next range started inside a quoted field */
+        size_t end = eof ? len : last_record_end(*buf, len);
+        if (end == 0 && !eof)
+            continue; /* one record longer than the buffer: read more into it */
+        int failed =
+            parse_records(w, b, cache, *buf, end, &r->layout, p->inputs->display[r->input]);
+        if (failed || eof)
+            return failed;
+        memmove(*buf, *buf + end, len - end);
+        len -= end;
+        if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) ||
+            __atomic_load_n(&p->no_memory, __ATOMIC_RELAXED))
+            return 1; /* another worker's failure: the rest is not needed */
+    }
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -224,53 +323,45 @@ static void *work(void *arg)
     dti_row_cache cache;
     dti_row_cache_init(&cache);
     batch *b = malloc(sizeof *b);
+    char *buf = NULL; /* for range tasks */
+    size_t cap = 0;
     dt_error reserve_err = {0};
     if (b && dti_coverage_reserve_for(w->cov, p->expected_locations, &reserve_err) != DT_OK) {
         free(b); /* out of memory: the loop below skips every chunk */
         b = NULL;
     }
     chunk *c;
-    while ((c = take_work(p)) != NULL) {
-        dt_error err;
+    while ((c = take_work(p, w->self)) != NULL) {
         /* another worker's failure: skip the rest of the work */
         int failed = __atomic_load_n(&p->failed, __ATOMIC_RELAXED) ||
                              __atomic_load_n(&p->no_memory, __ATOMIC_RELAXED)
                          ? 1
                          : 0;
-        dti_csv *csv = NULL;
         if (!b)
             failed = 2;
-        else if (!failed && !(csv = dti_csv_open_memory(c->data, c->len,
-                                                        p->inputs->display[c->input], 1, &err)))
-            failed = 2;
-        dti_field f[DTI_MAX_FIELDS];
-        int n, rc;
-        char why[256];
-        long bad_line;
-        if (b)
-            b->n = 0;
-        while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
-            if (rc < 0 && dti_csv_bad_record(csv) && w->cov->skip_bad_rows) {
-                w->cov->bad_rows++; /* a NUL byte: skipped like any bad row */
-                continue;
-            }
-            int added = rc < 0 ? 1
-                               : add_record(w->cov, b, &c->layout, f, n, 0, &cache, &bad_line, why,
-                                            sizeof why);
-            failed = added < 0 ? 2 : added;
+        if (!failed && c->data)
+            failed = parse_records(w, b, &cache, c->data, c->len, &c->layout,
+                                   p->inputs->display[c->input]);
+        else if (!failed) {
+            if (!buf && (buf = malloc(p->chunk_size)) != NULL)
+                cap = p->chunk_size;
+            failed = buf ? read_range(w, b, &cache, c, &buf, &cap) : 2;
         }
-        if (!failed) {
-            int flushed = flush_batch(w->cov, b, &bad_line, why, sizeof why);
-            failed = flushed < 0 ? 2 : flushed;
-        }
-        dti_csv_close(csv);
         if (failed == 2)
             __atomic_store_n(&p->no_memory, 1, __ATOMIC_RELAXED);
         else if (failed)
             __atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
-        give_back(p, c);
+        if (c->data)
+            give_back(p, c);
+        else
+            free(c);
     }
+    free(buf);
     free(b);
+    pthread_mutex_lock(&p->mutex);
+    p->running--;
+    pthread_cond_broadcast(&p->finished);
+    pthread_mutex_unlock(&p->mutex);
     return NULL;
 }
 
@@ -450,6 +541,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         next->len = c->len - end;
         c->len = end;
         c->input = input;
+        c->target = -1;
         c->layout = layout;
         put_work(p, c);
         c = next;
@@ -466,6 +558,174 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
     *spare = c;
     dti_stream_close(in);
     return status;
+}
+
+/* ---- a plain file read in ranges, one per worker ----
+ * A big plain file is cut into one byte range per worker, each started just past a line end,
+ * and each worker reads its range itself (no thread copies it to another): where a file is
+ * ordered by place, as the FCC's and the generator's are, each worker also sees its own part
+ * of the state, so the workers' tables hardly overlap and the merge inserts more than it
+ * folds. A range's start is a guess (a line end inside a quoted field is not a record's end);
+ * the worker of the range before checks it, reaching that byte with the quotes counted from a
+ * known start. A wrong guess stops the read, and the sequential reader reads the inputs again
+ * (rows and errors as ever). */
+/* A line end at or after offset `at` of fd, before `limit`: the offset just past the first LF,
+ * 0 when there is none within 64 KiB. */
+static uint64_t line_start_after(int fd, uint64_t at, uint64_t limit)
+{
+    char window[64 << 10];
+    ssize_t got;
+    do
+        got = pread(fd, window, sizeof window, (off_t)at);
+    while (got < 0 && errno == EINTR);
+    for (ssize_t i = 0; i < got && at + (uint64_t)i < limit; i++)
+        if (window[i] == '\n')
+            return at + (uint64_t)i + 1;
+    return 0;
+}
+
+/* Read up to n bytes at offset: 0 ok (*got short only at the end of the file), -1 errno. */
+static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got)
+{
+    *got = 0;
+    while (*got < n) {
+        ssize_t r = pread(fd, buf + *got, n - *got, (off_t)(offset + *got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        *got += (size_t)r;
+    }
+    return 0;
+}
+
+/* The fingerprint of a file read in ranges: XXH3 of its bytes, as a stream takes it. The file
+ * is mapped a window at a time (no copy, and only a window's pages in the process at once),
+ * or read through where it cannot be mapped. 0 ok, -1 errno, -2 out of memory. */
+#define PRINT_WINDOW ((size_t)32 << 20)
+static int fingerprint_file(int fd, uint64_t bytes, dti_fingerprint *print)
+{
+    XXH3_state_t *state = XXH3_createState();
+    char *buf = NULL;
+    if (!state || XXH3_64bits_reset(state) != XXH_OK) {
+        XXH3_freeState(state);
+        return -2;
+    }
+    int ok = 1, nomem = 0;
+    for (uint64_t at = 0; ok && at < bytes;) {
+        size_t n = bytes - at < PRINT_WINDOW ? (size_t)(bytes - at) : PRINT_WINDOW;
+        void *map =
+            buf ? MAP_FAILED : mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
+        if (map != MAP_FAILED) {
+            madvise(map, n, MADV_SEQUENTIAL);
+            XXH3_64bits_update(state, map, n);
+            munmap(map, n);
+        } else if (buf || (buf = malloc(PRINT_WINDOW))) {
+            ok = read_at(fd, buf, n, at, &n) == 0 && n > 0;
+            if (ok)
+                XXH3_64bits_update(state, buf, n);
+        } else {
+            ok = 0, nomem = 1;
+        }
+        at += n;
+    }
+    if (ok)
+        *print = (dti_fingerprint){XXH3_64bits_digest(state), bytes, 1};
+    free(buf);
+    XXH3_freeState(state);
+    return ok ? 0 : nomem ? -2 : -1;
+}
+
+/* Whether an input is a plain file that feed_split may read in ranges. */
+static int plain_file(const char *path, uint64_t size, uint64_t min_size)
+{
+    struct stat st;
+    return size >= min_size && !dti_is_stdin(path) && strncmp(path, "/vsi", 4) != 0 &&
+           stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void put_work(pool *p, chunk *c);
+
+/* feed_input for a plain file: its header read here, then one range task per worker, and the
+ * file's fingerprint taken while they read. *fd is the open file, which must stay open until
+ * the workers are done. 1 when the file is not one to split (feed_input reads it). */
+static int feed_split(pool *p, size_t input, int *fd, dt_status *status, dt_error *err)
+{
+    const dti_inputs *inputs = p->inputs;
+    const char *name = inputs->display[input];
+    dti_stream *check = dti_stream_open(inputs->paths[input], name, err);
+    if (!check) { /* a directory, a binary file, no access: what a stream says */
+        *status = err->status;
+        return 0;
+    }
+    dti_stream_close(check);
+    if ((*fd = open(inputs->paths[input], O_RDONLY | O_CLOEXEC)) < 0) {
+        *status = dti_error_set(err, DT_ERR_IO, name, 0, "cannot open for reading");
+        return 0;
+    }
+    /* the header, from the first 64 KiB (a longer one: feed_input) */
+    chunk head = {0};
+    size_t got, header_len = 0;
+    struct stat st;
+    if (fstat(*fd, &st) != 0 || !(head.data = malloc(64 << 10)) ||
+        read_at(*fd, head.data, 64 << 10, 0, &got) != 0) {
+        free(head.data);
+        return 1;
+    }
+    int eof = got < (64 << 10);
+    if (got == 0) { /* an empty file: what feed_input says of it */
+        free(head.data);
+        return 1;
+    }
+    head.len = got;
+    size_t bom = got >= 3 && memcmp(head.data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    memmove(head.data, head.data + bom, head.len - bom);
+    head.len -= bom;
+    dti_bdc_layout layout;
+    int taken = take_header(&head, eof, name, &layout, &header_len, err);
+    free(head.data);
+    if (taken < 0) {
+        *status = err->status;
+        return 0;
+    }
+    if (taken == 0)
+        return 1;
+    /* the rows: cut in equal parts, each from the next line end */
+    uint64_t from = bom + header_len, size = (uint64_t)st.st_size, starts[65];
+    int nranges = 1;
+    starts[0] = from;
+    for (int k = 1; k < p->threads && size > from; k++) {
+        uint64_t start =
+            line_start_after(*fd, from + (size - from) / (uint64_t)p->threads * k, size);
+        if (start > starts[nranges - 1])
+            starts[nranges++] = start;
+    }
+    for (int t = 0; t < nranges; t++) {
+        chunk *r = calloc(1, sizeof *r);
+        if (!r) {
+            *status = dti_nomem(err);
+            return 0;
+        }
+        *r = (chunk){.input = input,
+                     .target = t,
+                     .layout = layout,
+                     .fd = *fd,
+                     .checks_end = t + 1 < nranges,
+                     .start = starts[t],
+                     .end = t + 1 < nranges ? starts[t + 1] : UINT64_MAX};
+        put_work(p, r);
+    }
+    /* the fingerprint (of the bytes as they are now: the workers read the same) */
+    int printed = inputs->prints && inputs->prints[input]
+                      ? fingerprint_file(*fd, size, inputs->prints[input])
+                      : 0;
+    if (printed == -2)
+        *status = dti_nomem(err);
+    else if (printed != 0)
+        *status = dti_error_set(err, DT_ERR_IO, name, 0, "read error: %s", strerror(errno));
+    return 0;
 }
 
 static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int threads,
@@ -485,6 +745,17 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         uint64_t share = inputs->total_size / ((uint64_t)threads * 4);
         chunk_size = share < (256u << 10) ? (256u << 10) : share > CHUNK_SIZE ? CHUNK_SIZE : share;
     }
+    /* a file is read in ranges when each holds two chunks or more (tests: DIALTONE_SPLIT_MIN) */
+    uint64_t split_min = (uint64_t)chunk_size * 2 * (uint64_t)threads;
+    const char *split_option = dti_config_option("DIALTONE_SPLIT_MIN", NULL);
+    if (split_option)
+        split_min = strtoull(split_option, NULL, 10);
+    p.threads = threads;
+    p.chunk_size = chunk_size;
+    pthread_cond_init(&p.finished, NULL);
+    int *fds = malloc((inputs->count + 1) * sizeof *fds); /* NULL: no file is split */
+    for (size_t i = 0; fds && i < inputs->count; i++)
+        fds[i] = -1;
     chunk *chunks = calloc((size_t)nchunks, sizeof *chunks);
     worker *workers = calloc((size_t)threads, sizeof *workers);
     dti_coverage *covs = calloc((size_t)threads, sizeof *covs);
@@ -508,19 +779,25 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
             if (status != DT_OK)
                 break;
         }
-        workers[t] = (worker){0, &p, own};
+        workers[t] = (worker){.pool = &p, .cov = own, .self = t};
         if (pthread_create(&workers[t].thread, NULL, work, &workers[t]) != 0) {
             status = dti_error_set(err, DT_ERR_INTERNAL, NULL, 0, "cannot start a thread");
             break;
         }
         started++;
     }
+    pthread_mutex_lock(&p.mutex);
+    p.running = started;
+    pthread_mutex_unlock(&p.mutex);
     if (status == DT_ERR_NOMEM)
         dti_nomem(err);
     chunk *spare = chunks ? &chunks[0] : NULL;
-    uint64_t done = 0;
+    uint64_t done = 0, chunked = 0; /* chunked: the bytes of the inputs fed in chunks */
     for (size_t i = 0; i < inputs->count && status == DT_OK; i++) {
-        status = feed_input(&p, i, &spare, done, progress, user, err);
+        if (!fds || !plain_file(inputs->paths[i], inputs->sizes[i], split_min) ||
+            feed_split(&p, i, &fds[i], &status, err))
+            status = feed_input(&p, i, &spare, done, progress, user, err),
+            chunked += inputs->sizes[i];
         done += inputs->sizes[i];
         cov->files++;
         if (__atomic_load_n(&p.failed, __ATOMIC_RELAXED) ||
@@ -530,9 +807,32 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     pthread_mutex_lock(&p.mutex);
     p.closed = 1;
     pthread_cond_broadcast(&p.has_work);
+    /* the workers still read their ranges: progress from the bytes they have read */
+    while (p.running > 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000 * 1000;
+        if (until.tv_nsec >= 1000 * 1000 * 1000)
+            until.tv_sec++, until.tv_nsec -= 1000 * 1000 * 1000;
+        pthread_cond_timedwait(&p.finished, &p.mutex, &until);
+        uint64_t ranged = __atomic_load_n(&p.range_bytes, __ATOMIC_RELAXED);
+        if (progress && p.running > 0 && status == DT_OK && ranged) {
+            double frac = inputs->total_size ? (double)(chunked + ranged) / inputs->total_size : 0;
+            pthread_mutex_unlock(&p.mutex);
+            if (!progress(frac > 1 ? 1 : frac, NULL, user)) {
+                status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+                __atomic_store_n(&p.failed, 1, __ATOMIC_RELAXED); /* the workers stop */
+            }
+            pthread_mutex_lock(&p.mutex);
+        }
+    }
     pthread_mutex_unlock(&p.mutex);
     for (int t = 0; t < started; t++)
         pthread_join(workers[t].thread, NULL);
+    for (size_t i = 0; fds && i < inputs->count; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
     if (status == DT_OK && p.no_memory)
         status = dti_nomem(err);
     for (int t = 1; t < started && status == DT_OK && !p.failed; t++)
@@ -547,6 +847,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     pthread_mutex_destroy(&p.mutex);
     pthread_cond_destroy(&p.has_work);
     pthread_cond_destroy(&p.has_free);
+    pthread_cond_destroy(&p.finished);
     /* a bad row, or a location in two blocks (whose order decides which row
      * is "second"): let the sequential reader find it and say where */
     *retry = status == DT_OK && (p.failed || cov->conflicts > 0);

@@ -664,6 +664,29 @@ expect_unions "$work/out/tech.csv"
 [ -f "$work/out/tech.csv-metadata.json" ] || problem "no provenance sidecar beside tech.csv"
 finish
 
+# A plain file is read in one range per thread, each from a line end past its share: with a
+# line end inside a quoted field on every row, the guess is often wrong, and the sequential
+# reader reads it again. Expected by construction: location i (300 in all, the first 150 in
+# county 20001) is served when i % 3 is 0, underserved when 1, unserved when 2.
+begin ranges_quoted_newlines
+awk 'BEGIN {
+  print "frn,provider_id,brand_name,location_id,technology,max_advertised_download_speed,max_advertised_upload_speed,low_latency,business_residential_code,state_usps,block_geoid,h3_res8_id"
+  for (i = 0; i < 300; i++) {
+    speed = i % 3 == 0 ? "100,20" : i % 3 == 1 ? "25,3" : "10,1"
+    block = sprintf("%s%010d", i < 150 ? "20001" : "20003", i % 7)
+    printf "0001,131415,\"Co-op\nline %d\n\"\"x\"\"\",%d,50,%s,1,R,KS,%s,8826\n", i, 1000 + i, speed, block
+  }
+}' >"$work/quoted.csv"
+for variant in "1 0" "2 40" "3 97" "4 211" "2 4099" "3 16"; do
+  set -- $variant
+  DIALTONE_CHUNK_SIZE=$2 run stats -q --threads "$1" --by county -o "$work/out/t$1_$2.csv" "$work/quoted.csv"
+  expect_status 0
+  got=$(cut -d, -f1-5 "$work/out/t$1_$2.csv" | tr '\n' ' ')
+  [ "$got" = "geoid,locations,unserved,underserved,served 20001,150,50,50,50 20003,150,50,50,50 " ] ||
+    problem "threads $1, chunk $2: $got"
+done
+finish
+
 # Every path gives the same two tables: threads with tiny chunks, the states split or together,
 # file order with one location's rows in two files.
 begin tables_paths

@@ -6,7 +6,8 @@
 # succeed with the same output as the reference run (the failure was survivable) or exit 1
 # saying "out of memory", with no sanitizer report (ASan, UBSan, LeakSanitizer), no output,
 # no temporary file in the output directory, and nothing written beside the inputs.
-# Usage: tests/faults/allocsweep.sh BIN [CASE...]   (cases: stats map plan report merge diff run)
+# Usage: tests/faults/allocsweep.sh BIN [CASE...]
+#        (cases: stats map plan report merge diff run threads)
 # SWEEP_STEP=K tries every Kth N only (a quicker, partial sweep; the default is 1, every N).
 set -u
 bin=$(cd "$(dirname "${1:?usage: allocsweep.sh BIN [CASE...]}")" && pwd)/$(basename "$1")
@@ -64,6 +65,15 @@ case_args() {
     merge) echo "merge -o OUT/t.csv $in/a.partial $in/b.partial" ;;
     diff) echo "diff -q -o OUT/t.csv $in/old $in/new" ;;
     run) echo "run -q --out OUT/t $in/small.conf" ;;
+    threads) echo "stats -q --threads 3 -o OUT/t.csv --by county $in/part1.csv $in/part2.csv" ;;
+    esac
+}
+
+# The environment of a case: the threaded reader with small chunks, each file read in ranges.
+case_env() {
+    case $1 in
+    threads) echo "DIALTONE_CHUNK_SIZE=97" ;;
+    *) echo "DIALTONE_CASE=$1" ;;
     esac
 }
 
@@ -71,13 +81,14 @@ case_args() {
 digest() { (cd "$1" && find . -type f | LC_ALL=C sort | while read -r f; do echo "$f"; cat "$f"; done) | md5sum; }
 
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(stats map plan report merge diff run)
+[ ${#cases[@]} -gt 0 ] || cases=(stats map plan report merge diff run threads)
 for name in "${cases[@]}"; do
     read -r -a args <<<"$(case_args "$name" | tr '\n' ' ')"
     [ ${#args[@]} -gt 0 ] || { fail "$name: no such case"; continue; }
     out=$tmp/out
     rm -rf "$out" && mkdir -p "$out"
-    DT_ALLOC_COUNT=$tmp/count "$bin" "${args[@]//OUT/$out}" >"$tmp/stdout" 2>"$tmp/stderr"
+    read -r -a envs <<<"$(case_env "$name")"
+    env "${envs[@]}" DT_ALLOC_COUNT=$tmp/count "$bin" "${args[@]//OUT/$out}" >"$tmp/stdout" 2>"$tmp/stderr"
     status=$?
     if [ "$status" -ne 0 ]; then
         fail "$name: the reference run exits $status: $(head -c 400 "$tmp/stderr")"
@@ -90,7 +101,7 @@ for name in "${cases[@]}"; do
     tried=0
     for ((n = 1; n <= total; n += step)); do
         rm -rf "$out" && mkdir -p "$out"
-        DT_ALLOC_FAIL=$n "$bin" "${args[@]//OUT/$out}" >"$tmp/stdout" 2>"$tmp/stderr"
+        env "${envs[@]}" DT_ALLOC_FAIL=$n "$bin" "${args[@]//OUT/$out}" >"$tmp/stdout" 2>"$tmp/stderr"
         status=$?
         tried=$((tried + 1))
         why=

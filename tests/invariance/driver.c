@@ -52,6 +52,7 @@ typedef struct path {
     int fabric, plans, partial;
     int tables;                /* --by-technology and --providers-out */
     const char *provider_bits; /* DIALTONE_PROVIDER_BITS (block bitmaps' width), NULL unset */
+    int whole;                 /* plain files fed in chunks, never read in ranges */
 } path;
 
 typedef struct outcome {
@@ -322,6 +323,10 @@ static void set_config(const path *p)
         setenv("DIALTONE_PROVIDER_BITS", p->provider_bits, 1);
     else
         unsetenv("DIALTONE_PROVIDER_BITS");
+    if (p->whole)
+        setenv("DIALTONE_SPLIT_MIN", "18446744073709551615", 1);
+    else
+        unsetenv("DIALTONE_SPLIT_MIN");
 }
 
 typedef struct args {
@@ -681,7 +686,7 @@ static void stats_case(const manifest *m, unsigned long long *rng)
     for (int fab = 0; fab < fabrics; fab++) {
         int must_fail = strcmp(fab ? m->expect_fabric : m->expect, "fail") == 0;
         const char *why = fab ? m->why_fabric : m->why;
-        path list[40];
+        path list[44];
         int n = 0;
 #define CHUNK ((int)(16 + mix64(rng) % 185))
 #define ADD(prefix, order_, threads_, ...)                                                         \
@@ -700,6 +705,9 @@ static void stats_case(const manifest *m, unsigned long long *rng)
         ADD("", 0, 3, (void)0);
         ADD("", 2, 2, (void)0);
         ADD("", 1, 3, (void)0);
+        /* plain files in ranges (above: each thread reads one part) or fed whole in chunks */
+        ADD("whole files ", 0, 2, list[n].whole = 1);
+        ADD("whole files ", 3, 3, list[n].whole = 1);
         ADD("split ", 0, 1, list[n].states = "split");
         ADD("together ", 0, 1, list[n].states = "together");
         ADD("split ", 3, 3, list[n].states = "split");
