@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading BDC availability files into a coverage: sequential, or parallel
- * over chunks with per-thread coverages merged exactly at the end. */
+/* Reading BDC availability files into a coverage: sequential, or parallel (a big plain file
+ * in one byte range per thread, other files in chunks fed by the calling thread) with
+ * per-thread coverages merged exactly at the end. */
 #define _GNU_SOURCE /* memrchr */
 #include <errno.h>
 #include <fcntl.h>
