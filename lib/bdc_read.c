@@ -741,13 +741,15 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     int nchunks = threads * CHUNKS_PER_WORKER + 1;
     /* tests set a tiny chunk to put record boundaries everywhere */
     size_t chunk_size = (size_t)atol(dti_config_option("DIALTONE_CHUNK_SIZE", "0"));
+    /* a file is read in ranges when each holds 1 MiB or more (tests' tiny chunks: two chunks
+     * or more, so that small files are cut too; DIALTONE_SPLIT_MIN sets the size) */
+    uint64_t split_min =
+        chunk_size >= 16 ? (uint64_t)chunk_size * 2 * (uint64_t)threads : (uint64_t)threads << 20;
     if (chunk_size < 16) {
         /* small inputs: chunks small enough that every thread gets several */
         uint64_t share = inputs->total_size / ((uint64_t)threads * 4);
         chunk_size = share < (256u << 10) ? (256u << 10) : share > CHUNK_SIZE ? CHUNK_SIZE : share;
     }
-    /* a file is read in ranges when each holds two chunks or more (tests: DIALTONE_SPLIT_MIN) */
-    uint64_t split_min = (uint64_t)chunk_size * 2 * (uint64_t)threads;
     const char *split_option = dti_config_option("DIALTONE_SPLIT_MIN", NULL);
     if (split_option)
         split_min = strtoull(split_option, NULL, 10);
