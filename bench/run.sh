@@ -24,7 +24,7 @@ if [ "$(uname -m)" = x86_64 ] && command -v objdump >/dev/null; then
     prefetches=$(objdump -d --no-show-raw-insn "$bin" |
         awk '/<dti_coverage_apply>:/, /^$/' | grep -c prefetch || true)
     [ "$prefetches" -ge 3 ] ||
-        echo "bench: warning: dti_coverage_apply has $prefetches prefetch instructions (expected 4 or more)" >&2
+        echo "bench: warning: dti_coverage_apply has $prefetches prefetch instructions (expected 3 or more)" >&2
 fi
 
 duckdb_version=1.5.6-r.1

@@ -273,7 +273,23 @@ static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, 
     return failed;
 }
 
-static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got);
+/* Read up to n bytes at offset: 0 ok (*got short only at the end of the file), -1 errno. */
+static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got)
+{
+    *got = 0;
+    while (*got < n) {
+        ssize_t r = pread(fd, buf + *got, n - *got, (off_t)(offset + *got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        *got += (size_t)r;
+    }
+    return 0;
+}
+
 static size_t last_record_end(const char *data, size_t len);
 static size_t count_quotes(const char *data, size_t len);
 
@@ -451,6 +467,16 @@ static size_t last_record_end(const char *data, size_t len)
     return 0;
 }
 
+/* Remove a UTF-8 byte order mark from the start of c's data: its length (3 or 0). */
+static size_t drop_bom(chunk *c)
+{
+    if (c->len < 3 || memcmp(c->data, "\xEF\xBB\xBF", 3) != 0)
+        return 0;
+    memmove(c->data, c->data + 3, c->len - 3);
+    c->len -= 3;
+    return 3;
+}
+
 /* Grow c so that it can hold at least need bytes. */
 static int reserve(chunk *c, size_t need) { return dti_grow(&c->data, &c->cap, need, 1, need); }
 
@@ -511,10 +537,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         if (!have_header) {
             if (!bom_checked && (c->len >= 3 || eof)) {
                 bom_checked = 1;
-                if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
-                    memmove(c->data, c->data + 3, c->len - 3);
-                    c->len -= 3;
-                }
+                drop_bom(c);
             }
             size_t header_len = 0;
             int taken = bom_checked ? take_header(c, eof, name, &layout, &header_len, err) : 0;
@@ -575,30 +598,12 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
 static uint64_t line_start_after(int fd, uint64_t at, uint64_t limit)
 {
     char window[64 << 10];
-    ssize_t got;
-    do
-        got = pread(fd, window, sizeof window, (off_t)at);
-    while (got < 0 && errno == EINTR);
-    for (ssize_t i = 0; i < got && at + (uint64_t)i < limit; i++)
+    size_t got;
+    if (read_at(fd, window, sizeof window, at, &got) != 0)
+        return 0;
+    for (size_t i = 0; i < got && at + i < limit; i++)
         if (window[i] == '\n')
-            return at + (uint64_t)i + 1;
-    return 0;
-}
-
-/* Read up to n bytes at offset: 0 ok (*got short only at the end of the file), -1 errno. */
-static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got)
-{
-    *got = 0;
-    while (*got < n) {
-        ssize_t r = pread(fd, buf + *got, n - *got, (off_t)(offset + *got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        *got += (size_t)r;
-    }
+            return at + i + 1;
     return 0;
 }
 
@@ -681,9 +686,7 @@ static int feed_split(pool *p, size_t input, int *fd, dt_status *status, dt_erro
         return 1;
     }
     head.len = got;
-    size_t bom = got >= 3 && memcmp(head.data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    memmove(head.data, head.data + bom, head.len - bom);
-    head.len -= bom;
+    size_t bom = drop_bom(&head);
     dti_bdc_layout layout;
     int taken = take_header(&head, eof, name, &layout, &header_len, err);
     free(head.data);
