@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <xxhash.h>
+#include "xxh.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dialtone/dialtone.h"
 
@@ -226,11 +227,93 @@ const char *dti_plural(uint64_t n, const char *one, const char *many);
 /* Parse a plain decimal digits[.digits] (also ".5" and "5.") with at most 6
  * decimals, into millionths, at most max; no sign, exponent or spaces. 0 ok, -1 bad. */
 int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro);
-/* A speed in Mbps as dti_parse_micro reads it ("100", "0.768"), up to 1e9 Mbps. */
-int dti_parse_speed(const char *s, size_t len, int64_t *micro);
+/* Speeds above this many Mbps are treated as bad input (and keep int64 safe). */
+#define DTI_MAX_SPEED_MBPS 1000000000LL
+/* A speed in Mbps as dti_parse_micro reads it ("100", "0.768"), up to 1e9 Mbps. Whole
+ * numbers of at most 9 digits (every advertised speed) are read here, the rest there. */
+static inline int dti_parse_speed(const char *s, size_t len, int64_t *micro)
+{
+    if (len - 1 < 9) { /* 1 to 9 digits: at most 999,999,999 Mbps, below the limit */
+        int64_t v = 0;
+        size_t i = 0;
+        for (; i < len && (unsigned char)(s[i] - '0') <= 9; i++)
+            v = v * 10 + (s[i] - '0');
+        if (i == len) {
+            *micro = v * DTI_MICRO;
+            return 0;
+        }
+    }
+    return dti_parse_micro(s, len, DTI_MAX_SPEED_MBPS * DTI_MICRO, micro);
+}
 #define DTI_SPEED_SYNTAX "a plain decimal of Mbps with at most 6 decimals"
-/* Parse an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
-int dti_parse_u64(const char *s, size_t len, uint64_t *value);
+/* dti_parse_u64: an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The value of eight ASCII digits (the first in the lowest byte), or -1 when
+ * one of them is not a digit: all eight at once (SWAR). */
+static inline int64_t dti_eight_digits(uint64_t word)
+{
+    /* each byte 0x30..0x39: its high nibble 3, and adding 6 leaves it 3 */
+    if (((word & 0xf0f0f0f0f0f0f0f0ULL) |
+         (((word + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
+        return -1;
+    word = (word & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;     /* pairs of digits */
+    word = (word & 0x00ff00ff00ff00ffULL) * 6553601 >> 16; /* fours */
+    return (int64_t)((word & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32); /* eight */
+}
+
+static inline int dti_parse_u64(const char *s, size_t len, uint64_t *value)
+{
+    if (len == 0 || len > 18)
+        return -1;
+    uint64_t v = 0;
+    size_t i = 0;
+    if (len >= 8) {
+        /* the first len % 8 digits as the last ones of eight ('0' before them),
+         * then eight at a time: every load inside s[0, len) */
+        size_t head = len % 8;
+        uint64_t word;
+        if (head) {
+            memcpy(&word, s, 8);
+            word = word << (8 * (8 - head)) | (0x3030303030303030ULL >> (8 * head));
+            int64_t part = dti_eight_digits(word);
+            if (part < 0)
+                return -1;
+            v = (uint64_t)part;
+            i = head;
+        }
+        for (; i < len; i += 8) {
+            memcpy(&word, s + i, 8);
+            int64_t part = dti_eight_digits(word);
+            if (part < 0)
+                return -1;
+            v = v * 100000000u + (uint64_t)part;
+        }
+        *value = v;
+        return 0;
+    }
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *value = v;
+    return 0;
+}
+#else
+static inline int dti_parse_u64(const char *s, size_t len, uint64_t *value)
+{
+    if (len == 0 || len > 18)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *value = v;
+    return 0;
+}
+#endif
 /* Counts of locations read back from dialtone's own tables and partials are at most this, and
  * so are their sums (dti_count_add): far above any real count (the US has about 1.2e8
  * locations), and low enough that the exact shares and percentages cannot overflow. */

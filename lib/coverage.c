@@ -288,6 +288,7 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
 
 void dti_row_cache_init(dti_row_cache *cache)
 {
+    memset(cache->slot, 0, sizeof cache->slot);
     cache->provider = UINT32_MAX;
     cache->provider_text[0] = '\0';
 }
@@ -326,9 +327,32 @@ uint32_t dti_coverage_find_location(const dti_coverage *cov, const char *id, siz
                               : dti_u64map_get(&cov->location_index, DTI_NAMED_BIT | name);
 }
 
-/* Provider ids repeat in long runs; skip the lookup on a repeat. */
+/* Provider ids repeat, a few of them interleaved: skip the lookup on a repeat. */
 static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
 {
+    if (f->len - 1 < 8) { /* 1 to 8 bytes: the words lo and hi with len are the id */
+        const char *s = f->s;
+        uint32_t len = (uint32_t)f->len, lo, hi = 0;
+        if (len >= 4) {
+            memcpy(&lo, s, 4);
+            memcpy(&hi, s + len - 4, 4);
+        } else {
+            lo = (uint32_t)(unsigned char)s[0] | (uint32_t)(unsigned char)s[len >> 1] << 8 |
+                 (uint32_t)(unsigned char)s[len - 1] << 16;
+        }
+        _Static_assert(DTI_ROW_CACHE_SLOTS == 16, "the slot is the hash's top 4 bits");
+        uint32_t h = (lo * 0x9E3779B1u ^ hi * 0x85EBCA77u ^ len) >> 28;
+        if (cache->slot[h].len == len && cache->slot[h].lo == lo && cache->slot[h].hi == hi)
+            return cache->slot[h].provider;
+        uint32_t provider = provider_index(cov, s, f->len);
+        if (provider != UINT32_MAX) {
+            cache->slot[h].lo = lo;
+            cache->slot[h].hi = hi;
+            cache->slot[h].len = len;
+            cache->slot[h].provider = provider;
+        }
+        return provider;
+    }
     if (cache->provider != UINT32_MAX && f->len < sizeof cache->provider_text &&
         memcmp(f->s, cache->provider_text, f->len) == 0 && cache->provider_text[f->len] == '\0')
         return cache->provider;
@@ -391,15 +415,21 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     }
     size_t resolved = 0;
     int result = 0;
+    /* rows come in runs of one block (the files are ordered by place): the last one's index */
+    uint64_t last_geoid = UINT64_MAX; /* no GEOID: they have 15 digits */
+    uint32_t last_block = UINT32_MAX;
     for (; resolved < n; resolved++) {
         dti_parsed_row *row = &rows[resolved];
         if (resolved + APPLY_AHEAD < n) {
-            dti_u64map_prefetch(&cov->block_index, row[APPLY_AHEAD].geoid);
+            if (row[APPLY_AHEAD].geoid != row[APPLY_AHEAD - 1].geoid)
+                dti_u64map_prefetch(&cov->block_index, row[APPLY_AHEAD].geoid);
             dti_u64map_prefetch(&cov->location_index, row[APPLY_AHEAD].key);
         }
-        uint32_t block = block_of(cov, row->geoid), index;
+        uint32_t block = row->geoid == last_geoid ? last_block : block_of(cov, row->geoid), index;
         if (block == UINT32_MAX)
             return -1;
+        last_geoid = row->geoid;
+        last_block = block;
         uint32_t stored = location_of(cov, row->key, block, &index);
         if (index == UINT32_MAX)
             return -1;

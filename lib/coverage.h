@@ -98,8 +98,15 @@ typedef struct dti_bdc_layout {
     int header_fields;
 } dti_bdc_layout;
 
-/* Per-reader memo of the last provider id seen. */
+/* Per-reader memo of provider ids: ids of 1 to 8 bytes (all of the FCC's) in a small
+ * direct-mapped table, each entry the id's bytes as two 4-byte words (overlapping for shorter
+ * ids, three single bytes below 4) and its length, which together are exactly the id; a longer
+ * id as the last one seen. */
+#define DTI_ROW_CACHE_SLOTS 16
 typedef struct dti_row_cache {
+    struct {
+        uint32_t lo, hi, len, provider; /* len 0: empty */
+    } slot[DTI_ROW_CACHE_SLOTS];
     uint32_t provider;
     char provider_text[48];
 } dti_row_cache;

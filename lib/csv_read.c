@@ -289,43 +289,45 @@ static int split_fields(dti_csv *csv, size_t begin, size_t stop, dti_field *fiel
 
 enum { SCAN_MORE = 0, SCAN_FOUND = 1, SCAN_REFERENCE = 2 };
 
-/* One bit per byte of the eight at p (bit k for p[k]) that is ',', '"' or
- * at most '\r' (NUL, LF and CR; other control bytes are looked at and passed). */
-static inline unsigned special8(const char *p)
+/* One bit per byte of the eight at p (bit k for p[k]) that is '"' or at most '\r' (NUL, LF
+ * and CR; other control bytes are looked at and passed), and in *commas one per ','. */
+static inline unsigned special8(const char *p, unsigned *commas)
 {
     uint64_t word, ctl;
     memcpy(&word, p, 8);
     /* the high bit of each byte <= 13: (13 - b) does not borrow, for b < 128 */
     ctl = ((0x0d0d0d0d0d0d0d0dULL | 0x8080808080808080ULL) - (word & 0x7f7f7f7f7f7f7f7fULL)) &
           ~word & 0x8080808080808080ULL;
-    uint64_t m = dti_byte_mask(word, ',') | dti_byte_mask(word, '"') | ctl;
+    uint64_t m = dti_byte_mask(word, '"') | ctl, c = dti_byte_mask(word, ',');
+    *commas = (unsigned)(((c >> 7) * 0x0102040810204080ULL) >> 56);
     return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
 }
 
-static inline unsigned special16(const char *p)
+static inline unsigned special16(const char *p, unsigned *commas)
 {
 #if defined(__SSE2__)
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8('\r')), v); /* v <= CR */
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-        ctl);
-    return (unsigned)_mm_movemask_epi8(m);
+    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), ctl));
 #else
-    return special8(p) | special8(p + 8) << 8;
+    unsigned high, m = special8(p, commas) | special8(p + 8, &high) << 8;
+    *commas |= high << 8;
+    return m;
 #endif
 }
 
 /* The special bytes of buf[i, i + width), and of fewer at the end of the data. */
-static inline __attribute__((always_inline)) unsigned special_at(const char *buf, size_t i,
-                                                                 size_t end, int width)
+static inline __attribute__((always_inline)) unsigned
+special_at(const char *buf, size_t i, size_t end, int width, unsigned *commas)
 {
     if (i + (size_t)width <= end)
-        return width == 16 ? special16(buf + i) : special8(buf + i);
+        return width == 16 ? special16(buf + i, commas) : special8(buf + i, commas);
     char pad[16];
     memset(pad, 'a', sizeof pad);
     memcpy(pad, buf + i, end - i);
-    unsigned m = width == 16 ? special16(pad) : special8(pad);
+    unsigned m = width == 16 ? special16(pad, commas) : special8(pad, commas);
+    *commas &= (1u << (end - i)) - 1;
     return m & ((1u << (end - i)) - 1);
 }
 
@@ -355,7 +357,30 @@ static inline __attribute__((always_inline)) int scan_record(dti_csv *csv, dti_f
     *newlines = 0;
     *nul = 0;
     for (size_t block = begin; block < end; block += (size_t)width) {
-        unsigned m = special_at(buf, block, end, width);
+        unsigned commas, m = special_at(buf, block, end, width, &commas);
+        if (!m && !quoted) {
+            /* only commas (the most common block): each ends a field, those before skip
+             * excepted (the comma after a closing quote, already taken) */
+            if (skip > block)
+                commas &= skip - block >= (size_t)width ? 0 : ~0u << (skip - block);
+            if (n + width <= max_fields) {
+                for (; commas; commas &= commas - 1) {
+                    size_t i = block + (size_t)__builtin_ctz(commas);
+                    fields[n++] = (dti_field){buf + field, i - field};
+                    field = i + 1;
+                }
+            } else {
+                for (; commas; commas &= commas - 1) {
+                    size_t i = block + (size_t)__builtin_ctz(commas);
+                    if (n < max_fields)
+                        fields[n] = (dti_field){buf + field, i - field};
+                    n++;
+                    field = i + 1;
+                }
+            }
+            continue;
+        }
+        m |= commas;
         for (; m; m &= m - 1) {
             size_t i = block + (size_t)__builtin_ctz(m);
             if (i < skip)

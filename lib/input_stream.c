@@ -14,7 +14,7 @@
 #include <cpl_vsi.h>
 #include <zlib.h>
 
-#include <xxhash.h>
+#include "xxh.h"
 
 #include "internal.h"
 

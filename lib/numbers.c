@@ -6,8 +6,6 @@
 
 #include "internal.h"
 
-/* Speeds above this many Mbps are treated as bad input (and keep int64 safe). */
-#define MAX_SPEED_MBPS 1000000000LL
 
 static const int64_t pow10_table[] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
@@ -36,78 +34,7 @@ int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
     return 0;
 }
 
-int dti_parse_speed(const char *s, size_t len, int64_t *micro)
-{
-    return dti_parse_micro(s, len, MAX_SPEED_MBPS * DTI_MICRO, micro);
-}
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* The value of eight ASCII digits (the first in the lowest byte), or -1 when
- * one of them is not a digit: all eight at once (SWAR). */
-static inline int64_t eight_digits(uint64_t word)
-{
-    /* each byte 0x30..0x39: its high nibble 3, and adding 6 leaves it 3 */
-    if (((word & 0xf0f0f0f0f0f0f0f0ULL) |
-         (((word + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
-        return -1;
-    word = (word & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;     /* pairs of digits */
-    word = (word & 0x00ff00ff00ff00ffULL) * 6553601 >> 16; /* fours */
-    return (int64_t)((word & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32); /* eight */
-}
-
-int dti_parse_u64(const char *s, size_t len, uint64_t *value)
-{
-    if (len == 0 || len > 18)
-        return -1;
-    uint64_t v = 0;
-    size_t i = 0;
-    if (len >= 8) {
-        /* the first len % 8 digits as the last ones of eight ('0' before them),
-         * then eight at a time: every load inside s[0, len) */
-        size_t head = len % 8;
-        uint64_t word;
-        if (head) {
-            memcpy(&word, s, 8);
-            word = word << (8 * (8 - head)) | (0x3030303030303030ULL >> (8 * head));
-            int64_t part = eight_digits(word);
-            if (part < 0)
-                return -1;
-            v = (uint64_t)part;
-            i = head;
-        }
-        for (; i < len; i += 8) {
-            memcpy(&word, s + i, 8);
-            int64_t part = eight_digits(word);
-            if (part < 0)
-                return -1;
-            v = v * 100000000u + (uint64_t)part;
-        }
-        *value = v;
-        return 0;
-    }
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    *value = v;
-    return 0;
-}
-#else
-int dti_parse_u64(const char *s, size_t len, uint64_t *value)
-{
-    if (len == 0 || len > 18)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    *value = v;
-    return 0;
-}
-#endif
 
 char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale)
 {

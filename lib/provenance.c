@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <xxhash.h>
+#include "xxh.h"
 
 #include "internal.h"
 

@@ -14,9 +14,43 @@ static int64_t speed(const char *text)
     return v;
 }
 
+/* dti_parse_speed reads whole numbers of up to 9 digits itself and hands the rest to
+ * dti_parse_micro: on every string of up to 11 bytes over a small alphabet (all the lengths
+ * around the 9-digit cut), both must give the same answer. */
+static void test_speed_paths(void)
+{
+    static const char alphabet[] = "0159.a";
+    uint64_t state = 12345;
+    int disagree = 0, fast = 0;
+    for (int i = 0; i < 200000; i++) {
+        char s[16];
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t len = (size_t)(state >> 60) % 12;
+        uint64_t r = state;
+        for (size_t k = 0; k < len; k++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* mostly digits, so that long whole numbers come up */
+            int pick = (int)(r >> 59) % 8;
+            s[k] = pick < 6 ? (char)('0' + (int)((r >> 40) % 10)) : alphabet[4 + pick % 2];
+        }
+        int64_t a = -7, b = -7;
+        int ra = dti_parse_speed(s, len, &a);
+        int rb = dti_parse_micro(s, len, DTI_MAX_SPEED_MBPS * DTI_MICRO, &b);
+        fast += ra == 0 && len >= 1 && len <= 9 && !memchr(s, '.', len);
+        if (ra != rb || (ra == 0 && a != b))
+            disagree++;
+    }
+    CHECK_INT(disagree, 0);
+    CHECK(fast > 10000); /* the fast path was taken often */
+    int64_t v;
+    CHECK(dti_parse_speed("999999999", 9, &v) == 0 && v == 999999999LL * DTI_MICRO);
+    CHECK(dti_parse_speed("1000000001", 10, &v) != 0);
+}
+
 int main(void)
 {
     char buf[64];
+    test_speed_paths();
     CHECK_INT(speed("100"), 100000000);
     CHECK_INT(speed("0.768"), 768000);
     CHECK_INT(speed(".5"), 500000);

@@ -162,9 +162,75 @@ static void test_location_block(void)
     dti_coverage_free(&cov);
 }
 
+/* The reader's memo of provider ids (dti_row_cache: ids of up to 8 bytes in a direct-mapped
+ * table keyed by their bytes and length): ids that share prefixes, suffixes and lengths,
+ * interleaved at random, must each give the index an uncached lookup gives. */
+static void test_provider_memo(void)
+{
+    static const char *const ids[] = {
+        "1",         "12",       "21",         "123",        "132",     "1234",
+        "1243",      "2134",     "12345",      "123456",     "1234567", "12345678",
+        "123456789", "02345",    "2345",       "012345",     "242542",  "250461",
+        "242543",    "342542",   "x",          "xy",         "xyz",     "abcdefgh",
+        "abcdefgi",  "bbcdefgh", "abcdefghij", "abcdefghik", "a,b",     "1 2"};
+    const int nids = (int)(sizeof ids / sizeof *ids);
+    dti_rules rules;
+    dti_rules_default(&rules);
+    dt_error err;
+    dti_coverage cov, plain;
+    CHECK_INT(dti_coverage_init(&cov, &rules, &err), DT_OK);
+    CHECK_INT(dti_coverage_init(&plain, &rules, &err), DT_OK);
+    dti_bdc_layout layout;
+    for (int c = 0; c < DTI_BDC_NCOLS; c++)
+        layout.col[c] = c;
+    layout.brand = -1;
+    layout.header_fields = DTI_BDC_NCOLS;
+    dti_row_cache cache;
+    dti_row_cache_init(&cache);
+    uint64_t state = 99;
+    int wrong = 0, bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        /* runs of one id and jumps between them */
+        const char *id = ids[(state >> 33) % (uint64_t)nids];
+        dti_field f[DTI_BDC_NCOLS];
+        const char *text[DTI_BDC_NCOLS];
+        text[DTI_BDC_PROVIDER] = id;
+        text[DTI_BDC_LOCATION] = "1000";
+        text[DTI_BDC_TECHNOLOGY] = "50";
+        text[DTI_BDC_DOWN] = "100";
+        text[DTI_BDC_UP] = "20";
+        text[DTI_BDC_LATENCY] = "1";
+        text[DTI_BDC_BLOCK] = "080010001001001";
+        text[DTI_BDC_USE] = "R";
+        text[DTI_BDC_STATE] = "CO";
+        for (int c = 0; c < DTI_BDC_NCOLS; c++)
+            f[c] = (dti_field){text[c], strlen(text[c])};
+        dti_parsed_row row;
+        memset(&row, 0, sizeof row);
+        char why[128];
+        if (dti_bdc_parse_row(&cov, &layout, f, DTI_BDC_NCOLS, &cache, &row, why, sizeof why) !=
+            0) {
+            bad++;
+            continue;
+        }
+        /* the same id's index in cov, looked up without the memo */
+        uint32_t expect = dti_coverage_provider(&cov, id, strlen(id));
+        wrong += row.provider != expect;
+        /* and the same order of first appearance as a coverage that sees them in turn */
+        wrong += dti_coverage_provider(&plain, id, strlen(id)) != expect;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(wrong, 0);
+    CHECK_INT((long long)cov.providers.count, nids);
+    dti_coverage_free(&cov);
+    dti_coverage_free(&plain);
+}
+
 int main(void)
 {
     dti_gdal_init();
+    test_provider_memo();
     test_fixture(NULL); /* bitmaps for providers 0-511 (ordinals), the pair set for 512-599 */
     test_fixture("0");  /* every provider in the pair set */
     test_fixture("70"); /* bitmaps of 2 words, 70 providers in them */
