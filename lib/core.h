@@ -163,6 +163,22 @@ void dti_u64map_free(dti_u64map *map);
 uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
 /* The same, returning the whole slot (valid until the next insertion). */
 dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted);
+/* dti_u64map_put_slot for a key whose dti_hash64 the caller has (it prefetched the slot): the
+ * probe inline, the insertion that grows the table out of line. */
+static inline dti_u64slot *dti_u64map_put_hashed(dti_u64map *map, uint64_t key, uint64_t hash,
+                                                 uint32_t new_value, int *inserted)
+{
+    for (size_t slot = hash & map->mask;; slot = (slot + 1) & map->mask) {
+        uint64_t k = map->slots[slot].key;
+        if (k == key) {
+            *inserted = 0;
+            return &map->slots[slot];
+        }
+        if (k == DTI_EMPTY_KEY)
+            break;
+    }
+    return dti_u64map_put_slot(map, key, new_value, inserted);
+}
 /* Value for key or UINT32_MAX. */
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
 

@@ -140,14 +140,16 @@ void dti_coverage_free(dti_coverage *cov)
     memset(cov, 0, sizeof *cov);
 }
 
-/* Dense index of a block GEOID, adding it when new; UINT32_MAX: no memory. */
-static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
+/* Dense index of a block GEOID (hash: its dti_hash64), adding it when new; UINT32_MAX: no
+ * memory. */
+static uint32_t block_of_hashed(dti_coverage *cov, uint64_t geoid, uint64_t hash)
 {
     int inserted;
-    uint32_t *slot =
-        dti_u64map_put(&cov->block_index, geoid, (uint32_t)cov->block_count, &inserted);
-    if (!slot)
+    dti_u64slot *found = dti_u64map_put_hashed(&cov->block_index, geoid, hash,
+                                               (uint32_t)cov->block_count, &inserted);
+    if (!found)
         return UINT32_MAX;
+    uint32_t *slot = &found->value;
     if (inserted) {
         if (dti_grow(&cov->block_geoids, &cov->block_cap, cov->block_count + 1,
                      sizeof *cov->block_geoids, 1024) != 0)
@@ -155,6 +157,11 @@ static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
         cov->block_geoids[cov->block_count++] = geoid;
     }
     return *slot;
+}
+
+static uint32_t block_of(dti_coverage *cov, uint64_t geoid)
+{
+    return block_of_hashed(cov, geoid, dti_hash64(geoid));
 }
 
 /* Location key: a plain number (no leading zero) is its own key; any other
@@ -176,11 +183,12 @@ static int location_key(dti_coverage *cov, const dti_field *f, uint64_t *key)
  * UINT32_MAX when out of memory. Returns the location's stored block, which
  * the hash slot keeps beside the index (its tag): one cache line per lookup,
  * not a second miss on cov->locations. */
-static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uint32_t *index)
+static uint32_t location_of_hashed(dti_coverage *cov, uint64_t key, uint64_t hash, uint32_t block,
+                                   uint32_t *index)
 {
     int inserted;
-    dti_u64slot *slot =
-        dti_u64map_put_slot(&cov->location_index, key, (uint32_t)cov->location_count, &inserted);
+    dti_u64slot *slot = dti_u64map_put_hashed(&cov->location_index, key, hash,
+                                              (uint32_t)cov->location_count, &inserted);
     *index = UINT32_MAX;
     if (!slot)
         return block;
@@ -194,6 +202,11 @@ static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uin
     }
     *index = slot->value;
     return slot->tag;
+}
+
+static uint32_t location_of(dti_coverage *cov, uint64_t key, uint32_t block, uint32_t *index)
+{
+    return location_of_hashed(cov, key, dti_hash64(key), block, index);
 }
 
 const char *dti_location_id(const dti_coverage *cov, size_t i, char *buf, size_t size)
@@ -408,10 +421,15 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
 int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
                        size_t why_size)
 {
+    /* the keys' hashes, taken once for the prefetch and the lookup (a ring of APPLY_AHEAD) */
+    uint64_t block_hash[APPLY_AHEAD], location_hash[APPLY_AHEAD];
+    const dti_u64map *blocks = &cov->block_index, *locations = &cov->location_index;
     size_t ahead = n < APPLY_AHEAD ? n : APPLY_AHEAD;
     for (size_t i = 0; i < ahead; i++) {
-        dti_u64map_prefetch(&cov->block_index, rows[i].geoid);
-        dti_u64map_prefetch(&cov->location_index, rows[i].key);
+        block_hash[i] = dti_hash64(rows[i].geoid);
+        location_hash[i] = dti_hash64(rows[i].key);
+        dti_prefetch(&blocks->slots[block_hash[i] & blocks->mask]);
+        dti_prefetch(&locations->slots[location_hash[i] & locations->mask]);
     }
     size_t resolved = 0;
     int result = 0;
@@ -420,17 +438,24 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     uint32_t last_block = UINT32_MAX;
     for (; resolved < n; resolved++) {
         dti_parsed_row *row = &rows[resolved];
-        if (resolved + APPLY_AHEAD < n) {
-            if (row[APPLY_AHEAD].geoid != row[APPLY_AHEAD - 1].geoid)
-                dti_u64map_prefetch(&cov->block_index, row[APPLY_AHEAD].geoid);
-            dti_u64map_prefetch(&cov->location_index, row[APPLY_AHEAD].key);
+        size_t at = resolved % APPLY_AHEAD;
+        uint64_t bhash = block_hash[at], lhash = location_hash[at];
+        if (resolved + APPLY_AHEAD < n) { /* the row APPLY_AHEAD on takes this place in the ring */
+            const dti_parsed_row *next = &row[APPLY_AHEAD];
+            block_hash[at] = dti_hash64(next->geoid);
+            location_hash[at] = dti_hash64(next->key);
+            if (next->geoid != next[-1].geoid)
+                dti_prefetch(&blocks->slots[block_hash[at] & blocks->mask]);
+            dti_prefetch(&locations->slots[location_hash[at] & locations->mask]);
         }
-        uint32_t block = row->geoid == last_geoid ? last_block : block_of(cov, row->geoid), index;
+        uint32_t block = row->geoid == last_geoid ? last_block
+                                                  : block_of_hashed(cov, row->geoid, bhash),
+                 index;
         if (block == UINT32_MAX)
             return -1;
         last_geoid = row->geoid;
         last_block = block;
-        uint32_t stored = location_of(cov, row->key, block, &index);
+        uint32_t stored = location_of_hashed(cov, row->key, lhash, block, &index);
         if (index == UINT32_MAX)
             return -1;
         if (stored != block) {
