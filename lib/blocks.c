@@ -112,10 +112,13 @@ static int parse_geoid(OGRFeatureH f, int field, uint64_t *geoid)
     return strlen(s) == 15 && dti_parse_u64(s, 15, geoid) == 0 ? 0 : -1;
 }
 
-/* An error naming the feature, its GEOID when known, the field and its value. */
-static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH f,
-                             const char *geoid_text, const int *col, int field, const char *what)
+/* An error naming the feature, its GEOID when known (UINT64_MAX: not), the field and its value. */
+static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH f, uint64_t geoid,
+                             const int *col, int field, const char *what)
 {
+    char text[24], *geoid_text = NULL;
+    if (geoid != UINT64_MAX)
+        snprintf(geoid_text = text, sizeof text, "%015llu", (unsigned long long)geoid);
     const char *value = OGR_F_IsFieldSetAndNotNull(f, col[field])
                             ? OGR_F_GetFieldAsString(f, col[field])
                             : "(null)";
@@ -130,26 +133,23 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
 {
     uint64_t geoid;
     if (parse_geoid(f, col[F_GEOID], &geoid) != 0)
-        return bad_feature(err, layer, f, NULL, col, F_GEOID,
+        return bad_feature(err, layer, f, UINT64_MAX, col, F_GEOID,
                            "a 15-digit block GEOID (a number field loses the leading 0 of "
                            "states 01-09)");
-    char geoid_text[16];
-    snprintf(geoid_text, sizeof geoid_text, "%015llu", (unsigned long long)geoid);
     double lat, lon;
     if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LAT]) ||
         parse_degrees(OGR_F_GetFieldAsString(f, col[F_LAT]), 90, &lat) != 0)
-        return bad_feature(err, layer, f, geoid_text, col, F_LAT, "a latitude such as +38.1234567");
+        return bad_feature(err, layer, f, geoid, col, F_LAT, "a latitude such as +38.1234567");
     if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LON]) ||
         parse_degrees(OGR_F_GetFieldAsString(f, col[F_LON]), 180, &lon) != 0)
-        return bad_feature(err, layer, f, geoid_text, col, F_LON,
-                           "a longitude such as -098.7654321");
+        return bad_feature(err, layer, f, geoid, col, F_LON, "a longitude such as -098.7654321");
     int64_t v[NFIELDS];
     for (int k = F_ALAND; k < NFIELDS; k++) {
         if (k == F_LAT || k == F_LON)
             continue;
         if (parse_count(f, col[k], &v[k]) != 0 ||
             ((k == F_HOUSING || k == F_POP) && v[k] > (int64_t)UINT32_MAX))
-            return bad_feature(err, layer, f, geoid_text, col, k, "a whole number >= 0");
+            return bad_feature(err, layer, f, geoid, col, k, "a whole number >= 0");
     }
     if (reserve(b) != 0)
         return dti_nomem(err);
@@ -162,9 +162,10 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
         while (b->source_end[first] <= *slot && first < source)
             first++;
         return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
-                             "feature %lld: block %s is already in %s: a layer given twice, or "
-                             "overlapping extracts?",
-                             (long long)OGR_F_GetFID(f), geoid_text, b->sources[first]);
+                             "feature %lld: block %015llu is already in %s: a layer given twice, "
+                             "or overlapping extracts?",
+                             (long long)OGR_F_GetFID(f), (unsigned long long)geoid,
+                             b->sources[first]);
     }
     size_t i = b->count++;
     b->geoids[i] = geoid;

@@ -774,12 +774,15 @@ dt_status dti_call_stats(const dt_stats_options *o, dt_progress_fn progress, dt_
             status = dti_partial_finish(&partial, &regions, &stats, err);
     }
     if (status == DT_OK && !grouped) {
-        status =
-            read_coverage(o, &inputs, o->fabric ? &fabric : NULL, extra, &cov, progress, user, err);
+        dti_geo_job layers; /* the census layers read meanwhile */
+        dti_geo_load_start(&layers, &geo, &geo_options, progress, user);
+        status = read_coverage(o, &inputs, o->fabric ? &fabric : NULL, extra, &cov,
+                               progress ? dti_geo_job_progress : NULL, &layers, err);
         if (status == DT_OK)
             dti_run_totals_add(&totals, &cov);
+        dt_status layers_status = dti_geo_load_finish(&layers, status == DT_OK, err);
         if (status == DT_OK)
-            status = dti_geo_load(&geo, &geo_options, progress, user, err);
+            status = layers_status;
         if (status == DT_OK)
             status = dti_geo_regions(&geo, &geo_options, &cov, &regions, progress, note, user, err);
         if (status == DT_OK)

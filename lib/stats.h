@@ -4,6 +4,7 @@
 #ifndef DIALTONE_STATS_H
 #define DIALTONE_STATS_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "geo.h"
@@ -66,7 +67,11 @@ typedef struct dti_stats_geo {
     dti_block_counts households;
     dti_polygons *polygons; /* NULL with GEOID prefix regions */
     dti_polygons_report polygons_report;
-    uint32_t *layer_region;     /* per block of the layers */
+    uint32_t *layer_region; /* per block of the layers */
+    /* the layers' blocks located in the polygons (by the layers' thread, or later) */
+    int assigned;
+    dti_assign_report assign_report;
+    uint8_t *several; /* with --verbose: per block of the layers, in more than one region */
     uint32_t *household_region; /* per households entry */
     dti_block_tally *tallies;   /* per coverage block */
     /* per region */
@@ -78,6 +83,32 @@ typedef struct dti_stats_geo {
 /* Read the block layers, the households file and the region polygons. */
 dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *options, dt_progress_fn progress,
                        void *user, dt_error *err);
+/* dti_geo_load on a thread of its own beside the reading of the BDC files (neither needs the
+ * other: a state's million-block layer takes as long to read as its rows). The thread reports
+ * no progress and stops at a cancellation of the reading; its error counts only after the
+ * reading's own (the same first error as one after the other). */
+typedef struct dti_geo_job {
+    pthread_t thread;
+    int started;
+    dti_stats_geo *geo;
+    const dti_geo_options *options;
+    dt_status status;
+    dt_error err;
+    int cancelled;           /* atomic: the reading failed or was cancelled */
+    dt_progress_fn progress; /* the reading's, through dti_geo_job_progress */
+    void *user;
+} dti_geo_job;
+/* Start reading (when there is anything to read and a thread can be had; otherwise
+ * dti_geo_load_finish reads it). */
+void dti_geo_load_start(dti_geo_job *job, dti_stats_geo *geo, const dti_geo_options *options,
+                        dt_progress_fn progress, void *user);
+/* The progress function to give the reading (user: the job): the caller's, and a cancellation
+ * stops the layers' thread too. */
+int dti_geo_job_progress(double fraction, const char *what, void *job);
+/* Wait for the layers; with reading_ok 0 (the reading failed: its error stands) they are only
+ * waited for. The layers' status, err set on failure. */
+dt_status dti_geo_load_finish(dti_geo_job *job, int reading_ok, dt_error *err);
+
 /* The region table (polygons or GEOID prefixes), every block's region, the
  * checks and notes of blocks left out, and the per-region sums. */
 dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *options,

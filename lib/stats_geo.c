@@ -14,6 +14,7 @@ void dti_geo_free(dti_stats_geo *geo)
     dti_block_counts_free(&geo->households);
     dti_polygons_free(geo->polygons);
     free(geo->layer_region);
+    free(geo->several);
     free(geo->household_region);
     free(geo->tallies);
     free(geo->housing);
@@ -41,6 +42,78 @@ dt_status dti_geo_load(dti_stats_geo *geo, const dti_geo_options *o, dt_progress
                                             &geo->polygons_report, err)))
         status = err->status;
     return status;
+}
+
+/* Each block of the layers located in the region polygons (geo->layer_region, and with
+ * --verbose geo->several). */
+static dt_status assign_blocks(dti_stats_geo *geo, const dti_geo_options *o,
+                               dt_progress_fn progress, void *user, dt_error *err)
+{
+    size_t nblocks = geo->blocks.count;
+    if (!geo->layer_region &&
+        !(geo->layer_region = malloc((nblocks ? nblocks : 1) * sizeof *geo->layer_region)))
+        return dti_nomem(err);
+    if (o->verbose && !geo->several && !(geo->several = calloc(nblocks ? nblocks : 1, 1)))
+        return dti_nomem(err);
+    dt_status status = dti_polygons_assign(geo->polygons, &geo->blocks, geo->layer_region,
+                                           geo->several, &geo->assign_report, progress, user, err);
+    geo->assigned = status == DT_OK;
+    return status;
+}
+
+static int layers_progress(double fraction, const char *what, void *user)
+{
+    (void)fraction, (void)what;
+    return !__atomic_load_n(&((dti_geo_job *)user)->cancelled, __ATOMIC_RELAXED);
+}
+
+static void *load_layers(void *arg)
+{
+    dti_geo_job *job = arg;
+    dti_gdal_scope scope; /* GDAL's messages are this thread's, as on the caller's */
+    dti_gdal_enter(&scope);
+    job->status = dti_geo_load(job->geo, job->options, layers_progress, job, &job->err);
+    if (job->status == DT_OK && job->geo->polygons && job->geo->have_blocks)
+        job->status = assign_blocks(job->geo, job->options, layers_progress, job, &job->err);
+    dti_gdal_leave(&scope);
+    return NULL;
+}
+
+void dti_geo_load_start(dti_geo_job *job, dti_stats_geo *geo, const dti_geo_options *options,
+                        dt_progress_fn progress, void *user)
+{
+    memset(job, 0, sizeof *job);
+    job->geo = geo;
+    job->options = options;
+    job->progress = progress;
+    job->user = user;
+    memset(geo, 0, sizeof *geo);
+    if (options->block_count || options->households || options->regions)
+        job->started = pthread_create(&job->thread, NULL, load_layers, job) == 0;
+}
+
+int dti_geo_job_progress(double fraction, const char *what, void *user)
+{
+    dti_geo_job *job = user;
+    if (job->progress && !job->progress(fraction, what, job->user)) {
+        __atomic_store_n(&job->cancelled, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    return 1;
+}
+
+dt_status dti_geo_load_finish(dti_geo_job *job, int reading_ok, dt_error *err)
+{
+    if (!job->started)
+        return reading_ok ? dti_geo_load(job->geo, job->options, job->progress, job->user, err)
+                          : DT_OK;
+    if (!reading_ok)
+        __atomic_store_n(&job->cancelled, 1, __ATOMIC_RELAXED);
+    pthread_join(job->thread, NULL);
+    job->started = 0;
+    if (reading_ok && job->status != DT_OK)
+        *err = job->err;
+    return reading_ok ? job->status : DT_OK;
 }
 
 static void list_fids(char *buf, size_t size, const int64_t *fids, size_t count)
@@ -113,19 +186,14 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
                                  dt_error *err)
 {
     const dti_blocks *blocks = &geo->blocks;
-    dti_assign_report report;
-    uint8_t *several = NULL;
-    if (o->verbose && !(several = calloc(blocks->count ? blocks->count : 1, 1)))
-        return dti_nomem(err);
-    dt_status status = dti_polygons_assign(geo->polygons, blocks, geo->layer_region, several,
-                                           &report, progress, user, err);
+    dt_status status = geo->assigned ? DT_OK : assign_blocks(geo, o, progress, user, err);
     if (status == DT_OK)
         status =
             dti_regions_from_polygons(cov, blocks, geo->layer_region, geo->polygons, regions, err);
-    if (status != DT_OK) {
-        free(several);
+    if (status != DT_OK)
         return status;
-    }
+    const dti_assign_report report = geo->assign_report;
+    const uint8_t *several = geo->several;
     polygon_notes(geo, o->regions, note, user);
     uint64_t left_out = 0, missing_locations = 0, first = 0;
     for (size_t k = 0; k < blocks->count; k++) {
@@ -156,7 +224,6 @@ static dt_status polygon_regions(dti_stats_geo *geo, const dti_geo_options *o,
             dti_say(note, user, "block %015llu lies in more than one region: went to %s",
                     (unsigned long long)blocks->geoids[k],
                     dti_polygons_id(geo->polygons, geo->layer_region[k]));
-    free(several);
     size_t missing = missing_blocks(cov, geo, &blocks->index, NULL, "the block layers", o->verbose,
                                     note, user, &missing_locations, &first);
     if (missing)
@@ -318,7 +385,7 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
 {
     dt_status status = dti_block_tallies(cov, &geo->tallies, err);
     size_t nblocks = geo->blocks.count;
-    if (status == DT_OK && geo->have_blocks &&
+    if (status == DT_OK && geo->have_blocks && !geo->layer_region &&
         !(geo->layer_region = malloc((nblocks ? nblocks : 1) * sizeof *geo->layer_region)))
         status = dti_nomem(err);
     if (status != DT_OK)

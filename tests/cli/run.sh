@@ -86,6 +86,13 @@ expect_stderr_has() {
   fi
 }
 
+# expect_stderr_lacks TEXT: stderr does not contain TEXT.
+expect_stderr_lacks() {
+  if grep -qF -- "$1" "$work/stderr"; then
+    problem "stderr should not contain '$1', got: $(head -c 300 "$work/stderr")"
+  fi
+}
+
 # expect_out_dir FILE...: the -o directory holds exactly these names (none: it must be empty),
 # so a failed run leaves neither the output nor a temporary file behind.
 expect_out_dir() {
@@ -543,6 +550,19 @@ bad_input_case geo_layer_twice "block 310630001001000 is already in" \
 bad_input_case geo_unrepairable "feature 2 (id Y) has an invalid geometry" "${geo_blocks[@]}" \
   --regions "$geo/areas_degenerate.gpkg" --id-field AREA_ID "$geo/bdc.csv"
 bad_input_case geo_missing_layer "nothere.gpkg: cannot open" --blocks "$geo/nothere.gpkg" "$geo/bdc.csv"
+# the layers are read on a thread of their own while the rows are: a bad row still comes first,
+# as when one was read after the other, and a bad layer still stops a good reading
+bad_input_case geo_row_error_first bad_speed.csv:5: \
+  --blocks "$geo/blocks_bad_point.gpkg" "$data/bad/bad_speed.csv"
+begin geo_row_error_only
+run stats -o "$work/out/result.csv" --blocks "$geo/nothere.gpkg" "$data/bad/bad_speed.csv"
+expect_status 1
+expect_stderr_has bad_speed.csv:5:
+expect_stderr_lacks nothere.gpkg
+expect_out_dir
+finish
+bad_input_case geo_layer_error_after_rows "feature 2 (GEOID20 310630001001001): INTPTLAT20" \
+  --threads 2 --blocks "$geo/blocks_bad_point.gpkg" "$geo/bdc.csv"
 # With --by, a block with locations but not in the layers would make housing wrong.
 bad_input_case geo_county_missing_block "first: 310630001003000" --by county "${geo_blocks[@]}" \
   "$geo/bdc.csv" "$geo/bdc_extra.csv"
