@@ -66,28 +66,14 @@ static int reserve(dti_blocks *b)
  * '-098.7654321'). Accept that and plain decimals; nothing else. */
 static int parse_degrees(const char *text, double limit, double *value)
 {
-    const char *p = text;
-    if (*p == '+' || *p == '-')
-        p++;
-    int digits = 0;
-    for (; *p >= '0' && *p <= '9'; p++)
-        digits++;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            digits++;
-    if (digits == 0 || *p != '\0')
-        return -1;
-    errno = 0;
-    *value = strtod(text, NULL);
-    return errno == 0 && fabs(*value) <= limit ? 0 : -1;
+    return dti_parse_double(text, strlen(text), value) == 0 && fabs(*value) <= limit ? 0 : -1;
 }
 
-/* A non-negative whole number from an integer, real or text field. */
-static int parse_count(OGRFeatureH f, int field, int64_t *value)
+/* A non-negative whole number from an integer, real or text field (type: the field's). */
+static int parse_count(OGRFeatureH f, int field, OGRFieldType type, int64_t *value)
 {
     if (!OGR_F_IsFieldSetAndNotNull(f, field))
         return -1;
-    OGRFieldType type = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, field));
     if (type == OFTInteger || type == OFTInteger64) {
         *value = OGR_F_GetFieldAsInteger64(f, field);
     } else if (type == OFTReal) {
@@ -128,8 +114,9 @@ static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH 
                          geoid_text ? ")" : "", field_names[field], value, what);
 }
 
-static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *col, OGRFeatureH f,
-                              size_t source, dt_error *err)
+static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *col,
+                              const OGRFieldType *types, OGRFeatureH f, size_t source,
+                              dt_error *err)
 {
     uint64_t geoid;
     if (parse_geoid(f, col[F_GEOID], &geoid) != 0)
@@ -147,7 +134,7 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *
     for (int k = F_ALAND; k < NFIELDS; k++) {
         if (k == F_LAT || k == F_LON)
             continue;
-        if (parse_count(f, col[k], &v[k]) != 0 ||
+        if (parse_count(f, col[k], types[k], &v[k]) != 0 ||
             ((k == F_HOUSING || k == F_POP) && v[k] > (int64_t)UINT32_MAX))
             return bad_feature(err, layer, f, geoid, col, k, "a whole number >= 0");
     }
@@ -211,13 +198,25 @@ static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, v
         return status;
     }
     dti_layer_read_only(&layer, col, NFIELDS + 1, 0);
+    OGRFieldType types[NFIELDS];
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer.layer);
+    for (int k = 0; k < NFIELDS; k++)
+        types[k] = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, col[k]));
     GIntBig total = OGR_L_GetFeatureCount(layer.layer, FALSE);
+    /* the index sized for the layer at once (no rehash of a growing table) */
+    if (b->count == 0 && total > (1 << 16)) {
+        dti_u64map_free(&b->index);
+        if (dti_u64map_init(&b->index, (size_t)total) != 0) {
+            dti_layer_close(&layer);
+            return dti_nomem(err);
+        }
+    }
     OGR_L_ResetReading(layer.layer);
     CPLErrorReset();
     OGRFeatureH f;
     size_t done = 0;
     while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
-        status = read_feature(b, &layer, col, f, s, err);
+        status = read_feature(b, &layer, col, types, f, s, err);
         OGR_F_Destroy(f);
         if (status == DT_OK && (++done & 0xffff) == 0 && progress && total > 0 &&
             !progress((double)done / (double)total, layer.display, user))

@@ -262,6 +262,11 @@ static inline int dti_parse_speed(const char *s, size_t len, int64_t *micro)
     return dti_parse_micro(s, len, DTI_MAX_SPEED_MBPS * DTI_MICRO, micro);
 }
 #define DTI_SPEED_SYNTAX "a plain decimal of Mbps with at most 6 decimals"
+/* The double nearest a plain decimal [+-]digits[.digits] of len bytes (at least one digit),
+ * exactly as strtod gives it: up to 15 significant digits as an integer divided by a power of
+ * ten (both exact doubles, and one correctly rounded division: Clinger's fast path), longer
+ * ones through strtod. 0 ok, -1 not such a decimal. */
+int dti_parse_double(const char *s, size_t len, double *value);
 /* dti_parse_u64: an unsigned integer of at most 18 digits. 0 ok, -1 bad. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* The value of eight ASCII digits (the first in the lowest byte), or -1 when

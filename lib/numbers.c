@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Exact number parsing and printing: speeds in micro-Mbps, rounded ratios. */
+#include <errno.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
 
 static const int64_t pow10_table[] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
@@ -34,7 +35,51 @@ int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
     return 0;
 }
 
-
+int dti_parse_double(const char *s, size_t len, double *value)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    int negative = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        negative = s[i++] == '-';
+    uint64_t mantissa = 0;
+    int digits = 0, decimals = 0, exact = 1;
+    for (int fraction = 0; fraction < 2; fraction++) {
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+            if (mantissa >= 100000000000000ULL) /* a 16th significant digit */
+                exact = 0;
+            else
+                mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'), decimals += fraction;
+        }
+        if (fraction == 0 && !(i < len && s[i] == '.'))
+            break;
+        if (fraction == 0)
+            i++; /* past the point */
+    }
+    if (digits == 0 || i != len)
+        return -1;
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (exact && decimals < 16) {
+        double v = (double)mantissa / pow10[decimals];
+        *value = negative ? -v : v;
+        return 0;
+    }
+#else
+    (void)pow10, (void)exact, (void)negative;
+#endif
+    char stack[64], *text = len < sizeof stack ? stack : malloc(len + 1);
+    if (!text)
+        return -1;
+    memcpy(text, s, len);
+    text[len] = '\0';
+    errno = 0;
+    *value = strtod(text, NULL);
+    int ok = errno == 0;
+    if (text != stack)
+        free(text);
+    return ok ? 0 : -1;
+}
 
 char *dti_format_fixed(char *buf, size_t size, int64_t value, int scale)
 {

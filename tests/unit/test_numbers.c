@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of exact speed parsing, decimal printing, rounding and medians. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +48,67 @@ static void test_speed_paths(void)
     CHECK(dti_parse_speed("1000000001", 10, &v) != 0);
 }
 
+/* dti_parse_double against strtod, bit for bit, on decimals of every length around the fast
+ * path's 15 digits (TIGER's '+38.1234567' and '-098.7654321' among them), and its refusals. */
+static void test_parse_double(void)
+{
+    uint64_t state = 777;
+    int differ = 0;
+    for (int i = 0; i < 300000; i++) {
+        char s[64];
+        size_t n = 0;
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t r = state;
+        int sign = (int)(r >> 62);
+        if (sign == 1)
+            s[n++] = '+';
+        else if (sign == 2)
+            s[n++] = '-';
+        int whole = (int)((r >> 40) % 21), frac = (int)((r >> 20) % 21), point = (r >> 10) & 1;
+        for (int k = 0; k < whole; k++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            s[n++] = (char)('0' + (int)((r >> 33) % 10));
+        }
+        if (point || frac) {
+            s[n++] = '.';
+            for (int k = 0; k < frac; k++) {
+                r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+                s[n++] = (char)('0' + (int)((r >> 33) % 10));
+            }
+        }
+        s[n] = '\0';
+        double got = -1, want;
+        int rc = dti_parse_double(s, n, &got);
+        int digits = whole + frac;
+        if (digits == 0) {
+            differ += rc == 0; /* no digit: refused */
+            continue;
+        }
+        want = strtod(s, NULL);
+        if (rc != 0 || memcmp(&got, &want, sizeof got) != 0)
+            differ++;
+    }
+    CHECK_INT(differ, 0);
+    double v;
+    CHECK(dti_parse_double("+38.1234567", 11, &v) == 0 && v == strtod("+38.1234567", NULL));
+    CHECK(dti_parse_double("-098.7654321", 12, &v) == 0 && v == strtod("-098.7654321", NULL));
+    CHECK(dti_parse_double("-0", 2, &v) == 0 && v == 0 && signbit(v));
+    CHECK(dti_parse_double("1e5", 3, &v) != 0);
+    CHECK(dti_parse_double(" 1", 2, &v) != 0);
+    CHECK(dti_parse_double("1.2.3", 5, &v) != 0);
+    CHECK(dti_parse_double("+", 1, &v) != 0);
+    CHECK(dti_parse_double(".", 1, &v) != 0);
+    CHECK(dti_parse_double("", 0, &v) != 0);
+    CHECK(dti_parse_double("0x10", 4, &v) != 0);
+    CHECK(dti_parse_double("nan", 3, &v) != 0);
+    CHECK(dti_parse_double("12\0", 3, &v) != 0);
+}
+
 int main(void)
 {
     char buf[64];
     test_speed_paths();
+    test_parse_double();
     CHECK_INT(speed("100"), 100000000);
     CHECK_INT(speed("0.768"), 768000);
     CHECK_INT(speed(".5"), 500000);
