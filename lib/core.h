@@ -181,6 +181,9 @@ static inline dti_u64slot *dti_u64map_put_hashed(dti_u64map *map, uint64_t key, 
 }
 /* Value for key or UINT32_MAX. */
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
+/* out[i] = dti_u64map_get(map, keys[i]) for n keys, each slot fetched ahead (a pass over a
+ * million keys waits for one miss at a time otherwise). */
+void dti_u64map_get_many(const dti_u64map *map, const uint64_t *keys, size_t n, uint32_t *out);
 
 /* Open-addressing set of 64-bit keys (never DTI_EMPTY_KEY). */
 typedef struct dti_u64set {

@@ -150,6 +150,23 @@ uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key)
     }
 }
 
+void dti_u64map_get_many(const dti_u64map *map, const uint64_t *keys, size_t n, uint32_t *out)
+{
+    enum { AHEAD = 16 };
+    if (!map->slots) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = UINT32_MAX;
+        return;
+    }
+    for (size_t i = 0; i < n && i < AHEAD; i++)
+        dti_u64map_prefetch(map, keys[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            dti_u64map_prefetch(map, keys[i + AHEAD]);
+        out[i] = dti_u64map_get(map, keys[i]);
+    }
+}
+
 int dti_u64set_init(dti_u64set *set, size_t expected)
 {
     size_t cap = capacity_for(expected);

@@ -84,9 +84,11 @@ dt_status dti_regions_from_polygons(const dti_coverage *cov, const dti_blocks *b
             return dti_nomem(err);
         }
     /* SPEC: a location whose block is not in the blocks layer is left out */
+    dti_u64map_get_many(&blocks->index, cov->block_geoids, nblocks, regions->block_region);
     for (size_t b = 0; b < nblocks; b++) {
-        uint32_t k = dti_blocks_find(blocks, cov->block_geoids[b]);
-        regions->block_region[b] = k == UINT32_MAX ? DTI_NO_REGION : layer_region[k];
+        uint32_t k = regions->block_region[b]; /* the layer block, until here */
+        regions->block_region[b] =
+            k == UINT32_MAX || blocks->count == 0 ? DTI_NO_REGION : layer_region[k];
     }
     return DT_OK;
 }
