@@ -391,7 +391,11 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
                           dti_region_table *regions, dt_progress_fn progress, dt_note_fn note,
                           void *user, dt_error *err)
 {
-    dt_status status = dti_block_tallies(cov, &geo->tallies, err);
+    /* each coverage block's locations by class: for the blocks' housing and the notes of
+     * blocks missing from the layers (GEOID prefixes alone do not need them) */
+    dt_status status = geo->have_blocks || geo->have_households || geo->polygons
+                           ? dti_block_tallies(cov, &geo->tallies, err)
+                           : DT_OK;
     size_t nblocks = geo->blocks.count;
     if (status == DT_OK && geo->have_blocks && !geo->layer_region &&
         !(geo->layer_region = malloc((nblocks ? nblocks : 1) * sizeof *geo->layer_region)))
