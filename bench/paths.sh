@@ -6,10 +6,11 @@
 #   stats --by county --blocks BLOCKS.gpkg             (housing, pop and land from the blocks)
 #   stats --regions counties.gpkg --blocks BLOCKS.gpkg (every block located in the polygons)
 #   stats --by county,tract                            (two tables from one read)
+#   stats --plans --income --speed                     (prices, speeds and competition)
 #   diff OLD NEW                                       (the state against itself without its
 #                                                       fixed-wireless file: a changed release)
 # The stats tables must equal the generator's truth byte for byte (truth_county_blocks.csv for
-# the two with blocks) or the script stops; the diff's old and new totals must equal the
+# the two with blocks, truth_county_prices.csv with the plans) or the script stops; the diff's old and new totals must equal the
 # county truths of the two releases. Prints the median wall time and peak RSS of each.
 # The map of a million blocks has its own script: bench/map_bench.sh.
 # Usage: bench/paths.sh [small|medium|large] (default large)   BIN=bin/dialtone REPEAT=3
@@ -23,10 +24,10 @@ command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-g
 . bench/lib.sh # blocks_for, measure (and $tmp, removed at exit)
 blocks=$(blocks_for "$size")
 dir="$data/$size-layers"
-if [ ! -f "$dir/truth_county_blocks.csv" ]; then
-    echo "bench: generating $size with its block layer ($blocks blocks) in $dir ..." >&2
+if [ ! -f "$dir/truth_county_blocks.csv" ] || [ ! -f "$dir/truth_county_prices.csv" ]; then
+    echo "bench: generating $size with its block layer and plans ($blocks blocks) in $dir ..." >&2
     python3 bench/gen_bdc.py --out "$dir" --seed 42 --blocks "$blocks" --counties 60 --truth \
-        --blocks-layer >/dev/null
+        --blocks-layer --plans >/dev/null
 fi
 layer=$(ls "$dir"/tl_*_tabblock20.gpkg)
 all=("$dir"/bdc_*.csv)
@@ -56,6 +57,11 @@ read -r s kb < <(measure levels "$bin" stats -q --by county,tract -o "$tmp/level
 same "$tmp/levels_county.csv" "$dir/truth_county.csv" "stats --by county,tract (county)"
 same "$tmp/levels_tract.csv" "$dir/truth_tract.csv" "stats --by county,tract (tract)"
 row "stats --by county,tract" "$s" "$kb"
+
+read -r s kb < <(measure prices "$bin" stats -q --by county --plans "$dir/plans.csv" \
+    --income "$dir/income.csv" --speed -o "$tmp/prices.csv" "${all[@]}")
+same "$tmp/prices.csv" "$dir/truth_county_prices.csv" "stats --plans --income --speed"
+row "stats --plans --income --speed" "$s" "$kb"
 
 # the diff's totals against stats of each release (the new one's own county table first)
 "$bin" stats -q --by state -o "$tmp/old_state.csv" "${all[@]}"
