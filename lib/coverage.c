@@ -433,9 +433,6 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     }
     size_t resolved = 0;
     int result = 0;
-    /* rows come in runs of one block (the files are ordered by place): the last one's index */
-    uint64_t last_geoid = UINT64_MAX; /* no GEOID: they have 15 digits */
-    uint32_t last_block = UINT32_MAX;
     for (; resolved < n; resolved++) {
         dti_parsed_row *row = &rows[resolved];
         size_t at = resolved % APPLY_AHEAD;
@@ -444,17 +441,12 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
             const dti_parsed_row *next = &row[APPLY_AHEAD];
             block_hash[at] = dti_hash64(next->geoid);
             location_hash[at] = dti_hash64(next->key);
-            if (next->geoid != next[-1].geoid)
-                dti_prefetch(&blocks->slots[block_hash[at] & blocks->mask]);
+            dti_prefetch(&blocks->slots[block_hash[at] & blocks->mask]);
             dti_prefetch(&locations->slots[location_hash[at] & locations->mask]);
         }
-        uint32_t block = row->geoid == last_geoid ? last_block
-                                                  : block_of_hashed(cov, row->geoid, bhash),
-                 index;
+        uint32_t block = block_of_hashed(cov, row->geoid, bhash), index;
         if (block == UINT32_MAX)
             return -1;
-        last_geoid = row->geoid;
-        last_block = block;
         uint32_t stored = location_of_hashed(cov, row->key, lhash, block, &index);
         if (index == UINT32_MAX)
             return -1;

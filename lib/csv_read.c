@@ -363,20 +363,12 @@ static inline __attribute__((always_inline)) int scan_record(dti_csv *csv, dti_f
              * excepted (the comma after a closing quote, already taken) */
             if (skip > block)
                 commas &= skip - block >= (size_t)width ? 0 : ~0u << (skip - block);
-            if (n + width <= max_fields) {
-                for (; commas; commas &= commas - 1) {
-                    size_t i = block + (size_t)__builtin_ctz(commas);
-                    fields[n++] = (dti_field){buf + field, i - field};
-                    field = i + 1;
-                }
-            } else {
-                for (; commas; commas &= commas - 1) {
-                    size_t i = block + (size_t)__builtin_ctz(commas);
-                    if (n < max_fields)
-                        fields[n] = (dti_field){buf + field, i - field};
-                    n++;
-                    field = i + 1;
-                }
+            for (; commas; commas &= commas - 1) {
+                size_t i = block + (size_t)__builtin_ctz(commas);
+                if (n < max_fields)
+                    fields[n] = (dti_field){buf + field, i - field};
+                n++;
+                field = i + 1;
             }
             continue;
         }
