@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Census blocks from TIGER/Line 2020 tabblock20 layers: GEOID, areas, internal point, counts. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,8 +8,22 @@
 
 #include "internal.h"
 
-static const int64_t pow10_table[] = {
-    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
+static const int64_t pow10_table[] = {1,
+                                      10,
+                                      100,
+                                      1000,
+                                      10000,
+                                      100000,
+                                      1000000,
+                                      10000000,
+                                      100000000,
+                                      1000000000,
+                                      10000000000LL,
+                                      100000000000LL,
+                                      1000000000000LL,
+                                      10000000000000LL,
+                                      100000000000000LL,
+                                      1000000000000000LL};
 
 int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
 {
@@ -35,38 +49,41 @@ int dti_parse_micro(const char *s, size_t len, int64_t max, int64_t *micro)
     return 0;
 }
 
+/* One more digit of dti_parse_double's mantissa: 1 when kept (at most 15 significant digits,
+ * every one an exact double), else 0 with *exact = 0. */
+static int add_digit(uint64_t *mantissa, char c, int *exact)
+{
+    if (*mantissa >= 100000000000000ULL) { /* a 16th significant digit */
+        *exact = 0;
+        return 0;
+    }
+    *mantissa = *mantissa * 10 + (uint64_t)(c - '0');
+    return 1;
+}
+
 int dti_parse_double(const char *s, size_t len, double *value)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     size_t i = 0;
     int negative = 0;
     if (i < len && (s[i] == '+' || s[i] == '-'))
         negative = s[i++] == '-';
     uint64_t mantissa = 0;
     int digits = 0, decimals = 0, exact = 1;
-    for (int fraction = 0; fraction < 2; fraction++) {
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-            if (mantissa >= 100000000000000ULL) /* a 16th significant digit */
-                exact = 0;
-            else
-                mantissa = mantissa * 10 + (uint64_t)(s[i] - '0'), decimals += fraction;
-        }
-        if (fraction == 0 && !(i < len && s[i] == '.'))
-            break;
-        if (fraction == 0)
-            i++; /* past the point */
-    }
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+        add_digit(&mantissa, s[i], &exact);
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+            decimals += add_digit(&mantissa, s[i], &exact);
     if (digits == 0 || i != len)
         return -1;
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-    if (exact && decimals < 16) {
-        double v = (double)mantissa / pow10[decimals];
+    if (exact && decimals < 16) { /* 10^decimals is an exact double too */
+        double v = (double)mantissa / (double)pow10_table[decimals];
         *value = negative ? -v : v;
         return 0;
     }
 #else
-    (void)pow10, (void)exact, (void)negative;
+    (void)exact, (void)negative;
 #endif
     char stack[64], *text = len < sizeof stack ? stack : malloc(len + 1);
     if (!text)
