@@ -184,6 +184,16 @@ uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
 /* out[i] = dti_u64map_get(map, keys[i]) for n keys, each slot fetched ahead (a pass over a
  * million keys waits for one miss at a time otherwise). */
 void dti_u64map_get_many(const dti_u64map *map, const uint64_t *keys, size_t n, uint32_t *out);
+/* For a pass over keys[0, n) that looks up one key after another: at each i that starts a
+ * stretch of DTI_STRETCH keys, the stretch's values into found, so that keys[i]'s is
+ * found[i % DTI_STRETCH] (a buffer on the stack, not an array as long as the keys). */
+#define DTI_STRETCH 4096
+static inline void dti_u64map_get_stretch(const dti_u64map *map, const uint64_t *keys, size_t i,
+                                          size_t n, uint32_t found[DTI_STRETCH])
+{
+    if (i % DTI_STRETCH == 0)
+        dti_u64map_get_many(map, keys + i, n - i < DTI_STRETCH ? n - i : DTI_STRETCH, found);
+}
 
 /* Open-addressing set of 64-bit keys (never DTI_EMPTY_KEY). */
 typedef struct dti_u64set {

@@ -51,15 +51,13 @@ dt_status dti_units_sum(const dti_coverage *cov, const dti_block_tally *tallies,
     dti_fraction_sums *unserved = dti_fraction_sums_new(nregions);
     dti_fraction_sums *underserved = dti_fraction_sums_new(nregions);
     dt_status status = sums && unserved && underserved ? DT_OK : DT_ERR_NOMEM;
-    uint32_t blocks[4096]; /* the coverage block of each entry of a stretch (fetched ahead) */
+    uint32_t blocks[DTI_STRETCH]; /* the coverage block of each entry of a stretch */
     for (size_t i = 0; i < count && status == DT_OK; i++) {
-        if (i % 4096 == 0)
-            dti_u64map_get_many(&cov->block_index, geoids + i, count - i < 4096 ? count - i : 4096,
-                                blocks);
+        dti_u64map_get_stretch(&cov->block_index, geoids, i, count, blocks);
         uint32_t r = region[i];
         if (r == DTI_NO_REGION)
             continue;
-        uint32_t block = blocks[i % 4096];
+        uint32_t block = blocks[i % DTI_STRETCH];
         dti_units_split split =
             dti_units_split_block(units[i], block == UINT32_MAX ? NULL : &tallies[block]);
         sums[r].units += units[i];

@@ -164,14 +164,13 @@ static size_t missing_blocks(const dti_coverage *cov, const dti_stats_geo *geo,
 {
     size_t missing = 0;
     *locations = 0;
-    uint32_t found[4096]; /* the table's value of each block of a stretch (fetched ahead) */
+    uint32_t found[DTI_STRETCH]; /* the table's value of each block of a stretch */
     for (size_t b = 0; b < cov->block_count; b++) {
-        if (b % 4096 == 0 && table->count)
-            dti_u64map_get_many(table, cov->block_geoids + b,
-                                cov->block_count - b < 4096 ? cov->block_count - b : 4096, found);
+        if (table->count)
+            dti_u64map_get_stretch(table, cov->block_geoids, b, cov->block_count, found);
         if (regions && regions->block_region[b] == DTI_NO_REGION)
             continue; /* already left out: nothing of it is counted */
-        if (table->count && found[b % 4096] != UINT32_MAX)
+        if (table->count && found[b % DTI_STRETCH] != UINT32_MAX)
             continue;
         if (missing++ == 0)
             *first = cov->block_geoids[b];
@@ -359,12 +358,10 @@ static dt_status keep_area(dti_stats_geo *geo, const dti_geo_options *o, const d
         if (b->area[k] != o->area)
             geo->layer_region[k] = DTI_NO_REGION;
     uint64_t unknown = 0;
-    uint32_t found[4096]; /* the layer block of each coverage block of a stretch */
+    uint32_t found[DTI_STRETCH]; /* the layer block of each coverage block of a stretch */
     for (size_t c = 0; c < cov->block_count; c++) {
-        if (c % 4096 == 0)
-            dti_u64map_get_many(&b->index, cov->block_geoids + c,
-                                cov->block_count - c < 4096 ? cov->block_count - c : 4096, found);
-        uint32_t at = b->count ? found[c % 4096] : UINT32_MAX;
+        dti_u64map_get_stretch(&b->index, cov->block_geoids, c, cov->block_count, found);
+        uint32_t at = b->count ? found[c % DTI_STRETCH] : UINT32_MAX;
         int area = at == UINT32_MAX ? 0 : b->area[at];
         if (area != o->area)
             regions->block_region[c] = DTI_NO_REGION;
