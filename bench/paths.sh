@@ -10,8 +10,9 @@
 #   diff OLD NEW                                       (the state against itself without its
 #                                                       fixed-wireless file: a changed release)
 # The stats tables must equal the generator's truth byte for byte (truth_county_blocks.csv for
-# the two with blocks, truth_county_prices.csv with the plans) or the script stops; the diff's old and new totals must equal the
-# county truths of the two releases. Prints the median wall time and peak RSS of each.
+# the two with blocks, truth_county_prices.csv with the plans) or the script stops; the diff's
+# old and new totals must equal the state tables of stats on each release. Prints the median
+# wall time and peak RSS of each.
 # The map of a million blocks has its own script: bench/map_bench.sh.
 # Usage: bench/paths.sh [small|medium|large] (default large)   BIN=bin/dialtone REPEAT=3
 set -euo pipefail
@@ -63,7 +64,7 @@ read -r s kb < <(measure prices "$bin" stats -q --by county --plans "$dir/plans.
 same "$tmp/prices.csv" "$dir/truth_county_prices.csv" "stats --plans --income --speed"
 row "stats --plans --income --speed" "$s" "$kb"
 
-# the diff's totals against stats of each release (the new one's own county table first)
+# the diff's totals against the state table of stats on each release
 "$bin" stats -q --by state -o "$tmp/old_state.csv" "${all[@]}"
 "$bin" stats -q --by state -o "$tmp/new_state.csv" "${new[@]}"
 old_args=()
