@@ -389,8 +389,9 @@ dt_status dti_geo_regions(dti_stats_geo *geo, const dti_geo_options *o, const dt
                           void *user, dt_error *err)
 {
     /* each coverage block's locations by class: for the blocks' housing and the notes of
-     * blocks missing from the layers (GEOID prefixes alone do not need them) */
-    dt_status status = geo->have_blocks || geo->have_households || geo->polygons
+     * blocks missing from the layers (GEOID prefixes alone do not need them; polygons come
+     * with blocks: --regions needs --blocks) */
+    dt_status status = geo->have_blocks || geo->have_households
                            ? dti_block_tallies(cov, &geo->tallies, err)
                            : DT_OK;
     size_t nblocks = geo->blocks.count;
