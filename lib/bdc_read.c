@@ -3,12 +3,12 @@
  * in one byte range per thread, other files in chunks fed by the calling thread) with
  * per-thread coverages merged exactly at the end. */
 #define _GNU_SOURCE /* memrchr */
+#include "xxh.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include "xxh.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -98,6 +98,36 @@ static int add_record(dti_coverage *cov, batch *b, const dti_bdc_layout *layout,
     return 0;
 }
 
+/* Take rows the fast way (bdc_fast.c) while it takes them, at most max; *taken counts them
+ * (with_lines: each row's line kept for messages). 0 ok, the next row for dti_csv_next; 1 a
+ * conflict stops the run (*bad_line, why); -1 no memory. */
+static int take_fast(dti_coverage *cov, dti_csv *csv, const dti_bdc_fast *fast,
+                     const dti_bdc_layout *layout, batch *b, dti_row_cache *cache, int with_lines,
+                     size_t max, size_t *taken, long *bad_line, char *why, size_t why_size)
+{
+    *taken = 0;
+    if (!fast->ncols)
+        return 0;
+    size_t len;
+    char *p = dti_csv_window(csv, &len);
+    const char *end = p + len;
+    dti_field f[DTI_FAST_COLS];
+    long used = 0;
+    while (*taken < max &&
+           (used = dti_bdc_fast_row(cov, layout, fast, p, end, f, cache, &b->rows[b->n])) > 0) {
+        p += used;
+        dti_csv_take(csv, (size_t)used);
+        b->rows[b->n].line = with_lines ? dti_csv_line(csv) : 0;
+        ++*taken;
+        if (++b->n == BATCH_ROWS) {
+            int rc = flush_batch(cov, b, bad_line, why, why_size);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return used < 0 ? -1 : 0;
+}
+
 /* The reference reader: one row after another, errors with file and line. */
 static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                                  dt_progress_fn progress, void *user, dt_error *err)
@@ -118,12 +148,26 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
         }
         dti_bdc_layout layout;
         status = read_header(csv, &layout, err);
+        dti_bdc_fast fast;
+        dti_bdc_fast_init(&fast, &layout, status != DT_OK);
         dti_field f[DTI_MAX_FIELDS];
         int n, rc = 0;
         char why[256];
         long bad_line = 0;
-        uint64_t seen = 0;
-        while (status == DT_OK && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) != 0) {
+        uint64_t seen = 0, report = 0; /* rows read; progress at each 65536 */
+        while (status == DT_OK) {
+            size_t taken;
+            int took = take_fast(cov, csv, &fast, &layout, b, &cache, 1, 0x10000, &taken, &bad_line,
+                                 why, sizeof why);
+            if (took != 0) {
+                status = took < 0 ? dti_nomem(err)
+                                  : dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line,
+                                                  "%s", why);
+                break;
+            }
+            seen += taken;
+            if ((rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, err)) == 0)
+                break;
             if (rc < 0) {
                 if (!dti_csv_bad_record(csv)) {
                     status = err->status;
@@ -150,7 +194,8 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
                 status = dti_nomem(err);
             else if (added > 0)
                 status = dti_error_set(err, DT_ERR_FORMAT, dti_csv_name(csv), bad_line, "%s", why);
-            if ((++seen & 0xffff) == 0 && progress && status == DT_OK) {
+            if (++seen - report >= 0x10000 && progress && status == DT_OK) {
+                report = seen;
                 double frac = inputs->total_size
                                   ? (double)(done + dti_csv_offset(csv)) / inputs->total_size
                                   : 0;
@@ -251,19 +296,31 @@ static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, 
     dti_csv *csv = dti_csv_open_memory(data, len, display, 1, &err);
     if (!csv)
         return 2;
+    dti_bdc_fast fast;
+    dti_bdc_fast_init(&fast, layout, 0);
     dti_field f[DTI_MAX_FIELDS];
     int n, rc, failed = 0;
     char why[256];
     long bad_line;
     b->n = 0;
-    while (!failed && (rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)) != 0) {
+    for (;;) {
+        size_t taken;
+        int took = take_fast(w->cov, csv, &fast, layout, b, cache, 0, SIZE_MAX, &taken, &bad_line,
+                             why, sizeof why);
+        if (took != 0) {
+            failed = took < 0 ? 2 : 1;
+            break;
+        }
+        if (!(rc = dti_csv_next(csv, f, DTI_MAX_FIELDS, &n, &err)))
+            break;
         if (rc < 0 && dti_csv_bad_record(csv) && w->cov->skip_bad_rows) {
             w->cov->bad_rows++; /* a NUL byte: skipped like any bad row */
             continue;
         }
         int added =
             rc < 0 ? 1 : add_record(w->cov, b, layout, f, n, 0, cache, &bad_line, why, sizeof why);
-        failed = added < 0 ? 2 : added;
+        if ((failed = added < 0 ? 2 : added) != 0)
+            break;
     }
     if (!failed) {
         int flushed = flush_batch(w->cov, b, &bad_line, why, sizeof why);

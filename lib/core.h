@@ -284,15 +284,20 @@ int dti_parse_double(const char *s, size_t len, double *value);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* The value of eight ASCII digits (the first in the lowest byte), or -1 when
  * one of them is not a digit: all eight at once (SWAR). */
+static inline int64_t dti_eight_digits_value(uint64_t word) /* when all eight are digits */
+{
+    word = (word & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;     /* pairs of digits */
+    word = (word & 0x00ff00ff00ff00ffULL) * 6553601 >> 16; /* fours */
+    return (int64_t)((word & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32); /* eight */
+}
+
 static inline int64_t dti_eight_digits(uint64_t word)
 {
     /* each byte 0x30..0x39: its high nibble 3, and adding 6 leaves it 3 */
     if (((word & 0xf0f0f0f0f0f0f0f0ULL) |
          (((word + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
         return -1;
-    word = (word & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;     /* pairs of digits */
-    word = (word & 0x00ff00ff00ff00ffULL) * 6553601 >> 16; /* fours */
-    return (int64_t)((word & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32); /* eight */
+    return dti_eight_digits_value(word);
 }
 
 static inline int dti_parse_u64(const char *s, size_t len, uint64_t *value)

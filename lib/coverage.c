@@ -397,6 +397,14 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
         return -1;
     if (k != 0)
         return snprintf(why, why_size, "empty location_id"), 1;
+    return dti_bdc_finish_row(cov, layout, f, cache, row, (int)technology, low_latency, down, up);
+}
+
+int dti_bdc_finish_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                       dti_row_cache *cache, dti_parsed_row *row, int technology, int low_latency,
+                       int64_t down, int64_t up)
+{
+    const int *col = layout->col;
     if ((row->provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache)) == UINT32_MAX)
         return -1;
     if (cov->state_filter >= 0 && (int)(row->geoid / DTI_STATE_DIVISOR) != cov->state_filter)
@@ -404,11 +412,11 @@ int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
-    dti_row_reduce(row, &cov->rules, (int)technology, low_latency, down, up);
+    dti_row_reduce(row, &cov->rules, technology, low_latency, down, up);
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
-        dti_extras_price_row(cov->extras, row, (int)technology, &f[col[DTI_BDC_STATE]]);
-    if (cov->tables && dti_tables_parse_row(cov, layout, f, row, (int)technology, down, up) != 0)
+        dti_extras_price_row(cov->extras, row, technology, &f[col[DTI_BDC_STATE]]);
+    if (cov->tables && dti_tables_parse_row(cov, layout, f, row, technology, down, up) != 0)
         return -1;
     return 0;
 }

@@ -133,6 +133,30 @@ typedef struct dti_parsed_row {
 int dti_bdc_parse_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
                       int nfields, dti_row_cache *cache, dti_parsed_row *row, char *why,
                       size_t why_size);
+/* The part of dti_bdc_parse_row after the checks, for a row whose fields are read: provider,
+ * use, the row's flags, price and tables. 0 ok, -1 out of memory. */
+int dti_bdc_finish_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_field *f,
+                       dti_row_cache *cache, dti_parsed_row *row, int technology, int low_latency,
+                       int64_t down, int64_t up);
+
+/* The fast way through a plain row (bdc_fast.c): what each column of a file's header is read
+ * as. ncols 0: the file's rows all go the reference way (dti_csv_next, dti_bdc_parse_row). */
+#define DTI_FAST_COLS 32
+typedef struct dti_bdc_fast {
+    int ncols, fcc; /* fcc: the FCC's columns in the FCC's order */
+    uint8_t kind[DTI_FAST_COLS];
+} dti_bdc_fast;
+/* The plan for a layout; reference nonzero (or DIALTONE_ROWS=reference, for tests): none. */
+void dti_bdc_fast_init(dti_bdc_fast *fast, const dti_bdc_layout *layout, int reference);
+/* Read the row at p (end: the end of the data at hand) when it is plain and good: its fields
+ * in f as dti_csv_next gives them and *row as dti_bdc_parse_row fills it. Returns the bytes
+ * taken, with its LF or CRLF; 0 when the row goes the reference way instead (a quote, a
+ * control byte, a lone CR, a field or number it does not read, a bad row, too near end);
+ * -1 out of memory. */
+long dti_bdc_fast_row(dti_coverage *cov, const dti_bdc_layout *layout, const dti_bdc_fast *fast,
+                      char *p, const char *end, dti_field *f, dti_row_cache *cache,
+                      dti_parsed_row *row);
+
 /* Apply parsed rows in order: 0 all applied; 1 rows[*stop] puts a location
  * in a second block (rows before it applied, it and later ones not; reason
  * in why); -1 out of memory. */

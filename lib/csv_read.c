@@ -146,6 +146,18 @@ void dti_csv_close(dti_csv *csv)
     free(csv);
 }
 
+char *dti_csv_window(const dti_csv *csv, size_t *len)
+{
+    *len = csv->end - csv->pos;
+    return csv->buf + csv->pos;
+}
+
+void dti_csv_take(dti_csv *csv, size_t n)
+{
+    csv->record_line = csv->next_line++;
+    csv->pos += n;
+}
+
 long dti_csv_line(const dti_csv *csv) { return csv->record_line; }
 const char *dti_csv_name(const dti_csv *csv) { return csv->name; }
 uint64_t dti_csv_offset(const dti_csv *csv) { return csv->consumed + csv->pos; }
@@ -331,8 +343,7 @@ special_at(const char *buf, size_t i, size_t end, int width, unsigned *commas)
     return m & ((1u << (end - i)) - 1);
 }
 
-/* Remove the doubling of quotes from the quoted field's text in place. */
-static size_t unescape(char *s, size_t len)
+size_t dti_csv_unescape(char *s, size_t len)
 {
     size_t w = 0;
     for (size_t r = 0; r < len; r++, w++) {
@@ -456,11 +467,11 @@ found:
         return SCAN_FOUND; /* a bad row or a blank line: its fields are not used */
     for (int k = 0; escaped_fields; k++, escaped_fields >>= 1)
         if (escaped_fields & 1)
-            fields[k].len = unescape((char *)fields[k].s, fields[k].len);
+            fields[k].len = dti_csv_unescape((char *)fields[k].s, fields[k].len);
     /* past the 64th field: a quoted field (a quote before it) holding a quote */
     for (int k = 64; k < n && k < max_fields; k++)
         if (fields[k].s[-1] == '"' && memchr(fields[k].s, '"', fields[k].len))
-            fields[k].len = unescape((char *)fields[k].s, fields[k].len);
+            fields[k].len = dti_csv_unescape((char *)fields[k].s, fields[k].len);
     return SCAN_FOUND;
 }
 

@@ -98,6 +98,15 @@ int dti_csv_bad_record(const dti_csv *csv);
  * read every input alike; tests compare them. */
 enum { DTI_CSV_SCAN_FAST, DTI_CSV_SCAN_SWAR, DTI_CSV_SCAN_REFERENCE };
 void dti_csv_set_scanner(dti_csv *csv, int scanner);
+/* For a reader that takes plain records itself (dti_bdc_fast_row): the unread bytes of the
+ * buffer, *len of them from the pointer returned (*len 0: none, call dti_csv_next), and
+ * dti_csv_take of a record of n bytes with its line end that the caller has read (one line,
+ * no quotes; it is then the last record, as from dti_csv_next). */
+char *dti_csv_window(const dti_csv *csv, size_t *len);
+/* Remove the doubling of quotes from a quoted field's text (between its quotes) in place:
+ * the length left. */
+size_t dti_csv_unescape(char *s, size_t len);
+void dti_csv_take(dti_csv *csv, size_t n);
 long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
 const char *dti_csv_name(const dti_csv *csv);
 uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */
