@@ -157,7 +157,7 @@ static void compare(const int *perm, int ncols, int rows, int want_fcc)
     dti_row_cache_init(&cache);
     int plain = 0, plain_taken = 0, taken_rows = 0, mismatches = 0;
     for (int i = 0; i < rows; i++) {
-        char a[1024], b[1024], follow[64];
+        char a[2048], b[2048], follow[1024];
         int spoiled, ignored;
         size_t len = make_row(a, perm, ncols, &spoiled);
         size_t tail = make_row(follow, perm, ncols, &ignored); /* the data goes on after it */
