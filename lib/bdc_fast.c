@@ -5,6 +5,7 @@
  * everything else, every bad row among it, goes the reference way. */
 #include <string.h>
 
+#include "csv_bytes.h"
 #include "internal.h"
 
 #if defined(__SSE2__)
@@ -47,47 +48,11 @@ void dti_bdc_fast_init(dti_bdc_fast *fast, const dti_bdc_layout *layout, int ref
 #endif
 }
 
-#if !defined(__SSE2__)
-/* The high bits of a SWAR byte mask as eight bits, bit k for byte k. */
-static inline unsigned bits8(uint64_t mask)
-{
-    return (unsigned)(((mask >> 7) * 0x0102040810204080ULL) >> 56);
-}
-
-/* The high bit of each byte that is at most '\r' (NUL, LF, CR and the control bytes below). */
-static inline uint64_t controls8(uint64_t word)
-{
-    return ((0x0d0d0d0d0d0d0d0dULL | 0x8080808080808080ULL) - (word & 0x7f7f7f7f7f7f7f7fULL)) &
-           ~word & 0x8080808080808080ULL;
-}
-
-static inline uint64_t word_at(const char *q)
-{
-    uint64_t word;
-    memcpy(&word, q, 8);
-    return word;
-}
-#endif
-
 /* Of the 16 bytes at q, bit k for q[k] that is '"' or at most '\r', and ',' too when commas. */
 static inline unsigned specials(const char *q, int commas)
 {
-#if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                             _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8('\r')), v));
-    if (commas)
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-    return (unsigned)_mm_movemask_epi8(m);
-#else
-    unsigned m = 0;
-    for (int half = 0; half < 2; half++) {
-        uint64_t w = word_at(q + 8 * half);
-        uint64_t s = dti_byte_mask(w, '"') | controls8(w) | (commas ? dti_byte_mask(w, ',') : 0);
-        m |= bits8(s) << (8 * half);
-    }
-    return m;
-#endif
+    unsigned comma, m = dti_csv_special16(q, &comma);
+    return commas ? m | comma : m;
 }
 
 /* How many digits the 16 bytes at q start with (16: all of them). */
@@ -100,10 +65,10 @@ static inline unsigned digit_run(const char *q)
 #else
     unsigned digits = 0;
     for (int half = 0; half < 2; half++) {
-        uint64_t x = word_at(q + 8 * half) ^ 0x3030303030303030ULL; /* a digit: 0 to 9 */
+        uint64_t x = dti_word_at(q + 8 * half) ^ 0x3030303030303030ULL; /* a digit: 0 to 9 */
         uint64_t above9 =
             (((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
-        digits |= (~bits8(above9) & 0xffu) << (8 * half);
+        digits |= (~dti_bits8(above9) & 0xffu) << (8 * half);
     }
 #endif
     return (unsigned)__builtin_ctz(~digits | 0x10000u);

@@ -230,6 +230,7 @@ typedef struct chunk {
     int fd, checks_end;
     uint64_t start, end;
     dti_bdc_layout layout;
+    dti_bdc_fast fast; /* the layout's fast plan, made once per input */
     struct chunk *next;
 } chunk;
 
@@ -290,14 +291,13 @@ static void give_back(pool *p, chunk *c)
 /* Parse the records of data[0, len) into the worker's coverage. 0 ok, 1 a bad row (the
  * sequential reader reports it), 2 out of memory. */
 static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, size_t len,
-                         const dti_bdc_layout *layout, const char *display)
+                         const dti_bdc_layout *layout, const dti_bdc_fast *fast,
+                         const char *display)
 {
     dt_error err;
     dti_csv *csv = dti_csv_open_memory(data, len, display, 1, &err);
     if (!csv)
         return 2;
-    dti_bdc_fast fast;
-    dti_bdc_fast_init(&fast, layout, 0);
     dti_field f[DTI_MAX_FIELDS];
     int n, rc, failed = 0;
     char why[256];
@@ -305,7 +305,7 @@ static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, 
     b->n = 0;
     for (;;) {
         size_t taken;
-        int took = take_fast(w->cov, csv, &fast, layout, b, cache, 0, SIZE_MAX, &taken, &bad_line,
+        int took = take_fast(w->cov, csv, fast, layout, b, cache, 0, SIZE_MAX, &taken, &bad_line,
                              why, sizeof why);
         if (took != 0) {
             failed = took < 0 ? 2 : 1;
@@ -378,8 +378,8 @@ static int read_range(worker *w, batch *b, dti_row_cache *cache, const chunk *r,
         size_t end = eof ? len : last_record_end(*buf, len);
         if (end == 0 && !eof)
             continue; /* one record longer than the buffer: read more into it */
-        int failed =
-            parse_records(w, b, cache, *buf, end, &r->layout, p->inputs->display[r->input]);
+        int failed = parse_records(w, b, cache, *buf, end, &r->layout, &r->fast,
+                                   p->inputs->display[r->input]);
         if (failed || eof)
             return failed;
         memmove(*buf, *buf + end, len - end);
@@ -414,7 +414,7 @@ static void *work(void *arg)
         if (!b)
             failed = 2;
         if (!failed && c->data)
-            failed = parse_records(w, b, &cache, c->data, c->len, &c->layout,
+            failed = parse_records(w, b, &cache, c->data, c->len, &c->layout, &c->fast,
                                    p->inputs->display[c->input]);
         else if (!failed) {
             if (!buf && (buf = malloc(p->chunk_size)) != NULL)
@@ -576,6 +576,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
     if (!in)
         return err->status;
     dti_bdc_layout layout;
+    dti_bdc_fast fast;
     int have_header = 0, bom_checked = 0, eof = 0;
     dt_status status = DT_OK;
     chunk *c = *spare; /* holds the unfinished record of the last chunk */
@@ -607,6 +608,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
             memmove(c->data, c->data + header_len, c->len - header_len);
             c->len -= header_len;
             have_header = 1;
+            dti_bdc_fast_init(&fast, &layout, 0);
         }
         size_t end = eof ? c->len : last_record_end(c->data, c->len);
         if (end == 0 && !eof)
@@ -624,6 +626,7 @@ static dt_status feed_input(pool *p, size_t input, chunk **spare, uint64_t done,
         c->input = input;
         c->target = -1;
         c->layout = layout;
+        c->fast = fast;
         put_work(p, c);
         c = next;
         if (progress) {
@@ -753,6 +756,8 @@ static int feed_split(pool *p, size_t input, int *fd, dt_status *status, dt_erro
     }
     if (taken == 0)
         return 1;
+    dti_bdc_fast fast;
+    dti_bdc_fast_init(&fast, &layout, 0);
     /* the rows: cut in equal parts, each from the next line end */
     uint64_t from = bom + header_len, size = (uint64_t)st.st_size, starts[65];
     int nranges = 1;
@@ -772,6 +777,7 @@ static int feed_split(pool *p, size_t input, int *fd, dt_status *status, dt_erro
         *r = (chunk){.input = input,
                      .target = t,
                      .layout = layout,
+                     .fast = fast,
                      .fd = *fd,
                      .checks_end = t + 1 < nranges,
                      .start = starts[t],

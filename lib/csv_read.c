@@ -3,11 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_bytes.h"
 #include "internal.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define CSV_CHUNK (4u << 20)
 
@@ -301,44 +298,16 @@ static int split_fields(dti_csv *csv, size_t begin, size_t stop, dti_field *fiel
 
 enum { SCAN_MORE = 0, SCAN_FOUND = 1, SCAN_REFERENCE = 2 };
 
-/* One bit per byte of the eight at p (bit k for p[k]) that is '"' or at most '\r' (NUL, LF
- * and CR; other control bytes are looked at and passed), and in *commas one per ','. */
-static inline unsigned special8(const char *p, unsigned *commas)
-{
-    uint64_t word, ctl;
-    memcpy(&word, p, 8);
-    /* the high bit of each byte <= 13: (13 - b) does not borrow, for b < 128 */
-    ctl = ((0x0d0d0d0d0d0d0d0dULL | 0x8080808080808080ULL) - (word & 0x7f7f7f7f7f7f7f7fULL)) &
-          ~word & 0x8080808080808080ULL;
-    uint64_t m = dti_byte_mask(word, '"') | ctl, c = dti_byte_mask(word, ',');
-    *commas = (unsigned)(((c >> 7) * 0x0102040810204080ULL) >> 56);
-    return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
-}
-
-static inline unsigned special16(const char *p, unsigned *commas)
-{
-#if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8('\r')), v); /* v <= CR */
-    *commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), ctl));
-#else
-    unsigned high, m = special8(p, commas) | special8(p + 8, &high) << 8;
-    *commas |= high << 8;
-    return m;
-#endif
-}
-
 /* The special bytes of buf[i, i + width), and of fewer at the end of the data. */
 static inline __attribute__((always_inline)) unsigned
 special_at(const char *buf, size_t i, size_t end, int width, unsigned *commas)
 {
     if (i + (size_t)width <= end)
-        return width == 16 ? special16(buf + i, commas) : special8(buf + i, commas);
+        return width == 16 ? dti_csv_special16(buf + i, commas) : dti_csv_special8(buf + i, commas);
     char pad[16];
     memset(pad, 'a', sizeof pad);
     memcpy(pad, buf + i, end - i);
-    unsigned m = width == 16 ? special16(pad, commas) : special8(pad, commas);
+    unsigned m = width == 16 ? dti_csv_special16(pad, commas) : dti_csv_special8(pad, commas);
     *commas &= (1u << (end - i)) - 1;
     return m & ((1u << (end - i)) - 1);
 }
