@@ -215,7 +215,7 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin \
 	  EXTRA_CFLAGS="-O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread" \
-	  build-tsan/bin/dialtone build-tsan/tests/test_embedding
+	  build-tsan/bin/dialtone build-tsan/tests/test_embedding build-tsan/tests/test_merge
 	bash tests/tsan.sh build-tsan/bin/dialtone
 
 # The bundled sample: the README's first command. The pipeline (stats, maps, plan, report)

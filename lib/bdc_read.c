@@ -905,7 +905,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     if (status == DT_OK && p.no_memory)
         status = dti_nomem(err);
     for (int t = 1; t < started && status == DT_OK && !p.failed; t++)
-        status = dti_coverage_merge(cov, &covs[t], err);
+        status = dti_coverage_merge(cov, &covs[t], started, err);
     for (int t = 1; t < threads && covs; t++)
         dti_coverage_free(&covs[t]);
     for (int i = 0; chunks && i < nchunks; i++)

@@ -181,6 +181,38 @@ static inline dti_u64slot *dti_u64map_put_hashed(dti_u64map *map, uint64_t key, 
 }
 /* Value for key or UINT32_MAX. */
 uint32_t dti_u64map_get(const dti_u64map *map, uint64_t key);
+/* The slot of key (its dti_hash64 is hash), or NULL when it is not in the map. */
+static inline const dti_u64slot *dti_u64map_find_hashed(const dti_u64map *map, uint64_t key,
+                                                        uint64_t hash)
+{
+    for (size_t slot = hash & map->mask;; slot = (slot + 1) & map->mask) {
+        uint64_t k = map->slots[slot].key;
+        if (k == key)
+            return &map->slots[slot];
+        if (k == DTI_EMPTY_KEY)
+            return NULL;
+    }
+}
+/* Run fn(user, part, parts) for each part 0 to parts - 1 (at most DTI_PARALLEL_MAX), each but
+ * the first on a thread of its own, the first on the caller's; returns when all have run. A
+ * part whose thread cannot start runs on the caller's thread after the first. */
+#define DTI_PARALLEL_MAX 64
+void dti_parallel(int parts, void (*fn)(void *user, int part, int parts), void *user);
+/* The part-th of parts equal slices of [0, n): [*from, *to). */
+static inline void dti_slice(size_t n, int part, int parts, size_t *from, size_t *to)
+{
+    *from = n / (size_t)parts * (size_t)part +
+            (n % (size_t)parts < (size_t)part ? n % (size_t)parts : (size_t)part);
+    *to = *from + n / (size_t)parts + ((size_t)part < n % (size_t)parts);
+}
+
+/* Room for count keys in all without growing (filled to 3/4): 0, or -1 out of memory. */
+int dti_u64map_reserve(dti_u64map *map, size_t count);
+/* Insert a key that is not in the map, from one of several threads that insert at once
+ * (distinct keys; none looks a key up meanwhile; dti_u64map_reserve made room for them all;
+ * the caller adds them to map->count afterwards). */
+void dti_u64map_insert_shared(dti_u64map *map, uint64_t key, uint64_t hash, uint32_t value,
+                              uint32_t tag);
 /* out[i] = dti_u64map_get(map, keys[i]) for n keys, each slot fetched ahead (a pass over a
  * million keys waits for one miss at a time otherwise). */
 void dti_u64map_get_many(const dti_u64map *map, const uint64_t *keys, size_t n, uint32_t *out);

@@ -494,6 +494,11 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     return result;
 }
 
+/* Locations a part of the merge has at least (fewer: one pass on the caller's thread). */
+#ifndef MERGE_PART_MIN
+#define MERGE_PART_MIN 32
+#endif
+
 /* Re-key src's location into dst's name table. UINT64_MAX: no memory. */
 static uint64_t rekey(dti_coverage *dst, const dti_coverage *src, uint64_t key)
 {
@@ -504,7 +509,127 @@ static uint64_t rekey(dti_coverage *dst, const dti_coverage *src, uint64_t key)
     return index == UINT32_MAX ? UINT64_MAX : (DTI_NAMED_BIT | index);
 }
 
-dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err)
+/* The merge of src's blocks, then its locations, into dst's in parts (dti_parallel): first
+ * each part looks its keys up in dst (nothing is written to dst), then, dst's arrays and table
+ * grown for the new ones, each part writes its new ones at its own place (the parts' new ones
+ * in src's order, as one pass puts them) and folds its known locations, each dst location
+ * touched by the one src location of its key only. */
+typedef struct merge_job {
+    dti_coverage *dst;
+    const dti_coverage *src;
+    int locations; /* 0: the blocks, 1: the locations */
+    int write;     /* the second pass */
+    const uint64_t *keys;
+    size_t count;
+    dti_u64map *map;
+    uint32_t *to;           /* src's -> dst's (UINT32_MAX: new, after the first pass) */
+    const uint32_t *blocks; /* src block -> dst block, for the locations */
+    size_t fresh[DTI_PARALLEL_MAX], conflicts[DTI_PARALLEL_MAX], base[DTI_PARALLEL_MAX];
+} merge_job;
+
+static void merge_part(void *user, int part, int parts)
+{
+    merge_job *j = user;
+    dti_coverage *dst = j->dst;
+    const dti_coverage *src = j->src;
+    size_t from, to;
+    dti_slice(j->count, part, parts, &from, &to);
+    if (!j->write) {
+        size_t fresh = 0, conflicts = 0;
+        for (size_t i = from; i < to; i++) {
+            if (i + APPLY_AHEAD < to)
+                dti_u64map_prefetch(j->map, j->keys[i + APPLY_AHEAD]);
+            const dti_u64slot *slot =
+                dti_u64map_find_hashed(j->map, j->keys[i], dti_hash64(j->keys[i]));
+            j->to[i] = slot ? slot->value : UINT32_MAX;
+            fresh += !slot;
+            conflicts += j->locations && slot && slot->tag != j->blocks[src->locations[i].block];
+        }
+        j->fresh[part] = fresh;
+        j->conflicts[part] = conflicts;
+        return;
+    }
+    size_t next = j->base[part];
+    for (size_t i = from; i < to; i++) {
+        if (i + APPLY_AHEAD < to) { /* a new one's hash slot, a known location */
+            if (j->to[i + APPLY_AHEAD] == UINT32_MAX)
+                dti_u64map_prefetch(j->map, j->keys[i + APPLY_AHEAD]);
+            else if (j->locations)
+                dti_prefetch(&dst->locations[j->to[i + APPLY_AHEAD]]);
+        }
+        uint32_t index = j->to[i];
+        uint64_t key = j->keys[i];
+        if (!j->locations) {
+            if (index == UINT32_MAX) {
+                index = j->to[i] = (uint32_t)next++;
+                dst->block_geoids[index] = key;
+                dti_u64map_insert_shared(j->map, key, dti_hash64(key), index, 0);
+            }
+            continue;
+        }
+        if (index == UINT32_MAX) {
+            uint32_t block = j->blocks[src->locations[i].block];
+            index = j->to[i] = (uint32_t)next++;
+            dst->location_keys[index] = key;
+            dst->locations[index] = (dti_location){.block = block};
+            dti_u64map_insert_shared(j->map, key, dti_hash64(key), index, block);
+        }
+        dti_location_fold(&dst->locations[index], &src->locations[i]);
+    }
+}
+
+/* One of the two merges in parts; 0, or -1 out of memory. */
+static int merge_in_parts(merge_job *j, int parts)
+{
+    dti_coverage *dst = j->dst;
+    j->write = 0;
+    dti_parallel(parts, merge_part, j);
+    size_t *count = j->locations ? &dst->location_count : &dst->block_count, fresh = 0;
+    for (int k = 0; k < parts; k++) {
+        j->base[k] = *count + fresh;
+        fresh += j->fresh[k];
+        dst->conflicts += j->conflicts[k];
+    }
+    size_t all = *count + fresh;
+    if (all >= UINT32_MAX || dti_u64map_reserve(j->map, all) != 0 ||
+        (j->locations ? grow_locations(dst, all, 1 << 16)
+                      : dti_grow(&dst->block_geoids, &dst->block_cap, all,
+                                 sizeof *dst->block_geoids, 1024)) != 0)
+        return -1;
+    j->write = 1;
+    dti_parallel(parts, merge_part, j);
+    *count = all;
+    j->map->count = all;
+    return 0;
+}
+
+/* src's blocks and locations into dst in parts; 0, or -1 out of memory. */
+static int merge_parts(dti_coverage *dst, const dti_coverage *src, uint32_t *blocks,
+                       uint32_t *locations, int parts)
+{
+    merge_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return -1;
+    *j = (merge_job){.dst = dst,
+                     .src = src,
+                     .keys = src->block_geoids,
+                     .count = src->block_count,
+                     .map = &dst->block_index,
+                     .to = blocks};
+    int rc = merge_in_parts(j, parts);
+    j->locations = 1;
+    j->keys = src->location_keys;
+    j->count = src->location_count;
+    j->map = &dst->location_index;
+    j->to = locations;
+    j->blocks = blocks;
+    if (rc == 0)
+        rc = merge_in_parts(j, parts);
+    free(j);
+    return rc;
+}
+
+dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int threads, dt_error *err)
 {
     uint32_t *providers = malloc((src->providers.count + 1) * sizeof *providers);
     uint32_t *blocks = malloc((src->block_count + 1) * sizeof *blocks);
@@ -514,28 +639,37 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_erro
         const char *text = dti_strtab_get(&src->providers, (uint32_t)i);
         ok = (providers[i] = provider_index(dst, text, strlen(text))) != UINT32_MAX;
     }
-    /* one hash lookup in dst per block and per location: each fetched APPLY_AHEAD ahead */
-    for (size_t b = 0; ok && b < src->block_count; b++) {
-        if (b + APPLY_AHEAD < src->block_count)
-            dti_u64map_prefetch(&dst->block_index, src->block_geoids[b + APPLY_AHEAD]);
-        ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;
+    /* in parts when the keys need no re-keying (no named location) and it is worth threads */
+    int parts = threads < DTI_PARALLEL_MAX ? threads : DTI_PARALLEL_MAX;
+    if (parts > 1 && src->location_count >= (size_t)parts * MERGE_PART_MIN &&
+        src->location_names.count == 0) {
+        ok = ok && merge_parts(dst, src, blocks, locations, parts) == 0;
+    } else {
+        /* one hash lookup in dst per block and per location: each fetched APPLY_AHEAD ahead */
+        for (size_t b = 0; ok && b < src->block_count; b++) {
+            if (b + APPLY_AHEAD < src->block_count)
+                dti_u64map_prefetch(&dst->block_index, src->block_geoids[b + APPLY_AHEAD]);
+            ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;
+        }
+        for (size_t i = 0; ok && i < src->location_count; i++) {
+            if (i + APPLY_AHEAD < src->location_count &&
+                !(src->location_keys[i + APPLY_AHEAD] & DTI_NAMED_BIT))
+                dti_u64map_prefetch(&dst->location_index, src->location_keys[i + APPLY_AHEAD]);
+            uint64_t key = rekey(dst, src, src->location_keys[i]);
+            uint32_t block = blocks[src->locations[i].block], index = UINT32_MAX;
+            if (key != UINT64_MAX && location_of(dst, key, block, &index) != block)
+                dst->conflicts++;
+            ok = (locations[i] = index) != UINT32_MAX;
+        }
+        /* then the folds, dst's location fetched APPLY_AHEAD ahead (every index is known) */
+        for (size_t i = 0; ok && i < src->location_count; i++) {
+            if (i + APPLY_AHEAD < src->location_count)
+                dti_prefetch(&dst->locations[locations[i + APPLY_AHEAD]]);
+            dti_location_fold(&dst->locations[locations[i]], &src->locations[i]);
+        }
     }
-    for (size_t i = 0; ok && i < src->location_count; i++) {
-        if (i + APPLY_AHEAD < src->location_count &&
-            !(src->location_keys[i + APPLY_AHEAD] & DTI_NAMED_BIT))
-            dti_u64map_prefetch(&dst->location_index, src->location_keys[i + APPLY_AHEAD]);
-        uint64_t key = rekey(dst, src, src->location_keys[i]);
-        uint32_t block = blocks[src->locations[i].block], index = UINT32_MAX;
-        if (key != UINT64_MAX && location_of(dst, key, block, &index) != block)
-            dst->conflicts++;
-        ok = (locations[i] = index) != UINT32_MAX;
-    }
-    /* then the folds, dst's location fetched APPLY_AHEAD ahead (every index is known now) */
-    for (size_t i = 0; ok && i < src->location_count; i++) {
-        if (i + APPLY_AHEAD < src->location_count)
-            dti_prefetch(&dst->locations[locations[i + APPLY_AHEAD]]);
+    for (size_t i = 0; ok && (dst->extras || dst->tables) && i < src->location_count; i++) {
         uint32_t index = locations[i];
-        dti_location_fold(&dst->locations[index], &src->locations[i]);
         if (dst->extras && src->extras)
             ok = dti_extras_merge_location(dst->extras, index, src->extras, i, providers) == 0;
         if (ok && dst->tables && src->tables)

@@ -197,7 +197,8 @@ int dti_region_providers_each(const dti_coverage *cov, const uint32_t *block_reg
 
 /* Fold src into dst (locations, blocks, providers); a location found in two
  * different blocks counts in dst->conflicts. */
-dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, dt_error *err);
+dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int threads,
+                             dt_error *err);
 
 #define DTI_NAMED_BIT (1ULL << 63)
 /* A 15-digit block GEOID divided by this is its 2-digit state FIPS. */

@@ -131,6 +131,30 @@ dti_u64slot *dti_u64map_put_slot(dti_u64map *map, uint64_t key, uint32_t new_val
     return &map->slots[slot];
 }
 
+int dti_u64map_reserve(dti_u64map *map, size_t count)
+{
+    while (count * 4 > (map->mask + 1) * 3)
+        if (u64map_grow(map) != 0)
+            return -1;
+    return 0;
+}
+
+void dti_u64map_insert_shared(dti_u64map *map, uint64_t key, uint64_t hash, uint32_t value,
+                              uint32_t tag)
+{
+    for (size_t slot = hash & map->mask;; slot = (slot + 1) & map->mask) {
+        uint64_t empty = DTI_EMPTY_KEY;
+        dti_u64slot *s = &map->slots[slot];
+        if (__atomic_load_n(&s->key, __ATOMIC_RELAXED) == DTI_EMPTY_KEY &&
+            __atomic_compare_exchange_n(&s->key, &empty, key, 0, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            s->value = value; /* the slot is this thread's now */
+            s->tag = tag;
+            return;
+        }
+    }
+}
+
 uint32_t *dti_u64map_put(dti_u64map *map, uint64_t key, uint32_t new_value, int *inserted)
 {
     dti_u64slot *slot = dti_u64map_put_slot(map, key, new_value, inserted);

@@ -31,5 +31,8 @@ DIALTONE_CHUNK_SIZE=4099 suite "bundled sample, parallel reader" \
 # two stats calls on two threads of one process (the embedding contract), when built beside it
 embedding=$(dirname "$bin")/../tests/test_embedding
 [ -x "$embedding" ] && suite "two calls on two threads in one process" "$embedding"
+# the merge of the threads' tables in parts, on 2, 3 and 7 threads (tests/unit/test_merge.c)
+merge=$(dirname "$bin")/../tests/test_merge
+[ -x "$merge" ] && suite "the threads' merge in parts" "$merge"
 if [ $status -eq 0 ]; then echo "tsan: clean"; else echo "tsan: FAILED"; fi
 exit $status

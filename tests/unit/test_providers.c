@@ -123,7 +123,7 @@ static void test_fixture(const char *bits)
         provider(&b, p);
     fill(&a, 1);
     fill(&b, 2);
-    CHECK_INT(dti_coverage_merge(&a, &b, &err), DT_OK);
+    CHECK_INT(dti_coverage_merge(&a, &b, 1, &err), DT_OK);
     CHECK_INT(a.location_count, 3);
     CHECK_INT(a.conflicts, 0);
     check_fixture(&a);
