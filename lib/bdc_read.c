@@ -238,8 +238,12 @@ typedef struct pool {
     pthread_mutex_t mutex;
     pthread_cond_t has_work, has_free;
     chunk *work_head, *work_tail, *free_list;
-    int closed;
-    int failed; /* a bad row that is not skipped: the sequential reader reports it */
+    int closed;  /* every input is queued */
+    int waiting; /* workers waiting for work */
+    int busy;    /* workers at a task; the work is over when it is none and the queue is closed */
+    uint64_t split_rest; /* a range is split for a waiting worker when this much is left */
+    int split_always;    /* tests: split whenever it is left, waiting worker or not */
+    int failed;          /* a bad row that is not skipped: the sequential reader reports it */
     int no_memory;
     const dti_inputs *inputs;
     size_t expected_locations; /* each worker sizes its own tables for them */
@@ -258,12 +262,15 @@ typedef struct worker {
 } worker;
 
 /* The next chunk for worker self: the oldest meant for it or for any worker, else the oldest
- * of all (a worker never waits while there is work). NULL when the work is over. */
+ * of all (a worker never waits while there is work). NULL when the work is over: nothing is
+ * queued, nothing will be (closed), and no worker is at a range it may split for it. */
 static chunk *take_work(pool *p, int self)
 {
     pthread_mutex_lock(&p->mutex);
-    while (!p->work_head && !p->closed)
+    __atomic_add_fetch(&p->waiting, 1, __ATOMIC_RELAXED);
+    while (!p->work_head && !(p->closed && p->busy == 0))
         pthread_cond_wait(&p->has_work, &p->mutex);
+    __atomic_sub_fetch(&p->waiting, 1, __ATOMIC_RELAXED);
     chunk **at = &p->work_head, *before = NULL;
     for (chunk *c = p->work_head; c && c->target >= 0 && c->target != self; c = c->next)
         before = c, at = &c->next;
@@ -274,9 +281,20 @@ static chunk *take_work(pool *p, int self)
         *at = c->next;
         if (p->work_tail == c)
             p->work_tail = before;
+        p->busy++;
     }
     pthread_mutex_unlock(&p->mutex);
     return c;
+}
+
+/* A task done: when it was the last at work and the queue is closed, the waiting workers'
+ * work is over. */
+static void done_work(pool *p)
+{
+    pthread_mutex_lock(&p->mutex);
+    if (--p->busy == 0 && p->closed)
+        pthread_cond_broadcast(&p->has_work);
+    pthread_mutex_unlock(&p->mutex);
 }
 
 static void give_back(pool *p, chunk *c)
@@ -349,6 +367,35 @@ static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got)
 
 static size_t last_record_end(const char *data, size_t len);
 static size_t count_quotes(const char *data, size_t len);
+static uint64_t line_start_after(int fd, uint64_t at, uint64_t limit);
+static void put_work(pool *p, chunk *c);
+
+/* When a worker waits for work and every input is queued, the rest of range r from pos on is
+ * cut in two at a line start (a guess, checked as every range start is), the second half a
+ * task for any worker: so that no worker waits while another has much to read. 0 when cut
+ * (*stop is the new end of r, which now checks its end), -1 when not. */
+static int split_range(pool *p, const chunk *r, uint64_t pos, uint64_t *stop, int *checks_end)
+{
+    if ((!p->split_always && __atomic_load_n(&p->waiting, __ATOMIC_RELAXED) == 0) ||
+        !__atomic_load_n(&p->closed, __ATOMIC_RELAXED))
+        return -1;
+    uint64_t end = *stop != UINT64_MAX ? *stop : p->inputs->sizes[r->input];
+    if (end < pos || end - pos < p->split_rest)
+        return -1;
+    uint64_t start = line_start_after(r->fd, pos + (end - pos) / 2, end);
+    chunk *rest = start > pos ? calloc(1, sizeof *rest) : NULL;
+    if (!rest)
+        return -1;
+    *rest = *r;
+    rest->target = -1;
+    rest->start = start;
+    rest->end = *stop;
+    rest->checks_end = *checks_end;
+    *stop = start;
+    *checks_end = 1;
+    put_work(p, rest);
+    return 0;
+}
 
 /* Read a range task's bytes into the worker's buffer a chunk at a time, each cut after its
  * last whole record, and parse them. The range starts at a record (the guess that the range
@@ -359,21 +406,24 @@ static int read_range(worker *w, batch *b, dti_row_cache *cache, const chunk *r,
                       size_t *cap)
 {
     pool *p = w->pool;
-    uint64_t pos = r->start;
+    uint64_t pos = r->start, stop = r->end; /* stop: moves back when the range is split */
+    int checks_end = r->checks_end;
     size_t len = 0;
     for (;;) {
         if (len == *cap && dti_grow(buf, cap, *cap * 2, 1, *cap * 2) != 0)
             return 2;
         size_t want = *cap - len, got;
-        if (r->end != UINT64_MAX && want > r->end - pos)
-            want = (size_t)(r->end - pos);
+        if (stop != UINT64_MAX && want > stop - pos)
+            want = (size_t)(stop - pos);
         if (read_at(r->fd, *buf + len, want, pos, &got) != 0)
             return 1;
         pos += got;
         len += got;
         __atomic_add_fetch(&p->range_bytes, got, __ATOMIC_RELAXED);
-        int eof = got < want || (r->end != UINT64_MAX && pos >= r->end);
-        if (eof && r->checks_end && count_quotes(*buf, len) % 2 != 0)
+        int eof = got < want || (stop != UINT64_MAX && pos >= stop);
+        if (!eof)
+            split_range(p, r, pos, &stop, &checks_end);
+        if (eof && checks_end && count_quotes(*buf, len) % 2 != 0)
             return 1; /* the next range started inside a quoted field */
         size_t end = eof ? len : last_record_end(*buf, len);
         if (end == 0 && !eof)
@@ -429,6 +479,7 @@ static void *work(void *arg)
             give_back(p, c);
         else
             free(c);
+        done_work(p);
     }
     free(buf);
     free(b);
@@ -712,8 +763,6 @@ static int plain_file(const char *path, uint64_t size, uint64_t min_size)
            stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static void put_work(pool *p, chunk *c);
-
 /* feed_input for a plain file: its header read here, then one range task per worker, and the
  * file's fingerprint taken while they read. *fd is the open file, which must stay open until
  * the workers are done. 1 when the file is not one to split (feed_input reads it). */
@@ -819,6 +868,13 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     const char *split_option = dti_config_option("DIALTONE_SPLIT_MIN", NULL);
     if (split_option)
         split_min = strtoull(split_option, NULL, 10);
+    /* a range is cut for a waiting worker with two chunks or more left; DIALTONE_SPLIT_REST=N
+     * (tests): cut whenever N bytes or more are left */
+    const char *rest_option = dti_config_option("DIALTONE_SPLIT_REST", NULL);
+    p.split_always = rest_option && *rest_option;
+    p.split_rest = p.split_always ? strtoull(rest_option, NULL, 10) : (uint64_t)chunk_size * 2;
+    if (p.split_rest < 2)
+        p.split_rest = 2;
     p.threads = threads;
     p.chunk_size = chunk_size;
     pthread_cond_init(&p.finished, NULL);
@@ -874,7 +930,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
             break;
     }
     pthread_mutex_lock(&p.mutex);
-    p.closed = 1;
+    __atomic_store_n(&p.closed, 1, __ATOMIC_RELAXED);
     pthread_cond_broadcast(&p.has_work);
     /* the workers still read their ranges: progress from the bytes they have read */
     while (p.running > 0) {

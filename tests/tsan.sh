@@ -28,6 +28,8 @@ suite "several states, every thread count" bash tests/states/run.sh "$bin"
 DIALTONE_CHUNK_SIZE=97 suite "cli golden, parallel reader" bash tests/cli/run.sh "$threaded"
 DIALTONE_CHUNK_SIZE=4099 suite "bundled sample, parallel reader" \
     bash bench/check_truth.sh datasets/kansas "$threaded"
+DIALTONE_CHUNK_SIZE=4099 DIALTONE_SPLIT_REST=1000 suite "bundled sample, ranges cut as read" \
+    bash bench/check_truth.sh datasets/kansas "$threaded"
 # two stats calls on two threads of one process (the embedding contract), when built beside it
 embedding=$(dirname "$bin")/../tests/test_embedding
 [ -x "$embedding" ] && suite "two calls on two threads in one process" "$embedding"

@@ -697,9 +697,12 @@ awk 'BEGIN {
     printf "0001,131415,\"Co-op\nline %d\n\"\"x\"\"\",%d,50,%s,1,R,KS,%s,8826\n", i, 1000 + i, speed, block
   }
 }' >"$work/quoted.csv"
-for variant in "1 0" "2 40" "3 97" "4 211" "2 4099" "3 16"; do
+for variant in "1 0" "2 40" "3 97" "4 211" "2 4099" "3 16" "2 97 1" "3 40 300"; do
   set -- $variant
-  DIALTONE_CHUNK_SIZE=$2 run stats -q --threads "$1" --by county -o "$work/out/t$1_$2.csv" "$work/quoted.csv"
+  # a third number: the ranges cut again whenever that many bytes are left (DIALTONE_SPLIT_REST;
+  # empty: unset)
+  DIALTONE_CHUNK_SIZE=$2 DIALTONE_SPLIT_REST=${3:-} \
+    run stats -q --threads "$1" --by county -o "$work/out/t$1_$2.csv" "$work/quoted.csv"
   expect_status 0
   got=$(cut -d, -f1-5 "$work/out/t$1_$2.csv" | tr '\n' ' ')
   [ "$got" = "geoid,locations,unserved,underserved,served 20001,150,50,50,50 20003,150,50,50,50 " ] ||

@@ -54,6 +54,7 @@ typedef struct path {
     const char *provider_bits; /* DIALTONE_PROVIDER_BITS (block bitmaps' width), NULL unset */
     int whole;                 /* plain files fed in chunks, never read in ranges */
     int reference_rows;        /* DIALTONE_ROWS=reference: no row the fast way (bdc_fast.c) */
+    int cut_ranges; /* DIALTONE_SPLIT_REST: ranges cut again and again as they are read */
 } path;
 
 typedef struct outcome {
@@ -332,6 +333,10 @@ static void set_config(const path *p)
         setenv("DIALTONE_ROWS", "reference", 1);
     else
         unsetenv("DIALTONE_ROWS");
+    if (p->cut_ranges)
+        setenv("DIALTONE_SPLIT_REST", "40", 1);
+    else
+        unsetenv("DIALTONE_SPLIT_REST");
 }
 
 typedef struct args {
@@ -691,7 +696,7 @@ static void stats_case(const manifest *m, unsigned long long *rng)
     for (int fab = 0; fab < fabrics; fab++) {
         int must_fail = strcmp(fab ? m->expect_fabric : m->expect, "fail") == 0;
         const char *why = fab ? m->why_fabric : m->why;
-        path list[44];
+        path list[48];
         int n = 0;
 #define CHUNK ((int)(16 + mix64(rng) % 185))
 #define ADD(prefix, order_, threads_, ...)                                                         \
@@ -713,6 +718,8 @@ static void stats_case(const manifest *m, unsigned long long *rng)
         /* plain files in ranges (above: each thread reads one part) or fed whole in chunks */
         ADD("whole files ", 0, 2, list[n].whole = 1);
         ADD("whole files ", 3, 3, list[n].whole = 1);
+        ADD("ranges cut ", 1, 2, list[n].cut_ranges = 1);
+        ADD("ranges cut ", 2, 3, list[n].cut_ranges = 1);
         ADD("split ", 0, 1, list[n].states = "split");
         ADD("together ", 0, 1, list[n].states = "together");
         ADD("split ", 3, 3, list[n].states = "split");
@@ -753,7 +760,7 @@ static void stats_case(const manifest *m, unsigned long long *rng)
         ADD("tables locations ", 1, 2, list[n].tables = 1; list[n].locations = 1);
 #undef ADD
 #undef CHUNK
-        outcome results[40];
+        outcome results[48];
         for (int i = 0; i < n; i++)
             run_path(&list[i], &results[i]);
         const outcome *ref = &results[0];
