@@ -353,8 +353,8 @@ static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache
             lo = (uint32_t)(unsigned char)s[0] | (uint32_t)(unsigned char)s[len >> 1] << 8 |
                  (uint32_t)(unsigned char)s[len - 1] << 16;
         }
-        _Static_assert(DTI_ROW_CACHE_SLOTS == 16, "the slot is the hash's top 4 bits");
-        uint32_t h = (lo * 0x9E3779B1u ^ hi * 0x85EBCA77u ^ len) >> 28;
+        _Static_assert(DTI_ROW_CACHE_SLOTS == 256, "the slot is the hash's top 8 bits");
+        uint32_t h = (lo * 0x9E3779B1u ^ hi * 0x85EBCA77u ^ len) >> 24;
         if (cache->slot[h].len == len && cache->slot[h].lo == lo && cache->slot[h].hi == hi)
             return cache->slot[h].provider;
         uint32_t provider = provider_index(cov, s, f->len);

@@ -102,7 +102,7 @@ typedef struct dti_bdc_layout {
  * direct-mapped table, each entry the id's bytes as two 4-byte words (overlapping for shorter
  * ids, three single bytes below 4) and its length, which together are exactly the id; a longer
  * id as the last one seen. */
-#define DTI_ROW_CACHE_SLOTS 16
+#define DTI_ROW_CACHE_SLOTS 256
 typedef struct dti_row_cache {
     struct {
         uint32_t lo, hi, len, provider; /* len 0: empty */
