@@ -450,7 +450,13 @@ static void *work(void *arg)
     char *buf = NULL; /* for range tasks */
     size_t cap = 0;
     dt_error reserve_err = {0};
-    if (b && dti_coverage_reserve_for(w->cov, p->expected_locations, &reserve_err) != DT_OK) {
+    /* the first worker's tables take the others' in the merge: sized for all the locations; the
+     * others' for their share and a margin (a thread reads its own part of each file, and the
+     * files are ordered by place; were they not, the tables grow) */
+    size_t expected = w->self == 0 || p->threads < 2
+                          ? p->expected_locations
+                          : p->expected_locations / (size_t)p->threads;
+    if (b && dti_coverage_reserve_for(w->cov, expected, &reserve_err) != DT_OK) {
         free(b); /* out of memory: the loop below skips every chunk */
         b = NULL;
     }
