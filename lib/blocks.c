@@ -52,13 +52,14 @@ uint32_t dti_blocks_find(const dti_blocks *b, uint64_t geoid)
     return b->count ? dti_u64map_get(&b->index, geoid) : UINT32_MAX;
 }
 
-static int reserve(dti_blocks *b)
+/* Room for need blocks. */
+static int reserve(dti_blocks *b, size_t need)
 {
     void *const arrays[] = {&b->geoids, &b->lon,     &b->lat, &b->aland,
                             &b->awater, &b->housing, &b->pop, &b->area};
     const size_t sizes[] = {sizeof *b->geoids, sizeof *b->lon,     sizeof *b->lat, sizeof *b->aland,
                             sizeof *b->awater, sizeof *b->housing, sizeof *b->pop, sizeof *b->area};
-    return dti_grow_n(arrays, sizes, 8, &b->cap, b->count + 1, 1 << 14);
+    return dti_grow_n(arrays, sizes, 8, &b->cap, need, 1 << 14);
 }
 
 /* TIGER writes internal points as signed text with 7 decimals ('+38.1234567',
@@ -113,47 +114,86 @@ static dt_status bad_feature(dt_error *err, const dti_layer *layer, OGRFeatureH 
                          geoid_text ? ")" : "", field_names[field], value, what);
 }
 
+/* Features read but not yet in the GEOID index: their values are in place at b->count on, and
+ * they go into the index a batch at a time, each slot fetched ahead (a million blocks, one
+ * cache miss after another, otherwise). */
+#define FEATURE_BATCH 256
+#define FEATURE_AHEAD 16
+typedef struct pending {
+    size_t n;
+    GIntBig fid[FEATURE_BATCH];
+} pending;
+
+/* The pending features into the index, in order: an error for the first whose block is there
+ * already. */
+static dt_status index_pending(dti_blocks *b, const dti_layer *layer, pending *q, size_t source,
+                               dt_error *err)
+{
+    for (size_t j = 0; j < q->n; j++) {
+        if (j + FEATURE_AHEAD < q->n)
+            dti_u64map_prefetch(&b->index, b->geoids[b->count + FEATURE_AHEAD]);
+        uint64_t geoid = b->geoids[b->count];
+        int inserted;
+        uint32_t *slot = dti_u64map_put(&b->index, geoid, (uint32_t)b->count, &inserted);
+        if (!slot)
+            return dti_nomem(err);
+        if (!inserted) {
+            size_t first = 0;
+            while (b->source_end[first] <= *slot && first < source)
+                first++;
+            return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
+                                 "feature %lld: block %015llu is already in %s: a layer given "
+                                 "twice, or overlapping extracts?",
+                                 (long long)q->fid[j], (unsigned long long)geoid,
+                                 b->sources[first]);
+        }
+        b->count++;
+    }
+    q->n = 0;
+    return DT_OK;
+}
+
 static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const int *col,
-                              const OGRFieldType *types, OGRFeatureH f, size_t source,
+                              const OGRFieldType *types, OGRFeatureH f, size_t source, pending *q,
                               dt_error *err)
 {
+    dt_status status;
+    if (q->n == FEATURE_BATCH && (status = index_pending(b, layer, q, source, err)) != DT_OK)
+        return status;
     uint64_t geoid;
+    /* a bad field comes after every earlier feature's block is checked */
     if (parse_geoid(f, col[F_GEOID], &geoid) != 0)
-        return bad_feature(err, layer, f, UINT64_MAX, col, F_GEOID,
-                           "a 15-digit block GEOID (a number field loses the leading 0 of "
-                           "states 01-09)");
+        return (status = index_pending(b, layer, q, source, err)) != DT_OK
+                   ? status
+                   : bad_feature(err, layer, f, UINT64_MAX, col, F_GEOID,
+                                 "a 15-digit block GEOID (a number field loses the leading 0 of "
+                                 "states 01-09)");
     double lat, lon;
+    int bad = -1; /* the field that is bad */
+    const char *what = NULL;
     if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LAT]) ||
         parse_degrees(OGR_F_GetFieldAsString(f, col[F_LAT]), 90, &lat) != 0)
-        return bad_feature(err, layer, f, geoid, col, F_LAT, "a latitude such as +38.1234567");
-    if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LON]) ||
-        parse_degrees(OGR_F_GetFieldAsString(f, col[F_LON]), 180, &lon) != 0)
-        return bad_feature(err, layer, f, geoid, col, F_LON, "a longitude such as -098.7654321");
+        bad = F_LAT, what = "a latitude such as +38.1234567";
+    else if (!OGR_F_IsFieldSetAndNotNull(f, col[F_LON]) ||
+             parse_degrees(OGR_F_GetFieldAsString(f, col[F_LON]), 180, &lon) != 0)
+        bad = F_LON, what = "a longitude such as -098.7654321";
     int64_t v[NFIELDS];
-    for (int k = F_ALAND; k < NFIELDS; k++) {
+    for (int k = F_ALAND; bad < 0 && k < NFIELDS; k++) {
         if (k == F_LAT || k == F_LON)
             continue;
         if (parse_count(f, col[k], types[k], &v[k]) != 0 ||
             ((k == F_HOUSING || k == F_POP) && v[k] > (int64_t)UINT32_MAX))
-            return bad_feature(err, layer, f, geoid, col, k, "a whole number >= 0");
+            bad = k, what = "a whole number >= 0";
     }
-    if (reserve(b) != 0)
+    if (bad >= 0)
+        return (status = index_pending(b, layer, q, source, err)) != DT_OK
+                   ? status
+                   : bad_feature(err, layer, f, geoid, col, bad, what);
+    /* in place after the pending ones (b->count + q->n), indexed with them */
+    size_t i = b->count + q->n;
+    if (reserve(b, i + 1) != 0)
         return dti_nomem(err);
-    int inserted;
-    uint32_t *slot = dti_u64map_put(&b->index, geoid, (uint32_t)b->count, &inserted);
-    if (!slot)
-        return dti_nomem(err);
-    if (!inserted) {
-        size_t first = 0;
-        while (b->source_end[first] <= *slot && first < source)
-            first++;
-        return dti_error_set(err, DT_ERR_FORMAT, layer->display, 0,
-                             "feature %lld: block %015llu is already in %s: a layer given twice, "
-                             "or overlapping extracts?",
-                             (long long)OGR_F_GetFID(f), (unsigned long long)geoid,
-                             b->sources[first]);
-    }
-    size_t i = b->count++;
+    q->fid[q->n++] = OGR_F_GetFID(f);
     b->geoids[i] = geoid;
     b->lat[i] = lat;
     b->lon[i] = lon;
@@ -214,13 +254,16 @@ static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, v
     CPLErrorReset();
     OGRFeatureH f;
     size_t done = 0;
+    pending q = {0};
     while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
-        status = read_feature(b, &layer, col, types, f, s, err);
+        status = read_feature(b, &layer, col, types, f, s, &q, err);
         OGR_F_Destroy(f);
         if (status == DT_OK && (++done & 0xffff) == 0 && progress && total > 0 &&
             !progress((double)done / (double)total, layer.display, user))
             status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     }
+    if (status == DT_OK)
+        status = index_pending(b, &layer, &q, s, err);
     if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
         status = dti_error_gdal(err, DT_ERR_IO, layer.display, "reading failed");
     b->source_end[s] = b->count;
