@@ -7,7 +7,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 BUILD ?= build
 CC ?= cc
-PKGS = gdal proj libpng cairo cairo-ft fontconfig zlib libxxhash jansson
+PKGS = gdal proj libpng cairo cairo-ft fontconfig zlib libxxhash jansson sqlite3
 
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
@@ -42,7 +42,7 @@ DIALTONE := $(BIN_DIR)/dialtone
 # tools/lazy/lazy_load.c resolves at its first call. The library itself links normally.
 # x86-64 only; `make LAZY=0` links the program normally too.
 LAZY ?= $(if $(filter x86_64-%,$(shell $(CC) -dumpmachine)),1,0)
-LAZY_LIBS = gdal proj cairo png16 fontconfig freetype
+LAZY_LIBS = gdal proj cairo png16 fontconfig freetype sqlite3
 ifeq ($(LAZY),1)
 LAZY_FILES := $(foreach l,$(LAZY_LIBS),$(shell $(CC) -print-file-name=lib$(l).so))
 LAZY_OBJ := $(BUILD)/gen/lazy_stub.o $(BUILD)/tools/lazy/lazy_load.o

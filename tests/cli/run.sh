@@ -908,6 +908,65 @@ expect_stderr_has "--area urban: no block of the block layers has a UR20 of U or
 expect_out_dir
 finish
 
+# A GeoPackage block layer is read with SQLite itself (lib/blocks.c read_gpkg), OGR's way for
+# any value SQLite's column functions would read otherwise: the same table, the same error,
+# the same exit status as through OGR (DIALTONE_GPKG=ogr) on copies of blocks.gpkg spoiled in
+# every way; DIALTONE_GPKG=sqlite-only shows which ones SQLite read itself.
+begin gpkg_sqlite_as_ogr
+spoil() { # NAME SQL: a copy of blocks.gpkg with the statement applied (without the R-tree's
+  # triggers, which call SpatiaLite functions; the attributes are all that changes)
+  cp "$geo/blocks.gpkg" "$work/$1.gpkg"
+  [ -z "$2" ] || python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type = ? AND name LIKE ?", ("trigger", "rtree%")).fetchall():
+    c.execute("DROP TRIGGER \"%s\"" % name)
+c.executescript(sys.argv[2])
+c.commit()' "$work/$1.gpkg" "$2" || problem "$1: cannot spoil the copy"
+}
+# NAME, SQL, and whether SQLite reads it all itself (1) or the layer goes to OGR (0)
+while IFS='|' read -r case sql own; do
+  spoil "$case" "$sql"
+  for mode in ogr sqlite; do
+    DIALTONE_GPKG=$mode run stats --by county -o "$work/out/$case.$mode.csv" --blocks "$work/$case.gpkg" "$geo/bdc.csv"
+    echo "$rc" >"$work/$case.$mode.rc"
+    sed "s/$mode\.csv/MODE.csv/g" "$work/stderr" >"$work/$case.$mode.err"
+    cp "$work/stdout" "$work/$case.$mode.out"
+  done
+  for part in rc err out; do
+    cmp -s "$work/$case.ogr.$part" "$work/$case.sqlite.$part" ||
+      problem "$case: the $part differs: $(cat "$work/$case.ogr.$part") / $(cat "$work/$case.sqlite.$part")"
+  done
+  if [ -f "$work/out/$case.ogr.csv" ] || [ -f "$work/out/$case.sqlite.csv" ]; then
+    cmp -s "$work/out/$case.ogr.csv" "$work/out/$case.sqlite.csv" || problem "$case: the tables differ"
+  fi
+  DIALTONE_GPKG=sqlite-only run stats -q --by county -o "$work/out/$case.only.csv" --blocks "$work/$case.gpkg" "$geo/bdc.csv"
+  if [ "$own" = 1 ]; then
+    grep -q "not read through SQLite" "$work/stderr" && problem "$case: not read with SQLite: $(cat "$work/stderr")"
+  else
+    grep -q "not read through SQLite" "$work/stderr" || problem "$case: read with SQLite, yet it holds a value OGR reads otherwise"
+  fi
+done <<'CASES'
+plain||1
+text_in_integer|UPDATE tabblock20 SET HOUSING20 = '12 units' WHERE fid = 3|0
+number_text_in_integer|UPDATE tabblock20 SET HOUSING20 = '12' WHERE fid = 3|1
+real_in_integer|UPDATE tabblock20 SET ALAND20 = 12.5 WHERE fid = 2|0
+blob_in_integer|UPDATE tabblock20 SET AWATER20 = X'01' WHERE fid = 1|0
+null_count|UPDATE tabblock20 SET POP20 = NULL WHERE fid = 4|1
+negative_count|UPDATE tabblock20 SET HOUSING20 = -3 WHERE fid = 2|1
+huge_count|UPDATE tabblock20 SET HOUSING20 = 5000000000 WHERE fid = 7|1
+bad_point|UPDATE tabblock20 SET INTPTLAT20 = '+99.0000000' WHERE fid = 5|1
+null_point|UPDATE tabblock20 SET INTPTLON20 = NULL WHERE fid = 5|1
+short_geoid|UPDATE tabblock20 SET GEOID20 = '31063000100100' WHERE fid = 8|1
+duplicate|UPDATE tabblock20 SET GEOID20 = '310630001001001' WHERE fid = 6|1
+duplicate_then_bad|UPDATE tabblock20 SET GEOID20 = '310630001001001' WHERE fid = 6; UPDATE tabblock20 SET INTPTLAT20 = 'x' WHERE fid = 8|1
+bad_then_duplicate|UPDATE tabblock20 SET INTPTLAT20 = 'x' WHERE fid = 2; UPDATE tabblock20 SET GEOID20 = '310630001001001' WHERE fid = 6|1
+rows_reordered|UPDATE tabblock20 SET fid = fid + 100 WHERE fid <= 3|1
+CASES
+# and the plain copy's table is the golden one
+cmp -s "$work/out/plain.sqlite.csv" "$work/out/plain.ogr.csv" || problem "plain: the tables differ"
+finish
+
 # --- start-up: GDAL (and cairo, libpng, PROJ) are loaded only by a command that needs them ------
 # bin/dialtone binds them lazily (tools/lazy_stub.sh) unless built with LAZY=0 (make check says
 # which in DIALTONE_LAZY; by hand: lazily on x86-64). The dynamic loader's LD_DEBUG=files names
