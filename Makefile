@@ -108,8 +108,8 @@ $(DIALTONE): $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY) $(DIALTONE_LIBS)
 
 # The lazy binding's trampolines and tables: every function the program's objects import from
-# the libraries of LAZY_LIBS (a data symbol is a build error).
-$(BUILD)/gen/lazy_stub.S: tools/lazy_stub.sh $(TOOL_OBJ) $(LIBRARY)
+# the libraries of LAZY_LIBS (a data symbol is a build error); made again when LAZY_LIBS changes.
+$(BUILD)/gen/lazy_stub.S: tools/lazy_stub.sh $(TOOL_OBJ) $(LIBRARY) Makefile
 	@mkdir -p $(dir $@)
 	sh tools/lazy_stub.sh $@ $(BUILD)/gen/lazy_stub.h $(LAZY_FILES) -- $(TOOL_OBJ) $(LIBRARY)
 
