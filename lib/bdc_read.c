@@ -451,8 +451,8 @@ static void *work(void *arg)
     size_t cap = 0;
     dt_error reserve_err = {0};
     /* the first worker's tables take the others' in the merge: sized for all the locations; the
-     * others' for their share and a margin (a thread reads its own part of each file, and the
-     * files are ordered by place; were they not, the tables grow) */
+     * others' for their share (a thread reads its own part of each file, and the files are
+     * ordered by place; were they not, the tables grow) */
     size_t expected = w->self == 0 || p->threads < 2
                           ? p->expected_locations
                           : p->expected_locations / (size_t)p->threads;

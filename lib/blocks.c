@@ -242,6 +242,27 @@ static dt_status read_feature(dti_blocks *b, const dti_layer *layer, const OGRFi
     return DT_OK;
 }
 
+/* One more feature read: progress every 65,536 of them; DT_ERR_CANCEL when cancelled. */
+static dt_status count_feature(size_t *done, GIntBig total, const dti_layer *layer,
+                               dt_progress_fn progress, void *user, dt_error *err)
+{
+    if ((++*done & 0xffff) == 0 && progress && total > 0 &&
+        !progress((double)*done / (double)total, layer->display, user))
+        return dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    return DT_OK;
+}
+
+/* Where a layer is not read with SQLite: 0 (read it through OGR), or with
+ * DIALTONE_GPKG=sqlite-only (tests) 1 with an error saying why. */
+static int not_sqlite(int only, const dti_layer *layer, dt_status *status, dt_error *err,
+                      const char *why)
+{
+    if (only)
+        *status = dti_error_set(err, DT_ERR_INTERNAL, layer->display, 0,
+                                "not read through SQLite (DIALTONE_GPKG=sqlite-only): %s", why);
+    return only;
+}
+
 /* Whether OGR's GeoPackage driver reads each of the row's values as SQLite's column functions
  * give it: a text in a text field, an integer in an integer field (in range for a 32-bit one),
  * or null. Any other (a text in an integer column, a real, a blob) sends the layer to OGR. */
@@ -292,31 +313,23 @@ static int read_gpkg(dti_blocks *b, size_t s, const dti_layer *layer, const int 
     if (strcmp(mode, "ogr") == 0)
         return 0;
     int only = strcmp(mode, "sqlite-only") == 0;
-#define NOT_SQLITE(why)                                                                            \
-    do {                                                                                           \
-        if (only)                                                                                  \
-            *status =                                                                              \
-                dti_error_set(err, DT_ERR_INTERNAL, layer->display, 0,                             \
-                              "not read through SQLite (DIALTONE_GPKG=sqlite-only): %s", why);     \
-        return only;                                                                               \
-    } while (0)
     GDALDriverH driver = GDALGetDatasetDriver(layer->dataset);
     const char *path = GDALGetDescription(layer->dataset), *fid = OGR_L_GetFIDColumn(layer->layer);
     VSIStatBufL st;
     if (!driver || strcmp(GDALGetDriverShortName(driver), "GPKG") != 0 ||
         strncmp(path, "/vsi", 4) == 0 || VSIStatL(path, &st) != 0 || !VSI_ISREG(st.st_mode) ||
         !fid || !*fid)
-        NOT_SQLITE("not a GeoPackage file with a FID column");
+        return not_sqlite(only, layer, status, err, "not a GeoPackage file with a FID column");
     for (int k = 0; k < NFIELDS; k++) {
         int text = k == F_GEOID || k == F_LAT || k == F_LON;
         if (text ? types[k] != OFTString
                  : types[k] != OFTInteger && types[k] != OFTInteger64 && types[k] != OFTString)
-            NOT_SQLITE("a field of another type");
+            return not_sqlite(only, layer, status, err, "a field of another type");
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer->layer);
     int with_ur = col[NFIELDS] >= 0;
     if (with_ur && OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, col[NFIELDS])) != OFTString)
-        NOT_SQLITE("a field of another type");
+        return not_sqlite(only, layer, status, err, "a field of another type");
     /* SELECT "fid", "GEOID20", ... FROM "table" ORDER BY "fid": names quoted, " doubled */
     char *sql = sqlite3_mprintf("SELECT \"%w\"", fid);
     for (int k = 0; sql && k < NFIELDS + with_ur; k++) {
@@ -338,7 +351,8 @@ static int read_gpkg(dti_blocks *b, size_t s, const dti_layer *layer, const int 
         sqlite3_prepare_v2(db, sql, -1, &row, NULL) != SQLITE_OK) {
         sqlite3_free(sql);
         sqlite3_close(db);
-        NOT_SQLITE("SQLite cannot read its table"); /* OGR says why, if anything is wrong */
+        /* OGR says why, if anything is wrong */
+        return not_sqlite(only, layer, status, err, "SQLite cannot read its table");
     }
     sqlite3_free(sql);
     size_t start = b->count, done = 0;
@@ -347,21 +361,20 @@ static int read_gpkg(dti_blocks *b, size_t s, const dti_layer *layer, const int 
     while (*status == DT_OK && (rc = sqlite3_step(row)) == SQLITE_ROW) {
         if (!gpkg_row_fits(row, types, with_ur)) {
             q->n = 0;
-            if (only)
-                *status = dti_error_set(err, DT_ERR_INTERNAL, layer->display, 0,
-                                        "not read through SQLite (DIALTONE_GPKG=sqlite-only): "
-                                        "feature %lld holds a value OGR reads otherwise",
-                                        (long long)sqlite3_column_int64(row, 0));
-            else if (index_again(b, start) != 0)
+            if (only) {
+                char why[96];
+                snprintf(why, sizeof why, "feature %lld holds a value OGR reads otherwise",
+                         (long long)sqlite3_column_int64(row, 0));
+                not_sqlite(only, layer, status, err, why);
+            } else if (index_again(b, start) != 0)
                 *status = dti_nomem(err);
             else
                 taken = 0;
             break;
         }
         *status = read_feature(b, layer, types, &x, s, q, err);
-        if (*status == DT_OK && (++done & 0xffff) == 0 && progress && total > 0 &&
-            !progress((double)done / (double)total, layer->display, user))
-            *status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+        if (*status == DT_OK)
+            *status = count_feature(&done, total, layer, progress, user, err);
     }
     if (taken && *status == DT_OK && rc != SQLITE_DONE)
         *status = dti_error_set(err, DT_ERR_IO, layer->display, 0, "reading failed: %s",
@@ -369,7 +382,6 @@ static int read_gpkg(dti_blocks *b, size_t s, const dti_layer *layer, const int 
     sqlite3_finalize(row);
     sqlite3_close(db);
     return taken;
-#undef NOT_SQLITE
 }
 
 static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, void *user,
@@ -413,28 +425,23 @@ static dt_status read_source(dti_blocks *b, size_t s, dt_progress_fn progress, v
         }
     }
     pending q = {0};
-    if (read_gpkg(b, s, &layer, col, types, &q, progress, user, total, &status, err)) {
-        if (status == DT_OK)
-            status = index_pending(b, &layer, &q, s, err);
-        b->source_end[s] = b->count;
-        dti_layer_close(&layer);
-        return status;
-    }
-    OGR_L_ResetReading(layer.layer);
-    CPLErrorReset();
-    OGRFeatureH f;
-    size_t done = 0;
-    while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
-        feature x = {f, NULL, col};
-        status = read_feature(b, &layer, types, &x, s, &q, err);
-        OGR_F_Destroy(f);
-        if (status == DT_OK && (++done & 0xffff) == 0 && progress && total > 0 &&
-            !progress((double)done / (double)total, layer.display, user))
-            status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
+    int through_ogr = !read_gpkg(b, s, &layer, col, types, &q, progress, user, total, &status, err);
+    if (through_ogr) {
+        OGR_L_ResetReading(layer.layer);
+        CPLErrorReset();
+        OGRFeatureH f;
+        size_t done = 0;
+        while (status == DT_OK && (f = OGR_L_GetNextFeature(layer.layer)) != NULL) {
+            feature x = {f, NULL, col};
+            status = read_feature(b, &layer, types, &x, s, &q, err);
+            OGR_F_Destroy(f);
+            if (status == DT_OK)
+                status = count_feature(&done, total, &layer, progress, user, err);
+        }
     }
     if (status == DT_OK)
         status = index_pending(b, &layer, &q, s, err);
-    if (status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
+    if (through_ogr && status == DT_OK && CPLGetLastErrorType() >= CE_Failure)
         status = dti_error_gdal(err, DT_ERR_IO, layer.display, "reading failed");
     b->source_end[s] = b->count;
     dti_layer_close(&layer);
