@@ -494,7 +494,8 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     return result;
 }
 
-/* Locations a part of the merge has at least (fewer: one pass on the caller's thread). */
+/* Locations a part of the merge has at least (fewer: fewer parts, down to one, the caller's
+ * thread). */
 #ifndef MERGE_PART_MIN
 #define MERGE_PART_MIN 32
 #endif
@@ -603,9 +604,10 @@ static int merge_in_parts(merge_job *j, int parts)
     return 0;
 }
 
-/* src's blocks and locations into dst in parts; 0, or -1 out of memory. */
-static int merge_parts(dti_coverage *dst, const dti_coverage *src, uint32_t *blocks,
-                       uint32_t *locations, int parts)
+/* src's blocks and locations (their keys in dst's terms: keys) into dst in parts; 0, or -1 out
+ * of memory. */
+static int merge_parts(dti_coverage *dst, const dti_coverage *src, const uint64_t *keys,
+                       uint32_t *blocks, uint32_t *locations, int parts)
 {
     merge_job *j = calloc(1, sizeof *j);
     if (!j)
@@ -618,7 +620,7 @@ static int merge_parts(dti_coverage *dst, const dti_coverage *src, uint32_t *blo
                      .to = blocks};
     int rc = merge_in_parts(j, parts);
     j->locations = 1;
-    j->keys = src->location_keys;
+    j->keys = keys;
     j->count = src->location_count;
     j->map = &dst->location_index;
     j->to = locations;
@@ -639,35 +641,21 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int thr
         const char *text = dti_strtab_get(&src->providers, (uint32_t)i);
         ok = (providers[i] = provider_index(dst, text, strlen(text))) != UINT32_MAX;
     }
-    /* in parts when the keys need no re-keying (no named location) and it is worth threads */
-    int parts = threads < DTI_PARALLEL_MAX ? threads : DTI_PARALLEL_MAX;
-    if (parts > 1 && src->location_count >= (size_t)parts * MERGE_PART_MIN &&
-        src->location_names.count == 0) {
-        ok = ok && merge_parts(dst, src, blocks, locations, parts) == 0;
-    } else {
-        /* one hash lookup in dst per block and per location: each fetched APPLY_AHEAD ahead */
-        for (size_t b = 0; ok && b < src->block_count; b++) {
-            if (b + APPLY_AHEAD < src->block_count)
-                dti_u64map_prefetch(&dst->block_index, src->block_geoids[b + APPLY_AHEAD]);
-            ok = (blocks[b] = block_of(dst, src->block_geoids[b])) != UINT32_MAX;
-        }
-        for (size_t i = 0; ok && i < src->location_count; i++) {
-            if (i + APPLY_AHEAD < src->location_count &&
-                !(src->location_keys[i + APPLY_AHEAD] & DTI_NAMED_BIT))
-                dti_u64map_prefetch(&dst->location_index, src->location_keys[i + APPLY_AHEAD]);
-            uint64_t key = rekey(dst, src, src->location_keys[i]);
-            uint32_t block = blocks[src->locations[i].block], index = UINT32_MAX;
-            if (key != UINT64_MAX && location_of(dst, key, block, &index) != block)
-                dst->conflicts++;
-            ok = (locations[i] = index) != UINT32_MAX;
-        }
-        /* then the folds, dst's location fetched APPLY_AHEAD ahead (every index is known) */
-        for (size_t i = 0; ok && i < src->location_count; i++) {
-            if (i + APPLY_AHEAD < src->location_count)
-                dti_prefetch(&dst->locations[locations[i + APPLY_AHEAD]]);
-            dti_location_fold(&dst->locations[locations[i]], &src->locations[i]);
-        }
+    /* the keys in dst's terms: a named location's name interned in dst's table, in src's order */
+    const uint64_t *keys = src->location_keys;
+    uint64_t *rekeyed = NULL;
+    if (ok && src->location_names.count) {
+        ok = (rekeyed = malloc((src->location_count + 1) * sizeof *rekeyed)) != NULL;
+        for (size_t i = 0; ok && i < src->location_count; i++)
+            ok = (rekeyed[i] = rekey(dst, src, src->location_keys[i])) != UINT64_MAX;
+        keys = rekeyed;
     }
+    /* a part for each thread, each worth a thread */
+    int parts = threads < 1 ? 1 : threads > DTI_PARALLEL_MAX ? DTI_PARALLEL_MAX : threads;
+    while (parts > 1 && src->location_count < (size_t)parts * MERGE_PART_MIN)
+        parts--;
+    ok = ok && merge_parts(dst, src, keys, blocks, locations, parts) == 0;
+    free(rekeyed);
     for (size_t i = 0; ok && (dst->extras || dst->tables) && i < src->location_count; i++) {
         uint32_t index = locations[i];
         if (dst->extras && src->extras)

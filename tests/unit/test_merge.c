@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the threads' merge (dti_coverage_merge): on many generated pairs of coverages,
- * the merge in parts on 2, 3 and 7 threads leaves dst exactly as the one-pass merge does (the
- * same locations in the same dense order, their keys, blocks and folds, the hash table's
- * answers, the conflicts), and a fixture worked by hand. */
+ * the merge in parts on 2, 3 and 7 threads leaves dst exactly as the merge on one thread does
+ * (the same locations in the same dense order, their keys, blocks and folds, the hash table's
+ * answers, the conflicts), and a fixture worked by hand on one thread and on three. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +66,7 @@ static int same_location(const dti_location *a, const dti_location *b)
            a->served_techs == b->served_techs && a->underserved_techs == b->underserved_techs;
 }
 
-/* dst after the merge in parts against dst after the one-pass merge. */
+/* dst after the merge in parts against dst after the merge on one thread. */
 static int same_coverage(const dti_coverage *a, const dti_coverage *b)
 {
     if (a->location_count != b->location_count || a->block_count != b->block_count ||
@@ -90,6 +90,49 @@ static int same_coverage(const dti_coverage *a, const dti_coverage *b)
     return 1;
 }
 
+/* The merge worked out apart from it, location by location through the ids (dti_location_id,
+ * dti_coverage_find_location): every location of dst before (a copy: before) and of src is in
+ * merged, folded from both; a location of both in two blocks is a conflict; nothing else. */
+static int merged_as_expected(const dti_coverage *merged, const dti_location *before,
+                              size_t before_count, const uint64_t *before_geoids,
+                              const dti_coverage *src)
+{
+    size_t fresh = 0, conflicts = 0;
+    char id[32];
+    for (size_t i = 0; i < before_count; i++) {
+        const char *text = dti_location_id(merged, i, id, sizeof id);
+        uint32_t in_src = dti_coverage_find_location(src, text, strlen(text));
+        dti_location want = before[i];
+        if (in_src != UINT32_MAX) {
+            dti_location_fold(&want, &src->locations[in_src]);
+            conflicts +=
+                src->block_geoids[src->locations[in_src].block] != before_geoids[before[i].block];
+        }
+        const dti_location *got = &merged->locations[i];
+        if (got->best_down != want.best_down || got->best_up != want.best_up ||
+            got->flags != want.flags || got->residential != want.residential ||
+            got->served_techs != want.served_techs ||
+            got->underserved_techs != want.underserved_techs ||
+            merged->block_geoids[got->block] != before_geoids[before[i].block])
+            return 0;
+    }
+    for (size_t i = 0; i < src->location_count; i++) {
+        const char *text = dti_location_id(src, i, id, sizeof id);
+        uint32_t at = dti_coverage_find_location(merged, text, strlen(text));
+        if (at == UINT32_MAX)
+            return 0;
+        if (at < before_count)
+            continue;
+        fresh++;
+        const dti_location *got = &merged->locations[at], *want = &src->locations[i];
+        if (got->best_down != want->best_down || got->best_up != want->best_up ||
+            got->flags != want->flags ||
+            merged->block_geoids[got->block] != src->block_geoids[want->block])
+            return 0;
+    }
+    return merged->location_count == before_count + fresh && merged->conflicts == conflicts;
+}
+
 static void compare(const shape *ds, const shape *ss, unsigned long long seed, int threads)
 {
     dt_error err = {0};
@@ -102,7 +145,15 @@ static void compare(const shape *ds, const shape *ss, unsigned long long seed, i
     fill(&one, ds, seed, 0);
     fill(&parts, ds, seed, 0);
     fill(&src, ss, seed * 31 + 7, 1);
+    size_t before_count = one.location_count;
+    dti_location *before = malloc((before_count + 1) * sizeof *before);
+    uint64_t *before_geoids = malloc((one.block_count + 1) * sizeof *before_geoids);
+    memcpy(before, one.locations, before_count * sizeof *before);
+    memcpy(before_geoids, one.block_geoids, one.block_count * sizeof *before_geoids);
     CHECK_INT(dti_coverage_merge(&one, &src, 1, &err), DT_OK);
+    CHECK(merged_as_expected(&one, before, before_count, before_geoids, &src));
+    free(before);
+    free(before_geoids);
     CHECK_INT(dti_coverage_merge(&parts, &src, threads, &err), DT_OK);
     int same = same_coverage(&one, &parts);
     CHECK(same);
