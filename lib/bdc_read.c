@@ -306,16 +306,20 @@ static void give_back(pool *p, chunk *c)
     pthread_mutex_unlock(&p->mutex);
 }
 
-/* Parse the records of data[0, len) into the worker's coverage. 0 ok, 1 a bad row (the
- * sequential reader reports it), 2 out of memory. */
+/* Parse the records of data[0, len) into the worker's coverage; with used, more data follows
+ * data (a piece of a range): the records that end in it are parsed, and *used is where the
+ * first that does not starts. 0 ok, 1 a bad row (the sequential reader reports it), 2 out of
+ * memory. */
 static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, size_t len,
-                         const dti_bdc_layout *layout, const dti_bdc_fast *fast,
+                         size_t *used, const dti_bdc_layout *layout, const dti_bdc_fast *fast,
                          const char *display)
 {
     dt_error err;
     dti_csv *csv = dti_csv_open_memory(data, len, display, 1, &err);
     if (!csv)
         return 2;
+    if (used)
+        dti_csv_continues(csv);
     dti_field f[DTI_MAX_FIELDS];
     int n, rc, failed = 0;
     char why[256];
@@ -344,6 +348,8 @@ static int parse_records(worker *w, batch *b, dti_row_cache *cache, char *data, 
         int flushed = flush_batch(w->cov, b, &bad_line, why, sizeof why);
         failed = flushed < 0 ? 2 : flushed;
     }
+    if (used)
+        *used = (size_t)dti_csv_offset(csv);
     dti_csv_close(csv);
     return failed;
 }
@@ -365,7 +371,6 @@ static int read_at(int fd, char *buf, size_t n, uint64_t offset, size_t *got)
     return 0;
 }
 
-static size_t last_record_end(const char *data, size_t len);
 static size_t count_quotes(const char *data, size_t len);
 static uint64_t line_start_after(int fd, uint64_t at, uint64_t limit);
 static void put_work(pool *p, chunk *c);
@@ -425,15 +430,14 @@ static int read_range(worker *w, batch *b, dti_row_cache *cache, const chunk *r,
             split_range(p, r, pos, &stop, &checks_end);
         if (eof && checks_end && count_quotes(*buf, len) % 2 != 0)
             return 1; /* the next range started inside a quoted field */
-        size_t end = eof ? len : last_record_end(*buf, len);
-        if (end == 0 && !eof)
-            continue; /* one record longer than the buffer: read more into it */
-        int failed = parse_records(w, b, cache, *buf, end, &r->layout, &r->fast,
-                                   p->inputs->display[r->input]);
+        size_t used = len; /* the records that end in the buffer; the rest waits for more */
+        int failed = parse_records(w, b, cache, *buf, len, eof ? NULL : &used, &r->layout,
+                                   &r->fast, p->inputs->display[r->input]);
         if (failed || eof)
             return failed;
-        memmove(*buf, *buf + end, len - end);
-        len -= end;
+        memmove(*buf, *buf + used, len - used); /* none used: one record longer than the
+                                                   buffer, read more into it */
+        len -= used;
         if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) ||
             __atomic_load_n(&p->no_memory, __ATOMIC_RELAXED))
             return 1; /* another worker's failure: the rest is not needed */
@@ -470,7 +474,7 @@ static void *work(void *arg)
         if (!b)
             failed = 2;
         if (!failed && c->data)
-            failed = parse_records(w, b, &cache, c->data, c->len, &c->layout, &c->fast,
+            failed = parse_records(w, b, &cache, c->data, c->len, NULL, &c->layout, &c->fast,
                                    p->inputs->display[c->input]);
         else if (!failed) {
             if (!buf && (buf = dti_malloc_big(p->chunk_size)) != NULL)

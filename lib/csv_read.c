@@ -67,6 +67,17 @@ static int csv_fill(dti_csv *csv, dt_error *err)
     return 0;
 }
 
+/* More data for the record at buf[pos]: 0 read (or the end of the file found), 1 none for now
+ * (memory that more data follows, dti_csv_continues: the record stays unread at pos), -1 an
+ * error. */
+static int need_more(dti_csv *csv, dt_error *err)
+{
+    if (csv->borrowed)
+        return 1;
+    csv->consumed += csv->pos;
+    return csv_fill(csv, err) != 0 ? -1 : 0;
+}
+
 dti_csv *dti_csv_open(const char *path, const char *display, dt_error *err)
 {
     return dti_csv_open_sized(path, display, CSV_CHUNK, err);
@@ -131,6 +142,8 @@ dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long f
     forget_positions(csv);
     return csv;
 }
+
+void dti_csv_continues(dti_csv *csv) { csv->eof = 0; }
 
 void dti_csv_close(dti_csv *csv)
 {
@@ -463,11 +476,9 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
     csv->bad_record = 0;
     for (;;) {
         if (csv->pos >= csv->end) {
-            if (csv->eof)
-                return 0;
-            csv->consumed += csv->pos;
-            if (csv_fill(csv, err) != 0)
-                return -1;
+            int more = csv->eof ? 1 : need_more(csv, err);
+            if (more != 0)
+                return more < 0 ? -1 : 0;
             continue;
         }
         size_t stop;
@@ -479,9 +490,9 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
                                    : scan_fast(csv, fields, max_fields, nfields, &stop,
                                                &quoted_newlines, &nul);
             if (scanned == SCAN_MORE) {
-                csv->consumed += csv->pos;
-                if (csv_fill(csv, err) != 0)
-                    return -1;
+                int more = need_more(csv, err);
+                if (more != 0)
+                    return more < 0 ? -1 : 0;
                 continue;
             }
             if (scanned == SCAN_FOUND) {
@@ -509,9 +520,9 @@ int dti_csv_next(dti_csv *csv, dti_field *fields, int max_fields, int *nfields, 
         int quoted;
         int found = find_record_end(csv, &stop, &quoted_newlines, &quoted);
         if (found == 0) {
-            csv->consumed += csv->pos;
-            if (csv_fill(csv, err) != 0)
-                return -1;
+            int more = need_more(csv, err);
+            if (more != 0)
+                return more < 0 ? -1 : 0;
             continue;
         }
         csv->record_line = csv->next_line;

@@ -81,6 +81,10 @@ dti_csv *dti_csv_open_input(const dti_inputs *inputs, size_t i, dt_error *err);
  * unquoted in place); line numbers start at first_line. */
 dti_csv *dti_csv_open_memory(char *data, size_t len, const char *display, long first_line,
                              dt_error *err);
+/* More data follows a reader's memory (a piece of a file): a record that reaches the end of
+ * the memory, or ends there in a CR, is left unread, dti_csv_next returning 0 before it, and
+ * dti_csv_offset says where it starts. */
+void dti_csv_continues(dti_csv *csv);
 /* Read the header record and find each of names[0..count) in it; an error
  * names the missing column, or a column named twice (dti_csv_check_header). */
 dt_status dti_csv_read_header(dti_csv *csv, const char *const *names, int count, int *columns,

@@ -17,22 +17,31 @@ static const char *const scanner_names[] = {"fast", "swar", "reference"};
 /* Append to out what reading csv gives, record by record: "LINE:[f1|f2]" for a record (with its
  * field count when more than max_fields), "LINE:bad" for a bad row, "error LINE: message" for an
  * error (the end), then "@OFFSET" after each. Bytes below 32 print as \xNN. */
+static void describe_from(dti_csv *csv, int max_fields, int lines, uint64_t base, char *out,
+                          size_t size);
 static void describe(dti_csv *csv, int max_fields, char *out, size_t size)
+{
+    describe_from(csv, max_fields, 1, 0, out, size);
+}
+
+/* The same, appended to what out holds; without line numbers when not lines (they start again
+ * in a reader of a piece), offsets past base. */
+static void describe_from(dti_csv *csv, int max_fields, int lines, uint64_t base, char *out,
+                          size_t size)
 {
     dti_field f[DTI_MAX_FIELDS];
     dt_error err;
-    size_t used = 0;
+    size_t used = strlen(out);
 #define PUT(...) (used += (size_t)snprintf(out + used, used < size ? size - used : 0, __VA_ARGS__))
-    out[0] = '\0';
     for (int rc, n; (rc = dti_csv_next(csv, f, max_fields, &n, &err)) != 0;) {
         if (rc < 0 && !dti_csv_bad_record(csv)) {
-            PUT("error %ld: %s", err.line, err.message);
+            PUT("error %ld: %s", lines ? err.line : 0, err.message);
             break;
         }
         if (rc < 0) {
-            PUT("%ld:bad", err.line);
+            PUT("%ld:bad", lines ? err.line : 0);
         } else {
-            PUT("%ld:[", dti_csv_line(csv));
+            PUT("%ld:[", lines ? dti_csv_line(csv) : 0);
             for (int i = 0; i < n && i < max_fields; i++) {
                 PUT("%s", i ? "|" : "");
                 for (size_t k = 0; k < f[i].len; k++) {
@@ -47,7 +56,7 @@ static void describe(dti_csv *csv, int max_fields, char *out, size_t size)
             if (n > max_fields)
                 PUT("(%d)", n);
         }
-        PUT("@%llu ", (unsigned long long)dti_csv_offset(csv));
+        PUT("@%llu ", (unsigned long long)(base + dti_csv_offset(csv)));
     }
 #undef PUT
 }
@@ -61,7 +70,48 @@ static void read_memory(const char *data, size_t len, int scanner, int max_field
     dt_error err;
     dti_csv *csv = dti_csv_open_memory(copy, len, "mem.csv", 1, &err);
     dti_csv_set_scanner(csv, scanner);
+    out[0] = '\0';
     describe(csv, max_fields, out, size);
+    dti_csv_close(csv);
+    free(copy);
+}
+
+/* What scanner reads from data[0, len) given as two pieces of memory, the first ending at cut
+ * with more data to follow (dti_csv_continues), the second from where the first left off to the
+ * end (lines not counted: a piece's reader starts its own). */
+static void read_pieces(const char *data, size_t len, size_t cut, int scanner, int max_fields,
+                        char *out, size_t size)
+{
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, data, len);
+    dt_error err;
+    dti_csv *csv = dti_csv_open_memory(copy, cut, "piece.csv", 1, &err);
+    dti_csv_set_scanner(csv, scanner);
+    dti_csv_continues(csv);
+    out[0] = '\0';
+    describe_from(csv, max_fields, 0, 0, out, size);
+    uint64_t used = dti_csv_offset(csv);
+    dti_csv_close(csv);
+    if (!strstr(out, "error ")) { /* an error ends the reading, as in one piece */
+        csv = dti_csv_open_memory(copy + used, len - (size_t)used, "rest.csv", 1, &err);
+        dti_csv_set_scanner(csv, scanner);
+        describe_from(csv, max_fields, 0, used, out, size);
+        dti_csv_close(csv);
+    }
+    free(copy);
+}
+
+/* What scanner reads from data[0, len) in one piece of memory, lines not counted. */
+static void read_whole(const char *data, size_t len, int scanner, int max_fields, char *out,
+                       size_t size)
+{
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, data, len);
+    dt_error err;
+    dti_csv *csv = dti_csv_open_memory(copy, len, "whole.csv", 1, &err);
+    dti_csv_set_scanner(csv, scanner);
+    out[0] = '\0';
+    describe_from(csv, max_fields, 0, 0, out, size);
     dti_csv_close(csv);
     free(copy);
 }
@@ -77,6 +127,7 @@ static void read_file(const char *data, size_t len, int scanner, size_t chunk, i
         snprintf(out, size, "open failed: %s", err.message);
     } else {
         dti_csv_set_scanner(csv, scanner);
+        out[0] = '\0';
         describe(csv, max_fields, out, size);
         dti_csv_close(csv);
     }
@@ -208,6 +259,17 @@ int main(void)
                 fprintf(stderr, "  round %d, %s scanner: %s\n  reference: %s\n", round,
                         scanner_names[s], got, want);
         }
+        if (round % 3 == 0) { /* in two pieces, cut anywhere: as in one, by every scanner */
+            size_t cut = (size_t)rand_r(&seed) % (len + 1);
+            for (int s = 0; s < 3; s++) {
+                read_whole(buf, len, scanners[s], max_fields, want, sizeof want);
+                read_pieces(buf, len, cut, scanners[s], max_fields, got, sizeof got);
+                compared++;
+                if (strcmp(got, want) != 0 && ++differ <= 5)
+                    fprintf(stderr, "  round %d, %s scanner, cut at %zu: %s\n  in one: %s\n",
+                            round, scanner_names[s], cut, got, want);
+            }
+        }
         if (round % 10 == 0) { /* from a file in small chunks: records across refills */
             size_t chunk = 16 + (size_t)rand_r(&seed) % 48;
             read_file(buf, len, DTI_CSV_SCAN_REFERENCE, chunk, max_fields, want, sizeof want);
@@ -219,6 +281,6 @@ int main(void)
         }
     }
     CHECK_INT(differ, 0);
-    CHECK_INT(compared, 63000);
+    CHECK_INT(compared, 93000);
     return dt_unit_report("csv_scan");
 }
