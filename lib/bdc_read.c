@@ -477,7 +477,7 @@ static void *work(void *arg)
             failed = parse_records(w, b, &cache, c->data, c->len, NULL, &c->layout, &c->fast,
                                    p->inputs->display[c->input]);
         else if (!failed) {
-            if (!buf && (buf = dti_malloc_big(p->chunk_size)) != NULL)
+            if (!buf && (buf = malloc(p->chunk_size)) != NULL)
                 cap = p->chunk_size;
             failed = buf ? read_range(w, b, &cache, c, &buf, &cap) : 2;
         }
@@ -896,7 +896,7 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
     dti_coverage *covs = calloc((size_t)threads, sizeof *covs);
     dt_status status = chunks && workers && covs ? DT_OK : DT_ERR_NOMEM;
     for (int i = 0; i < nchunks && status == DT_OK; i++) {
-        if (!(chunks[i].data = dti_malloc_big(chunk_size)))
+        if (!(chunks[i].data = malloc(chunk_size)))
             status = DT_ERR_NOMEM;
         chunks[i].cap = chunk_size;
         if (i > 0) {

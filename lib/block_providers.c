@@ -31,14 +31,13 @@ static int resize(dti_block_providers *bp, size_t blocks, size_t words)
     if (words == 0 || blocks > SIZE_MAX / words / sizeof *bp->bits)
         return -1; /* blocks x words x 8 bytes past size_t: as out of memory */
     if (words == bp->words) {
-        uint64_t *bits = dti_realloc_big(bp->bits, bp->blocks * words * sizeof *bits,
-                                         blocks * words * sizeof *bits);
+        uint64_t *bits = realloc(bp->bits, blocks * words * sizeof *bits);
         if (!bits)
             return -1;
         memset(bits + bp->blocks * words, 0, (blocks - bp->blocks) * words * sizeof *bits);
         bp->bits = bits;
     } else {
-        uint64_t *bits = dti_calloc_big(blocks * words, sizeof *bits);
+        uint64_t *bits = calloc(blocks * words, sizeof *bits);
         if (!bits)
             return -1;
         for (size_t b = 0; b < bp->blocks; b++)

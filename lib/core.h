@@ -108,15 +108,6 @@ static inline int dti_grow_n(void *const arrays[], const size_t elem_sizes[], in
     return need <= *cap ? 0 : dti_grow_n_to(arrays, elem_sizes, count, cap, need, first);
 }
 
-/* A block of 4 MiB or more is advised to the kernel as one for huge pages (a hint: see
- * grow.c), before it is first written; dti_grow and dti_grow_n grow arrays so. The others are
- * malloc, calloc and realloc (old_bytes: what the old block holds) for big arrays: freed with
- * free. */
-void dti_advise_huge(void *block, size_t bytes);
-void *dti_malloc_big(size_t bytes);
-void *dti_calloc_big(size_t n, size_t size);
-void *dti_realloc_big(void *old, size_t old_bytes, size_t bytes);
-
 /* ---- hashing (hash.c) ---- */
 #define DTI_EMPTY_KEY UINT64_MAX
 

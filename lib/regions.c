@@ -138,7 +138,7 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     size_t nreg = regions->count, nloc = cov->location_count;
     dti_region_stats *stats = calloc(nreg ? nreg : 1, sizeof *stats);
     size_t *start = calloc(nreg + 1, sizeof *start);
-    int64_t *downs = dti_malloc_big((nloc ? nloc : 1) * sizeof *downs);
+    int64_t *downs = malloc((nloc ? nloc : 1) * sizeof *downs);
     if (!stats || !start || !downs) {
         free(stats);
         free(start);

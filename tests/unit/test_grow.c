@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the growable array (grow.c): capacities, overflow and failing reallocations.
- * Linked with -Wl,--wrap=realloc,--wrap=malloc (Makefile), so that the test sees and can fail
- * each call (a big array grows into a new block from malloc). */
+ * Linked with -Wl,--wrap=realloc (Makefile), so that the test sees and can fail each call. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +10,9 @@
 
 void *__real_realloc(void *p, size_t size);
 void *__wrap_realloc(void *p, size_t size);
-void *__real_malloc(size_t size);
-void *__wrap_malloc(size_t size);
 
 static int watching;     /* count and fail only the calls made inside the tests' dti_grow */
-static int calls;        /* reallocations (and mallocs) seen */
+static int calls;        /* reallocations seen */
 static int fail_call;    /* the call that fails (1 = the next one), 0 none */
 static size_t last_size; /* the size the last call asked for */
 
@@ -28,17 +25,6 @@ void *__wrap_realloc(void *p, size_t size)
     if (calls == fail_call)
         return NULL;
     return __real_realloc(p, size);
-}
-
-void *__wrap_malloc(size_t size)
-{
-    if (!watching)
-        return __real_malloc(size);
-    calls++;
-    last_size = size;
-    if (calls == fail_call)
-        return NULL;
-    return __real_malloc(size);
 }
 
 static void watch(int fail)
@@ -208,52 +194,8 @@ static void test_parallel(void)
     watching = 0;
 }
 
-/* Big arrays (4 MiB and more: new blocks advised for huge pages, the old bytes copied) keep
- * their contents through every growth, as small ones do, and dti_realloc_big shrinks too. */
-static void test_big(void)
-{
-    uint64_t *a = NULL;
-    size_t cap = 0, n = (size_t)3 << 20; /* 24 MiB of elements at the end */
-    watch(0);
-    for (size_t i = 0; i < n; i++) {
-        if (dti_grow(&a, &cap, i + 1, sizeof *a, 1000) != 0)
-            break;
-        a[i] = i * 0x9E3779B97F4A7C15ULL;
-    }
-    CHECK(cap >= n);
-    CHECK_INT(calls, 13); /* 1000 doubled 12 times: 4,096,000 >= 3 Mi elements */
-    watching = 0;
-    size_t wrong = 0;
-    for (size_t i = 0; i < n; i++)
-        wrong += a[i] != i * 0x9E3779B97F4A7C15ULL;
-    CHECK_INT(wrong, 0);
-    /* a failing growth of a big array leaves it as it was */
-    uint64_t *before = a;
-    watch(1);
-    CHECK_INT(dti_grow(&a, &cap, cap + 1, sizeof *a, 1000), -1);
-    CHECK(a == before && a[n - 1] == (n - 1) * 0x9E3779B97F4A7C15ULL);
-    watching = 0;
-    /* shrunk to 5 MiB (still big), then to 1 KiB: the first elements kept */
-    a = dti_realloc_big(a, cap * sizeof *a, (size_t)5 << 20);
-    CHECK(a != NULL && a[1] == 0x9E3779B97F4A7C15ULL && a[655359] == 655359 * 0x9E3779B97F4A7C15ULL);
-    a = dti_realloc_big(a, (size_t)5 << 20, 1024);
-    CHECK(a != NULL && a[127] == 127 * 0x9E3779B97F4A7C15ULL);
-    free(a);
-    /* dti_calloc_big: zeros, big or small; an overflowing count refused */
-    unsigned char *z = dti_calloc_big((size_t)5 << 20, 1), *s = dti_calloc_big(10, 3);
-    size_t nonzero = 0;
-    for (size_t i = 0; z && i < ((size_t)5 << 20); i++)
-        nonzero += z[i] != 0;
-    CHECK(z != NULL && s != NULL && s[29] == 0);
-    CHECK_INT(nonzero, 0);
-    CHECK(dti_calloc_big(SIZE_MAX / 2, 4) == NULL);
-    free(z);
-    free(s);
-}
-
 int main(void)
 {
-    test_big();
     test_capacities();
     test_overflow();
     test_failing_realloc();
