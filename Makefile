@@ -16,6 +16,16 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_LARGEFILE64_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lm -lpthread
+# Link-time optimisation of the program and the shared library (GCC): the hot path of a row
+# crosses files (the CSV reader, the fast row, the coverage, the rules), and LTO inlines across
+# them (callgrind, small state, one thread: 4.3% fewer instructions). The objects carry their
+# ordinary code too (-ffat-lto-objects): the static library, the tests and a user's program link
+# them without LTO. `make LTO=0` builds without it; the sanitizer and fuzz builds do.
+LTO ?= $(if $(findstring gcc version,$(shell $(CC) -v 2>&1)),1,0)
+ifeq ($(LTO),1)
+LTO_OBJ_FLAGS = -flto=auto -ffat-lto-objects
+LTO_LINK_FLAGS = -flto=auto
+endif
 
 LIB_SRC := $(wildcard lib/*.c)
 TOOL_SRC := $(wildcard tools/*.c)
@@ -60,7 +70,7 @@ shared: $(SHARED) $(BUILD)/libdialtone.so $(PC_FILE)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LTO_OBJ_FLAGS) -c $< -o $@
 
 # dialtone plan's default cost model: the text of datasets/cost_model.csv, compiled in.
 $(BUILD)/gen/cost_model.c: datasets/cost_model.csv
@@ -71,18 +81,18 @@ $(BUILD)/gen/cost_model.c: datasets/cost_model.csv
 	mv $@.tmp $@
 
 $(BUILD)/gen/cost_model.o: $(BUILD)/gen/cost_model.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LTO_OBJ_FLAGS) -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LTO_OBJ_FLAGS) -fPIC -c $< -o $@
 
 $(BUILD)/pic/gen/cost_model.o: $(BUILD)/gen/cost_model.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LTO_OBJ_FLAGS) -fPIC -c $< -o $@
 
 $(SHARED): $(PIC_OBJ) lib/libdialtone.map
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libdialtone.so.$(SOVERSION) \
+	$(CC) $(ALL_CFLAGS) $(LTO_LINK_FLAGS) $(LDFLAGS) -shared -Wl,-soname,libdialtone.so.$(SOVERSION) \
 	  -Wl,--version-script=lib/libdialtone.map -Wl,--no-undefined -o $@ $(PIC_OBJ) $(LDLIBS)
 
 $(BUILD)/libdialtone.so: $(SHARED)
@@ -105,7 +115,7 @@ $(LIBRARY): $(LIB_OBJ)
 
 $(DIALTONE): $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY) $(DIALTONE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LTO_LINK_FLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LAZY_OBJ) $(LIBRARY) $(DIALTONE_LIBS)
 
 # The lazy binding's trampolines and tables: every function the program's objects import from
 # the libraries of LAZY_LIBS (a data symbol is a build error); made again when LAZY_LIBS changes.
@@ -155,7 +165,7 @@ $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/f
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 fuzz-build:
-	$(MAKE) BUILD=build-fuzz BIN_DIR=build-fuzz/bin CC=$(FUZZ_CC) \
+	$(MAKE) BUILD=build-fuzz BIN_DIR=build-fuzz/bin CC=$(FUZZ_CC) LTO=0 \
 	  EXTRA_CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" \
 	  build-fuzz/libdialtone.a build-fuzz/tests/fuzz/fuzz.o $(FUZZ_NAMES:%=build-fuzz/tests/fuzz/fuzz_%.o)
 	for t in $(FUZZ_NAMES); do \
@@ -173,8 +183,8 @@ ALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap
 ALLOC_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 allocsweep:
-	$(MAKE) BUILD=build-alloc EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" build-alloc/tests/faults/alloc_shim.o
-	$(MAKE) BUILD=build-alloc BIN_DIR=build-alloc/bin EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" \
+	$(MAKE) BUILD=build-alloc LTO=0 EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" build-alloc/tests/faults/alloc_shim.o
+	$(MAKE) BUILD=build-alloc BIN_DIR=build-alloc/bin LTO=0 EXTRA_CFLAGS="-O1 $(ALLOC_SAN)" \
 	  LDFLAGS="$(ALLOC_SAN) $(ALLOC_WRAP) build-alloc/tests/faults/alloc_shim.o" build-alloc/bin/dialtone
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  bash tests/faults/allocsweep.sh build-alloc/bin/dialtone $(SWEEP)
@@ -207,13 +217,13 @@ cli: $(DIALTONE)
 
 # Build and test with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) BUILD=build-asan BIN_DIR=build-asan/bin \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) BUILD=build-asan BIN_DIR=build-asan/bin LTO=0 \
 	  EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
 # The threaded reader under ThreadSanitizer (tests/tsan.sh says which suites).
 tsan:
-	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin \
+	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin LTO=0 \
 	  EXTRA_CFLAGS="-O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread" \
 	  build-tsan/bin/dialtone build-tsan/tests/test_embedding build-tsan/tests/test_merge
 	bash tests/tsan.sh build-tsan/bin/dialtone

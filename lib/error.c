@@ -92,8 +92,19 @@ static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
 }
 
 /* Linked normally, GDAL is there from the start. bin/dialtone binds it lazily (tools/lazy):
- * its stub defines this function too, and calls dti_gdal_loaded_hook when GDAL is loaded. */
-__attribute__((weak)) int dti_gdal_loaded(void) { return 1; }
+ * its stub defines this function too, and calls dti_gdal_loaded_hook when GDAL is loaded.
+ * Never inlined nor its answer assumed (noipa): under link-time optimisation GCC took this
+ * definition's constant 1 into its callers although the stub's definition prevails, and every
+ * run loaded GDAL. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((weak, noipa))
+#else
+__attribute__((weak, noinline))
+#endif
+int dti_gdal_loaded(void)
+{
+    return 1;
+}
 
 /* The innermost call on this thread that began before GDAL was loaded (so it pushed no
  * handler): the process-wide handler installed when GDAL is loaded keeps such a call quiet. */

@@ -384,7 +384,7 @@ static dt_status read_feature(dti_region_layer *rl, feature_read *fr, OGRFeature
         rl->notes.invalid++ == 0)
         snprintf(rl->notes.first_invalid, sizeof rl->notes.first_invalid, "%s", fr->id);
     uint32_t region;
-    int is_new;
+    int is_new = 0; /* set by intern_region when it succeeds */
     status = intern_region(rl, fr->id, &region, &is_new, err);
     if (status == DT_OK && rl->keep_geometry)
         status = keep_geometry(rl, region, shape, err);
