@@ -19,13 +19,17 @@ LDLIBS = $(PKG_LIBS) -lm -lpthread
 # Link-time optimisation of the program and the shared library (GCC): the hot path of a row
 # crosses files (the CSV reader, the fast row, the coverage, the rules), and LTO inlines across
 # them (callgrind, small state, one thread: 4.3% fewer instructions). The objects carry their
-# ordinary code too (-ffat-lto-objects): the static library, the tests and a user's program link
-# them without LTO. `make LTO=0` builds without it; the sanitizer and fuzz builds do.
+# ordinary code too (-ffat-lto-objects). `make LTO=0` builds without it; the sanitizer and fuzz
+# builds do.
 LTO ?= $(if $(findstring gcc version,$(shell $(CC) -v 2>&1)),1,0)
 ifeq ($(LTO),1)
 LTO_OBJ_FLAGS = -flto=auto -ffat-lto-objects
 LTO_LINK_FLAGS = -flto=auto
 endif
+# The installed static library is stripped of the LTO sections: GCC optimises the IR it finds
+# at link time even without -flto (the tree's own tests are linked so, and test the code the
+# program runs), and another GCC version than the one that wrote it refuses that IR.
+OBJCOPY ?= objcopy
 
 LIB_SRC := $(wildcard lib/*.c)
 TOOL_SRC := $(wildcard tools/*.c)
@@ -238,6 +242,10 @@ install: $(DIALTONE) shared
 	  $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(DIALTONE) $(DESTDIR)$(BINDIR)/dialtone
 	install -m 644 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libdialtone.a
+ifeq ($(LTO),1)
+	$(OBJCOPY) --remove-section='.gnu.lto_*' --remove-section='.gnu.debuglto_*' \
+	  $(DESTDIR)$(LIBDIR)/libdialtone.a
+endif
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/$(SHARED_NAME)
 	ln -sf $(SHARED_NAME) $(DESTDIR)$(LIBDIR)/libdialtone.so.$(SOVERSION)
 	ln -sf $(SHARED_NAME) $(DESTDIR)$(LIBDIR)/libdialtone.so

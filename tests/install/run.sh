@@ -58,6 +58,24 @@ LD_LIBRARY_PATH=$libdir "$tmp/stats_table" "$tmp/missing.csv" >"$tmp/out.csv" 2>
 check "the example reports an error with its file: exit 1" \
     test $? -eq 1 -a "$(grep -c "^stats_table: $tmp/missing.csv: cannot open" "$tmp/stderr")" -eq 1
 
+# the static library: ordinary code only (make install strips LTO's sections, which another
+# compiler would refuse), and the example links it (its dependencies as shared libraries, the
+# pkg-config file's Requires.private: the static forms of GDAL's are not installed) and gives
+# the same table
+objdump -h "$libdir/libdialtone.a" 2>"$tmp/stderr" | grep -c '\.gnu\.lto_' >"$tmp/lto"
+check "the static library holds no LTO sections" test "$(cat "$tmp/lto")" -eq 0
+requires=$(sed -n 's/^Requires.private: *//p' "$libdir/pkgconfig/dialtone.pc")
+# shellcheck disable=SC2086
+sflags="$(pkg-config --define-prefix --cflags dialtone) $libdir/libdialtone.a $(pkg-config --libs $requires) -lm -lpthread"
+# shellcheck disable=SC2086
+${CC:-cc} -std=c11 -Wall -Wextra -Werror examples/stats_table.c $sflags ${LDFLAGS:-} \
+    -o "$tmp/stats_static" 2>"$tmp/stderr"
+check "examples/stats_table.c links the static library" \
+    test -x "$tmp/stats_static" -a "$(readelf -d "$tmp/stats_static" 2>/dev/null | grep -c 'NEEDED.*libdialtone')" -eq 0
+"$tmp/stats_static" tests/data/main/part1.csv tests/data/main/part2.csv >"$tmp/out.csv" 2>"$tmp/stderr"
+check "the statically linked example's table is the county golden" \
+    cmp -s "$tmp/out.csv" tests/expected/county.csv
+
 # the Python module over the installed library; a sanitizer build's library needs its runtime
 # first (ASan), and Python's own allocations are not dialtone's leaks
 preload=
