@@ -19,8 +19,9 @@ LDLIBS = $(PKG_LIBS) -lm -lpthread
 # Link-time optimisation of the program and the shared library (GCC): the hot path of a row
 # crosses files (the CSV reader, the fast row, the coverage, the rules), and LTO inlines across
 # them (callgrind, small state, one thread: 4.3% fewer instructions). The objects carry their
-# ordinary code too (-ffat-lto-objects). `make LTO=0` builds without it; the sanitizer and fuzz
-# builds do.
+# ordinary code too (-ffat-lto-objects: nm reads them for the lazy stubs, and the installed
+# static library keeps only that code). `make LTO=0` builds without it; the sanitizer, fuzz and
+# allocation-sweep builds set LTO=0.
 LTO ?= $(if $(findstring gcc version,$(shell $(CC) -v 2>&1)),1,0)
 ifeq ($(LTO),1)
 LTO_OBJ_FLAGS = -flto=auto -ffat-lto-objects

@@ -16,16 +16,17 @@
 #        stats -q --by county -o /tmp/t.csv /tmp/dialtone-bench/large/bdc_*.csv
 set -euo pipefail
 pairs=8 idle=3 out=
+usage() { echo "usage: bench/pair.sh [-n PAIRS] [-i IDLE] [-o OUT] OLD NEW -- ARGS..." >&2; exit 2; }
 while getopts n:i:o: opt; do
     case $opt in
     n) pairs=$OPTARG ;;
     i) idle=$OPTARG ;;
     o) out=$OPTARG ;;
-    *) echo "usage: bench/pair.sh [-n PAIRS] [-i IDLE] [-o OUT] OLD NEW -- ARGS..." >&2; exit 2 ;;
+    *) usage ;;
     esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 3 ] && [ "$3" = -- ] || { echo "usage: bench/pair.sh [-n PAIRS] [-i IDLE] [-o OUT] OLD NEW -- ARGS..." >&2; exit 2; }
+[ $# -ge 3 ] && [ "$3" = -- ] || usage
 old=$1 new=$2
 shift 3
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }

@@ -65,8 +65,9 @@ check "the example reports an error with its file: exit 1" \
 objdump -h "$libdir/libdialtone.a" 2>"$tmp/stderr" | grep -c '\.gnu\.lto_' >"$tmp/lto"
 check "the static library holds no LTO sections" test "$(cat "$tmp/lto")" -eq 0
 requires=$(sed -n 's/^Requires.private: *//p' "$libdir/pkgconfig/dialtone.pc")
+private=$(sed -n 's/^Libs.private: *//p' "$libdir/pkgconfig/dialtone.pc")
 # shellcheck disable=SC2086
-sflags="$(pkg-config --define-prefix --cflags dialtone) $libdir/libdialtone.a $(pkg-config --libs $requires) -lm -lpthread"
+sflags="$(pkg-config --define-prefix --cflags dialtone) $libdir/libdialtone.a $(pkg-config --libs $requires) $private"
 # shellcheck disable=SC2086
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror examples/stats_table.c $sflags ${LDFLAGS:-} \
     -o "$tmp/stats_static" 2>"$tmp/stderr"
