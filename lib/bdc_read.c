@@ -50,7 +50,7 @@ typedef struct batch {
  * --skip-bad-rows); 1 a conflict stops the run (*bad_line, why); -1 no memory. */
 static int flush_batch(dti_coverage *cov, batch *b, long *bad_line, char *why, size_t why_size)
 {
-    size_t start = 0, stop;
+    size_t start = 0, stop = 0;
     int rc = 0;
     while (start < b->n) {
         rc = dti_coverage_apply(cov, b->rows + start, b->n - start, &stop, why, why_size);

@@ -421,22 +421,25 @@ int dti_bdc_finish_row(dti_coverage *cov, const dti_bdc_layout *layout, const dt
     return 0;
 }
 
-/* Rows come in batches so that the hash slots of the rows APPLY_AHEAD places on are being
- * fetched from memory while a row is resolved, instead of one cache miss after another (a
- * whole batch at once overflows the core's outstanding misses: the last ones are still in
- * flight when they are needed). */
+/* A row's location is looked up first: it holds its block (the slot's tag), so the block's
+ * own lookup is needed only for a new location, and a known one's block is checked against
+ * the row's by its GEOID. Rows come in batches so that what a row needs is being fetched from
+ * memory while earlier rows are resolved, instead of one cache miss after another (a whole
+ * batch at once overflows the core's outstanding misses: the last ones are still in flight
+ * when they are needed): the location slot of the row APPLY_AHEAD on, then, half way, what
+ * that slot says the row will need: its block's GEOID when the location is known, else the
+ * block's slot. */
 #define APPLY_AHEAD 16
+#define APPLY_PEEK (APPLY_AHEAD / 2)
 int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t *stop, char *why,
                        size_t why_size)
 {
-    /* the keys' hashes, taken once for the prefetch and the lookup (a ring of APPLY_AHEAD) */
-    uint64_t block_hash[APPLY_AHEAD], location_hash[APPLY_AHEAD];
+    /* the location keys' hashes, taken once for the prefetch and the lookup */
+    uint64_t location_hash[APPLY_AHEAD];
     const dti_u64map *blocks = &cov->block_index, *locations = &cov->location_index;
     size_t ahead = n < APPLY_AHEAD ? n : APPLY_AHEAD;
     for (size_t i = 0; i < ahead; i++) {
-        block_hash[i] = dti_hash64(rows[i].geoid);
         location_hash[i] = dti_hash64(rows[i].key);
-        dti_prefetch(&blocks->slots[block_hash[i] & blocks->mask]);
         dti_prefetch(&locations->slots[location_hash[i] & locations->mask]);
     }
     size_t resolved = 0;
@@ -444,21 +447,34 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
     for (; resolved < n; resolved++) {
         dti_parsed_row *row = &rows[resolved];
         size_t at = resolved % APPLY_AHEAD;
-        uint64_t bhash = block_hash[at], lhash = location_hash[at];
+        uint64_t lhash = location_hash[at];
+        if (resolved + APPLY_PEEK < n) { /* a peek at the first slot of a row half way on */
+            const dti_parsed_row *next = &row[APPLY_PEEK];
+            const dti_u64slot *first =
+                &locations->slots[location_hash[(at + APPLY_PEEK) % APPLY_AHEAD] & locations->mask];
+            if (first->key == next->key && first->tag < cov->block_count)
+                dti_prefetch(&cov->block_geoids[first->tag]);
+            else
+                dti_prefetch(&blocks->slots[dti_hash64(next->geoid) & blocks->mask]);
+        }
         if (resolved + APPLY_AHEAD < n) { /* the row APPLY_AHEAD on takes this place in the ring */
-            const dti_parsed_row *next = &row[APPLY_AHEAD];
-            block_hash[at] = dti_hash64(next->geoid);
-            location_hash[at] = dti_hash64(next->key);
-            dti_prefetch(&blocks->slots[block_hash[at] & blocks->mask]);
+            location_hash[at] = dti_hash64(row[APPLY_AHEAD].key);
             dti_prefetch(&locations->slots[location_hash[at] & locations->mask]);
         }
-        uint32_t block = block_of_hashed(cov, row->geoid, bhash), index;
-        if (block == UINT32_MAX)
+        int inserted;
+        dti_u64slot *slot = dti_u64map_put_hashed(&cov->location_index, row->key, lhash,
+                                                  (uint32_t)cov->location_count, &inserted);
+        if (!slot)
             return -1;
-        uint32_t stored = location_of_hashed(cov, row->key, lhash, block, &index);
-        if (index == UINT32_MAX)
-            return -1;
-        if (stored != block) {
+        if (inserted) {
+            uint32_t block = block_of(cov, row->geoid);
+            if (block == UINT32_MAX || grow_locations(cov, cov->location_count + 1, 1 << 16) != 0)
+                return -1;
+            slot->tag = block;
+            cov->location_keys[cov->location_count] = row->key;
+            cov->locations[cov->location_count] = (dti_location){.block = block};
+            cov->location_count++;
+        } else if (cov->block_geoids[slot->tag] != row->geoid) {
             char id[32];
             snprintf(
                 why, why_size,
@@ -466,16 +482,16 @@ int dti_coverage_apply(dti_coverage *cov, dti_parsed_row *rows, size_t n, size_t
                 row->key & DTI_NAMED_BIT
                     ? dti_strtab_get(&cov->location_names, (uint32_t)(row->key & ~DTI_NAMED_BIT))
                     : (snprintf(id, sizeof id, "%llu", (unsigned long long)row->key), id),
-                (unsigned long long)row->geoid, (unsigned long long)cov->block_geoids[stored]);
+                (unsigned long long)row->geoid, (unsigned long long)cov->block_geoids[slot->tag]);
             cov->conflicts++;
             *stop = resolved;
             result = 1;
             break;
         }
-        row->block = block;
-        row->index = index;
-        dti_block_providers_prefetch(&cov->block_providers, block, row->provider);
-        dti_prefetch(&cov->locations[index]);
+        row->block = slot->tag;
+        row->index = slot->value;
+        dti_block_providers_prefetch(&cov->block_providers, row->block, row->provider);
+        dti_prefetch(&cov->locations[row->index]);
     }
     for (size_t i = 0; i < resolved; i++) {
         const dti_parsed_row *row = &rows[i];

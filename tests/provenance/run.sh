@@ -175,5 +175,20 @@ import json, sys
 p = json.load(open(sys.argv[1]))["dialtone:provenance"]
 assert p["command"] == "diff" and len(p["old"]) == 4 and len(p["inputs"]) == 4, p
 PY
+# A skipped row leaves no trace: a location's second block (in Kansas) skipped by
+# --skip-bad-rows adds neither that block nor its state; the one and two threads alike.
+sed '$s/,310550002002001,/,201090002002001,/' tests/data/bad/geoid_conflict.csv >"$tmp/conflict.csv"
+for threads in 1 2; do
+    DIALTONE_CHUNK_SIZE=64 "$bin" stats -q --skip-bad-rows --threads $threads \
+        -o "$tmp/skip$threads.csv" "$tmp/conflict.csv"
+    check "a skipped row adds no state to the provenance ($threads threads)" \
+        python3 - "$tmp/skip$threads.csv-metadata.json" "$tmp/conflict.csv" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["dialtone:provenance"]
+rows = open(sys.argv[2]).read().splitlines()
+assert rows[-1].split(",")[10] == "201090002002001", rows[-1]  # the skipped row is in Kansas
+assert p["states"] == ["31"], p["states"]
+PY
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
