@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# What bench/run.sh and bench/paths.sh share (sourced, not run).
+# What bench/run.sh, bench/paths.sh and bench/states.sh share (sourced, not run).
 
 blocks_for() {
     case $1 in
