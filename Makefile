@@ -230,7 +230,8 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan BIN_DIR=build-tsan/bin LTO=0 \
 	  EXTRA_CFLAGS="-O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread" \
-	  build-tsan/bin/dialtone build-tsan/tests/test_embedding build-tsan/tests/test_merge
+	  build-tsan/bin/dialtone build-tsan/tests/test_embedding build-tsan/tests/test_merge \
+	  build-tsan/tests/test_region_stats
 	bash tests/tsan.sh build-tsan/bin/dialtone
 
 # The bundled sample: the README's first command. The pipeline (stats, maps, plan, report)

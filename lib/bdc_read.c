@@ -999,6 +999,7 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
     }
     if (threads > 64)
         threads = 64;
+    cov->threads = threads;
     if (threads > 1) {
         int retry = 0;
         status = read_parallel(cov, inputs, threads, progress, user, err, &retry);
@@ -1011,6 +1012,7 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
         if (status != DT_OK)
             return status;
         *cov = fresh;
+        cov->threads = threads;
     }
     status = dti_coverage_reserve(cov, inputs, err);
     if (status == DT_OK)

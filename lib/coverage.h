@@ -73,6 +73,7 @@ typedef struct dti_coverage {
     uint64_t *fabric_other_blocks;
     size_t fabric_other_count, fabric_other_cap;
     size_t files;
+    int threads; /* the threads it was read on (dti_coverage_read_bdc); statistics use as many */
     struct dti_coverage_extras *extras; /* prices and served providers (prices.c); NULL: off */
     struct dti_coverage_tables *tables; /* by technology and provider (stats_tech.c); NULL: off */
 } dti_coverage;

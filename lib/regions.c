@@ -132,24 +132,54 @@ static int count_provider(void *user, uint32_t region, uint32_t provider)
     return 0;
 }
 
-dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
-                                   dti_region_stats **out, dt_error *err)
+/* The statistics in parts (dti_parallel), each part a slice of the locations: first each part
+ * counts its slice into counts of its own, which are added up; then, every region given its
+ * place in one array of best_downs from the counts (a counting sort), each part writes its
+ * slice's best_downs at its own place within each region (in the order one pass gives); then
+ * each part takes the medians of the regions that start in its slice of that array. */
+typedef struct stats_job {
+    const dti_coverage *cov;
+    const uint32_t *block_region;
+    size_t nreg;
+    int phase; /* 0 count, 1 best_downs, 2 medians */
+    dti_region_stats *counts[DTI_PARALLEL_MAX];
+    size_t *fill[DTI_PARALLEL_MAX]; /* per region: the part's next place in downs */
+    const size_t *start;            /* per region: its first place (nreg + 1) */
+    int64_t *downs;
+    dti_region_stats *stats;
+} stats_job;
+
+static void stats_part(void *user, int part, int parts)
 {
-    size_t nreg = regions->count, nloc = cov->location_count;
-    dti_region_stats *stats = calloc(nreg ? nreg : 1, sizeof *stats);
-    size_t *start = calloc(nreg + 1, sizeof *start);
-    int64_t *downs = malloc((nloc ? nloc : 1) * sizeof *downs);
-    if (!stats || !start || !downs) {
-        free(stats);
-        free(start);
-        free(downs);
-        return dti_nomem(err);
+    stats_job *j = user;
+    const dti_location *locations = j->cov->locations;
+    const uint32_t *block_region = j->block_region;
+    size_t from, to;
+    if (j->phase == 2) {
+        dti_slice(j->start[j->nreg], part, parts, &from, &to);
+        for (size_t r = 0; r < j->nreg; r++)
+            if (j->stats[r].locations && j->start[r] >= from && j->start[r] < to)
+                j->stats[r].median_down_x2 =
+                    dti_median_x2(j->downs + j->start[r], j->stats[r].locations);
+        return;
     }
-    for (size_t i = 0; i < nloc; i++) {
-        const dti_location *loc = &cov->locations[i];
-        if (regions->block_region[loc->block] == DTI_NO_REGION)
+    dti_slice(j->cov->location_count, part, parts, &from, &to);
+    if (j->phase == 1) {
+        size_t *fill = j->fill[part];
+        for (size_t i = from; i < to; i++) {
+            uint32_t r = block_region[locations[i].block];
+            if (r != DTI_NO_REGION)
+                j->downs[fill[r]++] = locations[i].best_down;
+        }
+        return;
+    }
+    dti_region_stats *counts = j->counts[part];
+    for (size_t i = from; i < to; i++) {
+        const dti_location *loc = &locations[i];
+        uint32_t r = block_region[loc->block];
+        if (r == DTI_NO_REGION)
             continue;
-        dti_region_stats *s = &stats[regions->block_region[loc->block]];
+        dti_region_stats *s = &counts[r];
         s->locations++;
         switch (dti_class_of(loc->flags)) {
         case DTI_SERVED: s->served++; break;
@@ -159,33 +189,69 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
         for (int t = 0; t < DTI_TIER_COUNT; t++)
             s->tiers[t] += (loc->flags >> t) & 1u;
     }
-    /* best_down grouped by region (a counting sort), then one selection each */
-    for (size_t r = 0; r < nreg; r++)
-        start[r + 1] = start[r] + stats[r].locations;
-    size_t *fill = calloc(nreg ? nreg : 1, sizeof *fill);
-    if (!fill) {
-        free(stats);
-        free(start);
-        free(downs);
-        return dti_nomem(err);
+}
+
+dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_table *regions,
+                                   dti_region_stats **out, dt_error *err)
+{
+    size_t nreg = regions->count, nloc = cov->location_count;
+    /* as many parts as the coverage was read on, each with 64 Ki locations or more (tests:
+     * DIALTONE_STATS_PART_MIN), while the parts' own counts (about 100 bytes a region) stay
+     * small: 64 Ki regions in all, or an eighth of the locations */
+    int parts = cov->threads < 1                  ? 1
+                : cov->threads > DTI_PARALLEL_MAX ? DTI_PARALLEL_MAX
+                                                  : cov->threads;
+    size_t part_min =
+        (size_t)strtoull(dti_config_option("DIALTONE_STATS_PART_MIN", "65536"), NULL, 10);
+    while (parts > 1 &&
+           (nloc / (size_t)parts < part_min ||
+            (nreg * (size_t)parts > ((size_t)1 << 16) && nreg * (size_t)parts > nloc / 8)))
+        parts--;
+    stats_job j = {.cov = cov, .block_region = regions->block_region, .nreg = nreg};
+    size_t *start = calloc(nreg + 1, sizeof *start);
+    j.stats = calloc(nreg ? nreg : 1, sizeof *j.stats);
+    j.downs = malloc((nloc ? nloc : 1) * sizeof *j.downs);
+    int ok = start && j.stats && j.downs;
+    for (int k = 0; ok && k < parts; k++)
+        ok = (j.counts[k] = calloc(nreg ? nreg : 1, sizeof *j.counts[k])) != NULL &&
+             (j.fill[k] = malloc((nreg ? nreg : 1) * sizeof *j.fill[k])) != NULL;
+    if (ok) {
+        dti_parallel(parts, stats_part, &j);
+        for (size_t r = 0; r < nreg; r++) {
+            dti_region_stats *s = &j.stats[r];
+            size_t at = start[r];
+            for (int k = 0; k < parts; k++) {
+                const dti_region_stats *c = &j.counts[k][r];
+                j.fill[k][r] = at;
+                at += c->locations;
+                s->locations += c->locations;
+                s->unserved += c->unserved;
+                s->underserved += c->underserved;
+                s->served += c->served;
+                for (int t = 0; t < DTI_TIER_COUNT; t++)
+                    s->tiers[t] += c->tiers[t];
+            }
+            start[r + 1] = at;
+        }
+        j.start = start;
+        j.phase = 1;
+        dti_parallel(parts, stats_part, &j);
+        j.phase = 2;
+        dti_parallel(parts, stats_part, &j);
     }
-    for (size_t i = 0; i < nloc; i++) {
-        uint32_t r = regions->block_region[cov->locations[i].block];
-        if (r == DTI_NO_REGION)
-            continue;
-        downs[start[r] + fill[r]++] = cov->locations[i].best_down;
+    for (int k = 0; k < parts; k++) {
+        free(j.counts[k]);
+        free(j.fill[k]);
     }
-    for (size_t r = 0; r < nreg; r++)
-        stats[r].median_down_x2 = dti_median_x2(downs + start[r], stats[r].locations);
-    free(fill);
     free(start);
-    free(downs);
+    free(j.downs);
     /* distinct (region, provider): the OR of the region's block bitmaps */
-    if (dti_region_providers_each(cov, regions->block_region, nreg, count_provider, stats) != 0) {
-        free(stats);
+    if (!ok ||
+        dti_region_providers_each(cov, regions->block_region, nreg, count_provider, j.stats) != 0) {
+        free(j.stats);
         return dti_nomem(err);
     }
-    *out = stats;
+    *out = j.stats;
     return DT_OK;
 }
 

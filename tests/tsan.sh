@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The threaded paths under ThreadSanitizer (make tsan): every worker, the chunk feeder and the
-# merge, with tiny chunks so that record boundaries and bad rows fall in every worker.
+# The threaded paths under ThreadSanitizer (make tsan): every worker, the chunk feeder, the
+# merge and the region statistics, with tiny chunks so that record boundaries and bad rows fall
+# in every worker.
 # Usage: tests/tsan.sh BIN (a binary built with -fsanitize=thread)
 set -u
 bin=${1:?usage: tests/tsan.sh BIN}
@@ -36,5 +37,8 @@ embedding=$(dirname "$bin")/../tests/test_embedding
 # the merge of the threads' tables in parts, on 2, 3 and 7 threads (tests/unit/test_merge.c)
 merge=$(dirname "$bin")/../tests/test_merge
 [ -x "$merge" ] && suite "the threads' merge in parts" "$merge"
+# the region statistics in parts, on 2, 3 and 7 threads (tests/unit/test_region_stats.c)
+region_stats=$(dirname "$bin")/../tests/test_region_stats
+[ -x "$region_stats" ] && suite "the region statistics in parts" "$region_stats"
 if [ $status -eq 0 ]; then echo "tsan: clean"; else echo "tsan: FAILED"; fi
 exit $status

@@ -337,6 +337,11 @@ static void set_config(const path *p)
         setenv("DIALTONE_SPLIT_REST", "40", 1);
     else
         unsetenv("DIALTONE_SPLIT_REST");
+    /* the threaded paths also take the region statistics in parts, however few the locations */
+    if (p->threads > 1)
+        setenv("DIALTONE_STATS_PART_MIN", "1", 1);
+    else
+        unsetenv("DIALTONE_STATS_PART_MIN");
 }
 
 typedef struct args {
