@@ -72,13 +72,20 @@ static int same_stats(const dti_region_stats *a, const dti_region_stats *b)
     return 1;
 }
 
-static void compare(unsigned c)
+/* An empty coverage under the default rules. */
+static void new_coverage(dti_coverage *cov)
 {
     dt_error err = {0};
     dti_rules rules;
     dti_rules_default(&rules);
+    CHECK_INT(dti_coverage_init(cov, &rules, &err), DT_OK);
+}
+
+static void compare(unsigned c)
+{
+    dt_error err = {0};
     dti_coverage cov;
-    CHECK_INT(dti_coverage_init(&cov, &rules, &err), DT_OK);
+    new_coverage(&cov);
     unsigned nblocks = 1 + next_rand(300), rows = next_rand(5000);
     unsigned key_range = 1 + next_rand(4000), speeds = 1 + next_rand(c % 2 ? 8 : 2000);
     uint32_t provider = dti_coverage_provider(&cov, "130077", 6);
@@ -134,10 +141,8 @@ static void compare(unsigned c)
 static void test_fixture(int threads)
 {
     dt_error err = {0};
-    dti_rules rules;
-    dti_rules_default(&rules);
     dti_coverage cov;
-    CHECK_INT(dti_coverage_init(&cov, &rules, &err), DT_OK);
+    new_coverage(&cov);
     const struct {
         uint64_t key, geoid;
         int down;
