@@ -999,7 +999,6 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
     }
     if (threads > 64)
         threads = 64;
-    cov->threads = threads;
     if (threads > 1) {
         int retry = 0;
         status = read_parallel(cov, inputs, threads, progress, user, err, &retry);
@@ -1012,12 +1011,12 @@ dt_status dti_coverage_read_bdc(dti_coverage *cov, const dti_inputs *inputs, int
         if (status != DT_OK)
             return status;
         *cov = fresh;
-        cov->threads = threads;
     }
     status = dti_coverage_reserve(cov, inputs, err);
     if (status == DT_OK)
         status = read_sequential(cov, inputs, progress, user, err);
 finish:
+    cov->threads = threads;
     if (status == DT_OK && progress && !progress(1.0, NULL, user))
         status = dti_error_set(err, DT_ERR_CANCEL, NULL, 0, "cancelled");
     return status;

@@ -206,6 +206,16 @@ static inline void dti_slice(size_t n, int part, int parts, size_t *from, size_t
     *to = *from + n / (size_t)parts + ((size_t)part < n % (size_t)parts);
 }
 
+/* Parts for n items on `threads` threads: one a thread (1 to DTI_PARALLEL_MAX), fewer while a
+ * part would hold fewer than min_each items. */
+static inline int dti_parts_for(int threads, size_t n, size_t min_each)
+{
+    int parts = threads < 1 ? 1 : threads > DTI_PARALLEL_MAX ? DTI_PARALLEL_MAX : threads;
+    while (parts > 1 && n / (size_t)parts < min_each)
+        parts--;
+    return parts;
+}
+
 /* Room for count keys in all without growing (filled to 3/4): 0, or -1 out of memory. */
 int dti_u64map_reserve(dti_u64map *map, size_t count);
 /* Insert a key that is not in the map, from one of several threads that insert at once

@@ -667,9 +667,7 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int thr
         keys = rekeyed;
     }
     /* a part for each thread, each worth a thread */
-    int parts = threads < 1 ? 1 : threads > DTI_PARALLEL_MAX ? DTI_PARALLEL_MAX : threads;
-    while (parts > 1 && src->location_count < (size_t)parts * MERGE_PART_MIN)
-        parts--;
+    int parts = dti_parts_for(threads, src->location_count, MERGE_PART_MIN);
     ok = ok && merge_parts(dst, src, keys, blocks, locations, parts) == 0;
     free(rekeyed);
     for (size_t i = 0; ok && (dst->extras || dst->tables) && i < src->location_count; i++) {

@@ -198,14 +198,10 @@ dt_status dti_region_stats_compute(const dti_coverage *cov, const dti_region_tab
     /* as many parts as the coverage was read on, each with 64 Ki locations or more (tests:
      * DIALTONE_STATS_PART_MIN), while the parts' own counts (about 100 bytes a region) stay
      * small: 64 Ki regions in all, or an eighth of the locations */
-    int parts = cov->threads < 1                  ? 1
-                : cov->threads > DTI_PARALLEL_MAX ? DTI_PARALLEL_MAX
-                                                  : cov->threads;
     size_t part_min =
         (size_t)strtoull(dti_config_option("DIALTONE_STATS_PART_MIN", "65536"), NULL, 10);
-    while (parts > 1 &&
-           (nloc / (size_t)parts < part_min ||
-            (nreg * (size_t)parts > ((size_t)1 << 16) && nreg * (size_t)parts > nloc / 8)))
+    int parts = dti_parts_for(cov->threads, nloc, part_min);
+    while (parts > 1 && nreg * (size_t)parts > ((size_t)1 << 16) && nreg * (size_t)parts > nloc / 8)
         parts--;
     stats_job j = {.cov = cov, .block_region = regions->block_region, .nreg = nreg};
     size_t *start = calloc(nreg + 1, sizeof *start);
