@@ -17,9 +17,10 @@ read -r -a states <<<"${STATES:-19 20 27 29 31 38 40 46 55 56}"
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 . bench/lib.sh
 
+mapfile -t states < <(printf '%s\n' "${states[@]}" | sort -u) # each state once, in FIPS order
 inputs=()
 : >"$tmp/truth.csv"
-for ss in $(printf '%s\n' "${states[@]}" | sort -u); do
+for ss in "${states[@]}"; do
     [[ $ss =~ ^[0-9][0-9]$ ]] || { echo "bench: STATES holds $ss, not a two-digit FIPS code" >&2; exit 2; }
     dir=$data/$ss
     if [ ! -f "$dir/truth_county.csv" ]; then
@@ -35,7 +36,7 @@ done
 
 rows=0
 for f in "${inputs[@]}"; do rows=$((rows + $(wc -l <"$f") - 1)); done
-bytes=$(cat "${inputs[@]}" | wc -c)
+bytes=$(stat -c %s "${inputs[@]}" | awk '{ n += $1 } END { print n }')
 
 out=$tmp/counties.csv
 "$bin" stats -q --by county -o "$out" "${inputs[@]}"
