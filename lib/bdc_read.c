@@ -20,6 +20,10 @@
 #include "internal.h"
 
 #define CHUNK_SIZE (8u << 20)
+/* A range is read a buffer of this much at a time: small enough that the bytes pread copies
+ * are still in the core's cache when they are parsed (against 8 MiB: large 0.938, medium 0.931
+ * in 10 pairs, and 0.1 s less system time on large). */
+#define RANGE_BUFFER (256u << 10)
 #define CHUNKS_PER_WORKER 3
 /* Below this much input, threads cost more than they save. */
 #define PARALLEL_MIN_BYTES (16u << 20)
@@ -249,6 +253,7 @@ typedef struct pool {
     size_t expected_locations; /* each worker sizes its own tables for them */
     int threads;
     size_t chunk_size;
+    size_t range_buffer; /* a range task's buffer, to start with */
     uint64_t range_bytes; /* read by the workers from their ranges, for progress */
     int running;          /* workers not finished */
     pthread_cond_t finished;
@@ -477,8 +482,8 @@ static void *work(void *arg)
             failed = parse_records(w, b, &cache, c->data, c->len, NULL, &c->layout, &c->fast,
                                    p->inputs->display[c->input]);
         else if (!failed) {
-            if (!buf && (buf = malloc(p->chunk_size)) != NULL)
-                cap = p->chunk_size;
+            if (!buf && (buf = malloc(p->range_buffer)) != NULL)
+                cap = p->range_buffer;
             failed = buf ? read_range(w, b, &cache, c, &buf, &cap) : 2;
         }
         if (failed == 2)
@@ -887,6 +892,10 @@ static dt_status read_parallel(dti_coverage *cov, const dti_inputs *inputs, int 
         p.split_rest = 2;
     p.threads = threads;
     p.chunk_size = chunk_size;
+    p.range_buffer = chunk_size < RANGE_BUFFER ? chunk_size : RANGE_BUFFER;
+    const char *range_option = dti_config_option("DIALTONE_RANGE_BUFFER", NULL);
+    if (range_option && strtoull(range_option, NULL, 10) >= 16)
+        p.range_buffer = (size_t)strtoull(range_option, NULL, 10);
     pthread_cond_init(&p.finished, NULL);
     int *fds = malloc((inputs->count + 1) * sizeof *fds); /* NULL: no file is split */
     for (size_t i = 0; fds && i < inputs->count; i++)
