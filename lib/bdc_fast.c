@@ -79,9 +79,12 @@ static inline uint64_t first_digits(const char *q, unsigned n)
 {
     uint64_t word;
     memcpy(&word, q, 8);
-    if (n < 8) /* the n digits as the last of eight, '0's before them */
-        word = word << (8 * (8 - n)) | 0x3030303030303030ULL >> (8 * n);
-    return (uint64_t)dti_eight_digits_value(word);
+    /* each digit's value in its byte, the n of them as the last of eight (zeros before them,
+     * the bytes after them shifted out) */
+    word = (word ^ 0x3030303030303030ULL) << (8 * (8 - n));
+    word = word * 2561 >> 8; /* pairs of digits */
+    word = (word & 0x00ff00ff00ff00ffULL) * 6553601 >> 16; /* fours */
+    return (word & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32; /* eight */
 }
 
 /* The value of the n digits at q, 1 <= n <= 16. */

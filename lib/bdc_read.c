@@ -113,23 +113,23 @@ static int take_fast(dti_coverage *cov, dti_csv *csv, const dti_bdc_fast *fast,
     if (!fast->ncols)
         return 0;
     size_t len;
-    char *p = dti_csv_window(csv, &len);
+    char *start = dti_csv_window(csv, &len), *p = start;
     const char *end = p + len;
     dti_field f[DTI_FAST_COLS];
-    long used = 0;
-    while (*taken < max &&
+    long used = 0, line = dti_csv_next_line(csv);
+    size_t count = 0; /* rows read, taken from csv in one go */
+    int rc = 0;
+    while (count < max &&
            (used = dti_bdc_fast_row(cov, layout, fast, p, end, f, cache, &b->rows[b->n])) > 0) {
         p += used;
-        dti_csv_take(csv, (size_t)used);
-        b->rows[b->n].line = with_lines ? dti_csv_line(csv) : 0;
-        ++*taken;
-        if (++b->n == BATCH_ROWS) {
-            int rc = flush_batch(cov, b, bad_line, why, why_size);
-            if (rc != 0)
-                return rc;
-        }
+        b->rows[b->n].line = with_lines ? line + (long)count : 0;
+        count++;
+        if (++b->n == BATCH_ROWS && (rc = flush_batch(cov, b, bad_line, why, why_size)) != 0)
+            break;
     }
-    return used < 0 ? -1 : 0;
+    dti_csv_take(csv, (size_t)(p - start), (long)count);
+    *taken = count;
+    return rc != 0 ? rc : used < 0 ? -1 : 0;
 }
 
 /* The reference reader: one row after another, errors with file and line. */
@@ -138,7 +138,7 @@ static dt_status read_sequential(dti_coverage *cov, const dti_inputs *inputs,
 {
     uint64_t done = 0;
     dti_row_cache cache;
-    dti_row_cache_init(&cache);
+    dti_row_cache_init(&cache, &cov->rules);
     batch *b = malloc(sizeof *b);
     if (!b)
         return dti_nomem(err);
@@ -454,7 +454,7 @@ static void *work(void *arg)
     worker *w = arg;
     pool *p = w->pool;
     dti_row_cache cache;
-    dti_row_cache_init(&cache);
+    dti_row_cache_init(&cache, &w->cov->rules);
     batch *b = malloc(sizeof *b);
     char *buf = NULL; /* for range tasks */
     size_t cap = 0;

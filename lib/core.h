@@ -438,8 +438,34 @@ void dti_rules_default(dti_rules *rules);
 dt_status dti_thresholds_check(const dti_rules *rules, dt_status status, const char *file,
                                long line, dt_error *err);
 int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
+/* A reliable row's dti_tech_bit, 0 for a row that is not reliable: dti_is_reliable and
+ * dti_tech_bit in one, by a table instead of branches that a mix of technologies, row after
+ * row, mispredicts (tests/unit/test_classify.c checks them against each other). */
+unsigned dti_reliable_tech_bit(const dti_rules *rules, int technology, int low_latency);
 /* Flags earned by one reliable row: tier bits and served/underserved bits. */
 unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
+/* A memo of dti_row_flags under one set of rules (a reader's, for one coverage): the speed
+ * pairs of a state's plans are few, and a pair found here takes neither the comparisons nor
+ * their mispredicted branches. Direct-mapped; every slot holds a pair and its flags. */
+#define DTI_FLAGS_CACHE_SLOTS 64
+typedef struct dti_flags_cache {
+    struct {
+        int64_t down, up;
+        unsigned flags;
+    } slot[DTI_FLAGS_CACHE_SLOTS];
+} dti_flags_cache;
+void dti_flags_cache_init(dti_flags_cache *cache, const dti_rules *rules);
+static inline unsigned dti_row_flags_cached(dti_flags_cache *cache, const dti_rules *rules,
+                                            int64_t down, int64_t up)
+{
+    uint64_t h = ((uint64_t)down ^ (uint64_t)up << 7) * 0x9E3779B97F4A7C15ULL >> 58;
+    if (cache->slot[h].down != down || cache->slot[h].up != up) {
+        cache->slot[h].down = down;
+        cache->slot[h].up = up;
+        cache->slot[h].flags = dti_row_flags(rules, down, up);
+    }
+    return cache->slot[h].flags;
+}
 dti_class dti_class_of(unsigned flags);
 const char *dti_class_name(dti_class c);
 

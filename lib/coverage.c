@@ -299,9 +299,10 @@ static int check_row(const dti_field *f, const int *col, int64_t *down, int64_t 
     return 0;
 }
 
-void dti_row_cache_init(dti_row_cache *cache)
+void dti_row_cache_init(dti_row_cache *cache, const dti_rules *rules)
 {
     memset(cache->slot, 0, sizeof cache->slot);
+    dti_flags_cache_init(&cache->flags, rules);
     cache->provider = UINT32_MAX;
     cache->provider_text[0] = '\0';
 }
@@ -412,7 +413,7 @@ int dti_bdc_finish_row(dti_coverage *cov, const dti_bdc_layout *layout, const dt
     /* R and X mark a residential location (SPEC: households) */
     const dti_field *use = &f[col[DTI_BDC_USE]];
     row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
-    dti_row_reduce(row, &cov->rules, technology, low_latency, down, up);
+    dti_row_reduce(row, &cov->rules, &cache->flags, technology, low_latency, down, up);
     row->price = -1;
     if (cov->extras && (row->flags & DTI_FLAG_SERVED))
         dti_extras_price_row(cov->extras, row, technology, &f[col[DTI_BDC_STATE]]);

@@ -110,8 +110,9 @@ typedef struct dti_row_cache {
     } slot[DTI_ROW_CACHE_SLOTS];
     uint32_t provider;
     char provider_text[48];
+    dti_flags_cache flags; /* under the rules of the coverage the reader reads into */
 } dti_row_cache;
-void dti_row_cache_init(dti_row_cache *cache);
+void dti_row_cache_init(dti_row_cache *cache, const dti_rules *rules);
 
 /* One BDC row, checked and reduced to what a location keeps. */
 typedef struct dti_parsed_row {
@@ -207,22 +208,23 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int thr
 
 /* The one rule of what a row says (classify.c): only reliable rows count, and each row's
  * download and upload are judged together. Sets row's flags, tech, down and up (all 0 for a
- * row that is not reliable). */
-void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, int technology, int low_latency,
-                    int64_t down, int64_t up);
+ * row that is not reliable); cache: a memo of the flags under these rules, or NULL. */
+void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, dti_flags_cache *cache,
+                    int technology, int low_latency, int64_t down, int64_t up);
 
 /* Fold a reduced row into its location: flags and technologies united, the best download
  * and the best upload kept (they may come from different rows). */
 static inline void dti_location_fold_row(dti_location *loc, const dti_parsed_row *row)
 {
+    /* written without branches: whether a row raises its location's best changes from row to
+     * row, and mispredicted branches cost more than the stores */
     loc->flags |= row->flags;
     loc->residential |= row->residential;
     loc->served_techs |= row->flags & DTI_FLAG_SERVED ? row->tech : 0;
     loc->underserved_techs |= row->flags & DTI_FLAG_UNDERSERVED ? row->tech : 0;
-    if (row->down > loc->best_down)
-        loc->best_down = row->down;
-    if (row->up > loc->best_up)
-        loc->best_up = row->up;
+    int64_t down = loc->best_down, up = loc->best_up;
+    loc->best_down = row->down > down ? row->down : down;
+    loc->best_up = row->up > up ? row->up : up;
 }
 
 /* Fold what another reading of a location found into it (threads' and partials' merges). */

@@ -162,11 +162,14 @@ char *dti_csv_window(const dti_csv *csv, size_t *len)
     return csv->buf + csv->pos;
 }
 
-void dti_csv_take(dti_csv *csv, size_t n)
+void dti_csv_take(dti_csv *csv, size_t n, long records)
 {
-    csv->record_line = csv->next_line++;
+    csv->next_line += records;
+    csv->record_line = csv->next_line - 1;
     csv->pos += n;
 }
+
+long dti_csv_next_line(const dti_csv *csv) { return csv->next_line; }
 
 long dti_csv_line(const dti_csv *csv) { return csv->record_line; }
 const char *dti_csv_name(const dti_csv *csv) { return csv->name; }

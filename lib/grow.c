@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The growable array: one rule for every array of lib/ that grows as it is filled. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -18,6 +21,8 @@ static size_t grown_cap(size_t cap, size_t need, size_t first, const size_t *ele
     return n;
 }
 
+#define GROW_HUGE ((size_t)4 << 20)
+
 /* The array pointer is read and written with memcpy: array_ptr is the address of a T *, which
  * has the representation of a void * on every platform dialtone runs on (POSIX requires it),
  * and memcpy keeps the access within the aliasing rules. */
@@ -25,10 +30,22 @@ static int realloc_at(void *array_ptr, size_t n, size_t elem_size)
 {
     void *old;
     memcpy(&old, array_ptr, sizeof old);
-    void *p = realloc(old, n * elem_size);
+    size_t bytes = n * elem_size;
+    void *p = realloc(old, bytes);
     if (!p)
         return -1;
     memcpy(array_ptr, &p, sizeof p);
+#if defined(MADV_HUGEPAGE)
+    /* a big array is filled from start to end: 2 MiB pages where the system gives them (a
+     * hint; the pages are mapped as they are reached) take one fault for 512 */
+    if (bytes >= GROW_HUGE) {
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+        uintptr_t to = ((uintptr_t)p + bytes) & ~(page - 1);
+        if (to > from)
+            madvise((void *)from, to - from, MADV_HUGEPAGE);
+    }
+#endif
     return 0;
 }
 

@@ -104,13 +104,15 @@ enum { DTI_CSV_SCAN_FAST, DTI_CSV_SCAN_SWAR, DTI_CSV_SCAN_REFERENCE };
 void dti_csv_set_scanner(dti_csv *csv, int scanner);
 /* For a reader that takes plain records itself (dti_bdc_fast_row): the unread bytes of the
  * buffer, *len of them from the pointer returned (*len 0: none, call dti_csv_next), and
- * dti_csv_take of a record of n bytes with its line end that the caller has read (one line,
- * no quotes; it is then the last record, as from dti_csv_next). */
+ * dti_csv_take of the next records, as many as n bytes hold with their line ends, that the
+ * caller has read (each one line; the last of them is then the last record, as from
+ * dti_csv_next). dti_csv_next_line: the line the next record starts on. */
 char *dti_csv_window(const dti_csv *csv, size_t *len);
 /* Remove the doubling of quotes from a quoted field's text (between its quotes) in place:
  * the length left. */
 size_t dti_csv_unescape(char *s, size_t len);
-void dti_csv_take(dti_csv *csv, size_t n);
+void dti_csv_take(dti_csv *csv, size_t n, long records);
+long dti_csv_next_line(const dti_csv *csv);
 long dti_csv_line(const dti_csv *csv); /* line where the last record starts */
 const char *dti_csv_name(const dti_csv *csv);
 uint64_t dti_csv_offset(const dti_csv *csv); /* bytes consumed */

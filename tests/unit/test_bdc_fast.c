@@ -128,7 +128,7 @@ static void read_reference(dti_coverage *cov, const dti_bdc_layout *layout, char
 {
     dt_error err;
     dti_row_cache cache;
-    dti_row_cache_init(&cache);
+    dti_row_cache_init(&cache, &cov->rules);
     dti_csv *csv = dti_csv_open_memory(buf, len, "rows.csv", 1, &err);
     char why[256];
     memset(r, 0, sizeof *r);
@@ -178,7 +178,7 @@ static void compare(const int *perm, int ncols, int rows, int want_fcc)
     CHECK_INT(dti_coverage_init(&ref, &rules, &err), DT_OK);
     CHECK_INT(dti_coverage_init(&fst, &rules, &err), DT_OK);
     dti_row_cache cache;
-    dti_row_cache_init(&cache);
+    dti_row_cache_init(&cache, &rules);
     int plain = 0, plain_taken = 0, taken_rows = 0, mismatches = 0;
     for (int i = 0; i < rows; i++) {
         char a[2048], b[2048], follow[1024];

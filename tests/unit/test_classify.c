@@ -23,7 +23,7 @@ static dti_location fold(const dti_rules *rules, const row *rows, int n)
         CHECK(dti_parse_speed(rows[i].up, strlen(rows[i].up), &up) == 0);
         dti_parsed_row parsed;
         memset(&parsed, 0, sizeof parsed);
-        dti_row_reduce(&parsed, rules, rows[i].technology, rows[i].low_latency, down, up);
+        dti_row_reduce(&parsed, rules, NULL, rows[i].technology, rows[i].low_latency, down, up);
         dti_location_fold_row(&loc, &parsed);
     }
     return loc;
@@ -106,6 +106,90 @@ int main(void)
     int never[] = {0, 60, 61, 70, 99};
     for (int i = 0; i < N(never); i++)
         CHECK(!dti_is_reliable(&rules, never[i], 1));
+
+    /* the reader's table of reliable technologies is the rule above and dti_tech_bit in one,
+     * for every code a row can hold (the fast reader reads up to three digits) and every
+     * low_latency, with and without --ulfw */
+    for (int u = 0; u < 2; u++) {
+        const dti_rules *r = u ? &ulfw : &rules;
+        int mismatches = 0;
+        for (int tech = -3; tech <= 1000; tech++)
+            for (int lat = -1; lat <= 2; lat++)
+                mismatches += dti_reliable_tech_bit(r, tech, lat) !=
+                              (dti_is_reliable(r, tech, lat) ? dti_tech_bit(tech) : 0u);
+        CHECK_INT(mismatches, 0);
+    }
+    CHECK_INT(dti_reliable_tech_bit(&rules, 50, 1), 1u);
+    CHECK_INT(dti_reliable_tech_bit(&rules, 70, 1), 0);
+    CHECK_INT(dti_reliable_tech_bit(&ulfw, 70, 1), 1u << 5);
+    CHECK_INT(dti_reliable_tech_bit(&rules, 50 + 128, 1), 0); /* not 50 by a wrapped index */
+
+    /* a row's flags, against the thresholds written out: every pair of speeds at, just below
+     * and just above each threshold's components, under the default and other rules */
+    {
+        static const int64_t tiers[][2] = {{200000, 200000},
+                                           {10 * DTI_MICRO, 1 * DTI_MICRO},
+                                           {25 * DTI_MICRO, 3 * DTI_MICRO},
+                                           {100 * DTI_MICRO, 20 * DTI_MICRO},
+                                           {250 * DTI_MICRO, 25 * DTI_MICRO},
+                                           {1000 * DTI_MICRO, 100 * DTI_MICRO}};
+        dti_rules other_rules;
+        dti_rules_default(&other_rules);
+        other_rules.served_down = 50 * DTI_MICRO, other_rules.served_up = 10 * DTI_MICRO;
+        other_rules.underserved_down = 10 * DTI_MICRO, other_rules.underserved_up = 1;
+        int64_t speeds[64];
+        int nspeeds = 0;
+        speeds[nspeeds++] = 0;
+        speeds[nspeeds++] = INT64_MAX;
+        for (int t = 0; t < 6; t++)
+            for (int c = 0; c < 2; c++)
+                for (int64_t delta = -1; delta <= 1; delta++)
+                    speeds[nspeeds++] = tiers[t][c] + delta;
+        int mismatches = 0;
+        for (int which = 0; which < 2; which++) {
+            const dti_rules *r = which ? &other_rules : &rules;
+            for (int i = 0; i < nspeeds; i++)
+                for (int j = 0; j < nspeeds; j++) {
+                    int64_t down = speeds[i], up = speeds[j];
+                    unsigned want = 0;
+                    for (int t = 0; t < 6; t++)
+                        if (down >= tiers[t][0] && up >= tiers[t][1])
+                            want |= 1u << t;
+                    if (down >= r->served_down && up >= r->served_up)
+                        want |= DTI_FLAG_SERVED;
+                    if (down >= r->underserved_down && up >= r->underserved_up)
+                        want |= DTI_FLAG_UNDERSERVED;
+                    mismatches += dti_row_flags(r, down, up) != want;
+                }
+        }
+        CHECK_INT(mismatches, 0);
+        CHECK_INT(dti_row_flags(&rules, 100 * DTI_MICRO, 20 * DTI_MICRO),
+                  0xf | DTI_FLAG_SERVED | DTI_FLAG_UNDERSERVED);
+
+        /* the reader's memo of the flags gives dti_row_flags's for every pair, however the
+         * pairs share its slots: the pairs above in order, then 200,000 drawn from them and
+         * from arbitrary speeds, under both rules */
+        for (int which = 0; which < 2; which++) {
+            const dti_rules *r = which ? &other_rules : &rules;
+            dti_flags_cache memo;
+            dti_flags_cache_init(&memo, r);
+            mismatches = 0;
+            for (int i = 0; i < nspeeds; i++)
+                for (int j = 0; j < nspeeds; j++)
+                    mismatches += dti_row_flags_cached(&memo, r, speeds[i], speeds[j]) !=
+                                  dti_row_flags(r, speeds[i], speeds[j]);
+            uint64_t x = 88172645463325252ULL;
+            for (int k = 0; k < 200000; k++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                int64_t down = x & 1 ? speeds[(x >> 1) % (uint64_t)nspeeds]
+                                     : (int64_t)((x >> 8) % (2000 * (uint64_t)DTI_MICRO));
+                int64_t up = x & 2 ? speeds[(x >> 20) % (uint64_t)nspeeds]
+                                   : (int64_t)((x >> 30) % (200 * (uint64_t)DTI_MICRO));
+                mismatches += dti_row_flags_cached(&memo, r, down, up) != dti_row_flags(r, down, up);
+            }
+            CHECK_INT(mismatches, 0);
+        }
+    }
 
     /* tiers: 1000/100 row earns all six; 250/25 five */
     row gig[] = {{50, "1000", "100", 1}}, t250[] = {{50, "250", "25", 1}};

@@ -186,7 +186,7 @@ static void test_provider_memo(void)
     layout.brand = -1;
     layout.header_fields = DTI_BDC_NCOLS;
     dti_row_cache cache;
-    dti_row_cache_init(&cache);
+    dti_row_cache_init(&cache, &rules);
     uint64_t state = 99;
     int wrong = 0, bad = 0;
     for (int i = 0; i < 20000; i++) {
