@@ -85,28 +85,6 @@ unsigned dti_tech_bit(int technology)
     return 0;
 }
 
-unsigned dti_reliable_tech_bit(const dti_rules *rules, int technology, int low_latency)
-{
-    enum { ULFW = 1u << 5 }; /* technology 70, dti_tech_codes[5] */
-    static const uint8_t bit[128] = {[50] = 1u << 0, [40] = 1u << 1, [10] = 1u << 2,
-                                     [71] = 1u << 3, [72] = 1u << 4, [70] = ULFW};
-    unsigned b = bit[technology & 127] & -(unsigned)((unsigned)technology < 128) &
-                 -(unsigned)(low_latency == 1);
-    return rules->ulfw ? b : b & ~(unsigned)ULFW;
-}
-
-void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, dti_flags_cache *cache,
-                    int technology, int low_latency, int64_t down, int64_t up)
-{
-    unsigned tech = dti_reliable_tech_bit(rules, technology, low_latency);
-    if (tech) {
-        row->flags = (uint8_t)(cache ? dti_row_flags_cached(cache, rules, down, up)
-                                     : dti_row_flags(rules, down, up));
-        row->tech = (uint8_t)tech;
-        row->down = down;
-        row->up = up;
-    } else { /* unreliable rows still name a provider and the location */
-        row->flags = row->tech = 0;
-        row->down = row->up = 0;
-    }
-}
+/* technology code -> dti_tech_bit, for dti_reliable_tech_bit (core.h) */
+const uint8_t dti_reliable_tech_bits[128] = {[50] = 1u << 0, [40] = 1u << 1, [10] = 1u << 2,
+                                             [71] = 1u << 3, [72] = 1u << 4, [70] = DTI_ULFW_BIT};

@@ -441,7 +441,15 @@ int dti_is_reliable(const dti_rules *rules, int technology, int low_latency);
 /* A reliable row's dti_tech_bit, 0 for a row that is not reliable: dti_is_reliable and
  * dti_tech_bit in one, by a table instead of branches that a mix of technologies, row after
  * row, mispredicts (tests/unit/test_classify.c checks them against each other). */
-unsigned dti_reliable_tech_bit(const dti_rules *rules, int technology, int low_latency);
+enum { DTI_ULFW_BIT = 1u << 5 }; /* dti_tech_bit(70): dti_tech_codes[5] */
+extern const uint8_t dti_reliable_tech_bits[128];
+static inline unsigned dti_reliable_tech_bit(const dti_rules *rules, int technology,
+                                             int low_latency)
+{
+    unsigned b = dti_reliable_tech_bits[technology & 127] &
+                 -(unsigned)((unsigned)technology < 128) & -(unsigned)(low_latency == 1);
+    return rules->ulfw ? b : b & ~(unsigned)DTI_ULFW_BIT;
+}
 /* Flags earned by one reliable row: tier bits and served/underserved bits. */
 unsigned dti_row_flags(const dti_rules *rules, int64_t down, int64_t up);
 /* A memo of dti_row_flags under one set of rules (a reader's, for one coverage): the speed

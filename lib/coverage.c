@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bdc_row.h"
 #include "internal.h"
 
 /* BDC columns read; the header may hold them in any order. */
@@ -341,28 +342,16 @@ uint32_t dti_coverage_find_location(const dti_coverage *cov, const char *id, siz
                               : dti_u64map_get(&cov->location_index, DTI_NAMED_BIT | name);
 }
 
-/* Provider ids repeat, a few of them interleaved: skip the lookup on a repeat. */
-static uint32_t provider_of(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
+/* dti_provider_of (bdc_row.h) when the row cache does not have the id: looked up, and kept. */
+uint32_t dti_provider_of_miss(dti_coverage *cov, const dti_field *f, dti_row_cache *cache)
 {
-    if (f->len - 1 < 8) { /* 1 to 8 bytes: the words lo and hi with len are the id */
-        const char *s = f->s;
-        uint32_t len = (uint32_t)f->len, lo, hi = 0;
-        if (len >= 4) {
-            memcpy(&lo, s, 4);
-            memcpy(&hi, s + len - 4, 4);
-        } else {
-            lo = (uint32_t)(unsigned char)s[0] | (uint32_t)(unsigned char)s[len >> 1] << 8 |
-                 (uint32_t)(unsigned char)s[len - 1] << 16;
-        }
-        _Static_assert(DTI_ROW_CACHE_SLOTS == 256, "the slot is the hash's top 8 bits");
-        uint32_t h = (lo * 0x9E3779B1u ^ hi * 0x85EBCA77u ^ len) >> 24;
-        if (cache->slot[h].len == len && cache->slot[h].lo == lo && cache->slot[h].hi == hi)
-            return cache->slot[h].provider;
-        uint32_t provider = provider_index(cov, s, f->len);
+    if (f->len - 1 < 8) {
+        uint32_t lo, hi, h = dti_provider_slot(f, &lo, &hi);
+        uint32_t provider = provider_index(cov, f->s, f->len);
         if (provider != UINT32_MAX) {
             cache->slot[h].lo = lo;
             cache->slot[h].hi = hi;
-            cache->slot[h].len = len;
+            cache->slot[h].len = (uint32_t)f->len;
             cache->slot[h].provider = provider;
         }
         return provider;
@@ -405,21 +394,7 @@ int dti_bdc_finish_row(dti_coverage *cov, const dti_bdc_layout *layout, const dt
                        dti_row_cache *cache, dti_parsed_row *row, int technology, int low_latency,
                        int64_t down, int64_t up)
 {
-    const int *col = layout->col;
-    if ((row->provider = provider_of(cov, &f[col[DTI_BDC_PROVIDER]], cache)) == UINT32_MAX)
-        return -1;
-    if (cov->state_filter >= 0 && (int)(row->geoid / DTI_STATE_DIVISOR) != cov->state_filter)
-        cov->foreign_rows++;
-    /* R and X mark a residential location (SPEC: households) */
-    const dti_field *use = &f[col[DTI_BDC_USE]];
-    row->residential = use->len == 1 && (use->s[0] == 'R' || use->s[0] == 'X');
-    dti_row_reduce(row, &cov->rules, &cache->flags, technology, low_latency, down, up);
-    row->price = -1;
-    if (cov->extras && (row->flags & DTI_FLAG_SERVED))
-        dti_extras_price_row(cov->extras, row, technology, &f[col[DTI_BDC_STATE]]);
-    if (cov->tables && dti_tables_parse_row(cov, layout, f, row, technology, down, up) != 0)
-        return -1;
-    return 0;
+    return dti_bdc_finish_row_inline(cov, layout, f, cache, row, technology, low_latency, down, up);
 }
 
 /* A row's location is looked up first: it holds its block (the slot's tag), so the block's

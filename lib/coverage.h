@@ -150,8 +150,9 @@ typedef struct dti_bdc_fast {
 } dti_bdc_fast;
 /* The plan for a layout; reference nonzero (or DIALTONE_ROWS=reference, for tests): none. */
 void dti_bdc_fast_init(dti_bdc_fast *fast, const dti_bdc_layout *layout, int reference);
-/* Read the row at p (end: the end of the data at hand) when it is plain and good: its fields
- * in f as dti_csv_next gives them and *row as dti_bdc_parse_row fills it. Returns the bytes
+/* Read the row at p (end: the end of the data at hand) when it is plain and good: its text
+ * fields (all but the numbers: location_id, technology, the speeds, low_latency, block_geoid)
+ * in f as dti_csv_next gives them, and *row as dti_bdc_parse_row fills it. Returns the bytes
  * taken, with its LF or CRLF; 0 when the row goes the reference way instead (a quote, a
  * control byte, a lone CR, a field or number it does not read, a bad row, too near end);
  * -1 out of memory. */
@@ -209,8 +210,22 @@ dt_status dti_coverage_merge(dti_coverage *dst, const dti_coverage *src, int thr
 /* The one rule of what a row says (classify.c): only reliable rows count, and each row's
  * download and upload are judged together. Sets row's flags, tech, down and up (all 0 for a
  * row that is not reliable); cache: a memo of the flags under these rules, or NULL. */
-void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules, dti_flags_cache *cache,
-                    int technology, int low_latency, int64_t down, int64_t up);
+static inline void dti_row_reduce(dti_parsed_row *row, const dti_rules *rules,
+                                  dti_flags_cache *cache, int technology, int low_latency,
+                                  int64_t down, int64_t up)
+{
+    unsigned tech = dti_reliable_tech_bit(rules, technology, low_latency);
+    if (tech) {
+        row->flags = (uint8_t)(cache ? dti_row_flags_cached(cache, rules, down, up)
+                                     : dti_row_flags(rules, down, up));
+        row->tech = (uint8_t)tech;
+        row->down = down;
+        row->up = up;
+    } else { /* unreliable rows still name a provider and the location */
+        row->flags = row->tech = 0;
+        row->down = row->up = 0;
+    }
+}
 
 /* Fold a reduced row into its location: flags and technologies united, the best download
  * and the best upload kept (they may come from different rows). */

@@ -185,7 +185,8 @@ int main(void)
                                      : (int64_t)((x >> 8) % (2000 * (uint64_t)DTI_MICRO));
                 int64_t up = x & 2 ? speeds[(x >> 20) % (uint64_t)nspeeds]
                                    : (int64_t)((x >> 30) % (200 * (uint64_t)DTI_MICRO));
-                mismatches += dti_row_flags_cached(&memo, r, down, up) != dti_row_flags(r, down, up);
+                mismatches +=
+                    dti_row_flags_cached(&memo, r, down, up) != dti_row_flags(r, down, up);
             }
             CHECK_INT(mismatches, 0);
         }
